@@ -1,0 +1,596 @@
+//! A checked machine, with names resolved to dense ids.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::problem::Problem;
+use crate::spec::MachineSpec;
+use crate::validate::validate;
+
+/// A state's position in its [`Definition`]: `0..definition.states().len()`.
+///
+/// ```
+/// # let def = stateforge_core::Definition::example();
+/// let id = def.state_id("pending").unwrap();
+/// assert_eq!(def.state_name(id), "pending");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StateId(u32);
+
+/// An event's position in its [`Definition`]: `0..definition.events().len()`.
+///
+/// ```
+/// # let def = stateforge_core::Definition::example();
+/// let id = def.event_id("assign").unwrap();
+/// assert_eq!(def.event_name(id), "assign");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(u32);
+
+impl StateId {
+    /// The index of the state in [`Definition::states`].
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.initial().index(), 0);
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl EventId {
+    /// The index of the event in [`Definition::events`].
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.event_id("assign").unwrap().index(), 0);
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One resolved arm: `from --event--> to`, with its guard and action names.
+///
+/// ```
+/// # let def = stateforge_core::Definition::example();
+/// let (pending, assign) = (def.state_id("pending").unwrap(), def.event_id("assign").unwrap());
+/// let t = def.transition(pending, assign).unwrap();
+/// assert_eq!(def.state_name(t.to), "assigned");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// The source state.
+    pub from: StateId,
+    /// The event.
+    pub event: EventId,
+    /// The target state.
+    pub to: StateId,
+    /// The guard's name, if the arm has one.
+    pub guard: Option<Box<str>>,
+    /// The action's name, if the arm has one.
+    pub action: Option<Box<str>>,
+}
+
+/// A resolved timer: `event` fires `after` entering `state`.
+///
+/// ```
+/// use stateforge_core::{ArmSpec, Definition, EventSpec, MachineSpec, StateSpec, TimerSpec};
+/// let def = Definition::new(
+///     MachineSpec::new("breaker")
+///         .state(StateSpec::initial("open"))
+///         .state(StateSpec::new("half_open"))
+///         .event(EventSpec::new("reset").arm(ArmSpec::new(["open"], "half_open")))
+///         .event(EventSpec::new("trip").arm(ArmSpec::new(["half_open"], "open")))
+///         .timer(TimerSpec::new("open", "reset", 30_000)),
+/// ).unwrap();
+/// let open = def.state_id("open").unwrap();
+/// assert_eq!(def.timers_of(open).next().unwrap().after.as_secs(), 30);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timer {
+    /// The state whose entry starts the timer.
+    pub state: StateId,
+    /// The event fired when it is due.
+    pub event: EventId,
+    /// How long after entering the state.
+    pub after: Duration,
+}
+
+/// A definition that failed its checks, with every problem found.
+///
+/// ```
+/// use stateforge_core::{Definition, MachineSpec};
+/// let err = Definition::new(MachineSpec::new("empty")).unwrap_err();
+/// assert_eq!(err.machine(), "empty");
+/// assert!(err.to_string().starts_with("machine `empty` has 1 problem"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct InvalidDefinition {
+    machine: String,
+    problems: Vec<Problem>,
+}
+
+impl InvalidDefinition {
+    /// The machine's name as written.
+    ///
+    /// ```
+    /// # let err = stateforge_core::Definition::new(stateforge_core::MachineSpec::new("m")).unwrap_err();
+    /// assert_eq!(err.machine(), "m");
+    /// ```
+    pub fn machine(&self) -> &str {
+        &self.machine
+    }
+
+    /// Every problem found; never empty.
+    ///
+    /// ```
+    /// # let err = stateforge_core::Definition::new(stateforge_core::MachineSpec::new("m")).unwrap_err();
+    /// assert!(!err.problems().is_empty());
+    /// ```
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for InvalidDefinition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "machine `{}` has {n} problem{}:",
+            self.machine,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            match p.site() {
+                Some(site) => write!(f, "\n  - {p} (at {site})")?,
+                None => write!(f, "\n  - {p}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A stable hash of what a definition says, so that a store can tell a row
+/// written under another version of the machine.
+///
+/// Declaration order does not change it; a renamed state, a new arm, or
+/// another guard does.
+///
+/// ```
+/// # let def = stateforge_core::Definition::example();
+/// let fp = def.fingerprint();
+/// assert_eq!(fp.to_string().len(), 16);
+/// assert_eq!(fp.to_string().parse::<stateforge_core::Fingerprint>().unwrap(), fp);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub u64);
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl std::str::FromStr for Fingerprint {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        u64::from_str_radix(s, 16).map(Fingerprint)
+    }
+}
+
+/// A checked machine: its states, events and arms with names resolved to
+/// dense ids, so that firing an event is one table lookup.
+///
+/// A `Definition` only exists once every check of [`validate`](crate::validate)
+/// has passed, whether it came from the `state_machine!` macro, from
+/// [`Definition::new`], or from JSON.
+///
+/// ```
+/// use stateforge_core::{ArmSpec, Definition, EventSpec, MachineSpec, StateSpec};
+///
+/// let door = Definition::new(
+///     MachineSpec::new("door")
+///         .state(StateSpec::initial("closed"))
+///         .state(StateSpec::new("open"))
+///         .event(EventSpec::new("open").arm(ArmSpec::new(["closed"], "open")))
+///         .event(EventSpec::new("close").arm(ArmSpec::new(["open"], "closed"))),
+/// )?;
+/// let closed = door.initial();
+/// let open = door.event_id("open").unwrap();
+/// assert_eq!(door.state_name(door.transition(closed, open).unwrap().to), "open");
+/// # Ok::<(), stateforge_core::InvalidDefinition>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Definition {
+    spec: MachineSpec,
+    initial: StateId,
+    transitions: Vec<Transition>,
+    /// `table[state * events + event]`: index into `transitions`, or `NONE`.
+    table: Box<[u32]>,
+    state_index: Vec<(Box<str>, StateId)>,
+    event_index: Vec<(Box<str>, EventId)>,
+    timers: Vec<Timer>,
+    fingerprint: Fingerprint,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl PartialEq for Definition {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
+impl Eq for Definition {}
+
+impl Definition {
+    /// Checks `spec` and resolves its names; every problem is listed on failure.
+    ///
+    /// ```
+    /// use stateforge_core::{Definition, MachineSpec, StateSpec};
+    /// let err = Definition::new(
+    ///     MachineSpec::new("m").state(StateSpec::initial("a")).state(StateSpec::initial("b")),
+    /// )
+    /// .unwrap_err();
+    /// assert!(err.to_string().contains("`a` is initial already"));
+    /// ```
+    pub fn new(spec: MachineSpec) -> Result<Definition, InvalidDefinition> {
+        let problems = validate(&spec);
+        if !problems.is_empty() {
+            return Err(InvalidDefinition {
+                machine: spec.name,
+                problems,
+            });
+        }
+        Ok(Definition::resolve(spec))
+    }
+
+    /// Resolves a spec that [`validate`] accepted.
+    fn resolve(spec: MachineSpec) -> Definition {
+        let mut state_index: Vec<(Box<str>, StateId)> = spec
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str().into(), StateId(index_u32(i))))
+            .collect();
+        state_index.sort_unstable();
+        let mut event_index: Vec<(Box<str>, EventId)> = spec
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.as_str().into(), EventId(index_u32(i))))
+            .collect();
+        event_index.sort_unstable();
+        let find_state = |name: &str| lookup(&state_index, name).unwrap_or(StateId(0));
+        let initial = spec
+            .states
+            .iter()
+            .position(|s| s.initial)
+            .map_or(StateId(0), |i| StateId(index_u32(i)));
+
+        let events = spec.events.len();
+        let mut table = vec![NONE; spec.states.len() * events].into_boxed_slice();
+        let mut transitions = Vec::new();
+        for (ei, event) in spec.events.iter().enumerate() {
+            for arm in &event.arms {
+                let to = find_state(&arm.to);
+                for source in &arm.from {
+                    let from = find_state(source);
+                    table[from.index() * events + ei] = index_u32(transitions.len());
+                    transitions.push(Transition {
+                        from,
+                        event: EventId(index_u32(ei)),
+                        to,
+                        guard: arm.guard.as_deref().map(Into::into),
+                        action: arm.action.as_deref().map(Into::into),
+                    });
+                }
+            }
+        }
+        let timers = spec
+            .timers
+            .iter()
+            .map(|t| Timer {
+                state: find_state(&t.state),
+                event: lookup(&event_index, &t.event).unwrap_or(EventId(0)),
+                after: Duration::from_millis(t.after_ms),
+            })
+            .collect();
+        let fingerprint = crate::fingerprint::of(&spec);
+        Definition {
+            spec,
+            initial,
+            transitions,
+            table,
+            state_index,
+            event_index,
+            timers,
+            fingerprint,
+        }
+    }
+
+    /// The spec this definition was built from, as written.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.spec().states.len(), 6);
+    /// ```
+    pub fn spec(&self) -> &MachineSpec {
+        &self.spec
+    }
+
+    /// The machine's name.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.name(), "task");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// The fingerprint of what this definition says.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.fingerprint(), def.clone().fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    /// The initial state.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.state_name(def.initial()), "pending");
+    /// ```
+    pub fn initial(&self) -> StateId {
+        self.initial
+    }
+
+    /// Every state id, in declaration order.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.states().count(), 6);
+    /// ```
+    pub fn states(&self) -> impl ExactSizeIterator<Item = StateId> + '_ {
+        (0..self.spec.states.len()).map(|i| StateId(index_u32(i)))
+    }
+
+    /// Every event id, in declaration order.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.events().count(), 6);
+    /// ```
+    pub fn events(&self) -> impl ExactSizeIterator<Item = EventId> + '_ {
+        (0..self.spec.events.len()).map(|i| EventId(index_u32(i)))
+    }
+
+    /// Every resolved arm, one per (event, source) pair.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.transitions().len(), 8);
+    /// ```
+    pub fn transitions(&self) -> &[Transition] {
+        &self.transitions
+    }
+
+    /// Every timer.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert!(def.timers().is_empty());
+    /// ```
+    pub fn timers(&self) -> &[Timer] {
+        &self.timers
+    }
+
+    /// The timers started by entering `state`.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.timers_of(def.initial()).count(), 0);
+    /// ```
+    pub fn timers_of(&self, state: StateId) -> impl Iterator<Item = &Timer> + '_ {
+        self.timers.iter().filter(move |t| t.state == state)
+    }
+
+    /// The state called `name`.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert!(def.state_id("in_progress").is_some());
+    /// assert!(def.state_id("nope").is_none());
+    /// ```
+    pub fn state_id(&self, name: &str) -> Option<StateId> {
+        lookup(&self.state_index, name)
+    }
+
+    /// The event called `name`.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert!(def.event_id("retry").is_some());
+    /// ```
+    pub fn event_id(&self, name: &str) -> Option<EventId> {
+        lookup(&self.event_index, name)
+    }
+
+    /// The name of `state`.
+    ///
+    /// # Panics
+    /// If `state` belongs to another definition with fewer states.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.state_name(def.initial()), "pending");
+    /// ```
+    pub fn state_name(&self, state: StateId) -> &str {
+        &self.spec.states[state.index()].name
+    }
+
+    /// The name of `event`.
+    ///
+    /// # Panics
+    /// If `event` belongs to another definition with fewer events.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert_eq!(def.event_name(def.event_id("start").unwrap()), "start");
+    /// ```
+    pub fn event_name(&self, event: EventId) -> &str {
+        &self.spec.events[event.index()].name
+    }
+
+    /// Whether `state` is final.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// assert!(def.is_final(def.state_id("completed").unwrap()));
+    /// ```
+    pub fn is_final(&self, state: StateId) -> bool {
+        self.spec.states[state.index()].is_final
+    }
+
+    /// The arm `event` takes out of `state`, if any.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// let complete = def.event_id("complete").unwrap();
+    /// assert!(def.transition(def.initial(), complete).is_none());
+    /// ```
+    #[inline]
+    pub fn transition(&self, state: StateId, event: EventId) -> Option<&Transition> {
+        let slot = state.index() * self.spec.events.len() + event.index();
+        match self.table.get(slot).copied() {
+            Some(NONE) | None => None,
+            Some(i) => self.transitions.get(i as usize),
+        }
+    }
+
+    /// The events that have an arm out of `state` (guards not consulted).
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// let names: Vec<_> = def.events_from(def.initial()).map(|e| def.event_name(e)).collect();
+    /// assert_eq!(names, ["assign"]);
+    /// ```
+    pub fn events_from(&self, state: StateId) -> impl Iterator<Item = EventId> + '_ {
+        self.events()
+            .filter(move |&e| self.transition(state, e).is_some())
+    }
+
+    /// The definition of use case 1's task machine, for examples and tests.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_core::Definition::example().name(), "task");
+    /// ```
+    #[doc(hidden)]
+    pub fn example() -> Definition {
+        use crate::spec::{ArmSpec, EventSpec, StateSpec};
+        let arm = |from: &[&str], to: &str| ArmSpec::new(from.iter().copied(), to);
+        let spec = MachineSpec::new("task")
+            .state(StateSpec::initial("pending"))
+            .state(StateSpec::new("assigned"))
+            .state(StateSpec::new("in_progress"))
+            .state(StateSpec::final_state("completed"))
+            .state(StateSpec::new("failed"))
+            .state(StateSpec::final_state("escalated"))
+            .event(EventSpec::new("assign").arm(arm(&["pending"], "assigned")))
+            .event(EventSpec::new("start").arm(arm(&["assigned"], "in_progress")))
+            .event(EventSpec::new("complete").arm(arm(&["in_progress"], "completed")))
+            .event(EventSpec::new("fail").arm(arm(&["assigned", "in_progress"], "failed")))
+            .event(EventSpec::new("escalate").arm(arm(&["assigned", "in_progress"], "escalated")))
+            .event(EventSpec::new("retry").arm(arm(&["failed"], "pending").guard("can_retry")));
+        match Definition::new(spec) {
+            Ok(def) => def,
+            Err(e) => unreachable!("the example definition is valid: {e}"),
+        }
+    }
+}
+
+/// Indices are bounded by `MAX_ARMS` and friends, far below `u32::MAX`.
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(NONE)
+}
+
+fn lookup<T: Copy>(index: &[(Box<str>, T)], name: &str) -> Option<T> {
+    index
+        .binary_search_by(|(n, _)| (**n).cmp(name))
+        .ok()
+        .map(|i| index[i].1)
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Definition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.spec.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Definition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spec = MachineSpec::deserialize(deserializer)?;
+        Definition::new(spec).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a definition could not be read from JSON.
+///
+/// ```
+/// let err = stateforge_core::Definition::from_json("{").unwrap_err();
+/// assert!(matches!(err, stateforge_core::LoadError::Json(_)));
+/// ```
+#[cfg(feature = "serde")]
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The text is not a JSON machine spec.
+    #[error("not a machine definition: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The spec was read but breaks the rules.
+    #[error(transparent)]
+    Invalid(#[from] InvalidDefinition),
+}
+
+#[cfg(feature = "serde")]
+impl Definition {
+    /// Reads and checks a definition from JSON; a failed check lists every problem.
+    ///
+    /// ```
+    /// let def = stateforge_core::Definition::from_json(r#"{
+    ///     "name": "door",
+    ///     "states": [{"name": "closed", "initial": true}, {"name": "open"}],
+    ///     "events": [
+    ///         {"name": "open", "arms": [{"from": ["closed"], "to": "open"}]},
+    ///         {"name": "close", "arms": [{"from": ["open"], "to": "closed"}]}
+    ///     ]
+    /// }"#)?;
+    /// assert_eq!(def.name(), "door");
+    /// # Ok::<(), stateforge_core::LoadError>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Definition, LoadError> {
+        let spec: MachineSpec = serde_json::from_str(json)?;
+        Ok(Definition::new(spec)?)
+    }
+
+    /// The definition as pretty JSON, readable by [`Definition::from_json`].
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// let back = stateforge_core::Definition::from_json(&def.to_json()).unwrap();
+    /// assert_eq!(back, def);
+    /// ```
+    pub fn to_json(&self) -> String {
+        // A MachineSpec holds only strings, bools, numbers and vectors:
+        // serializing it cannot fail.
+        serde_json::to_string_pretty(&self.spec).unwrap_or_default()
+    }
+}

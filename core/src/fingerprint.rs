@@ -1,0 +1,49 @@
+//! The definition fingerprint: FNV-1a over a canonical, order-free form.
+//!
+//! FNV-1a is a few lines, stable across Rust releases (unlike
+//! `DefaultHasher`), and ample for telling versions of one machine apart;
+//! it is not meant to resist a forger.
+
+use crate::definition::Fingerprint;
+use crate::spec::MachineSpec;
+
+pub(crate) fn of(spec: &MachineSpec) -> Fingerprint {
+    let mut lines: Vec<String> = Vec::new();
+    for s in &spec.states {
+        lines.push(format!(
+            "state {} {} {}",
+            s.name,
+            u8::from(s.initial),
+            u8::from(s.is_final)
+        ));
+    }
+    for e in &spec.events {
+        for a in &e.arms {
+            let mut from = a.from.clone();
+            from.sort();
+            lines.push(format!(
+                "arm {} {} {} {} {}",
+                e.name,
+                from.join("|"),
+                a.to,
+                a.guard.as_deref().unwrap_or("-"),
+                a.action.as_deref().unwrap_or("-")
+            ));
+        }
+        lines.push(format!("event {}", e.name));
+    }
+    for t in &spec.timers {
+        lines.push(format!("timer {} {} {}", t.state, t.event, t.after_ms));
+    }
+    lines.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in spec
+        .name
+        .bytes()
+        .chain(lines.iter().flat_map(|l| l.bytes().chain([b'\n'])))
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    Fingerprint(hash)
+}

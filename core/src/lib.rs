@@ -1,0 +1,38 @@
+//! The checked model of a stateforge machine.
+//!
+//! A [`MachineSpec`] is a machine as written (by the `state_machine!` macro,
+//! or as JSON); [`Definition::new`] checks it against every rule in
+//! [`validate`] and resolves its names to dense ids. The same checks run at
+//! compile time inside the macro and at run time on definitions loaded from
+//! data, so both worlds agree on what a valid machine is.
+//!
+//! ```
+//! use stateforge_core::{ArmSpec, Definition, EventSpec, MachineSpec, StateSpec};
+//!
+//! let spec = MachineSpec::new("task")
+//!     .state(StateSpec::initial("pending"))
+//!     .state(StateSpec::final_state("done"))
+//!     .event(EventSpec::new("finish").arm(ArmSpec::new(["pending"], "done")));
+//! let task = Definition::new(spec)?;
+//! println!("{}", task.to_mermaid());
+//! # Ok::<(), stateforge_core::InvalidDefinition>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod definition;
+mod diagram;
+mod fingerprint;
+mod problem;
+mod spec;
+mod validate;
+
+#[cfg(feature = "serde")]
+pub use definition::LoadError;
+pub use definition::{
+    Definition, EventId, Fingerprint, InvalidDefinition, StateId, Timer, Transition,
+};
+pub use problem::{NameKind, Problem, Site};
+pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
+pub use validate::{
+    MAX_ARMS, MAX_EVENTS, MAX_NAME_LEN, MAX_STATES, is_valid_name, is_valid_path, validate,
+};

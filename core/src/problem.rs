@@ -1,0 +1,332 @@
+//! What can be wrong with a [`MachineSpec`](crate::MachineSpec), and where.
+
+use std::fmt;
+
+/// Where in a [`MachineSpec`](crate::MachineSpec) a [`Problem`] sits, by index.
+///
+/// The macro keeps the user's tokens in the same order and turns a `Site`
+/// back into the span of the offending token; a JSON loader names the path.
+///
+/// ```
+/// use stateforge_core::Site;
+/// assert_eq!(Site::State(2).to_string(), "states[2]");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Site {
+    /// The machine's name.
+    Machine,
+    /// The name of `states[i]`.
+    State(usize),
+    /// The name of `events[i]`.
+    Event(usize),
+    /// `events[event].arms[arm].from[source]`.
+    ArmSource {
+        /// Index of the event.
+        event: usize,
+        /// Index of the arm within the event.
+        arm: usize,
+        /// Index of the source within the arm.
+        source: usize,
+    },
+    /// `events[event].arms[arm].to`.
+    ArmTarget {
+        /// Index of the event.
+        event: usize,
+        /// Index of the arm within the event.
+        arm: usize,
+    },
+    /// `events[event].arms[arm].guard`.
+    ArmGuard {
+        /// Index of the event.
+        event: usize,
+        /// Index of the arm within the event.
+        arm: usize,
+    },
+    /// `events[event].arms[arm].action`.
+    ArmAction {
+        /// Index of the event.
+        event: usize,
+        /// Index of the arm within the event.
+        arm: usize,
+    },
+    /// `timers[i].state`.
+    TimerState(usize),
+    /// `timers[i].event`.
+    TimerEvent(usize),
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Site::Machine => f.write_str("name"),
+            Site::State(i) => write!(f, "states[{i}]"),
+            Site::Event(i) => write!(f, "events[{i}]"),
+            Site::ArmSource { event, arm, source } => {
+                write!(f, "events[{event}].arms[{arm}].from[{source}]")
+            }
+            Site::ArmTarget { event, arm } => write!(f, "events[{event}].arms[{arm}].to"),
+            Site::ArmGuard { event, arm } => write!(f, "events[{event}].arms[{arm}].guard"),
+            Site::ArmAction { event, arm } => write!(f, "events[{event}].arms[{arm}].action"),
+            Site::TimerState(i) => write!(f, "timers[{i}].state"),
+            Site::TimerEvent(i) => write!(f, "timers[{i}].event"),
+        }
+    }
+}
+
+/// What a name in a [`Problem::InvalidName`] names.
+///
+/// ```
+/// assert_eq!(stateforge_core::NameKind::State.to_string(), "state");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    /// The machine.
+    Machine,
+    /// A state.
+    State,
+    /// An event.
+    Event,
+    /// A guard (a path such as `can_retry` or `Task::can_retry`).
+    Guard,
+    /// An action (a path, like a guard).
+    Action,
+}
+
+impl fmt::Display for NameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NameKind::Machine => "machine",
+            NameKind::State => "state",
+            NameKind::Event => "event",
+            NameKind::Guard => "guard",
+            NameKind::Action => "action",
+        })
+    }
+}
+
+/// One thing wrong with a machine. Every check reports all it finds.
+///
+/// The `Display` form is one lowercase sentence naming the thing in
+/// backticks and saying how to fix it.
+///
+/// ```
+/// use stateforge_core::{Definition, MachineSpec, Problem, StateSpec};
+///
+/// let err = Definition::new(MachineSpec::new("m").state(StateSpec::new("a"))).unwrap_err();
+/// assert!(err.problems().contains(&Problem::NoInitialState));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A name that is empty, too long, or not made of letters, digits and `_`.
+    InvalidName {
+        /// What the name names.
+        kind: NameKind,
+        /// The name as written.
+        name: String,
+        /// Where it is.
+        site: Site,
+    },
+    /// Two states with one name.
+    DuplicateState {
+        /// The name.
+        name: String,
+        /// The second declaration.
+        site: Site,
+    },
+    /// Two events with one name.
+    DuplicateEvent {
+        /// The name.
+        name: String,
+        /// The second declaration.
+        site: Site,
+    },
+    /// No state is initial.
+    NoInitialState,
+    /// More than one state is initial.
+    SeveralInitialStates {
+        /// The first initial state.
+        first: String,
+        /// Another one.
+        name: String,
+        /// Where the other one is declared.
+        site: Site,
+    },
+    /// A name that no state declares.
+    UnknownState {
+        /// The name as written.
+        name: String,
+        /// Where it is used.
+        site: Site,
+    },
+    /// A name that no event declares (in a timer).
+    UnknownEvent {
+        /// The name as written.
+        name: String,
+        /// Where it is used.
+        site: Site,
+    },
+    /// An event with no arm at all.
+    EventWithoutArms {
+        /// The event.
+        event: String,
+        /// Where it is declared.
+        site: Site,
+    },
+    /// Two arms of one event leave the same state.
+    DuplicateArm {
+        /// The event.
+        event: String,
+        /// The state it leaves twice.
+        state: String,
+        /// The second arm's source.
+        site: Site,
+    },
+    /// An arm leaves a final state.
+    FromFinalState {
+        /// The event.
+        event: String,
+        /// The final state.
+        state: String,
+        /// The arm's source.
+        site: Site,
+    },
+    /// No path from the initial state reaches this state.
+    UnreachableState {
+        /// The state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A state that is not final and that no event leaves.
+    DeadEnd {
+        /// The state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A timer on a state that its event cannot leave.
+    TimerNeverFires {
+        /// The timer's state.
+        state: String,
+        /// The timer's event.
+        event: String,
+        /// The timer's event name.
+        site: Site,
+    },
+    /// More states, events or arms than a definition may hold.
+    TooLarge {
+        /// What there is too much of (`states`, `events`, `arms`).
+        what: &'static str,
+        /// How many there are.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// Two timers for one (state, event) pair.
+    DuplicateTimer {
+        /// The timer's state.
+        state: String,
+        /// The timer's event.
+        event: String,
+        /// The second timer.
+        site: Site,
+    },
+}
+
+impl Problem {
+    /// Where the problem is, or `None` for a problem of the whole machine.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_core::Problem::NoInitialState.site(), None);
+    /// ```
+    pub fn site(&self) -> Option<Site> {
+        match self {
+            Problem::NoInitialState | Problem::TooLarge { .. } => None,
+            Problem::InvalidName { site, .. }
+            | Problem::DuplicateState { site, .. }
+            | Problem::DuplicateEvent { site, .. }
+            | Problem::SeveralInitialStates { site, .. }
+            | Problem::UnknownState { site, .. }
+            | Problem::UnknownEvent { site, .. }
+            | Problem::EventWithoutArms { site, .. }
+            | Problem::DuplicateArm { site, .. }
+            | Problem::FromFinalState { site, .. }
+            | Problem::UnreachableState { site, .. }
+            | Problem::DeadEnd { site, .. }
+            | Problem::TimerNeverFires { site, .. }
+            | Problem::DuplicateTimer { site, .. } => Some(*site),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::InvalidName { kind, name, .. } => match kind {
+                NameKind::Guard | NameKind::Action => write!(
+                    f,
+                    "invalid {kind} name `{name}`; use a path of names joined by `::` such as `can_retry` or `Task::can_retry`"
+                ),
+                _ => write!(
+                    f,
+                    "invalid {kind} name `{name}`; use 1 to 64 ASCII letters, digits and `_`, not starting with a digit"
+                ),
+            },
+            Problem::TooLarge { what, count, max } => write!(
+                f,
+                "too many {what}: {count}; a definition holds at most {max}"
+            ),
+            Problem::DuplicateState { name, .. } => {
+                write!(f, "state `{name}` is declared twice; remove or rename one")
+            }
+            Problem::DuplicateEvent { name, .. } => write!(
+                f,
+                "event `{name}` is declared twice; give all its arms in one declaration"
+            ),
+            Problem::NoInitialState => {
+                f.write_str("no initial state; mark exactly one state as initial")
+            }
+            Problem::SeveralInitialStates { first, name, .. } => write!(
+                f,
+                "state `{name}` is initial but `{first}` is initial already; keep exactly one initial state"
+            ),
+            Problem::UnknownState { name, .. } => {
+                write!(f, "unknown state `{name}`; declare it or correct the name")
+            }
+            Problem::UnknownEvent { name, .. } => {
+                write!(f, "unknown event `{name}`; declare it or correct the name")
+            }
+            Problem::EventWithoutArms { event, .. } => {
+                write!(
+                    f,
+                    "event `{event}` has no transitions; give it at least one"
+                )
+            }
+            Problem::DuplicateArm { event, state, .. } => write!(
+                f,
+                "event `{event}` leaves state `{state}` twice; keep one transition per event and source state"
+            ),
+            Problem::FromFinalState { event, state, .. } => write!(
+                f,
+                "event `{event}` leaves final state `{state}`; a final state has no way out: make `{state}` non-final or remove it from this transition"
+            ),
+            Problem::UnreachableState { state, .. } => write!(
+                f,
+                "state `{state}` is unreachable from the initial state; add a transition into it, or allow unreachable states for this machine"
+            ),
+            Problem::DeadEnd { state, .. } => write!(
+                f,
+                "state `{state}` is not final and has no way out; mark it final, add a transition out of it, or allow dead ends for this machine"
+            ),
+            Problem::TimerNeverFires { state, event, .. } => write!(
+                f,
+                "timer in state `{state}` fires event `{event}`, which has no transition out of `{state}`; add one or change the timer"
+            ),
+            Problem::DuplicateTimer { state, event, .. } => write!(
+                f,
+                "two timers fire event `{event}` in state `{state}`; keep one"
+            ),
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! The unchecked description of a machine: names only, exactly as written.
+
+/// A machine as written by a person, before any check.
+///
+/// A `MachineSpec` may be wrong in every way (unknown names, two initial
+/// states, ...); [`Definition::new`](crate::Definition::new) checks it and
+/// lists every problem. The `state_machine!` macro builds one from its input,
+/// and a JSON document deserializes into one.
+///
+/// ```
+/// use stateforge_core::{ArmSpec, EventSpec, MachineSpec, StateSpec};
+///
+/// let spec = MachineSpec::new("door")
+///     .state(StateSpec::initial("closed"))
+///     .state(StateSpec::new("open"))
+///     .event(EventSpec::new("open").arm(ArmSpec::new(["closed"], "open")))
+///     .event(EventSpec::new("close").arm(ArmSpec::new(["open"], "closed")));
+/// assert!(stateforge_core::Definition::new(spec).is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct MachineSpec {
+    /// The machine's name, as stored beside each entity (`task`).
+    pub name: String,
+    /// Every state, in declaration order.
+    pub states: Vec<StateSpec>,
+    /// Every event, in declaration order.
+    pub events: Vec<EventSpec>,
+    /// Events fired by themselves some time after a state is entered.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub timers: Vec<TimerSpec>,
+    /// Which graph checks run (both by default).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub checks: Checks,
+}
+
+impl MachineSpec {
+    /// An empty machine called `name`.
+    ///
+    /// ```
+    /// let spec = stateforge_core::MachineSpec::new("door");
+    /// assert_eq!(spec.name, "door");
+    /// ```
+    pub fn new(name: impl Into<String>) -> Self {
+        MachineSpec {
+            name: name.into(),
+            ..MachineSpec::default()
+        }
+    }
+
+    /// Adds a state.
+    ///
+    /// ```
+    /// use stateforge_core::{MachineSpec, StateSpec};
+    /// let spec = MachineSpec::new("door").state(StateSpec::initial("closed"));
+    /// assert_eq!(spec.states.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn state(mut self, state: StateSpec) -> Self {
+        self.states.push(state);
+        self
+    }
+
+    /// Adds an event.
+    ///
+    /// ```
+    /// use stateforge_core::{ArmSpec, EventSpec, MachineSpec};
+    /// let spec = MachineSpec::new("door")
+    ///     .event(EventSpec::new("open").arm(ArmSpec::new(["closed"], "open")));
+    /// assert_eq!(spec.events[0].arms[0].to, "open");
+    /// ```
+    #[must_use]
+    pub fn event(mut self, event: EventSpec) -> Self {
+        self.events.push(event);
+        self
+    }
+
+    /// Adds a timer.
+    ///
+    /// ```
+    /// use stateforge_core::{MachineSpec, TimerSpec};
+    /// let spec = MachineSpec::new("breaker").timer(TimerSpec::new("open", "reset", 30_000));
+    /// assert_eq!(spec.timers[0].after_ms, 30_000);
+    /// ```
+    #[must_use]
+    pub fn timer(mut self, timer: TimerSpec) -> Self {
+        self.timers.push(timer);
+        self
+    }
+
+    /// Sets which graph checks run.
+    ///
+    /// ```
+    /// use stateforge_core::{Checks, MachineSpec};
+    /// let spec = MachineSpec::new("door").checks(Checks { unreachable: false, dead_ends: true });
+    /// assert!(!spec.checks.unreachable);
+    /// ```
+    #[must_use]
+    pub fn checks(mut self, checks: Checks) -> Self {
+        self.checks = checks;
+        self
+    }
+}
+
+/// One state of a [`MachineSpec`].
+///
+/// ```
+/// let s = stateforge_core::StateSpec::final_state("completed");
+/// assert!(s.is_final && !s.initial);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct StateSpec {
+    /// The state's name, as stored in a row (`in_progress`).
+    pub name: String,
+    /// Whether a new machine starts here; exactly one state must be initial.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    pub initial: bool,
+    /// Whether the machine's life ends here; no event may leave a final state.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, rename = "final", skip_serializing_if = "is_false")
+    )]
+    pub is_final: bool,
+}
+
+#[cfg(feature = "serde")]
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl StateSpec {
+    /// An ordinary state.
+    ///
+    /// ```
+    /// assert!(!stateforge_core::StateSpec::new("open").is_final);
+    /// ```
+    pub fn new(name: impl Into<String>) -> Self {
+        StateSpec {
+            name: name.into(),
+            initial: false,
+            is_final: false,
+        }
+    }
+
+    /// The initial state.
+    ///
+    /// ```
+    /// assert!(stateforge_core::StateSpec::initial("closed").initial);
+    /// ```
+    pub fn initial(name: impl Into<String>) -> Self {
+        StateSpec {
+            initial: true,
+            ..StateSpec::new(name)
+        }
+    }
+
+    /// A final state.
+    ///
+    /// ```
+    /// assert!(stateforge_core::StateSpec::final_state("done").is_final);
+    /// ```
+    pub fn final_state(name: impl Into<String>) -> Self {
+        StateSpec {
+            is_final: true,
+            ..StateSpec::new(name)
+        }
+    }
+}
+
+/// One event of a [`MachineSpec`], with the arms it may take.
+///
+/// ```
+/// use stateforge_core::{ArmSpec, EventSpec};
+/// let fail = EventSpec::new("fail").arm(ArmSpec::new(["assigned", "in_progress"], "failed"));
+/// assert_eq!(fail.arms[0].from.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct EventSpec {
+    /// The event's name (`assign`).
+    pub name: String,
+    /// Where the event leads from which states; one source per arm at most.
+    pub arms: Vec<ArmSpec>,
+}
+
+impl EventSpec {
+    /// An event with no arms yet.
+    ///
+    /// ```
+    /// assert!(stateforge_core::EventSpec::new("go").arms.is_empty());
+    /// ```
+    pub fn new(name: impl Into<String>) -> Self {
+        EventSpec {
+            name: name.into(),
+            arms: Vec::new(),
+        }
+    }
+
+    /// Adds an arm.
+    ///
+    /// ```
+    /// use stateforge_core::{ArmSpec, EventSpec};
+    /// assert_eq!(EventSpec::new("go").arm(ArmSpec::new(["a"], "b")).arms.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn arm(mut self, arm: ArmSpec) -> Self {
+        self.arms.push(arm);
+        self
+    }
+}
+
+/// `from | from -> to if guard => action`: one line of an event.
+///
+/// ```
+/// use stateforge_core::ArmSpec;
+/// let arm = ArmSpec::new(["failed"], "pending").guard("can_retry").action("on_retry");
+/// assert_eq!(arm.guard.as_deref(), Some("can_retry"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct ArmSpec {
+    /// The source states.
+    pub from: Vec<String>,
+    /// The target state.
+    pub to: String,
+    /// The guard that must say yes, by name.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub guard: Option<String>,
+    /// The action run while the transition happens, by name.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub action: Option<String>,
+}
+
+impl ArmSpec {
+    /// An arm from `from` to `to`, with neither guard nor action.
+    ///
+    /// ```
+    /// let arm = stateforge_core::ArmSpec::new(["a", "b"], "c");
+    /// assert_eq!(arm.from, ["a", "b"]);
+    /// ```
+    pub fn new<I, S>(from: I, to: impl Into<String>) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        ArmSpec {
+            from: from.into_iter().map(Into::into).collect(),
+            to: to.into(),
+            guard: None,
+            action: None,
+        }
+    }
+
+    /// Sets the guard.
+    ///
+    /// ```
+    /// let arm = stateforge_core::ArmSpec::new(["a"], "b").guard("ready");
+    /// assert_eq!(arm.guard.as_deref(), Some("ready"));
+    /// ```
+    #[must_use]
+    pub fn guard(mut self, guard: impl Into<String>) -> Self {
+        self.guard = Some(guard.into());
+        self
+    }
+
+    /// Sets the action.
+    ///
+    /// ```
+    /// let arm = stateforge_core::ArmSpec::new(["a"], "b").action("notify");
+    /// assert_eq!(arm.action.as_deref(), Some("notify"));
+    /// ```
+    #[must_use]
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+}
+
+/// "Fire `event` `after_ms` milliseconds after entering `state`."
+///
+/// ```
+/// let t = stateforge_core::TimerSpec::new("open", "reset", 30_000);
+/// assert_eq!((t.state.as_str(), t.event.as_str()), ("open", "reset"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct TimerSpec {
+    /// The state whose entry starts the timer; leaving it cancels the timer.
+    pub state: String,
+    /// The event fired when the timer is due.
+    pub event: String,
+    /// The delay after entering `state`, in milliseconds.
+    pub after_ms: u64,
+}
+
+impl TimerSpec {
+    /// A timer firing `event` `after_ms` milliseconds after entering `state`.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_core::TimerSpec::new("s", "e", 5).after_ms, 5);
+    /// ```
+    pub fn new(state: impl Into<String>, event: impl Into<String>, after_ms: u64) -> Self {
+        TimerSpec {
+            state: state.into(),
+            event: event.into(),
+            after_ms,
+        }
+    }
+}
+
+/// The graph checks a machine may switch off (`#[stateforge(allow_unreachable)]`).
+///
+/// ```
+/// let c = stateforge_core::Checks::default();
+/// assert!(c.unreachable && c.dead_ends);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct Checks {
+    /// Refuse a state that no path from the initial state reaches.
+    pub unreachable: bool,
+    /// Refuse a state that is not final and has no way out.
+    pub dead_ends: bool,
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Checks {
+            unreachable: true,
+            dead_ends: true,
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! The rules every machine obeys, checked the same way for a macro
+//! declaration and for a definition loaded from data.
+//!
+//! Each `check_*` function states its rule above it and pushes every
+//! violation it finds: a person fixing a declaration wants all of them at once.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::problem::{NameKind, Problem, Site};
+use crate::spec::MachineSpec;
+
+/// The longest name accepted for a machine, state or event.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Checks `spec` against every rule and returns all problems found, in a
+/// stable order (declaration order within each rule).
+///
+/// ```
+/// use stateforge_core::{validate, ArmSpec, EventSpec, MachineSpec, StateSpec};
+///
+/// let spec = MachineSpec::new("task")
+///     .state(StateSpec::initial("pending"))
+///     .state(StateSpec::final_state("failed"))
+///     .event(EventSpec::new("fail").arm(ArmSpec::new(["pending"], "failed")))
+///     .event(EventSpec::new("retry").arm(ArmSpec::new(["failed"], "pending")));
+/// let problems = validate(&spec);
+/// assert_eq!(problems.len(), 1);
+/// assert!(problems[0].to_string().contains("leaves final state `failed`"));
+/// ```
+pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if !check_size(spec, &mut problems) {
+        // The other checks are quadratic; refuse before running them.
+        return problems;
+    }
+    check_names(spec, &mut problems);
+    let states = check_unique_states(spec, &mut problems);
+    check_unique_events(spec, &mut problems);
+    check_one_initial(spec, &mut problems);
+    check_arms(spec, &states, &mut problems);
+    check_timers(spec, &states, &mut problems);
+    if spec.checks.unreachable {
+        check_reachable(spec, &states, &mut problems);
+    }
+    if spec.checks.dead_ends {
+        check_dead_ends(spec, &mut problems);
+    }
+    problems
+}
+
+/// Whether `name` is 1 to 64 ASCII letters, digits and `_`, not starting
+/// with a digit: safe to store, to print in a diagram, and to use in code.
+///
+/// ```
+/// assert!(stateforge_core::is_valid_name("in_progress"));
+/// assert!(!stateforge_core::is_valid_name("in progress"));
+/// assert!(!stateforge_core::is_valid_name("1st"));
+/// ```
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    name.len() <= MAX_NAME_LEN && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+// Rule: every name is a valid identifier-like name.
+fn check_names(spec: &MachineSpec, problems: &mut Vec<Problem>) {
+    let mut bad = |kind, name: &str, site| {
+        if !is_valid_name(name) {
+            problems.push(Problem::InvalidName {
+                kind,
+                name: name.to_owned(),
+                site,
+            });
+        }
+    };
+    bad(NameKind::Machine, &spec.name, Site::Machine);
+    for (i, s) in spec.states.iter().enumerate() {
+        bad(NameKind::State, &s.name, Site::State(i));
+    }
+    for (i, e) in spec.events.iter().enumerate() {
+        bad(NameKind::Event, &e.name, Site::Event(i));
+    }
+    for (ei, e) in spec.events.iter().enumerate() {
+        for (ai, arm) in e.arms.iter().enumerate() {
+            let paths = [
+                (
+                    NameKind::Guard,
+                    &arm.guard,
+                    Site::ArmGuard { event: ei, arm: ai },
+                ),
+                (
+                    NameKind::Action,
+                    &arm.action,
+                    Site::ArmAction { event: ei, arm: ai },
+                ),
+            ];
+            for (kind, path, site) in paths {
+                if let Some(path) = path {
+                    if !is_valid_path(path) {
+                        problems.push(Problem::InvalidName {
+                            kind,
+                            name: path.clone(),
+                            site,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether `path` is one or more valid names joined by `::` (at most 256
+/// bytes): the form a guard or action name takes.
+///
+/// ```
+/// assert!(stateforge_core::is_valid_path("Task::can_retry"));
+/// assert!(!stateforge_core::is_valid_path("can_retry()"));
+/// ```
+pub fn is_valid_path(path: &str) -> bool {
+    path.len() <= 256 && path.split("::").all(is_valid_name)
+}
+
+/// The largest machine a definition holds, so that a definition read from
+/// untrusted data cannot ask for an unbounded transition table.
+pub const MAX_STATES: usize = 1024;
+/// See [`MAX_STATES`].
+pub const MAX_EVENTS: usize = 1024;
+/// See [`MAX_STATES`].
+pub const MAX_ARMS: usize = 16 * 1024;
+
+// Rule: a definition stays within MAX_STATES, MAX_EVENTS and MAX_ARMS.
+fn check_size(spec: &MachineSpec, problems: &mut Vec<Problem>) -> bool {
+    let arms: usize = spec
+        .events
+        .iter()
+        .flat_map(|e| &e.arms)
+        .map(|a| a.from.len().max(1))
+        .sum();
+    let sizes = [
+        ("states", spec.states.len(), MAX_STATES),
+        ("events", spec.events.len(), MAX_EVENTS),
+        ("arms", arms, MAX_ARMS),
+    ];
+    let mut ok = true;
+    for (what, count, max) in sizes {
+        if count > max {
+            problems.push(Problem::TooLarge { what, count, max });
+            ok = false;
+        }
+    }
+    ok
+}
+
+// Rule: no two states share a name. Returns, for each name, the index of
+// its first declaration: the one every use of the name resolves to.
+fn check_unique_states<'a>(
+    spec: &'a MachineSpec,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<&'a str, usize> {
+    let mut seen = BTreeMap::new();
+    for (i, s) in spec.states.iter().enumerate() {
+        if seen.contains_key(s.name.as_str()) {
+            problems.push(Problem::DuplicateState {
+                name: s.name.clone(),
+                site: Site::State(i),
+            });
+        } else {
+            seen.insert(s.name.as_str(), i);
+        }
+    }
+    seen
+}
+
+// Rule: no two events share a name (one declaration carries all its arms).
+fn check_unique_events(spec: &MachineSpec, problems: &mut Vec<Problem>) {
+    let mut seen = BTreeSet::new();
+    for (i, e) in spec.events.iter().enumerate() {
+        if !seen.insert(e.name.as_str()) {
+            problems.push(Problem::DuplicateEvent {
+                name: e.name.clone(),
+                site: Site::Event(i),
+            });
+        }
+    }
+}
+
+// Rule: exactly one state is initial.
+fn check_one_initial(spec: &MachineSpec, problems: &mut Vec<Problem>) {
+    let mut initials = spec.states.iter().enumerate().filter(|(_, s)| s.initial);
+    match initials.next() {
+        None => problems.push(Problem::NoInitialState),
+        Some((_, first)) => {
+            for (i, other) in initials {
+                problems.push(Problem::SeveralInitialStates {
+                    first: first.name.clone(),
+                    name: other.name.clone(),
+                    site: Site::State(i),
+                });
+            }
+        }
+    }
+}
+
+// Rules: every arm names known states; an event has at least one arm and
+// leaves each state at most once; no arm leaves a final state.
+fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut Vec<Problem>) {
+    for (ei, event) in spec.events.iter().enumerate() {
+        if event.arms.is_empty() {
+            problems.push(Problem::EventWithoutArms {
+                event: event.name.clone(),
+                site: Site::Event(ei),
+            });
+        }
+        let mut left = BTreeSet::new();
+        for (ai, arm) in event.arms.iter().enumerate() {
+            for (si, source) in arm.from.iter().enumerate() {
+                let site = Site::ArmSource {
+                    event: ei,
+                    arm: ai,
+                    source: si,
+                };
+                let Some(&index) = states.get(source.as_str()) else {
+                    problems.push(Problem::UnknownState {
+                        name: source.clone(),
+                        site,
+                    });
+                    continue;
+                };
+                if !left.insert(source.as_str()) {
+                    problems.push(Problem::DuplicateArm {
+                        event: event.name.clone(),
+                        state: source.clone(),
+                        site,
+                    });
+                }
+                if spec.states[index].is_final {
+                    problems.push(Problem::FromFinalState {
+                        event: event.name.clone(),
+                        state: source.clone(),
+                        site,
+                    });
+                }
+            }
+            if !states.contains_key(arm.to.as_str()) {
+                problems.push(Problem::UnknownState {
+                    name: arm.to.clone(),
+                    site: Site::ArmTarget { event: ei, arm: ai },
+                });
+            }
+        }
+    }
+}
+
+// Rules: a timer names a known state and event, its event can leave that
+// state, and a (state, event) pair has one timer at most.
+fn check_timers(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut Vec<Problem>) {
+    let mut seen = BTreeSet::new();
+    for (ti, timer) in spec.timers.iter().enumerate() {
+        let known_state = states.contains_key(timer.state.as_str());
+        if !known_state {
+            problems.push(Problem::UnknownState {
+                name: timer.state.clone(),
+                site: Site::TimerState(ti),
+            });
+        }
+        let Some(event) = spec.events.iter().find(|e| e.name == timer.event) else {
+            problems.push(Problem::UnknownEvent {
+                name: timer.event.clone(),
+                site: Site::TimerEvent(ti),
+            });
+            continue;
+        };
+        if !known_state {
+            continue;
+        }
+        if !event
+            .arms
+            .iter()
+            .any(|a| a.from.iter().any(|f| *f == timer.state))
+        {
+            problems.push(Problem::TimerNeverFires {
+                state: timer.state.clone(),
+                event: timer.event.clone(),
+                site: Site::TimerEvent(ti),
+            });
+        }
+        if !seen.insert((timer.state.as_str(), timer.event.as_str())) {
+            problems.push(Problem::DuplicateTimer {
+                state: timer.state.clone(),
+                event: timer.event.clone(),
+                site: Site::TimerEvent(ti),
+            });
+        }
+    }
+}
+
+// Rule: every state is reachable from the initial state (guards are
+// assumed to pass: a guard decides when, not whether, an arm exists).
+fn check_reachable(
+    spec: &MachineSpec,
+    states: &BTreeMap<&str, usize>,
+    problems: &mut Vec<Problem>,
+) {
+    // Without exactly one initial state the question has no answer, and
+    // that problem is reported already.
+    let mut initials = spec.states.iter().filter(|s| s.initial);
+    let (Some(initial), None) = (initials.next(), initials.next()) else {
+        return;
+    };
+    let mut reached = BTreeSet::from([initial.name.as_str()]);
+    let mut queue = VecDeque::from([initial.name.as_str()]);
+    while let Some(state) = queue.pop_front() {
+        for arm in spec.events.iter().flat_map(|e| &e.arms) {
+            if arm.from.iter().any(|f| f == state)
+                && states.contains_key(arm.to.as_str())
+                && reached.insert(arm.to.as_str())
+            {
+                queue.push_back(arm.to.as_str());
+            }
+        }
+    }
+    for (i, s) in spec.states.iter().enumerate() {
+        if !reached.contains(s.name.as_str()) && states.get(s.name.as_str()) == Some(&i) {
+            problems.push(Problem::UnreachableState {
+                state: s.name.clone(),
+                site: Site::State(i),
+            });
+        }
+    }
+}
+
+// Rule: a state that is not final has at least one way out.
+fn check_dead_ends(spec: &MachineSpec, problems: &mut Vec<Problem>) {
+    let sources: BTreeSet<&str> = spec
+        .events
+        .iter()
+        .flat_map(|e| &e.arms)
+        .flat_map(|a| &a.from)
+        .map(String::as_str)
+        .collect();
+    for (i, s) in spec.states.iter().enumerate() {
+        if !s.is_final && !sources.contains(s.name.as_str()) {
+            problems.push(Problem::DeadEnd {
+                state: s.name.clone(),
+                site: Site::State(i),
+            });
+        }
+    }
+}
