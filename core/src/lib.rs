@@ -22,6 +22,7 @@
 mod definition;
 mod diagram;
 mod fingerprint;
+mod machine;
 mod problem;
 mod spec;
 mod validate;
@@ -31,6 +32,7 @@ pub use definition::LoadError;
 pub use definition::{
     Definition, EventId, Fingerprint, InvalidDefinition, StateId, Timer, Transition,
 };
+pub use machine::{Event, Machine, NotAllowed, Refusal, Rejected, WrongState};
 pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 pub use validate::{

@@ -1,0 +1,296 @@
+//! What every machine the `state_machine!` macro generates offers the
+//! runtime, and the errors a refused transition hands back.
+
+use std::fmt;
+
+use crate::definition::{Definition, EventId, StateId};
+
+/// Implemented by the any-enum the `state_machine!` macro generates
+/// (`AnyTask` for a machine `Task`): one machine in whichever state it is.
+///
+/// The runtime (listeners, history, stores) works with any `Machine`.
+///
+/// ```
+/// # use stateforge_core::{Definition, Event, Machine, NotAllowed, StateId, EventId};
+/// // A hand-written machine: a switch that is either off or on.
+/// struct Switch(bool);
+/// struct Toggle;
+/// impl Event for Toggle {
+///     fn id(&self) -> EventId { Switch::definition().event_id("toggle").unwrap() }
+/// }
+/// impl Machine for Switch {
+///     type Context = ();
+///     type Event = Toggle;
+///     fn definition() -> &'static Definition {
+///         static DEF: std::sync::LazyLock<Definition> = std::sync::LazyLock::new(|| {
+///             Definition::from_json(r#"{"name": "switch",
+///                 "states": [{"name": "off", "initial": true}, {"name": "on"}],
+///                 "events": [{"name": "toggle", "arms": [
+///                     {"from": ["off"], "to": "on"}, {"from": ["on"], "to": "off"}]}]}"#).unwrap()
+///         });
+///         &DEF
+///     }
+///     fn state_id(&self) -> StateId { Self::definition().state_id(if self.0 { "on" } else { "off" }).unwrap() }
+///     fn context(&self) -> &() { &() }
+///     fn can_fire(&self, _: &Toggle) -> bool { true }
+///     fn fire(self, _: Toggle) -> Result<Self, NotAllowed<Self, Toggle>> { Ok(Switch(!self.0)) }
+/// }
+/// let on = Switch(false).fire(Toggle).ok().unwrap();
+/// assert_eq!(on.state_name(), "on");
+/// assert_eq!(on.allowed_events(), ["toggle"]);
+/// ```
+pub trait Machine: Sized + 'static {
+    /// The data carried through every state (`()` when none is declared).
+    type Context;
+    /// The event enum, with each event's arguments.
+    type Event: Event;
+
+    /// The checked description of this machine.
+    fn definition() -> &'static Definition;
+
+    /// The current state's id in [`Machine::definition`].
+    fn state_id(&self) -> StateId;
+
+    /// The context.
+    fn context(&self) -> &Self::Context;
+
+    /// Whether `event` would be accepted now: an arm leaves the current
+    /// state and its guard, if any, says yes.
+    fn can_fire(&self, event: &Self::Event) -> bool;
+
+    /// Fires `event`. A refusal hands back the machine, unchanged, and the event.
+    fn fire(self, event: Self::Event) -> Result<Self, NotAllowed<Self, Self::Event>>;
+
+    /// The current state's name, as stored.
+    fn state_name(&self) -> &'static str {
+        Self::definition().state_name(self.state_id())
+    }
+
+    /// Whether the current state is final.
+    fn is_final(&self) -> bool {
+        Self::definition().is_final(self.state_id())
+    }
+
+    /// The names of the events with an arm out of the current state, in
+    /// declaration order (guards are not consulted: they need the event's
+    /// arguments; [`Machine::can_fire`] consults them).
+    fn allowed_events(&self) -> Vec<&'static str> {
+        let def = Self::definition();
+        def.events_from(self.state_id())
+            .map(|e| def.event_name(e))
+            .collect()
+    }
+}
+
+/// Implemented by a machine's event enum (`TaskEvent`).
+///
+/// ```
+/// # use stateforge_core::{Event, EventId};
+/// struct Go;
+/// impl Event for Go {
+///     fn id(&self) -> EventId { stateforge_core::Definition::example().event_id("assign").unwrap() }
+/// }
+/// assert_eq!(Go.id().index(), 0);
+/// ```
+pub trait Event {
+    /// The event's id in its machine's definition.
+    fn id(&self) -> EventId;
+}
+
+/// Why a transition was refused.
+///
+/// ```
+/// let r = stateforge_core::Refusal::NoTransition;
+/// assert_eq!(r, stateforge_core::Refusal::NoTransition);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Refusal {
+    /// No arm of the event leaves the current state.
+    NoTransition,
+    /// The arm's guard said no.
+    Guard(&'static str),
+}
+
+/// A refused event: the machine and the event, handed back unchanged.
+///
+/// ```
+/// # use stateforge_core::{NotAllowed, Refusal};
+/// let err = NotAllowed::new("machine", "go", "pending", "finish", Refusal::NoTransition);
+/// assert_eq!(err.to_string(), "event `finish` is not allowed in state `pending`");
+/// let (machine, event) = err.into_parts();
+/// assert_eq!((machine, event), ("machine", "go"));
+/// ```
+pub struct NotAllowed<M, E> {
+    /// The machine, exactly as it was.
+    pub machine: M,
+    /// The event, with its arguments.
+    pub event: E,
+    /// The state the machine is in.
+    pub state: &'static str,
+    /// The event's name.
+    pub event_name: &'static str,
+    /// Why.
+    pub refusal: Refusal,
+}
+
+impl<M, E> NotAllowed<M, E> {
+    /// Builds the error (used by generated code).
+    ///
+    /// ```
+    /// # use stateforge_core::{NotAllowed, Refusal};
+    /// let err = NotAllowed::new((), (), "failed", "retry", Refusal::Guard("can_retry"));
+    /// assert_eq!(err.refusal, Refusal::Guard("can_retry"));
+    /// ```
+    pub fn new(
+        machine: M,
+        event: E,
+        state: &'static str,
+        event_name: &'static str,
+        refusal: Refusal,
+    ) -> Self {
+        NotAllowed {
+            machine,
+            event,
+            state,
+            event_name,
+            refusal,
+        }
+    }
+
+    /// The machine and the event, handed back.
+    ///
+    /// ```
+    /// # use stateforge_core::{NotAllowed, Refusal};
+    /// let err = NotAllowed::new(1, 2, "s", "e", Refusal::NoTransition);
+    /// assert_eq!(err.into_parts(), (1, 2));
+    /// ```
+    pub fn into_parts(self) -> (M, E) {
+        (self.machine, self.event)
+    }
+}
+
+impl<M, E> fmt::Display for NotAllowed<M, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.refusal {
+            Refusal::NoTransition => write!(
+                f,
+                "event `{}` is not allowed in state `{}`",
+                self.event_name, self.state
+            ),
+            Refusal::Guard(guard) => write!(
+                f,
+                "guard `{guard}` refused event `{}` in state `{}`",
+                self.event_name, self.state
+            ),
+        }
+    }
+}
+
+impl<M, E> fmt::Debug for NotAllowed<M, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NotAllowed")
+            .field("state", &self.state)
+            .field("event", &self.event_name)
+            .field("refusal", &self.refusal)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M, E> std::error::Error for NotAllowed<M, E> {}
+
+/// A typed transition whose guard said no: the machine and the arguments,
+/// handed back unchanged.
+///
+/// ```
+/// # use stateforge_core::Rejected;
+/// let r = Rejected::new("machine", (), "failed", "retry", "can_retry");
+/// assert_eq!(r.to_string(), "guard `can_retry` refused event `retry` in state `failed`");
+/// assert_eq!(r.into_machine(), "machine");
+/// ```
+pub struct Rejected<M, A = ()> {
+    /// The machine, exactly as it was.
+    pub machine: M,
+    /// The event's arguments, as a tuple (`()` for none).
+    pub args: A,
+    /// The state the machine is in.
+    pub state: &'static str,
+    /// The event's name.
+    pub event_name: &'static str,
+    /// The guard that said no.
+    pub guard: &'static str,
+}
+
+impl<M, A> Rejected<M, A> {
+    /// Builds the error (used by generated code).
+    ///
+    /// ```
+    /// # use stateforge_core::Rejected;
+    /// let r = Rejected::new(0u8, ("why",), "s", "e", "g");
+    /// assert_eq!(r.args.0, "why");
+    /// ```
+    pub fn new(
+        machine: M,
+        args: A,
+        state: &'static str,
+        event_name: &'static str,
+        guard: &'static str,
+    ) -> Self {
+        Rejected {
+            machine,
+            args,
+            state,
+            event_name,
+            guard,
+        }
+    }
+
+    /// The machine, handed back.
+    ///
+    /// ```
+    /// # use stateforge_core::Rejected;
+    /// assert_eq!(Rejected::new(7, (), "s", "e", "g").into_machine(), 7);
+    /// ```
+    pub fn into_machine(self) -> M {
+        self.machine
+    }
+}
+
+impl<M, A> fmt::Display for Rejected<M, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "guard `{}` refused event `{}` in state `{}`",
+            self.guard, self.event_name, self.state
+        )
+    }
+}
+
+impl<M, A> fmt::Debug for Rejected<M, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rejected")
+            .field("state", &self.state)
+            .field("event", &self.event_name)
+            .field("guard", &self.guard)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M, A> std::error::Error for Rejected<M, A> {}
+
+/// A stored state name that the machine does not declare, or a typed
+/// conversion asked of a machine in another state.
+///
+/// ```
+/// let e = stateforge_core::WrongState { machine: "task", expected: "assigned", found: "pending".into() };
+/// assert_eq!(e.to_string(), "task is in state `pending`, not `assigned`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{machine} is in state `{found}`, not `{expected}`")]
+pub struct WrongState {
+    /// The machine's name.
+    pub machine: &'static str,
+    /// The state that was asked for.
+    pub expected: &'static str,
+    /// The state it is in.
+    pub found: String,
+}
