@@ -28,6 +28,14 @@ pub struct StateId(u32);
 pub struct EventId(u32);
 
 impl StateId {
+    /// The id of the state declared `index`-th. For generated code, which
+    /// declares states in definition order; any other use risks a panic
+    /// in [`Definition::state_name`].
+    #[doc(hidden)]
+    pub const fn __from_index(index: u32) -> StateId {
+        StateId(index)
+    }
+
     /// The index of the state in [`Definition::states`].
     ///
     /// ```
@@ -40,6 +48,12 @@ impl StateId {
 }
 
 impl EventId {
+    /// The id of the event declared `index`-th (for generated code).
+    #[doc(hidden)]
+    pub const fn __from_index(index: u32) -> EventId {
+        EventId(index)
+    }
+
     /// The index of the event in [`Definition::events`].
     ///
     /// ```

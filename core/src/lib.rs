@@ -32,7 +32,7 @@ pub use definition::LoadError;
 pub use definition::{
     Definition, EventId, Fingerprint, InvalidDefinition, StateId, Timer, Transition,
 };
-pub use machine::{Event, Machine, NotAllowed, Refusal, Rejected, WrongState};
+pub use machine::{Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState};
 pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 pub use validate::{

@@ -277,20 +277,79 @@ impl<M, A> fmt::Debug for Rejected<M, A> {
 
 impl<M, A> std::error::Error for Rejected<M, A> {}
 
-/// A stored state name that the machine does not declare, or a typed
-/// conversion asked of a machine in another state.
+/// A typed conversion asked of a machine in another state: the machine is
+/// handed back.
 ///
 /// ```
-/// let e = stateforge_core::WrongState { machine: "task", expected: "assigned", found: "pending".into() };
+/// let e = stateforge_core::WrongState::new((), "task", "assigned", "pending");
 /// assert_eq!(e.to_string(), "task is in state `pending`, not `assigned`");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{machine} is in state `{found}`, not `{expected}`")]
-pub struct WrongState {
+pub struct WrongState<M> {
+    /// The machine, unchanged.
+    pub machine: M,
     /// The machine's name.
-    pub machine: &'static str,
+    pub machine_name: &'static str,
     /// The state that was asked for.
     pub expected: &'static str,
     /// The state it is in.
-    pub found: String,
+    pub found: &'static str,
+}
+
+impl<M> WrongState<M> {
+    /// Builds the error (used by generated code).
+    ///
+    /// ```
+    /// let e = stateforge_core::WrongState::new(5, "task", "a", "b");
+    /// assert_eq!(e.machine, 5);
+    /// ```
+    pub fn new(
+        machine: M,
+        machine_name: &'static str,
+        expected: &'static str,
+        found: &'static str,
+    ) -> Self {
+        WrongState {
+            machine,
+            machine_name,
+            expected,
+            found,
+        }
+    }
+}
+
+impl<M> fmt::Display for WrongState<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is in state `{}`, not `{}`",
+            self.machine_name, self.found, self.expected
+        )
+    }
+}
+
+impl<M> fmt::Debug for WrongState<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WrongState")
+            .field("machine", &self.machine_name)
+            .field("expected", &self.expected)
+            .field("found", &self.found)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M> std::error::Error for WrongState<M> {}
+
+/// A state name that the machine does not declare.
+///
+/// ```
+/// let e = stateforge_core::ParseStateError { machine: "task", name: "shut".into() };
+/// assert_eq!(e.to_string(), "task has no state `shut`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{machine} has no state `{name}`")]
+pub struct ParseStateError {
+    /// The machine's name.
+    pub machine: &'static str,
+    /// The name that was given.
+    pub name: String,
 }
