@@ -1,1 +1,17 @@
-//! placeholder
+//! The `state_machine!` proc-macro of stateforge. Use it through the
+//! `stateforge` crate, which documents the language in full.
+#![forbid(unsafe_code)]
+
+mod ast;
+mod check;
+mod ctxt;
+mod expand;
+mod fallback;
+mod model;
+mod parse;
+
+/// Generates a typestate machine from a declaration; see `stateforge::state_machine!`.
+#[proc_macro]
+pub fn state_machine(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand::state_machine(input.into()).into()
+}

@@ -1,0 +1,105 @@
+//! The syntax of a `state_machine!` declaration, as written: no meaning yet.
+//!
+//! ```text
+//! Input   := CratePath ';' Machine            (CratePath is passed by the facade's macro_rules)
+//! Machine := Attr* Vis 'machine' Ident '{' Item* '}'
+//! Item    := 'context' ':' Type ';'
+//!          | Attr* ('initial' | 'final')* 'state' Ident (';' | '{' Field,* '}' ';'?)
+//!          | Attr* 'event' Ident ('(' Field,* ')')? ':' Arm (',' Arm)* ','? ';'
+//! Arm     := Ident ('|' Ident)* '->' Ident ('if' Path)? ('=>' Path)? ('after' Duration)?
+//! Duration:= an integer literal with suffix ms, s, min or h: 500ms, 30s, 5min, 2h
+//! ```
+
+use proc_macro2::TokenStream;
+use syn::{Attribute, Ident, LitInt, Path, Type, Visibility};
+
+/// The whole macro input.
+pub(crate) struct Input {
+    /// The path to the `stateforge` facade (`$crate` when called through it).
+    pub(crate) krate: TokenStream,
+    /// The machine declaration.
+    pub(crate) machine: MachineDecl,
+}
+
+/// `pub machine Task { ... }` with its attributes.
+pub(crate) struct MachineDecl {
+    /// Outer attributes, doc comments included.
+    pub(crate) attrs: Vec<Attribute>,
+    /// Visibility of every generated item.
+    pub(crate) vis: Visibility,
+    /// The `machine` keyword, for errors about the machine as a whole.
+    pub(crate) machine_token: Ident,
+    /// The machine's name (`Task`).
+    pub(crate) name: Ident,
+    /// The items inside the braces, in order.
+    pub(crate) items: Vec<Item>,
+}
+
+/// One item inside a machine's braces.
+pub(crate) enum Item {
+    /// `context: Type;`
+    Context(ContextDecl),
+    /// `initial state Pending;`
+    State(StateDecl),
+    /// `event assign(agent: String): Pending -> Assigned;`
+    Event(EventDecl),
+}
+
+/// `context: Type;`
+pub(crate) struct ContextDecl {
+    /// The `context` keyword.
+    pub(crate) keyword: Ident,
+    /// The context type.
+    pub(crate) ty: Type,
+}
+
+/// `initial state Pending;` or `state Assigned { agent: String }`.
+pub(crate) struct StateDecl {
+    /// Outer attributes, doc comments included.
+    pub(crate) attrs: Vec<Attribute>,
+    /// The `initial` modifier, if written.
+    pub(crate) initial: Option<Ident>,
+    /// The `final` modifier, if written.
+    pub(crate) final_: Option<Ident>,
+    /// The state's type name.
+    pub(crate) name: Ident,
+    /// Named fields; empty for a unit state.
+    pub(crate) fields: Vec<FieldDecl>,
+}
+
+/// `name: Type`, in a state's braces or an event's parentheses.
+#[derive(Clone)]
+pub(crate) struct FieldDecl {
+    /// Outer attributes (doc comments).
+    pub(crate) attrs: Vec<Attribute>,
+    /// The field's name.
+    pub(crate) name: Ident,
+    /// The field's type.
+    pub(crate) ty: Type,
+}
+
+/// `event fail(reason: String): Assigned | InProgress -> Failed;`
+pub(crate) struct EventDecl {
+    /// Outer attributes, doc comments included.
+    pub(crate) attrs: Vec<Attribute>,
+    /// The event's name, also its method name.
+    pub(crate) name: Ident,
+    /// The event's arguments.
+    pub(crate) args: Vec<FieldDecl>,
+    /// Its arms, in order.
+    pub(crate) arms: Vec<ArmDecl>,
+}
+
+/// `Assigned | InProgress -> Failed if guard => action after 30s`
+pub(crate) struct ArmDecl {
+    /// The source states.
+    pub(crate) sources: Vec<Ident>,
+    /// The target state.
+    pub(crate) target: Ident,
+    /// The guard, if any.
+    pub(crate) guard: Option<Path>,
+    /// The action, if any.
+    pub(crate) action: Option<Path>,
+    /// The timer delay, if any.
+    pub(crate) after: Option<LitInt>,
+}

@@ -1,0 +1,354 @@
+//! The dynamic half of a generated machine: the plain state enum, the
+//! event enum, and the any-enum that fires events by value.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{context_type, definition_body};
+use crate::model::Model;
+
+/// `enum TaskState { Pending, ... }`: names only, `Copy`, stored as strings.
+pub(super) fn expand_state_enum(m: &Model) -> TokenStream {
+    let (vis, state_enum, krate) = (&m.vis, &m.state_enum, &m.krate);
+    let machine_name = &m.spec.name;
+    let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
+    let stored: Vec<_> = m.states.iter().map(|s| &s.stored).collect();
+    let finals: Vec<_> = m.states.iter().map(|s| s.is_final).collect();
+    let count = m.states.len();
+    let initial = &m.states[m.initial].ident;
+    let doc = format!("The states of [`{}`], by name.", m.name);
+    let variant_docs = stored.iter().map(|s| format!("`{s}`"));
+    quote! {
+        #[doc = #doc]
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug,
+                 ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash,
+                 ::core::cmp::PartialOrd, ::core::cmp::Ord)]
+        #vis enum #state_enum {
+            #(#[doc = #variant_docs] #idents,)*
+        }
+
+        impl #state_enum {
+            /// Every state, in declaration order.
+            #vis const ALL: [#state_enum; #count] = [#(#state_enum::#idents),*];
+
+            /// The initial state.
+            #vis const INITIAL: #state_enum = #state_enum::#initial;
+
+            /// The state's stored name (`in_progress` for `InProgress`).
+            #vis const fn as_str(self) -> &'static str {
+                match self {
+                    #(#state_enum::#idents => #stored,)*
+                }
+            }
+
+            /// Whether the state is final: no event leaves it.
+            #vis const fn is_final(self) -> bool {
+                match self {
+                    #(#state_enum::#idents => #finals,)*
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for #state_enum {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for #state_enum {
+            type Err = #krate::__private::core::ParseStateError;
+            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+                match s {
+                    #(#stored => ::core::result::Result::Ok(#state_enum::#idents),)*
+                    _ => ::core::result::Result::Err(#krate::__private::core::ParseStateError {
+                        machine: #machine_name,
+                        name: ::std::string::ToString::to_string(s),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// `enum TaskEvent { Assign { agent: String }, Start, ... }`.
+pub(super) fn expand_event_enum(m: &Model) -> TokenStream {
+    let (vis, event_enum, krate, attrs) = (&m.vis, &m.event_enum, &m.krate, &m.attrs);
+    let serde_derive = super::serde_impls::event_derive_attrs(m);
+    let variants = m.events.iter().map(|e| {
+        let (docs, variant) = (&e.attrs, &e.variant);
+        let name = e.ident.to_string();
+        let rename = super::serde_impls::rename_attr(m, &name);
+        let doc = super::default_doc(docs, || format!("Event `{name}`."));
+        if e.args.is_empty() {
+            quote!(#doc #(#docs)* #rename #variant)
+        } else {
+            let fields = e.args.iter().map(|a| {
+                let (attrs, arg, ty) = (&a.attrs, &a.name, &a.ty);
+                let doc = super::default_doc(attrs, || format!("Argument `{arg}` of `{name}`."));
+                quote!(#doc #(#attrs)* #arg: #ty)
+            });
+            quote!(#doc #(#docs)* #rename #variant { #(#fields,)* })
+        }
+    });
+    let patterns: Vec<_> = m
+        .events
+        .iter()
+        .map(|e| {
+            let variant = &e.variant;
+            if e.args.is_empty() {
+                quote!(#event_enum::#variant)
+            } else {
+                quote!(#event_enum::#variant { .. })
+            }
+        })
+        .collect();
+    let names = m.events.iter().map(|e| e.ident.to_string());
+    let indices = (0..m.events.len()).map(|i| u32::try_from(i).unwrap_or(u32::MAX));
+    let doc = format!("The events of [`{}`], with their arguments.", m.name);
+    quote! {
+        #[doc = #doc]
+        #(#attrs)*
+        #serde_derive
+        #vis enum #event_enum {
+            #(#variants,)*
+        }
+
+        impl #event_enum {
+            /// The event's name.
+            #vis fn name(&self) -> &'static str {
+                match *self {
+                    #(#patterns => #names,)*
+                }
+            }
+        }
+
+        impl #krate::__private::core::Event for #event_enum {
+            fn id(&self) -> #krate::__private::core::EventId {
+                match *self {
+                    #(#patterns => #krate::__private::core::EventId::__from_index(#indices),)*
+                }
+            }
+        }
+    }
+}
+
+/// `enum AnyTask { Pending(Task<Pending>), ... }` and its `fire`.
+pub(super) fn expand_any(m: &Model) -> TokenStream {
+    let (vis, name, any, krate) = (&m.vis, &m.name, &m.any, &m.krate);
+    let (state_enum, event_enum, attrs) = (&m.state_enum, &m.event_enum, &m.attrs);
+    let core = quote!(#krate::__private::core);
+    let context = context_type(m);
+    let machine_name = &m.spec.name;
+    let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
+    let indices: Vec<u32> = (0..m.states.len())
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect();
+    let definition = definition_body(m);
+    let doc = format!(
+        "A [`{name}`] in whichever state it is: fire events by value, match to get \
+         the typed machine back."
+    );
+    let variant_docs = m.states.iter().map(|s| format!("In state `{}`.", s.stored));
+
+    let allowed = m.states.iter().enumerate().map(|(si, s)| {
+        let ident = &s.ident;
+        let events = m
+            .events
+            .iter()
+            .filter(|e| e.transitions.iter().any(|t| t.source == si))
+            .map(|e| e.ident.to_string());
+        quote!(#any::#ident(_) => &[#(#events),*])
+    });
+
+    let mut can_fire = Vec::new();
+    let mut fire = Vec::new();
+    for e in &m.events {
+        let (variant, method) = (&e.variant, &e.ident);
+        let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
+        let pattern = if args.is_empty() {
+            quote!(#event_enum::#variant)
+        } else {
+            quote!(#event_enum::#variant { #(#args),* })
+        };
+        for t in &e.transitions {
+            let (source, target) = (&m.states[t.source].ident, &m.states[t.target].ident);
+            match &t.guard {
+                None => {
+                    let loose = if args.is_empty() {
+                        quote!(#event_enum::#variant)
+                    } else {
+                        quote!(#event_enum::#variant { .. })
+                    };
+                    can_fire.push(quote!((#any::#source(_), #loose) => true));
+                    fire.push(quote! {
+                        (#any::#source(__sf_m), #pattern) =>
+                            ::core::result::Result::Ok(#any::#target(__sf_m.#method(#(#args),*)))
+                    });
+                }
+                Some(guard) => {
+                    let check = quote::format_ident!("__sf_guard_{}", method);
+                    let (state_name, event_name) = (&m.states[t.source].stored, method.to_string());
+                    let guard_name = super::typed::path_text(guard);
+                    can_fire.push(
+                        quote!((#any::#source(__sf_m), #pattern) => __sf_m.#check(#(#args),*)),
+                    );
+                    fire.push(quote! {
+                        (#any::#source(__sf_m), #pattern) => match __sf_m.#method(#(#args),*) {
+                            ::core::result::Result::Ok(__sf_next) => ::core::result::Result::Ok(#any::#target(__sf_next)),
+                            ::core::result::Result::Err(__sf_rejected) => {
+                                let (#(#args,)*) = __sf_rejected.args;
+                                ::core::result::Result::Err(#core::NotAllowed::new(
+                                    #any::#source(__sf_rejected.machine),
+                                    #pattern,
+                                    #state_name,
+                                    #event_name,
+                                    #core::Refusal::Guard(#guard_name),
+                                ))
+                            }
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    let conversions = m.states.iter().map(|s| {
+        let (ident, stored) = (&s.ident, &s.stored);
+        quote! {
+            impl ::core::convert::From<#name<#ident>> for #any {
+                fn from(machine: #name<#ident>) -> Self {
+                    #any::#ident(machine)
+                }
+            }
+
+            impl ::core::convert::TryFrom<#any> for #name<#ident> {
+                type Error = #core::WrongState<#any>;
+                fn try_from(any: #any) -> ::core::result::Result<Self, Self::Error> {
+                    #[allow(unreachable_patterns)]
+                    match any {
+                        #any::#ident(machine) => ::core::result::Result::Ok(machine),
+                        other => {
+                            let found = other.state().as_str();
+                            ::core::result::Result::Err(#core::WrongState::new(other, #machine_name, #stored, found))
+                        }
+                    }
+                }
+            }
+        }
+    });
+
+    quote! {
+        #[doc = #doc]
+        #(#attrs)*
+        #vis enum #any {
+            #(
+                #[doc = #variant_docs]
+                #idents(#name<#idents>),
+            )*
+        }
+
+        impl #any {
+            /// The checked description of this machine, built once.
+            #vis fn definition() -> &'static #core::Definition {
+                #definition
+            }
+
+            /// The current state's name.
+            #vis fn state(&self) -> #state_enum {
+                match self {
+                    #(#any::#idents(_) => #state_enum::#idents,)*
+                }
+            }
+
+            /// Whether the current state is final.
+            #vis fn is_final(&self) -> bool {
+                self.state().is_final()
+            }
+
+            /// The names of the events declared out of the current state
+            /// (guards not consulted: see [`Self::can_fire`]).
+            #vis fn allowed_events(&self) -> &'static [&'static str] {
+                match self {
+                    #(#allowed,)*
+                }
+            }
+
+            /// Whether `event` would be accepted now, its guard consulted.
+            #vis fn can_fire(&self, event: &#event_enum) -> bool {
+                #[allow(unreachable_patterns)]
+                match (self, event) {
+                    #(#can_fire,)*
+                    _ => false,
+                }
+            }
+
+            /// Fires `event`. A refusal (no transition, or a guard saying no)
+            /// hands back the machine and the event, unchanged.
+            ///
+            /// # Errors
+            ///
+            /// A `NotAllowed` naming the state, the event and, for a guard,
+            /// the guard.
+            #vis fn fire(self, event: #event_enum)
+                -> ::core::result::Result<#any, #core::NotAllowed<#any, #event_enum>>
+            {
+                #[allow(unreachable_patterns)]
+                match (self, event) {
+                    #(#fire,)*
+                    (__sf_machine, __sf_event) => {
+                        let __sf_state = __sf_machine.state().as_str();
+                        let __sf_name = __sf_event.name();
+                        ::core::result::Result::Err(#core::NotAllowed::new(
+                            __sf_machine, __sf_event, __sf_state, __sf_name, #core::Refusal::NoTransition,
+                        ))
+                    }
+                }
+            }
+
+            /// The context.
+            #vis fn context(&self) -> &#context {
+                match self {
+                    #(#any::#idents(m) => m.context(),)*
+                }
+            }
+
+            /// The context, to change; the state stays as it is.
+            #vis fn context_mut(&mut self) -> &mut #context {
+                match self {
+                    #(#any::#idents(m) => m.context_mut(),)*
+                }
+            }
+        }
+
+        impl #core::Machine for #any {
+            type Context = #context;
+            type Event = #event_enum;
+
+            fn definition() -> &'static #core::Definition {
+                #any::definition()
+            }
+
+            fn state_id(&self) -> #core::StateId {
+                match self {
+                    #(#any::#idents(_) => #core::StateId::__from_index(#indices),)*
+                }
+            }
+
+            fn context(&self) -> &#context {
+                #any::context(self)
+            }
+
+            fn can_fire(&self, event: &#event_enum) -> bool {
+                #any::can_fire(self, event)
+            }
+
+            fn fire(self, event: #event_enum)
+                -> ::core::result::Result<Self, #core::NotAllowed<Self, #event_enum>>
+            {
+                #any::fire(self, event)
+            }
+        }
+
+        #(#conversions)*
+    }
+}

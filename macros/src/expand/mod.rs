@@ -1,0 +1,172 @@
+//! Model -> tokens. Never re-validates: `check` has.
+
+mod any;
+mod serde_impls;
+mod typed;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use stateforge_core::{Definition, MachineSpec};
+
+use crate::ast::Input;
+use crate::model::Model;
+
+/// The whole macro: parse, check, expand; on error, the errors plus the
+/// declared types so one mistake gives one error.
+pub(crate) fn state_machine(input: TokenStream) -> TokenStream {
+    let input: Input = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let fallback = crate::fallback::declared_types(&input);
+    match crate::check::check(input) {
+        Ok(model) => expand(&model),
+        Err(e) => {
+            let errors = e.to_compile_error();
+            quote! { #errors #fallback }
+        }
+    }
+}
+
+fn expand(m: &Model) -> TokenStream {
+    let state_types = expand_state_types(m);
+    let machine = typed::expand_machine(m);
+    let transitions = typed::expand_transitions(m);
+    let state_enum = any::expand_state_enum(m);
+    let event_enum = any::expand_event_enum(m);
+    let any_enum = any::expand_any(m);
+    let serde = serde_impls::expand(m);
+    quote! {
+        #state_types
+        #machine
+        #transitions
+        #state_enum
+        #event_enum
+        #any_enum
+        #serde
+    }
+}
+
+/// `struct Pending;`, `struct Assigned { agent: String }`.
+fn expand_state_types(m: &Model) -> TokenStream {
+    let vis = &m.vis;
+    let machine_attrs = &m.attrs;
+    let serde_derive = serde_impls::derive_attrs(m);
+    m.states
+        .iter()
+        .map(|s| {
+            let ident = &s.ident;
+            let attrs = &s.attrs;
+            let doc = format!(
+                "State `{}` of [`{}`]{}.",
+                s.stored,
+                m.name,
+                if s.is_final { " (final)" } else { "" }
+            );
+            if s.fields.is_empty() {
+                quote! {
+                    #[doc = #doc]
+                    #(#attrs)*
+                    #(#machine_attrs)*
+                    #serde_derive
+                    #vis struct #ident;
+                }
+            } else {
+                let fields = s.fields.iter().map(|f| {
+                    let (attrs, name, ty) = (&f.attrs, &f.name, &f.ty);
+                    let doc = default_doc(attrs, || format!("`{name}` of state `{}`.", s.stored));
+                    quote! { #doc #(#attrs)* #vis #name: #ty }
+                });
+                quote! {
+                    #[doc = #doc]
+                    #(#attrs)*
+                    #(#machine_attrs)*
+                    #serde_derive
+                    #vis struct #ident { #(#fields,)* }
+                }
+            }
+        })
+        .collect()
+}
+
+/// The type of the context: the declared one, or `()`.
+fn context_type(m: &Model) -> TokenStream {
+    match &m.context {
+        Some(ty) => quote!(#ty),
+        None => quote!(()),
+    }
+}
+
+/// The expression building the machine's `Definition` at run time, from
+/// the spec checked at compile time.
+fn definition_body(m: &Model) -> TokenStream {
+    let krate = &m.krate;
+    let core = quote!(#krate::__private::core);
+    let spec: &MachineSpec = &m.spec;
+    let name = &spec.name;
+    let states = spec.states.iter().map(|s| {
+        let (n, i, f) = (&s.name, s.initial, s.is_final);
+        quote!(.state(#core::StateSpec { name: ::std::string::String::from(#n), initial: #i, is_final: #f }))
+    });
+    let events = spec.events.iter().map(|e| {
+        let en = &e.name;
+        let arms = e.arms.iter().map(|a| {
+            let from = &a.from;
+            let to = &a.to;
+            let guard = a.guard.as_ref().map(|g| quote!(.guard(#g)));
+            let action = a.action.as_ref().map(|g| quote!(.action(#g)));
+            quote!(.arm(#core::ArmSpec::new([#(#from),*], #to) #guard #action))
+        });
+        quote!(.event(#core::EventSpec::new(#en) #(#arms)*))
+    });
+    let timers = spec.timers.iter().map(|t| {
+        let (s, e, ms) = (&t.state, &t.event, t.after_ms);
+        quote!(.timer(#core::TimerSpec::new(#s, #e, #ms)))
+    });
+    let (unreachable, dead_ends) = (spec.checks.unreachable, spec.checks.dead_ends);
+    quote! {
+        static __SF_DEFINITION: ::std::sync::LazyLock<#core::Definition> =
+            ::std::sync::LazyLock::new(|| {
+                let __sf_spec = #core::MachineSpec::new(#name)
+                    #(#states)*
+                    #(#events)*
+                    #(#timers)*
+                    .checks(#core::Checks { unreachable: #unreachable, dead_ends: #dead_ends });
+                match #core::Definition::new(__sf_spec) {
+                    ::core::result::Result::Ok(__sf_definition) => __sf_definition,
+                    // The same checks passed when the macro ran.
+                    ::core::result::Result::Err(__sf_error) => {
+                        ::core::panic!("stateforge: definition checked at compile time is invalid: {}", __sf_error)
+                    }
+                }
+            });
+        &__SF_DEFINITION
+    }
+}
+
+/// The machine's diagram for its rustdoc, drawn at compile time.
+fn diagram_doc(m: &Model) -> String {
+    match Definition::new(m.spec.clone()) {
+        Ok(def) => format!(
+            "\n\n# Diagram\n\n```text\n{}```\n\nStates: {}.",
+            def.to_mermaid(),
+            m.states
+                .iter()
+                .map(|s| format!("`{}`", s.stored))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Err(_) => String::new(),
+    }
+}
+
+/// A `#[doc]` for an item the user left undocumented, so generated code
+/// passes `#![deny(missing_docs)]`.
+fn default_doc(attrs: &[syn::Attribute], text: impl FnOnce() -> String) -> Option<TokenStream> {
+    if attrs.iter().any(|a| a.path().is_ident("doc")) {
+        None
+    } else {
+        let text = text();
+        Some(quote!(#[doc = #text]))
+    }
+}

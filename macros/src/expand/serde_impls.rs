@@ -1,0 +1,166 @@
+//! serde support for generated machines, when the `serde` feature is on.
+//!
+//! A machine serializes as `{"state": "assigned", "context": ..., "data": ...}`:
+//! the state's name always travels with its data and is checked on the way
+//! back, so a row written in one state never loads as another.
+//!
+//! serde's derives take the path to serde as a string (`crate = "..."`),
+//! which `$crate` cannot reach; these impls therefore name
+//! `::stateforge::__private::serde` and need the facade under its own name.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::context_type;
+use crate::model::Model;
+
+const SERDE_PATH: &str = "::stateforge::__private::serde";
+
+fn enabled() -> bool {
+    cfg!(feature = "serde")
+}
+
+fn serde_path() -> TokenStream {
+    quote!(::stateforge::__private::serde)
+}
+
+/// The derives for a state struct.
+pub(super) fn derive_attrs(_m: &Model) -> TokenStream {
+    if !enabled() {
+        return TokenStream::new();
+    }
+    let serde = serde_path();
+    quote! {
+        #[derive(#serde::Serialize, #serde::Deserialize)]
+        #[serde(crate = #SERDE_PATH)]
+    }
+}
+
+/// The derives for the event enum: `{"event": "assign", "agent": "ada"}`.
+pub(super) fn event_derive_attrs(m: &Model) -> TokenStream {
+    if !enabled() || m.events.is_empty() {
+        return TokenStream::new();
+    }
+    let serde = serde_path();
+    quote! {
+        #[derive(#serde::Serialize, #serde::Deserialize)]
+        #[serde(crate = #SERDE_PATH, tag = "event")]
+    }
+}
+
+/// `#[serde(rename = "...")]` for an event variant: events keep their
+/// declared (snake_case) names.
+pub(super) fn rename_attr(m: &Model, name: &str) -> TokenStream {
+    if !enabled() || m.events.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(#[serde(rename = #name)])
+}
+
+/// The impls for the state enum, the any-enum and each typed machine.
+pub(super) fn expand(m: &Model) -> TokenStream {
+    if !enabled() {
+        return TokenStream::new();
+    }
+    let serde = serde_path();
+    let (name, any, state_enum) = (&m.name, &m.any, &m.state_enum);
+    let context = context_type(m);
+    let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
+    let stored: Vec<_> = m.states.iter().map(|s| &s.stored).collect();
+    let any_name = any.to_string();
+
+    let typed = m.states.iter().map(|s| {
+        let (ident, stored) = (&s.ident, &s.stored);
+        quote! {
+            impl __sf_serde::Serialize for #name<#ident> {
+                fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
+                    -> ::core::result::Result<__S::Ok, __S::Error>
+                {
+                    __sf_serialize(serializer, #stored, &self.context, &self.state)
+                }
+            }
+
+            impl<'de> __sf_serde::Deserialize<'de> for #name<#ident> {
+                fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
+                    -> ::core::result::Result<Self, __D::Error>
+                {
+                    let any = <#any as __sf_serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    <#name<#ident> as ::core::convert::TryFrom<#any>>::try_from(any)
+                        .map_err(<__D::Error as __sf_serde::de::Error>::custom)
+                }
+            }
+        }
+    });
+
+    quote! {
+        const _: () = {
+            use #serde as __sf_serde;
+
+            fn __sf_serialize<__S, __C, __T>(serializer: __S, state: &str, context: &__C, data: &__T)
+                -> ::core::result::Result<__S::Ok, __S::Error>
+            where
+                __S: __sf_serde::Serializer,
+                __C: __sf_serde::Serialize + ?::core::marker::Sized,
+                __T: __sf_serde::Serialize,
+            {
+                use __sf_serde::ser::SerializeStruct as _;
+                let mut st = serializer.serialize_struct(#any_name, 3)?;
+                st.serialize_field("state", state)?;
+                st.serialize_field("context", context)?;
+                st.serialize_field("data", data)?;
+                st.end()
+            }
+
+            impl __sf_serde::Serialize for #state_enum {
+                fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
+                    -> ::core::result::Result<__S::Ok, __S::Error>
+                {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> __sf_serde::Deserialize<'de> for #state_enum {
+                fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
+                    -> ::core::result::Result<Self, __D::Error>
+                {
+                    let name = <::std::string::String as __sf_serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    name.parse().map_err(<__D::Error as __sf_serde::de::Error>::custom)
+                }
+            }
+
+            impl __sf_serde::Serialize for #any {
+                fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
+                    -> ::core::result::Result<__S::Ok, __S::Error>
+                {
+                    match self {
+                        #(#any::#idents(m) => __sf_serialize(serializer, #stored, &m.context, &m.state),)*
+                    }
+                }
+            }
+
+            #[derive(__sf_serde::Deserialize)]
+            #[serde(crate = #SERDE_PATH, tag = "state", deny_unknown_fields)]
+            enum __SfStored {
+                #(
+                    #[serde(rename = #stored)]
+                    #idents { context: #context, data: #idents },
+                )*
+            }
+
+            impl<'de> __sf_serde::Deserialize<'de> for #any {
+                fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
+                    -> ::core::result::Result<Self, __D::Error>
+                {
+                    ::core::result::Result::Ok(
+                        match <__SfStored as __sf_serde::Deserialize<'de>>::deserialize(deserializer)? {
+                            #(__SfStored::#idents { context, data } =>
+                                #any::#idents(#name { context, state: data }),)*
+                        },
+                    )
+                }
+            }
+
+            #(#typed)*
+        };
+    }
+}

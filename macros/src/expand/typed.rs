@@ -1,0 +1,261 @@
+//! The typestate half: `Task<S>`, one inherent impl per state, one method
+//! per (event, source state).
+//!
+//! One inherent `impl` per state is deliberate: calling an event that does
+//! not leave a state makes rustc say "no method named `complete` found for
+//! struct `Task<Pending>`" and list the states where it *is* found. A
+//! generic method behind a trait bound would lose that list.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{context_type, diagram_doc};
+use crate::model::{Event, FieldSource, Model, Transition};
+
+/// `struct Task<S>` and the impl shared by every state.
+pub(super) fn expand_machine(m: &Model) -> TokenStream {
+    let (vis, name, any) = (&m.vis, &m.name, &m.any);
+    let (docs, attrs) = (&m.docs, &m.attrs);
+    let context = context_type(m);
+    let diagram = diagram_doc(m);
+    let krate = &m.krate;
+    let summary = format!(
+        "\n\nA `{name}<S>` is a machine in state `S`; only the transitions declared out of `S` \
+         exist as methods. [`{any}`] holds one in whichever state it is, and \
+         [`{any}::definition`] describes the machine."
+    );
+    quote! {
+        #(#docs)*
+        #[doc = #summary]
+        #[doc = #diagram]
+        #(#attrs)*
+        #vis struct #name<S> {
+            context: #context,
+            state: S,
+        }
+
+        impl<S> #name<S> {
+            /// The context, carried through every state.
+            #vis fn context(&self) -> &#context {
+                &self.context
+            }
+
+            /// The context, to change; the state stays as it is.
+            #vis fn context_mut(&mut self) -> &mut #context {
+                &mut self.context
+            }
+
+            /// The current state's data.
+            #vis fn state(&self) -> &S {
+                &self.state
+            }
+
+            /// The context and the state's data, taken apart.
+            #vis fn into_parts(self) -> (#context, S) {
+                (self.context, self.state)
+            }
+
+            /// The checked description of this machine.
+            #vis fn definition() -> &'static #krate::__private::core::Definition {
+                #any::definition()
+            }
+        }
+    }
+}
+
+/// One inherent impl per state: its constant, constructor or restore
+/// path, and its transition methods.
+pub(super) fn expand_transitions(m: &Model) -> TokenStream {
+    let (vis, name, state_enum) = (&m.vis, &m.name, &m.state_enum);
+    let context = context_type(m);
+    let has_context = m.context.is_some();
+    m.states
+        .iter()
+        .enumerate()
+        .map(|(si, s)| {
+            let ident = &s.ident;
+            let stored = &s.stored;
+            let ctx_param = has_context.then(|| quote!(context: #context,));
+            let ctx_value = if has_context {
+                quote!(context)
+            } else {
+                quote!(context: ())
+            };
+            let new = (si == m.initial).then(|| {
+                let (param, value) = if s.fields.is_empty() {
+                    (None, quote!(#ident))
+                } else {
+                    (Some(quote!(state: #ident)), quote!(state))
+                };
+                let doc = format!("A new machine, in its initial state `{stored}`.");
+                quote! {
+                    #[doc = #doc]
+                    #vis fn new(#ctx_param #param) -> Self {
+                        #name { #ctx_value, state: #value }
+                    }
+                }
+            });
+            let restore_doc = format!(
+                "Rebuilds a machine that is already in state `{stored}`, from storage.\n\n\
+                 This is the one way to hold a `{name}` in a state other than the initial one \
+                 without firing events; it runs no guard and no action."
+            );
+            let methods = m.events.iter().flat_map(|e| {
+                e.transitions
+                    .iter()
+                    .filter(move |t| t.source == si)
+                    .map(move |t| expand_transition(m, e, t))
+            });
+            quote! {
+                impl #name<#ident> {
+                    /// The state this machine is in.
+                    #vis const STATE: #state_enum = #state_enum::#ident;
+
+                    #new
+
+                    #[doc = #restore_doc]
+                    #vis fn restore(#ctx_param state: #ident) -> Self {
+                        #name { #ctx_value, state }
+                    }
+
+                    /// The current state's stored name.
+                    #vis fn state_name(&self) -> &'static str {
+                        #stored
+                    }
+
+                    #(#methods)*
+                }
+            }
+        })
+        .collect()
+}
+
+/// The method for one (event, source) pair, and its hidden guard check.
+fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
+    let (vis, name, krate) = (&m.vis, &m.name, &m.krate);
+    let (source, target) = (&m.states[t.source], &m.states[t.target]);
+    let (target_ident, event) = (&target.ident, &e.ident);
+    let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
+    let types: Vec<_> = e.args.iter().map(|a| &a.ty).collect();
+    let context_arg = m.context.as_ref().map(|_| quote!(&self.context,));
+    let context_arg_mut = m.context.as_ref().map(|_| quote!(&mut self.context,));
+    let event_docs = &e.attrs;
+
+    // Each target field, moved from an argument or from the source state.
+    let uses_source = t.fields.iter().any(|f| matches!(f, FieldSource::Source(_)));
+    let values = t.fields.iter().map(|f| match *f {
+        FieldSource::Arg(i) => {
+            let a = &e.args[i].name;
+            quote!(#a)
+        }
+        FieldSource::Source(i) => {
+            let f = &source.fields[i].name;
+            quote!(__sf_source.#f)
+        }
+    });
+    let field_names = target.fields.iter().map(|f| &f.name);
+    let construct = if target.fields.is_empty() {
+        quote!(#target_ident)
+    } else {
+        quote!(#target_ident { #(#field_names: #values,)* })
+    };
+    let source_binding = if uses_source {
+        quote!(__sf_source)
+    } else {
+        quote!(_)
+    };
+    let unused_args = e.args.iter().enumerate().filter_map(|(i, a)| {
+        let used = t
+            .fields
+            .iter()
+            .any(|f| matches!(f, FieldSource::Arg(j) if *j == i));
+        (!used).then(|| {
+            let a = &a.name;
+            quote!(let _ = #a;)
+        })
+    });
+
+    let action = t.action.as_ref().map(|action| {
+        // The user's location, so a wrong signature is reported on the
+        // action's path; our resolution, so `self` is the method's own.
+        let span = action.span().resolved_at(Span::call_site());
+        quote_spanned! {span=>
+            #action(#context_arg_mut &self.state, #(&#args),*);
+        }
+    });
+    let mut_self = t.action.as_ref().map(|_| quote!(mut));
+    let arrow = format!(
+        "\n\nFires `{event}`: `{}` → `{}`{}{}.",
+        source.stored,
+        target.stored,
+        t.guard
+            .as_ref()
+            .map(|g| format!(", if `{}` allows it", path_text(g)))
+            .unwrap_or_default(),
+        t.action
+            .as_ref()
+            .map(|a| format!(", running `{}`", path_text(a)))
+            .unwrap_or_default(),
+    );
+    let body = quote! {
+        #action
+        let #name { context: __sf_context, state: #source_binding } = self;
+        #(#unused_args)*
+        #name { context: __sf_context, state: #construct }
+    };
+
+    match &t.guard {
+        None => quote! {
+            #(#event_docs)*
+            #[doc = #arrow]
+            #vis fn #event(#mut_self self, #(#args: #types),*) -> #name<#target_ident> {
+                #body
+            }
+        },
+        Some(guard) => {
+            let check = format_ident!("__sf_guard_{}", event);
+            let span = guard.span().resolved_at(Span::call_site());
+            let call = quote_spanned! {span=>
+                #guard(#context_arg &self.state, #(#args),*)
+            };
+            let (state_name, event_name, guard_name) =
+                (&source.stored, event.to_string(), path_text(guard));
+            let refused = format!(
+                "\n\n# Errors\n\nWhen `{guard_name}` says no, the machine and the arguments \
+                 come back unchanged in a `Rejected`."
+            );
+            let source_ident = &source.ident;
+            quote! {
+                #[doc(hidden)]
+                #vis fn #check(&self, #(#args: &#types),*) -> bool {
+                    #call
+                }
+
+                #(#event_docs)*
+                #[doc = #arrow]
+                #[doc = #refused]
+                #vis fn #event(#mut_self self, #(#args: #types),*) -> ::core::result::Result<
+                    #name<#target_ident>,
+                    #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,
+                > {
+                    if !self.#check(#(&#args),*) {
+                        return ::core::result::Result::Err(#krate::__private::core::Rejected::new(
+                            self,
+                            (#(#args,)*),
+                            #state_name,
+                            #event_name,
+                            #guard_name,
+                        ));
+                    }
+                    ::core::result::Result::Ok({ #body })
+                }
+            }
+        }
+    }
+}
+
+/// A path as written, without the spaces `quote` puts around `::`.
+pub(super) fn path_text(path: &syn::Path) -> String {
+    quote!(#path).to_string().replace(' ', "")
+}

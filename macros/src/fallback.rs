@@ -1,0 +1,45 @@
+//! What the macro emits beside its errors: the declared types, so that a
+//! mistake in the declaration gives its own errors and not fifty more
+//! "cannot find type" errors in code that uses the machine.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ast::{Input, Item};
+
+/// The state structs, `Task<S>`, and empty `TaskState`, `TaskEvent` and
+/// `AnyTask` enums.
+pub(crate) fn declared_types(input: &Input) -> TokenStream {
+    let m = &input.machine;
+    let (vis, name) = (&m.vis, &m.name);
+    let mut states = Vec::new();
+    for item in &m.items {
+        if let Item::State(s) = item {
+            let ident = &s.name;
+            if states.iter().any(|(i, _)| i == ident) {
+                continue;
+            }
+            let fields = s.fields.iter().map(|f| {
+                let (n, t) = (&f.name, &f.ty);
+                quote!(#vis #n: #t)
+            });
+            let tokens = if s.fields.is_empty() {
+                quote!(#vis struct #ident;)
+            } else {
+                quote!(#vis struct #ident { #(#fields,)* })
+            };
+            states.push((ident.clone(), tokens));
+        }
+    }
+    let state_tokens = states.iter().map(|(_, t)| t);
+    let state_enum = format_ident!("{}State", name);
+    let event_enum = format_ident!("{}Event", name);
+    let any = format_ident!("Any{}", name);
+    quote! {
+        #(#state_tokens)*
+        #vis struct #name<S>(::core::marker::PhantomData<S>);
+        #vis enum #state_enum {}
+        #vis enum #event_enum {}
+        #vis enum #any {}
+    }
+}

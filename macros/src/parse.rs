@@ -1,0 +1,243 @@
+//! `impl Parse` for each node of [`crate::ast`]; the grammar is in that
+//! module's documentation.
+
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Ident, Path, Token, Visibility, braced, parenthesized};
+
+use crate::ast::{ArmDecl, ContextDecl, EventDecl, FieldDecl, Input, Item, MachineDecl, StateDecl};
+
+mod kw {
+    syn::custom_keyword!(machine);
+    syn::custom_keyword!(context);
+    syn::custom_keyword!(initial);
+    syn::custom_keyword!(state);
+    syn::custom_keyword!(event);
+    syn::custom_keyword!(after);
+}
+
+impl Parse for Input {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        // The facade passes `$crate;` first; everything up to the first
+        // top-level `;` is the path to the facade.
+        let mut krate = TokenStream::new();
+        while !input.peek(Token![;]) {
+            let tt: proc_macro2::TokenTree = input.parse()?;
+            krate.extend([tt]);
+        }
+        input.parse::<Token![;]>()?;
+        let machine = input.parse()?;
+        Ok(Input { krate, machine })
+    }
+}
+
+impl Parse for MachineDecl {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let lookahead = input.lookahead1();
+        if !lookahead.peek(kw::machine) {
+            return Err(lookahead.error());
+        }
+        let machine_kw: kw::machine = input.parse()?;
+        let machine_token = Ident::new("machine", machine_kw.span);
+        let name: Ident = input.parse()?;
+        let body;
+        braced!(body in input);
+        let mut items = Vec::new();
+        while !body.is_empty() {
+            items.push(body.parse()?);
+        }
+        if !input.is_empty() {
+            return Err(input.error(
+                "unexpected tokens after the machine; declare one machine per `state_machine!`",
+            ));
+        }
+        Ok(MachineDecl {
+            attrs,
+            vis,
+            machine_token,
+            name,
+            items,
+        })
+    }
+}
+
+impl Parse for Item {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let lookahead = input.lookahead1();
+        if lookahead.peek(kw::context) && input.peek2(Token![:]) {
+            let keyword = Ident::new("context", input.parse::<kw::context>()?.span);
+            if let Some(attr) = attrs.first() {
+                return Err(syn::Error::new_spanned(
+                    attr,
+                    "attributes are not allowed on `context`; document the context type where it is declared",
+                ));
+            }
+            input.parse::<Token![:]>()?;
+            let ty = input.parse()?;
+            input.parse::<Token![;]>()?;
+            Ok(Item::Context(ContextDecl { keyword, ty }))
+        } else if lookahead.peek(kw::initial)
+            || lookahead.peek(Token![final])
+            || lookahead.peek(kw::state)
+        {
+            parse_state(input, attrs).map(Item::State)
+        } else if lookahead.peek(kw::event) {
+            parse_event(input, attrs).map(Item::Event)
+        } else {
+            Err(lookahead.error())
+        }
+    }
+}
+
+fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<StateDecl> {
+    let mut initial = None;
+    let mut final_ = None;
+    loop {
+        if input.peek(kw::initial) {
+            let span = input.parse::<kw::initial>()?.span;
+            if initial.is_some() {
+                return Err(syn::Error::new(span, "`initial` is written twice"));
+            }
+            initial = Some(Ident::new("initial", span));
+        } else if input.peek(Token![final]) {
+            let span = input.parse::<Token![final]>()?.span;
+            if final_.is_some() {
+                return Err(syn::Error::new(span, "`final` is written twice"));
+            }
+            final_ = Some(Ident::new("final_", span));
+        } else {
+            break;
+        }
+    }
+    let lookahead = input.lookahead1();
+    if !lookahead.peek(kw::state) {
+        return Err(lookahead.error());
+    }
+    input.parse::<kw::state>()?;
+    let name: Ident = input.parse()?;
+    let lookahead = input.lookahead1();
+    let fields = if lookahead.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+        Vec::new()
+    } else if lookahead.peek(syn::token::Brace) {
+        let body;
+        braced!(body in input);
+        let fields = Punctuated::<FieldDecl, Token![,]>::parse_terminated(&body)?;
+        // A `;` after the braces is accepted, as after a struct.
+        let _ = input.parse::<Option<Token![;]>>()?;
+        fields.into_iter().collect()
+    } else {
+        return Err(lookahead.error());
+    };
+    Ok(StateDecl {
+        attrs,
+        initial,
+        final_,
+        name,
+        fields,
+    })
+}
+
+impl Parse for FieldDecl {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let name = input.call(Ident::parse_any)?;
+        if name == "self" || name == "Self" || name == "crate" || name == "super" {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("`{name}` cannot name a field; choose another name"),
+            ));
+        }
+        input.parse::<Token![:]>()?;
+        let ty = input.parse()?;
+        Ok(FieldDecl { attrs, name, ty })
+    }
+}
+
+fn parse_event(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<EventDecl> {
+    input.parse::<kw::event>()?;
+    let name: Ident = input.parse()?;
+    let args = if input.peek(syn::token::Paren) {
+        let body;
+        parenthesized!(body in input);
+        Punctuated::<FieldDecl, Token![,]>::parse_terminated(&body)?
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let lookahead = input.lookahead1();
+    if !lookahead.peek(Token![:]) {
+        return Err(lookahead.error());
+    }
+    input.parse::<Token![:]>()?;
+    let mut arms = vec![input.parse::<ArmDecl>()?];
+    while input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+        if input.peek(Token![;]) {
+            break;
+        }
+        arms.push(input.parse()?);
+    }
+    let lookahead = input.lookahead1();
+    if !lookahead.peek(Token![;]) {
+        return Err(lookahead.error());
+    }
+    input.parse::<Token![;]>()?;
+    Ok(EventDecl {
+        attrs,
+        name,
+        args,
+        arms,
+    })
+}
+
+impl Parse for ArmDecl {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut sources = vec![input.parse::<Ident>()?];
+        while input.peek(Token![|]) {
+            input.parse::<Token![|]>()?;
+            sources.push(input.parse()?);
+        }
+        let lookahead = input.lookahead1();
+        if !lookahead.peek(Token![->]) {
+            return Err(lookahead.error());
+        }
+        input.parse::<Token![->]>()?;
+        let target = input.parse()?;
+        let guard = if input.peek(Token![if]) {
+            input.parse::<Token![if]>()?;
+            Some(input.call(Path::parse_mod_style)?)
+        } else {
+            None
+        };
+        let action = if input.peek(Token![=>]) {
+            input.parse::<Token![=>]>()?;
+            Some(input.call(Path::parse_mod_style)?)
+        } else {
+            None
+        };
+        let after = if input.peek(kw::after) {
+            input.parse::<kw::after>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(ArmDecl {
+            sources,
+            target,
+            guard,
+            action,
+            after,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;

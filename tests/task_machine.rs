@@ -1,0 +1,131 @@
+//! The use case 1 task machine, end to end through the generated code.
+
+stateforge::state_machine! {
+    /// Lifecycle of a task handed to an agent.
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Task {
+        context: TaskData;
+
+        initial state Pending;
+        state Assigned { agent: String }
+        state InProgress { agent: String }
+        final state Completed;
+        state Failed { reason: String }
+        final state Escalated { reason: String }
+
+        event assign(agent: String): Pending -> Assigned => on_assign;
+        event start: Assigned -> InProgress;
+        event complete: InProgress -> Completed => on_complete;
+        event fail(reason: String): Assigned | InProgress -> Failed;
+        event escalate(reason: String): Assigned | InProgress -> Escalated;
+        event retry: Failed -> Pending if can_retry => on_retry;
+    }
+}
+
+/// The task record the machine carries.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TaskData {
+    title: String,
+    agent: Option<String>,
+    retries: u32,
+    completed: bool,
+}
+
+fn on_assign(task: &mut TaskData, _from: &Pending, agent: &str) {
+    task.agent = Some(agent.to_owned());
+}
+
+fn on_complete(task: &mut TaskData, _from: &InProgress) {
+    task.completed = true;
+}
+
+fn can_retry(task: &TaskData, _from: &Failed) -> bool {
+    task.retries < 2
+}
+
+fn on_retry(task: &mut TaskData, _from: &Failed) {
+    task.retries += 1;
+    task.agent = None;
+}
+
+#[test]
+fn typed_lifecycle() {
+    let task = Task::new(TaskData::default());
+    let task = task.assign("ada".into());
+    assert_eq!(task.state().agent, "ada");
+    assert_eq!(task.context().agent.as_deref(), Some("ada"));
+    let task = task.start();
+    assert_eq!(task.state().agent, "ada");
+    let done = task.complete();
+    assert!(done.context().completed);
+    assert_eq!(done.state_name(), "completed");
+}
+
+#[test]
+fn guard_hands_the_machine_back() {
+    let mut task = Task::new(TaskData::default())
+        .assign("ada".into())
+        .fail("boom".into());
+    for _ in 0..2 {
+        task = task
+            .retry()
+            .unwrap()
+            .assign("bob".into())
+            .fail("again".into());
+    }
+    let rejected = task.retry().unwrap_err();
+    assert_eq!(rejected.guard, "can_retry");
+    assert_eq!(
+        rejected.to_string(),
+        "guard `can_retry` refused event `retry` in state `failed`"
+    );
+    assert_eq!(rejected.machine.state().reason, "again");
+    assert_eq!(rejected.machine.context().retries, 2);
+}
+
+#[test]
+fn any_enum_fires_and_refuses() {
+    let any = AnyTask::from(Task::new(TaskData::default()));
+    assert_eq!(any.allowed_events(), ["assign"]);
+    let err = any.fire(TaskEvent::Complete).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "event `complete` is not allowed in state `pending`"
+    );
+    let any = err
+        .machine
+        .fire(TaskEvent::Assign {
+            agent: "ada".into(),
+        })
+        .unwrap();
+    assert_eq!(any.state(), TaskState::Assigned);
+    let typed: Task<Assigned> = any.try_into().unwrap();
+    let any = AnyTask::from(typed);
+    let wrong = Task::<Pending>::try_from(any).unwrap_err();
+    assert_eq!(
+        wrong.to_string(),
+        "task is in state `assigned`, not `pending`"
+    );
+}
+
+#[test]
+fn size_is_what_it_holds() {
+    use std::mem::size_of;
+    assert_eq!(size_of::<Task<Pending>>(), size_of::<TaskData>());
+    assert_eq!(
+        size_of::<Task<Assigned>>(),
+        size_of::<TaskData>() + size_of::<String>()
+    );
+}
+
+#[test]
+fn json_round_trip_keeps_the_state() {
+    let any = AnyTask::from(Task::new(TaskData::default()).assign("ada".into()));
+    let json = serde_json::to_value(&any).unwrap();
+    assert_eq!(json["state"], "assigned");
+    assert_eq!(json["data"]["agent"], "ada");
+    let back: AnyTask = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, any);
+    let wrong = serde_json::from_value::<Task<Pending>>(json).unwrap_err();
+    assert!(wrong.to_string().contains("not `pending`"), "{wrong}");
+}
