@@ -51,10 +51,10 @@ fn expand(m: &Model) -> TokenStream {
 fn expand_state_types(m: &Model) -> TokenStream {
     let vis = &m.vis;
     let machine_attrs = &m.attrs;
-    let serde_derive = serde_impls::derive_attrs(m);
     m.states
         .iter()
         .map(|s| {
+            let serde_derive = serde_impls::derive_attrs(s.fields.iter().map(|f| &f.ty));
             let ident = &s.ident;
             let attrs = &s.attrs;
             let doc = format!(

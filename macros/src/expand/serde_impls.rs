@@ -24,15 +24,34 @@ fn serde_path() -> TokenStream {
     quote!(::stateforge::__private::serde)
 }
 
-/// The derives for a state struct.
-pub(super) fn derive_attrs(_m: &Model) -> TokenStream {
+/// `where` predicates, as serde's `bound` attribute takes them, that hold
+/// when every type in `types` is (de)serializable.
+///
+/// The `for<'__sf>` makes each bound higher-ranked: rustc then checks it
+/// where the impl is used instead of refusing the impl when it does not
+/// hold, so a machine whose context or fields are not serializable still
+/// compiles; it just has no serde impls.
+fn bounds<'a>(types: impl Iterator<Item = &'a syn::Type> + Clone) -> (String, String) {
+    let each = |t: &str| {
+        types
+            .clone()
+            .map(|ty| format!("for<'__sf> {}: {SERDE_PATH}::{t}", quote!(#ty)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    (each("Serialize"), each("Deserialize<'de>"))
+}
+
+/// The derives for a state struct with fields of `types`.
+pub(super) fn derive_attrs<'a>(types: impl Iterator<Item = &'a syn::Type> + Clone) -> TokenStream {
     if !enabled() {
         return TokenStream::new();
     }
     let serde = serde_path();
+    let (ser, de) = bounds(types);
     quote! {
         #[derive(#serde::Serialize, #serde::Deserialize)]
-        #[serde(crate = #SERDE_PATH)]
+        #[serde(crate = #SERDE_PATH, bound(serialize = #ser, deserialize = #de))]
     }
 }
 
@@ -42,9 +61,10 @@ pub(super) fn event_derive_attrs(m: &Model) -> TokenStream {
         return TokenStream::new();
     }
     let serde = serde_path();
+    let (ser, de) = bounds(m.events.iter().flat_map(|e| e.args.iter().map(|a| &a.ty)));
     quote! {
         #[derive(#serde::Serialize, #serde::Deserialize)]
-        #[serde(crate = #SERDE_PATH, tag = "event")]
+        #[serde(crate = #SERDE_PATH, tag = "event", bound(serialize = #ser, deserialize = #de))]
     }
 }
 
@@ -68,11 +88,29 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
     let stored: Vec<_> = m.states.iter().map(|s| &s.stored).collect();
     let any_name = any.to_string();
+    let state_types: Vec<syn::Type> = m
+        .states
+        .iter()
+        .map(|s| {
+            let ident = &s.ident;
+            syn::parse_quote!(#ident)
+        })
+        .collect();
+    let context_ty: syn::Type =
+        syn::parse2(context.clone()).unwrap_or_else(|_| syn::parse_quote!(()));
+    let all_types: Vec<&syn::Type> = std::iter::once(&context_ty).chain(&state_types).collect();
+    let (stored_ser, stored_de) = bounds(all_types.iter().copied());
+    let ser_all = quote!(#(for<'__sf> #all_types: __sf_serde::Serialize,)*);
+    let de_all = quote!(#(for<'__sf> #all_types: __sf_serde::Deserialize<'de>,)*);
 
     let typed = m.states.iter().map(|s| {
         let (ident, stored) = (&s.ident, &s.stored);
         quote! {
-            impl __sf_serde::Serialize for #name<#ident> {
+            impl __sf_serde::Serialize for #name<#ident>
+            where
+                for<'__sf> #context: __sf_serde::Serialize,
+                for<'__sf> #ident: __sf_serde::Serialize,
+            {
                 fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
                     -> ::core::result::Result<__S::Ok, __S::Error>
                 {
@@ -80,7 +118,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 }
             }
 
-            impl<'de> __sf_serde::Deserialize<'de> for #name<#ident> {
+            impl<'de> __sf_serde::Deserialize<'de> for #name<#ident>
+            where
+                #de_all
+            {
                 fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
                     -> ::core::result::Result<Self, __D::Error>
                 {
@@ -128,7 +169,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 }
             }
 
-            impl __sf_serde::Serialize for #any {
+            impl __sf_serde::Serialize for #any
+            where
+                #ser_all
+            {
                 fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
                     -> ::core::result::Result<__S::Ok, __S::Error>
                 {
@@ -139,7 +183,8 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
 
             #[derive(__sf_serde::Deserialize)]
-            #[serde(crate = #SERDE_PATH, tag = "state", deny_unknown_fields)]
+            #[serde(crate = #SERDE_PATH, tag = "state", deny_unknown_fields,
+                    bound(serialize = #stored_ser, deserialize = #stored_de))]
             enum __SfStored {
                 #(
                     #[serde(rename = #stored)]
@@ -147,7 +192,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 )*
             }
 
-            impl<'de> __sf_serde::Deserialize<'de> for #any {
+            impl<'de> __sf_serde::Deserialize<'de> for #any
+            where
+                #de_all
+            {
                 fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
                     -> ::core::result::Result<Self, __D::Error>
                 {
