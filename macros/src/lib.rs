@@ -10,6 +10,9 @@ mod fallback;
 mod model;
 mod parse;
 
+#[cfg(test)]
+mod expand_tests;
+
 /// Generates a typestate machine from a declaration; see `stateforge::state_machine!`.
 #[proc_macro]
 pub fn state_machine(input: proc_macro::TokenStream) -> proc_macro::TokenStream {

@@ -20,8 +20,9 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
     let context = context_type(m);
     let diagram = diagram_doc(m);
     let krate = &m.krate;
+    let sep = if has_docs(docs) { "\n\n" } else { "" };
     let summary = format!(
-        "\n\nA `{name}<S>` is a machine in state `S`; only the transitions declared out of `S` \
+        "{sep}A `{name}<S>` is a machine in state `S`; only the transitions declared out of `S` \
          exist as methods. [`{any}`] holds one in whichever state it is, and \
          [`{any}::definition`] describes the machine."
     );
@@ -185,8 +186,9 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         }
     });
     let mut_self = t.action.as_ref().map(|_| quote!(mut));
+    let sep = if has_docs(event_docs) { "\n\n" } else { "" };
     let arrow = format!(
-        "\n\nFires `{event}`: `{}` → `{}`{}{}.",
+        "{sep}Fires `{event}`: `{}` → `{}`{}{}.",
         source.stored,
         target.stored,
         t.guard
@@ -258,4 +260,8 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
 /// A path as written, without the spaces `quote` puts around `::`.
 pub(super) fn path_text(path: &syn::Path) -> String {
     quote!(#path).to_string().replace(' ', "")
+}
+
+fn has_docs(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc"))
 }

@@ -1,0 +1,723 @@
+///State `closed` of [`Door`].
+#[derive(Debug, Clone)]
+pub struct Closed;
+///State `open` of [`Door`].
+#[derive(Debug, Clone)]
+pub struct Open;
+///State `locked` of [`Door`].
+#[derive(Debug, Clone)]
+pub struct Locked {
+    ///`code` of state `locked`.
+    pub code: u16,
+}
+///State `broken` of [`Door`] (final).
+#[derive(Debug, Clone)]
+pub struct Broken;
+/// A door with a lock.
+/**
+
+A `Door<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnyDoor`] holds one in whichever state it is, and [`AnyDoor::definition`] describes the machine.*/
+/**
+
+# Diagram
+
+```text
+stateDiagram-v2
+    [*] --> closed
+    closed --> open: open
+    open --> closed: close
+    closed --> locked: lock
+    locked --> closed: unlock [code_matches]
+    closed --> broken: smash
+    locked --> broken: smash
+    open --> closed: autoclose
+    broken --> [*]
+```
+
+States: `closed`, `open`, `locked`, `broken`.*/
+#[derive(Debug, Clone)]
+pub struct Door<S> {
+    context: u32,
+    state: S,
+}
+impl<S> Door<S> {
+    /// The context, carried through every state.
+    pub fn context(&self) -> &u32 {
+        &self.context
+    }
+    /// The context, to change; the state stays as it is.
+    pub fn context_mut(&mut self) -> &mut u32 {
+        &mut self.context
+    }
+    /// The current state's data.
+    pub fn state(&self) -> &S {
+        &self.state
+    }
+    /// The context and the state's data, taken apart.
+    pub fn into_parts(self) -> (u32, S) {
+        (self.context, self.state)
+    }
+    /// The checked description of this machine.
+    pub fn definition() -> &'static ::stateforge::__private::core::Definition {
+        AnyDoor::definition()
+    }
+}
+impl Door<Closed> {
+    /// The state this machine is in.
+    pub const STATE: DoorState = DoorState::Closed;
+    ///A new machine, in its initial state `closed`.
+    pub fn new(context: u32) -> Self {
+        Door { context, state: Closed }
+    }
+    /**Rebuilds a machine that is already in state `closed`, from storage.
+
+This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    pub fn restore(context: u32, state: Closed) -> Self {
+        Door { context, state }
+    }
+    /// The current state's stored name.
+    pub fn state_name(&self) -> &'static str {
+        "closed"
+    }
+    ///Fires `open`: `closed` → `open`.
+    pub fn open(self) -> Door<Open> {
+        let Door { context: __sf_context, state: _ } = self;
+        Door {
+            context: __sf_context,
+            state: Open,
+        }
+    }
+    ///Fires `lock`: `closed` → `locked`.
+    pub fn lock(self, code: u16) -> Door<Locked> {
+        let Door { context: __sf_context, state: _ } = self;
+        Door {
+            context: __sf_context,
+            state: Locked { code: code },
+        }
+    }
+    ///Fires `smash`: `closed` → `broken`.
+    pub fn smash(self) -> Door<Broken> {
+        let Door { context: __sf_context, state: _ } = self;
+        Door {
+            context: __sf_context,
+            state: Broken,
+        }
+    }
+}
+impl Door<Open> {
+    /// The state this machine is in.
+    pub const STATE: DoorState = DoorState::Open;
+    /**Rebuilds a machine that is already in state `open`, from storage.
+
+This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    pub fn restore(context: u32, state: Open) -> Self {
+        Door { context, state }
+    }
+    /// The current state's stored name.
+    pub fn state_name(&self) -> &'static str {
+        "open"
+    }
+    ///Fires `close`: `open` → `closed`.
+    pub fn close(self) -> Door<Closed> {
+        let Door { context: __sf_context, state: _ } = self;
+        Door {
+            context: __sf_context,
+            state: Closed,
+        }
+    }
+    ///Fires `autoclose`: `open` → `closed`.
+    pub fn autoclose(self) -> Door<Closed> {
+        let Door { context: __sf_context, state: _ } = self;
+        Door {
+            context: __sf_context,
+            state: Closed,
+        }
+    }
+}
+impl Door<Locked> {
+    /// The state this machine is in.
+    pub const STATE: DoorState = DoorState::Locked;
+    /**Rebuilds a machine that is already in state `locked`, from storage.
+
+This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    pub fn restore(context: u32, state: Locked) -> Self {
+        Door { context, state }
+    }
+    /// The current state's stored name.
+    pub fn state_name(&self) -> &'static str {
+        "locked"
+    }
+    #[doc(hidden)]
+    pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
+        code_matches(&self.context, &self.state, code)
+    }
+    ///Fires `unlock`: `locked` → `closed`, if `code_matches` allows it, running `count_unlock`.
+    /**
+
+# Errors
+
+When `code_matches` says no, the machine and the arguments come back unchanged in a `Rejected`.*/
+    pub fn unlock(
+        mut self,
+        code: u16,
+    ) -> ::core::result::Result<
+        Door<Closed>,
+        ::stateforge::__private::core::Rejected<Door<Locked>, (u16,)>,
+    > {
+        if !self.__sf_guard_unlock(&code) {
+            return ::core::result::Result::Err(
+                ::stateforge::__private::core::Rejected::new(
+                    self,
+                    (code,),
+                    "locked",
+                    "unlock",
+                    "code_matches",
+                ),
+            );
+        }
+        ::core::result::Result::Ok({
+            count_unlock(&mut self.context, &self.state, &code);
+            let Door { context: __sf_context, state: _ } = self;
+            let _ = code;
+            Door {
+                context: __sf_context,
+                state: Closed,
+            }
+        })
+    }
+    ///Fires `smash`: `locked` → `broken`.
+    pub fn smash(self) -> Door<Broken> {
+        let Door { context: __sf_context, state: _ } = self;
+        Door {
+            context: __sf_context,
+            state: Broken,
+        }
+    }
+}
+impl Door<Broken> {
+    /// The state this machine is in.
+    pub const STATE: DoorState = DoorState::Broken;
+    /**Rebuilds a machine that is already in state `broken`, from storage.
+
+This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    pub fn restore(context: u32, state: Broken) -> Self {
+        Door { context, state }
+    }
+    /// The current state's stored name.
+    pub fn state_name(&self) -> &'static str {
+        "broken"
+    }
+}
+///The states of [`Door`], by name.
+#[derive(
+    ::core::clone::Clone,
+    ::core::marker::Copy,
+    ::core::fmt::Debug,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::core::cmp::PartialOrd,
+    ::core::cmp::Ord
+)]
+pub enum DoorState {
+    ///`closed`
+    Closed,
+    ///`open`
+    Open,
+    ///`locked`
+    Locked,
+    ///`broken`
+    Broken,
+}
+impl DoorState {
+    /// Every state, in declaration order.
+    pub const ALL: [DoorState; 4usize] = [
+        DoorState::Closed,
+        DoorState::Open,
+        DoorState::Locked,
+        DoorState::Broken,
+    ];
+    /// The initial state.
+    pub const INITIAL: DoorState = DoorState::Closed;
+    /// The state's stored name (`in_progress` for `InProgress`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DoorState::Closed => "closed",
+            DoorState::Open => "open",
+            DoorState::Locked => "locked",
+            DoorState::Broken => "broken",
+        }
+    }
+    /// Whether the state is final: no event leaves it.
+    pub const fn is_final(self) -> bool {
+        match self {
+            DoorState::Closed => false,
+            DoorState::Open => false,
+            DoorState::Locked => false,
+            DoorState::Broken => true,
+        }
+    }
+}
+impl ::core::fmt::Display for DoorState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::core::str::FromStr for DoorState {
+    type Err = ::stateforge::__private::core::ParseStateError;
+    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+        match s {
+            "closed" => ::core::result::Result::Ok(DoorState::Closed),
+            "open" => ::core::result::Result::Ok(DoorState::Open),
+            "locked" => ::core::result::Result::Ok(DoorState::Locked),
+            "broken" => ::core::result::Result::Ok(DoorState::Broken),
+            _ => {
+                ::core::result::Result::Err(::stateforge::__private::core::ParseStateError {
+                    machine: "door",
+                    name: ::std::string::ToString::to_string(s),
+                })
+            }
+        }
+    }
+}
+///The events of [`Door`], with their arguments.
+#[derive(Debug, Clone)]
+pub enum DoorEvent {
+    ///Event `open`.
+    Open,
+    ///Event `close`.
+    Close,
+    ///Event `lock`.
+    Lock {
+        ///Argument `code` of `lock`.
+        code: u16,
+    },
+    ///Event `unlock`.
+    Unlock {
+        ///Argument `code` of `unlock`.
+        code: u16,
+    },
+    ///Event `smash`.
+    Smash,
+    ///Event `autoclose`.
+    Autoclose,
+}
+impl DoorEvent {
+    /// The event's name.
+    pub fn name(&self) -> &'static str {
+        match *self {
+            DoorEvent::Open => "open",
+            DoorEvent::Close => "close",
+            DoorEvent::Lock { .. } => "lock",
+            DoorEvent::Unlock { .. } => "unlock",
+            DoorEvent::Smash => "smash",
+            DoorEvent::Autoclose => "autoclose",
+        }
+    }
+}
+impl ::stateforge::__private::core::Event for DoorEvent {
+    fn id(&self) -> ::stateforge::__private::core::EventId {
+        match *self {
+            DoorEvent::Open => ::stateforge::__private::core::EventId::__from_index(0u32),
+            DoorEvent::Close => {
+                ::stateforge::__private::core::EventId::__from_index(1u32)
+            }
+            DoorEvent::Lock { .. } => {
+                ::stateforge::__private::core::EventId::__from_index(2u32)
+            }
+            DoorEvent::Unlock { .. } => {
+                ::stateforge::__private::core::EventId::__from_index(3u32)
+            }
+            DoorEvent::Smash => {
+                ::stateforge::__private::core::EventId::__from_index(4u32)
+            }
+            DoorEvent::Autoclose => {
+                ::stateforge::__private::core::EventId::__from_index(5u32)
+            }
+        }
+    }
+}
+///A [`Door`] in whichever state it is: fire events by value, match to get the typed machine back.
+#[derive(Debug, Clone)]
+pub enum AnyDoor {
+    ///In state `closed`.
+    Closed(Door<Closed>),
+    ///In state `open`.
+    Open(Door<Open>),
+    ///In state `locked`.
+    Locked(Door<Locked>),
+    ///In state `broken`.
+    Broken(Door<Broken>),
+}
+impl AnyDoor {
+    /// The checked description of this machine, built once.
+    pub fn definition() -> &'static ::stateforge::__private::core::Definition {
+        static __SF_DEFINITION: ::std::sync::LazyLock<
+            ::stateforge::__private::core::Definition,
+        > = ::std::sync::LazyLock::new(|| {
+            let __sf_spec = ::stateforge::__private::core::MachineSpec::new("door")
+                .state(::stateforge::__private::core::StateSpec {
+                    name: ::std::string::String::from("closed"),
+                    initial: true,
+                    is_final: false,
+                })
+                .state(::stateforge::__private::core::StateSpec {
+                    name: ::std::string::String::from("open"),
+                    initial: false,
+                    is_final: false,
+                })
+                .state(::stateforge::__private::core::StateSpec {
+                    name: ::std::string::String::from("locked"),
+                    initial: false,
+                    is_final: false,
+                })
+                .state(::stateforge::__private::core::StateSpec {
+                    name: ::std::string::String::from("broken"),
+                    initial: false,
+                    is_final: true,
+                })
+                .event(
+                    ::stateforge::__private::core::EventSpec::new("open")
+                        .arm(
+                            ::stateforge::__private::core::ArmSpec::new(
+                                ["closed"],
+                                "open",
+                            ),
+                        ),
+                )
+                .event(
+                    ::stateforge::__private::core::EventSpec::new("close")
+                        .arm(
+                            ::stateforge::__private::core::ArmSpec::new(
+                                ["open"],
+                                "closed",
+                            ),
+                        ),
+                )
+                .event(
+                    ::stateforge::__private::core::EventSpec::new("lock")
+                        .arm(
+                            ::stateforge::__private::core::ArmSpec::new(
+                                ["closed"],
+                                "locked",
+                            ),
+                        ),
+                )
+                .event(
+                    ::stateforge::__private::core::EventSpec::new("unlock")
+                        .arm(
+                            ::stateforge::__private::core::ArmSpec::new(
+                                    ["locked"],
+                                    "closed",
+                                )
+                                .guard("code_matches")
+                                .action("count_unlock"),
+                        ),
+                )
+                .event(
+                    ::stateforge::__private::core::EventSpec::new("smash")
+                        .arm(
+                            ::stateforge::__private::core::ArmSpec::new(
+                                ["closed", "locked"],
+                                "broken",
+                            ),
+                        ),
+                )
+                .event(
+                    ::stateforge::__private::core::EventSpec::new("autoclose")
+                        .arm(
+                            ::stateforge::__private::core::ArmSpec::new(
+                                ["open"],
+                                "closed",
+                            ),
+                        ),
+                )
+                .timer(
+                    ::stateforge::__private::core::TimerSpec::new(
+                        "open",
+                        "autoclose",
+                        30000u64,
+                    ),
+                )
+                .checks(::stateforge::__private::core::Checks {
+                    unreachable: true,
+                    dead_ends: true,
+                });
+            match ::stateforge::__private::core::Definition::new(__sf_spec) {
+                ::core::result::Result::Ok(__sf_definition) => __sf_definition,
+                ::core::result::Result::Err(__sf_error) => {
+                    ::core::panic!(
+                        "stateforge: definition checked at compile time is invalid: {}",
+                        __sf_error
+                    )
+                }
+            }
+        });
+        &__SF_DEFINITION
+    }
+    /// The current state's name.
+    pub fn state(&self) -> DoorState {
+        match self {
+            AnyDoor::Closed(_) => DoorState::Closed,
+            AnyDoor::Open(_) => DoorState::Open,
+            AnyDoor::Locked(_) => DoorState::Locked,
+            AnyDoor::Broken(_) => DoorState::Broken,
+        }
+    }
+    /// Whether the current state is final.
+    pub fn is_final(&self) -> bool {
+        self.state().is_final()
+    }
+    /// The names of the events declared out of the current state
+    /// (guards not consulted: see [`Self::can_fire`]).
+    pub fn allowed_events(&self) -> &'static [&'static str] {
+        match self {
+            AnyDoor::Closed(_) => &["open", "lock", "smash"],
+            AnyDoor::Open(_) => &["close", "autoclose"],
+            AnyDoor::Locked(_) => &["unlock", "smash"],
+            AnyDoor::Broken(_) => &[],
+        }
+    }
+    /// Whether `event` would be accepted now, its guard consulted.
+    pub fn can_fire(&self, event: &DoorEvent) -> bool {
+        #[allow(unreachable_patterns)]
+        match (self, event) {
+            (AnyDoor::Closed(_), DoorEvent::Open) => true,
+            (AnyDoor::Open(_), DoorEvent::Close) => true,
+            (AnyDoor::Closed(_), DoorEvent::Lock { .. }) => true,
+            (AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
+                __sf_m.__sf_guard_unlock(code)
+            }
+            (AnyDoor::Closed(_), DoorEvent::Smash) => true,
+            (AnyDoor::Locked(_), DoorEvent::Smash) => true,
+            (AnyDoor::Open(_), DoorEvent::Autoclose) => true,
+            _ => false,
+        }
+    }
+    /// Fires `event`. A refusal (no transition, or a guard saying no)
+    /// hands back the machine and the event, unchanged.
+    ///
+    /// # Errors
+    ///
+    /// A `NotAllowed` naming the state, the event and, for a guard,
+    /// the guard.
+    pub fn fire(
+        self,
+        event: DoorEvent,
+    ) -> ::core::result::Result<
+        AnyDoor,
+        ::stateforge::__private::core::NotAllowed<AnyDoor, DoorEvent>,
+    > {
+        #[allow(unreachable_patterns)]
+        match (self, event) {
+            (AnyDoor::Closed(__sf_m), DoorEvent::Open) => {
+                ::core::result::Result::Ok(AnyDoor::Open(__sf_m.open()))
+            }
+            (AnyDoor::Open(__sf_m), DoorEvent::Close) => {
+                ::core::result::Result::Ok(AnyDoor::Closed(__sf_m.close()))
+            }
+            (AnyDoor::Closed(__sf_m), DoorEvent::Lock { code }) => {
+                ::core::result::Result::Ok(AnyDoor::Locked(__sf_m.lock(code)))
+            }
+            (AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
+                match __sf_m.unlock(code) {
+                    ::core::result::Result::Ok(__sf_next) => {
+                        ::core::result::Result::Ok(AnyDoor::Closed(__sf_next))
+                    }
+                    ::core::result::Result::Err(__sf_rejected) => {
+                        let (code,) = __sf_rejected.args;
+                        ::core::result::Result::Err(
+                            ::stateforge::__private::core::NotAllowed::new(
+                                AnyDoor::Locked(__sf_rejected.machine),
+                                DoorEvent::Unlock { code },
+                                "locked",
+                                "unlock",
+                                ::stateforge::__private::core::Refusal::Guard(
+                                    "code_matches",
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            (AnyDoor::Closed(__sf_m), DoorEvent::Smash) => {
+                ::core::result::Result::Ok(AnyDoor::Broken(__sf_m.smash()))
+            }
+            (AnyDoor::Locked(__sf_m), DoorEvent::Smash) => {
+                ::core::result::Result::Ok(AnyDoor::Broken(__sf_m.smash()))
+            }
+            (AnyDoor::Open(__sf_m), DoorEvent::Autoclose) => {
+                ::core::result::Result::Ok(AnyDoor::Closed(__sf_m.autoclose()))
+            }
+            (__sf_machine, __sf_event) => {
+                let __sf_state = __sf_machine.state().as_str();
+                let __sf_name = __sf_event.name();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::NotAllowed::new(
+                        __sf_machine,
+                        __sf_event,
+                        __sf_state,
+                        __sf_name,
+                        ::stateforge::__private::core::Refusal::NoTransition,
+                    ),
+                )
+            }
+        }
+    }
+    /// The context.
+    pub fn context(&self) -> &u32 {
+        match self {
+            AnyDoor::Closed(m) => m.context(),
+            AnyDoor::Open(m) => m.context(),
+            AnyDoor::Locked(m) => m.context(),
+            AnyDoor::Broken(m) => m.context(),
+        }
+    }
+    /// The context, to change; the state stays as it is.
+    pub fn context_mut(&mut self) -> &mut u32 {
+        match self {
+            AnyDoor::Closed(m) => m.context_mut(),
+            AnyDoor::Open(m) => m.context_mut(),
+            AnyDoor::Locked(m) => m.context_mut(),
+            AnyDoor::Broken(m) => m.context_mut(),
+        }
+    }
+}
+impl ::stateforge::__private::core::Machine for AnyDoor {
+    type Context = u32;
+    type Event = DoorEvent;
+    fn definition() -> &'static ::stateforge::__private::core::Definition {
+        AnyDoor::definition()
+    }
+    fn state_id(&self) -> ::stateforge::__private::core::StateId {
+        match self {
+            AnyDoor::Closed(_) => {
+                ::stateforge::__private::core::StateId::__from_index(0u32)
+            }
+            AnyDoor::Open(_) => {
+                ::stateforge::__private::core::StateId::__from_index(1u32)
+            }
+            AnyDoor::Locked(_) => {
+                ::stateforge::__private::core::StateId::__from_index(2u32)
+            }
+            AnyDoor::Broken(_) => {
+                ::stateforge::__private::core::StateId::__from_index(3u32)
+            }
+        }
+    }
+    fn context(&self) -> &u32 {
+        AnyDoor::context(self)
+    }
+    fn can_fire(&self, event: &DoorEvent) -> bool {
+        AnyDoor::can_fire(self, event)
+    }
+    fn fire(
+        self,
+        event: DoorEvent,
+    ) -> ::core::result::Result<
+        Self,
+        ::stateforge::__private::core::NotAllowed<Self, DoorEvent>,
+    > {
+        AnyDoor::fire(self, event)
+    }
+}
+impl ::core::convert::From<Door<Closed>> for AnyDoor {
+    fn from(machine: Door<Closed>) -> Self {
+        AnyDoor::Closed(machine)
+    }
+}
+impl ::core::convert::TryFrom<AnyDoor> for Door<Closed> {
+    type Error = ::stateforge::__private::core::WrongState<AnyDoor>;
+    fn try_from(any: AnyDoor) -> ::core::result::Result<Self, Self::Error> {
+        #[allow(unreachable_patterns)]
+        match any {
+            AnyDoor::Closed(machine) => ::core::result::Result::Ok(machine),
+            other => {
+                let found = other.state().as_str();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::WrongState::new(
+                        other,
+                        "door",
+                        "closed",
+                        found,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::core::convert::From<Door<Open>> for AnyDoor {
+    fn from(machine: Door<Open>) -> Self {
+        AnyDoor::Open(machine)
+    }
+}
+impl ::core::convert::TryFrom<AnyDoor> for Door<Open> {
+    type Error = ::stateforge::__private::core::WrongState<AnyDoor>;
+    fn try_from(any: AnyDoor) -> ::core::result::Result<Self, Self::Error> {
+        #[allow(unreachable_patterns)]
+        match any {
+            AnyDoor::Open(machine) => ::core::result::Result::Ok(machine),
+            other => {
+                let found = other.state().as_str();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::WrongState::new(
+                        other,
+                        "door",
+                        "open",
+                        found,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::core::convert::From<Door<Locked>> for AnyDoor {
+    fn from(machine: Door<Locked>) -> Self {
+        AnyDoor::Locked(machine)
+    }
+}
+impl ::core::convert::TryFrom<AnyDoor> for Door<Locked> {
+    type Error = ::stateforge::__private::core::WrongState<AnyDoor>;
+    fn try_from(any: AnyDoor) -> ::core::result::Result<Self, Self::Error> {
+        #[allow(unreachable_patterns)]
+        match any {
+            AnyDoor::Locked(machine) => ::core::result::Result::Ok(machine),
+            other => {
+                let found = other.state().as_str();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::WrongState::new(
+                        other,
+                        "door",
+                        "locked",
+                        found,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::core::convert::From<Door<Broken>> for AnyDoor {
+    fn from(machine: Door<Broken>) -> Self {
+        AnyDoor::Broken(machine)
+    }
+}
+impl ::core::convert::TryFrom<AnyDoor> for Door<Broken> {
+    type Error = ::stateforge::__private::core::WrongState<AnyDoor>;
+    fn try_from(any: AnyDoor) -> ::core::result::Result<Self, Self::Error> {
+        #[allow(unreachable_patterns)]
+        match any {
+            AnyDoor::Broken(machine) => ::core::result::Result::Ok(machine),
+            other => {
+                let found = other.state().as_str();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::WrongState::new(
+                        other,
+                        "door",
+                        "broken",
+                        found,
+                    ),
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+///State `off` of [`Switch`].
+struct Off;
+///State `on` of [`Switch`].
+struct On;
+///A `Switch<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnySwitch`] holds one in whichever state it is, and [`AnySwitch::definition`] describes the machine.
+/**
+
+# Diagram
+
+```text
+stateDiagram-v2
+    [*] --> off
+    off --> on: toggle
+    on --> off: toggle
+```
+
+States: `off`, `on`.*/
+struct Switch<S> {
+    context: (),
+    state: S,
+}
+impl<S> Switch<S> {
+    /// The context, carried through every state.
+    fn context(&self) -> &() {
+        &self.context
+    }
+    /// The context, to change; the state stays as it is.
+    fn context_mut(&mut self) -> &mut () {
+        &mut self.context
+    }
+    /// The current state's data.
+    fn state(&self) -> &S {
+        &self.state
+    }
+    /// The context and the state's data, taken apart.
+    fn into_parts(self) -> ((), S) {
+        (self.context, self.state)
+    }
+    /// The checked description of this machine.
+    fn definition() -> &'static ::stateforge::__private::core::Definition {
+        AnySwitch::definition()
+    }
+}
+impl Switch<Off> {
+    /// The state this machine is in.
+    const STATE: SwitchState = SwitchState::Off;
+    ///A new machine, in its initial state `off`.
+    fn new() -> Self {
+        Switch { context: (), state: Off }
+    }
+    /**Rebuilds a machine that is already in state `off`, from storage.
+
+This is the one way to hold a `Switch` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    fn restore(state: Off) -> Self {
+        Switch { context: (), state }
+    }
+    /// The current state's stored name.
+    fn state_name(&self) -> &'static str {
+        "off"
+    }
+    ///Fires `toggle`: `off` → `on`.
+    fn toggle(self) -> Switch<On> {
+        let Switch { context: __sf_context, state: _ } = self;
+        Switch {
+            context: __sf_context,
+            state: On,
+        }
+    }
+}
+impl Switch<On> {
+    /// The state this machine is in.
+    const STATE: SwitchState = SwitchState::On;
+    /**Rebuilds a machine that is already in state `on`, from storage.
+
+This is the one way to hold a `Switch` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    fn restore(state: On) -> Self {
+        Switch { context: (), state }
+    }
+    /// The current state's stored name.
+    fn state_name(&self) -> &'static str {
+        "on"
+    }
+    ///Fires `toggle`: `on` → `off`.
+    fn toggle(self) -> Switch<Off> {
+        let Switch { context: __sf_context, state: _ } = self;
+        Switch {
+            context: __sf_context,
+            state: Off,
+        }
+    }
+}
+///The states of [`Switch`], by name.
+#[derive(
+    ::core::clone::Clone,
+    ::core::marker::Copy,
+    ::core::fmt::Debug,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::core::cmp::PartialOrd,
+    ::core::cmp::Ord
+)]
+enum SwitchState {
+    ///`off`
+    Off,
+    ///`on`
+    On,
+}
+impl SwitchState {
+    /// Every state, in declaration order.
+    const ALL: [SwitchState; 2usize] = [SwitchState::Off, SwitchState::On];
+    /// The initial state.
+    const INITIAL: SwitchState = SwitchState::Off;
+    /// The state's stored name (`in_progress` for `InProgress`).
+    const fn as_str(self) -> &'static str {
+        match self {
+            SwitchState::Off => "off",
+            SwitchState::On => "on",
+        }
+    }
+    /// Whether the state is final: no event leaves it.
+    const fn is_final(self) -> bool {
+        match self {
+            SwitchState::Off => false,
+            SwitchState::On => false,
+        }
+    }
+}
+impl ::core::fmt::Display for SwitchState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::core::str::FromStr for SwitchState {
+    type Err = ::stateforge::__private::core::ParseStateError;
+    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+        match s {
+            "off" => ::core::result::Result::Ok(SwitchState::Off),
+            "on" => ::core::result::Result::Ok(SwitchState::On),
+            _ => {
+                ::core::result::Result::Err(::stateforge::__private::core::ParseStateError {
+                    machine: "switch",
+                    name: ::std::string::ToString::to_string(s),
+                })
+            }
+        }
+    }
+}
+///The events of [`Switch`], with their arguments.
+enum SwitchEvent {
+    ///Event `toggle`.
+    Toggle,
+}
+impl SwitchEvent {
+    /// The event's name.
+    fn name(&self) -> &'static str {
+        match *self {
+            SwitchEvent::Toggle => "toggle",
+        }
+    }
+}
+impl ::stateforge::__private::core::Event for SwitchEvent {
+    fn id(&self) -> ::stateforge::__private::core::EventId {
+        match *self {
+            SwitchEvent::Toggle => {
+                ::stateforge::__private::core::EventId::__from_index(0u32)
+            }
+        }
+    }
+}
+///A [`Switch`] in whichever state it is: fire events by value, match to get the typed machine back.
+enum AnySwitch {
+    ///In state `off`.
+    Off(Switch<Off>),
+    ///In state `on`.
+    On(Switch<On>),
+}
+impl AnySwitch {
+    /// The checked description of this machine, built once.
+    fn definition() -> &'static ::stateforge::__private::core::Definition {
+        static __SF_DEFINITION: ::std::sync::LazyLock<
+            ::stateforge::__private::core::Definition,
+        > = ::std::sync::LazyLock::new(|| {
+            let __sf_spec = ::stateforge::__private::core::MachineSpec::new("switch")
+                .state(::stateforge::__private::core::StateSpec {
+                    name: ::std::string::String::from("off"),
+                    initial: true,
+                    is_final: false,
+                })
+                .state(::stateforge::__private::core::StateSpec {
+                    name: ::std::string::String::from("on"),
+                    initial: false,
+                    is_final: false,
+                })
+                .event(
+                    ::stateforge::__private::core::EventSpec::new("toggle")
+                        .arm(::stateforge::__private::core::ArmSpec::new(["off"], "on"))
+                        .arm(::stateforge::__private::core::ArmSpec::new(["on"], "off")),
+                )
+                .checks(::stateforge::__private::core::Checks {
+                    unreachable: true,
+                    dead_ends: true,
+                });
+            match ::stateforge::__private::core::Definition::new(__sf_spec) {
+                ::core::result::Result::Ok(__sf_definition) => __sf_definition,
+                ::core::result::Result::Err(__sf_error) => {
+                    ::core::panic!(
+                        "stateforge: definition checked at compile time is invalid: {}",
+                        __sf_error
+                    )
+                }
+            }
+        });
+        &__SF_DEFINITION
+    }
+    /// The current state's name.
+    fn state(&self) -> SwitchState {
+        match self {
+            AnySwitch::Off(_) => SwitchState::Off,
+            AnySwitch::On(_) => SwitchState::On,
+        }
+    }
+    /// Whether the current state is final.
+    fn is_final(&self) -> bool {
+        self.state().is_final()
+    }
+    /// The names of the events declared out of the current state
+    /// (guards not consulted: see [`Self::can_fire`]).
+    fn allowed_events(&self) -> &'static [&'static str] {
+        match self {
+            AnySwitch::Off(_) => &["toggle"],
+            AnySwitch::On(_) => &["toggle"],
+        }
+    }
+    /// Whether `event` would be accepted now, its guard consulted.
+    fn can_fire(&self, event: &SwitchEvent) -> bool {
+        #[allow(unreachable_patterns)]
+        match (self, event) {
+            (AnySwitch::Off(_), SwitchEvent::Toggle) => true,
+            (AnySwitch::On(_), SwitchEvent::Toggle) => true,
+            _ => false,
+        }
+    }
+    /// Fires `event`. A refusal (no transition, or a guard saying no)
+    /// hands back the machine and the event, unchanged.
+    ///
+    /// # Errors
+    ///
+    /// A `NotAllowed` naming the state, the event and, for a guard,
+    /// the guard.
+    fn fire(
+        self,
+        event: SwitchEvent,
+    ) -> ::core::result::Result<
+        AnySwitch,
+        ::stateforge::__private::core::NotAllowed<AnySwitch, SwitchEvent>,
+    > {
+        #[allow(unreachable_patterns)]
+        match (self, event) {
+            (AnySwitch::Off(__sf_m), SwitchEvent::Toggle) => {
+                ::core::result::Result::Ok(AnySwitch::On(__sf_m.toggle()))
+            }
+            (AnySwitch::On(__sf_m), SwitchEvent::Toggle) => {
+                ::core::result::Result::Ok(AnySwitch::Off(__sf_m.toggle()))
+            }
+            (__sf_machine, __sf_event) => {
+                let __sf_state = __sf_machine.state().as_str();
+                let __sf_name = __sf_event.name();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::NotAllowed::new(
+                        __sf_machine,
+                        __sf_event,
+                        __sf_state,
+                        __sf_name,
+                        ::stateforge::__private::core::Refusal::NoTransition,
+                    ),
+                )
+            }
+        }
+    }
+    /// The context.
+    fn context(&self) -> &() {
+        match self {
+            AnySwitch::Off(m) => m.context(),
+            AnySwitch::On(m) => m.context(),
+        }
+    }
+    /// The context, to change; the state stays as it is.
+    fn context_mut(&mut self) -> &mut () {
+        match self {
+            AnySwitch::Off(m) => m.context_mut(),
+            AnySwitch::On(m) => m.context_mut(),
+        }
+    }
+}
+impl ::stateforge::__private::core::Machine for AnySwitch {
+    type Context = ();
+    type Event = SwitchEvent;
+    fn definition() -> &'static ::stateforge::__private::core::Definition {
+        AnySwitch::definition()
+    }
+    fn state_id(&self) -> ::stateforge::__private::core::StateId {
+        match self {
+            AnySwitch::Off(_) => {
+                ::stateforge::__private::core::StateId::__from_index(0u32)
+            }
+            AnySwitch::On(_) => {
+                ::stateforge::__private::core::StateId::__from_index(1u32)
+            }
+        }
+    }
+    fn context(&self) -> &() {
+        AnySwitch::context(self)
+    }
+    fn can_fire(&self, event: &SwitchEvent) -> bool {
+        AnySwitch::can_fire(self, event)
+    }
+    fn fire(
+        self,
+        event: SwitchEvent,
+    ) -> ::core::result::Result<
+        Self,
+        ::stateforge::__private::core::NotAllowed<Self, SwitchEvent>,
+    > {
+        AnySwitch::fire(self, event)
+    }
+}
+impl ::core::convert::From<Switch<Off>> for AnySwitch {
+    fn from(machine: Switch<Off>) -> Self {
+        AnySwitch::Off(machine)
+    }
+}
+impl ::core::convert::TryFrom<AnySwitch> for Switch<Off> {
+    type Error = ::stateforge::__private::core::WrongState<AnySwitch>;
+    fn try_from(any: AnySwitch) -> ::core::result::Result<Self, Self::Error> {
+        #[allow(unreachable_patterns)]
+        match any {
+            AnySwitch::Off(machine) => ::core::result::Result::Ok(machine),
+            other => {
+                let found = other.state().as_str();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::WrongState::new(
+                        other,
+                        "switch",
+                        "off",
+                        found,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::core::convert::From<Switch<On>> for AnySwitch {
+    fn from(machine: Switch<On>) -> Self {
+        AnySwitch::On(machine)
+    }
+}
+impl ::core::convert::TryFrom<AnySwitch> for Switch<On> {
+    type Error = ::stateforge::__private::core::WrongState<AnySwitch>;
+    fn try_from(any: AnySwitch) -> ::core::result::Result<Self, Self::Error> {
+        #[allow(unreachable_patterns)]
+        match any {
+            AnySwitch::On(machine) => ::core::result::Result::Ok(machine),
+            other => {
+                let found = other.state().as_str();
+                ::core::result::Result::Err(
+                    ::stateforge::__private::core::WrongState::new(
+                        other,
+                        "switch",
+                        "on",
+                        found,
+                    ),
+                )
+            }
+        }
+    }
+}

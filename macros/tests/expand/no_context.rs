@@ -1,0 +1,5 @@
+machine Switch {
+    initial state Off;
+    state On;
+    event toggle: Off -> On, On -> Off;
+}
