@@ -98,14 +98,14 @@ fn check_names(spec: &MachineSpec, problems: &mut Vec<Problem>) {
                 ),
             ];
             for (kind, path, site) in paths {
-                if let Some(path) = path {
-                    if !is_valid_path(path) {
-                        problems.push(Problem::InvalidName {
-                            kind,
-                            name: path.clone(),
-                            site,
-                        });
-                    }
+                if let Some(path) = path
+                    && !is_valid_path(path)
+                {
+                    problems.push(Problem::InvalidName {
+                        kind,
+                        name: path.clone(),
+                        site,
+                    });
                 }
             }
         }
@@ -276,11 +276,7 @@ fn check_timers(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &m
         if !known_state {
             continue;
         }
-        if !event
-            .arms
-            .iter()
-            .any(|a| a.from.iter().any(|f| *f == timer.state))
-        {
+        if !event.arms.iter().any(|a| a.from.contains(&timer.state)) {
             problems.push(Problem::TimerNeverFires {
                 state: timer.state.clone(),
                 event: timer.event.clone(),
