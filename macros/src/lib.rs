@@ -12,6 +12,8 @@ mod parse;
 
 #[cfg(test)]
 mod expand_tests;
+#[cfg(test)]
+mod fuzz_tests;
 
 /// Generates a typestate machine from a declaration; see `stateforge::state_machine!`.
 #[proc_macro]
