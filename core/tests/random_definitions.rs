@@ -1,0 +1,182 @@
+//! Random definitions, valid and invalid, from random specs and from
+//! random JSON: validation never panics, an invalid spec is refused with
+//! named problems, a valid one draws both diagrams and survives any event
+//! sequence.
+
+use proptest::prelude::*;
+use stateforge_core::{ArmSpec, Checks, Definition, EventSpec, MachineSpec, StateSpec, TimerSpec};
+
+/// Names drawn from a small pool so that duplicates and unknown names are
+/// common, plus a few invalid ones.
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => prop::sample::select(vec!["a", "b", "c", "d", "e", "go", "stop"]).prop_map(str::to_owned),
+        1 => prop::sample::select(vec!["", "1x", "with space", "ok::path", "é"]).prop_map(str::to_owned),
+    ]
+}
+
+/// Specs that are valid by construction, or nearly: unique names, one
+/// initial state, arms between declared states, then at most one
+/// corruption. They reach the paths past validation that chaotic specs
+/// rarely do.
+fn structured_spec() -> impl Strategy<Value = MachineSpec> {
+    (2usize..8, 1usize..6).prop_flat_map(|(n_states, n_events)| {
+        let finals = prop::collection::vec(prop::bool::weighted(0.25), n_states);
+        let arms = prop::collection::vec(
+            prop::collection::vec((0..n_states, 0..n_states, prop::bool::weighted(0.2)), 1..4),
+            n_events,
+        );
+        (finals, arms, 0u8..8, any::<(bool, bool)>()).prop_map(
+            move |(finals, arms, corruption, (u, d))| {
+                let mut spec = MachineSpec::new("m").checks(Checks {
+                    unreachable: u,
+                    dead_ends: d,
+                });
+                for (i, is_final) in finals.iter().enumerate() {
+                    spec = spec.state(StateSpec {
+                        name: format!("s{i}"),
+                        initial: i == 0,
+                        is_final: *is_final && i != 0,
+                    });
+                }
+                for (e, arms) in arms.iter().enumerate() {
+                    let mut event = EventSpec::new(format!("e{e}"));
+                    let mut used = std::collections::BTreeSet::new();
+                    for &(from, to, guarded) in arms {
+                        if spec.states[from].is_final || !used.insert(from) {
+                            continue;
+                        }
+                        let arm = ArmSpec::new([format!("s{from}")], format!("s{to}"));
+                        event = event.arm(if guarded { arm.guard("g") } else { arm });
+                    }
+                    spec = spec.event(event);
+                }
+                match corruption {
+                    0 => spec.states[0].initial = false,
+                    1 => spec.states.push(StateSpec::new("s0")),
+                    2 => spec.events[0].arms.push(ArmSpec::new(["nowhere"], "s0")),
+                    _ => {}
+                }
+                spec
+            },
+        )
+    })
+}
+
+fn spec() -> impl Strategy<Value = MachineSpec> {
+    prop_oneof![chaotic_spec(), structured_spec()]
+}
+
+fn chaotic_spec() -> impl Strategy<Value = MachineSpec> {
+    let state =
+        (name(), any::<bool>(), prop::bool::weighted(0.2)).prop_map(|(name, initial, is_final)| {
+            StateSpec {
+                name,
+                initial,
+                is_final,
+            }
+        });
+    let arm = (
+        prop::collection::vec(name(), 0..3),
+        name(),
+        prop::option::weighted(0.2, prop::sample::select(vec!["ok", "x::y", "bad guard"])),
+    )
+        .prop_map(|(from, to, guard)| ArmSpec {
+            from,
+            to,
+            guard: guard.map(str::to_owned),
+            action: None,
+        });
+    let event = (name(), prop::collection::vec(arm, 0..4))
+        .prop_map(|(name, arms)| EventSpec { name, arms });
+    let timer = (name(), name(), 0u64..100_000).prop_map(|(s, e, ms)| TimerSpec::new(s, e, ms));
+    (
+        name(),
+        prop::collection::vec(state, 0..7),
+        prop::collection::vec(event, 0..6),
+        prop::collection::vec(timer, 0..2),
+        any::<(bool, bool)>(),
+    )
+        .prop_map(
+            |(name, states, events, timers, (unreachable, dead_ends))| MachineSpec {
+                name,
+                states,
+                events,
+                timers,
+                checks: Checks {
+                    unreachable,
+                    dead_ends,
+                },
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_spec_is_accepted_or_refused_with_named_problems(
+        spec in spec(),
+        events in prop::collection::vec(0usize..8, 0..40),
+    ) {
+        match Definition::new(spec.clone()) {
+            Err(err) => {
+                prop_assert!(!err.problems().is_empty());
+                for p in err.problems() {
+                    prop_assert!(!p.to_string().is_empty());
+                }
+            }
+            Ok(def) => {
+                prop_assert!(def.to_mermaid().starts_with("stateDiagram-v2"));
+                let dot = def.to_dot();
+                prop_assert!(dot.ends_with("}\n"), "{}", dot);
+                // Any event sequence: follow the table, never leave it.
+                let mut state = def.initial();
+                let all: Vec<_> = def.events().collect();
+                for i in events {
+                    if all.is_empty() { break; }
+                    let event = all[i % all.len()];
+                    if let Some(t) = def.transition(state, event) {
+                        prop_assert_eq!(t.from, state);
+                        prop_assert!(!def.is_final(state));
+                        state = t.to;
+                    }
+                }
+                prop_assert!(def.state_name(state).len() <= stateforge_core::MAX_NAME_LEN);
+                // The JSON form reads back as the same definition.
+                let back = Definition::from_json(&def.to_json()).unwrap();
+                prop_assert_eq!(back.fingerprint(), def.fingerprint());
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(text in ".{0,200}") {
+        let _ = Definition::from_json(&text);
+    }
+
+    #[test]
+    fn json_of_random_specs_is_checked_like_specs(spec in spec()) {
+        let json = serde_json::to_string(&spec).unwrap();
+        let from_json = Definition::from_json(&json);
+        let direct = Definition::new(spec);
+        prop_assert_eq!(from_json.is_ok(), direct.is_ok());
+    }
+}
+
+#[test]
+fn the_generator_makes_both_valid_and_invalid_specs() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = spec();
+    let valid = (0..2000)
+        .filter(|_| Definition::new(strategy.new_tree(&mut runner).unwrap().current()).is_ok())
+        .count();
+    eprintln!("{valid} of 2000 random specs are valid");
+    // A generator that only makes invalid specs would test nothing past
+    // validation.
+    assert!(
+        (20..1980).contains(&valid),
+        "{valid} of 2000 random specs are valid"
+    );
+}
