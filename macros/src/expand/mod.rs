@@ -1,11 +1,12 @@
 //! Model -> tokens. Never re-validates: `check` has.
 
 mod any;
+mod refusal;
 mod serde_impls;
 mod typed;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use stateforge_core::{Definition, MachineSpec};
 
 use crate::ast::Input;
@@ -32,6 +33,7 @@ fn expand(m: &Model) -> TokenStream {
     let state_types = expand_state_types(m);
     let machine = typed::expand_machine(m);
     let transitions = typed::expand_transitions(m);
+    let refusal_traits = refusal::refusal_module(m);
     let state_enum = any::expand_state_enum(m);
     let event_enum = any::expand_event_enum(m);
     let any_enum = any::expand_any(m);
@@ -40,6 +42,7 @@ fn expand(m: &Model) -> TokenStream {
         #state_types
         #machine
         #transitions
+        #refusal_traits
         #state_enum
         #event_enum
         #any_enum
@@ -56,6 +59,9 @@ fn expand_state_types(m: &Model) -> TokenStream {
         .map(|s| {
             let serde_derive = serde_impls::derive_attrs(s.fields.iter().map(|f| &f.ty));
             let ident = &s.ident;
+            // At the user's state token: rustc's notes about the state
+            // type ("not implemented for `Pending`") then point there.
+            let span = ident.span().resolved_at(proc_macro2::Span::call_site());
             let attrs = &s.attrs;
             let doc = format!(
                 "State `{}` of [`{}`]{}.",
@@ -64,7 +70,7 @@ fn expand_state_types(m: &Model) -> TokenStream {
                 if s.is_final { " (final)" } else { "" }
             );
             if s.fields.is_empty() {
-                quote! {
+                quote_spanned! {span=>
                     #[doc = #doc]
                     #(#attrs)*
                     #(#machine_attrs)*
@@ -77,7 +83,7 @@ fn expand_state_types(m: &Model) -> TokenStream {
                     let doc = default_doc(attrs, || format!("`{name}` of state `{}`.", s.stored));
                     quote! { #doc #(#attrs)* #vis #name: #ty }
                 });
-                quote! {
+                quote_spanned! {span=>
                     #[doc = #doc]
                     #(#attrs)*
                     #(#machine_attrs)*

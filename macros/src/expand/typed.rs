@@ -108,6 +108,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     .filter(move |t| t.source == si)
                     .map(move |t| expand_transition(m, e, t))
             });
+            let refusals = super::refusal::refused_methods(m, si);
             quote! {
                 impl #name<#ident> {
                     /// The state this machine is in.
@@ -126,6 +127,8 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     }
 
                     #(#methods)*
+
+                    #refusals
                 }
             }
         })

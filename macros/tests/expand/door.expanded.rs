@@ -103,6 +103,30 @@ This is the one way to hold a `Door` in a state other than the initial one witho
             state: Broken,
         }
     }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn close(self) -> Door<Closed>
+    where
+        for<'__sf> Closed: __sf_door::cannot_fire_close_in_closed,
+    {
+        <Closed as __sf_door::cannot_fire_close_in_closed>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn unlock(self, code: u16) -> Door<Closed>
+    where
+        for<'__sf> Closed: __sf_door::cannot_fire_unlock_in_closed,
+    {
+        <Closed as __sf_door::cannot_fire_unlock_in_closed>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn autoclose(self) -> Door<Closed>
+    where
+        for<'__sf> Closed: __sf_door::cannot_fire_autoclose_in_closed,
+    {
+        <Closed as __sf_door::cannot_fire_autoclose_in_closed>::never(&self.state)
+    }
 }
 impl Door<Open> {
     /// The state this machine is in.
@@ -132,6 +156,38 @@ This is the one way to hold a `Door` in a state other than the initial one witho
             context: __sf_context,
             state: Closed,
         }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn open(self) -> Door<Open>
+    where
+        for<'__sf> Open: __sf_door::cannot_fire_open_in_open,
+    {
+        <Open as __sf_door::cannot_fire_open_in_open>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn lock(self, code: u16) -> Door<Locked>
+    where
+        for<'__sf> Open: __sf_door::cannot_fire_lock_in_open,
+    {
+        <Open as __sf_door::cannot_fire_lock_in_open>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn unlock(self, code: u16) -> Door<Closed>
+    where
+        for<'__sf> Open: __sf_door::cannot_fire_unlock_in_open,
+    {
+        <Open as __sf_door::cannot_fire_unlock_in_open>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn smash(self) -> Door<Broken>
+    where
+        for<'__sf> Open: __sf_door::cannot_fire_smash_in_open,
+    {
+        <Open as __sf_door::cannot_fire_smash_in_open>::never(&self.state)
     }
 }
 impl Door<Locked> {
@@ -193,6 +249,38 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
             state: Broken,
         }
     }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn open(self) -> Door<Open>
+    where
+        for<'__sf> Locked: __sf_door::cannot_fire_open_in_locked,
+    {
+        <Locked as __sf_door::cannot_fire_open_in_locked>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn close(self) -> Door<Closed>
+    where
+        for<'__sf> Locked: __sf_door::cannot_fire_close_in_locked,
+    {
+        <Locked as __sf_door::cannot_fire_close_in_locked>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn lock(self, code: u16) -> Door<Locked>
+    where
+        for<'__sf> Locked: __sf_door::cannot_fire_lock_in_locked,
+    {
+        <Locked as __sf_door::cannot_fire_lock_in_locked>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn autoclose(self) -> Door<Closed>
+    where
+        for<'__sf> Locked: __sf_door::cannot_fire_autoclose_in_locked,
+    {
+        <Locked as __sf_door::cannot_fire_autoclose_in_locked>::never(&self.state)
+    }
 }
 impl Door<Broken> {
     /// The state this machine is in.
@@ -206,6 +294,229 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     /// The current state's stored name.
     pub fn state_name(&self) -> &'static str {
         "broken"
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn open(self) -> Door<Open>
+    where
+        for<'__sf> Broken: __sf_door::cannot_fire_open_in_broken,
+    {
+        <Broken as __sf_door::cannot_fire_open_in_broken>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn close(self) -> Door<Closed>
+    where
+        for<'__sf> Broken: __sf_door::cannot_fire_close_in_broken,
+    {
+        <Broken as __sf_door::cannot_fire_close_in_broken>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn lock(self, code: u16) -> Door<Locked>
+    where
+        for<'__sf> Broken: __sf_door::cannot_fire_lock_in_broken,
+    {
+        <Broken as __sf_door::cannot_fire_lock_in_broken>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn unlock(self, code: u16) -> Door<Closed>
+    where
+        for<'__sf> Broken: __sf_door::cannot_fire_unlock_in_broken,
+    {
+        <Broken as __sf_door::cannot_fire_unlock_in_broken>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn smash(self) -> Door<Broken>
+    where
+        for<'__sf> Broken: __sf_door::cannot_fire_smash_in_broken,
+    {
+        <Broken as __sf_door::cannot_fire_smash_in_broken>::never(&self.state)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::unused_self)]
+    pub fn autoclose(self) -> Door<Closed>
+    where
+        for<'__sf> Broken: __sf_door::cannot_fire_autoclose_in_broken,
+    {
+        <Broken as __sf_door::cannot_fire_autoclose_in_broken>::never(&self.state)
+    }
+}
+///Compile-time refusals of [`Door`]'s events; nothing here is meant to be used.
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub mod __sf_door {
+    #[diagnostic::on_unimplemented(
+        message = "event `close` cannot fire in state `Closed`",
+        label = "`Door<Closed>` has no transition `close`",
+        note = "from `Closed`, the events are: `open`, `lock`, `smash`",
+        note = "`close` fires from: `Open`",
+    )]
+    pub trait cannot_fire_close_in_closed {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `unlock` cannot fire in state `Closed`",
+        label = "`Door<Closed>` has no transition `unlock`",
+        note = "from `Closed`, the events are: `open`, `lock`, `smash`",
+        note = "`unlock` fires from: `Locked`",
+    )]
+    pub trait cannot_fire_unlock_in_closed {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `autoclose` cannot fire in state `Closed`",
+        label = "`Door<Closed>` has no transition `autoclose`",
+        note = "from `Closed`, the events are: `open`, `lock`, `smash`",
+        note = "`autoclose` fires from: `Open`",
+    )]
+    pub trait cannot_fire_autoclose_in_closed {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `open` cannot fire in state `Open`",
+        label = "`Door<Open>` has no transition `open`",
+        note = "from `Open`, the events are: `close`, `autoclose`",
+        note = "`open` fires from: `Closed`",
+    )]
+    pub trait cannot_fire_open_in_open {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `lock` cannot fire in state `Open`",
+        label = "`Door<Open>` has no transition `lock`",
+        note = "from `Open`, the events are: `close`, `autoclose`",
+        note = "`lock` fires from: `Closed`",
+    )]
+    pub trait cannot_fire_lock_in_open {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `unlock` cannot fire in state `Open`",
+        label = "`Door<Open>` has no transition `unlock`",
+        note = "from `Open`, the events are: `close`, `autoclose`",
+        note = "`unlock` fires from: `Locked`",
+    )]
+    pub trait cannot_fire_unlock_in_open {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `smash` cannot fire in state `Open`",
+        label = "`Door<Open>` has no transition `smash`",
+        note = "from `Open`, the events are: `close`, `autoclose`",
+        note = "`smash` fires from: `Closed`, `Locked`",
+    )]
+    pub trait cannot_fire_smash_in_open {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `open` cannot fire in state `Locked`",
+        label = "`Door<Locked>` has no transition `open`",
+        note = "from `Locked`, the events are: `unlock`, `smash`",
+        note = "`open` fires from: `Closed`",
+    )]
+    pub trait cannot_fire_open_in_locked {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `close` cannot fire in state `Locked`",
+        label = "`Door<Locked>` has no transition `close`",
+        note = "from `Locked`, the events are: `unlock`, `smash`",
+        note = "`close` fires from: `Open`",
+    )]
+    pub trait cannot_fire_close_in_locked {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `lock` cannot fire in state `Locked`",
+        label = "`Door<Locked>` has no transition `lock`",
+        note = "from `Locked`, the events are: `unlock`, `smash`",
+        note = "`lock` fires from: `Closed`",
+    )]
+    pub trait cannot_fire_lock_in_locked {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `autoclose` cannot fire in state `Locked`",
+        label = "`Door<Locked>` has no transition `autoclose`",
+        note = "from `Locked`, the events are: `unlock`, `smash`",
+        note = "`autoclose` fires from: `Open`",
+    )]
+    pub trait cannot_fire_autoclose_in_locked {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `open` cannot fire in state `Broken`",
+        label = "`Door<Broken>` has no transition `open`",
+        note = "`Broken` is final: no event leaves it",
+        note = "`open` fires from: `Closed`",
+    )]
+    pub trait cannot_fire_open_in_broken {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `close` cannot fire in state `Broken`",
+        label = "`Door<Broken>` has no transition `close`",
+        note = "`Broken` is final: no event leaves it",
+        note = "`close` fires from: `Open`",
+    )]
+    pub trait cannot_fire_close_in_broken {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `lock` cannot fire in state `Broken`",
+        label = "`Door<Broken>` has no transition `lock`",
+        note = "`Broken` is final: no event leaves it",
+        note = "`lock` fires from: `Closed`",
+    )]
+    pub trait cannot_fire_lock_in_broken {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `unlock` cannot fire in state `Broken`",
+        label = "`Door<Broken>` has no transition `unlock`",
+        note = "`Broken` is final: no event leaves it",
+        note = "`unlock` fires from: `Locked`",
+    )]
+    pub trait cannot_fire_unlock_in_broken {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `smash` cannot fire in state `Broken`",
+        label = "`Door<Broken>` has no transition `smash`",
+        note = "`Broken` is final: no event leaves it",
+        note = "`smash` fires from: `Closed`, `Locked`",
+    )]
+    pub trait cannot_fire_smash_in_broken {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
+    }
+    #[diagnostic::on_unimplemented(
+        message = "event `autoclose` cannot fire in state `Broken`",
+        label = "`Door<Broken>` has no transition `autoclose`",
+        note = "`Broken` is final: no event leaves it",
+        note = "`autoclose` fires from: `Open`",
+    )]
+    pub trait cannot_fire_autoclose_in_broken {
+        /// Never called: nothing implements this trait.
+        fn never(&self) -> !;
     }
 }
 ///The states of [`Door`], by name.

@@ -89,6 +89,10 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
         }
     }
 }
+///Compile-time refusals of [`Switch`]'s events; nothing here is meant to be used.
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+mod __sf_switch {}
 ///The states of [`Switch`], by name.
 #[derive(
     ::core::clone::Clone,
