@@ -1,7 +1,8 @@
 //! Use case 1: the example's behaviour, and the whole transition table of
 //! the task machine checked pair by pair.
 
-#[allow(dead_code)]
+// The example is a binary; here its items are a private module.
+#[allow(dead_code, unreachable_pub)]
 #[path = "../examples/task_lifecycle.rs"]
 mod example;
 
