@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 mod history;
+mod stored;
 
 pub use history::{HistoryRecord, Timestamp};
+pub use stored::{RestoreError, Stored, from_stored, to_stored};
 pub use stateforge_core as core;

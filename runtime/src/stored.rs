@@ -1,0 +1,194 @@
+//! The bridge between generated machines and rows: a machine in any state
+//! becomes (state name, JSON data) and comes back, checked.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::{Fingerprint, Machine};
+
+/// A machine as a store keeps it: the machine's name, its state's name, its
+/// data (`{"context": ..., "data": ...}` for a generated machine), and the
+/// fingerprint of the definition it was written under.
+///
+/// ```
+/// # use stateforge_core::Definition;
+/// use stateforge_runtime::Stored;
+/// let def = Definition::example();
+/// let row = Stored {
+///     machine: "task".into(),
+///     state: "pending".into(),
+///     data: serde_json::json!({"context": null, "data": null}),
+///     fingerprint: def.fingerprint(),
+/// };
+/// assert_eq!(row.state, "pending");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    /// The machine's name (`task`).
+    pub machine: String,
+    /// The state's name (`in_progress`).
+    pub state: String,
+    /// The context and the state's data, as JSON.
+    pub data: serde_json::Value,
+    /// The fingerprint of the definition the row was written under.
+    pub fingerprint: Fingerprint,
+}
+
+/// Why a stored machine could not be rebuilt. Each case says which part
+/// of the row is wrong; nothing is guessed.
+///
+/// ```
+/// let e = stateforge_runtime::RestoreError::UnknownState {
+///     machine: "task".into(),
+///     state: "archived".into(),
+/// };
+/// assert_eq!(e.to_string(), "machine `task` has no state `archived`");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RestoreError {
+    /// The row belongs to another machine.
+    #[error("row belongs to machine `{found}`, not `{expected}`")]
+    WrongMachine {
+        /// The machine asked for.
+        expected: String,
+        /// The machine named in the row.
+        found: String,
+    },
+    /// The row's state is not a state of the machine.
+    #[error("machine `{machine}` has no state `{state}`")]
+    UnknownState {
+        /// The machine.
+        machine: String,
+        /// The state named in the row.
+        state: String,
+    },
+    /// The row was written under another version of the machine.
+    #[error(
+        "row of machine `{machine}` was written under definition {found}, this one is {expected}; migrate the row or load it with the definition it was written under"
+    )]
+    FingerprintMismatch {
+        /// The machine.
+        machine: String,
+        /// The current definition's fingerprint.
+        expected: Fingerprint,
+        /// The row's.
+        found: Fingerprint,
+    },
+    /// The data does not fit the state.
+    #[error("data of machine `{machine}` in state `{state}` does not fit: {source}")]
+    BadData {
+        /// The machine.
+        machine: String,
+        /// The state named in the row.
+        state: String,
+        /// What serde found wrong.
+        source: serde_json::Error,
+    },
+}
+
+/// Turns a generated machine into its stored form.
+///
+/// # Errors
+///
+/// When the machine's context or data cannot be serialized (a map with
+/// non-string keys, a failing `Serialize` impl).
+///
+/// ```
+/// use stateforge_runtime::to_stored;
+/// stateforge::state_machine! {
+///     machine Door {
+///         initial state Closed;
+///         state Open { by: String }
+///         event open(by: String): Closed -> Open;
+///         event close: Open -> Closed;
+///     }
+/// }
+/// let row = to_stored(&AnyDoor::from(Door::new().open("ada".into()))).unwrap();
+/// assert_eq!((row.machine.as_str(), row.state.as_str()), ("door", "open"));
+/// assert_eq!(row.data["data"]["by"], "ada");
+/// ```
+pub fn to_stored<M: Machine + Serialize>(machine: &M) -> Result<Stored, serde_json::Error> {
+    let def = M::definition();
+    let mut data = serde_json::to_value(machine)?;
+    // The state travels in its own column; keeping it in the data too
+    // would let the two disagree.
+    if let Some(object) = data.as_object_mut() {
+        object.remove("state");
+    }
+    Ok(Stored {
+        machine: def.name().to_owned(),
+        state: machine.state_name().to_owned(),
+        data,
+        fingerprint: def.fingerprint(),
+    })
+}
+
+/// Rebuilds a generated machine from its stored form: the machine's name,
+/// then the state's name, then the fingerprint are checked before the data
+/// is read, so each kind of bad row has its own error.
+///
+/// # Errors
+///
+/// A [`RestoreError`] saying which part of the row is wrong.
+///
+/// ```
+/// use stateforge_runtime::{RestoreError, from_stored, to_stored};
+/// stateforge::state_machine! {
+///     #[derive(Debug)]
+///     machine Door {
+///         initial state Closed;
+///         state Open { by: String }
+///         event open(by: String): Closed -> Open;
+///         event close: Open -> Closed;
+///     }
+/// }
+/// let mut row = to_stored(&AnyDoor::from(Door::new().open("ada".into()))).unwrap();
+/// let door: AnyDoor = from_stored(row.clone()).unwrap();
+/// assert_eq!(door.state(), DoorState::Open);
+///
+/// row.state = "closed".into(); // the data has `by`, which `closed` lacks
+/// assert!(matches!(from_stored::<AnyDoor>(row), Err(RestoreError::BadData { .. })));
+/// ```
+pub fn from_stored<M: Machine + DeserializeOwned>(stored: Stored) -> Result<M, RestoreError> {
+    let def = M::definition();
+    if stored.machine != def.name() {
+        return Err(RestoreError::WrongMachine {
+            expected: def.name().to_owned(),
+            found: stored.machine,
+        });
+    }
+    if def.state_id(&stored.state).is_none() {
+        return Err(RestoreError::UnknownState {
+            machine: stored.machine,
+            state: stored.state,
+        });
+    }
+    if stored.fingerprint != def.fingerprint() {
+        return Err(RestoreError::FingerprintMismatch {
+            machine: stored.machine,
+            expected: def.fingerprint(),
+            found: stored.fingerprint,
+        });
+    }
+    let mut data = stored.data;
+    match data.as_object_mut() {
+        Some(object) => {
+            object.insert(
+                "state".to_owned(),
+                serde_json::Value::String(stored.state.clone()),
+            );
+        }
+        None => {
+            return Err(RestoreError::BadData {
+                machine: stored.machine,
+                state: stored.state,
+                source: serde::de::Error::custom("expected an object with `context` and `data`"),
+            });
+        }
+    }
+    serde_json::from_value(data).map_err(|source| RestoreError::BadData {
+        machine: stored.machine,
+        state: stored.state,
+        source,
+    })
+}
