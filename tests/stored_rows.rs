@@ -141,3 +141,70 @@ fn the_typed_machine_keeps_its_state_tag() {
         "{err}"
     );
 }
+
+mod random_rows {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "[a-z]{0,8}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                prop::collection::btree_map(
+                    prop::sample::select(vec![
+                        "context", "data", "state", "title", "retries", "agent", "reason"
+                    ])
+                    .prop_map(str::to_owned),
+                    inner,
+                    0..4
+                )
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Random rows never panic, and a row that loads is in the state it names.
+        #[test]
+        fn random_rows_never_panic_and_never_change_state(
+            state in prop::sample::select(vec!["pending", "assigned", "in_progress", "completed", "failed", "escalated", "archived", ""]),
+            right_fingerprint in any::<bool>(),
+            data in json(),
+        ) {
+            let fingerprint = if right_fingerprint {
+                AnyTask::definition().fingerprint()
+            } else {
+                Fingerprint(7)
+            };
+            let row = Stored { machine: "task".into(), state: state.into(), data, fingerprint };
+            if let Ok(machine) = from_stored::<AnyTask>(row) {
+                prop_assert_eq!(machine.state().as_str(), state);
+            }
+        }
+
+        /// Mutated valid rows: either they load in the named state, or a typed error says why.
+        #[test]
+        fn mutated_rows_load_in_their_state_or_not_at_all(
+            which in 0usize..6,
+            state in prop::sample::select(TaskState::ALL.to_vec()),
+            context in json(),
+        ) {
+            let mut row = to_stored(&every_state()[which]).unwrap();
+            row.state = state.as_str().into();
+            row.data["context"] = context;
+            match from_stored::<AnyTask>(row) {
+                Ok(machine) => prop_assert_eq!(machine.state(), state),
+                Err(RestoreError::BadData { .. }) => {}
+                Err(other) => prop_assert!(false, "unexpected error {other}"),
+            }
+        }
+    }
+}
