@@ -6,5 +6,5 @@ mod history;
 mod stored;
 
 pub use history::{HistoryRecord, Timestamp};
-pub use stored::{RestoreError, Stored, from_stored, to_stored};
 pub use stateforge_core as core;
+pub use stored::{RestoreError, Stored, from_stored, to_stored};
