@@ -1,0 +1,56 @@
+//! Generated code names everything by full path: a machine compiles, with
+//! no warning and no missing doc, next to user types that shadow the
+//! prelude.
+#![deny(warnings, missing_docs)]
+
+/// Shadows `core::result::Result`.
+pub struct Result;
+/// Shadows `core::option::Option`.
+pub struct Option;
+/// Shadows `std::string::String`.
+pub struct String;
+/// Shadows `std::vec::Vec`.
+pub struct Vec;
+/// Shadows `std::boxed::Box`.
+pub struct Box;
+/// Shadows `core::clone::Clone` (as a type).
+pub struct Clone;
+/// Shadows `core::convert::From` (as a type).
+pub struct From;
+/// Shadows `serde` (as a type).
+#[allow(non_camel_case_types)]
+pub struct serde;
+
+/// Locals named like the generated ones.
+pub fn __sf_context() {}
+
+stateforge::state_machine! {
+    /// A machine among shadowing names.
+    pub machine Gate {
+        context: u32;
+        initial state Closed;
+        state Open { by: u64 }
+        final state Gone;
+        event open(by: u64): Closed -> Open if allowed => count;
+        event close: Open -> Closed;
+        event remove: Closed | Open -> Gone;
+    }
+}
+
+fn allowed(_: &u32, _: &Closed, by: &u64) -> bool {
+    *by > 0
+}
+
+fn count(opened: &mut u32, _: &Closed, _: &u64) {
+    *opened += 1;
+}
+
+#[test]
+fn a_machine_beside_shadowing_names_works() {
+    let open = Gate::new(0).open(7).ok().unwrap_or_else(|| unreachable!());
+    assert_eq!((open.state().by, *open.context()), (7, 1));
+    let gone = AnyGate::from(open.close().remove());
+    assert!(gone.is_final());
+    let _ = (Result, Option, String, Vec, Box, Clone, From, serde);
+    __sf_context();
+}
