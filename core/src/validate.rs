@@ -39,10 +39,17 @@ pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
     check_one_initial(spec, &mut problems);
     check_arms(spec, &states, &mut problems);
     check_timers(spec, &states, &mut problems);
-    if spec.checks.unreachable {
+    // A misspelt state name in an arm changes the graph: the states it
+    // was meant to reach or leave would be reported as unreachable or dead
+    // ends, burying the one real mistake. The graph is checked once every
+    // name resolves.
+    let names_resolve = !problems
+        .iter()
+        .any(|p| matches!(p, Problem::UnknownState { .. }));
+    if names_resolve && spec.checks.unreachable {
         check_reachable(spec, &states, &mut problems);
     }
-    if spec.checks.dead_ends {
+    if names_resolve && spec.checks.dead_ends {
         check_dead_ends(spec, &mut problems);
     }
     problems

@@ -133,6 +133,16 @@ fn split_machine_attrs(
             docs.push(attr);
         } else if attr.path().is_ident("stateforge") {
             let parsed = attr.parse_nested_meta(|meta| {
+                let option = ["allow_unreachable", "allow_dead_ends"]
+                    .into_iter()
+                    .find(|o| meta.path.is_ident(o));
+                if let Some(option) = option
+                    && (meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren))
+                {
+                    return Err(meta.error(format!(
+                        "`{option}` takes no value; write `#[stateforge({option})]`"
+                    )));
+                }
                 if meta.path.is_ident("allow_unreachable") {
                     checks.unreachable = false;
                     Ok(())
@@ -353,11 +363,20 @@ fn duration_ms(cx: &mut Ctxt, lit: &LitInt) -> Option<u64> {
         "s" => 1_000,
         "min" => 60_000,
         "h" => 3_600_000,
-        _ => {
+        "" => {
             cx.error(
                 lit.span(),
                 format!(
                     "timer delay `{lit}` needs a unit; write it as `500ms`, `30s`, `5min` or `2h`"
+                ),
+            );
+            return None;
+        }
+        unit => {
+            cx.error(
+                lit.span(),
+                format!(
+                    "unknown unit `{unit}` in timer delay `{lit}`; use `ms`, `s`, `min` or `h`, as in `30s`"
                 ),
             );
             return None;

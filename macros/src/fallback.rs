@@ -19,7 +19,15 @@ pub(crate) fn declared_types(input: &Input) -> TokenStream {
             if states.iter().any(|(i, _)| i == ident) {
                 continue;
             }
-            let fields = s.fields.iter().map(|f| {
+            // Each field once: a duplicate is reported by `check`, and
+            // rustc's own E0124 on top of it would be noise.
+            let mut seen = Vec::new();
+            let fields = s.fields.iter().filter(|f| {
+                let first = !seen.contains(&f.name);
+                seen.push(f.name.clone());
+                first
+            });
+            let fields = fields.map(|f| {
                 let (n, t) = (&f.name, &f.ty);
                 quote!(#vis #n: #t)
             });
@@ -35,11 +43,17 @@ pub(crate) fn declared_types(input: &Input) -> TokenStream {
     let state_enum = format_ident!("{}State", name);
     let event_enum = format_ident!("{}Event", name);
     let any = format_ident!("Any{}", name);
+    // The names may break Rust's naming lints (that is one of the errors
+    // reported); the stand-ins must not add warnings of their own.
     quote! {
-        #(#state_tokens)*
+        #(#[allow(non_camel_case_types, dead_code)] #state_tokens)*
+        #[allow(dead_code)]
         #vis struct #name<S>(::core::marker::PhantomData<S>);
+        #[allow(dead_code)]
         #vis enum #state_enum {}
+        #[allow(dead_code)]
         #vis enum #event_enum {}
+        #[allow(dead_code)]
         #vis enum #any {}
     }
 }

@@ -134,12 +134,13 @@ fn semantic_errors_are_all_reported_at_once() {
             initial state Pending;
             state Lonely;
             final state Failed;
-            event go: Pending -> Nowhere;
+            state Pending;
+            event go: Pending -> Pending;
             event retry: Failed -> Pending;
         }
     });
     let expected = [
-        "unknown state `Nowhere`; declare it with `state Nowhere;`",
+        "state `Pending` is declared twice",
         "event `retry` leaves `Failed`, which is declared `final`",
         "state `Lonely` is unreachable",
         "state `Lonely` is not final and has no way out",
@@ -151,6 +152,25 @@ fn semantic_errors_are_all_reported_at_once() {
             "missing {e:?} in {errs:?}"
         );
     }
+    assert_eq!(errs.len(), expected.len(), "{errs:?}");
+}
+
+#[test]
+fn a_misspelt_state_is_one_error_not_a_cascade() {
+    // `Nowhere` is a typo: reporting `Done` unreachable and `Pending` a
+    // dead end as well would bury it.
+    let errs = errors(quote! {
+        crate;
+        machine Task {
+            initial state Pending;
+            final state Done;
+            event go: Pending -> Nowhere;
+        }
+    });
+    assert_eq!(
+        errs,
+        ["unknown state `Nowhere`; declare it with `state Nowhere;` or correct the name"]
+    );
 }
 
 #[test]
@@ -202,7 +222,7 @@ fn declaration_errors_name_the_fix() {
         ),
         (
             quote!(crate; machine M { initial state A; final state B; event go: A -> B after 3d; }),
-            "timer delay `3d` needs a unit",
+            "unknown unit `d` in timer delay `3d`; use `ms`, `s`, `min` or `h`",
         ),
         (
             quote!(crate; machine M { initial state A { x: u8, x: u8 } final state B; event go: A -> B; }),
@@ -211,6 +231,10 @@ fn declaration_errors_name_the_fix() {
         (
             quote!(crate; #[stateforge(allow_everything)] machine M { initial final state A; }),
             "unknown stateforge option",
+        ),
+        (
+            quote!(crate; #[stateforge(allow_unreachable = true)] machine M { initial final state A; }),
+            "`allow_unreachable` takes no value; write `#[stateforge(allow_unreachable)]`",
         ),
         (
             quote!(crate; machine M { initial state InProgress; final state In_Progress; event go: InProgress -> In_Progress; }),

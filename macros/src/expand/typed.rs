@@ -142,8 +142,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
     let (target_ident, event) = (&target.ident, &e.ident);
     let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
     let types: Vec<_> = e.args.iter().map(|a| &a.ty).collect();
-    let context_arg = m.context.as_ref().map(|_| quote!(&self.context,));
-    let context_arg_mut = m.context.as_ref().map(|_| quote!(&mut self.context,));
+
     let event_docs = &e.attrs;
 
     // Each target field, moved from an argument or from the source state.
@@ -184,6 +183,10 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         // The user's location, so a wrong signature is reported on the
         // action's path; our resolution, so `self` is the method's own.
         let span = action.span().resolved_at(Span::call_site());
+        let context_arg_mut = m
+            .context
+            .as_ref()
+            .map(|_| quote_spanned!(span=> &mut self.context,));
         quote_spanned! {span=>
             #action(#context_arg_mut &self.state, #(&#args),*);
         }
@@ -220,7 +223,13 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         },
         Some(guard) => {
             let check = format_ident!("__sf_guard_{}", event);
+            // Every token of the call at the guard's path: a wrong
+            // signature is then reported there, not over the whole macro.
             let span = guard.span().resolved_at(Span::call_site());
+            let context_arg = m
+                .context
+                .as_ref()
+                .map(|_| quote_spanned!(span=> &self.context,));
             let call = quote_spanned! {span=>
                 #guard(#context_arg &self.state, #(#args),*)
             };
