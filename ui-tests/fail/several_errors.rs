@@ -8,7 +8,7 @@ stateforge::state_machine! {
         final state Done;
         final state Orphan;
         event assign: Pending -> Assigned;
-        event finish: Assigned -> Dne;
+        event finish: Assigned -> Done;
         event Reopen: Done -> Pending;
         event tick: Pending -> Done after 5;
     }

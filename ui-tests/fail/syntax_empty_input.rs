@@ -1,0 +1,5 @@
+// Syntax: an empty invocation.
+
+stateforge::state_machine! {}
+
+fn main() {}
