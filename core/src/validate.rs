@@ -39,17 +39,19 @@ pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
     check_one_initial(spec, &mut problems);
     check_arms(spec, &states, &mut problems);
     check_timers(spec, &states, &mut problems);
-    // A misspelt state name in an arm changes the graph: the states it
-    // was meant to reach or leave would be reported as unreachable or dead
-    // ends, burying the one real mistake. The graph is checked once every
-    // name resolves.
-    let names_resolve = !problems
-        .iter()
-        .any(|p| matches!(p, Problem::UnknownState { .. }));
-    if names_resolve && spec.checks.unreachable {
+    // A misspelt state name in an arm must not bury itself under the
+    // errors it causes. An unknown target could have meant any state, so
+    // which states are reachable is unknown; an unknown source could have
+    // meant any state, so which states have a way out is unknown. Each
+    // check that still has an answer runs.
+    let known = |name: &str| states.contains_key(name);
+    let arms = || spec.events.iter().flat_map(|e| &e.arms);
+    let unknown_target = arms().any(|a| !known(&a.to));
+    let unknown_source = arms().any(|a| a.from.iter().any(|f| !known(f)));
+    if spec.checks.unreachable && !unknown_target {
         check_reachable(spec, &states, &mut problems);
     }
-    if names_resolve && spec.checks.dead_ends {
+    if spec.checks.dead_ends && !unknown_source {
         check_dead_ends(spec, &mut problems);
     }
     problems
@@ -314,7 +316,16 @@ fn check_reachable(
         return;
     };
     let mut reached = BTreeSet::from([initial.name.as_str()]);
-    let mut queue = VecDeque::from([initial.name.as_str()]);
+    // An arm out of a misspelt state still says its target was meant to
+    // be reached.
+    for arm in spec.events.iter().flat_map(|e| &e.arms) {
+        if arm.from.iter().any(|f| !states.contains_key(f.as_str()))
+            && states.contains_key(arm.to.as_str())
+        {
+            reached.insert(arm.to.as_str());
+        }
+    }
+    let mut queue: VecDeque<&str> = reached.iter().copied().collect();
     while let Some(state) = queue.pop_front() {
         for arm in spec.events.iter().flat_map(|e| &e.arms) {
             if arm.from.iter().any(|f| f == state)

@@ -174,8 +174,24 @@ fn check_name_case(cx: &mut Ctxt, machine: &Ident, states: &[StateDecl], events:
         format!("{machine}Event"),
         format!("Any{machine}"),
     ];
+    let machine_name = machine.to_string();
+    if machine_name.starts_with("r#") {
+        cx.error(machine.span(), raw_message("machine", &machine_name));
+    } else if !machine_name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        cx.error(
+            machine.span(),
+            format!(
+                "machine `{machine_name}` must start with an uppercase letter: it names a type; write `{}`",
+                upper_camel(&machine_name)
+            ),
+        );
+    }
     for s in states {
         let name = s.name.to_string();
+        if name.starts_with("r#") {
+            cx.error(s.name.span(), raw_message("state", &name));
+            continue;
+        }
         if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
             cx.error(
                 s.name.span(),
@@ -196,6 +212,10 @@ fn check_name_case(cx: &mut Ctxt, machine: &Ident, states: &[StateDecl], events:
     }
     for e in events {
         let name = e.name.to_string();
+        if name.starts_with("r#") {
+            cx.error(e.name.span(), raw_message("event", &name));
+            continue;
+        }
         if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
             cx.error(
                 e.name.span(),
@@ -214,6 +234,12 @@ fn check_name_case(cx: &mut Ctxt, machine: &Ident, states: &[StateDecl], events:
             );
         }
     }
+}
+
+fn raw_message(what: &str, name: &str) -> String {
+    format!(
+        "raw identifiers are not supported as {what} names: the name is stored and shown as written; rename `{name}`"
+    )
 }
 
 // Rule: field names are unique within a state, and argument names within
@@ -277,6 +303,12 @@ fn check_graph(
         spec = spec.event(event);
     }
     for problem in validate(&spec) {
+        // `check_name_case` has said what is wrong with a raw identifier.
+        if let Problem::InvalidName { name, .. } = &problem
+            && name.starts_with("r#")
+        {
+            continue;
+        }
         let span = match problem.site() {
             None => machine_token.span(),
             Some(site) => site_span(site, name, states, events, &timer_spans),
@@ -339,9 +371,14 @@ fn macro_message(problem: &Problem) -> String {
     }
 }
 
-/// A guard or action path as one string without spaces (`Self::can_retry`).
-fn path_name(path: &Path) -> String {
-    quote::quote!(#path).to_string().replace(' ', "")
+/// A guard or action as a name: its path's identifiers joined by `::`,
+/// without generic arguments (`Rules::can_retry` for `Rules::can_retry::<u8>`).
+pub(crate) fn path_name(path: &Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 // Rule: a timer delay is a whole number with unit `ms`, `s`, `min` or `h`.

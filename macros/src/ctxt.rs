@@ -17,7 +17,13 @@ impl Ctxt {
     }
 
     /// All errors as one, or `Ok` if there were none.
-    pub(crate) fn finish(self) -> syn::Result<()> {
+    pub(crate) fn finish(mut self) -> syn::Result<()> {
+        // In source order, as rustc reports its own errors; the sort is
+        // stable, so errors at one place keep the order of the rules.
+        self.errors.sort_by_key(|e| {
+            let start = e.span().start();
+            (start.line, start.column)
+        });
         let mut errors = self.errors.into_iter();
         match errors.next() {
             None => Ok(()),

@@ -12,11 +12,19 @@ use crate::ast::{Input, Item};
 pub(crate) fn declared_types(input: &Input) -> TokenStream {
     let m = &input.machine;
     let (vis, name) = (&m.vis, &m.name);
+    let generated = [
+        name.to_string(),
+        format!("{name}State"),
+        format!("{name}Event"),
+        format!("Any{name}"),
+    ];
     let mut states = Vec::new();
     for item in &m.items {
         if let Item::State(s) = item {
             let ident = &s.name;
-            if states.iter().any(|(i, _)| i == ident) {
+            // A state named like a generated type is reported by `check`;
+            // declaring it here too would add rustc's E0428.
+            if states.iter().any(|(i, _)| i == ident) || generated.contains(&ident.to_string()) {
                 continue;
             }
             // Each field once: a duplicate is reported by `check`, and
@@ -47,13 +55,13 @@ pub(crate) fn declared_types(input: &Input) -> TokenStream {
     // reported); the stand-ins must not add warnings of their own.
     quote! {
         #(#[allow(non_camel_case_types, dead_code)] #state_tokens)*
-        #[allow(dead_code)]
+        #[allow(dead_code, non_camel_case_types)]
         #vis struct #name<S>(::core::marker::PhantomData<S>);
-        #[allow(dead_code)]
+        #[allow(dead_code, non_camel_case_types)]
         #vis enum #state_enum {}
-        #[allow(dead_code)]
+        #[allow(dead_code, non_camel_case_types)]
         #vis enum #event_enum {}
-        #[allow(dead_code)]
+        #[allow(dead_code, non_camel_case_types)]
         #vis enum #any {}
     }
 }

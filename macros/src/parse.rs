@@ -176,6 +176,11 @@ fn parse_event(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Eve
         return Err(lookahead.error());
     }
     input.parse::<Token![:]>()?;
+    if input.peek(Token![;]) {
+        return Err(input.error(format!(
+            "event `{name}` has no transition; write one, as in `event {name}: Pending -> Done;`"
+        )));
+    }
     let mut arms = vec![input.parse::<ArmDecl>()?];
     while input.peek(Token![,]) {
         input.parse::<Token![,]>()?;
@@ -212,13 +217,13 @@ impl Parse for ArmDecl {
         let target = input.parse()?;
         let guard = if input.peek(Token![if]) {
             input.parse::<Token![if]>()?;
-            Some(input.call(Path::parse_mod_style)?)
+            Some(input.call(callable_path)?)
         } else {
             None
         };
         let action = if input.peek(Token![=>]) {
             input.parse::<Token![=>]>()?;
-            Some(input.call(Path::parse_mod_style)?)
+            Some(input.call(callable_path)?)
         } else {
             None
         };
@@ -236,6 +241,19 @@ impl Parse for ArmDecl {
             after,
         })
     }
+}
+
+/// A guard or action: a path to a function as an expression writes it,
+/// so `rules::check::<u8>` (with its turbofish) is accepted.
+fn callable_path(input: ParseStream<'_>) -> syn::Result<Path> {
+    let expr: syn::ExprPath = input.parse()?;
+    if let Some(qself) = &expr.qself {
+        return Err(syn::Error::new(
+            qself.lt_token.span,
+            "a qualified path such as `<T as Trait>::f` is not supported here; name the function as `Trait::f` or wrap it in a plain function",
+        ));
+    }
+    Ok(expr.path)
 }
 
 #[cfg(test)]

@@ -233,6 +233,22 @@ fn declaration_errors_name_the_fix() {
             "unknown stateforge option",
         ),
         (
+            quote!(crate; machine task { initial final state A; }),
+            "machine `task` must start with an uppercase letter",
+        ),
+        (
+            quote!(crate; machine M { initial state A; final state r#B; event go: A -> r#B; }),
+            "raw identifiers are not supported as state names",
+        ),
+        (
+            quote!(crate; machine M { initial state A; final state B; event go: ; }),
+            "event `go` has no transition; write one",
+        ),
+        (
+            quote!(crate; machine M { initial state A; final state B; event go: A -> B if <X as Y>::f; }),
+            "a qualified path such as `<T as Trait>::f` is not supported here",
+        ),
+        (
             quote!(crate; #[stateforge(allow_unreachable = true)] machine M { initial final state A; }),
             "`allow_unreachable` takes no value; write `#[stateforge(allow_unreachable)]`",
         ),

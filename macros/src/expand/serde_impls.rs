@@ -31,13 +31,23 @@ fn serde_path() -> TokenStream {
 /// where the impl is used instead of refusing the impl when it does not
 /// hold, so a machine whose context or fields are not serializable still
 /// compiles; it just has no serde impls.
-fn bounds<'a>(types: impl Iterator<Item = &'a syn::Type> + Clone) -> (String, String) {
+///
+/// serde parses the strings with the literal's span: it is the first
+/// type's, so a misspelt type is reported at the user's token (where rustc
+/// reports it already) and not over the whole macro.
+fn bounds<'a>(types: impl Iterator<Item = &'a syn::Type> + Clone) -> (syn::LitStr, syn::LitStr) {
+    use syn::spanned::Spanned;
+    let span = types
+        .clone()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |ty| ty.span());
     let each = |t: &str| {
-        types
+        let text = types
             .clone()
             .map(|ty| format!("for<'__sf> {}: {SERDE_PATH}::{t}", quote!(#ty)))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        syn::LitStr::new(&text, span)
     };
     (each("Serialize"), each("Deserialize<'de>"))
 }

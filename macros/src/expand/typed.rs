@@ -269,9 +269,9 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
     }
 }
 
-/// A path as written, without the spaces `quote` puts around `::`.
+/// A guard or action's name, as the definition and the errors give it.
 pub(super) fn path_text(path: &syn::Path) -> String {
-    quote!(#path).to_string().replace(' ', "")
+    crate::check::path_name(path)
 }
 
 fn has_docs(attrs: &[syn::Attribute]) -> bool {
