@@ -38,7 +38,7 @@ pub(crate) struct MachineDecl {
 /// One item inside a machine's braces.
 pub(crate) enum Item {
     /// `context: Type;`
-    Context(ContextDecl),
+    Context(Box<ContextDecl>),
     /// `initial state Pending;`
     State(StateDecl),
     /// `event assign(agent: String): Pending -> Assigned;`

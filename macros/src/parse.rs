@@ -80,7 +80,7 @@ impl Parse for Item {
             input.parse::<Token![:]>()?;
             let ty = input.parse()?;
             input.parse::<Token![;]>()?;
-            Ok(Item::Context(ContextDecl { keyword, ty }))
+            Ok(Item::Context(Box::new(ContextDecl { keyword, ty })))
         } else if lookahead.peek(kw::initial)
             || lookahead.peek(Token![final])
             || lookahead.peek(kw::state)
