@@ -2,6 +2,7 @@
 //! timers and stores.
 #![forbid(unsafe_code)]
 
+pub mod db;
 mod history;
 mod stored;
 

@@ -1,0 +1,267 @@
+//! The values that travel with a store operation.
+
+use crate::history::Timestamp;
+
+/// Who moves an entity, why, and under which session.
+///
+/// ```
+/// use stateforge_runtime::db::TransitionMeta;
+/// let meta = TransitionMeta::new().reason("agent crashed").actor("watchdog").session("s-1");
+/// assert_eq!(meta.actor.as_deref(), Some("watchdog"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitionMeta {
+    /// Why, in the caller's words.
+    pub reason: Option<String>,
+    /// Who (a user, a worker, `timer`).
+    pub actor: Option<String>,
+    /// The caller's session: an entity created in a session moves only in it.
+    pub session: Option<String>,
+    /// Free-form JSON kept with the history record.
+    pub metadata: serde_json::Value,
+    /// Move an entity of another session anyway (an operator's override).
+    pub cross_session: bool,
+}
+
+impl TransitionMeta {
+    /// No reason, actor, session or metadata.
+    ///
+    /// ```
+    /// assert!(stateforge_runtime::db::TransitionMeta::new().reason.is_none());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the reason.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// assert_eq!(TransitionMeta::new().reason("x").reason.as_deref(), Some("x"));
+    /// ```
+    #[must_use]
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets the actor.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// assert_eq!(TransitionMeta::new().actor("ada").actor.as_deref(), Some("ada"));
+    /// ```
+    #[must_use]
+    pub fn actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = Some(actor.into());
+        self
+    }
+
+    /// Sets the session.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// assert_eq!(TransitionMeta::new().session("s").session.as_deref(), Some("s"));
+    /// ```
+    #[must_use]
+    pub fn session(mut self, session: impl Into<String>) -> Self {
+        self.session = Some(session.into());
+        self
+    }
+
+    /// Sets the metadata.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// let m = TransitionMeta::new().metadata(serde_json::json!({"attempt": 2}));
+    /// assert_eq!(m.metadata["attempt"], 2);
+    /// ```
+    #[must_use]
+    pub fn metadata(mut self, metadata: serde_json::Value) -> Self {
+        self.metadata = metadata;
+        self
+    }
+
+    /// Allows moving an entity of another session.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// assert!(TransitionMeta::new().cross_session().cross_session);
+    /// ```
+    #[must_use]
+    pub fn cross_session(mut self) -> Self {
+        self.cross_session = true;
+        self
+    }
+}
+
+/// An entity's row.
+///
+/// ```
+/// # use stateforge_runtime::db::EntityRow;
+/// # use stateforge_runtime::Timestamp;
+/// let row = EntityRow {
+///     machine: "task".into(), entity_id: "t-1".into(), state: "pending".into(),
+///     data: serde_json::Value::Null, version: 1, fingerprint: "00".into(), session: None,
+///     created_at: Timestamp::from_micros(0), updated_at: Timestamp::from_micros(0),
+/// };
+/// assert_eq!(row.version, 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityRow {
+    /// The machine's name.
+    pub machine: String,
+    /// The entity's id.
+    pub entity_id: String,
+    /// Its current state's name.
+    pub state: String,
+    /// Its data (context and state data) as JSON.
+    pub data: serde_json::Value,
+    /// Its version: 1 when created, one more per transition.
+    pub version: u64,
+    /// The fingerprint of the definition it was last written under.
+    pub fingerprint: String,
+    /// The session it belongs to, if any.
+    pub session: Option<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last moved.
+    pub updated_at: Timestamp,
+}
+
+/// A machine loaded from a store, with the version it was read at.
+///
+/// ```
+/// let loaded = stateforge_runtime::db::Loaded { entity_id: "t-1".to_owned(), machine: 5u8, version: 2 };
+/// assert_eq!(loaded.version, 2);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded<M> {
+    /// The entity's id.
+    pub entity_id: String,
+    /// The machine, as stored.
+    pub machine: M,
+    /// The version it was read at; saving checks it is still current.
+    pub version: u64,
+}
+
+/// Which history records to read, newest last, a page at a time.
+///
+/// ```
+/// use stateforge_runtime::db::HistoryQuery;
+/// let q = HistoryQuery::entity("task", "t-1").limit(50);
+/// assert_eq!(q.limit, 50);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryQuery {
+    /// Only this machine's records.
+    pub machine: Option<String>,
+    /// Only this entity's records.
+    pub entity_id: Option<String>,
+    /// Only this session's records.
+    pub session: Option<String>,
+    /// Only this actor's records.
+    pub actor: Option<String>,
+    /// Only records at or after this time.
+    pub since: Option<Timestamp>,
+    /// Only records before this time.
+    pub until: Option<Timestamp>,
+    /// Skip this many records.
+    pub offset: u64,
+    /// At most this many records.
+    pub limit: u64,
+}
+
+impl Default for HistoryQuery {
+    fn default() -> Self {
+        HistoryQuery {
+            machine: None,
+            entity_id: None,
+            session: None,
+            actor: None,
+            since: None,
+            until: None,
+            offset: 0,
+            limit: 1000,
+        }
+    }
+}
+
+impl HistoryQuery {
+    /// Every record of one entity, in order.
+    ///
+    /// ```
+    /// let q = stateforge_runtime::db::HistoryQuery::entity("task", "t-1");
+    /// assert_eq!(q.entity_id.as_deref(), Some("t-1"));
+    /// ```
+    pub fn entity(machine: impl Into<String>, entity_id: impl Into<String>) -> Self {
+        HistoryQuery {
+            machine: Some(machine.into()),
+            entity_id: Some(entity_id.into()),
+            ..HistoryQuery::default()
+        }
+    }
+
+    /// Every record of one session.
+    ///
+    /// ```
+    /// let q = stateforge_runtime::db::HistoryQuery::session("s-1");
+    /// assert_eq!(q.session.as_deref(), Some("s-1"));
+    /// ```
+    pub fn session(session: impl Into<String>) -> Self {
+        HistoryQuery {
+            session: Some(session.into()),
+            ..HistoryQuery::default()
+        }
+    }
+
+    /// Every record of one actor.
+    ///
+    /// ```
+    /// let q = stateforge_runtime::db::HistoryQuery::actor("ada");
+    /// assert_eq!(q.actor.as_deref(), Some("ada"));
+    /// ```
+    pub fn actor(actor: impl Into<String>) -> Self {
+        HistoryQuery {
+            actor: Some(actor.into()),
+            ..HistoryQuery::default()
+        }
+    }
+
+    /// Records in `[since, until)`.
+    ///
+    /// ```
+    /// use stateforge_runtime::{Timestamp, db::HistoryQuery};
+    /// let q = HistoryQuery::between(Timestamp::from_micros(0), Timestamp::from_micros(10));
+    /// assert!(q.since.is_some() && q.until.is_some());
+    /// ```
+    pub fn between(since: Timestamp, until: Timestamp) -> Self {
+        HistoryQuery {
+            since: Some(since),
+            until: Some(until),
+            ..HistoryQuery::default()
+        }
+    }
+
+    /// At most `limit` records.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::HistoryQuery::default().limit(3).limit, 3);
+    /// ```
+    #[must_use]
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Skip the first `offset` records.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::HistoryQuery::default().offset(3).offset, 3);
+    /// ```
+    #[must_use]
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+}

@@ -1,0 +1,77 @@
+//! Table names and the schema's version.
+
+use super::StoreError;
+
+/// The version of the schema this build writes. A database at a newer
+/// version is refused; an older one is migrated.
+pub(crate) const SCHEMA_VERSION: i64 = 1;
+
+/// A validated prefix for the store's table names (`app_` gives
+/// `app_entities`, `app_history`, ...). Names never come from anywhere
+/// else, so nothing a caller passes reaches SQL as text except through it.
+///
+/// ```
+/// use stateforge_runtime::db::TablePrefix;
+/// assert!(TablePrefix::new("app_").is_ok());
+/// assert!(TablePrefix::new("x; drop table t").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TablePrefix(String);
+
+impl TablePrefix {
+    /// Checks `prefix` against `[a-z][a-z0-9_]{0,30}`; the empty prefix is allowed.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::InvalidPrefix`] for anything else.
+    ///
+    /// ```
+    /// assert!(stateforge_runtime::db::TablePrefix::new("Bad").is_err());
+    /// ```
+    pub fn new(prefix: &str) -> Result<TablePrefix, StoreError> {
+        let mut chars = prefix.chars();
+        let valid = match chars.next() {
+            None => true,
+            Some(first) => {
+                first.is_ascii_lowercase()
+                    && prefix.len() <= 31
+                    && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            }
+        };
+        if valid {
+            Ok(TablePrefix(prefix.to_owned()))
+        } else {
+            Err(StoreError::InvalidPrefix(prefix.to_owned()))
+        }
+    }
+
+    /// The prefix.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::TablePrefix::new("a_").unwrap().as_str(), "a_");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The store's table names, all from one validated prefix.
+#[derive(Debug, Clone)]
+pub(crate) struct Tables {
+    pub(crate) entities: String,
+    pub(crate) history: String,
+    pub(crate) timers: String,
+    pub(crate) meta: String,
+}
+
+impl Tables {
+    pub(crate) fn new(prefix: &TablePrefix) -> Tables {
+        let p = prefix.as_str();
+        Tables {
+            entities: format!("{p}sf_entities"),
+            history: format!("{p}sf_history"),
+            timers: format!("{p}sf_timers"),
+            meta: format!("{p}sf_meta"),
+        }
+    }
+}

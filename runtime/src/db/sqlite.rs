@@ -1,0 +1,945 @@
+//! The embedded store: one SQLite file (or memory), WAL, one write
+//! transaction per unit of work.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::{Definition, Machine};
+
+use super::schema::{SCHEMA_VERSION, TablePrefix, Tables};
+use super::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::history::{HistoryRecord, Timestamp};
+use crate::stored::{Stored, from_stored, to_stored};
+
+/// How hard SQLite works to keep a committed transaction across a power
+/// cut (`PRAGMA synchronous`).
+///
+/// ```
+/// assert_ne!(stateforge_runtime::db::Synchronous::Full, stateforge_runtime::db::Synchronous::Normal);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    /// Every commit reaches the disk before it returns (the default).
+    #[default]
+    Full,
+    /// With WAL: a power cut may lose the last commits, never corrupt.
+    Normal,
+}
+
+/// A store in one SQLite database: entities, their history, their timers.
+///
+/// ```
+/// use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+/// stateforge::state_machine! {
+///     #[derive(Debug)]
+///     machine Door {
+///         initial state Closed;
+///         state Open;
+///         event open: Closed -> Open;
+///         event close: Open -> Closed;
+///     }
+/// }
+/// let store = SqliteStore::open_in_memory()?;
+/// store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+/// let door = store.fire::<AnyDoor>("front", DoorEvent::Open, &TransitionMeta::new().actor("ada"))?;
+/// assert_eq!((door.machine.state(), door.version), (DoorState::Open, 2));
+/// let history = store.history(&stateforge_runtime::db::HistoryQuery::entity("door", "front"))?;
+/// assert_eq!(history.len(), 2);
+/// # Ok::<(), stateforge_runtime::db::StoreError>(())
+/// ```
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    tables: Tables,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("tables", &self.tables.entities)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database at `path`, with synchronous FULL and
+    /// no table prefix, and creates or migrates the schema.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened or was written by a newer schema.
+    ///
+    /// ```no_run
+    /// let store = stateforge_runtime::db::SqliteStore::open("tasks.db")?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        Self::open_with(path, &TablePrefix::default(), Synchronous::Full)
+    }
+
+    /// Opens the database at `path` with a table prefix and a durability level.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened or was written by a newer schema.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteStore, Synchronous, TablePrefix};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let prefix = TablePrefix::new("app_")?;
+    /// let store = SqliteStore::open_with(dir.path().join("s.db"), &prefix, Synchronous::Normal)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        prefix: &TablePrefix,
+        synchronous: Synchronous,
+    ) -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn, prefix, synchronous)
+    }
+
+    /// A store in memory, gone when dropped: for tests and examples.
+    ///
+    /// # Errors
+    ///
+    /// Only if SQLite cannot allocate.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::SqliteStore::open_in_memory()?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        Self::init(
+            Connection::open_in_memory()?,
+            &TablePrefix::default(),
+            Synchronous::Full,
+        )
+    }
+
+    fn init(
+        conn: Connection,
+        prefix: &TablePrefix,
+        synchronous: Synchronous,
+    ) -> Result<SqliteStore, StoreError> {
+        conn.pragma_update(
+            None,
+            "synchronous",
+            match synchronous {
+                Synchronous::Full => "FULL",
+                Synchronous::Normal => "NORMAL",
+            },
+        )?;
+        // Other processes hold the write lock for one short transaction.
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let store = SqliteStore {
+            conn: Mutex::new(conn),
+            tables: Tables::new(prefix),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while the lock was held dropped its transaction, which
+        // rolled back: the connection is sound to reuse.
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Creates the tables if missing and records the schema version; a
+    /// second call changes nothing; a newer database is refused.
+    fn migrate(&self) -> Result<(), StoreError> {
+        let t = &self.tables;
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+            t.meta
+        ))?;
+        let found: Option<i64> = tx
+            .query_row(
+                &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(found) = found
+            && found > SCHEMA_VERSION
+        {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found.is_none() {
+            tx.execute_batch(&format!(
+                "CREATE TABLE IF NOT EXISTS {e} (
+                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
+                    data TEXT NOT NULL, version INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+                    session TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (machine, entity_id));
+                 CREATE INDEX IF NOT EXISTS {e}_by_state ON {e} (machine, state);
+                 CREATE TABLE IF NOT EXISTS {h} (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, from_state TEXT,
+                    to_state TEXT NOT NULL, event TEXT, reason TEXT, actor TEXT, session TEXT,
+                    at INTEGER NOT NULL, metadata TEXT NOT NULL, version INTEGER NOT NULL,
+                    UNIQUE (machine, entity_id, version));
+                 CREATE INDEX IF NOT EXISTS {h}_by_session ON {h} (session, id);
+                 CREATE INDEX IF NOT EXISTS {h}_by_time ON {h} (at);
+                 CREATE INDEX IF NOT EXISTS {h}_by_actor ON {h} (actor, id);
+                 CREATE TABLE IF NOT EXISTS {tm} (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
+                    event TEXT NOT NULL, due_at INTEGER NOT NULL);
+                 CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
+                 CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
+                 INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
+                e = t.entities,
+                h = t.history,
+                tm = t.timers,
+                meta = t.meta,
+                v = SCHEMA_VERSION,
+            ))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `work` as one unit: everything it writes commits together, or,
+    /// if it returns an error or panics, nothing does.
+    ///
+    /// # Errors
+    ///
+    /// The first error of `work`, or the database's.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// stateforge::state_machine! {
+    ///     #[derive(Debug)]
+    ///     machine Step { initial state Running; final state Paused; event pause: Running -> Paused; }
+    /// }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let meta = TransitionMeta::new();
+    /// for id in ["a", "b"] {
+    ///     store.create(id, &AnyStep::from(Step::new()), &meta)?;
+    /// }
+    /// store.unit(|unit| {
+    ///     for id in ["a", "b"] {
+    ///         unit.fire::<AnyStep>(id, StepEvent::Pause, &meta)?;
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(store.load::<AnyStep>("b")?.machine.state(), StepState::Paused);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn unit<T>(
+        &self,
+        work: impl FnOnce(&Unit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let unit = Unit {
+            tx: &tx,
+            tables: &self.tables,
+        };
+        let out = work(&unit)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Creates entity `entity_id` holding `machine` (usually in its initial
+    /// state); its first history record has no `from`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::AlreadyExists`], or the database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let created = store.create("d-1", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// assert_eq!(created.version, 1);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn create<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        self.unit(|u| u.create(entity_id, machine, meta))
+    }
+
+    /// Loads entity `entity_id` as machine `M`, checked: another machine's
+    /// row, an unknown state, another definition or data that does not fit
+    /// is an error saying which.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`], [`StoreError::Restore`], or the database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// assert!(matches!(store.load::<AnyDoor>("nope"), Err(StoreError::NotFound { .. })));
+    /// # Ok::<(), StoreError>(())
+    /// ```
+    pub fn load<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+    ) -> Result<Loaded<M>, StoreError> {
+        let conn = self.lock();
+        load_in(&conn, &self.tables, entity_id)
+    }
+
+    /// Fires `event` on entity `entity_id`: loads it, fires, writes the new
+    /// state and its history record, in one transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Refused`] when the machine refuses the event (nothing
+    /// is written), [`StoreError::OtherSession`], or those of [`Self::load`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// let err = store.fire::<AnyDoor>("d", DoorEvent::Close, &TransitionMeta::new()).unwrap_err();
+    /// assert_eq!(err.to_string(), "event `close` is not allowed in state `closed`");
+    /// # Ok::<(), StoreError>(())
+    /// ```
+    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        self.unit(|u| u.fire::<M>(entity_id, event, meta))
+    }
+
+    /// Saves `machine` as the new state of `entity_id` after typed code
+    /// moved it with `event`: checks the entity is still at
+    /// `expected_version` and that `event` leads from the stored state to
+    /// the machine's, then writes it with its history record.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when someone moved it meanwhile,
+    /// [`StoreError::NotATransition`], [`StoreError::OtherSession`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// let loaded = store.load::<AnyDoor>("d")?;
+    /// let AnyDoor::Closed(door) = loaded.machine else { unreachable!() };
+    /// let open = door.open();                     // typed, checked by the compiler
+    /// store.save("d", loaded.version, "open", &AnyDoor::from(open), &TransitionMeta::new())?;
+    /// # Ok::<(), StoreError>(())
+    /// ```
+    pub fn save<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        self.unit(|u| u.save(entity_id, expected_version, event, machine, meta))
+    }
+
+    /// History records matching `query`, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{HistoryQuery, SqliteStore};
+    /// let store = SqliteStore::open_in_memory()?;
+    /// assert!(store.history(&HistoryQuery::session("nobody"))?.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        let conn = self.lock();
+        history_in(&conn, &self.tables, query)
+    }
+
+    /// The entities of `machine`, optionally only those in `state`.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::SqliteStore;
+    /// let store = SqliteStore::open_in_memory()?;
+    /// assert!(store.entities("task", None)?.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        let conn = self.lock();
+        let sql = format!(
+            "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
+             FROM {} WHERE machine = ?1 AND (?2 IS NULL OR state = ?2) ORDER BY entity_id",
+            self.tables.entities
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![machine, state], entity_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Claims the timers of machine `M` due at `now` (at most `limit`) and
+    /// fires each, in one transaction: with any number of workers on the
+    /// same database, each timer fires once. A timer whose entity left the
+    /// timer's state meanwhile is dropped. Returns how many fired.
+    ///
+    /// # Errors
+    ///
+    /// The database's; a refused or unreadable timer event is dropped and
+    /// logged, not returned, so one bad row does not stop the others.
+    ///
+    /// ```
+    /// use stateforge_runtime::{Timestamp, db::{SqliteStore, TransitionMeta}};
+    /// stateforge::state_machine! {
+    ///     #[derive(Debug)]
+    ///     machine Breaker {
+    ///         initial state Open;
+    ///         state HalfOpen;
+    ///         event reset: Open -> HalfOpen after 30s;
+    ///         event trip: HalfOpen -> Open;
+    ///     }
+    /// }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("b", &AnyBreaker::from(Breaker::new()), &TransitionMeta::new())?;
+    /// assert_eq!(store.fire_due::<AnyBreaker>(Timestamp::now(), 10)?, 0);
+    /// let later = Timestamp::now() + std::time::Duration::from_secs(31);
+    /// assert_eq!(store.fire_due::<AnyBreaker>(later, 10)?, 1);
+    /// assert_eq!(store.load::<AnyBreaker>("b")?.machine.state(), BreakerState::HalfOpen);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
+        self.unit(|u| u.fire_due::<M>(now, limit))
+    }
+
+    /// When the next timer of machine `machine` is due, if any.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::SqliteStore;
+    /// assert!(SqliteStore::open_in_memory()?.next_due("breaker")?.is_none());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        let conn = self.lock();
+        let due: Option<i64> = conn.query_row(
+            &format!(
+                "SELECT MIN(due_at) FROM {} WHERE machine = ?1",
+                self.tables.timers
+            ),
+            params![machine],
+            |r| r.get(0),
+        )?;
+        Ok(due.map(Timestamp::from_micros))
+    }
+}
+
+/// The operations of one unit of work ([`SqliteStore::unit`]): what they
+/// write commits with the unit, or not at all.
+pub struct Unit<'a> {
+    tx: &'a Transaction<'a>,
+    tables: &'a Tables,
+}
+
+impl Unit<'_> {
+    /// [`SqliteStore::create`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::create`].
+    pub fn create<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        let stored = to_stored(machine)?;
+        let t = self.tables;
+        let now = Timestamp::now();
+        let inserted = self.tx.execute(
+            &format!(
+                "INSERT INTO {} (machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?7) ON CONFLICT DO NOTHING",
+                t.entities
+            ),
+            params![
+                stored.machine,
+                entity_id,
+                stored.state,
+                stored.data.to_string(),
+                stored.fingerprint.to_string(),
+                meta.session,
+                now.as_micros()
+            ],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::AlreadyExists {
+                machine: stored.machine,
+                entity_id: entity_id.to_owned(),
+            });
+        }
+        let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
+        fill(&mut record, meta);
+        self.insert_history(&record)?;
+        self.reset_timers(M::definition(), entity_id, &stored.state, now)?;
+        Ok(Loaded {
+            entity_id: entity_id.to_owned(),
+            machine: (),
+            version: 1,
+        })
+    }
+
+    /// [`SqliteStore::load`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::load`].
+    pub fn load<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+    ) -> Result<Loaded<M>, StoreError> {
+        load_in(self.tx, self.tables, entity_id)
+    }
+
+    /// [`SqliteStore::fire`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire`].
+    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        let row = self.row(M::definition().name(), entity_id)?;
+        check_session(&row, meta)?;
+        let loaded: Loaded<M> = restore(row)?;
+        let event_name = M::definition()
+            .event_name(stateforge_core::Event::id(&event))
+            .to_owned();
+        let next = loaded
+            .machine
+            .fire(event)
+            .map_err(|refused| StoreError::Refused(refused.to_string()))?;
+        let version = self.write(entity_id, loaded.version, &event_name, &next, meta)?;
+        Ok(Loaded {
+            entity_id: entity_id.to_owned(),
+            machine: next,
+            version,
+        })
+    }
+
+    /// [`SqliteStore::save`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::save`].
+    pub fn save<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let def = M::definition();
+        let row = self.row(def.name(), entity_id)?;
+        check_session(&row, meta)?;
+        if row.version != expected_version {
+            return Err(StoreError::Conflict {
+                machine: row.machine,
+                entity_id: row.entity_id,
+                expected: expected_version,
+                current: row.version,
+            });
+        }
+        let to = machine.state_name();
+        let leads = def
+            .state_id(&row.state)
+            .zip(def.event_id(event))
+            .and_then(|(from, e)| def.transition(from, e))
+            .is_some_and(|t| def.state_name(t.to) == to);
+        if !leads {
+            return Err(StoreError::NotATransition {
+                machine: row.machine,
+                event: event.to_owned(),
+                from: row.state,
+                to: to.to_owned(),
+            });
+        }
+        self.write(entity_id, expected_version, event, machine, meta)
+    }
+
+    /// Fires the due timers of `M`; see [`SqliteStore::fire_due`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_due`].
+    pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
+        let def = M::definition();
+        let t = self.tables;
+        let due: Vec<(i64, String, String, String)> = {
+            let mut stmt = self.tx.prepare(&format!(
+                "SELECT id, entity_id, state, event FROM {} WHERE machine = ?1 AND due_at <= ?2
+                 ORDER BY due_at, id LIMIT ?3",
+                t.timers
+            ))?;
+            let rows = stmt.query_map(
+                params![
+                    def.name(),
+                    now.as_micros(),
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut fired = 0;
+        for (id, entity_id, state, event) in due {
+            // Whatever happens to it, a claimed timer is used up.
+            self.tx.execute(
+                &format!("DELETE FROM {} WHERE id = ?1", t.timers),
+                params![id],
+            )?;
+            let row = match self.row(def.name(), &entity_id) {
+                Ok(row) if row.state == state => row,
+                Ok(_) | Err(StoreError::NotFound { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            let event_value: M::Event = match serde_json::from_value(
+                serde_json::json!({ "event": event }),
+            ) {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::warn!(machine = def.name(), %entity_id, %event, error = %e, "timer event cannot be built; dropped");
+                    continue;
+                }
+            };
+            let loaded: Loaded<M> = restore(row)?;
+            match loaded.machine.fire(event_value) {
+                Ok(next) => {
+                    let meta = TransitionMeta::new().actor("timer").cross_session();
+                    self.write(&entity_id, loaded.version, &event, &next, &meta)?;
+                    fired += 1;
+                }
+                Err(refused) => {
+                    tracing::warn!(machine = def.name(), %entity_id, %refused, "timer event refused; dropped");
+                }
+            }
+        }
+        Ok(fired)
+    }
+
+    fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
+        row_in(self.tx, self.tables, machine, entity_id)
+    }
+
+    /// The versioned update, its history record and the new state's timers.
+    fn write<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let stored = to_stored(machine)?;
+        let t = self.tables;
+        let now = Timestamp::now();
+        let from: String = self
+            .tx
+            .query_row(
+                &format!(
+                    "SELECT state FROM {} WHERE machine = ?1 AND entity_id = ?2",
+                    t.entities
+                ),
+                params![stored.machine, entity_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                machine: stored.machine.clone(),
+                entity_id: entity_id.to_owned(),
+            })?;
+        let updated = self.tx.execute(
+            &format!(
+                "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
+                 WHERE machine = ?5 AND entity_id = ?6 AND version = ?7",
+                t.entities
+            ),
+            params![
+                stored.state,
+                stored.data.to_string(),
+                stored.fingerprint.to_string(),
+                now.as_micros(),
+                stored.machine,
+                entity_id,
+                to_i64(expected_version)
+            ],
+        )?;
+        if updated == 0 {
+            let current = self.row(&stored.machine, entity_id)?.version;
+            return Err(StoreError::Conflict {
+                machine: stored.machine,
+                entity_id: entity_id.to_owned(),
+                expected: expected_version,
+                current,
+            });
+        }
+        let version = expected_version + 1;
+        let session = self.row(&stored.machine, entity_id)?.session;
+        let record = HistoryRecord {
+            machine: stored.machine.clone(),
+            entity_id: entity_id.to_owned(),
+            from: Some(from.clone()),
+            to: stored.state.clone(),
+            event: Some(event.to_owned()),
+            reason: meta.reason.clone(),
+            actor: meta.actor.clone(),
+            session,
+            at: now,
+            metadata: meta.metadata.clone(),
+            version,
+        };
+        self.insert_history(&record)?;
+        if from != stored.state || !M::definition().timers().is_empty() {
+            self.reset_timers(M::definition(), entity_id, &stored.state, now)?;
+        }
+        Ok(version)
+    }
+
+    fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {
+        self.tx.execute(
+            &format!(
+                "INSERT INTO {} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                self.tables.history
+            ),
+            params![
+                r.machine,
+                r.entity_id,
+                r.from,
+                r.to,
+                r.event,
+                r.reason,
+                r.actor,
+                r.session,
+                r.at.as_micros(),
+                r.metadata.to_string(),
+                to_i64(r.version)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Leaving a state cancels its timers; entering one starts its own.
+    fn reset_timers(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        state: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let t = self.tables;
+        self.tx.execute(
+            &format!(
+                "DELETE FROM {} WHERE machine = ?1 AND entity_id = ?2",
+                t.timers
+            ),
+            params![def.name(), entity_id],
+        )?;
+        let Some(state_id) = def.state_id(state) else {
+            return Ok(());
+        };
+        for timer in def.timers_of(state_id) {
+            self.tx.execute(
+                &format!(
+                    "INSERT INTO {} (machine, entity_id, state, event, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    t.timers
+                ),
+                params![
+                    def.name(),
+                    entity_id,
+                    state,
+                    def.event_name(timer.event),
+                    (now + timer.after).as_micros()
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
+    record.reason.clone_from(&meta.reason);
+    record.actor.clone_from(&meta.actor);
+    record.session.clone_from(&meta.session);
+    record.metadata = meta.metadata.clone();
+}
+
+fn check_session(row: &EntityRow, meta: &TransitionMeta) -> Result<(), StoreError> {
+    match &row.session {
+        Some(owner) if meta.session.as_ref() != Some(owner) && !meta.cross_session => {
+            Err(StoreError::OtherSession {
+                machine: row.machine.clone(),
+                entity_id: row.entity_id.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
+    let data: String = r.get(3)?;
+    Ok(EntityRow {
+        machine: r.get(0)?,
+        entity_id: r.get(1)?,
+        state: r.get(2)?,
+        // Unreadable data is reported when the row is restored, with the
+        // machine and state it belongs to.
+        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
+        version: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+        fingerprint: r.get(5)?,
+        session: r.get(6)?,
+        created_at: Timestamp::from_micros(r.get(7)?),
+        updated_at: Timestamp::from_micros(r.get(8)?),
+    })
+}
+
+fn row_in(
+    conn: &Connection,
+    tables: &Tables,
+    machine: &str,
+    entity_id: &str,
+) -> Result<EntityRow, StoreError> {
+    conn.query_row(
+        &format!(
+            "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
+             FROM {} WHERE machine = ?1 AND entity_id = ?2",
+            tables.entities
+        ),
+        params![machine, entity_id],
+        entity_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound {
+        machine: machine.to_owned(),
+        entity_id: entity_id.to_owned(),
+    })
+}
+
+fn restore<M: Machine + DeserializeOwned>(row: EntityRow) -> Result<Loaded<M>, StoreError> {
+    let fingerprint = row.fingerprint.parse().map_err(|_| {
+        StoreError::Restore(crate::stored::RestoreError::FingerprintMismatch {
+            machine: row.machine.clone(),
+            expected: M::definition().fingerprint(),
+            found: stateforge_core::Fingerprint(0),
+        })
+    })?;
+    let machine = from_stored(Stored {
+        machine: row.machine,
+        state: row.state,
+        data: row.data,
+        fingerprint,
+    })?;
+    Ok(Loaded {
+        entity_id: row.entity_id,
+        machine,
+        version: row.version,
+    })
+}
+
+fn load_in<M: Machine + DeserializeOwned>(
+    conn: &Connection,
+    tables: &Tables,
+    entity_id: &str,
+) -> Result<Loaded<M>, StoreError> {
+    restore(row_in(conn, tables, M::definition().name(), entity_id)?)
+}
+
+fn history_in(
+    conn: &Connection,
+    tables: &Tables,
+    q: &HistoryQuery,
+) -> Result<Vec<HistoryRecord>, StoreError> {
+    let sql = format!(
+        "SELECT machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version
+         FROM {} WHERE (?1 IS NULL OR machine = ?1) AND (?2 IS NULL OR entity_id = ?2)
+           AND (?3 IS NULL OR session = ?3) AND (?4 IS NULL OR actor = ?4)
+           AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
+         ORDER BY id LIMIT ?7 OFFSET ?8",
+        tables.history
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            q.machine,
+            q.entity_id,
+            q.session,
+            q.actor,
+            q.since.map(Timestamp::as_micros),
+            q.until.map(Timestamp::as_micros),
+            to_i64(q.limit),
+            to_i64(q.offset)
+        ],
+        |r| {
+            let metadata: String = r.get(9)?;
+            Ok(HistoryRecord {
+                machine: r.get(0)?,
+                entity_id: r.get(1)?,
+                from: r.get(2)?,
+                to: r.get(3)?,
+                event: r.get(4)?,
+                reason: r.get(5)?,
+                actor: r.get(6)?,
+                session: r.get(7)?,
+                at: Timestamp::from_micros(r.get(8)?),
+                metadata: serde_json::from_str(&metadata)
+                    .unwrap_or(serde_json::Value::String(metadata)),
+                version: u64::try_from(r.get::<_, i64>(10)?).unwrap_or(0),
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
