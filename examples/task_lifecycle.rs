@@ -1,16 +1,18 @@
-//! Use case 1: the task lifecycle of an agent dispatcher.
+//! Use case 1: the task lifecycle of an agent dispatcher, kept in SQLite.
 //!
 //! A task is assigned to an agent, started, and completed, or it fails
 //! (and is retried) or is escalated to a human. The typed API makes wrong
-//! moves compile errors; tasks read back from storage in any state go
+//! moves compile errors; tasks loaded from the database in any state go
 //! through `AnyTask`, where wrong moves are runtime errors that hand the
-//! task back.
+//! task back. Every move leaves a history row that nobody wrote by hand.
 //!
 //! ```sh
-//! cargo run --example task_lifecycle
+//! cargo run --example task_lifecycle            # writes task_lifecycle.db
+//! cargo run --example task_lifecycle -- my.db   # or another file
 //! ```
 
 use stateforge::Timestamp;
+use stateforge::runtime::db::{HistoryQuery, SqliteStore, StoreError, TransitionMeta};
 
 stateforge::state_machine! {
     /// Lifecycle of a task handed to an agent.
@@ -93,160 +95,200 @@ fn record(id: &str, title: &str) -> TaskRecord {
     }
 }
 
-/// Runs the dispatcher's day: typed moves, then moves from stored rows.
-pub fn run() -> Report {
+fn by(actor: &str) -> TransitionMeta {
+    TransitionMeta::new().actor(actor).session("dispatcher")
+}
+
+/// Runs the dispatcher's day against `store`.
+///
+/// # Errors
+///
+/// Only the store's own failures: refusals are part of the day and are
+/// reported in the [`Report`].
+pub fn run(store: &SqliteStore) -> Result<Report, StoreError> {
     let mut report = Report::default();
 
-    // The typed world: every line here is checked by the compiler.
-    let task = Task::new(record("t-1", "write the release notes"));
+    // Typed code stays typed: load, match the state, move with methods the
+    // compiler checks, save with the version that was read.
+    store.create(
+        "t-1",
+        &AnyTask::from(Task::new(record("t-1", "write the release notes"))),
+        &by("api"),
+    )?;
+    let loaded = store.load::<AnyTask>("t-1")?;
+    let AnyTask::Pending(task) = loaded.machine else {
+        unreachable!("t-1 was just created")
+    };
     let task = task.assign("ada".to_owned());
+    // task.complete();   // error[E0277]: event `complete` cannot fire in state `Assigned`
+    let version = store.save(
+        "t-1",
+        loaded.version,
+        "assign",
+        &AnyTask::from(task.clone()),
+        &by("ada"),
+    )?;
     report.say(format!(
         "t-1: pending -> assigned (agent {})",
         task.state().agent
     ));
     let task = task.start();
+    let version = store.save(
+        "t-1",
+        version,
+        "start",
+        &AnyTask::from(task.clone()),
+        &by("ada"),
+    )?;
     report.say("t-1: assigned -> in_progress".to_owned());
-    // task.assign("bob".into());   // error[E0277]: event `assign` cannot fire in state `InProgress`
     let task = task.complete();
+    // task.retry();      // error[E0277]: event `retry` cannot fire in state `Completed`
+    store.save(
+        "t-1",
+        version,
+        "complete",
+        &AnyTask::from(task.clone()),
+        &by("ada").reason("notes merged"),
+    )?;
     report.say(format!(
         "t-1: in_progress -> completed (completed_at set: {})",
         task.context().completed_at.is_some()
     ));
-    // task.retry();                // error[E0277]: event `retry` cannot fire in state `Completed`
-    report
-        .finals
-        .push(("t-1".to_owned(), AnyTask::from(task).state()));
 
-    // A task that fails and is retried until the guard says no: it then
-    // stays failed, with the task handed back intact.
-    let mut failed = Task::new(record("t-2", "migrate the database"))
-        .assign("bob".to_owned())
-        .start()
-        .fail("migration timed out".to_owned());
-    report.say(format!(
-        "t-2: in_progress -> failed ({})",
-        failed.state().reason
-    ));
-    let exhausted = loop {
-        match failed.retry() {
-            Ok(pending) => {
+    // Firing by value: a task fails and is retried until the guard says
+    // no; it then stays failed, handed back intact.
+    store.create(
+        "t-2",
+        &AnyTask::from(Task::new(record("t-2", "migrate the database"))),
+        &by("api"),
+    )?;
+    for event in [
+        TaskEvent::Assign {
+            agent: "bob".into(),
+        },
+        TaskEvent::Start,
+    ] {
+        store.fire::<AnyTask>("t-2", event, &by("bob"))?;
+    }
+    let fail = || TaskEvent::Fail {
+        reason: "migration timed out".into(),
+    };
+    store.fire::<AnyTask>("t-2", fail(), &by("bob").reason("timeout after 30 min"))?;
+    report.say("t-2: pending -> assigned -> in_progress -> failed".to_owned());
+    loop {
+        match store.fire::<AnyTask>("t-2", TaskEvent::Retry, &by("scheduler")) {
+            Ok(task) => {
                 report.say(format!(
                     "t-2: failed -> pending (retry {})",
-                    pending.context().retries
+                    task.machine.context().retries
                 ));
-                failed = pending
-                    .assign("bob".to_owned())
-                    .start()
-                    .fail("migration timed out again".to_owned());
+                for event in [
+                    TaskEvent::Assign {
+                        agent: "bob".into(),
+                    },
+                    TaskEvent::Start,
+                    fail(),
+                ] {
+                    store.fire::<AnyTask>("t-2", event, &by("bob"))?;
+                }
                 report.say("t-2: pending -> assigned -> in_progress -> failed".to_owned());
             }
-            Err(rejected) => {
-                report.say(format!("t-2: refused: {rejected}"));
-                break rejected.into_machine();
+            Err(StoreError::Refused(why)) => {
+                report.say(format!("t-2: refused: {why}"));
+                break;
             }
-        }
-    };
-    report.say(format!(
-        "t-2: stays failed after {} retries ({})",
-        exhausted.context().retries,
-        exhausted.state().reason
-    ));
-    report
-        .finals
-        .push(("t-2".to_owned(), AnyTask::from(exhausted).state()));
-
-    // A task that needs a human.
-    let escalated = Task::new(record("t-3", "rotate the production keys"))
-        .assign("cy".to_owned())
-        .escalate("needs production access".to_owned());
-    report.say(format!(
-        "t-3: assigned -> escalated ({})",
-        escalated.state().reason
-    ));
-    report
-        .finals
-        .push(("t-3".to_owned(), AnyTask::from(escalated).state()));
-
-    // The dynamic world: tasks as the dispatcher stores them, in any state.
-    let rows = [
-        Row {
-            id: "t-4",
-            status: "pending",
-            agent: None,
-            event: TaskEvent::Complete,
-        },
-        Row {
-            id: "t-5",
-            status: "completed",
-            agent: None,
-            event: TaskEvent::Retry,
-        },
-        Row {
-            id: "t-6",
-            status: "in_progress",
-            agent: Some("ada"),
-            event: TaskEvent::Complete,
-        },
-        Row {
-            id: "t-7",
-            status: "archived",
-            agent: None,
-            event: TaskEvent::Start,
-        },
-    ];
-    for row in rows {
-        let (id, status) = (row.id, row.status);
-        let event_name = row.event.name();
-        let task = match from_row(&row) {
-            Ok(task) => task,
-            Err(e) => {
-                report.say(format!("{id}: cannot load: {e}"));
-                continue;
-            }
-        };
-        match task.fire(row.event) {
-            Ok(next) => {
-                report.say(format!("{id}: {status} -> {} ({event_name})", next.state()));
-                report.finals.push((id.to_owned(), next.state()));
-            }
-            Err(refused) => {
-                report.say(format!("{id}: refused: {refused}"));
-                report.finals.push((id.to_owned(), refused.machine.state()));
-            }
+            Err(other) => return Err(other),
         }
     }
-    report
+
+    // A task that needs a human.
+    store.create(
+        "t-3",
+        &AnyTask::from(Task::new(record("t-3", "rotate the production keys"))),
+        &by("api"),
+    )?;
+    store.fire::<AnyTask>("t-3", TaskEvent::Assign { agent: "cy".into() }, &by("cy"))?;
+    store.fire::<AnyTask>(
+        "t-3",
+        TaskEvent::Escalate {
+            reason: "needs production access".into(),
+        },
+        &by("cy").reason("no access"),
+    )?;
+    report.say("t-3: assigned -> escalated (needs production access)".to_owned());
+
+    // Moves the use case forbids, refused at run time with the task handed back.
+    store.create(
+        "t-4",
+        &AnyTask::from(Task::new(record("t-4", "triage"))),
+        &by("api"),
+    )?;
+    let forbidden = [
+        ("t-4", TaskEvent::Complete),
+        ("t-4", TaskEvent::Start),
+        ("t-1", TaskEvent::Retry),
+        ("t-3", TaskEvent::Fail { reason: "x".into() }),
+    ];
+    for (id, event) in forbidden {
+        if let Err(e) = store.fire::<AnyTask>(id, event, &by("ops")) {
+            report.say(format!("{id}: refused: {e}"));
+        }
+    }
+    // Another session may not move the dispatcher's tasks.
+    let intruder = TransitionMeta::new().session("someone-else");
+    if let Err(e) = store.fire::<AnyTask>(
+        "t-4",
+        TaskEvent::Assign {
+            agent: "eve".into(),
+        },
+        &intruder,
+    ) {
+        report.say(format!("t-4: refused: {e}"));
+    }
+
+    for id in ["t-1", "t-2", "t-3", "t-4"] {
+        report
+            .finals
+            .push((id.to_owned(), store.load::<AnyTask>(id)?.machine.state()));
+    }
+    Ok(report)
 }
 
-/// A task as the dispatcher's table holds it, with the event to fire.
-struct Row {
-    id: &'static str,
-    status: &'static str,
-    agent: Option<&'static str>,
-    event: TaskEvent,
+/// The history of each task, as the database has it.
+fn print_history(store: &SqliteStore) -> Result<(), StoreError> {
+    for id in ["t-1", "t-2", "t-3", "t-4"] {
+        println!("\nhistory of {id}:");
+        for r in store.history(&HistoryQuery::entity("task", id))? {
+            println!(
+                "  v{:<2} {} {:>11} -> {:<11} {:<9} by {:<9} {}",
+                r.version,
+                r.at,
+                r.from.as_deref().unwrap_or("(created)"),
+                r.to,
+                r.event.as_deref().unwrap_or(""),
+                r.actor.as_deref().unwrap_or("-"),
+                r.reason.as_deref().unwrap_or(""),
+            );
+        }
+    }
+    Ok(())
 }
 
-/// A task rebuilt from its stored status: `restore` is the one way in
-/// to a state other than the initial one, and it runs no guard or action.
-fn from_row(row: &Row) -> Result<AnyTask, stateforge::ParseStateError> {
-    let mut record = record(row.id, "from storage");
-    record.agent = row.agent.map(str::to_owned);
-    let agent = record.agent.clone().unwrap_or_default();
-    let reason = "unknown".to_owned();
-    Ok(match row.status.parse::<TaskState>()? {
-        TaskState::Pending => Task::new(record).into(),
-        TaskState::Assigned => Task::<Assigned>::restore(record, Assigned { agent }).into(),
-        TaskState::InProgress => Task::<InProgress>::restore(record, InProgress { agent }).into(),
-        TaskState::Completed => Task::<Completed>::restore(record, Completed).into(),
-        TaskState::Failed => Task::<Failed>::restore(record, Failed { reason }).into(),
-        TaskState::Escalated => Task::<Escalated>::restore(record, Escalated { reason }).into(),
-    })
-}
-
-fn main() {
-    let report = run();
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "task_lifecycle.db".to_owned());
+    // A fresh database each run, so the history shown is this run's.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    let store = SqliteStore::open(&path)?;
+    println!("tasks kept in {path}\n");
+    let report = run(&store)?;
+    print_history(&store)?;
     println!("\nsummary:");
     for (id, state) in &report.finals {
         println!("  {id}: {state}");
     }
+    Ok(())
 }

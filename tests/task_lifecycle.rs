@@ -7,10 +7,13 @@
 mod example;
 
 use example::{AnyTask, Task, TaskEvent, TaskRecord, TaskState};
+use stateforge::runtime::db::{HistoryQuery, SqliteStore};
 
 #[test]
 fn the_example_ends_every_task_where_the_use_case_says() {
-    let report = example::run();
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("tasks.db")).unwrap();
+    let report = example::run(&store).unwrap();
     let finals: Vec<(&str, TaskState)> = report
         .finals
         .iter()
@@ -23,17 +26,30 @@ fn the_example_ends_every_task_where_the_use_case_says() {
             ("t-2", TaskState::Failed),
             ("t-3", TaskState::Escalated),
             ("t-4", TaskState::Pending),
-            ("t-5", TaskState::Completed),
-            ("t-6", TaskState::Completed),
         ]
     );
     let text = report.lines.join("\n");
     assert!(
         text.contains("t-2: refused: guard `can_retry` refused event `retry` in state `failed`")
     );
-    assert!(text.contains("t-2: stays failed after 2 retries"));
     assert!(text.contains("t-4: refused: event `complete` is not allowed in state `pending`"));
-    assert!(text.contains("t-7: cannot load: task has no state `archived`"));
+    assert!(text.contains("t-1: refused: event `retry` is not allowed in state `completed`"));
+    assert!(text.contains("t-4: refused: task `t-4` belongs to another session"));
+
+    // The database holds the whole story: t-2 went round three times.
+    let history = |id| store.history(&HistoryQuery::entity("task", id)).unwrap();
+    let t2: Vec<_> = history("t-2").iter().map(|r| r.to.clone()).collect();
+    assert_eq!(t2.len(), 12);
+    assert_eq!(t2.iter().filter(|s| *s == "failed").count(), 3);
+    let t1 = history("t-1");
+    assert_eq!(t1.last().unwrap().reason.as_deref(), Some("notes merged"));
+    assert!(
+        t1.iter()
+            .all(|r| r.session.as_deref() == Some("dispatcher"))
+    );
+    // Refusals wrote nothing.
+    assert_eq!(history("t-4").len(), 1);
+    assert_eq!(history("t-3").len(), 3);
 }
 
 /// A task in `state`, built by firing the shortest path from `pending`.
