@@ -4,8 +4,10 @@
 
 pub mod db;
 mod history;
+mod listener;
 mod stored;
 
 pub use history::{HistoryRecord, Timestamp};
+pub use listener::{FireError, Listeners, TransitionInfo};
 pub use stateforge_core as core;
 pub use stored::{RestoreError, Stored, from_stored, to_stored};

@@ -71,6 +71,14 @@ pub enum StoreError {
     /// The machine refused the event; the stored entity is unchanged.
     #[error("{0}")]
     Refused(String),
+    /// A before-listener vetoed the transition; nothing was written.
+    #[error("listener `{listener}` vetoed the transition: {reason}")]
+    Vetoed {
+        /// The listener's name.
+        listener: String,
+        /// Why.
+        reason: String,
+    },
     /// The stored row could not be rebuilt into a machine.
     #[error(transparent)]
     Restore(#[from] RestoreError),

@@ -13,6 +13,7 @@ use stateforge_core::{Definition, Machine};
 use super::schema::{SCHEMA_VERSION, TablePrefix, Tables};
 use super::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
+use crate::listener::{Listeners, TransitionInfo};
 use crate::stored::{Stored, from_stored, to_stored};
 
 /// How hard SQLite works to keep a committed transaction across a power
@@ -327,6 +328,48 @@ impl SqliteStore {
         self.unit(|u| u.fire::<M>(entity_id, event, meta))
     }
 
+    /// [`Self::fire`] with listeners: before-listeners run inside the
+    /// transaction (a veto writes nothing), after-listeners once it has
+    /// committed (their failures are logged, never returned).
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::fire`], and [`StoreError::Vetoed`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::{Listeners, db::{SqliteStore, StoreError, TransitionMeta}};
+    /// # stateforge::state_machine! { #[derive(Debug, Clone)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// let mut listeners = Listeners::<AnyDoor>::new();
+    /// listeners.before("maintenance", |_, _| Err("door under repair".to_owned()));
+    /// let err = store.fire_with(&listeners, "d", DoorEvent::Open, &TransitionMeta::new()).unwrap_err();
+    /// assert!(matches!(err, StoreError::Vetoed { .. }));
+    /// assert_eq!(store.load::<AnyDoor>("d")?.version, 1);
+    /// # Ok::<(), StoreError>(())
+    /// ```
+    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        let (loaded, from, event_name) =
+            self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
+        // After-listeners run once the transition is durable, and outside
+        // the lock: a slow listener does not hold up other writers.
+        let info = TransitionInfo {
+            machine: M::definition().name(),
+            entity_id: Some(entity_id),
+            event: event_name,
+            from,
+            to: loaded.machine.state_name(),
+        };
+        listeners.notify(&info, &loaded.machine);
+        Ok(loaded)
+    }
+
     /// Saves `machine` as the new state of `entity_id` after typed code
     /// moved it with `event`: checks the entity is still at
     /// `expected_version` and that `event` leads from the stored state to
@@ -547,6 +590,16 @@ impl Unit<'_> {
         let row = self.row(M::definition().name(), entity_id)?;
         check_session(&row, meta)?;
         let loaded: Loaded<M> = restore(row)?;
+        self.fire_loaded(entity_id, loaded, event, meta)
+    }
+
+    fn fire_loaded<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        loaded: Loaded<M>,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
         let event_name = M::definition()
             .event_name(stateforge_core::Event::id(&event))
             .to_owned();
@@ -560,6 +613,34 @@ impl Unit<'_> {
             machine: next,
             version,
         })
+    }
+
+    /// Fires with the before-listeners of `listeners` (a veto aborts the
+    /// unit); returns the machine, the state it left and the event, for
+    /// [`Listeners::notify`] once the unit has committed (as
+    /// [`SqliteStore::fire_with`] does).
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_with`].
+    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
+        let row = self.row(M::definition().name(), entity_id)?;
+        check_session(&row, meta)?;
+        let loaded: Loaded<M> = restore(row)?;
+        if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
+            return Err(StoreError::Vetoed { listener, reason });
+        }
+        let def = M::definition();
+        let from = def.state_name(loaded.machine.state_id());
+        let event_name = def.event_name(stateforge_core::Event::id(&event));
+        let next = self.fire_loaded(entity_id, loaded, event, meta)?;
+        Ok((next, from, event_name))
     }
 
     /// [`SqliteStore::save`], inside the unit.

@@ -1,0 +1,348 @@
+//! Listeners around transitions: before (may veto) and after (may fail,
+//! never breaking the transition).
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use stateforge_core::{Event, Machine, NotAllowed};
+
+/// The transition a listener is told about.
+///
+/// ```
+/// let t = stateforge_runtime::TransitionInfo {
+///     machine: "task", entity_id: Some("t-1"), event: "assign", from: "pending", to: "assigned",
+/// };
+/// assert_eq!(t.to_string(), "task t-1: pending --assign--> assigned");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransitionInfo<'a> {
+    /// The machine's name.
+    pub machine: &'a str,
+    /// The entity's id, when the machine is kept in a store.
+    pub entity_id: Option<&'a str>,
+    /// The event.
+    pub event: &'a str,
+    /// The state left.
+    pub from: &'a str,
+    /// The state entered (for a before-listener: the one the arm leads to).
+    pub to: &'a str,
+}
+
+impl fmt::Display for TransitionInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.machine)?;
+        if let Some(id) = self.entity_id {
+            write!(f, " {id}")?;
+        }
+        write!(f, ": {} --{}--> {}", self.from, self.event, self.to)
+    }
+}
+
+type Before<M> = Box<dyn Fn(&TransitionInfo<'_>, &M) -> Result<(), String> + Send + Sync>;
+type After<M> =
+    Box<dyn Fn(&TransitionInfo<'_>, &M) -> Result<(), Box<dyn std::error::Error>> + Send + Sync>;
+
+/// A refused [`Listeners::fire`]: the machine and the event come back.
+///
+/// ```
+/// # use stateforge_runtime::FireError;
+/// let e: FireError<u8, u8> = FireError::Vetoed {
+///     machine: 1, event: 2, listener: "quota".into(), reason: "over quota".into(),
+/// };
+/// assert_eq!(e.to_string(), "listener `quota` vetoed the transition: over quota");
+/// ```
+pub enum FireError<M, E> {
+    /// The machine itself refused (no transition, or a guard).
+    NotAllowed(NotAllowed<M, E>),
+    /// A before-listener vetoed.
+    Vetoed {
+        /// The machine, unchanged.
+        machine: M,
+        /// The event.
+        event: E,
+        /// The listener's name.
+        listener: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl<M, E> FireError<M, E> {
+    /// The machine and the event, handed back.
+    ///
+    /// ```
+    /// # use stateforge_runtime::FireError;
+    /// let e: FireError<u8, u8> = FireError::Vetoed { machine: 1, event: 2, listener: "l".into(), reason: "r".into() };
+    /// assert_eq!(e.into_parts(), (1, 2));
+    /// ```
+    pub fn into_parts(self) -> (M, E) {
+        match self {
+            FireError::NotAllowed(n) => n.into_parts(),
+            FireError::Vetoed { machine, event, .. } => (machine, event),
+        }
+    }
+}
+
+impl<M, E> fmt::Display for FireError<M, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FireError::NotAllowed(n) => n.fmt(f),
+            FireError::Vetoed {
+                listener, reason, ..
+            } => write!(f, "listener `{listener}` vetoed the transition: {reason}"),
+        }
+    }
+}
+
+impl<M, E> fmt::Debug for FireError<M, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FireError::NotAllowed(n) => f.debug_tuple("NotAllowed").field(n).finish(),
+            FireError::Vetoed {
+                listener, reason, ..
+            } => f
+                .debug_struct("Vetoed")
+                .field("listener", listener)
+                .field("reason", reason)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl<M, E> std::error::Error for FireError<M, E> {}
+
+/// Listeners of a machine, run in the order they were added.
+///
+/// Before-listeners run once the machine has an arm for the event, before
+/// anything changes, and may veto with a reason. After-listeners run once
+/// the transition is applied; an error or a panic in one is logged through
+/// `tracing` and goes no further: the transition stays applied and the
+/// other listeners still run.
+///
+/// ```
+/// use stateforge_runtime::{FireError, Listeners};
+/// stateforge::state_machine! {
+///     #[derive(Debug)]
+///     machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; }
+/// }
+/// let mut listeners = Listeners::<AnyDoor>::new();
+/// listeners.before("night lock", |t, _door| {
+///     if t.event == "open" { Err("it is night".to_owned()) } else { Ok(()) }
+/// });
+/// let door = AnyDoor::from(Door::new());
+/// let err = listeners.fire(door, DoorEvent::Open, None).unwrap_err();
+/// assert!(matches!(err, FireError::Vetoed { .. }));
+/// ```
+pub struct Listeners<M> {
+    before: Vec<(String, Before<M>)>,
+    after: Vec<(String, After<M>)>,
+}
+
+impl<M> Default for Listeners<M> {
+    fn default() -> Self {
+        Listeners {
+            before: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+}
+
+impl<M> fmt::Debug for Listeners<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Listeners")
+            .field(
+                "before",
+                &self.before.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field(
+                "after",
+                &self.after.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl<M: Machine> Listeners<M> {
+    /// No listeners.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let listeners = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// assert!(listeners.is_empty());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether there are no listeners.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// assert!(stateforge_runtime::Listeners::<AnyDoor>::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.after.is_empty()
+    }
+
+    /// Adds a listener called before a transition; `Err(reason)` vetoes it.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// l.before("audit", |_, _| Ok(()));
+    /// ```
+    pub fn before(
+        &mut self,
+        name: impl Into<String>,
+        listener: impl Fn(&TransitionInfo<'_>, &M) -> Result<(), String> + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.before.push((name.into(), Box::new(listener)));
+        self
+    }
+
+    /// Adds a listener called after a transition, with the new machine.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// l.after("metrics", |t, _| { println!("{t}"); Ok(()) });
+    /// ```
+    pub fn after(
+        &mut self,
+        name: impl Into<String>,
+        listener: impl Fn(&TransitionInfo<'_>, &M) -> Result<(), Box<dyn std::error::Error>>
+        + Send
+        + Sync
+        + 'static,
+    ) -> &mut Self {
+        self.after.push((name.into(), Box::new(listener)));
+        self
+    }
+
+    /// The transition `event` would take out of `machine`'s state, if any
+    /// (guards not consulted).
+    fn info<'a>(
+        machine: &M,
+        event: &M::Event,
+        entity_id: Option<&'a str>,
+    ) -> Option<TransitionInfo<'a>>
+    where
+        M: 'a,
+    {
+        let def = M::definition();
+        let t = def.transition(machine.state_id(), event.id())?;
+        Some(TransitionInfo {
+            machine: def.name(),
+            entity_id,
+            event: def.event_name(t.event),
+            from: def.state_name(t.from),
+            to: def.state_name(t.to),
+        })
+    }
+
+    /// Runs the before-listeners for `event` on `machine`; the first veto
+    /// wins. Refusals by the machine itself are left to its `fire`.
+    ///
+    /// # Errors
+    ///
+    /// The veto, as (listener, reason).
+    ///
+    /// ```
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// l.before("no", |_, _| Err("closed for today".into()));
+    /// let veto = l.check(&AnyDoor::from(Door::new()), &DoorEvent::Open, None).unwrap_err();
+    /// assert_eq!(veto, ("no".to_owned(), "closed for today".to_owned()));
+    /// ```
+    pub fn check(
+        &self,
+        machine: &M,
+        event: &M::Event,
+        entity_id: Option<&str>,
+    ) -> Result<(), (String, String)> {
+        let Some(info) = Self::info(machine, event, entity_id) else {
+            return Ok(());
+        };
+        for (name, listener) in &self.before {
+            if let Err(reason) = listener(&info, machine) {
+                tracing::info!(listener = %name, transition = %info, %reason, "transition vetoed");
+                return Err((name.clone(), reason));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the after-listeners for a transition that has happened. Each
+    /// runs whatever the others do; errors and panics are logged.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// l.after("broken", |_, _| panic!("a bug in a listener"));
+    /// let t = stateforge_runtime::TransitionInfo { machine: "door", entity_id: None, event: "open", from: "closed", to: "open" };
+    /// l.notify(&t, &AnyDoor::from(Door::new().open())); // logged, not propagated
+    /// ```
+    pub fn notify(&self, info: &TransitionInfo<'_>, machine: &M) {
+        for (name, listener) in &self.after {
+            match catch_unwind(AssertUnwindSafe(|| listener(info, machine))) {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    tracing::warn!(listener = %name, transition = %info, %error, "after-listener failed");
+                }
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    tracing::error!(listener = %name, transition = %info, %message, "after-listener panicked");
+                }
+            }
+        }
+    }
+
+    /// Fires `event` on `machine` with the listeners around it.
+    ///
+    /// # Errors
+    ///
+    /// A [`FireError`] handing back the machine and the event.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// use std::sync::{Arc, Mutex};
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// let log = Arc::clone(&seen);
+    /// l.after("log", move |t, _| { log.lock().unwrap().push(t.to_string()); Ok(()) });
+    /// let door = l.fire(AnyDoor::from(Door::new()), DoorEvent::Open, Some("front")).unwrap();
+    /// assert_eq!(door.state(), DoorState::Open);
+    /// assert_eq!(seen.lock().unwrap()[0], "door front: closed --open--> open");
+    /// ```
+    pub fn fire(
+        &self,
+        machine: M,
+        event: M::Event,
+        entity_id: Option<&str>,
+    ) -> Result<M, FireError<M, M::Event>> {
+        if let Err((listener, reason)) = self.check(&machine, &event, entity_id) {
+            return Err(FireError::Vetoed {
+                machine,
+                event,
+                listener,
+                reason,
+            });
+        }
+        let def = M::definition();
+        let (from, event_id) = (machine.state_id(), event.id());
+        let next = machine.fire(event).map_err(FireError::NotAllowed)?;
+        let info = TransitionInfo {
+            machine: def.name(),
+            entity_id,
+            event: def.event_name(event_id),
+            from: def.state_name(from),
+            to: next.state_name(),
+        };
+        self.notify(&info, &next);
+        Ok(next)
+    }
+}
