@@ -10,9 +10,13 @@ mod meta;
 mod schema;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod store;
 
 pub use error::StoreError;
 pub use meta::{EntityRow, HistoryQuery, Loaded, TransitionMeta};
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteStore, Synchronous, Unit};
+#[cfg(feature = "sqlite")]
+pub use store::{Store, StoreUnit};

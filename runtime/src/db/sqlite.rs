@@ -516,6 +516,12 @@ pub struct Unit<'a> {
     tables: &'a Tables,
 }
 
+impl std::fmt::Debug for Unit<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unit").finish_non_exhaustive()
+    }
+}
+
 impl Unit<'_> {
     /// [`SqliteStore::create`], inside the unit.
     ///

@@ -1,0 +1,311 @@
+//! One store type over every backend, chosen at run time: an application
+//! (or an example) runs on SQLite by default and on PostgreSQL when given
+//! a PostgreSQL URL, with the same code.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::Machine;
+
+use super::sqlite::Unit as SqliteUnit;
+use super::{EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, TransitionMeta};
+use crate::history::{HistoryRecord, Timestamp};
+use crate::listener::Listeners;
+
+/// A store on whichever backend [`Store::open`] was given.
+///
+/// ```
+/// use stateforge_runtime::db::{Store, TransitionMeta};
+/// stateforge::state_machine! {
+///     #[derive(Debug)]
+///     machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; }
+/// }
+/// let dir = tempfile::tempdir().unwrap();
+/// let store = Store::open(dir.path().join("doors.db").to_str().unwrap())?;
+/// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+/// assert_eq!(store.fire::<AnyDoor>("d", DoorEvent::Open, &TransitionMeta::new())?.version, 2);
+/// # Ok::<(), stateforge_runtime::db::StoreError>(())
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Store {
+    /// The embedded store.
+    Sqlite(SqliteStore),
+}
+
+/// The operations of one unit of work on a [`Store`] ([`Store::unit`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreUnit<'u> {
+    /// A unit on SQLite.
+    Sqlite(&'u SqliteUnit<'u>),
+}
+
+macro_rules! each_backend {
+    ($self:expr, $s:ident => $body:expr) => {
+        match $self {
+            Store::Sqlite($s) => $body,
+        }
+    };
+}
+
+macro_rules! each_unit {
+    ($self:expr, $u:ident => $body:expr) => {
+        match $self {
+            StoreUnit::Sqlite($u) => $body,
+        }
+    };
+}
+
+impl Store {
+    /// Opens `target`: a `postgres://` or `postgresql://` URL, or else the
+    /// path of an SQLite file (created if missing).
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be opened, or the URL needs a backend this
+    /// build lacks.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::Store::open(":memory:")?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open(target: &str) -> Result<Store, StoreError> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            return Err(StoreError::Database(
+                "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
+            ));
+        }
+        if target == ":memory:" {
+            return Ok(Store::Sqlite(SqliteStore::open_in_memory()?));
+        }
+        Ok(Store::Sqlite(SqliteStore::open(target)?))
+    }
+
+    /// PostgreSQL at `STATEFORGE_PG_URL` when that is set, else the SQLite
+    /// file `sqlite_path`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open`].
+    ///
+    /// ```no_run
+    /// let store = stateforge_runtime::db::Store::from_env("app.db")?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn from_env(sqlite_path: &str) -> Result<Store, StoreError> {
+        match std::env::var("STATEFORGE_PG_URL") {
+            Ok(url) if !url.is_empty() => Store::open(&url),
+            _ => Store::open(sqlite_path),
+        }
+    }
+
+    /// Which backend this is: `sqlite` or `postgres`.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::Store::open(":memory:").unwrap().backend(), "sqlite");
+    /// ```
+    pub fn backend(&self) -> &'static str {
+        each_backend!(self, _s => "sqlite")
+    }
+
+    /// See [`SqliteStore::unit`].
+    ///
+    /// # Errors
+    ///
+    /// The first error of `work`, or the database's.
+    pub fn unit<T>(
+        &self,
+        work: impl FnOnce(&StoreUnit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        each_backend!(self, s => s.unit(|u| work(&StoreUnit::Sqlite(u))))
+    }
+
+    /// See [`SqliteStore::create`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::create`].
+    pub fn create<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        each_backend!(self, s => s.create(entity_id, machine, meta))
+    }
+
+    /// See [`SqliteStore::load`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::load`].
+    pub fn load<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+    ) -> Result<Loaded<M>, StoreError> {
+        each_backend!(self, s => s.load(entity_id))
+    }
+
+    /// See [`SqliteStore::fire`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire`].
+    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        each_backend!(self, s => s.fire(entity_id, event, meta))
+    }
+
+    /// See [`SqliteStore::fire_with`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_with`].
+    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        each_backend!(self, s => s.fire_with(listeners, entity_id, event, meta))
+    }
+
+    /// See [`SqliteStore::save`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::save`].
+    pub fn save<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        each_backend!(self, s => s.save(entity_id, expected_version, event, machine, meta))
+    }
+
+    /// See [`SqliteStore::history`].
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        each_backend!(self, s => s.history(query))
+    }
+
+    /// See [`SqliteStore::entities`].
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        each_backend!(self, s => s.entities(machine, state))
+    }
+
+    /// See [`SqliteStore::fire_due`].
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
+        each_backend!(self, s => s.fire_due::<M>(now, limit))
+    }
+
+    /// See [`SqliteStore::next_due`].
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        each_backend!(self, s => s.next_due(machine))
+    }
+}
+
+impl StoreUnit<'_> {
+    /// See [`SqliteUnit::create`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::create`].
+    pub fn create<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        each_unit!(self, u => u.create(entity_id, machine, meta))
+    }
+
+    /// See [`SqliteUnit::load`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::load`].
+    pub fn load<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+    ) -> Result<Loaded<M>, StoreError> {
+        each_unit!(self, u => u.load(entity_id))
+    }
+
+    /// See [`SqliteUnit::fire`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire`].
+    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        each_unit!(self, u => u.fire(entity_id, event, meta))
+    }
+
+    /// See [`SqliteUnit::fire_with`]: before-listeners only; call
+    /// [`Listeners::notify`] once the unit has committed.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_with`].
+    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
+        each_unit!(self, u => u.fire_with(listeners, entity_id, event, meta))
+    }
+
+    /// See [`SqliteUnit::save`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::save`].
+    pub fn save<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        each_unit!(self, u => u.save(entity_id, expected_version, event, machine, meta))
+    }
+}
