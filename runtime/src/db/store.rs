@@ -7,7 +7,10 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use super::sqlite::Unit as SqliteUnit;
-use super::{EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, TransitionMeta};
+use super::{
+    EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, Synchronous, TablePrefix,
+    TransitionMeta,
+};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
 
@@ -70,15 +73,35 @@ impl Store {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn open(target: &str) -> Result<Store, StoreError> {
+        Store::open_with(target, &TablePrefix::default())
+    }
+
+    /// [`Store::open`] with a prefix for the store's table names, so that
+    /// several applications (or tests) share one database.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open`].
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{Store, TablePrefix};
+    /// let store = Store::open_with(":memory:", &TablePrefix::new("app_")?)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open_with(target: &str, prefix: &TablePrefix) -> Result<Store, StoreError> {
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
             return Err(StoreError::Database(
                 "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
             ));
         }
         if target == ":memory:" {
-            return Ok(Store::Sqlite(SqliteStore::open_in_memory()?));
+            return Ok(Store::Sqlite(SqliteStore::open_in_memory_with(prefix)?));
         }
-        Ok(Store::Sqlite(SqliteStore::open(target)?))
+        Ok(Store::Sqlite(SqliteStore::open_with(
+            target,
+            prefix,
+            Synchronous::Full,
+        )?))
     }
 
     /// PostgreSQL at `STATEFORGE_PG_URL` when that is set, else the SQLite
