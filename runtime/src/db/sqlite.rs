@@ -115,11 +115,22 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
-        Self::init(
-            Connection::open_in_memory()?,
-            &TablePrefix::default(),
-            Synchronous::Full,
-        )
+        Self::open_in_memory_with(&TablePrefix::default())
+    }
+
+    /// A store in memory with a table prefix.
+    ///
+    /// # Errors
+    ///
+    /// Only if SQLite cannot allocate.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteStore, TablePrefix};
+    /// let store = SqliteStore::open_in_memory_with(&TablePrefix::new("t_")?)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open_in_memory_with(prefix: &TablePrefix) -> Result<SqliteStore, StoreError> {
+        Self::init(Connection::open_in_memory()?, prefix, Synchronous::Full)
     }
 
     fn init(
