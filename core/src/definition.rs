@@ -482,10 +482,26 @@ impl Definition {
     /// ```
     #[inline]
     pub fn transition(&self, state: StateId, event: EventId) -> Option<&Transition> {
+        self.transition_index(state, event)
+            .and_then(|i| self.transitions.get(i))
+    }
+
+    /// The position in [`Definition::transitions`] of the arm `event` takes
+    /// out of `state`: what a runtime indexes its resolved guards and
+    /// actions by.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// let assign = def.event_id("assign").unwrap();
+    /// let i = def.transition_index(def.initial(), assign).unwrap();
+    /// assert_eq!(def.transitions()[i].event, assign);
+    /// ```
+    #[inline]
+    pub fn transition_index(&self, state: StateId, event: EventId) -> Option<usize> {
         let slot = state.index() * self.spec.events.len() + event.index();
         match self.table.get(slot).copied() {
             Some(NONE) | None => None,
-            Some(i) => self.transitions.get(i as usize),
+            Some(i) => Some(i as usize),
         }
     }
 

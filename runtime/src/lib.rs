@@ -3,10 +3,14 @@
 #![forbid(unsafe_code)]
 
 pub mod db;
+mod dyn_machine;
+mod guard_registry;
 mod history;
 mod listener;
 mod stored;
 
+pub use dyn_machine::{DynError, DynMachine};
+pub use guard_registry::{Args, Bound, MissingBehaviour, Registry};
 pub use history::{HistoryRecord, Timestamp};
 pub use listener::{FireError, Listeners, TransitionInfo};
 pub use stateforge_core as core;

@@ -1,0 +1,215 @@
+//! Dynamic machines: definitions as data, guards and actions by name,
+//! refusals that change nothing, and agreement with the generated machine
+//! over the same definition.
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use stateforge::Definition;
+use stateforge::runtime::{DynError, DynMachine, Registry};
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Task {
+        context: u32;
+        initial state Pending;
+        state Assigned;
+        state InProgress;
+        final state Completed;
+        state Failed;
+        final state Escalated;
+
+        event assign: Pending -> Assigned;
+        event start: Assigned -> InProgress;
+        event complete: InProgress -> Completed;
+        event fail: Assigned | InProgress -> Failed;
+        event escalate: Assigned | InProgress -> Escalated;
+        event retry: Failed -> Pending if can_retry => count_retry;
+    }
+}
+
+fn can_retry(retries: &u32, _: &Failed) -> bool {
+    *retries < 2
+}
+
+fn count_retry(retries: &mut u32, _: &Failed) {
+    *retries += 1;
+}
+
+const WORKFLOW: &str = r#"{
+    "name": "workflow",
+    "states": [
+        {"name": "draft", "initial": true}, {"name": "planning"}, {"name": "executing"},
+        {"name": "completed", "final": true}, {"name": "cancelled", "final": true}
+    ],
+    "events": [
+        {"name": "plan", "arms": [{"from": ["draft"], "to": "planning", "guard": "has_description"}]},
+        {"name": "execute", "arms": [{"from": ["planning"], "to": "executing", "action": "stamp_start"}]},
+        {"name": "complete", "arms": [{"from": ["executing"], "to": "completed", "action": "check_output"}]},
+        {"name": "cancel", "arms": [{"from": ["draft", "planning", "executing"], "to": "cancelled"}]}
+    ]
+}"#;
+
+fn registry() -> Registry<Value> {
+    Registry::new()
+        .guard("has_description", |ctx: &Value, _| {
+            ctx["description"].as_str().is_some_and(|d| !d.is_empty())
+        })
+        .action("stamp_start", |ctx: &mut Value, args: &Value| {
+            ctx["started_by"] = args["by"].clone();
+            Ok(())
+        })
+        .action("check_output", |ctx: &mut Value, _| {
+            ctx["checked"] = true.into();
+            if ctx["output"].is_null() {
+                Err("no output to check".into())
+            } else {
+                Ok(())
+            }
+        })
+}
+
+#[test]
+fn a_definition_loaded_from_json_runs() {
+    let bound = registry()
+        .bind(Definition::from_json(WORKFLOW).unwrap())
+        .unwrap();
+    let mut wf = DynMachine::new(bound, json!({"description": "ship it"}));
+    wf.fire("plan", &Value::Null).unwrap();
+    wf.fire("execute", &json!({"by": "ada"})).unwrap();
+    assert_eq!(wf.state_name(), "executing");
+    assert_eq!(wf.context()["started_by"], "ada");
+    assert_eq!(wf.allowed_events(), ["complete", "cancel"]);
+}
+
+#[test]
+fn refusals_leave_the_machine_exactly_as_it_was() {
+    let bound = registry()
+        .bind(Definition::from_json(WORKFLOW).unwrap())
+        .unwrap();
+    let mut wf = DynMachine::new(bound, json!({"description": ""}));
+
+    let err = wf.fire("plan", &Value::Null).unwrap_err();
+    assert_eq!(
+        err,
+        DynError::GuardRefused {
+            state: "draft".into(),
+            event: "plan".into(),
+            guard: "has_description".into()
+        }
+    );
+    assert_eq!(
+        (wf.state_name(), wf.context()),
+        ("draft", &json!({"description": ""}))
+    );
+
+    let err = wf.fire("complete", &Value::Null).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "event `complete` is not allowed in state `draft`"
+    );
+    let err = wf.fire("launch", &Value::Null).unwrap_err();
+    assert_eq!(err.to_string(), "machine `workflow` has no event `launch`");
+
+    wf.context_mut()["description"] = "now".into();
+    wf.fire("plan", &Value::Null).unwrap();
+    wf.fire("execute", &json!({"by": "bob"})).unwrap();
+    let before = wf.context().clone();
+    // The action changes the context, then fails: none of it stays.
+    let err = wf.fire("complete", &Value::Null).unwrap_err();
+    assert!(
+        matches!(err, DynError::ActionFailed { ref action, .. } if action == "check_output"),
+        "{err}"
+    );
+    assert_eq!(wf.context(), &before);
+    assert_eq!(wf.state_name(), "executing");
+}
+
+#[test]
+fn a_missing_guard_or_action_is_refused_when_bound_with_every_name() {
+    let err = Registry::<Value>::new()
+        .bind(Definition::from_json(WORKFLOW).unwrap())
+        .unwrap_err();
+    assert_eq!(err.guards, ["has_description"]);
+    assert_eq!(err.actions, ["stamp_start", "check_output"]);
+}
+
+#[test]
+fn an_invalid_definition_lists_every_problem() {
+    let broken = WORKFLOW
+        .replace(r#""to": "completed""#, r#""to": "done""#)
+        .replace(
+            r#"{"name": "cancelled", "final": true}"#,
+            r#"{"name": "cancelled", "final": true}, {"name": "limbo"}"#,
+        );
+    let err = Definition::from_json(&broken).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("unknown state `done`"), "{text}");
+    assert!(
+        text.contains("state `limbo` is not final and has no way out"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_stored_state_is_refused() {
+    let bound = registry()
+        .bind(Definition::from_json(WORKFLOW).unwrap())
+        .unwrap();
+    let err = DynMachine::restore(bound, "archived", Value::Null).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "machine `workflow` has no state `archived`"
+    );
+}
+
+/// The generated machine's definition runs dynamically too.
+fn dyn_task() -> DynMachine<u32> {
+    let bound = Registry::<u32>::new()
+        .guard("can_retry", |retries, _| *retries < 2)
+        .action("count_retry", |retries, _| {
+            *retries += 1;
+            Ok(())
+        })
+        .bind(AnyTask::definition().clone())
+        .unwrap();
+    DynMachine::new(bound, 0)
+}
+
+fn event(i: usize) -> TaskEvent {
+    [
+        TaskEvent::Assign,
+        TaskEvent::Start,
+        TaskEvent::Complete,
+        TaskEvent::Fail,
+        TaskEvent::Escalate,
+        TaskEvent::Retry,
+    ][i % 6]
+        .clone()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// For any event sequence, the generated machine and a DynMachine over
+    /// its definition accept and refuse the same events and agree on the
+    /// state and the context at every step.
+    #[test]
+    fn generated_and_dynamic_machines_agree(events in prop::collection::vec(0usize..6, 0..60)) {
+        let mut typed = AnyTask::from(Task::new(0));
+        let mut dynamic = dyn_task();
+        for i in events {
+            let e = event(i);
+            let name = e.name();
+            prop_assert_eq!(typed.can_fire(&e), dynamic.can_fire(name, &Value::Null));
+            let typed_result = typed.fire(e);
+            let dyn_result = dynamic.fire(name, &Value::Null);
+            prop_assert_eq!(typed_result.is_ok(), dyn_result.is_ok(), "event {}", name);
+            typed = match typed_result {
+                Ok(next) => next,
+                Err(refused) => refused.machine,
+            };
+            prop_assert_eq!(typed.state().as_str(), dynamic.state_name());
+            prop_assert_eq!(typed.context(), dynamic.context());
+        }
+    }
+}
