@@ -6,12 +6,16 @@ pub mod db;
 mod dyn_machine;
 mod guard_registry;
 mod history;
+mod history_log;
 mod listener;
+mod replay;
 mod stored;
 
 pub use dyn_machine::{DynError, DynMachine};
 pub use guard_registry::{Args, Bound, MissingBehaviour, Registry};
 pub use history::{HistoryRecord, Timestamp};
+pub use history_log::HistoryLog;
 pub use listener::{FireError, Listeners, TransitionInfo};
+pub use replay::{ReplayError, replay};
 pub use stateforge_core as core;
 pub use stored::{RestoreError, Stored, from_stored, to_stored};
