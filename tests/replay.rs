@@ -46,7 +46,8 @@ fn a_good_chain_replays_to_its_last_state() {
 
 #[test]
 fn every_kind_of_broken_chain_is_refused() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<HistoryRecord>)>)> = vec![
+    type Breakage = Box<dyn Fn(&mut Vec<HistoryRecord>)>;
+    let cases: Vec<(&str, Breakage)> = vec![
         ("empty", Box::new(|h| h.clear())),
         (
             "creation missing",
