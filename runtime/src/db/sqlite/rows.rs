@@ -1,0 +1,149 @@
+//! Rows to values and back.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::de::DeserializeOwned;
+use stateforge_core::Machine;
+
+use crate::db::schema::Tables;
+use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::history::{HistoryRecord, Timestamp};
+use crate::stored::{Stored, from_stored};
+
+pub(super) fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
+    record.reason.clone_from(&meta.reason);
+    record.actor.clone_from(&meta.actor);
+    record.session.clone_from(&meta.session);
+    record.metadata = meta.metadata.clone();
+}
+
+pub(super) fn check_session(row: &EntityRow, meta: &TransitionMeta) -> Result<(), StoreError> {
+    match &row.session {
+        Some(owner) if meta.session.as_ref() != Some(owner) && !meta.cross_session => {
+            Err(StoreError::OtherSession {
+                machine: row.machine.clone(),
+                entity_id: row.entity_id.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub(super) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
+    let data: String = r.get(3)?;
+    Ok(EntityRow {
+        machine: r.get(0)?,
+        entity_id: r.get(1)?,
+        state: r.get(2)?,
+        // Unreadable data is reported when the row is restored, with the
+        // machine and state it belongs to.
+        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
+        version: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+        fingerprint: r.get(5)?,
+        session: r.get(6)?,
+        created_at: Timestamp::from_micros(r.get(7)?),
+        updated_at: Timestamp::from_micros(r.get(8)?),
+    })
+}
+
+pub(super) fn row_in(
+    conn: &Connection,
+    tables: &Tables,
+    machine: &str,
+    entity_id: &str,
+) -> Result<EntityRow, StoreError> {
+    conn.query_row(
+        &format!(
+            "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
+             FROM {} WHERE machine = ?1 AND entity_id = ?2",
+            tables.entities
+        ),
+        params![machine, entity_id],
+        entity_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound {
+        machine: machine.to_owned(),
+        entity_id: entity_id.to_owned(),
+    })
+}
+
+pub(super) fn restore<M: Machine + DeserializeOwned>(
+    row: EntityRow,
+) -> Result<Loaded<M>, StoreError> {
+    let fingerprint = row.fingerprint.parse().map_err(|_| {
+        StoreError::Restore(crate::stored::RestoreError::FingerprintMismatch {
+            machine: row.machine.clone(),
+            expected: M::definition().fingerprint(),
+            found: stateforge_core::Fingerprint(0),
+        })
+    })?;
+    let machine = from_stored(Stored {
+        machine: row.machine,
+        state: row.state,
+        data: row.data,
+        fingerprint,
+    })?;
+    Ok(Loaded {
+        entity_id: row.entity_id,
+        machine,
+        version: row.version,
+    })
+}
+
+pub(super) fn load_in<M: Machine + DeserializeOwned>(
+    conn: &Connection,
+    tables: &Tables,
+    entity_id: &str,
+) -> Result<Loaded<M>, StoreError> {
+    restore(row_in(conn, tables, M::definition().name(), entity_id)?)
+}
+
+pub(super) fn history_in(
+    conn: &Connection,
+    tables: &Tables,
+    q: &HistoryQuery,
+) -> Result<Vec<HistoryRecord>, StoreError> {
+    let sql = format!(
+        "SELECT machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version
+         FROM {} WHERE (?1 IS NULL OR machine = ?1) AND (?2 IS NULL OR entity_id = ?2)
+           AND (?3 IS NULL OR session = ?3) AND (?4 IS NULL OR actor = ?4)
+           AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
+         ORDER BY id LIMIT ?7 OFFSET ?8",
+        tables.history
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            q.machine,
+            q.entity_id,
+            q.session,
+            q.actor,
+            q.since.map(Timestamp::as_micros),
+            q.until.map(Timestamp::as_micros),
+            to_i64(q.limit),
+            to_i64(q.offset)
+        ],
+        |r| {
+            let metadata: String = r.get(9)?;
+            Ok(HistoryRecord {
+                machine: r.get(0)?,
+                entity_id: r.get(1)?,
+                from: r.get(2)?,
+                to: r.get(3)?,
+                event: r.get(4)?,
+                reason: r.get(5)?,
+                actor: r.get(6)?,
+                session: r.get(7)?,
+                at: Timestamp::from_micros(r.get(8)?),
+                metadata: serde_json::from_str(&metadata)
+                    .unwrap_or(serde_json::Value::String(metadata)),
+                version: u64::try_from(r.get::<_, i64>(10)?).unwrap_or(0),
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}

@@ -1,0 +1,402 @@
+//! One unit of work: the operations whose writes commit together.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::{Definition, Machine};
+
+use super::rows::{check_session, fill, load_in, restore, row_in, to_i64};
+use crate::db::schema::Tables;
+use crate::db::{EntityRow, Loaded, StoreError, TransitionMeta};
+use crate::history::{HistoryRecord, Timestamp};
+use crate::listener::Listeners;
+use crate::stored::to_stored;
+
+/// The operations of one unit of work ([`SqliteStore::unit`]): what they
+/// write commits with the unit, or not at all.
+pub struct Unit<'a> {
+    tx: &'a Transaction<'a>,
+    tables: &'a Tables,
+}
+
+impl std::fmt::Debug for Unit<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unit").finish_non_exhaustive()
+    }
+}
+
+impl<'a> Unit<'a> {
+    pub(super) fn new(tx: &'a Transaction<'a>, tables: &'a Tables) -> Self {
+        Unit { tx, tables }
+    }
+
+    /// [`SqliteStore::create`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::create`].
+    pub fn create<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        let stored = to_stored(machine)?;
+        let t = self.tables;
+        let now = Timestamp::now();
+        let inserted = self.tx.execute(
+            &format!(
+                "INSERT INTO {} (machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?7) ON CONFLICT DO NOTHING",
+                t.entities
+            ),
+            params![
+                stored.machine,
+                entity_id,
+                stored.state,
+                stored.data.to_string(),
+                stored.fingerprint.to_string(),
+                meta.session,
+                now.as_micros()
+            ],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::AlreadyExists {
+                machine: stored.machine,
+                entity_id: entity_id.to_owned(),
+            });
+        }
+        let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
+        fill(&mut record, meta);
+        self.insert_history(&record)?;
+        self.reset_timers(M::definition(), entity_id, &stored.state, now)?;
+        Ok(Loaded {
+            entity_id: entity_id.to_owned(),
+            machine: (),
+            version: 1,
+        })
+    }
+
+    /// [`SqliteStore::load`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::load`].
+    pub fn load<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+    ) -> Result<Loaded<M>, StoreError> {
+        load_in(self.tx, self.tables, entity_id)
+    }
+
+    /// [`SqliteStore::fire`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire`].
+    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        let row = self.row(M::definition().name(), entity_id)?;
+        check_session(&row, meta)?;
+        let loaded: Loaded<M> = restore(row)?;
+        self.fire_loaded(entity_id, loaded, event, meta)
+    }
+
+    fn fire_loaded<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        loaded: Loaded<M>,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        let event_name = M::definition()
+            .event_name(stateforge_core::Event::id(&event))
+            .to_owned();
+        let next = loaded
+            .machine
+            .fire(event)
+            .map_err(|refused| StoreError::Refused(refused.to_string()))?;
+        let version = self.write(entity_id, loaded.version, &event_name, &next, meta)?;
+        Ok(Loaded {
+            entity_id: entity_id.to_owned(),
+            machine: next,
+            version,
+        })
+    }
+
+    /// Fires with the before-listeners of `listeners` (a veto aborts the
+    /// unit); returns the machine, the state it left and the event, for
+    /// [`Listeners::notify`] once the unit has committed (as
+    /// [`SqliteStore::fire_with`] does).
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_with`].
+    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
+        let row = self.row(M::definition().name(), entity_id)?;
+        check_session(&row, meta)?;
+        let loaded: Loaded<M> = restore(row)?;
+        if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
+            return Err(StoreError::Vetoed { listener, reason });
+        }
+        let def = M::definition();
+        let from = def.state_name(loaded.machine.state_id());
+        let event_name = def.event_name(stateforge_core::Event::id(&event));
+        let next = self.fire_loaded(entity_id, loaded, event, meta)?;
+        Ok((next, from, event_name))
+    }
+
+    /// [`SqliteStore::save`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::save`].
+    pub fn save<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let def = M::definition();
+        let row = self.row(def.name(), entity_id)?;
+        check_session(&row, meta)?;
+        if row.version != expected_version {
+            return Err(StoreError::Conflict {
+                machine: row.machine,
+                entity_id: row.entity_id,
+                expected: expected_version,
+                current: row.version,
+            });
+        }
+        let to = machine.state_name();
+        let leads = def
+            .state_id(&row.state)
+            .zip(def.event_id(event))
+            .and_then(|(from, e)| def.transition(from, e))
+            .is_some_and(|t| def.state_name(t.to) == to);
+        if !leads {
+            return Err(StoreError::NotATransition {
+                machine: row.machine,
+                event: event.to_owned(),
+                from: row.state,
+                to: to.to_owned(),
+            });
+        }
+        self.write(entity_id, expected_version, event, machine, meta)
+    }
+
+    /// Fires the due timers of `M`; see [`SqliteStore::fire_due`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_due`].
+    pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
+        let def = M::definition();
+        let t = self.tables;
+        let due: Vec<(i64, String, String, String)> = {
+            let mut stmt = self.tx.prepare(&format!(
+                "SELECT id, entity_id, state, event FROM {} WHERE machine = ?1 AND due_at <= ?2
+                 ORDER BY due_at, id LIMIT ?3",
+                t.timers
+            ))?;
+            let rows = stmt.query_map(
+                params![
+                    def.name(),
+                    now.as_micros(),
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut fired = 0;
+        for (id, entity_id, state, event) in due {
+            // Whatever happens to it, a claimed timer is used up.
+            self.tx.execute(
+                &format!("DELETE FROM {} WHERE id = ?1", t.timers),
+                params![id],
+            )?;
+            let row = match self.row(def.name(), &entity_id) {
+                Ok(row) if row.state == state => row,
+                Ok(_) | Err(StoreError::NotFound { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            let event_value: M::Event = match serde_json::from_value(
+                serde_json::json!({ "event": event }),
+            ) {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::warn!(machine = def.name(), %entity_id, %event, error = %e, "timer event cannot be built; dropped");
+                    continue;
+                }
+            };
+            let loaded: Loaded<M> = restore(row)?;
+            match loaded.machine.fire(event_value) {
+                Ok(next) => {
+                    let meta = TransitionMeta::new().actor("timer").cross_session();
+                    self.write(&entity_id, loaded.version, &event, &next, &meta)?;
+                    fired += 1;
+                }
+                Err(refused) => {
+                    tracing::warn!(machine = def.name(), %entity_id, %refused, "timer event refused; dropped");
+                }
+            }
+        }
+        Ok(fired)
+    }
+
+    fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
+        row_in(self.tx, self.tables, machine, entity_id)
+    }
+
+    /// The versioned update, its history record and the new state's timers.
+    fn write<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let stored = to_stored(machine)?;
+        let t = self.tables;
+        let now = Timestamp::now();
+        let from: String = self
+            .tx
+            .query_row(
+                &format!(
+                    "SELECT state FROM {} WHERE machine = ?1 AND entity_id = ?2",
+                    t.entities
+                ),
+                params![stored.machine, entity_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                machine: stored.machine.clone(),
+                entity_id: entity_id.to_owned(),
+            })?;
+        let updated = self.tx.execute(
+            &format!(
+                "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
+                 WHERE machine = ?5 AND entity_id = ?6 AND version = ?7",
+                t.entities
+            ),
+            params![
+                stored.state,
+                stored.data.to_string(),
+                stored.fingerprint.to_string(),
+                now.as_micros(),
+                stored.machine,
+                entity_id,
+                to_i64(expected_version)
+            ],
+        )?;
+        if updated == 0 {
+            let current = self.row(&stored.machine, entity_id)?.version;
+            return Err(StoreError::Conflict {
+                machine: stored.machine,
+                entity_id: entity_id.to_owned(),
+                expected: expected_version,
+                current,
+            });
+        }
+        let version = expected_version + 1;
+        let session = self.row(&stored.machine, entity_id)?.session;
+        let record = HistoryRecord {
+            machine: stored.machine.clone(),
+            entity_id: entity_id.to_owned(),
+            from: Some(from.clone()),
+            to: stored.state.clone(),
+            event: Some(event.to_owned()),
+            reason: meta.reason.clone(),
+            actor: meta.actor.clone(),
+            session,
+            at: now,
+            metadata: meta.metadata.clone(),
+            version,
+        };
+        self.insert_history(&record)?;
+        if from != stored.state || !M::definition().timers().is_empty() {
+            self.reset_timers(M::definition(), entity_id, &stored.state, now)?;
+        }
+        Ok(version)
+    }
+
+    fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {
+        self.tx.execute(
+            &format!(
+                "INSERT INTO {} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                self.tables.history
+            ),
+            params![
+                r.machine,
+                r.entity_id,
+                r.from,
+                r.to,
+                r.event,
+                r.reason,
+                r.actor,
+                r.session,
+                r.at.as_micros(),
+                r.metadata.to_string(),
+                to_i64(r.version)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Leaving a state cancels its timers; entering one starts its own.
+    fn reset_timers(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        state: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let t = self.tables;
+        self.tx.execute(
+            &format!(
+                "DELETE FROM {} WHERE machine = ?1 AND entity_id = ?2",
+                t.timers
+            ),
+            params![def.name(), entity_id],
+        )?;
+        let Some(state_id) = def.state_id(state) else {
+            return Ok(());
+        };
+        for timer in def.timers_of(state_id) {
+            self.tx.execute(
+                &format!(
+                    "INSERT INTO {} (machine, entity_id, state, event, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    t.timers
+                ),
+                params![
+                    def.name(),
+                    entity_id,
+                    state,
+                    def.event_name(timer.event),
+                    (now + timer.after).as_micros()
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
