@@ -85,6 +85,17 @@ pub enum StoreError {
     /// Data that cannot be written as JSON.
     #[error("cannot write data as JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// No definition of this machine is kept in the store.
+    #[error("no definition of machine `{0}` in this store")]
+    NoDefinition(String),
+    /// A kept definition no longer reads (edited by hand, or corrupt).
+    #[error("the kept definition of machine `{machine}` does not read: {message}")]
+    BadDefinition {
+        /// The machine.
+        machine: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A table prefix that is not `[a-z][a-z0-9_]{0,30}`.
     #[error(
         "invalid table prefix `{0}`; use 1 to 31 lowercase letters, digits and `_`, starting with a letter"

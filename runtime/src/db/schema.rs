@@ -61,6 +61,7 @@ pub(crate) struct Tables {
     pub(crate) entities: String,
     pub(crate) history: String,
     pub(crate) timers: String,
+    pub(crate) definitions: String,
     pub(crate) meta: String,
 }
 
@@ -71,6 +72,7 @@ impl Tables {
             entities: format!("{p}sf_entities"),
             history: format!("{p}sf_history"),
             timers: format!("{p}sf_timers"),
+            definitions: format!("{p}sf_definitions"),
             meta: format!("{p}sf_meta"),
         }
     }

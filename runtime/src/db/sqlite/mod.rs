@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+mod dynamic;
 mod rows;
 mod unit;
 
@@ -217,10 +218,14 @@ impl SqliteStore {
                     event TEXT NOT NULL, due_at INTEGER NOT NULL);
                  CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
                  CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
+                 CREATE TABLE IF NOT EXISTS {d} (
+                    machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
+                    saved_at INTEGER NOT NULL, PRIMARY KEY (machine, fingerprint));
                  INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
                 e = t.entities,
                 h = t.history,
                 tm = t.timers,
+                d = t.definitions,
                 meta = t.meta,
                 v = SCHEMA_VERSION,
             ))?;

@@ -10,13 +10,13 @@ use crate::db::schema::Tables;
 use crate::db::{EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
-use crate::stored::to_stored;
+use crate::stored::{Stored, to_stored};
 
 /// The operations of one unit of work ([`SqliteStore::unit`]): what they
 /// write commits with the unit, or not at all.
 pub struct Unit<'a> {
-    tx: &'a Transaction<'a>,
-    tables: &'a Tables,
+    pub(super) tx: &'a Transaction<'a>,
+    pub(super) tables: &'a Tables,
 }
 
 impl std::fmt::Debug for Unit<'_> {
@@ -41,9 +41,20 @@ impl<'a> Unit<'a> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        let stored = to_stored(machine)?;
+        self.create_stored(M::definition(), entity_id, to_stored(machine)?, meta)
+    }
+
+    /// Inserts an entity row and its creation record; keeps its definition.
+    pub(super) fn create_stored(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        stored: Stored,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
         let t = self.tables;
         let now = Timestamp::now();
+        self.keep_definition(def, now)?;
         let inserted = self.tx.execute(
             &format!(
                 "INSERT INTO {} (machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at)
@@ -69,7 +80,7 @@ impl<'a> Unit<'a> {
         let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
         fill(&mut record, meta);
         self.insert_history(&record)?;
-        self.reset_timers(M::definition(), entity_id, &stored.state, now)?;
+        self.reset_timers(def, entity_id, &stored.state, now)?;
         Ok(Loaded {
             entity_id: entity_id.to_owned(),
             machine: (),
@@ -274,7 +285,26 @@ impl<'a> Unit<'a> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        let stored = to_stored(machine)?;
+        self.write_stored(
+            M::definition(),
+            entity_id,
+            expected_version,
+            event,
+            to_stored(machine)?,
+            meta,
+        )
+    }
+
+    /// The versioned update of a row, its history record and its timers.
+    pub(super) fn write_stored(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        stored: Stored,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
         let t = self.tables;
         let now = Timestamp::now();
         let from: String = self
@@ -333,10 +363,33 @@ impl<'a> Unit<'a> {
             version,
         };
         self.insert_history(&record)?;
-        if from != stored.state || !M::definition().timers().is_empty() {
-            self.reset_timers(M::definition(), entity_id, &stored.state, now)?;
+        if from != stored.state || !def.timers().is_empty() {
+            self.reset_timers(def, entity_id, &stored.state, now)?;
         }
         Ok(version)
+    }
+
+    /// Keeps the definition an entity is written under, once per
+    /// fingerprint, so operators can draw and check stored machines.
+    pub(super) fn keep_definition(
+        &self,
+        def: &Definition,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            &format!(
+                "INSERT INTO {} (machine, fingerprint, json, saved_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (machine, fingerprint) DO NOTHING",
+                self.tables.definitions
+            ),
+            params![
+                def.name(),
+                def.fingerprint().to_string(),
+                def.to_json(),
+                now.as_micros()
+            ],
+        )?;
+        Ok(())
     }
 
     fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {

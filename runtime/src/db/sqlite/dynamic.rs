@@ -1,0 +1,221 @@
+//! Definitions kept in the store, and machines whose definition is data.
+
+use std::sync::Arc;
+
+use rusqlite::{OptionalExtension, params};
+use stateforge_core::{Definition, Fingerprint};
+
+use super::SqliteStore;
+use super::rows::{check_session, row_in};
+use crate::db::{Loaded, StoreError, TransitionMeta};
+use crate::dyn_machine::DynMachine;
+use crate::guard_registry::{Args, Bound};
+use crate::history::Timestamp;
+use crate::stored::{RestoreError, Stored};
+
+type Json = serde_json::Value;
+
+impl SqliteStore {
+    /// Keeps `definition` (once per fingerprint), so that dynamic machines
+    /// and operators' tools can load it by the machine's name. Machines
+    /// created with [`SqliteStore::create`] have theirs kept already.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::SqliteStore::open_in_memory()?;
+    /// store.save_definition(&stateforge_core::Definition::example())?;
+    /// assert_eq!(store.definition("task")?.name(), "task");
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
+        self.unit(|u| u.keep_definition(definition, Timestamp::now()))
+    }
+
+    /// The definition of `machine` kept last, checked again as it is read.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NoDefinition`], [`StoreError::BadDefinition`].
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::SqliteStore::open_in_memory()?;
+    /// assert!(store.definition("nothing").is_err());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn definition(&self, machine: &str) -> Result<Definition, StoreError> {
+        let conn = self.lock();
+        let json: Option<String> = conn
+            .query_row(
+                &format!(
+                    "SELECT json FROM {} WHERE machine = ?1 ORDER BY saved_at DESC, rowid DESC LIMIT 1",
+                    self.tables.definitions
+                ),
+                params![machine],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let json = json.ok_or_else(|| StoreError::NoDefinition(machine.to_owned()))?;
+        Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
+            machine: machine.to_owned(),
+            message: e.to_string().replace('\n', " "),
+        })
+    }
+
+    /// The names of the machines whose definitions are kept.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::SqliteStore::open_in_memory()?;
+    /// assert!(store.machines()?.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn machines(&self) -> Result<Vec<String>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT DISTINCT machine FROM {} ORDER BY machine",
+            self.tables.definitions
+        ))?;
+        let names = stmt.query_map([], |r| r.get(0))?;
+        Ok(names.collect::<Result<_, _>>()?)
+    }
+
+    /// Creates entity `entity_id` holding a dynamic machine; its data is
+    /// the machine's JSON context.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::create`].
+    ///
+    /// ```
+    /// use stateforge_runtime::{DynMachine, Registry, db::{SqliteStore, TransitionMeta}};
+    /// let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
+    ///     .bind(stateforge_core::Definition::example()).unwrap();
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create_dyn("t-1", &DynMachine::new(bound.clone(), serde_json::json!({})), &TransitionMeta::new())?;
+    /// let t = store.fire_dyn(&bound, "t-1", "assign", &serde_json::Value::Null, &TransitionMeta::new())?;
+    /// assert_eq!((t.machine.state_name(), t.version), ("assigned", 2));
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn create_dyn(
+        &self,
+        entity_id: &str,
+        machine: &DynMachine<Json>,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        let def = machine.definition();
+        let stored = Stored {
+            machine: def.name().to_owned(),
+            state: machine.state_name().to_owned(),
+            data: machine.context().clone(),
+            fingerprint: def.fingerprint(),
+        };
+        self.unit(|u| u.create_stored(def, entity_id, stored, meta))
+    }
+
+    /// Loads entity `entity_id` as a dynamic machine of `bound`'s
+    /// definition: the state's name and the fingerprint are checked.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`], [`StoreError::Restore`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::{Registry, db::SqliteStore};
+    /// # let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
+    /// #     .bind(stateforge_core::Definition::example()).unwrap();
+    /// let store = SqliteStore::open_in_memory()?;
+    /// assert!(store.load_dyn(&bound, "nope").is_err());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn load_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        let conn = self.lock();
+        let row = row_in(&conn, &self.tables, bound.definition().name(), entity_id)?;
+        restore_dyn(bound, row)
+    }
+
+    /// Fires the event named `event` with `args` on entity `entity_id`, in
+    /// one transaction with its history record.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Refused`] (nothing written), those of
+    /// [`SqliteStore::load_dyn`], [`StoreError::OtherSession`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::{DynMachine, Registry, db::{SqliteStore, TransitionMeta}};
+    /// # let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
+    /// #     .bind(stateforge_core::Definition::example()).unwrap();
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create_dyn("t", &DynMachine::new(bound.clone(), serde_json::json!({})), &TransitionMeta::new())?;
+    /// let err = store.fire_dyn(&bound, "t", "complete", &serde_json::Value::Null, &TransitionMeta::new());
+    /// assert!(err.is_err());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn fire_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+        event: &str,
+        args: &Args,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        self.unit(|u| {
+            let def = bound.definition();
+            let row = row_in(u.tx, u.tables, def.name(), entity_id)?;
+            check_session(&row, meta)?;
+            let mut loaded = restore_dyn(bound, row)?;
+            loaded
+                .machine
+                .fire(event, args)
+                .map_err(|e| StoreError::Refused(e.to_string()))?;
+            let stored = Stored {
+                machine: def.name().to_owned(),
+                state: loaded.machine.state_name().to_owned(),
+                data: loaded.machine.context().clone(),
+                fingerprint: def.fingerprint(),
+            };
+            let version = u.write_stored(def, entity_id, loaded.version, event, stored, meta)?;
+            Ok(Loaded {
+                entity_id: loaded.entity_id,
+                machine: loaded.machine,
+                version,
+            })
+        })
+    }
+}
+
+fn restore_dyn(
+    bound: &Arc<Bound<Json>>,
+    row: crate::db::EntityRow,
+) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+    let def = bound.definition();
+    let found: Fingerprint = row.fingerprint.parse().unwrap_or(Fingerprint(0));
+    if found != def.fingerprint() {
+        return Err(StoreError::Restore(RestoreError::FingerprintMismatch {
+            machine: row.machine,
+            expected: def.fingerprint(),
+            found,
+        }));
+    }
+    let machine = DynMachine::restore(Arc::clone(bound), &row.state, row.data).map_err(|_| {
+        StoreError::Restore(RestoreError::UnknownState {
+            machine: row.machine.clone(),
+            state: row.state.clone(),
+        })
+    })?;
+    Ok(Loaded {
+        entity_id: row.entity_id,
+        machine,
+        version: row.version,
+    })
+}
