@@ -265,3 +265,47 @@ impl HistoryQuery {
         self
     }
 }
+
+/// Where a kept definition came from.
+///
+/// ```
+/// use stateforge_runtime::db::DefinitionKind;
+/// assert_eq!(DefinitionKind::parse(DefinitionKind::Typed.as_str()), DefinitionKind::Typed);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinitionKind {
+    /// Declared in Rust with `state_machine!`: its transitions build typed
+    /// state data that only the application can build.
+    Typed,
+    /// Loaded as data: any tool with the definition may fire its events.
+    Dynamic,
+}
+
+impl DefinitionKind {
+    /// As stored.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::DefinitionKind::Dynamic.as_str(), "dynamic");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefinitionKind::Typed => "typed",
+            DefinitionKind::Dynamic => "dynamic",
+        }
+    }
+
+    /// From its stored form; anything unknown counts as typed, the kind
+    /// tools must not move.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::DefinitionKind;
+    /// assert_eq!(DefinitionKind::parse("whatever"), DefinitionKind::Typed);
+    /// ```
+    pub fn parse(text: &str) -> DefinitionKind {
+        if text == "dynamic" {
+            DefinitionKind::Dynamic
+        } else {
+            DefinitionKind::Typed
+        }
+    }
+}

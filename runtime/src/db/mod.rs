@@ -14,7 +14,7 @@ mod sqlite;
 mod store;
 
 pub use error::StoreError;
-pub use meta::{EntityRow, HistoryQuery, Loaded, TransitionMeta};
+pub use meta::{DefinitionKind, EntityRow, HistoryQuery, Loaded, TransitionMeta};
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteStore, Synchronous, Unit};

@@ -7,7 +7,7 @@ use stateforge_core::{Definition, Fingerprint};
 
 use super::SqliteStore;
 use super::rows::{check_session, row_in};
-use crate::db::{Loaded, StoreError, TransitionMeta};
+use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
 use crate::history::Timestamp;
@@ -31,7 +31,7 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
-        self.unit(|u| u.keep_definition(definition, Timestamp::now()))
+        self.unit(|u| u.keep_definition(definition, DefinitionKind::Dynamic, Timestamp::now()))
     }
 
     /// The definition of `machine` kept last, checked again as it is read.
@@ -46,22 +46,44 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn definition(&self, machine: &str) -> Result<Definition, StoreError> {
+        self.kept_definition(machine).map(|(def, _)| def)
+    }
+
+    /// [`SqliteStore::definition`] with its kind: declared in Rust
+    /// (typed) or loaded as data (dynamic).
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::definition`].
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{DefinitionKind, SqliteStore};
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.save_definition(&stateforge_core::Definition::example())?;
+    /// assert_eq!(store.kept_definition("task")?.1, DefinitionKind::Dynamic);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn kept_definition(
+        &self,
+        machine: &str,
+    ) -> Result<(Definition, DefinitionKind), StoreError> {
         let conn = self.lock();
-        let json: Option<String> = conn
+        let found: Option<(String, String)> = conn
             .query_row(
                 &format!(
-                    "SELECT json FROM {} WHERE machine = ?1 ORDER BY saved_at DESC, rowid DESC LIMIT 1",
+                    "SELECT json, kind FROM {} WHERE machine = ?1 ORDER BY saved_at DESC, rowid DESC LIMIT 1",
                     self.tables.definitions
                 ),
                 params![machine],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let json = json.ok_or_else(|| StoreError::NoDefinition(machine.to_owned()))?;
-        Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
+        let (json, kind) = found.ok_or_else(|| StoreError::NoDefinition(machine.to_owned()))?;
+        let def = Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
             machine: machine.to_owned(),
             message: e.to_string().replace('\n', " "),
-        })
+        })?;
+        Ok((def, DefinitionKind::parse(&kind)))
     }
 
     /// The names of the machines whose definitions are kept.
@@ -115,7 +137,7 @@ impl SqliteStore {
             data: machine.context().clone(),
             fingerprint: def.fingerprint(),
         };
-        self.unit(|u| u.create_stored(def, entity_id, stored, meta))
+        self.unit(|u| u.create_stored(def, DefinitionKind::Dynamic, entity_id, stored, meta))
     }
 
     /// Loads entity `entity_id` as a dynamic machine of `bound`'s

@@ -220,7 +220,7 @@ impl SqliteStore {
                  CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
                  CREATE TABLE IF NOT EXISTS {d} (
                     machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
-                    saved_at INTEGER NOT NULL, PRIMARY KEY (machine, fingerprint));
+                    kind TEXT NOT NULL, saved_at INTEGER NOT NULL, PRIMARY KEY (machine, fingerprint));
                  INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
                 e = t.entities,
                 h = t.history,

@@ -7,7 +7,7 @@ use stateforge_core::{Definition, Machine};
 
 use super::rows::{check_session, fill, load_in, restore, row_in, to_i64};
 use crate::db::schema::Tables;
-use crate::db::{EntityRow, Loaded, StoreError, TransitionMeta};
+use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored};
@@ -41,20 +41,27 @@ impl<'a> Unit<'a> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        self.create_stored(M::definition(), entity_id, to_stored(machine)?, meta)
+        self.create_stored(
+            M::definition(),
+            DefinitionKind::Typed,
+            entity_id,
+            to_stored(machine)?,
+            meta,
+        )
     }
 
     /// Inserts an entity row and its creation record; keeps its definition.
     pub(super) fn create_stored(
         &self,
         def: &Definition,
+        kind: DefinitionKind,
         entity_id: &str,
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
         let t = self.tables;
         let now = Timestamp::now();
-        self.keep_definition(def, now)?;
+        self.keep_definition(def, kind, now)?;
         let inserted = self.tx.execute(
             &format!(
                 "INSERT INTO {} (machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at)
@@ -374,11 +381,12 @@ impl<'a> Unit<'a> {
     pub(super) fn keep_definition(
         &self,
         def: &Definition,
+        kind: DefinitionKind,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.tx.execute(
             &format!(
-                "INSERT INTO {} (machine, fingerprint, json, saved_at) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (machine, fingerprint) DO NOTHING",
                 self.tables.definitions
             ),
@@ -386,6 +394,7 @@ impl<'a> Unit<'a> {
                 def.name(),
                 def.fingerprint().to_string(),
                 def.to_json(),
+                kind.as_str(),
                 now.as_micros()
             ],
         )?;
