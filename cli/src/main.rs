@@ -6,6 +6,7 @@
 //! input that cannot be read.
 #![forbid(unsafe_code)]
 
+mod database;
 mod definition_file;
 
 use std::process::ExitCode;
@@ -30,13 +31,83 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Draw a definition as a state diagram.
+    /// Draw a definition as a state diagram: from a file, or the one a
+    /// store keeps for a machine.
     Diagram {
         /// The definition file.
-        file: std::path::PathBuf,
+        #[arg(required_unless_present = "db", conflicts_with = "db")]
+        file: Option<std::path::PathBuf>,
+        /// The database (an SQLite file).
+        #[arg(long, requires = "machine")]
+        db: Option<String>,
+        /// The machine whose kept definition to draw (with --db).
+        #[arg(long)]
+        machine: Option<String>,
         /// The diagram language.
         #[arg(long, value_enum, default_value_t = Format::Mermaid)]
         format: Format,
+    },
+    /// List a machine's entities.
+    Entities {
+        /// The database (an SQLite file).
+        #[arg(long)]
+        db: String,
+        /// The machine.
+        #[arg(long)]
+        machine: String,
+        /// Only entities in this state.
+        #[arg(long)]
+        state: Option<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an entity's history, oldest first.
+    History {
+        /// The database (an SQLite file).
+        #[arg(long)]
+        db: String,
+        /// The machine.
+        #[arg(long)]
+        machine: String,
+        /// The entity.
+        #[arg(long)]
+        entity: String,
+        /// Only records of this session.
+        #[arg(long)]
+        session: Option<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fire an event on an entity of a machine defined as data.
+    Fire {
+        /// The database (an SQLite file).
+        #[arg(long)]
+        db: String,
+        /// The machine.
+        #[arg(long)]
+        machine: String,
+        /// The entity.
+        #[arg(long)]
+        entity: String,
+        /// The event.
+        event: String,
+        /// Why, for the history.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Who, for the history (default: the `USER` of the shell).
+        #[arg(long)]
+        actor: Option<String>,
+        /// The session the entity belongs to.
+        #[arg(long)]
+        session: Option<String>,
+        /// Move an entity of another session anyway.
+        #[arg(long)]
+        cross_session: bool,
+        /// The event's arguments, as JSON.
+        #[arg(long)]
+        args: Option<String>,
     },
 }
 
@@ -85,8 +156,21 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Validate { file, json } => definition_file::validate(&file, json),
-        Command::Diagram { file, format } => {
-            let def = definition_file::load(&file)?;
+        Command::Diagram {
+            file,
+            db,
+            machine,
+            format,
+        } => {
+            let def = match (file, db, machine) {
+                (Some(file), _, _) => definition_file::load(&file)?,
+                (None, Some(db), Some(machine)) => database::stored_definition(&db, &machine)?,
+                _ => {
+                    return Err(Failure::usage(
+                        "give a definition file, or --db and --machine",
+                    ));
+                }
+            };
             print!(
                 "{}",
                 match format {
@@ -95,6 +179,44 @@ fn run(command: Command) -> Result<(), Failure> {
                 }
             );
             Ok(())
+        }
+        Command::Entities {
+            db,
+            machine,
+            state,
+            json,
+        } => database::entities(&db, &machine, state.as_deref(), json),
+        Command::History {
+            db,
+            machine,
+            entity,
+            session,
+            json,
+        } => database::history(&db, &machine, &entity, session.as_deref(), json),
+        Command::Fire {
+            db,
+            machine,
+            entity,
+            event,
+            reason,
+            actor,
+            session,
+            cross_session,
+            args,
+        } => {
+            let mut meta = stateforge_runtime::db::TransitionMeta::new();
+            meta.reason = reason;
+            meta.actor = actor.or_else(|| std::env::var("USER").ok());
+            meta.session = session;
+            meta.cross_session = cross_session;
+            database::fire(&database::FireRequest {
+                db: &db,
+                machine: &machine,
+                entity: &entity,
+                event: &event,
+                args: args.as_deref(),
+                meta,
+            })
         }
     }
 }

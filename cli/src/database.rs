@@ -1,0 +1,222 @@
+//! Commands on a store: list entities, read history, fire an event.
+
+use std::path::Path;
+
+use serde_json::json;
+use stateforge_runtime::db::{
+    DefinitionKind, EntityRow, HistoryQuery, SqliteStore, StoreError, TransitionMeta,
+};
+use stateforge_runtime::{HistoryRecord, Registry};
+
+use crate::Failure;
+
+/// A store named on the command line: an SQLite file that must exist (the
+/// tool never creates a database by mistake) or a PostgreSQL URL.
+pub(crate) fn open(db: &str) -> Result<SqliteStore, Failure> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        return Err(Failure::usage(format!(
+            "{}: PostgreSQL is not supported by this command yet; use the SQLite file",
+            redact(db)
+        )));
+    }
+    if !Path::new(db).is_file() {
+        return Err(Failure::usage(format!("no database at {db}")));
+    }
+    SqliteStore::open(db).map_err(|e| store_failure(db, &e))
+}
+
+/// `user:secret@host` becomes `user:***@host`: a password never reaches
+/// the terminal or a log.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+fn store_failure(db: &str, e: &StoreError) -> Failure {
+    let message = format!("{}: {e}", redact(db));
+    match e {
+        StoreError::Database(_) | StoreError::SchemaTooNew { .. } => Failure::usage(message),
+        _ => Failure::refused(message),
+    }
+}
+
+/// `stateforge entities`.
+pub(crate) fn entities(
+    db: &str,
+    machine: &str,
+    state: Option<&str>,
+    as_json: bool,
+) -> Result<(), Failure> {
+    let store = open(db)?;
+    let rows = store
+        .entities(machine, state)
+        .map_err(|e| store_failure(db, &e))?;
+    if rows.is_empty() && store.definition(machine).is_err() {
+        return Err(Failure::refused(format!("{db}: no machine `{machine}`")));
+    }
+    if as_json {
+        let list: Vec<_> = rows.iter().map(entity_json).collect();
+        println!("{}", serde_json::Value::Array(list));
+        return Ok(());
+    }
+    println!(
+        "{:<24} {:<16} {:>7}  {:<12} UPDATED",
+        "ENTITY", "STATE", "VERSION", "SESSION"
+    );
+    for r in &rows {
+        println!(
+            "{:<24} {:<16} {:>7}  {:<12} {}",
+            r.entity_id,
+            r.state,
+            r.version,
+            r.session.as_deref().unwrap_or("-"),
+            r.updated_at
+        );
+    }
+    Ok(())
+}
+
+fn entity_json(r: &EntityRow) -> serde_json::Value {
+    json!({
+        "machine": r.machine, "entity_id": r.entity_id, "state": r.state, "version": r.version,
+        "session": r.session, "data": r.data, "updated_at": r.updated_at.to_string(),
+    })
+}
+
+/// `stateforge history`.
+pub(crate) fn history(
+    db: &str,
+    machine: &str,
+    entity: &str,
+    session: Option<&str>,
+    as_json: bool,
+) -> Result<(), Failure> {
+    let store = open(db)?;
+    let mut query = HistoryQuery::entity(machine, entity).limit(u64::MAX >> 1);
+    query.session = session.map(str::to_owned);
+    let records = store.history(&query).map_err(|e| store_failure(db, &e))?;
+    if records.is_empty() {
+        return Err(Failure::refused(format!(
+            "{db}: no history for {machine} `{entity}`"
+        )));
+    }
+    if as_json {
+        println!("{}", serde_json::to_string(&records).unwrap_or_default());
+        return Ok(());
+    }
+    println!(
+        "{:>3}  {:<27} {:>16} -> {:<16} {:<12} {:<10} REASON",
+        "V", "AT", "FROM", "TO", "EVENT", "ACTOR"
+    );
+    for r in &records {
+        print_record(r);
+    }
+    Ok(())
+}
+
+fn print_record(r: &HistoryRecord) {
+    println!(
+        "{:>3}  {:<27} {:>16} -> {:<16} {:<12} {:<10} {}",
+        r.version,
+        r.at.to_string(),
+        r.from.as_deref().unwrap_or("(created)"),
+        r.to,
+        r.event.as_deref().unwrap_or(""),
+        r.actor.as_deref().unwrap_or("-"),
+        r.reason.as_deref().unwrap_or(""),
+    );
+}
+
+/// What `stateforge fire` is told to do.
+pub(crate) struct FireRequest<'a> {
+    pub(crate) db: &'a str,
+    pub(crate) machine: &'a str,
+    pub(crate) entity: &'a str,
+    pub(crate) event: &'a str,
+    pub(crate) args: Option<&'a str>,
+    pub(crate) meta: TransitionMeta,
+}
+
+/// `stateforge fire`: the same checks as the library; machines declared in
+/// Rust, and arms with guards or actions, belong to their application.
+pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
+    let store = open(req.db)?;
+    let (def, kind) = store
+        .kept_definition(req.machine)
+        .map_err(|e| store_failure(req.db, &e))?;
+    if kind == DefinitionKind::Typed {
+        return Err(Failure::refused(format!(
+            "machine `{}` is declared in Rust: its transitions build typed data that only its application can build; fire `{}` from the application",
+            req.machine, req.event
+        )));
+    }
+    let args: serde_json::Value = match req.args {
+        Some(text) => serde_json::from_str(text)
+            .map_err(|e| Failure::usage(format!("--args is not JSON: {e}")))?,
+        None => serde_json::Value::Null,
+    };
+    // Guards and actions are the application's code: an arm that needs one
+    // is refused here, before anything is read or written.
+    let row = store
+        .entities(req.machine, None)
+        .map_err(|e| store_failure(req.db, &e))?
+        .into_iter()
+        .find(|r| r.entity_id == req.entity)
+        .ok_or_else(|| {
+            Failure::refused(format!("{}: no {} `{}`", req.db, req.machine, req.entity))
+        })?;
+    if let (Some(state), Some(event)) = (def.state_id(&row.state), def.event_id(req.event))
+        && let Some(t) = def.transition(state, event)
+        && let Some(code) = t.guard.as_deref().or(t.action.as_deref())
+    {
+        return Err(Failure::refused(format!(
+            "event `{}` from `{}` runs `{code}`, which only the application can run; fire it from the application",
+            req.event, row.state
+        )));
+    }
+    let mut registry = Registry::new();
+    for t in def.transitions() {
+        if let Some(g) = t.guard.as_deref() {
+            registry = registry.guard(g, |_, _| false);
+        }
+        if let Some(a) = t.action.as_deref() {
+            registry = registry.action(a, |_, _| {
+                Err("not runnable from the command line".to_owned())
+            });
+        }
+    }
+    let bound = registry
+        .bind(def)
+        .map_err(|e| Failure::refused(e.to_string()))?;
+    let moved = store
+        .fire_dyn(&bound, req.entity, req.event, &args, &req.meta)
+        .map_err(|e| store_failure(req.db, &e))?;
+    println!(
+        "{} `{}`: {} -> {} ({}), version {}",
+        req.machine,
+        req.entity,
+        row.state,
+        moved.machine.state_name(),
+        req.event,
+        moved.version
+    );
+    Ok(())
+}
+
+/// `stateforge diagram --db`: the kept definition of a machine.
+pub(crate) fn stored_definition(
+    db: &str,
+    machine: &str,
+) -> Result<stateforge_core::Definition, Failure> {
+    open(db)?
+        .definition(machine)
+        .map_err(|e| store_failure(db, &e))
+}

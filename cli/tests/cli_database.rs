@@ -1,0 +1,301 @@
+//! The real binary against real SQLite databases built by the library.
+
+use std::process::{Command, Output};
+
+use serde_json::json;
+use stateforge::Definition;
+use stateforge::runtime::db::{SqliteStore, TransitionMeta};
+use stateforge::runtime::{DynMachine, Registry};
+
+stateforge::state_machine! {
+    #[derive(Debug)]
+    machine Task {
+        initial state Pending;
+        state Assigned { agent: String }
+        final state Done;
+        event assign(agent: String): Pending -> Assigned;
+        event finish: Assigned -> Done;
+    }
+}
+
+const TICKET: &str = r#"{
+    "name": "ticket",
+    "states": [{"name": "open", "initial": true}, {"name": "triaged"}, {"name": "closed", "final": true}],
+    "events": [
+        {"name": "triage", "arms": [{"from": ["open"], "to": "triaged"}]},
+        {"name": "close", "arms": [{"from": ["triaged"], "to": "closed", "guard": "has_fix"}]}
+    ]
+}"#;
+
+fn stateforge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stateforge"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn out(o: &Output) -> (i32, String, String) {
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// A database with typed tasks and dynamic tickets.
+fn database() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ops.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let meta = TransitionMeta::new().actor("api").session("s-1");
+    store
+        .create("t-1", &AnyTask::from(Task::new()), &meta)
+        .unwrap();
+    store
+        .create("t-2", &AnyTask::from(Task::new()), &meta)
+        .unwrap();
+    store
+        .fire::<AnyTask>(
+            "t-2",
+            TaskEvent::Assign {
+                agent: "ada".into(),
+            },
+            &meta,
+        )
+        .unwrap();
+    let bound = Registry::new()
+        .guard("has_fix", |ctx: &serde_json::Value, _| {
+            ctx["fix"].is_string()
+        })
+        .bind(Definition::from_json(TICKET).unwrap())
+        .unwrap();
+    for id in ["k-1", "k-2"] {
+        store
+            .create_dyn(
+                id,
+                &DynMachine::new(bound.clone(), json!({})),
+                &TransitionMeta::new(),
+            )
+            .unwrap();
+    }
+    (dir, path.display().to_string())
+}
+
+#[test]
+fn entities_lists_a_machine_as_a_table_or_json() {
+    let (_dir, db) = database();
+    let (code, stdout, stderr) = out(&stateforge(&["entities", "--db", &db, "--machine", "task"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.lines().next().unwrap().starts_with("ENTITY"));
+    assert!(stdout.contains("t-1") && stdout.contains("t-2") && stdout.contains("assigned"));
+    let (_, stdout, _) = out(&stateforge(&[
+        "entities",
+        "--db",
+        &db,
+        "--machine",
+        "task",
+        "--state",
+        "assigned",
+        "--json",
+    ]));
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["entity_id"], "t-2");
+    assert_eq!(list[0]["data"]["data"]["agent"], "ada");
+}
+
+#[test]
+fn history_shows_each_transition() {
+    let (_dir, db) = database();
+    let (code, stdout, _) = out(&stateforge(&[
+        "history",
+        "--db",
+        &db,
+        "--machine",
+        "task",
+        "--entity",
+        "t-2",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.contains("pending -> assigned") && stdout.contains("assign"));
+    let (_, stdout, _) = out(&stateforge(&[
+        "history",
+        "--db",
+        &db,
+        "--machine",
+        "task",
+        "--entity",
+        "t-2",
+        "--json",
+    ]));
+    let records: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(records[1]["actor"], "api");
+    assert_eq!(records[1]["version"], 2);
+}
+
+#[test]
+fn fire_moves_a_dynamic_machine_with_the_library_checks() {
+    let (_dir, db) = database();
+    let fire = |event: &str, entity: &str| {
+        out(&stateforge(&[
+            "fire",
+            "--db",
+            &db,
+            "--machine",
+            "ticket",
+            "--entity",
+            entity,
+            event,
+            "--reason",
+            "on call",
+            "--actor",
+            "ops",
+        ]))
+    };
+    let (code, stdout, stderr) = fire("triage", "k-1");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        "ticket `k-1`: open -> triaged (triage), version 2"
+    );
+    // Not allowed from here: one line, exit 1, nothing written.
+    let (code, _, stderr) = fire("triage", "k-1");
+    assert_eq!((code, stderr.trim().lines().count()), (1, 1), "{stderr}");
+    assert!(
+        stderr.contains("event `triage` is not allowed in state `triaged`"),
+        "{stderr}"
+    );
+    // A guarded arm is the application's to fire.
+    let (code, _, stderr) = fire("close", "k-1");
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("runs `has_fix`, which only the application can run"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = fire("triage", "k-9");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no ticket `k-9`"), "{stderr}");
+
+    let (_, stdout, _) = out(&stateforge(&[
+        "history",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+        "--entity",
+        "k-1",
+        "--json",
+    ]));
+    let records: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(records.as_array().unwrap().len(), 2);
+    assert_eq!(
+        (records[1]["actor"].as_str(), records[1]["reason"].as_str()),
+        (Some("ops"), Some("on call"))
+    );
+}
+
+#[test]
+fn fire_refuses_a_machine_declared_in_rust() {
+    let (_dir, db) = database();
+    let (code, _, stderr) = out(&stateforge(&[
+        "fire",
+        "--db",
+        &db,
+        "--machine",
+        "task",
+        "--entity",
+        "t-2",
+        "finish",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("machine `task` is declared in Rust"),
+        "{stderr}"
+    );
+    let (_, stdout, _) = out(&stateforge(&[
+        "entities",
+        "--db",
+        &db,
+        "--machine",
+        "task",
+        "--state",
+        "assigned",
+    ]));
+    assert!(stdout.contains("t-2"), "unchanged");
+}
+
+#[test]
+fn diagram_draws_a_kept_definition() {
+    let (_dir, db) = database();
+    let (code, stdout, _) = out(&stateforge(&[
+        "diagram",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("triaged --> closed: close [has_fix]"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = out(&stateforge(&[
+        "diagram",
+        "--db",
+        &db,
+        "--machine",
+        "nothing",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no definition of machine `nothing`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_databases_are_one_line_and_passwords_never_show() {
+    let (code, _, stderr) = out(&stateforge(&[
+        "entities",
+        "--db",
+        "/no/such.db",
+        "--machine",
+        "task",
+    ]));
+    assert_eq!(code, 2);
+    assert_eq!(stderr.trim(), "stateforge: no database at /no/such.db");
+    let url = "postgres://admin:hunter2@127.0.0.1:5432/test";
+    for args in [
+        vec!["entities", "--db", url, "--machine", "task"],
+        vec![
+            "fire",
+            "--db",
+            url,
+            "--machine",
+            "task",
+            "--entity",
+            "t",
+            "go",
+        ],
+    ] {
+        let (code, stdout, stderr) = out(&stateforge(&args));
+        assert_ne!(code, 0);
+        assert!(
+            !stderr.contains("hunter2") && !stdout.contains("hunter2"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("admin:***@127.0.0.1"), "{stderr}");
+    }
+    let (_dir, db) = database();
+    let (code, _, stderr) = out(&stateforge(&[
+        "entities",
+        "--db",
+        &db,
+        "--machine",
+        "nothing",
+    ]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no machine `nothing`"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
