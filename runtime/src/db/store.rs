@@ -12,6 +12,10 @@ use super::{
     TransitionMeta,
 };
 use crate::history::{HistoryRecord, Timestamp};
+use std::sync::Arc;
+
+use crate::dyn_machine::DynMachine;
+use crate::guard_registry::{Args, Bound};
 use crate::listener::Listeners;
 
 /// A store on whichever backend [`Store::open`] was given.
@@ -256,6 +260,73 @@ impl Store {
     /// The database's.
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
         each_backend!(self, s => s.next_due(machine))
+    }
+}
+
+/// Definitions and dynamic machines.
+impl Store {
+    /// See [`SqliteStore::save_definition`].
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub fn save_definition(
+        &self,
+        definition: &stateforge_core::Definition,
+    ) -> Result<(), StoreError> {
+        each_backend!(self, s => s.save_definition(definition))
+    }
+
+    /// See [`SqliteStore::definition`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::definition`].
+    pub fn definition(&self, machine: &str) -> Result<stateforge_core::Definition, StoreError> {
+        each_backend!(self, s => s.definition(machine))
+    }
+
+    /// See [`SqliteStore::create_dyn`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::create`].
+    pub fn create_dyn(
+        &self,
+        entity_id: &str,
+        machine: &DynMachine<serde_json::Value>,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        each_backend!(self, s => s.create_dyn(entity_id, machine, meta))
+    }
+
+    /// See [`SqliteStore::load_dyn`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::load_dyn`].
+    pub fn load_dyn(
+        &self,
+        bound: &Arc<Bound<serde_json::Value>>,
+        entity_id: &str,
+    ) -> Result<Loaded<DynMachine<serde_json::Value>>, StoreError> {
+        each_backend!(self, s => s.load_dyn(bound, entity_id))
+    }
+
+    /// See [`SqliteStore::fire_dyn`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_dyn`].
+    pub fn fire_dyn(
+        &self,
+        bound: &Arc<Bound<serde_json::Value>>,
+        entity_id: &str,
+        event: &str,
+        args: &Args,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<DynMachine<serde_json::Value>>, StoreError> {
+        each_backend!(self, s => s.fire_dyn(bound, entity_id, event, args, meta))
     }
 }
 
