@@ -12,7 +12,7 @@ use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored};
 
-/// The operations of one unit of work ([`SqliteStore::unit`]): what they
+/// The operations of one unit of work ([`SqliteStore::unit`](crate::db::SqliteStore::unit)): what they
 /// write commits with the unit, or not at all.
 pub struct Unit<'a> {
     pub(super) tx: &'a Transaction<'a>,
@@ -30,11 +30,11 @@ impl<'a> Unit<'a> {
         Unit { tx, tables }
     }
 
-    /// [`SqliteStore::create`], inside the unit.
+    /// [`SqliteStore::create`](crate::db::SqliteStore::create), inside the unit.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::create`].
+    /// As [`SqliteStore::create`](crate::db::SqliteStore::create).
     pub fn create<M: Machine + Serialize>(
         &self,
         entity_id: &str,
@@ -95,11 +95,11 @@ impl<'a> Unit<'a> {
         })
     }
 
-    /// [`SqliteStore::load`], inside the unit.
+    /// [`SqliteStore::load`](crate::db::SqliteStore::load), inside the unit.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::load`].
+    /// As [`SqliteStore::load`](crate::db::SqliteStore::load).
     pub fn load<M: Machine + DeserializeOwned>(
         &self,
         entity_id: &str,
@@ -107,11 +107,11 @@ impl<'a> Unit<'a> {
         load_in(self.tx, self.tables, entity_id)
     }
 
-    /// [`SqliteStore::fire`], inside the unit.
+    /// [`SqliteStore::fire`](crate::db::SqliteStore::fire), inside the unit.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::fire`].
+    /// As [`SqliteStore::fire`](crate::db::SqliteStore::fire).
     pub fn fire<M: Machine + Serialize + DeserializeOwned>(
         &self,
         entity_id: &str,
@@ -149,11 +149,11 @@ impl<'a> Unit<'a> {
     /// Fires with the before-listeners of `listeners` (a veto aborts the
     /// unit); returns the machine, the state it left and the event, for
     /// [`Listeners::notify`] once the unit has committed (as
-    /// [`SqliteStore::fire_with`] does).
+    /// [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with) does).
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::fire_with`].
+    /// As [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with).
     pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
         &self,
         listeners: &Listeners<M>,
@@ -174,11 +174,11 @@ impl<'a> Unit<'a> {
         Ok((next, from, event_name))
     }
 
-    /// [`SqliteStore::save`], inside the unit.
+    /// [`SqliteStore::save`](crate::db::SqliteStore::save), inside the unit.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::save`].
+    /// As [`SqliteStore::save`](crate::db::SqliteStore::save).
     pub fn save<M: Machine + Serialize>(
         &self,
         entity_id: &str,
@@ -215,11 +215,11 @@ impl<'a> Unit<'a> {
         self.write(entity_id, expected_version, event, machine, meta)
     }
 
-    /// Fires the due timers of `M`; see [`SqliteStore::fire_due`].
+    /// Fires the due timers of `M`; see [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due).
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::fire_due`].
+    /// As [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due).
     pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned,
