@@ -50,6 +50,18 @@ pub enum DynError {
         /// The guard.
         guard: String,
     },
+    /// A before-listener vetoed the transition.
+    #[error("listener `{listener}` vetoed event `{event}` in state `{state}`: {reason}")]
+    Vetoed {
+        /// The current state.
+        state: String,
+        /// The event.
+        event: String,
+        /// The listener.
+        listener: String,
+        /// Why.
+        reason: String,
+    },
     /// The arm's action failed; its changes were discarded.
     #[error("action `{action}` of event `{event}` in state `{state}` failed: {message}")]
     ActionFailed {
@@ -169,6 +181,18 @@ impl<C: Clone> DynMachine<C> {
     /// ```
     pub fn definition(&self) -> &Definition {
         &self.bound.definition
+    }
+
+    /// The bound definition this machine shares with its siblings.
+    ///
+    /// ```
+    /// # let bound = stateforge_runtime::Registry::<u8>::new().guard("can_retry", |_, _| true)
+    /// #     .bind(stateforge_core::Definition::example()).unwrap();
+    /// # let m = stateforge_runtime::DynMachine::new(bound.clone(), 0u8);
+    /// assert!(std::sync::Arc::ptr_eq(m.bound(), &bound));
+    /// ```
+    pub fn bound(&self) -> &Arc<Bound<C>> {
+        &self.bound
     }
 
     /// The current state.

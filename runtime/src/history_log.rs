@@ -2,10 +2,13 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use stateforge_core::Machine;
+use stateforge_core::{Event, Machine};
 
+use crate::db::TransitionMeta;
+use crate::dyn_machine::{DynError, DynMachine};
+use crate::guard_registry::Args;
 use crate::history::{HistoryRecord, Timestamp};
-use crate::listener::{Listeners, TransitionInfo};
+use crate::listener::{FireError, Listeners, TransitionInfo};
 
 /// History records kept in memory, in order; cheap to clone (shared).
 ///
@@ -79,17 +82,136 @@ impl HistoryLog {
     /// assert_eq!(log.records()[1].version, 2);
     /// ```
     pub fn transition(&self, machine: &str, entity_id: &str, from: &str, event: &str, to: &str) {
+        let info = TransitionInfo {
+            machine,
+            entity_id: Some(entity_id),
+            event,
+            from,
+            to,
+        };
+        self.record(&info, &TransitionMeta::new());
+    }
+
+    /// Records transition `info` with the caller's reason, actor, session
+    /// and metadata; its version follows the entity's last record (entity
+    /// id `""` when `info` has none).
+    ///
+    /// ```
+    /// use stateforge_runtime::{HistoryLog, TransitionInfo, db::TransitionMeta};
+    /// let log = HistoryLog::new();
+    /// let t = TransitionInfo { machine: "task", entity_id: Some("t-1"), event: "fail", from: "assigned", to: "failed" };
+    /// log.record(&t, &TransitionMeta::new().reason("agent crashed").actor("watchdog"));
+    /// assert_eq!(log.records()[0].actor.as_deref(), Some("watchdog"));
+    /// ```
+    pub fn record(&self, info: &TransitionInfo<'_>, meta: &TransitionMeta) {
+        let entity_id = info.entity_id.unwrap_or_default();
         let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
         let version = records
             .iter()
             .rev()
-            .find(|r| r.machine == machine && r.entity_id == entity_id)
+            .find(|r| r.machine == info.machine && r.entity_id == entity_id)
             .map_or(1, |r| r.version + 1);
-        let mut record = HistoryRecord::created(machine, entity_id, to, Timestamp::now());
-        record.from = Some(from.to_owned());
-        record.event = Some(event.to_owned());
+        let mut record = HistoryRecord::created(info.machine, entity_id, info.to, Timestamp::now());
+        record.from = Some(info.from.to_owned());
+        record.event = Some(info.event.to_owned());
+        record.reason.clone_from(&meta.reason);
+        record.actor.clone_from(&meta.actor);
+        record.session.clone_from(&meta.session);
+        record.metadata = meta.metadata.clone();
         record.version = version;
         records.push(record);
+    }
+
+    /// Fires `event` on the dynamic `machine` through `listeners` and, once
+    /// the transition is applied, records it with `meta`. A refused event
+    /// records nothing.
+    ///
+    /// # Errors
+    ///
+    /// The [`DynError`] of [`Listeners::fire_dyn`]; machine and log unchanged.
+    ///
+    /// ```
+    /// use stateforge_runtime::{DynMachine, HistoryLog, Listeners, Registry, db::TransitionMeta};
+    /// let bound = Registry::<u32>::new().guard("can_retry", |_, _| true)
+    ///     .bind(stateforge_core::Definition::example())?;
+    /// let mut task = DynMachine::new(bound, 0);
+    /// let log = HistoryLog::new();
+    /// log.created("task", "t-1", task.state_name());
+    /// let meta = TransitionMeta::new().actor("dispatcher");
+    /// log.fire_dyn(&Listeners::new(), &mut task, "assign", &serde_json::Value::Null, "t-1", &meta).unwrap();
+    /// assert!(log.fire_dyn(&Listeners::new(), &mut task, "assign", &serde_json::Value::Null, "t-1", &meta).is_err());
+    /// let records = log.records();
+    /// assert_eq!(records.len(), 2);
+    /// assert_eq!(stateforge_runtime::replay(task.definition(), &records).unwrap(), ("assigned".into(), 2));
+    /// # Ok::<(), stateforge_runtime::MissingBehaviour>(())
+    /// ```
+    pub fn fire_dyn<C: Clone>(
+        &self,
+        listeners: &Listeners<DynMachine<C>>,
+        machine: &mut DynMachine<C>,
+        event: &str,
+        args: &Args,
+        entity_id: &str,
+        meta: &TransitionMeta,
+    ) -> Result<(), DynError> {
+        let from = machine.state();
+        listeners.fire_dyn(machine, event, args, Some(entity_id))?;
+        let def = machine.definition();
+        self.record(
+            &TransitionInfo {
+                machine: def.name(),
+                entity_id: Some(entity_id),
+                event,
+                from: def.state_name(from),
+                to: machine.state_name(),
+            },
+            meta,
+        );
+        Ok(())
+    }
+
+    /// Fires `event` on the generated (or any [`Machine`]) `machine`
+    /// through `listeners` and, once the transition is applied, records it
+    /// with `meta`. A refused event records nothing.
+    ///
+    /// # Errors
+    ///
+    /// The [`FireError`] of [`Listeners::fire`], handing the machine back.
+    ///
+    /// ```
+    /// use stateforge_runtime::{HistoryLog, Listeners, db::TransitionMeta};
+    /// stateforge::state_machine! {
+    ///     #[derive(Debug)]
+    ///     machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; }
+    /// }
+    /// let log = HistoryLog::new();
+    /// log.created("door", "front", "closed");
+    /// let meta = TransitionMeta::new().reason("delivery");
+    /// let door = log.fire(&Listeners::new(), AnyDoor::from(Door::new()), DoorEvent::Open, "front", &meta).unwrap();
+    /// assert_eq!(log.records()[1].reason.as_deref(), Some("delivery"));
+    /// ```
+    pub fn fire<M: Machine>(
+        &self,
+        listeners: &Listeners<M>,
+        machine: M,
+        event: M::Event,
+        entity_id: &str,
+        meta: &TransitionMeta,
+    ) -> Result<M, FireError<M, M::Event>> {
+        let (from, event_id) = (machine.state_id(), event.id());
+        let next = listeners.fire(machine, event, Some(entity_id))?;
+        let def = M::definition();
+        self.record(
+            &TransitionInfo {
+                machine: def.name(),
+                entity_id: Some(entity_id),
+                event: def.event_name(event_id),
+                from: def.state_name(from),
+                to: next.state_name(),
+            },
+            meta,
+        );
+        Ok(next)
     }
 
     fn push(&self, record: HistoryRecord) {
@@ -108,7 +230,7 @@ impl HistoryLog {
     /// let mut listeners = stateforge_runtime::Listeners::<AnyDoor>::new();
     /// log.attach(&mut listeners);
     /// ```
-    pub fn attach<M: Machine>(&self, listeners: &mut Listeners<M>) {
+    pub fn attach<M>(&self, listeners: &mut Listeners<M>) {
         let log = self.clone();
         listeners.after("history", move |t: &TransitionInfo<'_>, _| {
             log.transition(

@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 pub mod db;
+mod definition_load;
+mod dyn_listeners;
 mod dyn_machine;
 mod guard_registry;
 mod history;
@@ -11,6 +13,7 @@ mod listener;
 mod replay;
 mod stored;
 
+pub use definition_load::{DefinitionError, FingerprintMismatch, check_fingerprint};
 pub use dyn_machine::{DynError, DynMachine};
 pub use guard_registry::{Args, Bound, MissingBehaviour, Registry};
 pub use history::{HistoryRecord, Timestamp};

@@ -162,7 +162,7 @@ impl<M> fmt::Debug for Listeners<M> {
     }
 }
 
-impl<M: Machine> Listeners<M> {
+impl<M> Listeners<M> {
     /// No listeners.
     ///
     /// ```
@@ -219,6 +219,52 @@ impl<M: Machine> Listeners<M> {
         self
     }
 
+    /// Runs the after-listeners for a transition that has happened. Each
+    /// runs whatever the others do; errors and panics are logged.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// l.after("broken", |_, _| panic!("a bug in a listener"));
+    /// let t = stateforge_runtime::TransitionInfo { machine: "door", entity_id: None, event: "open", from: "closed", to: "open" };
+    /// l.notify(&t, &AnyDoor::from(Door::new().open())); // logged, not propagated
+    /// ```
+    pub fn notify(&self, info: &TransitionInfo<'_>, machine: &M) {
+        for (name, listener) in &self.after {
+            match catch_unwind(AssertUnwindSafe(|| listener(info, machine))) {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    tracing::warn!(listener = %name, transition = %info, %error, "after-listener failed");
+                }
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    tracing::error!(listener = %name, transition = %info, %message, "after-listener panicked");
+                }
+            }
+        }
+    }
+
+    /// Runs the before-listeners in order; the first veto wins.
+    pub(crate) fn veto(
+        &self,
+        info: &TransitionInfo<'_>,
+        machine: &M,
+    ) -> Result<(), (String, String)> {
+        for (name, listener) in &self.before {
+            if let Err(reason) = listener(info, machine) {
+                tracing::info!(listener = %name, transition = %info, %reason, "transition vetoed");
+                return Err((name.clone(), reason));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<M: Machine> Listeners<M> {
     /// The transition `event` would take out of `machine`'s state, if any
     /// (guards not consulted).
     fn info<'a>(
@@ -263,42 +309,7 @@ impl<M: Machine> Listeners<M> {
         let Some(info) = Self::info(machine, event, entity_id) else {
             return Ok(());
         };
-        for (name, listener) in &self.before {
-            if let Err(reason) = listener(&info, machine) {
-                tracing::info!(listener = %name, transition = %info, %reason, "transition vetoed");
-                return Err((name.clone(), reason));
-            }
-        }
-        Ok(())
-    }
-
-    /// Runs the after-listeners for a transition that has happened. Each
-    /// runs whatever the others do; errors and panics are logged.
-    ///
-    /// ```
-    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
-    /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
-    /// l.after("broken", |_, _| panic!("a bug in a listener"));
-    /// let t = stateforge_runtime::TransitionInfo { machine: "door", entity_id: None, event: "open", from: "closed", to: "open" };
-    /// l.notify(&t, &AnyDoor::from(Door::new().open())); // logged, not propagated
-    /// ```
-    pub fn notify(&self, info: &TransitionInfo<'_>, machine: &M) {
-        for (name, listener) in &self.after {
-            match catch_unwind(AssertUnwindSafe(|| listener(info, machine))) {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => {
-                    tracing::warn!(listener = %name, transition = %info, %error, "after-listener failed");
-                }
-                Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    tracing::error!(listener = %name, transition = %info, %message, "after-listener panicked");
-                }
-            }
-        }
+        self.veto(&info, machine)
     }
 
     /// Fires `event` on `machine` with the listeners around it.
