@@ -12,7 +12,7 @@
 //! ```
 
 use stateforge::Timestamp;
-use stateforge::runtime::db::{HistoryQuery, SqliteStore, StoreError, TransitionMeta};
+use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TablePrefix, TransitionMeta};
 
 stateforge::state_machine! {
     /// Lifecycle of a task handed to an agent.
@@ -105,7 +105,7 @@ fn by(actor: &str) -> TransitionMeta {
 ///
 /// Only the store's own failures: refusals are part of the day and are
 /// reported in the [`Report`].
-pub fn run(store: &SqliteStore) -> Result<Report, StoreError> {
+pub fn run(store: &Store) -> Result<Report, StoreError> {
     let mut report = Report::default();
 
     // Typed code stays typed: load, match the state, move with methods the
@@ -255,7 +255,7 @@ pub fn run(store: &SqliteStore) -> Result<Report, StoreError> {
 }
 
 /// The history of each task, as the database has it.
-fn print_history(store: &SqliteStore) -> Result<(), StoreError> {
+fn print_history(store: &Store) -> Result<(), StoreError> {
     for id in ["t-1", "t-2", "t-3", "t-4"] {
         println!("\nhistory of {id}:");
         for r in store.history(&HistoryQuery::entity("task", id))? {
@@ -275,15 +275,29 @@ fn print_history(store: &SqliteStore) -> Result<(), StoreError> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "task_lifecycle.db".to_owned());
-    // A fresh database each run, so the history shown is this run's.
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{path}{suffix}"));
-    }
-    let store = SqliteStore::open(&path)?;
-    println!("tasks kept in {path}\n");
+    let store = match std::env::var("STATEFORGE_PG_URL") {
+        // On a shared server each run gets its own tables, so the history
+        // shown is this run's.
+        Ok(url) if !url.is_empty() => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let prefix = TablePrefix::new(&format!("task_lifecycle_{secs}_"))?;
+            println!("tasks kept in PostgreSQL, tables {}sf_*\n", prefix.as_str());
+            Store::open_with(&url, &prefix)?
+        }
+        _ => {
+            let path = std::env::args()
+                .nth(1)
+                .unwrap_or_else(|| "task_lifecycle.db".to_owned());
+            // A fresh database each run, so the history shown is this run's.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+            println!("tasks kept in {path}\n");
+            Store::open(&path)?
+        }
+    };
     let report = run(&store)?;
     print_history(&store)?;
     println!("\nsummary:");

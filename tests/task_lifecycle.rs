@@ -7,12 +7,12 @@
 mod example;
 
 use example::{AnyTask, Task, TaskEvent, TaskRecord, TaskState};
-use stateforge::runtime::db::{HistoryQuery, SqliteStore};
+use stateforge::runtime::db::{HistoryQuery, Store};
 
 #[test]
 fn the_example_ends_every_task_where_the_use_case_says() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("tasks.db")).unwrap();
+    let store = Store::open(dir.path().join("tasks.db").to_str().unwrap()).unwrap();
     let report = example::run(&store).unwrap();
     let finals: Vec<(&str, TaskState)> = report
         .finals
