@@ -40,8 +40,8 @@ impl<C: Clone> Listeners<DynMachine<C>> {
         args: &Args,
         entity_id: Option<&str>,
     ) -> Result<(), DynError> {
-        let def = machine.definition();
-        let Some(id) = def.event_id(event) else {
+        let Some(id) = machine.bound().event_id(event) else {
+            let def = machine.definition();
             return Err(DynError::UnknownEvent {
                 machine: def.name().to_owned(),
                 event: event.to_owned(),

@@ -293,14 +293,13 @@ impl<C: Clone> DynMachine<C> {
     /// assert!(!m.can_fire("complete", &serde_json::Value::Null));
     /// ```
     pub fn can_fire(&self, event: &str, args: &Args) -> bool {
-        let def = &self.bound.definition;
-        let Some(event) = def.event_id(event) else {
+        let Some(event) = self.bound.event_id(event) else {
             return false;
         };
-        let Some(index) = self.transition_index(event) else {
+        let Some(slot) = self.bound.slot(self.state, event) else {
             return false;
         };
-        self.bound.guards[index]
+        slot.guard
             .as_ref()
             .is_none_or(|guard| guard(&self.context, args))
     }
@@ -319,15 +318,12 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.fire("assign", &serde_json::Value::Null).unwrap_err().to_string(),
     ///            "event `assign` is not allowed in state `assigned`");
     /// ```
+    #[inline]
     pub fn fire(&mut self, event: &str, args: &Args) -> Result<(), DynError> {
-        let def = &self.bound.definition;
-        let Some(id) = def.event_id(event) else {
-            return Err(DynError::UnknownEvent {
-                machine: def.name().to_owned(),
-                event: event.to_owned(),
-            });
-        };
-        self.fire_id(id, args)
+        match self.bound.event_id(event) {
+            Some(id) => self.fire_id(id, args),
+            None => Err(self.unknown_event(event)),
+        }
     }
 
     /// Fires event `event`, resolved beforehand with
@@ -346,48 +342,62 @@ impl<C: Clone> DynMachine<C> {
     /// ```
     #[inline]
     pub fn fire_id(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
-        let Some(index) = self.transition_index(event) else {
+        let Some(slot) = self.bound.slot(self.state, event) else {
             return Err(self.refusal(event, None));
         };
-        let bound = &*self.bound;
-        if let Some(guard) = &bound.guards[index]
+        if let Some(guard) = &slot.guard
             && !guard(&self.context, args)
         {
-            return Err(self.refusal(event, Some(index)));
+            return Err(self.refusal(event, Some(slot.arm)));
         }
-        if let Some(action) = &bound.actions[index] {
+        if let Some(action) = &slot.action {
             // The action works on a copy: if it fails, nothing it changed stays.
             let mut context = self.context.clone();
             if let Err(message) = action(&mut context, args) {
-                let def = &bound.definition;
-                return Err(DynError::ActionFailed {
-                    state: def.state_name(self.state).to_owned(),
-                    event: def.event_name(event).to_owned(),
-                    action: bound.definition.transitions()[index]
-                        .action
-                        .as_deref()
-                        .unwrap_or_default()
-                        .to_owned(),
-                    message,
-                });
+                return Err(self.action_failed(event, slot.arm, message));
             }
             self.context = context;
         }
-        self.state = bound.definition.transitions()[index].to;
+        self.state = slot.to;
         Ok(())
     }
 
-    #[inline]
-    fn transition_index(&self, event: EventId) -> Option<usize> {
-        self.bound.definition.transition_index(self.state, event)
+    #[cold]
+    #[inline(never)]
+    fn unknown_event(&self, event: &str) -> DynError {
+        DynError::UnknownEvent {
+            machine: self.bound.definition.name().to_owned(),
+            event: event.to_owned(),
+        }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn action_failed(&self, event: EventId, arm: usize, message: String) -> DynError {
+        let def = &self.bound.definition;
+        DynError::ActionFailed {
+            state: def.state_name(self.state).to_owned(),
+            event: def.event_name(event).to_owned(),
+            action: def.transitions()[arm]
+                .action
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
+            message,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
     fn refusal(&self, event: EventId, guarded: Option<usize>) -> DynError {
         let def = &self.bound.definition;
-        let (state, event) = (
-            def.state_name(self.state).to_owned(),
-            def.event_name(event).to_owned(),
-        );
+        // An id from another definition must not panic here: name it by index.
+        let event_name = if event.index() < def.events().len() {
+            def.event_name(event).to_owned()
+        } else {
+            format!("#{}", event.index())
+        };
+        let (state, event) = (def.state_name(self.state).to_owned(), event_name);
         match guarded.and_then(|i| def.transitions()[i].guard.as_deref()) {
             Some(guard) => DynError::GuardRefused {
                 state,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use stateforge_core::Definition;
+use stateforge_core::{Definition, EventId, StateId};
 
 /// An event's arguments, as JSON (`null` when there are none).
 pub type Args = serde_json::Value;
@@ -137,10 +137,24 @@ impl<C> Registry<C> {
             }));
         }
         if missing.guards.is_empty() && missing.actions.is_empty() {
+            let events = definition.events().len();
+            let mut slots = Vec::with_capacity(definition.states().len() * events);
+            for state in definition.states() {
+                for event in definition.events() {
+                    slots.push(definition.transition_index(state, event).map(|i| Slot {
+                        to: definition.transitions()[i].to,
+                        arm: i,
+                        guard: guards[i].clone(),
+                        action: actions[i].clone(),
+                    }));
+                }
+            }
+            let event_names = EventNames::new(&definition);
             Ok(Arc::new(Bound {
                 definition,
-                guards,
-                actions,
+                slots: slots.into_boxed_slice(),
+                events,
+                event_names,
             }))
         } else {
             Err(missing)
@@ -152,10 +166,25 @@ impl<C> Registry<C> {
 /// [`DynMachine`](crate::DynMachine)s of that definition share.
 pub struct Bound<C> {
     pub(crate) definition: Definition,
-    /// Per transition index, its guard.
-    pub(crate) guards: Vec<Option<GuardFn<C>>>,
-    /// Per transition index, its action.
-    pub(crate) actions: Vec<Option<ActionFn<C>>>,
+    /// `slots[state * events + event]`: everything firing needs, in one
+    /// place, so firing by id is one bounds-checked load.
+    slots: Box<[Option<Slot<C>>]>,
+    /// The number of events: the row length of `slots`.
+    events: usize,
+    /// Event names for [`Bound::event_id`].
+    event_names: EventNames,
+}
+
+/// The arm an event takes out of a state, resolved.
+pub(crate) struct Slot<C> {
+    /// The state it leads to.
+    pub(crate) to: StateId,
+    /// Its index in [`Definition::transitions`].
+    pub(crate) arm: usize,
+    /// Its guard.
+    pub(crate) guard: Option<GuardFn<C>>,
+    /// Its action.
+    pub(crate) action: Option<ActionFn<C>>,
 }
 
 impl<C> Bound<C> {
@@ -168,6 +197,32 @@ impl<C> Bound<C> {
     /// ```
     pub fn definition(&self) -> &Definition {
         &self.definition
+    }
+
+    /// The event called `name`, like [`Definition::event_id`] but tuned
+    /// for firing by name: one multiply picks the only candidate, then one
+    /// comparison of bytes (a binary search over strings, or SipHash,
+    /// cost more than the transition itself).
+    ///
+    /// ```
+    /// let r = stateforge_runtime::Registry::<()>::new().guard("can_retry", |_, _| true);
+    /// let bound = r.bind(stateforge_core::Definition::example()).unwrap();
+    /// assert_eq!(bound.event_id("retry"), bound.definition().event_id("retry"));
+    /// assert_eq!(bound.event_id("nope"), None);
+    /// ```
+    #[inline]
+    pub fn event_id(&self, name: &str) -> Option<EventId> {
+        self.event_names.find(name)
+    }
+
+    #[inline]
+    pub(crate) fn slot(&self, state: StateId, event: EventId) -> Option<&Slot<C>> {
+        if event.index() >= self.events {
+            return None;
+        }
+        self.slots
+            .get(state.index() * self.events + event.index())?
+            .as_ref()
     }
 }
 
@@ -211,5 +266,74 @@ impl fmt::Display for MissingBehaviour {
             self.machine,
             names.join(", ")
         )
+    }
+}
+
+/// Event names found by a hash chosen at bind time to have no collision
+/// among this definition's names (a perfect hash), over length, first and
+/// last byte; a plain scan when no such hash turns up.
+struct EventNames {
+    /// The names, in no particular order.
+    names: Box<[(Box<str>, EventId)]>,
+    /// The multiplier of the hash, and `table[hash]` the position in
+    /// `names` (`u32::MAX`: none); `None` when no multiplier was found.
+    hash: Option<(u32, u32, Box<[u32]>)>,
+}
+
+impl EventNames {
+    fn new(definition: &Definition) -> EventNames {
+        let names: Box<[(Box<str>, EventId)]> = definition
+            .events()
+            .map(|e| (definition.event_name(e).into(), e))
+            .collect();
+        let keys: Vec<u32> = names.iter().map(|(n, _)| Self::key(n.as_bytes())).collect();
+        let min_bits = usize::BITS - names.len().max(1).leading_zeros();
+        // Small tables and few tries: this runs once per bind.
+        for bits in min_bits + 1..=(min_bits + 4).min(16) {
+            for k in 0..256u32 {
+                let multiplier = 0x9E37_79B1u32.wrapping_add(k.wrapping_mul(0x6A09_E667)) | 1;
+                let mut table = vec![u32::MAX; 1 << bits].into_boxed_slice();
+                let fits = keys.iter().enumerate().all(|(i, &key)| {
+                    let slot = &mut table[Self::spread(key, multiplier, bits)];
+                    let free = *slot == u32::MAX;
+                    *slot = i as u32;
+                    free
+                });
+                if fits {
+                    return EventNames {
+                        names,
+                        hash: Some((multiplier, bits, table)),
+                    };
+                }
+            }
+        }
+        EventNames { names, hash: None }
+    }
+
+    #[inline]
+    fn key(bytes: &[u8]) -> u32 {
+        let first = u32::from(bytes.first().copied().unwrap_or(0));
+        let last = u32::from(bytes.last().copied().unwrap_or(0));
+        (bytes.len() as u32) | first << 8 | last << 16
+    }
+
+    #[inline]
+    fn spread(key: u32, multiplier: u32, bits: u32) -> usize {
+        (key.wrapping_mul(multiplier) >> (32 - bits)) as usize
+    }
+
+    #[inline]
+    fn find(&self, name: &str) -> Option<EventId> {
+        let bytes = name.as_bytes();
+        let Some((multiplier, bits, table)) = &self.hash else {
+            return self
+                .names
+                .iter()
+                .find(|(n, _)| n.as_bytes() == bytes)
+                .map(|&(_, id)| id);
+        };
+        let i = *table.get(Self::spread(Self::key(bytes), *multiplier, *bits))?;
+        let (candidate, id) = self.names.get(i as usize)?;
+        (candidate.as_bytes() == bytes).then_some(*id)
     }
 }

@@ -218,3 +218,28 @@ fn a_typed_context_works_like_json() {
     t.fire("retry", &json!({"limit": 5})).unwrap();
     assert_eq!(t.into_parts(), ("pending".to_owned(), Attempts(2)));
 }
+
+#[test]
+fn every_event_name_resolves_among_many_similar_ones() {
+    // Names sharing length, first and last byte stress the bind-time hash.
+    let names: Vec<String> = (0..40)
+        .map(|i| format!("e{i:02}x"))
+        .chain(["a".into(), "ab".into(), "ba".into()])
+        .collect();
+    let events: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"name": n, "arms": [{"from": ["s"], "to": "s"}]}))
+        .collect();
+    let json =
+        json!({"name": "many", "states": [{"name": "s", "initial": true}], "events": events});
+    let bound = Registry::<()>::new().bind_json(&json.to_string()).unwrap();
+    for n in &names {
+        assert_eq!(bound.event_id(n), bound.definition().event_id(n), "{n}");
+        assert!(bound.event_id(n).is_some(), "{n}");
+    }
+    for unknown in ["", "e00y", "e40x", "abc", "b", "E00x"] {
+        assert_eq!(bound.event_id(unknown), None, "{unknown}");
+    }
+    let mut m = DynMachine::new(bound, ());
+    m.fire("e17x", &Value::Null).unwrap();
+}
