@@ -274,6 +274,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             }
 
             /// Whether `event` would be accepted now, its guard consulted.
+            #[inline]
             #vis fn can_fire(&self, event: &#event_enum) -> bool {
                 #[allow(unreachable_patterns)]
                 match (self, event) {
@@ -289,6 +290,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             ///
             /// A `NotAllowed` naming the state, the event and, for a guard,
             /// the guard.
+            #[inline]
             #vis fn fire(self, event: #event_enum)
                 -> ::core::result::Result<#any, #core::NotAllowed<#any, #event_enum>>
             {

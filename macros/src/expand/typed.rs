@@ -217,6 +217,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         None => quote! {
             #(#event_docs)*
             #[doc = #arrow]
+            #[inline]
             #vis fn #event(#mut_self self, #(#args: #types),*) -> #name<#target_ident> {
                 #body
             }
@@ -242,6 +243,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             let source_ident = &source.ident;
             quote! {
                 #[doc(hidden)]
+                #[inline]
                 #vis fn #check(&self, #(#args: &#types),*) -> bool {
                     #call
                 }
@@ -249,6 +251,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 #(#event_docs)*
                 #[doc = #arrow]
                 #[doc = #refused]
+                #[inline]
                 #vis fn #event(#mut_self self, #(#args: #types),*) -> ::core::result::Result<
                     #name<#target_ident>,
                     #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,

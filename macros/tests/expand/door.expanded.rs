@@ -80,6 +80,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "closed"
     }
     ///Fires `open`: `closed` → `open`.
+    #[inline]
     pub fn open(self) -> Door<Open> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -88,6 +89,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     ///Fires `lock`: `closed` → `locked`.
+    #[inline]
     pub fn lock(self, code: u16) -> Door<Locked> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -96,6 +98,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     ///Fires `smash`: `closed` → `broken`.
+    #[inline]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -142,6 +145,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "open"
     }
     ///Fires `close`: `open` → `closed`.
+    #[inline]
     pub fn close(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -150,6 +154,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     ///Fires `autoclose`: `open` → `closed`.
+    #[inline]
     pub fn autoclose(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -204,6 +209,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "locked"
     }
     #[doc(hidden)]
+    #[inline]
     pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
         code_matches(&self.context, &self.state, code)
     }
@@ -213,6 +219,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
 # Errors
 
 When `code_matches` says no, the machine and the arguments come back unchanged in a `Rejected`.*/
+    #[inline]
     pub fn unlock(
         mut self,
         code: u16,
@@ -242,6 +249,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         })
     }
     ///Fires `smash`: `locked` → `broken`.
+    #[inline]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -790,6 +798,7 @@ impl AnyDoor {
         }
     }
     /// Whether `event` would be accepted now, its guard consulted.
+    #[inline]
     pub fn can_fire(&self, event: &DoorEvent) -> bool {
         #[allow(unreachable_patterns)]
         match (self, event) {
@@ -812,6 +821,7 @@ impl AnyDoor {
     ///
     /// A `NotAllowed` naming the state, the event and, for a guard,
     /// the guard.
+    #[inline]
     pub fn fire(
         self,
         event: DoorEvent,

@@ -115,6 +115,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "closed"
     }
     ///Fires `open`: `closed` → `open`.
+    #[inline]
     pub fn open(self) -> Door<Open> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -123,6 +124,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     ///Fires `lock`: `closed` → `locked`.
+    #[inline]
     pub fn lock(self, code: u16) -> Door<Locked> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -131,6 +133,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     ///Fires `smash`: `closed` → `broken`.
+    #[inline]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -177,6 +180,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "open"
     }
     ///Fires `close`: `open` → `closed`.
+    #[inline]
     pub fn close(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -185,6 +189,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     ///Fires `autoclose`: `open` → `closed`.
+    #[inline]
     pub fn autoclose(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -239,6 +244,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "locked"
     }
     #[doc(hidden)]
+    #[inline]
     pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
         code_matches(&self.context, &self.state, code)
     }
@@ -248,6 +254,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
 # Errors
 
 When `code_matches` says no, the machine and the arguments come back unchanged in a `Rejected`.*/
+    #[inline]
     pub fn unlock(
         mut self,
         code: u16,
@@ -277,6 +284,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         })
     }
     ///Fires `smash`: `locked` → `broken`.
+    #[inline]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -843,6 +851,7 @@ impl AnyDoor {
         }
     }
     /// Whether `event` would be accepted now, its guard consulted.
+    #[inline]
     pub fn can_fire(&self, event: &DoorEvent) -> bool {
         #[allow(unreachable_patterns)]
         match (self, event) {
@@ -865,6 +874,7 @@ impl AnyDoor {
     ///
     /// A `NotAllowed` naming the state, the event and, for a guard,
     /// the guard.
+    #[inline]
     pub fn fire(
         self,
         event: DoorEvent,

@@ -59,6 +59,7 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
         "off"
     }
     ///Fires `toggle`: `off` → `on`.
+    #[inline]
     fn toggle(self) -> Switch<On> {
         let Switch { context: __sf_context, state: _ } = self;
         Switch {
@@ -81,6 +82,7 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
         "on"
     }
     ///Fires `toggle`: `on` → `off`.
+    #[inline]
     fn toggle(self) -> Switch<Off> {
         let Switch { context: __sf_context, state: _ } = self;
         Switch {
@@ -237,6 +239,7 @@ impl AnySwitch {
         }
     }
     /// Whether `event` would be accepted now, its guard consulted.
+    #[inline]
     fn can_fire(&self, event: &SwitchEvent) -> bool {
         #[allow(unreachable_patterns)]
         match (self, event) {
@@ -252,6 +255,7 @@ impl AnySwitch {
     ///
     /// A `NotAllowed` naming the state, the event and, for a guard,
     /// the guard.
+    #[inline]
     fn fire(
         self,
         event: SwitchEvent,
