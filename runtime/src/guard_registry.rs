@@ -334,6 +334,30 @@ impl EventNames {
         };
         let i = *table.get(Self::spread(Self::key(bytes), *multiplier, *bits))?;
         let (candidate, id) = self.names.get(i as usize)?;
-        (candidate.as_bytes() == bytes).then_some(*id)
+        same_bytes(candidate.as_bytes(), bytes).then_some(*id)
+    }
+}
+
+/// `a == b`, without a call to `bcmp` for the short names events have:
+/// two overlapping loads from each end cover any length from 4 to 16.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word4 = |s: &[u8], at: usize| {
+        s.get(at..at + 4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+    };
+    let word8 = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    match n {
+        4..=8 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        9..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
     }
 }

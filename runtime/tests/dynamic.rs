@@ -224,7 +224,18 @@ fn every_event_name_resolves_among_many_similar_ones() {
     // Names sharing length, first and last byte stress the bind-time hash.
     let names: Vec<String> = (0..40)
         .map(|i| format!("e{i:02}x"))
-        .chain(["a".into(), "ab".into(), "ba".into()])
+        .chain(
+            [
+                "a",
+                "ab",
+                "ba",
+                "retry_after_x",
+                "retry_befor_x",
+                "escalate_to_a_human_x",
+                "escalate_to_b_human_x",
+            ]
+            .map(String::from),
+        )
         .collect();
     let events: Vec<Value> = names
         .iter()
@@ -237,7 +248,16 @@ fn every_event_name_resolves_among_many_similar_ones() {
         assert_eq!(bound.event_id(n), bound.definition().event_id(n), "{n}");
         assert!(bound.event_id(n).is_some(), "{n}");
     }
-    for unknown in ["", "e00y", "e40x", "abc", "b", "E00x"] {
+    for unknown in [
+        "",
+        "e00y",
+        "e40x",
+        "abc",
+        "b",
+        "E00x",
+        "retry_aftex_x",
+        "escalate_to_c_human_x",
+    ] {
         assert_eq!(bound.event_id(unknown), None, "{unknown}");
     }
     let mut m = DynMachine::new(bound, ());
