@@ -3,6 +3,9 @@
 //!
 //! Run: `cargo bench --bench dynamic -- --warm-up-time 1 --measurement-time 3`.
 
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
+
 use std::collections::HashMap;
 use std::hint::black_box;
 
