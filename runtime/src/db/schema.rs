@@ -4,6 +4,7 @@ use super::StoreError;
 
 /// The version of the schema this build writes. A database at a newer
 /// version is refused; an older one is migrated.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) const SCHEMA_VERSION: i64 = 1;
 
 /// A validated prefix for the store's table names (`app_` gives
@@ -57,6 +58,7 @@ impl TablePrefix {
 
 /// The store's table names, all from one validated prefix.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) struct Tables {
     pub(crate) entities: String,
     pub(crate) history: String,
@@ -65,6 +67,7 @@ pub(crate) struct Tables {
     pub(crate) meta: String,
 }
 
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 impl Tables {
     pub(crate) fn new(prefix: &TablePrefix) -> Tables {
         let p = prefix.as_str();
