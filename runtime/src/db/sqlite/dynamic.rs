@@ -195,6 +195,7 @@ impl SqliteStore {
             let def = bound.definition();
             let row = row_in(u.tx, u.tables, def.name(), entity_id)?;
             check_session(&row, meta)?;
+            let from = row.state.clone();
             let mut loaded = restore_dyn(bound, row)?;
             loaded
                 .machine
@@ -206,7 +207,8 @@ impl SqliteStore {
                 data: loaded.machine.context().clone(),
                 fingerprint: def.fingerprint(),
             };
-            let version = u.write_stored(def, entity_id, loaded.version, event, stored, meta)?;
+            let version =
+                u.write_stored(def, entity_id, &from, loaded.version, event, stored, meta)?;
             Ok(Loaded {
                 entity_id: loaded.entity_id,
                 machine: loaded.machine,

@@ -55,15 +55,12 @@ pub(super) fn row_in(
     machine: &str,
     entity_id: &str,
 ) -> Result<EntityRow, StoreError> {
-    conn.query_row(
-        &format!(
-            "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
-             FROM {} WHERE machine = ?1 AND entity_id = ?2",
-            tables.entities
-        ),
-        params![machine, entity_id],
-        entity_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
+         FROM {} WHERE machine = ?1 AND entity_id = ?2",
+        tables.entities
+    ))?
+    .query_row(params![machine, entity_id], entity_row)
     .optional()?
     .ok_or_else(|| StoreError::NotFound {
         machine: machine.to_owned(),

@@ -131,14 +131,13 @@ impl<'a> Unit<'a> {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        let event_name = M::definition()
-            .event_name(stateforge_core::Event::id(&event))
-            .to_owned();
+        let event_name = M::definition().event_name(stateforge_core::Event::id(&event));
+        let from = loaded.machine.state_name();
         let next = loaded
             .machine
             .fire(event)
             .map_err(|refused| StoreError::Refused(refused.to_string()))?;
-        let version = self.write(entity_id, loaded.version, &event_name, &next, meta)?;
+        let version = self.write(entity_id, from, loaded.version, event_name, &next, meta)?;
         Ok(Loaded {
             entity_id: entity_id.to_owned(),
             machine: next,
@@ -212,7 +211,14 @@ impl<'a> Unit<'a> {
                 to: to.to_owned(),
             });
         }
-        self.write(entity_id, expected_version, event, machine, meta)
+        self.write(
+            entity_id,
+            &row.state,
+            expected_version,
+            event,
+            machine,
+            meta,
+        )
     }
 
     /// Fires the due timers of `M`; see [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due).
@@ -268,7 +274,7 @@ impl<'a> Unit<'a> {
             match loaded.machine.fire(event_value) {
                 Ok(next) => {
                     let meta = TransitionMeta::new().actor("timer").cross_session();
-                    self.write(&entity_id, loaded.version, &event, &next, &meta)?;
+                    self.write(&entity_id, &state, loaded.version, &event, &next, &meta)?;
                     fired += 1;
                 }
                 Err(refused) => {
@@ -287,26 +293,37 @@ impl<'a> Unit<'a> {
     fn write<M: Machine + Serialize>(
         &self,
         entity_id: &str,
+        from: &str,
         expected_version: u64,
         event: &str,
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
+        let stored = to_stored(machine)?;
         self.write_stored(
             M::definition(),
             entity_id,
+            from,
             expected_version,
             event,
-            to_stored(machine)?,
+            stored,
             meta,
         )
     }
 
     /// The versioned update of a row, its history record and its timers.
+    ///
+    /// `from` is the state the caller read in this transaction; the update
+    /// only applies at `expected_version`, so it is still the stored one.
+    /// Three statements, as hand-written SQL would use: the versioned
+    /// update (returning the entity's session), the history insert, and,
+    /// for machines with timers, the timer rows.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn write_stored(
         &self,
         def: &Definition,
         entity_id: &str,
+        from: &str,
         expected_version: u64,
         event: &str,
         stored: Stored,
@@ -314,38 +331,27 @@ impl<'a> Unit<'a> {
     ) -> Result<u64, StoreError> {
         let t = self.tables;
         let now = Timestamp::now();
-        let from: String = self
+        let updated: Option<Option<String>> = self
             .tx
+            .prepare_cached(&format!(
+                "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
+                 WHERE machine = ?5 AND entity_id = ?6 AND version = ?7 RETURNING session",
+                t.entities
+            ))?
             .query_row(
-                &format!(
-                    "SELECT state FROM {} WHERE machine = ?1 AND entity_id = ?2",
-                    t.entities
-                ),
-                params![stored.machine, entity_id],
+                params![
+                    stored.state,
+                    stored.data.to_string(),
+                    stored.fingerprint.to_string(),
+                    now.as_micros(),
+                    stored.machine,
+                    entity_id,
+                    to_i64(expected_version)
+                ],
                 |r| r.get(0),
             )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                machine: stored.machine.clone(),
-                entity_id: entity_id.to_owned(),
-            })?;
-        let updated = self.tx.execute(
-            &format!(
-                "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
-                 WHERE machine = ?5 AND entity_id = ?6 AND version = ?7",
-                t.entities
-            ),
-            params![
-                stored.state,
-                stored.data.to_string(),
-                stored.fingerprint.to_string(),
-                now.as_micros(),
-                stored.machine,
-                entity_id,
-                to_i64(expected_version)
-            ],
-        )?;
-        if updated == 0 {
+            .optional()?;
+        let Some(session) = updated else {
             let current = self.row(&stored.machine, entity_id)?.version;
             return Err(StoreError::Conflict {
                 machine: stored.machine,
@@ -353,14 +359,13 @@ impl<'a> Unit<'a> {
                 expected: expected_version,
                 current,
             });
-        }
+        };
         let version = expected_version + 1;
-        let session = self.row(&stored.machine, entity_id)?.session;
         let record = HistoryRecord {
-            machine: stored.machine.clone(),
+            machine: stored.machine,
             entity_id: entity_id.to_owned(),
-            from: Some(from.clone()),
-            to: stored.state.clone(),
+            from: Some(from.to_owned()),
+            to: stored.state,
             event: Some(event.to_owned()),
             reason: meta.reason.clone(),
             actor: meta.actor.clone(),
@@ -370,8 +375,9 @@ impl<'a> Unit<'a> {
             version,
         };
         self.insert_history(&record)?;
-        if from != stored.state || !def.timers().is_empty() {
-            self.reset_timers(def, entity_id, &stored.state, now)?;
+        // A machine without timers has no timer rows to cancel or start.
+        if !def.timers().is_empty() {
+            self.reset_timers(def, entity_id, &record.to, now)?;
         }
         Ok(version)
     }
@@ -402,13 +408,13 @@ impl<'a> Unit<'a> {
     }
 
     fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {
-        self.tx.execute(
-            &format!(
+        self.tx
+            .prepare_cached(&format!(
                 "INSERT INTO {} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 self.tables.history
-            ),
-            params![
+            ))?
+            .execute(params![
                 r.machine,
                 r.entity_id,
                 r.from,
@@ -420,8 +426,7 @@ impl<'a> Unit<'a> {
                 r.at.as_micros(),
                 r.metadata.to_string(),
                 to_i64(r.version)
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
