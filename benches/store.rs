@@ -1,0 +1,165 @@
+//! The SQLite store beside the same SQL written by hand with rusqlite, in
+//! one run: WAL with synchronous FULL and NORMAL, one transition per
+//! transaction and a hundred per transaction.
+//!
+//! The hand-written version does the same work a transition needs: read
+//! the state, version and JSON data, decode and re-encode the data (the
+//! entity's record, as an application would), update where the version is
+//! still the one read, append the history row with the time, commit.
+//!
+//! Run: `cargo bench --bench store -- --warm-up-time 1 --measurement-time 5`.
+
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rusqlite::{Connection, TransactionBehavior, params};
+use stateforge::runtime::db::{SqliteStore, Synchronous, TablePrefix, TransitionMeta};
+
+stateforge::state_machine! {
+    /// A light, toggled for ever: every event is a transition.
+    #[derive(Debug)]
+    pub machine Light {
+        context: u32;
+        initial state Off;
+        state On;
+        event toggle: Off -> On, On -> Off;
+    }
+}
+
+fn store(dir: &Path, sync: Synchronous) -> SqliteStore {
+    let store = SqliteStore::open_with(dir.join("ours.db"), &TablePrefix::default(), sync).unwrap();
+    store
+        .create("l", &AnyLight::from(Light::new(0)), &TransitionMeta::new())
+        .unwrap();
+    store
+}
+
+/// The same tables and indexes, written by hand.
+fn hand(dir: &Path, sync: Synchronous) -> Connection {
+    let conn = Connection::open(dir.join("hand.db")).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    let sync = if sync == Synchronous::Full {
+        "FULL"
+    } else {
+        "NORMAL"
+    };
+    conn.pragma_update(None, "synchronous", sync).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE entities (machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
+            data TEXT NOT NULL, version INTEGER NOT NULL, fingerprint TEXT NOT NULL, session TEXT,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (machine, entity_id));
+         CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, machine TEXT NOT NULL,
+            entity_id TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, event TEXT, reason TEXT,
+            actor TEXT, session TEXT, at INTEGER NOT NULL, metadata TEXT NOT NULL, version INTEGER NOT NULL,
+            UNIQUE (machine, entity_id, version));
+         CREATE INDEX history_by_session ON history (session, id);
+         CREATE INDEX history_by_time ON history (at);
+         CREATE INDEX history_by_actor ON history (actor, id);
+         INSERT INTO entities VALUES ('light', 'l', 'off', '{\"context\":0,\"data\":null}', 1, 'f', NULL, 0, 0);",
+    )
+    .unwrap();
+    conn
+}
+
+/// One transition by hand: read, versioned update, history row.
+fn hand_toggle(tx: &rusqlite::Transaction<'_>) {
+    let (state, version, data): (String, i64, String) = tx
+        .prepare_cached(
+            "SELECT state, version, data FROM entities WHERE machine = 'light' AND entity_id = 'l'",
+        )
+        .unwrap()
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    let record: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let next = if state == "off" { "on" } else { "off" };
+    let now = stateforge::Timestamp::now().as_micros();
+    let updated = tx
+        .prepare_cached(
+            "UPDATE entities SET state = ?1, data = ?2, version = version + 1, updated_at = ?3
+             WHERE machine = 'light' AND entity_id = 'l' AND version = ?4",
+        )
+        .unwrap()
+        .execute(params![next, record.to_string(), now, version])
+        .unwrap();
+    assert_eq!(updated, 1);
+    tx.prepare_cached(
+        "INSERT INTO history (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
+         VALUES ('light', 'l', ?1, ?2, 'toggle', NULL, NULL, NULL, ?3, 'null', ?4)",
+    )
+    .unwrap()
+    .execute(params![state, next, now, version + 1])
+    .unwrap();
+}
+
+fn one_per_transaction(c: &mut Criterion, sync: Synchronous, label: &str) {
+    let mut group = c.benchmark_group(format!("sqlite WAL {label}, 1 transition per transaction"));
+    group.sample_size(30);
+    let dir = tempfile::tempdir().unwrap();
+    let ours = store(dir.path(), sync);
+    let meta = TransitionMeta::new();
+    group.bench_function("stateforge SqliteStore::fire", |b| {
+        b.iter(|| {
+            black_box(
+                ours.fire::<AnyLight>("l", LightEvent::Toggle, &meta)
+                    .unwrap()
+                    .version,
+            )
+        });
+    });
+    let mut conn = hand(dir.path(), sync);
+    group.bench_function("hand-written SQL", |b| {
+        b.iter(|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .unwrap();
+            hand_toggle(&tx);
+            tx.commit().unwrap();
+        });
+    });
+    group.finish();
+}
+
+fn hundred_per_transaction(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sqlite WAL NORMAL, 100 transitions per transaction");
+    group.sample_size(20);
+    let dir = tempfile::tempdir().unwrap();
+    let ours = store(dir.path(), Synchronous::Normal);
+    let meta = TransitionMeta::new();
+    group.bench_function("stateforge SqliteStore::unit", |b| {
+        b.iter(|| {
+            ours.unit(|u| {
+                for _ in 0..100 {
+                    u.fire::<AnyLight>("l", LightEvent::Toggle, &meta)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        });
+    });
+    let mut conn = hand(dir.path(), Synchronous::Normal);
+    group.bench_function("hand-written SQL", |b| {
+        b.iter(|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .unwrap();
+            for _ in 0..100 {
+                hand_toggle(&tx);
+            }
+            tx.commit().unwrap();
+        });
+    });
+    group.finish();
+}
+
+fn stores(c: &mut Criterion) {
+    one_per_transaction(c, Synchronous::Full, "FULL");
+    one_per_transaction(c, Synchronous::Normal, "NORMAL");
+    hundred_per_transaction(c);
+}
+
+criterion_group!(benches, stores);
+criterion_main!(benches);
