@@ -162,6 +162,23 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// How long a write waits for another connection's lock before
+    /// failing with "database is locked" (10 s when opened).
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::SqliteStore::open_in_memory()?;
+    /// store.set_busy_timeout(std::time::Duration::from_millis(100))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+        self.lock().busy_timeout(timeout)?;
+        Ok(())
+    }
+
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while the lock was held dropped its transaction, which
         // rolled back: the connection is sound to reuse.
