@@ -213,3 +213,107 @@ proptest! {
         }
     }
 }
+
+/// Use case 2's machine, in its own module: each state is a type, so two
+/// machines with a state called `Completed` live in two modules.
+#[allow(unreachable_pub)]
+mod uc2 {
+    stateforge::state_machine! {
+        /// Use case 2's workflow, with its three guards reading the context.
+        #[derive(Debug, Clone, PartialEq)]
+        pub machine Workflow {
+            context: Flags;
+            initial state Draft;
+            state Planning;
+            state Executing;
+            state Paused;
+            state WaitingApproval;
+            final state Completed;
+            final state Failed;
+            final state Cancelled;
+
+            event plan: Draft -> Planning if has_task_description;
+            event execute: Planning -> Executing if has_valid_plan;
+            event request_approval: Executing -> WaitingApproval;
+            event approve: WaitingApproval -> Executing if has_approval;
+            event pause: Planning | Executing | WaitingApproval -> Paused;
+            event resume: Paused -> Executing;
+            event complete: Executing -> Completed;
+            event fail: Planning | Executing | WaitingApproval | Paused -> Failed;
+            event cancel: Draft | Planning | Executing | WaitingApproval | Paused -> Cancelled;
+        }
+    }
+
+    /// Which guards say yes.
+    #[derive(Debug, Clone, Copy, PartialEq, Default)]
+    pub struct Flags {
+        pub(super) description: bool,
+        pub(super) plan: bool,
+        pub(super) approval: bool,
+    }
+
+    fn has_task_description<S>(f: &Flags, _: &S) -> bool {
+        f.description
+    }
+
+    fn has_valid_plan<S>(f: &Flags, _: &S) -> bool {
+        f.plan
+    }
+
+    fn has_approval<S>(f: &Flags, _: &S) -> bool {
+        f.approval
+    }
+}
+
+use uc2::{AnyWorkflow, Flags, Workflow, WorkflowEvent};
+
+fn workflow_event(i: usize) -> WorkflowEvent {
+    use WorkflowEvent as E;
+    [
+        E::Plan,
+        E::Execute,
+        E::RequestApproval,
+        E::Approve,
+        E::Pause,
+        E::Resume,
+        E::Complete,
+        E::Fail,
+        E::Cancel,
+    ][i % 9]
+        .clone()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Use case 2: with random guard answers and random events, the
+    /// generated workflow and a DynMachine over its definition agree at
+    /// every step.
+    #[test]
+    fn generated_and_dynamic_workflows_agree(
+        flags in (any::<bool>(), any::<bool>(), any::<bool>()),
+        events in prop::collection::vec(0usize..9, 0..40),
+    ) {
+        let flags = Flags { description: flags.0, plan: flags.1, approval: flags.2 };
+        let bound = Registry::<Flags>::new()
+            .guard("has_task_description", |f, _| f.description)
+            .guard("has_valid_plan", |f, _| f.plan)
+            .guard("has_approval", |f, _| f.approval)
+            .bind(AnyWorkflow::definition().clone())
+            .unwrap();
+        let mut dynamic = DynMachine::new(bound, flags);
+        let mut typed = AnyWorkflow::from(Workflow::new(flags));
+        for i in events {
+            let e = workflow_event(i);
+            let name = e.name();
+            let typed_result = typed.fire(e);
+            let dyn_result = dynamic.fire(name, &Value::Null);
+            prop_assert_eq!(typed_result.is_ok(), dyn_result.is_ok(), "event {}", name);
+            typed = match typed_result {
+                Ok(next) => next,
+                Err(refused) => refused.machine,
+            };
+            prop_assert_eq!(typed.state().as_str(), dynamic.state_name());
+        }
+    }
+}
