@@ -1,0 +1,173 @@
+//! Use case 3: a circuit breaker around a flaky call, kept in a store.
+//!
+//! `closed`: calls go through; after `THRESHOLD` failures in a row the
+//! breaker trips to `open`, where calls are refused without trying. The
+//! reset timeout is a durable timer: it survives a restart, and fires the
+//! breaker to `half_open`, where one trial call decides: success closes
+//! it, failure opens it again.
+//!
+//! ```sh
+//! cargo run --example circuit_breaker
+//! ```
+
+use std::time::Duration;
+
+use stateforge::runtime::Timestamp;
+use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransitionMeta};
+
+/// Failures in a row that trip the breaker.
+pub const THRESHOLD: u32 = 3;
+
+stateforge::state_machine! {
+    /// A breaker around calls to one tool.
+    #[derive(Debug, Clone)]
+    pub machine Breaker {
+        context: Failures;
+        initial state Closed;
+        state Open;
+        state HalfOpen;
+
+        // The DSL allows one arm per (event, source state), so counting a
+        // failure and tripping are two events: `failure` counts, and the
+        // caller fires `trip`, whose guard says whether the count reached
+        // the threshold. The decision stays in the machine's guard.
+        event failure: Closed -> Closed => count_failure;
+        event trip: Closed -> Open if threshold_reached;
+        event success: Closed -> Closed => reset_count, HalfOpen -> Closed => reset_count;
+        event trial_failed: HalfOpen -> Open;
+        event reset: Open -> HalfOpen after 200ms;
+    }
+}
+
+/// Consecutive failures seen while closed.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub struct Failures(pub u32);
+
+fn count_failure(f: &mut Failures, _from: &Closed) {
+    f.0 += 1;
+}
+
+fn reset_count<S>(f: &mut Failures, _from: &S) {
+    f.0 = 0;
+}
+
+fn threshold_reached(f: &Failures, _from: &Closed) -> bool {
+    f.0 >= THRESHOLD
+}
+
+/// What a call through the breaker did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The call ran and succeeded.
+    Succeeded,
+    /// The call ran and failed.
+    Failed,
+    /// The breaker was open: the call did not run.
+    Refused,
+}
+
+/// Calls `tool` through breaker `id`, moving the breaker as the result says.
+///
+/// # Errors
+///
+/// The store's failures.
+pub fn call(store: &Store, id: &str, tool: impl FnOnce() -> bool) -> Result<Outcome, StoreError> {
+    let meta = TransitionMeta::new().actor("breaker");
+    let state = store.load::<AnyBreaker>(id)?.machine.state();
+    if state == BreakerState::Open {
+        return Ok(Outcome::Refused);
+    }
+    if tool() {
+        store.fire::<AnyBreaker>(id, BreakerEvent::Success, &meta)?;
+        return Ok(Outcome::Succeeded);
+    }
+    if state == BreakerState::HalfOpen {
+        store.fire::<AnyBreaker>(id, BreakerEvent::TrialFailed, &meta)?;
+    } else {
+        store.fire::<AnyBreaker>(id, BreakerEvent::Failure, &meta)?;
+        // Refused while below the threshold: that is the guard's job.
+        match store.fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta) {
+            Ok(_) | Err(StoreError::Refused(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(Outcome::Failed)
+}
+
+/// What a run did, for its test.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Each call's outcome, in order.
+    pub outcomes: Vec<Outcome>,
+    /// The breaker's state after each step, as printed.
+    pub lines: Vec<String>,
+    /// The breaker's states as the history records them.
+    pub history: Vec<String>,
+}
+
+/// Runs the scenario on the store `open` opens, closing it half-way and
+/// opening it again, as a restart would.
+///
+/// # Errors
+///
+/// The store's failures.
+pub fn run(open: impl Fn() -> Result<Store, StoreError>) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let say = |report: &mut Report, line: String| {
+        println!("{line}");
+        report.lines.push(line);
+    };
+    {
+        let store = open()?;
+        store.create(
+            "search",
+            &AnyBreaker::from(Breaker::new(Failures(0))),
+            &TransitionMeta::new(),
+        )?;
+        // The tool fails four times: the third failure trips the breaker,
+        // the fourth call is refused without running.
+        for _ in 0..4 {
+            let outcome = call(&store, "search", || false)?;
+            report.outcomes.push(outcome);
+            let state = store.load::<AnyBreaker>("search")?.machine.state();
+            say(&mut report, format!("call: {outcome:?}, breaker {state}"));
+        }
+        let due = store.next_due("breaker")?;
+        say(&mut report, format!("reset timer due: {}", due.is_some()));
+    } // the process stops here
+
+    std::thread::sleep(Duration::from_millis(250));
+    let store = open()?; // ...and starts again
+    let fired = store.fire_due::<AnyBreaker>(Timestamp::now(), 10)?;
+    let state = store.load::<AnyBreaker>("search")?.machine.state();
+    say(
+        &mut report,
+        format!("after restart: {fired} timer fired, breaker {state}"),
+    );
+
+    // One trial call decides: it succeeds, and the breaker closes.
+    let outcome = call(&store, "search", || true)?;
+    report.outcomes.push(outcome);
+    let state = store.load::<AnyBreaker>("search")?.machine.state();
+    say(
+        &mut report,
+        format!("trial call: {outcome:?}, breaker {state}"),
+    );
+
+    report.history = store
+        .history(&HistoryQuery::entity("breaker", "search"))?
+        .into_iter()
+        .map(|r| format!("{} ({})", r.to, r.event.unwrap_or_default()))
+        .collect();
+    Ok(report)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = "circuit_breaker.db";
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    let report = run(|| Store::open(path))?;
+    println!("\nhistory: {}", report.history.join(" -> "));
+    Ok(())
+}
