@@ -34,11 +34,18 @@ stateforge::state_machine! {
         event open(by: u64): Closed -> Open if allowed => count;
         event close: Open -> Closed;
         event remove: Closed | Open -> Gone;
+        event rename(label: ::std::string::String, note: ::std::string::String): Open -> Open if label_ok;
     }
 }
 
 fn allowed(_: &u32, _: &Closed, by: &u64) -> bool {
     *by > 0
+}
+
+/// A guard taking `&str` for a `String` argument; the generated check
+/// passes `&String`, which clippy's `ptr_arg` must not flag in user code.
+fn label_ok(_: &u32, _: &Open, label: &str, _note: &str) -> bool {
+    !label.is_empty()
 }
 
 fn count(opened: &mut u32, _: &Closed, _: &u64) {
@@ -49,6 +56,10 @@ fn count(opened: &mut u32, _: &Closed, _: &u64) {
 fn a_machine_beside_shadowing_names_works() {
     let open = Gate::new(0).open(7).ok().unwrap_or_else(|| unreachable!());
     assert_eq!((open.state().by, *open.context()), (7, 1));
+    let open = open
+        .rename("east".into(), ::std::string::String::new())
+        .ok()
+        .unwrap_or_else(|| unreachable!());
     let gone = AnyGate::from(open.close().remove());
     assert!(gone.is_final());
     let _ = (Result, Option, String, Vec, Box, Clone, From, serde);

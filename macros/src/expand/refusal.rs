@@ -142,7 +142,7 @@ pub(super) fn refused_methods(m: &Model, si: usize) -> TokenStream {
             let span = event.span().resolved_at(proc_macro2::Span::call_site());
             quote_spanned! {span=>
                 #[doc(hidden)]
-                #[allow(unused_variables, clippy::unused_self)]
+                #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
                 #vis fn #event(self, #(#args: #types),*) -> #name<#target>
                 where
                     for<'__sf> #state: #module::#trait_ident,

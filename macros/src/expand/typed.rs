@@ -218,6 +218,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             #(#event_docs)*
             #[doc = #arrow]
             #[inline]
+            #[allow(clippy::too_many_arguments)]
             #vis fn #event(#mut_self self, #(#args: #types),*) -> #name<#target_ident> {
                 #body
             }
@@ -244,6 +245,9 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             quote! {
                 #[doc(hidden)]
                 #[inline]
+                // The arguments are the user's types by reference (`&String`
+                // for a `String` argument): the user chose the types.
+                #[allow(clippy::ptr_arg, clippy::too_many_arguments)]
                 #vis fn #check(&self, #(#args: &#types),*) -> bool {
                     #call
                 }
@@ -252,6 +256,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 #[doc = #arrow]
                 #[doc = #refused]
                 #[inline]
+                #[allow(clippy::too_many_arguments)]
                 #vis fn #event(#mut_self self, #(#args: #types),*) -> ::core::result::Result<
                     #name<#target_ident>,
                     #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,

@@ -81,6 +81,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `open`: `closed` → `open`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -90,6 +91,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `lock`: `closed` → `locked`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -99,6 +101,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `smash`: `closed` → `broken`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -107,7 +110,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_close_in_closed,
@@ -115,7 +118,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Closed as __sf_door::cannot_fire_close_in_closed>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_unlock_in_closed,
@@ -123,7 +126,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Closed as __sf_door::cannot_fire_unlock_in_closed>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_autoclose_in_closed,
@@ -146,6 +149,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `close`: `open` → `closed`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -155,6 +159,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `autoclose`: `open` → `closed`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -163,7 +168,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Open: __sf_door::cannot_fire_open_in_open,
@@ -171,7 +176,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Open as __sf_door::cannot_fire_open_in_open>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Open: __sf_door::cannot_fire_lock_in_open,
@@ -179,7 +184,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Open as __sf_door::cannot_fire_lock_in_open>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Open: __sf_door::cannot_fire_unlock_in_open,
@@ -187,7 +192,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Open as __sf_door::cannot_fire_unlock_in_open>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Open: __sf_door::cannot_fire_smash_in_open,
@@ -210,6 +215,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     #[doc(hidden)]
     #[inline]
+    #[allow(clippy::ptr_arg, clippy::too_many_arguments)]
     pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
         code_matches(&self.context, &self.state, code)
     }
@@ -220,6 +226,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
 
 When `code_matches` says no, the machine and the arguments come back unchanged in a `Rejected`.*/
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn unlock(
         mut self,
         code: u16,
@@ -250,6 +257,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
     }
     ///Fires `smash`: `locked` → `broken`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -258,7 +266,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         }
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_open_in_locked,
@@ -266,7 +274,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         <Locked as __sf_door::cannot_fire_open_in_locked>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_close_in_locked,
@@ -274,7 +282,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         <Locked as __sf_door::cannot_fire_close_in_locked>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_lock_in_locked,
@@ -282,7 +290,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         <Locked as __sf_door::cannot_fire_lock_in_locked>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_autoclose_in_locked,
@@ -304,7 +312,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "broken"
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_open_in_broken,
@@ -312,7 +320,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_open_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_close_in_broken,
@@ -320,7 +328,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_close_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_lock_in_broken,
@@ -328,7 +336,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_lock_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_unlock_in_broken,
@@ -336,7 +344,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_unlock_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_smash_in_broken,
@@ -344,7 +352,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_smash_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_autoclose_in_broken,

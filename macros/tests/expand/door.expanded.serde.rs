@@ -116,6 +116,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `open`: `closed` → `open`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -125,6 +126,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `lock`: `closed` → `locked`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -134,6 +136,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `smash`: `closed` → `broken`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -142,7 +145,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_close_in_closed,
@@ -150,7 +153,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Closed as __sf_door::cannot_fire_close_in_closed>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_unlock_in_closed,
@@ -158,7 +161,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Closed as __sf_door::cannot_fire_unlock_in_closed>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_autoclose_in_closed,
@@ -181,6 +184,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `close`: `open` → `closed`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -190,6 +194,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `autoclose`: `open` → `closed`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -198,7 +203,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         }
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Open: __sf_door::cannot_fire_open_in_open,
@@ -206,7 +211,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Open as __sf_door::cannot_fire_open_in_open>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Open: __sf_door::cannot_fire_lock_in_open,
@@ -214,7 +219,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Open as __sf_door::cannot_fire_lock_in_open>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Open: __sf_door::cannot_fire_unlock_in_open,
@@ -222,7 +227,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Open as __sf_door::cannot_fire_unlock_in_open>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Open: __sf_door::cannot_fire_smash_in_open,
@@ -245,6 +250,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     #[doc(hidden)]
     #[inline]
+    #[allow(clippy::ptr_arg, clippy::too_many_arguments)]
     pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
         code_matches(&self.context, &self.state, code)
     }
@@ -255,6 +261,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
 
 When `code_matches` says no, the machine and the arguments come back unchanged in a `Rejected`.*/
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn unlock(
         mut self,
         code: u16,
@@ -285,6 +292,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
     }
     ///Fires `smash`: `locked` → `broken`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
         let Door { context: __sf_context, state: _ } = self;
         Door {
@@ -293,7 +301,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         }
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_open_in_locked,
@@ -301,7 +309,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         <Locked as __sf_door::cannot_fire_open_in_locked>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_close_in_locked,
@@ -309,7 +317,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         <Locked as __sf_door::cannot_fire_close_in_locked>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_lock_in_locked,
@@ -317,7 +325,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         <Locked as __sf_door::cannot_fire_lock_in_locked>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_autoclose_in_locked,
@@ -339,7 +347,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         "broken"
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_open_in_broken,
@@ -347,7 +355,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_open_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_close_in_broken,
@@ -355,7 +363,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_close_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_lock_in_broken,
@@ -363,7 +371,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_lock_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_unlock_in_broken,
@@ -371,7 +379,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_unlock_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_smash_in_broken,
@@ -379,7 +387,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
         <Broken as __sf_door::cannot_fire_smash_in_broken>::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self)]
+    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_autoclose_in_broken,

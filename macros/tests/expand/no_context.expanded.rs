@@ -60,6 +60,7 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
     }
     ///Fires `toggle`: `off` → `on`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn toggle(self) -> Switch<On> {
         let Switch { context: __sf_context, state: _ } = self;
         Switch {
@@ -83,6 +84,7 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
     }
     ///Fires `toggle`: `on` → `off`.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn toggle(self) -> Switch<Off> {
         let Switch { context: __sf_context, state: _ } = self;
         Switch {

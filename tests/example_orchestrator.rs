@@ -1,0 +1,75 @@
+//! Use case 4: the orchestrator stops at the gate, survives a restart,
+//! refuses a non-maintainer, and finishes on a maintainer's approval; the
+//! tracker's label follows the state.
+
+use std::sync::Arc;
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../examples/orchestrator.rs"]
+mod example;
+
+use example::{AnyOrchestration, OrchestrationState, ScriptedRunner, Tracker};
+use stateforge::runtime::db::{HistoryQuery, Store};
+
+#[test]
+fn the_orchestrator_continues_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.db");
+    let open = || Store::open(path.to_str().unwrap()).unwrap();
+    let runner = ScriptedRunner("patch ready".into());
+
+    // First run: set up, dispatch, submit, then wait at the gate.
+    let tracker = Arc::new(Tracker::default());
+    let lines = example::run(&open(), &runner, &tracker, None).unwrap();
+    assert_eq!(
+        lines.last().unwrap(),
+        "issue-42: waiting at the gate for a maintainer's approval"
+    );
+    assert_eq!(tracker.label("42").as_deref(), Some("state:gate1"));
+    let work = open().load::<AnyOrchestration>("issue-42").unwrap().machine;
+    assert_eq!(work.state(), OrchestrationState::Gate1);
+    assert_eq!(work.context().branch.as_deref(), Some("work/42"));
+    assert_eq!(work.context().output.as_deref(), Some("patch ready"));
+
+    // A restart, and someone who may not approve.
+    let lines = example::run(&open(), &runner, &tracker, Some("bob")).unwrap();
+    assert_eq!(lines[0], "issue-42: found in state gate1");
+    assert!(
+        lines[1].contains("guard `is_maintainer` refused event `approve`"),
+        "{lines:?}"
+    );
+
+    // Another restart, and a maintainer.
+    let lines = example::run(&open(), &runner, &tracker, Some("ada")).unwrap();
+    assert_eq!(lines[1], "issue-42: gate1 -> done (approve)");
+    assert_eq!(tracker.label("42").as_deref(), Some("state:done"));
+    let store = open();
+    let done = store.load::<AnyOrchestration>("issue-42").unwrap().machine;
+    assert_eq!(done.context().approved_by.as_deref(), Some("ada"));
+    let history = store
+        .history(&HistoryQuery::entity("orchestration", "issue-42"))
+        .unwrap();
+    let states: Vec<_> = history.iter().map(|r| r.to.as_str()).collect();
+    assert_eq!(states, ["idle", "phase1", "phase2", "gate1", "done"]);
+    assert_eq!(history[4].actor.as_deref(), Some("ada"));
+}
+
+#[test]
+fn the_command_runner_runs_a_real_command() {
+    use example::Runner;
+    let runner = example::CommandRunner {
+        program: "echo".into(),
+        args: vec!["done:".into()],
+    };
+    assert_eq!(runner.run("issue 42").unwrap(), "done: issue 42");
+    let missing = example::CommandRunner {
+        program: "/no/such/agent".into(),
+        args: vec![],
+    };
+    assert!(
+        missing
+            .run("x")
+            .unwrap_err()
+            .starts_with("cannot run /no/such/agent")
+    );
+}
