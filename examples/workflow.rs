@@ -1,0 +1,416 @@
+//! Use case 2: workflow runs and their steps, with guards, listeners, a
+//! controller that cascades in one transaction, history, and sessions.
+//!
+//! ```sh
+//! cargo run --example workflow
+//! ```
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use stateforge::runtime::Listeners;
+use stateforge::runtime::db::{HistoryQuery, Store, StoreError, StoreUnit, TransitionMeta};
+
+/// The workflow machine (its own module: its states share names with the
+/// step machine's, and states are types).
+pub mod workflow {
+    stateforge::state_machine! {
+        /// A workflow run.
+        #[derive(Debug, Clone)]
+        pub machine Workflow {
+            context: Spec;
+            initial state Draft;
+            state Planning;
+            state Executing;
+            state Paused;
+            state WaitingApproval;
+            final state Completed;
+            final state Failed;
+            final state Cancelled;
+
+            event plan: Draft -> Planning if has_task_description;
+            event execute: Planning -> Executing if has_valid_plan;
+            event request_approval: Executing -> WaitingApproval;
+            event approve(by: String): WaitingApproval -> Executing if has_approval;
+            event pause: Planning | Executing | WaitingApproval -> Paused;
+            event resume: Paused -> Executing;
+            event complete: Executing -> Completed;
+            event fail(reason: String): Planning | Executing | WaitingApproval | Paused -> Failed;
+            event cancel: Draft | Planning | Executing | WaitingApproval | Paused -> Cancelled;
+        }
+    }
+
+    /// What the workflow is to do.
+    #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Spec {
+        /// The task, in words.
+        pub description: String,
+        /// The planned steps.
+        pub plan: Vec<String>,
+        /// Who may approve.
+        pub approvers: Vec<String>,
+    }
+
+    fn has_task_description(s: &Spec, _: &Draft) -> bool {
+        !s.description.trim().is_empty()
+    }
+
+    fn has_valid_plan(s: &Spec, _: &Planning) -> bool {
+        !s.plan.is_empty()
+    }
+
+    fn has_approval(s: &Spec, _: &WaitingApproval, by: &str) -> bool {
+        s.approvers.iter().any(|a| a == by)
+    }
+}
+
+/// The step machine.
+pub mod step {
+    stateforge::state_machine! {
+        /// One step of a workflow; a failed step may run again.
+        #[derive(Debug, Clone)]
+        pub machine Step {
+            initial state Pending;
+            state Running;
+            state Paused;
+            state WaitingApproval;
+            final state Completed;
+            state Failed;
+            final state Skipped;
+            final state Cancelled;
+
+            event start: Pending -> Running;
+            event pause: Running | WaitingApproval -> Paused;
+            event resume: Paused -> Running;
+            event request_approval: Running -> WaitingApproval;
+            event approve: WaitingApproval -> Running;
+            event complete: Running -> Completed;
+            event fail: Running -> Failed;
+            event retry: Failed -> Running;
+            event skip: Pending -> Skipped;
+            event cancel: Pending | Running | Paused | WaitingApproval | Failed -> Cancelled;
+        }
+    }
+}
+
+use step::{AnyStep, Step, StepEvent, StepState};
+use workflow::{AnyWorkflow, Spec, Workflow, WorkflowEvent};
+
+/// A step of a status report: its id, its state, the events it accepts.
+pub type StepStatus = (String, StepState, Vec<&'static str>);
+
+/// Pauses, resumes and cancels workflows together with their steps, each
+/// as one atomic unit, for one session.
+pub struct Controller<'a> {
+    store: &'a Store,
+    session: String,
+    steps: Listeners<AnyStep>,
+}
+
+impl<'a> Controller<'a> {
+    /// A controller acting for `session`, with step listeners.
+    pub fn new(store: &'a Store, session: &str, steps: Listeners<AnyStep>) -> Self {
+        Controller {
+            store,
+            session: session.to_owned(),
+            steps,
+        }
+    }
+
+    fn meta(&self) -> TransitionMeta {
+        TransitionMeta::new()
+            .session(&self.session)
+            .actor("controller")
+    }
+
+    /// The ids of `workflow`'s steps.
+    ///
+    /// # Errors
+    ///
+    /// The store's.
+    pub fn steps_of(&self, workflow: &str) -> Result<Vec<String>, StoreError> {
+        let prefix = format!("{workflow}/");
+        Ok(self
+            .store
+            .entities("step", None)?
+            .into_iter()
+            .map(|e| e.entity_id)
+            .filter(|id| id.starts_with(&prefix))
+            .collect())
+    }
+
+    fn workflow(&self, id: &str) -> Result<AnyWorkflow, StoreError> {
+        Ok(self.store.load::<AnyWorkflow>(id)?.machine)
+    }
+
+    /// Whether `id` can be paused now.
+    pub fn can_pause(&self, id: &str) -> bool {
+        self.workflow(id)
+            .is_ok_and(|w| w.can_fire(&WorkflowEvent::Pause))
+    }
+
+    /// Whether `id` can be resumed now.
+    pub fn can_resume(&self, id: &str) -> bool {
+        self.workflow(id)
+            .is_ok_and(|w| w.can_fire(&WorkflowEvent::Resume))
+    }
+
+    /// Whether `id` can be cancelled now.
+    pub fn can_cancel(&self, id: &str) -> bool {
+        self.workflow(id)
+            .is_ok_and(|w| w.can_fire(&WorkflowEvent::Cancel))
+    }
+
+    /// Fires `workflow_event` on the workflow and `step_event` on each of its
+    /// steps in one of `states`: all of it commits, or none.
+    fn cascade(
+        &self,
+        id: &str,
+        workflow_event: WorkflowEvent,
+        step_event: &StepEvent,
+        states: &[StepState],
+    ) -> Result<usize, StoreError> {
+        let steps = self.steps_of(id)?;
+        self.store.unit(|u: &StoreUnit<'_>| {
+            u.fire::<AnyWorkflow>(id, workflow_event, &self.meta())?;
+            let mut moved = 0;
+            for step in &steps {
+                if states.contains(&u.load::<AnyStep>(step)?.machine.state()) {
+                    u.fire_with(&self.steps, step, step_event.clone(), &self.meta())?;
+                    moved += 1;
+                }
+            }
+            Ok(moved)
+        })
+    }
+
+    /// Pauses the workflow and its running or waiting steps.
+    ///
+    /// # Errors
+    ///
+    /// A refusal or veto anywhere: then nothing moved.
+    pub fn pause(&self, id: &str) -> Result<usize, StoreError> {
+        self.cascade(
+            id,
+            WorkflowEvent::Pause,
+            &StepEvent::Pause,
+            &[StepState::Running, StepState::WaitingApproval],
+        )
+    }
+
+    /// Resumes the workflow and its paused steps.
+    ///
+    /// # Errors
+    ///
+    /// A refusal or veto anywhere: then nothing moved.
+    pub fn resume(&self, id: &str) -> Result<usize, StoreError> {
+        self.cascade(
+            id,
+            WorkflowEvent::Resume,
+            &StepEvent::Resume,
+            &[StepState::Paused],
+        )
+    }
+
+    /// Cancels the workflow and every step not yet finished.
+    ///
+    /// # Errors
+    ///
+    /// A refusal or veto anywhere: then nothing moved.
+    pub fn cancel(&self, id: &str) -> Result<usize, StoreError> {
+        let open = [
+            StepState::Pending,
+            StepState::Running,
+            StepState::Paused,
+            StepState::WaitingApproval,
+            StepState::Failed,
+        ];
+        self.cascade(id, WorkflowEvent::Cancel, &StepEvent::Cancel, &open)
+    }
+
+    /// Each step's state and the events it accepts, in order.
+    ///
+    /// # Errors
+    ///
+    /// The store's.
+    pub fn status(&self, id: &str) -> Result<Vec<StepStatus>, StoreError> {
+        let mut report = Vec::new();
+        for step in self.steps_of(id)? {
+            let machine = self.store.load::<AnyStep>(&step)?.machine;
+            report.push((step, machine.state(), machine.allowed_events().to_vec()));
+        }
+        Ok(report)
+    }
+}
+
+/// What a run did, for its test.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// One line per step, as printed.
+    pub lines: Vec<String>,
+}
+
+impl Report {
+    fn say(&mut self, line: String) {
+        println!("{line}");
+        self.lines.push(line);
+    }
+}
+
+/// Runs two workflows of session `s-1` through their lives.
+///
+/// # Errors
+///
+/// The store's failures; refusals and vetoes are part of the run.
+pub fn run(store: &Store) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let meta = || TransitionMeta::new().session("s-1").actor("planner");
+
+    // A release freeze: a before-listener vetoes completing steps while on.
+    let freeze = Arc::new(AtomicBool::new(false));
+    let mut steps = Listeners::<AnyStep>::new();
+    let frozen = Arc::clone(&freeze);
+    steps.before("release freeze", move |t, _| {
+        if t.event == "complete" && frozen.load(Ordering::SeqCst) {
+            Err("release freeze in effect".to_owned())
+        } else {
+            Ok(())
+        }
+    });
+    // The test environment can be down: then steps may not resume.
+    let hold = Arc::new(AtomicBool::new(false));
+    let held = Arc::clone(&hold);
+    steps.before("test environment", move |t, _| {
+        if t.event == "resume" && held.load(Ordering::SeqCst) {
+            Err("test environment down".to_owned())
+        } else {
+            Ok(())
+        }
+    });
+    // A notifier whose webhook is down: it fails, nothing else does.
+    steps.after("webhook", |_, _| Err("webhook unreachable".into()));
+    let controller = Controller::new(store, "s-1", steps);
+
+    let spec = Spec {
+        description: "ship the release".into(),
+        plan: vec!["build".into(), "test".into(), "publish".into()],
+        approvers: vec!["ada".into()],
+    };
+    store.create(
+        "wf-1",
+        &AnyWorkflow::from(Workflow::new(Spec::default())),
+        &meta(),
+    )?;
+    match store.fire::<AnyWorkflow>("wf-1", WorkflowEvent::Plan, &meta()) {
+        Err(StoreError::Refused(why)) => report.say(format!("wf-1: refused: {why}")),
+        other => report.say(format!("wf-1: unexpected: {other:?}")),
+    }
+    store.create("wf-2", &AnyWorkflow::from(Workflow::new(spec)), &meta())?;
+    for e in [WorkflowEvent::Plan, WorkflowEvent::Execute] {
+        store.fire::<AnyWorkflow>("wf-2", e, &meta())?;
+    }
+    report.say("wf-2: draft -> planning -> executing".to_owned());
+    for name in ["build", "test", "publish"] {
+        store.create(
+            &format!("wf-2/{name}"),
+            &AnyStep::from(Step::new()),
+            &meta(),
+        )?;
+    }
+    for e in [StepEvent::Start, StepEvent::Complete] {
+        store.fire_with(&controller.steps, "wf-2/build", e, &meta())?;
+    }
+    report.say(
+        "wf-2/build: pending -> running -> completed (its webhook failed, nothing else did)"
+            .to_owned(),
+    );
+    store.fire_with(&controller.steps, "wf-2/test", StepEvent::Start, &meta())?;
+
+    freeze.store(true, Ordering::SeqCst);
+    if let Err(e) = store.fire_with(&controller.steps, "wf-2/test", StepEvent::Complete, &meta()) {
+        report.say(format!("wf-2/test: {e}"));
+    }
+    freeze.store(false, Ordering::SeqCst);
+
+    // The approval gate: only a listed approver gets the workflow going on.
+    store.fire::<AnyWorkflow>("wf-2", WorkflowEvent::RequestApproval, &meta())?;
+    for by in ["bob", "ada"] {
+        match store.fire::<AnyWorkflow>(
+            "wf-2",
+            WorkflowEvent::Approve { by: by.into() },
+            &meta().actor(by),
+        ) {
+            Ok(w) => report.say(format!("wf-2: approved by {by}, now {}", w.machine.state())),
+            Err(e) => report.say(format!("wf-2: {by}: {e}")),
+        }
+    }
+
+    // Pause cascades to the running step, in one transaction.
+    let can = |c: &Controller<'_>| {
+        format!(
+            "can pause {}, resume {}, cancel {}",
+            c.can_pause("wf-2"),
+            c.can_resume("wf-2"),
+            c.can_cancel("wf-2")
+        )
+    };
+    report.say(format!("wf-2: {}", can(&controller)));
+    let moved = controller.pause("wf-2")?;
+    report.say(format!(
+        "wf-2: paused with {moved} step(s); {}",
+        can(&controller)
+    ));
+    for (step, state, events) in controller.status("wf-2")? {
+        report.say(format!(
+            "  {step}: {state}, accepts [{}]",
+            events.join(", ")
+        ));
+    }
+
+    // A cascade that fails half-way moves nothing: inside the unit the
+    // workflow resumes first, then the step's resume is vetoed, and the
+    // whole unit rolls back.
+    hold.store(true, Ordering::SeqCst);
+    if let Err(e) = controller.resume("wf-2") {
+        let state = store.load::<AnyWorkflow>("wf-2")?.machine.state();
+        report.say(format!(
+            "wf-2: resume refused ({e}); the workflow is still {state}"
+        ));
+    }
+    hold.store(false, Ordering::SeqCst);
+    let moved = controller.resume("wf-2")?;
+    report.say(format!("wf-2: resumed with {moved} step(s)"));
+
+    // Another session may not move this session's workflow.
+    let intruder = Controller::new(store, "s-2", Listeners::new());
+    if let Err(e) = intruder.cancel("wf-2") {
+        report.say(format!("s-2 cancelling wf-2: {e}"));
+    }
+    let moved = controller.cancel("wf-2")?;
+    report.say(format!("wf-2: cancelled with {moved} step(s)"));
+    for (step, state, _) in controller.status("wf-2")? {
+        report.say(format!("  {step}: {state}"));
+    }
+
+    let history = store.history(&HistoryQuery::entity("workflow", "wf-2"))?;
+    report.say(format!(
+        "wf-2 history: {}",
+        history
+            .iter()
+            .map(|r| r.to.as_str())
+            .collect::<Vec<_>>()
+            .join(" -> ")
+    ));
+    let session = store.history(&HistoryQuery::session("s-1"))?;
+    report.say(format!("session s-1: {} records", session.len()));
+    Ok(report)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = "workflow.db";
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    run(&Store::open(path)?)?;
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Use case 2: guards, a vetoing and a failing listener, cascades that
+//! commit whole or not at all, status, history and sessions.
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../examples/workflow.rs"]
+mod example;
+
+use example::step::{AnyStep, StepState};
+use example::workflow::{AnyWorkflow, WorkflowState};
+use stateforge::runtime::db::{HistoryQuery, Store};
+
+#[test]
+fn the_workflow_example_behaves_as_the_use_case_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("w.db").to_str().unwrap()).unwrap();
+    let report = example::run(&store).unwrap();
+    let text = report.lines.join("\n");
+
+    // Guards.
+    assert!(text.contains(
+        "wf-1: refused: guard `has_task_description` refused event `plan` in state `draft`"
+    ));
+    assert!(text.contains(
+        "wf-2: bob: guard `has_approval` refused event `approve` in state `waiting_approval`"
+    ));
+    assert!(text.contains("wf-2: approved by ada, now executing"));
+    // A veto stops a transition; a failing after-listener does not.
+    assert!(text.contains("wf-2/test: listener `release freeze` vetoed the transition"));
+    assert!(text.contains("wf-2/build: pending -> running -> completed"));
+    // The controller and its cascades.
+    assert!(text.contains("wf-2: can pause true, resume false, cancel true"));
+    assert!(
+        text.contains("wf-2: paused with 1 step(s); can pause false, resume true, cancel true")
+    );
+    assert!(text.contains("  wf-2/test: paused, accepts [resume, cancel]"));
+    assert!(
+        text.contains("the workflow is still paused"),
+        "a half-failed cascade rolled back:\n{text}"
+    );
+    assert!(text.contains("wf-2: resumed with 1 step(s)"));
+    assert!(text.contains("s-2 cancelling wf-2: workflow `wf-2` belongs to another session"));
+    assert!(text.contains("wf-2: cancelled with 2 step(s)"));
+
+    // What the database holds.
+    assert_eq!(
+        store.load::<AnyWorkflow>("wf-2").unwrap().machine.state(),
+        WorkflowState::Cancelled
+    );
+    let states: Vec<_> = ["build", "publish", "test"]
+        .iter()
+        .map(|s| {
+            store
+                .load::<AnyStep>(&format!("wf-2/{s}"))
+                .unwrap()
+                .machine
+                .state()
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            StepState::Completed,
+            StepState::Cancelled,
+            StepState::Cancelled
+        ]
+    );
+    let history: Vec<_> = store
+        .history(&HistoryQuery::entity("workflow", "wf-2"))
+        .unwrap()
+        .into_iter()
+        .map(|r| r.to)
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "draft",
+            "planning",
+            "executing",
+            "waiting_approval",
+            "executing",
+            "paused",
+            "executing",
+            "cancelled"
+        ]
+    );
+    // The refused resume wrote nothing: the test step paused once and
+    // resumed once.
+    let test: Vec<_> = store
+        .history(&HistoryQuery::entity("step", "wf-2/test"))
+        .unwrap()
+        .into_iter()
+        .map(|r| r.to)
+        .collect();
+    assert_eq!(
+        test,
+        ["pending", "running", "paused", "running", "cancelled"]
+    );
+    assert!(
+        store
+            .history(&HistoryQuery::session("s-2"))
+            .unwrap()
+            .is_empty()
+    );
+}
