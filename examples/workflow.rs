@@ -171,7 +171,7 @@ impl<'a> Controller<'a> {
         states: &[StepState],
     ) -> Result<usize, StoreError> {
         let steps = self.steps_of(id)?;
-        self.store.unit(|u: &StoreUnit<'_>| {
+        self.store.unit(|u: &StoreUnit<'_, '_>| {
             u.fire::<AnyWorkflow>(id, workflow_event, &self.meta())?;
             let mut moved = 0;
             for step in &steps {

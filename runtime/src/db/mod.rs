@@ -7,7 +7,11 @@
 
 mod error;
 mod meta;
+#[cfg(feature = "postgres")]
+mod pg;
 mod schema;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod shared;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]
@@ -15,6 +19,8 @@ mod store;
 
 pub use error::StoreError;
 pub use meta::{DefinitionKind, EntityRow, HistoryQuery, Loaded, TransitionMeta};
+#[cfg(feature = "postgres")]
+pub use pg::{PgStore, PgUnit, redact_url};
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteStore, Synchronous, Unit};

@@ -37,20 +37,28 @@ use crate::listener::Listeners;
 pub enum Store {
     /// The embedded store.
     Sqlite(SqliteStore),
+    /// The PostgreSQL store.
+    #[cfg(feature = "postgres")]
+    Postgres(super::PgStore),
 }
 
 /// The operations of one unit of work on a [`Store`] ([`Store::unit`]).
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum StoreUnit<'u> {
+pub enum StoreUnit<'u, 'c> {
     /// A unit on SQLite.
-    Sqlite(&'u SqliteUnit<'u>),
+    Sqlite(&'u SqliteUnit<'c>),
+    /// A unit on PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(&'u super::PgUnit<'c>),
 }
 
 macro_rules! each_backend {
     ($self:expr, $s:ident => $body:expr) => {
         match $self {
             Store::Sqlite($s) => $body,
+            #[cfg(feature = "postgres")]
+            Store::Postgres($s) => $body,
         }
     };
 }
@@ -59,6 +67,8 @@ macro_rules! each_unit {
     ($self:expr, $u:ident => $body:expr) => {
         match $self {
             StoreUnit::Sqlite($u) => $body,
+            #[cfg(feature = "postgres")]
+            StoreUnit::Postgres($u) => $body,
         }
     };
 }
@@ -94,6 +104,11 @@ impl Store {
     /// ```
     pub fn open_with(target: &str, prefix: &TablePrefix) -> Result<Store, StoreError> {
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            return Ok(Store::Postgres(super::PgStore::connect_with(
+                target, prefix,
+            )?));
+            #[cfg(not(feature = "postgres"))]
             return Err(StoreError::Database(
                 "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
             ));
@@ -132,7 +147,11 @@ impl Store {
     /// assert_eq!(stateforge_runtime::db::Store::open(":memory:").unwrap().backend(), "sqlite");
     /// ```
     pub fn backend(&self) -> &'static str {
-        each_backend!(self, _s => "sqlite")
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            #[cfg(feature = "postgres")]
+            Store::Postgres(_) => "postgres",
+        }
     }
 
     /// See [`SqliteStore::unit`].
@@ -142,9 +161,13 @@ impl Store {
     /// The first error of `work`, or the database's.
     pub fn unit<T>(
         &self,
-        work: impl FnOnce(&StoreUnit<'_>) -> Result<T, StoreError>,
+        work: impl FnOnce(&StoreUnit<'_, '_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        each_backend!(self, s => s.unit(|u| work(&StoreUnit::Sqlite(u))))
+        match self {
+            Store::Sqlite(s) => s.unit(|u| work(&StoreUnit::Sqlite(u))),
+            #[cfg(feature = "postgres")]
+            Store::Postgres(s) => s.unit(|u| work(&StoreUnit::Postgres(u))),
+        }
     }
 
     /// See [`SqliteStore::create`].
@@ -277,6 +300,32 @@ impl Store {
         each_backend!(self, s => s.save_definition(definition))
     }
 
+    /// See [`SqliteStore::kept_definition`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::definition`].
+    pub fn kept_definition(
+        &self,
+        machine: &str,
+    ) -> Result<(stateforge_core::Definition, super::DefinitionKind), StoreError> {
+        each_backend!(self, s => s.kept_definition(machine))
+    }
+
+    /// Drops the store's tables; for tests that each used a prefix of their own.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    #[doc(hidden)]
+    pub fn drop_tables(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(()),
+            #[cfg(feature = "postgres")]
+            Store::Postgres(s) => s.drop_tables(),
+        }
+    }
+
     /// See [`SqliteStore::definition`].
     ///
     /// # Errors
@@ -330,7 +379,7 @@ impl Store {
     }
 }
 
-impl StoreUnit<'_> {
+impl StoreUnit<'_, '_> {
     /// See [`SqliteUnit::create`].
     ///
     /// # Errors

@@ -3,15 +3,16 @@
 use std::sync::Arc;
 
 use rusqlite::{OptionalExtension, params};
-use stateforge_core::{Definition, Fingerprint};
+use stateforge_core::Definition;
 
 use super::SqliteStore;
-use super::rows::{check_session, row_in};
+use super::rows::row_in;
+use crate::db::shared::{check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
 use crate::history::Timestamp;
-use crate::stored::{RestoreError, Stored};
+use crate::stored::Stored;
 
 type Json = serde_json::Value;
 
@@ -216,30 +217,4 @@ impl SqliteStore {
             })
         })
     }
-}
-
-fn restore_dyn(
-    bound: &Arc<Bound<Json>>,
-    row: crate::db::EntityRow,
-) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-    let def = bound.definition();
-    let found: Fingerprint = row.fingerprint.parse().unwrap_or(Fingerprint(0));
-    if found != def.fingerprint() {
-        return Err(StoreError::Restore(RestoreError::FingerprintMismatch {
-            machine: row.machine,
-            expected: def.fingerprint(),
-            found,
-        }));
-    }
-    let machine = DynMachine::restore(Arc::clone(bound), &row.state, row.data).map_err(|_| {
-        StoreError::Restore(RestoreError::UnknownState {
-            machine: row.machine.clone(),
-            state: row.state.clone(),
-        })
-    })?;
-    Ok(Loaded {
-        entity_id: row.entity_id,
-        machine,
-        version: row.version,
-    })
 }

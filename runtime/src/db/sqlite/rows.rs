@@ -5,32 +5,9 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use crate::db::schema::Tables;
-use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::shared::{restore, to_i64};
+use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
 use crate::history::{HistoryRecord, Timestamp};
-use crate::stored::{Stored, from_stored};
-
-pub(super) fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
-    record.reason.clone_from(&meta.reason);
-    record.actor.clone_from(&meta.actor);
-    record.session.clone_from(&meta.session);
-    record.metadata = meta.metadata.clone();
-}
-
-pub(super) fn check_session(row: &EntityRow, meta: &TransitionMeta) -> Result<(), StoreError> {
-    match &row.session {
-        Some(owner) if meta.session.as_ref() != Some(owner) && !meta.cross_session => {
-            Err(StoreError::OtherSession {
-                machine: row.machine.clone(),
-                entity_id: row.entity_id.clone(),
-            })
-        }
-        _ => Ok(()),
-    }
-}
-
-pub(super) fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
 
 pub(super) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
     let data: String = r.get(3)?;
@@ -65,29 +42,6 @@ pub(super) fn row_in(
     .ok_or_else(|| StoreError::NotFound {
         machine: machine.to_owned(),
         entity_id: entity_id.to_owned(),
-    })
-}
-
-pub(super) fn restore<M: Machine + DeserializeOwned>(
-    row: EntityRow,
-) -> Result<Loaded<M>, StoreError> {
-    let fingerprint = row.fingerprint.parse().map_err(|_| {
-        StoreError::Restore(crate::stored::RestoreError::FingerprintMismatch {
-            machine: row.machine.clone(),
-            expected: M::definition().fingerprint(),
-            found: stateforge_core::Fingerprint(0),
-        })
-    })?;
-    let machine = from_stored(Stored {
-        machine: row.machine,
-        state: row.state,
-        data: row.data,
-        fingerprint,
-    })?;
-    Ok(Loaded {
-        entity_id: row.entity_id,
-        machine,
-        version: row.version,
     })
 }
 

@@ -5,8 +5,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
-use super::rows::{check_session, fill, load_in, restore, row_in, to_i64};
+use super::rows::{load_in, row_in};
 use crate::db::schema::Tables;
+use crate::db::shared::{check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;

@@ -1,0 +1,460 @@
+//! The PostgreSQL store: many processes on many machines share one
+//! database. The same operations, errors and schema as the SQLite store.
+
+mod unit;
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use postgres::{Client, NoTls};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::{Definition, Machine};
+
+pub use unit::PgUnit;
+
+use super::schema::{SCHEMA_VERSION, TablePrefix, Tables};
+use super::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::dyn_machine::DynMachine;
+use crate::guard_registry::{Args, Bound};
+use crate::history::{HistoryRecord, Timestamp};
+use crate::listener::{Listeners, TransitionInfo};
+
+type Json = serde_json::Value;
+
+/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`: a
+/// password never reaches an error message or a log.
+///
+/// ```
+/// use stateforge_runtime::db::redact_url;
+/// assert_eq!(redact_url("postgres://ada:hunter2@db:5432/app"), "postgres://ada:***@db:5432/app");
+/// assert_eq!(redact_url("postgres://db/app"), "postgres://db/app");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// A store in a PostgreSQL database, with a small pool of connections.
+///
+/// ```no_run
+/// use stateforge_runtime::db::{PgStore, TransitionMeta};
+/// let store = PgStore::connect("postgres://postgres@127.0.0.1:5432/test")?;
+/// # Ok::<(), stateforge_runtime::db::StoreError>(())
+/// ```
+pub struct PgStore {
+    url: String,
+    pool: Mutex<Vec<Client>>,
+    tables: Tables,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("url", &redact_url(&self.url))
+            .field("tables", &self.tables.entities)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A connection taken from the pool, given back when dropped unless broken.
+struct Pooled<'a> {
+    client: Option<Client>,
+    pool: &'a Mutex<Vec<Client>>,
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take()
+            && !client.is_closed()
+        {
+            self.pool
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(client);
+        }
+    }
+}
+
+impl Pooled<'_> {
+    fn get(&mut self) -> &mut Client {
+        // Present from construction to drop.
+        self.client
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a pooled client is present until dropped"))
+    }
+}
+
+impl PgStore {
+    /// Connects to `url` and creates or migrates the schema.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot be reached (the password redacted from the
+    /// message) or holds a newer schema.
+    ///
+    /// ```no_run
+    /// let store = stateforge_runtime::db::PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+        Self::connect_with(url, &TablePrefix::default())
+    }
+
+    /// Connects with a prefix for the table names.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::connect`].
+    ///
+    /// ```no_run
+    /// use stateforge_runtime::db::{PgStore, TablePrefix};
+    /// let store = PgStore::connect_with("postgres://postgres@127.0.0.1/test", &TablePrefix::new("app_")?)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn connect_with(url: &str, prefix: &TablePrefix) -> Result<PgStore, StoreError> {
+        let store = PgStore {
+            url: url.to_owned(),
+            pool: Mutex::new(Vec::new()),
+            tables: Tables::new(prefix),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn client(&self) -> Result<Pooled<'_>, StoreError> {
+        let pooled = self
+            .pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let client = match pooled {
+            Some(client) if !client.is_closed() => client,
+            _ => Client::connect(&self.url, NoTls).map_err(|e| self.error(&e))?,
+        };
+        Ok(Pooled {
+            client: Some(client),
+            pool: &self.pool,
+        })
+    }
+
+    fn error(&self, e: &postgres::Error) -> StoreError {
+        StoreError::Database(
+            format!("{}: {e}", redact_url(&self.url)).replace(&self.url, &redact_url(&self.url)),
+        )
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let t = &self.tables;
+        let mut pooled = self.client()?;
+        let mut tx = pooled.get().transaction().map_err(|e| self.error(&e))?;
+        // Two processes migrating at once take turns.
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&t.meta])
+            .map_err(|e| self.error(&e))?;
+        tx.batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            t.meta
+        ))
+        .map_err(|e| self.error(&e))?;
+        let found: Option<i64> = tx
+            .query_opt(
+                &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
+                &[],
+            )
+            .map_err(|e| self.error(&e))?
+            .map(|r| r.get(0));
+        if let Some(found) = found
+            && found > SCHEMA_VERSION
+        {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found.is_none() {
+            tx.batch_execute(&format!(
+                "CREATE TABLE IF NOT EXISTS {e} (
+                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
+                    data TEXT NOT NULL, version BIGINT NOT NULL, fingerprint TEXT NOT NULL,
+                    session TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (machine, entity_id));
+                 CREATE INDEX IF NOT EXISTS {e}_by_state ON {e} (machine, state);
+                 CREATE TABLE IF NOT EXISTS {h} (
+                    id BIGSERIAL PRIMARY KEY,
+                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, from_state TEXT,
+                    to_state TEXT NOT NULL, event TEXT, reason TEXT, actor TEXT, session TEXT,
+                    at BIGINT NOT NULL, metadata TEXT NOT NULL, version BIGINT NOT NULL,
+                    UNIQUE (machine, entity_id, version));
+                 CREATE INDEX IF NOT EXISTS {h}_by_session ON {h} (session, id);
+                 CREATE INDEX IF NOT EXISTS {h}_by_time ON {h} (at);
+                 CREATE INDEX IF NOT EXISTS {h}_by_actor ON {h} (actor, id);
+                 CREATE TABLE IF NOT EXISTS {tm} (
+                    id BIGSERIAL PRIMARY KEY,
+                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
+                    event TEXT NOT NULL, due_at BIGINT NOT NULL);
+                 CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
+                 CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
+                 CREATE TABLE IF NOT EXISTS {d} (
+                    machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
+                    kind TEXT NOT NULL, saved_at BIGINT NOT NULL, PRIMARY KEY (machine, fingerprint));
+                 INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
+                e = t.entities,
+                h = t.history,
+                tm = t.timers,
+                d = t.definitions,
+                meta = t.meta,
+                v = SCHEMA_VERSION,
+            ))
+            .map_err(|e| self.error(&e))?;
+        }
+        tx.commit().map_err(|e| self.error(&e))?;
+        Ok(())
+    }
+
+    /// Runs `work` as one database transaction: all of it commits, or none.
+    ///
+    /// # Errors
+    ///
+    /// The first error of `work`, or the server's (a broken connection is
+    /// dropped from the pool; the next call reconnects).
+    pub fn unit<T>(
+        &self,
+        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut pooled = self.client()?;
+        let tx = pooled.get().transaction().map_err(|e| self.error(&e))?;
+        let unit = PgUnit::new(tx, &self.tables, self);
+        let out = work(&unit)?;
+        unit.commit()?;
+        Ok(out)
+    }
+
+    pub(crate) fn pg_error(&self, e: &postgres::Error) -> StoreError {
+        self.error(e)
+    }
+
+    /// See [`SqliteStore::create`](crate::db::SqliteStore::create).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn create<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        self.unit(|u| u.create(entity_id, machine, meta))
+    }
+
+    /// See [`SqliteStore::load`](crate::db::SqliteStore::load).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn load<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+    ) -> Result<Loaded<M>, StoreError> {
+        self.unit(|u| u.load(entity_id))
+    }
+
+    /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        self.unit(|u| u.fire(entity_id, event, meta))
+    }
+
+    /// See [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        let (loaded, from, event_name) =
+            self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
+        let info = TransitionInfo {
+            machine: M::definition().name(),
+            entity_id: Some(entity_id),
+            event: event_name,
+            from,
+            to: loaded.machine.state_name(),
+        };
+        listeners.notify(&info, &loaded.machine);
+        Ok(loaded)
+    }
+
+    /// See [`SqliteStore::save`](crate::db::SqliteStore::save).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn save<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        self.unit(|u| u.save(entity_id, expected_version, event, machine, meta))
+    }
+
+    /// See [`SqliteStore::history`](crate::db::SqliteStore::history).
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        self.unit(|u| u.history(query))
+    }
+
+    /// See [`SqliteStore::entities`](crate::db::SqliteStore::entities).
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        self.unit(|u| u.entities(machine, state))
+    }
+
+    /// See [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due):
+    /// here due timers are claimed with `FOR UPDATE SKIP LOCKED`, so
+    /// workers in many processes never fire one twice.
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
+        self.unit(|u| u.fire_due::<M>(now, limit))
+    }
+
+    /// See [`SqliteStore::next_due`](crate::db::SqliteStore::next_due).
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        self.unit(|u| u.next_due(machine))
+    }
+
+    /// See [`SqliteStore::save_definition`](crate::db::SqliteStore::save_definition).
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
+        self.unit(|u| u.keep_definition(definition, DefinitionKind::Dynamic, Timestamp::now()))
+    }
+
+    /// See [`SqliteStore::kept_definition`](crate::db::SqliteStore::kept_definition).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn kept_definition(
+        &self,
+        machine: &str,
+    ) -> Result<(Definition, DefinitionKind), StoreError> {
+        self.unit(|u| u.kept_definition(machine))
+    }
+
+    /// See [`SqliteStore::definition`](crate::db::SqliteStore::definition).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn definition(&self, machine: &str) -> Result<Definition, StoreError> {
+        self.kept_definition(machine).map(|(d, _)| d)
+    }
+
+    /// See [`SqliteStore::create_dyn`](crate::db::SqliteStore::create_dyn).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn create_dyn(
+        &self,
+        entity_id: &str,
+        machine: &DynMachine<Json>,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        self.unit(|u| u.create_dyn(entity_id, machine, meta))
+    }
+
+    /// See [`SqliteStore::load_dyn`](crate::db::SqliteStore::load_dyn).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn load_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        self.unit(|u| u.load_dyn(bound, entity_id))
+    }
+
+    /// See [`SqliteStore::fire_dyn`](crate::db::SqliteStore::fire_dyn).
+    ///
+    /// # Errors
+    ///
+    /// As there.
+    pub fn fire_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+        event: &str,
+        args: &Args,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        self.unit(|u| u.fire_dyn(bound, entity_id, event, args, meta))
+    }
+
+    /// Drops this store's tables (for tests that each used their own prefix).
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    #[doc(hidden)]
+    pub fn drop_tables(&self) -> Result<(), StoreError> {
+        let t = &self.tables;
+        let mut pooled = self.client()?;
+        pooled
+            .get()
+            .batch_execute(&format!(
+                "DROP TABLE IF EXISTS {}, {}, {}, {}, {}",
+                t.entities, t.history, t.timers, t.definitions, t.meta
+            ))
+            .map_err(|e| self.error(&e))
+    }
+}

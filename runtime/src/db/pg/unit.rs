@@ -1,0 +1,673 @@
+//! One unit of work on PostgreSQL: the operations whose writes commit
+//! together.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use postgres::Transaction;
+use postgres::types::ToSql;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::{Definition, Machine};
+
+use super::PgStore;
+use crate::db::schema::Tables;
+use crate::db::shared::{check_session, fill, restore, restore_dyn, to_i64};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::dyn_machine::DynMachine;
+use crate::guard_registry::{Args, Bound};
+use crate::history::{HistoryRecord, Timestamp};
+use crate::listener::Listeners;
+use crate::stored::{Stored, to_stored};
+
+type Json = serde_json::Value;
+
+/// The operations of one unit of work on PostgreSQL ([`PgStore::unit`]).
+pub struct PgUnit<'a> {
+    tx: RefCell<Option<Transaction<'a>>>,
+    tables: &'a Tables,
+    store: &'a PgStore,
+}
+
+impl std::fmt::Debug for PgUnit<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgUnit").finish_non_exhaustive()
+    }
+}
+
+const ENTITY_COLUMNS: &str =
+    "machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at";
+
+fn entity_row(r: &postgres::Row) -> EntityRow {
+    let data: String = r.get(3);
+    EntityRow {
+        machine: r.get(0),
+        entity_id: r.get(1),
+        state: r.get(2),
+        // Unreadable data is reported when the row is restored.
+        data: serde_json::from_str(&data).unwrap_or(Json::String(data)),
+        version: u64::try_from(r.get::<_, i64>(4)).unwrap_or(0),
+        fingerprint: r.get(5),
+        session: r.get(6),
+        created_at: Timestamp::from_micros(r.get(7)),
+        updated_at: Timestamp::from_micros(r.get(8)),
+    }
+}
+
+impl<'a> PgUnit<'a> {
+    pub(super) fn new(tx: Transaction<'a>, tables: &'a Tables, store: &'a PgStore) -> Self {
+        PgUnit {
+            tx: RefCell::new(Some(tx)),
+            tables,
+            store,
+        }
+    }
+
+    pub(super) fn commit(self) -> Result<(), StoreError> {
+        match self.tx.into_inner() {
+            Some(tx) => tx.commit().map_err(|e| self.store.pg_error(&e)),
+            None => Ok(()),
+        }
+    }
+
+    fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<postgres::Row>, StoreError> {
+        let mut tx = self.tx.borrow_mut();
+        let tx = tx
+            .as_mut()
+            .ok_or_else(|| StoreError::Database("transaction is closed".into()))?;
+        tx.query_opt(sql, params)
+            .map_err(|e| self.store.pg_error(&e))
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>, StoreError> {
+        let mut tx = self.tx.borrow_mut();
+        let tx = tx
+            .as_mut()
+            .ok_or_else(|| StoreError::Database("transaction is closed".into()))?;
+        tx.query(sql, params).map_err(|e| self.store.pg_error(&e))
+    }
+
+    fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+        let mut tx = self.tx.borrow_mut();
+        let tx = tx
+            .as_mut()
+            .ok_or_else(|| StoreError::Database("transaction is closed".into()))?;
+        tx.execute(sql, params).map_err(|e| self.store.pg_error(&e))
+    }
+
+    /// The entity's row, locked until the unit ends.
+    fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND entity_id = $2 FOR UPDATE",
+            self.tables.entities
+        );
+        self.query_opt(&sql, &[&machine, &entity_id])?
+            .map(|r| entity_row(&r))
+            .ok_or_else(|| StoreError::NotFound {
+                machine: machine.to_owned(),
+                entity_id: entity_id.to_owned(),
+            })
+    }
+
+    /// [`PgStore::create`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::create`].
+    pub fn create<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        self.create_stored(
+            M::definition(),
+            DefinitionKind::Typed,
+            entity_id,
+            to_stored(machine)?,
+            meta,
+        )
+    }
+
+    fn create_stored(
+        &self,
+        def: &Definition,
+        kind: DefinitionKind,
+        entity_id: &str,
+        stored: Stored,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        let now = Timestamp::now();
+        self.keep_definition(def, kind, now)?;
+        let inserted = self.execute(
+            &format!(
+                "INSERT INTO {} ({ENTITY_COLUMNS}) VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $7) ON CONFLICT DO NOTHING",
+                self.tables.entities
+            ),
+            &[
+                &stored.machine,
+                &entity_id,
+                &stored.state,
+                &stored.data.to_string(),
+                &stored.fingerprint.to_string(),
+                &meta.session,
+                &now.as_micros(),
+            ],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::AlreadyExists {
+                machine: stored.machine,
+                entity_id: entity_id.to_owned(),
+            });
+        }
+        let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
+        fill(&mut record, meta);
+        self.insert_history(&record)?;
+        self.reset_timers(def, entity_id, &stored.state, now)?;
+        Ok(Loaded {
+            entity_id: entity_id.to_owned(),
+            machine: (),
+            version: 1,
+        })
+    }
+
+    /// [`PgStore::load`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::load`].
+    pub fn load<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+    ) -> Result<Loaded<M>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND entity_id = $2",
+            self.tables.entities
+        );
+        let machine = M::definition().name();
+        let row = self
+            .query_opt(&sql, &[&machine, &entity_id])?
+            .map(|r| entity_row(&r))
+            .ok_or_else(|| StoreError::NotFound {
+                machine: machine.to_owned(),
+                entity_id: entity_id.to_owned(),
+            })?;
+        restore(row)
+    }
+
+    /// [`PgStore::fire`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::fire`].
+    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError> {
+        self.fire_with(&Listeners::new(), entity_id, event, meta)
+            .map(|(loaded, _, _)| loaded)
+    }
+
+    /// Fires with the before-listeners of `listeners`; see
+    /// [`SqliteUnit::fire_with`](crate::db::Unit::fire_with).
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::fire_with`].
+    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
+        let def = M::definition();
+        let row = self.row(def.name(), entity_id)?;
+        check_session(&row, meta)?;
+        let loaded: Loaded<M> = restore(row)?;
+        if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
+            return Err(StoreError::Vetoed { listener, reason });
+        }
+        let from = def.state_name(loaded.machine.state_id());
+        let event_name = def.event_name(stateforge_core::Event::id(&event));
+        let next = loaded
+            .machine
+            .fire(event)
+            .map_err(|refused| StoreError::Refused(refused.to_string()))?;
+        let version = self.write_stored(
+            def,
+            entity_id,
+            from,
+            loaded.version,
+            event_name,
+            to_stored(&next)?,
+            meta,
+        )?;
+        Ok((
+            Loaded {
+                entity_id: entity_id.to_owned(),
+                machine: next,
+                version,
+            },
+            from,
+            event_name,
+        ))
+    }
+
+    /// [`PgStore::save`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::save`].
+    pub fn save<M: Machine + Serialize>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let def = M::definition();
+        let row = self.row(def.name(), entity_id)?;
+        check_session(&row, meta)?;
+        if row.version != expected_version {
+            return Err(StoreError::Conflict {
+                machine: row.machine,
+                entity_id: row.entity_id,
+                expected: expected_version,
+                current: row.version,
+            });
+        }
+        let to = machine.state_name();
+        let leads = def
+            .state_id(&row.state)
+            .zip(def.event_id(event))
+            .and_then(|(from, e)| def.transition(from, e))
+            .is_some_and(|t| def.state_name(t.to) == to);
+        if !leads {
+            return Err(StoreError::NotATransition {
+                machine: row.machine,
+                event: event.to_owned(),
+                from: row.state,
+                to: to.to_owned(),
+            });
+        }
+        self.write_stored(
+            def,
+            entity_id,
+            &row.state,
+            expected_version,
+            event,
+            to_stored(machine)?,
+            meta,
+        )
+    }
+
+    /// The versioned update and its history record in ONE statement (a
+    /// single round trip), then the timers of machines that have them.
+    #[allow(clippy::too_many_arguments)]
+    fn write_stored(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        from: &str,
+        expected_version: u64,
+        event: &str,
+        stored: Stored,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let t = self.tables;
+        let now = Timestamp::now();
+        let sql = format!(
+            "WITH updated AS (
+                UPDATE {e} SET state = $1, data = $2, version = version + 1, fingerprint = $3, updated_at = $4
+                WHERE machine = $5 AND entity_id = $6 AND version = $7
+                RETURNING session, version)
+             INSERT INTO {h} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
+             SELECT $5, $6, $8, $1, $9, $10, $11, updated.session, $4, $12, updated.version FROM updated
+             RETURNING version",
+            e = t.entities,
+            h = t.history,
+        );
+        let written = self.query_opt(
+            &sql,
+            &[
+                &stored.state,
+                &stored.data.to_string(),
+                &stored.fingerprint.to_string(),
+                &now.as_micros(),
+                &stored.machine,
+                &entity_id,
+                &to_i64(expected_version),
+                &from,
+                &event,
+                &meta.reason,
+                &meta.actor,
+                &meta.metadata.to_string(),
+            ],
+        )?;
+        let Some(row) = written else {
+            let current = self.row(&stored.machine, entity_id)?.version;
+            return Err(StoreError::Conflict {
+                machine: stored.machine,
+                entity_id: entity_id.to_owned(),
+                expected: expected_version,
+                current,
+            });
+        };
+        let version = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+        if !def.timers().is_empty() {
+            self.reset_timers(def, entity_id, &stored.state, now)?;
+        }
+        Ok(version)
+    }
+
+    fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {
+        self.execute(
+            &format!(
+                "INSERT INTO {} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                self.tables.history
+            ),
+            &[
+                &r.machine,
+                &r.entity_id,
+                &r.from,
+                &r.to,
+                &r.event,
+                &r.reason,
+                &r.actor,
+                &r.session,
+                &r.at.as_micros(),
+                &r.metadata.to_string(),
+                &to_i64(r.version),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn reset_timers(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        state: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let t = self.tables;
+        self.execute(
+            &format!(
+                "DELETE FROM {} WHERE machine = $1 AND entity_id = $2",
+                t.timers
+            ),
+            &[&def.name(), &entity_id],
+        )?;
+        let Some(state_id) = def.state_id(state) else {
+            return Ok(());
+        };
+        for timer in def.timers_of(state_id) {
+            self.execute(
+                &format!(
+                    "INSERT INTO {} (machine, entity_id, state, event, due_at) VALUES ($1, $2, $3, $4, $5)",
+                    t.timers
+                ),
+                &[&def.name(), &entity_id, &state, &def.event_name(timer.event), &(now + timer.after).as_micros()],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// History records matching `query`, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn history(&self, q: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        let sql = format!(
+            "SELECT machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version
+             FROM {} WHERE ($1::TEXT IS NULL OR machine = $1) AND ($2::TEXT IS NULL OR entity_id = $2)
+               AND ($3::TEXT IS NULL OR session = $3) AND ($4::TEXT IS NULL OR actor = $4)
+               AND ($5::BIGINT IS NULL OR at >= $5) AND ($6::BIGINT IS NULL OR at < $6)
+             ORDER BY id LIMIT $7 OFFSET $8",
+            self.tables.history
+        );
+        let rows = self.query(
+            &sql,
+            &[
+                &q.machine,
+                &q.entity_id,
+                &q.session,
+                &q.actor,
+                &q.since.map(Timestamp::as_micros),
+                &q.until.map(Timestamp::as_micros),
+                &to_i64(q.limit),
+                &to_i64(q.offset),
+            ],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let metadata: String = r.get(9);
+                HistoryRecord {
+                    machine: r.get(0),
+                    entity_id: r.get(1),
+                    from: r.get(2),
+                    to: r.get(3),
+                    event: r.get(4),
+                    reason: r.get(5),
+                    actor: r.get(6),
+                    session: r.get(7),
+                    at: Timestamp::from_micros(r.get(8)),
+                    metadata: serde_json::from_str(&metadata).unwrap_or(Json::String(metadata)),
+                    version: u64::try_from(r.get::<_, i64>(10)).unwrap_or(0),
+                }
+            })
+            .collect())
+    }
+
+    /// The entities of `machine`, optionally only those in `state`.
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND ($2::TEXT IS NULL OR state = $2) ORDER BY entity_id",
+            self.tables.entities
+        );
+        Ok(self
+            .query(&sql, &[&machine, &state])?
+            .iter()
+            .map(entity_row)
+            .collect())
+    }
+
+    /// Claims due timers with `FOR UPDATE SKIP LOCKED` and fires them.
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
+        let def = M::definition();
+        let due = self.query(
+            &format!(
+                "SELECT id, entity_id, state, event FROM {} WHERE machine = $1 AND due_at <= $2
+                 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED",
+                self.tables.timers
+            ),
+            &[
+                &def.name(),
+                &now.as_micros(),
+                &i64::try_from(limit).unwrap_or(i64::MAX),
+            ],
+        )?;
+        let mut fired = 0;
+        for timer in due {
+            let (id, entity_id, state, event): (i64, String, String, String) =
+                (timer.get(0), timer.get(1), timer.get(2), timer.get(3));
+            self.execute(
+                &format!("DELETE FROM {} WHERE id = $1", self.tables.timers),
+                &[&id],
+            )?;
+            let row = match self.row(def.name(), &entity_id) {
+                Ok(row) if row.state == state => row,
+                Ok(_) | Err(StoreError::NotFound { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            let Ok(event_value) =
+                serde_json::from_value::<M::Event>(serde_json::json!({ "event": event }))
+            else {
+                tracing::warn!(machine = def.name(), %entity_id, %event, "timer event cannot be built; dropped");
+                continue;
+            };
+            let loaded: Loaded<M> = restore(row)?;
+            match loaded.machine.fire(event_value) {
+                Ok(next) => {
+                    let meta = TransitionMeta::new().actor("timer").cross_session();
+                    self.write_stored(
+                        def,
+                        &entity_id,
+                        &state,
+                        loaded.version,
+                        &event,
+                        to_stored(&next)?,
+                        &meta,
+                    )?;
+                    fired += 1;
+                }
+                Err(refused) => {
+                    tracing::warn!(machine = def.name(), %entity_id, %refused, "timer event refused; dropped")
+                }
+            }
+        }
+        Ok(fired)
+    }
+
+    /// When the next timer of `machine` is due.
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        let row = self.query_opt(
+            &format!(
+                "SELECT MIN(due_at) FROM {} WHERE machine = $1",
+                self.tables.timers
+            ),
+            &[&machine],
+        )?;
+        Ok(row
+            .and_then(|r| r.get::<_, Option<i64>>(0))
+            .map(Timestamp::from_micros))
+    }
+
+    pub(super) fn keep_definition(
+        &self,
+        def: &Definition,
+        kind: DefinitionKind,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            &format!(
+                "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (machine, fingerprint) DO NOTHING",
+                self.tables.definitions
+            ),
+            &[&def.name(), &def.fingerprint().to_string(), &def.to_json(), &kind.as_str(), &now.as_micros()],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn kept_definition(
+        &self,
+        machine: &str,
+    ) -> Result<(Definition, DefinitionKind), StoreError> {
+        let row = self.query_opt(
+            &format!(
+                "SELECT json, kind FROM {} WHERE machine = $1 ORDER BY saved_at DESC LIMIT 1",
+                self.tables.definitions
+            ),
+            &[&machine],
+        )?;
+        let row = row.ok_or_else(|| StoreError::NoDefinition(machine.to_owned()))?;
+        let (json, kind): (String, String) = (row.get(0), row.get(1));
+        let def = Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
+            machine: machine.to_owned(),
+            message: e.to_string().replace('\n', " "),
+        })?;
+        Ok((def, DefinitionKind::parse(&kind)))
+    }
+
+    pub(super) fn create_dyn(
+        &self,
+        entity_id: &str,
+        machine: &DynMachine<Json>,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        let def = machine.definition();
+        let stored = Stored {
+            machine: def.name().to_owned(),
+            state: machine.state_name().to_owned(),
+            data: machine.context().clone(),
+            fingerprint: def.fingerprint(),
+        };
+        self.create_stored(def, DefinitionKind::Dynamic, entity_id, stored, meta)
+    }
+
+    pub(super) fn load_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        restore_dyn(bound, self.row(bound.definition().name(), entity_id)?)
+    }
+
+    pub(super) fn fire_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+        event: &str,
+        args: &Args,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        let def = bound.definition();
+        let row = self.row(def.name(), entity_id)?;
+        check_session(&row, meta)?;
+        let from = row.state.clone();
+        let mut loaded = restore_dyn(bound, row)?;
+        loaded
+            .machine
+            .fire(event, args)
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let stored = Stored {
+            machine: def.name().to_owned(),
+            state: loaded.machine.state_name().to_owned(),
+            data: loaded.machine.context().clone(),
+            fingerprint: def.fingerprint(),
+        };
+        let version =
+            self.write_stored(def, entity_id, &from, loaded.version, event, stored, meta)?;
+        Ok(Loaded {
+            entity_id: loaded.entity_id,
+            machine: loaded.machine,
+            version,
+        })
+    }
+}

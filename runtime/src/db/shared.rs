@@ -1,0 +1,90 @@
+//! What every backend does the same way with a row.
+
+use serde::de::DeserializeOwned;
+use stateforge_core::Machine;
+
+use crate::db::{EntityRow, Loaded, StoreError, TransitionMeta};
+use crate::history::HistoryRecord;
+use std::sync::Arc;
+
+use stateforge_core::Fingerprint;
+
+use crate::dyn_machine::DynMachine;
+use crate::guard_registry::Bound;
+use crate::stored::{RestoreError, Stored, from_stored};
+
+type Json = serde_json::Value;
+
+pub(crate) fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
+    record.reason.clone_from(&meta.reason);
+    record.actor.clone_from(&meta.actor);
+    record.session.clone_from(&meta.session);
+    record.metadata = meta.metadata.clone();
+}
+
+pub(crate) fn check_session(row: &EntityRow, meta: &TransitionMeta) -> Result<(), StoreError> {
+    match &row.session {
+        Some(owner) if meta.session.as_ref() != Some(owner) && !meta.cross_session => {
+            Err(StoreError::OtherSession {
+                machine: row.machine.clone(),
+                entity_id: row.entity_id.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn restore<M: Machine + DeserializeOwned>(
+    row: EntityRow,
+) -> Result<Loaded<M>, StoreError> {
+    let fingerprint = row.fingerprint.parse().map_err(|_| {
+        StoreError::Restore(crate::stored::RestoreError::FingerprintMismatch {
+            machine: row.machine.clone(),
+            expected: M::definition().fingerprint(),
+            found: stateforge_core::Fingerprint(0),
+        })
+    })?;
+    let machine = from_stored(Stored {
+        machine: row.machine,
+        state: row.state,
+        data: row.data,
+        fingerprint,
+    })?;
+    Ok(Loaded {
+        entity_id: row.entity_id,
+        machine,
+        version: row.version,
+    })
+}
+
+/// A dynamic machine from its row: the fingerprint and the state's name
+/// are checked.
+pub(crate) fn restore_dyn(
+    bound: &Arc<Bound<Json>>,
+    row: crate::db::EntityRow,
+) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+    let def = bound.definition();
+    let found: Fingerprint = row.fingerprint.parse().unwrap_or(Fingerprint(0));
+    if found != def.fingerprint() {
+        return Err(StoreError::Restore(RestoreError::FingerprintMismatch {
+            machine: row.machine,
+            expected: def.fingerprint(),
+            found,
+        }));
+    }
+    let machine = DynMachine::restore(Arc::clone(bound), &row.state, row.data).map_err(|_| {
+        StoreError::Restore(RestoreError::UnknownState {
+            machine: row.machine.clone(),
+            state: row.state.clone(),
+        })
+    })?;
+    Ok(Loaded {
+        entity_id: row.entity_id,
+        machine,
+        version: row.version,
+    })
+}
