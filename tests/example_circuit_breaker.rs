@@ -8,12 +8,25 @@ mod example;
 use example::Outcome::{Failed, Refused, Succeeded};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
+#[allow(dead_code)]
+mod support;
+
 #[test]
 fn the_breaker_trips_refuses_and_resets_across_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("b.db");
-    let open = || Store::open(path.to_str().unwrap());
-    let report = example::run(open).unwrap();
+    check_the_example(|| Store::open(path.to_str().unwrap()));
+}
+
+#[test]
+fn the_example_on_postgres() {
+    if let Some(pg) = support::PgStore::new("breaker") {
+        check_the_example(|| Ok(pg.reopen()));
+    }
+}
+
+fn check_the_example(open: impl Fn() -> Result<Store, stateforge::runtime::db::StoreError>) {
+    let report = example::run(&open).unwrap();
 
     assert_eq!(
         report.outcomes,

@@ -7,11 +7,24 @@ mod example;
 
 use stateforge::runtime::db::{HistoryQuery, Store};
 
+#[allow(dead_code)]
+mod support;
+
 #[test]
 fn the_example_keeps_draws_and_runs_the_definition() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("d.db").to_str().unwrap()).unwrap();
-    let report = example::run(&store).unwrap();
+    check_the_example(&support::sqlite(&dir));
+}
+
+#[test]
+fn the_example_on_postgres() {
+    if let Some(pg) = support::PgStore::new("dynamic_definition") {
+        check_the_example(&pg.store);
+    }
+}
+
+fn check_the_example(store: &Store) {
+    let report = example::run(store).unwrap();
 
     assert_eq!(report.problems.len(), 3, "{:?}", report.problems);
     assert!(report.problems[0].contains("unknown state `drafts`"));

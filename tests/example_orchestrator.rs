@@ -11,11 +11,24 @@ mod example;
 use example::{AnyOrchestration, OrchestrationState, ScriptedRunner, Tracker};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
+#[allow(dead_code)]
+mod support;
+
 #[test]
 fn the_orchestrator_continues_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("o.db");
-    let open = || Store::open(path.to_str().unwrap()).unwrap();
+    check_the_example(|| Store::open(path.to_str().unwrap()).unwrap());
+}
+
+#[test]
+fn the_example_on_postgres() {
+    if let Some(pg) = support::PgStore::new("orchestrator") {
+        check_the_example(|| pg.reopen());
+    }
+}
+
+fn check_the_example(open: impl Fn() -> Store) {
     let runner = ScriptedRunner("patch ready".into());
 
     // First run: set up, dispatch, submit, then wait at the gate.

@@ -9,11 +9,24 @@ use example::step::{AnyStep, StepState};
 use example::workflow::{AnyWorkflow, WorkflowState};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
+#[allow(dead_code)]
+mod support;
+
 #[test]
 fn the_workflow_example_behaves_as_the_use_case_says() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("w.db").to_str().unwrap()).unwrap();
-    let report = example::run(&store).unwrap();
+    check_the_example(&support::sqlite(&dir));
+}
+
+#[test]
+fn the_example_on_postgres() {
+    if let Some(pg) = support::PgStore::new("workflow") {
+        check_the_example(&pg.store);
+    }
+}
+
+fn check_the_example(store: &Store) {
+    let report = example::run(store).unwrap();
     let text = report.lines.join("\n");
 
     // Guards.

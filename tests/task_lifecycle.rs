@@ -9,11 +9,24 @@ mod example;
 use example::{AnyTask, Task, TaskEvent, TaskRecord, TaskState};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
+#[allow(dead_code)]
+mod support;
+
 #[test]
 fn the_example_ends_every_task_where_the_use_case_says() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("tasks.db").to_str().unwrap()).unwrap();
-    let report = example::run(&store).unwrap();
+    check_the_example(&support::sqlite(&dir));
+}
+
+#[test]
+fn the_example_on_postgres() {
+    if let Some(pg) = support::PgStore::new("task_lifecycle") {
+        check_the_example(&pg.store);
+    }
+}
+
+fn check_the_example(store: &Store) {
+    let report = example::run(store).unwrap();
     let finals: Vec<(&str, TaskState)> = report
         .finals
         .iter()
