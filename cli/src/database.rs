@@ -4,44 +4,27 @@ use std::path::Path;
 
 use serde_json::json;
 use stateforge_runtime::db::{
-    DefinitionKind, EntityRow, HistoryQuery, SqliteStore, StoreError, TransitionMeta,
+    DefinitionKind, EntityRow, HistoryQuery, Store, StoreError, TablePrefix, TransitionMeta,
+    redact_url,
 };
 use stateforge_runtime::{HistoryRecord, Registry};
 
 use crate::Failure;
 
-/// A store named on the command line: an SQLite file that must exist (the
-/// tool never creates a database by mistake) or a PostgreSQL URL.
-pub(crate) fn open(db: &str) -> Result<SqliteStore, Failure> {
-    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        return Err(Failure::usage(format!(
-            "{}: PostgreSQL is not supported by this command yet; use the SQLite file",
-            redact(db)
-        )));
-    }
-    if !Path::new(db).is_file() {
+/// A store named on the command line: a PostgreSQL URL, or an SQLite file
+/// that must exist (the tool never creates a database by mistake), with
+/// the table prefix the application uses.
+pub(crate) fn open(db: &str, prefix: &str) -> Result<Store, Failure> {
+    let prefix = TablePrefix::new(prefix).map_err(|e| Failure::usage(e.to_string()))?;
+    let is_url = db.starts_with("postgres://") || db.starts_with("postgresql://");
+    if !is_url && !Path::new(db).is_file() {
         return Err(Failure::usage(format!("no database at {db}")));
     }
-    SqliteStore::open(db).map_err(|e| store_failure(db, &e))
-}
-
-/// `user:secret@host` becomes `user:***@host`: a password never reaches
-/// the terminal or a log.
-pub(crate) fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    match rest.split_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
+    Store::open_with(db, &prefix).map_err(|e| store_failure(db, &e))
 }
 
 fn store_failure(db: &str, e: &StoreError) -> Failure {
-    let message = format!("{}: {e}", redact(db));
+    let message = format!("{}: {e}", redact_url(db));
     match e {
         StoreError::Database(_) | StoreError::SchemaTooNew { .. } => Failure::usage(message),
         _ => Failure::refused(message),
@@ -50,12 +33,13 @@ fn store_failure(db: &str, e: &StoreError) -> Failure {
 
 /// `stateforge entities`.
 pub(crate) fn entities(
-    db: &str,
+    db: &Db<'_>,
     machine: &str,
     state: Option<&str>,
     as_json: bool,
 ) -> Result<(), Failure> {
-    let store = open(db)?;
+    let store = open(db.url, db.prefix)?;
+    let db = db.url;
     let rows = store
         .entities(machine, state)
         .map_err(|e| store_failure(db, &e))?;
@@ -93,13 +77,14 @@ fn entity_json(r: &EntityRow) -> serde_json::Value {
 
 /// `stateforge history`.
 pub(crate) fn history(
-    db: &str,
+    db: &Db<'_>,
     machine: &str,
     entity: &str,
     session: Option<&str>,
     as_json: bool,
 ) -> Result<(), Failure> {
-    let store = open(db)?;
+    let store = open(db.url, db.prefix)?;
+    let db = db.url;
     let mut query = HistoryQuery::entity(machine, entity).limit(u64::MAX >> 1);
     query.session = session.map(str::to_owned);
     let records = store.history(&query).map_err(|e| store_failure(db, &e))?;
@@ -137,7 +122,7 @@ fn print_record(r: &HistoryRecord) {
 
 /// What `stateforge fire` is told to do.
 pub(crate) struct FireRequest<'a> {
-    pub(crate) db: &'a str,
+    pub(crate) db: Db<'a>,
     pub(crate) machine: &'a str,
     pub(crate) entity: &'a str,
     pub(crate) event: &'a str,
@@ -148,10 +133,10 @@ pub(crate) struct FireRequest<'a> {
 /// `stateforge fire`: the same checks as the library; machines declared in
 /// Rust, and arms with guards or actions, belong to their application.
 pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
-    let store = open(req.db)?;
+    let store = open(req.db.url, req.db.prefix)?;
     let (def, kind) = store
         .kept_definition(req.machine)
-        .map_err(|e| store_failure(req.db, &e))?;
+        .map_err(|e| store_failure(req.db.url, &e))?;
     if kind == DefinitionKind::Typed {
         return Err(Failure::refused(format!(
             "machine `{}` is declared in Rust: its transitions build typed data that only its application can build; fire `{}` from the application",
@@ -167,11 +152,14 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     // is refused here, before anything is read or written.
     let row = store
         .entities(req.machine, None)
-        .map_err(|e| store_failure(req.db, &e))?
+        .map_err(|e| store_failure(req.db.url, &e))?
         .into_iter()
         .find(|r| r.entity_id == req.entity)
         .ok_or_else(|| {
-            Failure::refused(format!("{}: no {} `{}`", req.db, req.machine, req.entity))
+            Failure::refused(format!(
+                "{}: no {} `{}`",
+                req.db.url, req.machine, req.entity
+            ))
         })?;
     if let (Some(state), Some(event)) = (def.state_id(&row.state), def.event_id(req.event))
         && let Some(t) = def.transition(state, event)
@@ -198,7 +186,7 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
         .map_err(|e| Failure::refused(e.to_string()))?;
     let moved = store
         .fire_dyn(&bound, req.entity, req.event, &args, &req.meta)
-        .map_err(|e| store_failure(req.db, &e))?;
+        .map_err(|e| store_failure(req.db.url, &e))?;
     println!(
         "{} `{}`: {} -> {} ({}), version {}",
         req.machine,
@@ -213,10 +201,18 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
 
 /// `stateforge diagram --db`: the kept definition of a machine.
 pub(crate) fn stored_definition(
-    db: &str,
+    db: &Db<'_>,
     machine: &str,
 ) -> Result<stateforge_core::Definition, Failure> {
-    open(db)?
+    open(db.url, db.prefix)?
         .definition(machine)
-        .map_err(|e| store_failure(db, &e))
+        .map_err(|e| store_failure(db.url, &e))
+}
+
+/// The database options of a command.
+pub(crate) struct Db<'a> {
+    /// The SQLite path or PostgreSQL URL.
+    pub(crate) url: &'a str,
+    /// The table prefix.
+    pub(crate) prefix: &'a str,
 }

@@ -37,9 +37,12 @@ enum Command {
         /// The definition file.
         #[arg(required_unless_present = "db", conflicts_with = "db")]
         file: Option<std::path::PathBuf>,
-        /// The database (an SQLite file).
+        /// The database: an SQLite file or a PostgreSQL URL.
         #[arg(long, requires = "machine")]
         db: Option<String>,
+        /// The prefix of the store's table names.
+        #[arg(long, default_value = "")]
+        prefix: String,
         /// The machine whose kept definition to draw (with --db).
         #[arg(long)]
         machine: Option<String>,
@@ -49,9 +52,12 @@ enum Command {
     },
     /// List a machine's entities.
     Entities {
-        /// The database (an SQLite file).
+        /// The database: an SQLite file or a PostgreSQL URL.
         #[arg(long)]
         db: String,
+        /// The prefix of the store's table names.
+        #[arg(long, default_value = "")]
+        prefix: String,
         /// The machine.
         #[arg(long)]
         machine: String,
@@ -64,9 +70,12 @@ enum Command {
     },
     /// Show an entity's history, oldest first.
     History {
-        /// The database (an SQLite file).
+        /// The database: an SQLite file or a PostgreSQL URL.
         #[arg(long)]
         db: String,
+        /// The prefix of the store's table names.
+        #[arg(long, default_value = "")]
+        prefix: String,
         /// The machine.
         #[arg(long)]
         machine: String,
@@ -82,9 +91,12 @@ enum Command {
     },
     /// Fire an event on an entity of a machine defined as data.
     Fire {
-        /// The database (an SQLite file).
+        /// The database: an SQLite file or a PostgreSQL URL.
         #[arg(long)]
         db: String,
+        /// The prefix of the store's table names.
+        #[arg(long, default_value = "")]
+        prefix: String,
         /// The machine.
         #[arg(long)]
         machine: String,
@@ -159,12 +171,19 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Diagram {
             file,
             db,
+            prefix,
             machine,
             format,
         } => {
             let def = match (file, db, machine) {
                 (Some(file), _, _) => definition_file::load(&file)?,
-                (None, Some(db), Some(machine)) => database::stored_definition(&db, &machine)?,
+                (None, Some(db), Some(machine)) => {
+                    let db = database::Db {
+                        url: &db,
+                        prefix: &prefix,
+                    };
+                    database::stored_definition(&db, &machine)?
+                }
                 _ => {
                     return Err(Failure::usage(
                         "give a definition file, or --db and --machine",
@@ -182,19 +201,34 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Entities {
             db,
+            prefix,
             machine,
             state,
             json,
-        } => database::entities(&db, &machine, state.as_deref(), json),
+        } => {
+            let db = database::Db {
+                url: &db,
+                prefix: &prefix,
+            };
+            database::entities(&db, &machine, state.as_deref(), json)
+        }
         Command::History {
             db,
+            prefix,
             machine,
             entity,
             session,
             json,
-        } => database::history(&db, &machine, &entity, session.as_deref(), json),
+        } => {
+            let db = database::Db {
+                url: &db,
+                prefix: &prefix,
+            };
+            database::history(&db, &machine, &entity, session.as_deref(), json)
+        }
         Command::Fire {
             db,
+            prefix,
             machine,
             entity,
             event,
@@ -210,7 +244,10 @@ fn run(command: Command) -> Result<(), Failure> {
             meta.session = session;
             meta.cross_session = cross_session;
             database::fire(&database::FireRequest {
-                db: &db,
+                db: database::Db {
+                    url: &db,
+                    prefix: &prefix,
+                },
                 machine: &machine,
                 entity: &entity,
                 event: &event,
