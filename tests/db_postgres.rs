@@ -281,7 +281,7 @@ fn pg_eight_threads_on_one_entity_never_both_win_a_version() {
                 let store = pg.another();
                 s.spawn(move || {
                     let mut won = Vec::new();
-                    for _ in 0..60 {
+                    for _ in 0..250 {
                         if t % 2 == 0 {
                             won.push(
                                 store
@@ -385,19 +385,25 @@ fn pg_a_killed_backend_is_an_error_then_the_store_reconnects() {
     let Some(pg) = PgFixture::new("kill") else {
         return;
     };
-    pg.store
+    // The store's own connections carry a name, so that only they are
+    // killed, not those of tests running beside this one.
+    let name = format!("sf_kill_{}", std::process::id());
+    let sep = if pg.url.contains('?') { '&' } else { '?' };
+    let store = Store::open_with(
+        &format!("{}{sep}application_name={name}", pg.url),
+        &pg.prefix,
+    )
+    .unwrap();
+    store
         .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
         .unwrap();
     let mut raw = pg.raw();
-    // Kill the store's connections (not ours) while a unit is open.
-    let err = pg
-        .store
+    let err = store
         .unit(|u| {
             u.fire::<AnyLamp>("l", LampEvent::Toggle, &meta())?;
             raw.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'",
-                &[],
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+                &[&name],
             )
             .unwrap();
             u.fire::<AnyLamp>("l", LampEvent::Toggle, &meta())?;
@@ -406,11 +412,11 @@ fn pg_a_killed_backend_is_an_error_then_the_store_reconnects() {
         .unwrap_err();
     assert!(matches!(err, StoreError::Database(_)), "{err}");
     // Nothing half-written, and the next call reconnects.
-    assert_eq!(assert_chain(&pg.store, "lamp", "l"), 1);
-    pg.store
+    assert_eq!(assert_chain(&store, "lamp", "l"), 1);
+    store
         .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
         .unwrap();
-    assert_eq!(assert_chain(&pg.store, "lamp", "l"), 2);
+    assert_eq!(assert_chain(&store, "lamp", "l"), 2);
 }
 
 #[test]
@@ -425,4 +431,30 @@ fn pg_passwords_never_appear_in_errors() {
         "{shown} / {debug}"
     );
     assert!(shown.contains("ada:***@127.0.0.1"), "{shown}");
+}
+
+#[test]
+fn pg_eight_threads_on_distinct_entities() {
+    let Some(pg) = PgFixture::new("distinct") else {
+        return;
+    };
+    std::thread::scope(|s| {
+        for t in 0..8 {
+            let store = pg.another();
+            s.spawn(move || {
+                let id = format!("l{t}");
+                store
+                    .create(&id, &AnyLamp::from(Lamp::new(0)), &meta())
+                    .unwrap();
+                for _ in 0..50 {
+                    store
+                        .fire::<AnyLamp>(&id, LampEvent::Toggle, &meta())
+                        .unwrap();
+                }
+            });
+        }
+    });
+    for t in 0..8 {
+        assert_eq!(assert_chain(&pg.store, "lamp", &format!("l{t}")), 51);
+    }
 }
