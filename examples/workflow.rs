@@ -243,6 +243,20 @@ impl<'a> Controller<'a> {
     }
 }
 
+/// The events `workflow` accepts now, each with the state it leads to, as
+/// `event -> state`, read from [`AnyWorkflow::definition`].
+pub fn next_states(workflow: &AnyWorkflow) -> Vec<String> {
+    let def = AnyWorkflow::definition();
+    let Some(here) = def.state_id(workflow.state().as_str()) else {
+        return Vec::new();
+    };
+    def.transitions()
+        .iter()
+        .filter(|t| t.from == here)
+        .map(|t| format!("{} -> {}", def.event_name(t.event), def.state_name(t.to)))
+        .collect()
+}
+
 /// What a run did, for its test.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -289,6 +303,12 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     });
     // A notifier whose webhook is down: it fails, nothing else does.
     steps.after("webhook", |_, _| Err("webhook unreachable".into()));
+    // A metrics hook with a bug: it panics on completions; the panic is
+    // caught and logged.
+    steps.after("metrics", |t, _| {
+        assert!(t.event != "complete", "metrics hook bug");
+        Ok(())
+    });
     let controller = Controller::new(store, "s-1", steps);
 
     let spec = Spec {
@@ -321,7 +341,8 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
         store.fire_with(&controller.steps, "wf-2/build", e, &meta())?;
     }
     report.say(
-        "wf-2/build: pending -> running -> completed (its webhook failed, nothing else did)"
+        "wf-2/build: pending -> running -> completed \
+         (its webhook failed and its metrics hook panicked, nothing else did)"
             .to_owned(),
     );
     store.fire_with(&controller.steps, "wf-2/test", StepEvent::Start, &meta())?;
@@ -331,6 +352,19 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
         report.say(format!("wf-2/test: {e}"));
     }
     freeze.store(false, Ordering::SeqCst);
+
+    // What may happen next, from the machine's own definition.
+    let wf = store.load::<AnyWorkflow>("wf-2")?.machine;
+    report.say(format!(
+        "wf-2: {} allows {}",
+        wf.state(),
+        next_states(&wf).join(", ")
+    ));
+    report.say(format!(
+        "wf-2: may resume? {}; may complete? {}",
+        wf.can_fire(&WorkflowEvent::Resume),
+        wf.can_fire(&WorkflowEvent::Complete)
+    ));
 
     // The approval gate: only a listed approver gets the workflow going on.
     store.fire::<AnyWorkflow>("wf-2", WorkflowEvent::RequestApproval, &meta())?;
@@ -406,11 +440,57 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     Ok(report)
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// A fresh store for one run: `workflow.db` (removed first: the example
+/// starts over), or with `STATEFORGE_PG_URL` tables of this run's own.
+fn fresh_store() -> Result<Store, Box<dyn std::error::Error>> {
+    if let Some(url) = std::env::var("STATEFORGE_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let prefix = stateforge::runtime::db::TablePrefix::new(&format!("workflow_{secs}_"))?;
+        return Ok(Store::open_with(&url, &prefix)?);
+    }
     let path = "workflow.db";
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
-    run(&Store::open(path)?)?;
+    Ok(Store::from_env(path)?)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // The metrics hook's panic is caught by the store; say so in one line
+    // instead of the default message and backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .unwrap_or("a panic");
+        eprintln!("  (a listener panicked, isolated: {what})");
+    }));
+    let store = fresh_store()?;
+    println!("workflows kept in {}\n", store.backend());
+    run(&store)?;
+    println!("\nsummary:");
+    let wf = store.load::<AnyWorkflow>("wf-2")?.machine;
+    println!("  wf-2: {}", wf.state());
+    for id in Controller::new(&store, "s-1", Listeners::new()).steps_of("wf-2")? {
+        println!("  {id}: {}", store.load::<AnyStep>(&id)?.machine.state());
+    }
+    println!("\nhistory of session s-1:");
+    for r in store.history(&HistoryQuery::session("s-1"))? {
+        println!(
+            "  {:<8} {:<14} {:>16} -> {:<16} {:<16} by {}",
+            r.machine,
+            r.entity_id,
+            r.from.as_deref().unwrap_or("(created)"),
+            r.to,
+            r.event.as_deref().unwrap_or(""),
+            r.actor.as_deref().unwrap_or("-"),
+        );
+    }
     Ok(())
 }

@@ -37,6 +37,15 @@ fn check_the_example(store: &Store) {
         "wf-2: bob: guard `has_approval` refused event `approve` in state `waiting_approval`"
     ));
     assert!(text.contains("wf-2: approved by ada, now executing"));
+    // Allowed next states from the definition, and single questions.
+    assert!(
+        text.contains(
+            "wf-2: executing allows request_approval -> waiting_approval, pause -> paused, \
+             complete -> completed, fail -> failed, cancel -> cancelled"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("wf-2: may resume? false; may complete? true"));
     // A veto stops a transition; a failing after-listener does not.
     assert!(text.contains("wf-2/test: listener `release freeze` vetoed the transition"));
     assert!(text.contains("wf-2/build: pending -> running -> completed"));
@@ -108,6 +117,22 @@ fn check_the_example(store: &Store) {
         test,
         ["pending", "running", "paused", "running", "cancelled"]
     );
+    // Per session: every record of s-1's five entities, and none of s-2.
+    let per_entity: usize = [
+        ("workflow", "wf-1"),
+        ("workflow", "wf-2"),
+        ("step", "wf-2/build"),
+        ("step", "wf-2/test"),
+        ("step", "wf-2/publish"),
+    ]
+    .iter()
+    .map(|&(m, id)| store.history(&HistoryQuery::entity(m, id)).unwrap().len())
+    .sum();
+    let session = store.history(&HistoryQuery::session("s-1")).unwrap();
+    assert_eq!(session.len(), per_entity);
+    assert_eq!(session.len(), 1 + 8 + 3 + 5 + 2);
+    assert!(text.contains(&format!("session s-1: {} records", session.len())));
+    assert!(session.iter().all(|r| r.session.as_deref() == Some("s-1")));
     assert!(
         store
             .history(&HistoryQuery::session("s-2"))
