@@ -163,11 +163,26 @@ pub fn run(open: impl Fn() -> Result<Store, StoreError>) -> Result<Report, Store
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = "circuit_breaker.db";
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{path}{suffix}"));
-    }
-    let report = run(|| Store::open(path))?;
-    println!("\nhistory: {}", report.history.join(" -> "));
+    // SQLite: this example starts over, so it removes its own file first.
+    // PostgreSQL (STATEFORGE_PG_URL): tables of this run's own instead.
+    let pg = std::env::var("STATEFORGE_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let report = if let Some(url) = pg {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let prefix = stateforge::runtime::db::TablePrefix::new(&format!("breaker_{secs}_"))?;
+        run(|| Store::open_with(&url, &prefix))?
+    } else {
+        let path = "circuit_breaker.db";
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+        run(|| Store::from_env(path))?
+    };
+    println!("\nsummary:");
+    println!("  calls: {:?}", report.outcomes);
+    println!("  history: {}", report.history.join(" -> "));
     Ok(())
 }
