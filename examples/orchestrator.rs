@@ -8,7 +8,8 @@
 //!
 //! ```sh
 //! cargo run --example orchestrator            # stops at the gate
-//! cargo run --example orchestrator -- --approve ada
+//! cargo run --example orchestrator -- --approve      # as ada
+//! cargo run --example orchestrator -- --approve grace
 //! ```
 
 use std::sync::{Arc, Mutex};
@@ -115,23 +116,30 @@ impl Runner for ScriptedRunner {
     }
 }
 
-/// The issue tracker's labels, kept in memory here.
+/// An issue tracker whose labels mirror the work's state; pluggable, as a
+/// real one (GitHub, Linear...) would be.
+pub trait Tracker: Send + Sync {
+    /// Sets the state label of `issue`, replacing the previous one.
+    fn set_label(&self, issue: &str, label: &str);
+    /// The label of `issue`.
+    fn label(&self, issue: &str) -> Option<String>;
+}
+
+/// A tracker kept in memory, for the example and its tests.
 #[derive(Debug, Default)]
-pub struct Tracker {
+pub struct MemoryTracker {
     labels: Mutex<Vec<(String, String)>>,
 }
 
-impl Tracker {
-    /// Sets the state label of `issue`.
-    pub fn set_label(&self, issue: &str, label: &str) {
+impl Tracker for MemoryTracker {
+    fn set_label(&self, issue: &str, label: &str) {
         if let Ok(mut labels) = self.labels.lock() {
             labels.retain(|(i, _)| i != issue);
             labels.push((issue.to_owned(), label.to_owned()));
         }
     }
 
-    /// The label of `issue`.
-    pub fn label(&self, issue: &str) -> Option<String> {
+    fn label(&self, issue: &str) -> Option<String> {
         let labels = self.labels.lock().ok()?;
         labels
             .iter()
@@ -141,7 +149,7 @@ impl Tracker {
 }
 
 /// Listeners that mirror each state as a tracker label.
-fn mirror(tracker: &Arc<Tracker>) -> Listeners<AnyOrchestration> {
+fn mirror(tracker: &Arc<dyn Tracker>) -> Listeners<AnyOrchestration> {
     let mut listeners = Listeners::new();
     let tracker = Arc::clone(tracker);
     listeners.after("tracker labels", move |t, machine: &AnyOrchestration| {
@@ -161,7 +169,7 @@ fn mirror(tracker: &Arc<Tracker>) -> Listeners<AnyOrchestration> {
 pub fn run(
     store: &Store,
     runner: &dyn Runner,
-    tracker: &Arc<Tracker>,
+    tracker: &Arc<dyn Tracker>,
     approver: Option<&str>,
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let id = "issue-42";
@@ -240,14 +248,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let approver = args
         .iter()
         .position(|a| a == "--approve")
-        .and_then(|i| args.get(i + 1));
+        .map(|i| match args.get(i + 1) {
+            Some(name) if !name.starts_with('-') => name.as_str(),
+            _ => MAINTAINERS[0],
+        });
     let store = Store::from_env("orchestrator.db")?;
     let runner = CommandRunner {
         program: "echo".into(),
         args: vec!["agent finished:".into()],
     };
-    let tracker = Arc::new(Tracker::default());
-    run(&store, &runner, &tracker, approver.map(String::as_str))?;
-    println!("tracker label: {}", tracker.label("42").unwrap_or_default());
+    let tracker: Arc<dyn Tracker> = Arc::new(MemoryTracker::default());
+    println!(
+        "work kept in {} (it continues from there)\n",
+        store.backend()
+    );
+    run(&store, &runner, &tracker, approver)?;
+    println!("\nsummary:");
+    let work = store.load::<AnyOrchestration>("issue-42")?.machine;
+    println!("  issue-42: {}", work.state());
+    let ctx = work.context();
+    for (what, value) in [
+        ("issue", &ctx.issue),
+        ("branch", &ctx.branch),
+        ("worktree", &ctx.worktree),
+        ("agent output", &ctx.output),
+        ("approved by", &ctx.approved_by),
+    ] {
+        println!("  {what}: {}", value.as_deref().unwrap_or("-"));
+    }
+    println!(
+        "  tracker label: {}",
+        tracker
+            .label("42")
+            .unwrap_or_else(|| "(unchanged this run)".into())
+    );
+    if work.state() == OrchestrationState::Gate1 {
+        println!("\nrun again with `-- --approve` (or `--approve NAME`) to pass the gate");
+    }
     Ok(())
 }

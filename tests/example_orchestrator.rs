@@ -8,7 +8,7 @@ use std::sync::Arc;
 #[path = "../examples/orchestrator.rs"]
 mod example;
 
-use example::{AnyOrchestration, OrchestrationState, ScriptedRunner, Tracker};
+use example::{AnyOrchestration, MemoryTracker, OrchestrationState, ScriptedRunner, Tracker};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
 #[allow(dead_code)]
@@ -32,7 +32,7 @@ fn check_the_example(open: impl Fn() -> Store) {
     let runner = ScriptedRunner("patch ready".into());
 
     // First run: set up, dispatch, submit, then wait at the gate.
-    let tracker = Arc::new(Tracker::default());
+    let tracker: Arc<dyn Tracker> = Arc::new(MemoryTracker::default());
     let lines = example::run(&open(), &runner, &tracker, None).unwrap();
     assert_eq!(
         lines.last().unwrap(),
