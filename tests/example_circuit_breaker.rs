@@ -64,3 +64,90 @@ fn check_the_example(open: impl Fn() -> Result<Store, stateforge::runtime::db::S
         "no timer left once closed"
     );
 }
+
+/// The reset timer is not due before its timeout and is due after it (a
+/// future `Timestamp`, no sleeping); a failed trial call opens the breaker
+/// again with a new timer, and the breaker survives a reopened store.
+#[test]
+fn a_failed_trial_reopens_the_breaker_and_the_timer_fires_on_time() {
+    use example::{AnyBreaker, Breaker, BreakerState, Failures, call};
+    use stateforge::runtime::Timestamp;
+    use stateforge::runtime::db::TransitionMeta;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.db");
+    let open = || Store::open(path.to_str().unwrap()).unwrap();
+    let state = |s: &Store| s.load::<AnyBreaker>("db").unwrap().machine.state();
+
+    let store = open();
+    store
+        .create(
+            "db",
+            &AnyBreaker::from(Breaker::new(Failures(0))),
+            &TransitionMeta::new(),
+        )
+        .unwrap();
+    // A success in between resets the count: five calls, still closed.
+    for ok in [false, false, true, false, false] {
+        call(&store, "db", || ok).unwrap();
+    }
+    assert_eq!(state(&store), BreakerState::Closed);
+    assert_eq!(call(&store, "db", || false).unwrap(), Failed);
+    assert_eq!(state(&store), BreakerState::Open);
+    // While open the tool is not even called.
+    assert_eq!(
+        call(&store, "db", || panic!("called while open")).unwrap(),
+        Refused
+    );
+
+    // The timer is due 200 ms after the breaker opened, not before.
+    let opened = store
+        .history(&HistoryQuery::entity("breaker", "db"))
+        .unwrap()
+        .last()
+        .unwrap()
+        .at;
+    let due = store.next_due("breaker").unwrap().unwrap();
+    assert!(due >= opened + Duration::from_millis(200), "{due} {opened}");
+    assert!(due < opened + Duration::from_secs(2), "{due} {opened}");
+    assert_eq!(store.fire_due::<AnyBreaker>(opened, 10).unwrap(), 0);
+    drop(store);
+    let store = open();
+    // After a restart, a moment past the due time: it fires.
+    let later = Timestamp::now() + Duration::from_secs(1);
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 1);
+    assert_eq!(state(&store), BreakerState::HalfOpen);
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 0, "once");
+
+    // The trial fails: open again, with a fresh timer.
+    assert_eq!(call(&store, "db", || false).unwrap(), Failed);
+    assert_eq!(state(&store), BreakerState::Open);
+    assert!(store.next_due("breaker").unwrap().is_some());
+    let much_later = Timestamp::now() + Duration::from_secs(2);
+    assert_eq!(store.fire_due::<AnyBreaker>(much_later, 10).unwrap(), 1);
+    assert_eq!(call(&store, "db", || true).unwrap(), Succeeded);
+    assert_eq!(state(&store), BreakerState::Closed);
+    let events: Vec<_> = store
+        .history(&HistoryQuery::entity("breaker", "db"))
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.event)
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "failure",
+            "failure",
+            "success",
+            "failure",
+            "failure",
+            "failure",
+            "trip",
+            "reset",
+            "trial_failed",
+            "reset",
+            "success"
+        ]
+    );
+}
