@@ -86,3 +86,64 @@ fn the_command_runner_runs_a_real_command() {
             .starts_with("cannot run /no/such/agent")
     );
 }
+
+/// A tracker that keeps every label it was given, in order.
+#[derive(Default)]
+struct Recording(std::sync::Mutex<Vec<String>>);
+
+impl Tracker for Recording {
+    fn set_label(&self, issue: &str, label: &str) {
+        self.0.lock().unwrap().push(format!("{issue}:{label}"));
+    }
+    fn label(&self, _issue: &str) -> Option<String> {
+        self.0.lock().unwrap().last().cloned()
+    }
+}
+
+/// An agent that fails the first time and succeeds the second.
+struct Flaky(std::sync::atomic::AtomicU32);
+
+impl example::Runner for Flaky {
+    fn run(&self, _task: &str) -> Result<String, String> {
+        match self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+            0 => Err("agent crashed".into()),
+            _ => Ok("second try".into()),
+        }
+    }
+}
+
+#[test]
+fn a_failed_agent_leaves_the_work_in_phase_1_and_labels_follow_every_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.db");
+    let open = || Store::open(path.to_str().unwrap()).unwrap();
+    let runner = Flaky(std::sync::atomic::AtomicU32::new(0));
+    let recording = Arc::new(Recording::default());
+    let tracker: Arc<dyn Tracker> = recording.clone();
+
+    let err = example::run(&open(), &runner, &tracker, None).unwrap_err();
+    assert_eq!(err.to_string(), "agent crashed");
+    let work = open().load::<AnyOrchestration>("issue-42").unwrap().machine;
+    assert_eq!(work.state(), OrchestrationState::Phase1);
+    assert_eq!(
+        work.context().worktree.as_deref(),
+        Some("/tmp/worktrees/42")
+    );
+    assert_eq!(work.context().output, None);
+
+    // The next run retries the agent and goes on to the gate, then past it.
+    example::run(&open(), &runner, &tracker, None).unwrap();
+    example::run(&open(), &runner, &tracker, Some("grace")).unwrap();
+    assert_eq!(
+        *recording.0.lock().unwrap(),
+        [
+            "42:state:phase1",
+            "42:state:phase2",
+            "42:state:gate1",
+            "42:state:done"
+        ]
+    );
+    let done = open().load::<AnyOrchestration>("issue-42").unwrap().machine;
+    assert_eq!(done.context().output.as_deref(), Some("second try"));
+    assert_eq!(done.context().approved_by.as_deref(), Some("grace"));
+}
