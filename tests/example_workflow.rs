@@ -140,3 +140,45 @@ fn check_the_example(store: &Store) {
             .is_empty()
     );
 }
+
+#[test]
+fn a_failed_step_retries_and_terminal_states_accept_nothing() {
+    use example::step::{Step, StepEvent};
+    use example::workflow::{Spec, Workflow, WorkflowEvent};
+
+    let step = AnyStep::from(Step::new())
+        .fire(StepEvent::Start)
+        .unwrap()
+        .fire(StepEvent::Fail)
+        .unwrap();
+    assert_eq!(step.state(), StepState::Failed);
+    assert_eq!(step.allowed_events(), ["retry", "cancel"]);
+    let step = step.fire(StepEvent::Retry).unwrap();
+    assert_eq!(step.state(), StepState::Running);
+    let done = step.fire(StepEvent::Complete).unwrap();
+    assert!(done.is_final() && done.allowed_events().is_empty());
+    assert!(!done.can_fire(&StepEvent::Retry));
+
+    let spec = Spec {
+        description: "x".into(),
+        plan: vec!["a".into()],
+        approvers: vec![],
+    };
+    let paused = AnyWorkflow::from(Workflow::new(spec))
+        .fire(WorkflowEvent::Plan)
+        .unwrap()
+        .fire(WorkflowEvent::Pause)
+        .unwrap();
+    assert_eq!(
+        example::next_states(&paused),
+        [
+            "resume -> executing",
+            "fail -> failed",
+            "cancel -> cancelled"
+        ]
+    );
+    let cancelled = paused.fire(WorkflowEvent::Cancel).unwrap();
+    assert_eq!(cancelled.state(), WorkflowState::Cancelled);
+    assert!(example::next_states(&cancelled).is_empty());
+    assert!(!cancelled.can_fire(&WorkflowEvent::Resume));
+}
