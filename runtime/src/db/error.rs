@@ -122,3 +122,13 @@ impl From<rusqlite::Error> for StoreError {
         StoreError::Database(e.to_string())
     }
 }
+
+/// A PostgreSQL client error as [`StoreError::Database`]. The client's
+/// messages never carry the connection URL; [`PgStore`](crate::db::PgStore)
+/// adds the URL itself, with the password redacted.
+#[cfg(feature = "postgres")]
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}

@@ -224,6 +224,18 @@ impl PgStore {
     ///
     /// The first error of `work`, or the server's (a broken connection is
     /// dropped from the pool; the next call reconnects).
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// store.unit(|u| {
+    ///     u.fire::<AnyDoor>("d", DoorEvent::Open, &TransitionMeta::new())?;
+    ///     u.fire::<AnyDoor>("d", DoorEvent::Close, &TransitionMeta::new())
+    /// })?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn unit<T>(
         &self,
         work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
@@ -245,6 +257,15 @@ impl PgStore {
     /// # Errors
     ///
     /// As there.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// store.create("d2", &AnyDoor::from(Door::new(0)), &TransitionMeta::new().session("s-1"))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn create<M: Machine + Serialize>(
         &self,
         entity_id: &str,
@@ -259,6 +280,16 @@ impl PgStore {
     /// # Errors
     ///
     /// As there.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// let loaded = store.load::<AnyDoor>("d")?;
+    /// println!("{:?} at version {}", loaded.machine, loaded.version);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn load<M: Machine + DeserializeOwned>(
         &self,
         entity_id: &str,
@@ -271,6 +302,16 @@ impl PgStore {
     /// # Errors
     ///
     /// As there.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// let moved = store.fire::<AnyDoor>("d", DoorEvent::Open, &TransitionMeta::new().actor("ada"))?;
+    /// assert_eq!(moved.machine.state(), DoorState::Open);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn fire<M: Machine + Serialize + DeserializeOwned>(
         &self,
         entity_id: &str,
@@ -310,6 +351,18 @@ impl PgStore {
     /// # Errors
     ///
     /// As there.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// let loaded = store.load::<AnyDoor>("d")?;
+    /// let next = loaded.machine.fire(DoorEvent::Open).expect("closed doors open");
+    /// let version = store.save("d", loaded.version, "open", &next, &TransitionMeta::new())?;
+    /// assert_eq!(version, loaded.version + 1);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn save<M: Machine + Serialize>(
         &self,
         entity_id: &str,
@@ -326,6 +379,18 @@ impl PgStore {
     /// # Errors
     ///
     /// The server's.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// use stateforge_runtime::db::HistoryQuery;
+    /// for record in store.history(&HistoryQuery::entity("door", "d"))? {
+    ///     println!("{:?} -> {}", record.from, record.to);
+    /// }
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
         self.unit(|u| u.history(query))
     }
@@ -335,6 +400,16 @@ impl PgStore {
     /// # Errors
     ///
     /// The server's.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// let open = store.entities("door", Some("open"))?;
+    /// println!("{} open doors", open.len());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn entities(
         &self,
         machine: &str,
@@ -350,6 +425,16 @@ impl PgStore {
     /// # Errors
     ///
     /// The server's.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// let fired = store.fire_due::<AnyDoor>(stateforge_runtime::Timestamp::now(), 100)?;
+    /// println!("{fired} timers fired");
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned,
@@ -363,6 +448,17 @@ impl PgStore {
     /// # Errors
     ///
     /// The server's.
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// if let Some(due) = store.next_due("door")? {
+    ///     println!("next timer at {} µs", due.as_micros());
+    /// }
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
         self.unit(|u| u.next_due(machine))
     }
