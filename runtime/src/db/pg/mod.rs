@@ -1,6 +1,7 @@
 //! The PostgreSQL store: many processes on many machines share one
 //! database. The same operations, errors and schema as the SQLite store.
 
+mod dynamic;
 mod unit;
 
 use std::sync::{Arc, Mutex, PoisonError};

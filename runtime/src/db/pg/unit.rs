@@ -2,7 +2,6 @@
 //! together.
 
 use std::cell::RefCell;
-use std::sync::Arc;
 
 use postgres::Transaction;
 use postgres::types::ToSql;
@@ -12,10 +11,8 @@ use stateforge_core::{Definition, Machine};
 
 use super::PgStore;
 use crate::db::schema::Tables;
-use crate::db::shared::{check_session, fill, restore, restore_dyn, to_i64};
+use crate::db::shared::{check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
-use crate::dyn_machine::DynMachine;
-use crate::guard_registry::{Args, Bound};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored};
@@ -25,7 +22,7 @@ type Json = serde_json::Value;
 /// The operations of one unit of work on PostgreSQL ([`PgStore::unit`]).
 pub struct PgUnit<'a> {
     tx: RefCell<Option<Transaction<'a>>>,
-    tables: &'a Tables,
+    pub(super) tables: &'a Tables,
     store: &'a PgStore,
 }
 
@@ -70,7 +67,7 @@ impl<'a> PgUnit<'a> {
         }
     }
 
-    fn query_opt(
+    pub(super) fn query_opt(
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
@@ -95,7 +92,11 @@ impl<'a> PgUnit<'a> {
         tx.query(sql, params).map_err(|e| self.store.pg_error(&e))
     }
 
-    fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+    pub(super) fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
         let mut tx = self.tx.borrow_mut();
         let tx = tx
             .as_mut()
@@ -104,7 +105,7 @@ impl<'a> PgUnit<'a> {
     }
 
     /// The entity's row, locked until the unit ends.
-    fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
+    pub(super) fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
         let sql = format!(
             "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND entity_id = $2 FOR UPDATE",
             self.tables.entities
@@ -137,7 +138,7 @@ impl<'a> PgUnit<'a> {
         )
     }
 
-    fn create_stored(
+    pub(super) fn create_stored(
         &self,
         def: &Definition,
         kind: DefinitionKind,
@@ -316,7 +317,7 @@ impl<'a> PgUnit<'a> {
     /// The versioned update and its history record in ONE statement (a
     /// single round trip), then the timers of machines that have them.
     #[allow(clippy::too_many_arguments)]
-    fn write_stored(
+    pub(super) fn write_stored(
         &self,
         def: &Definition,
         entity_id: &str,
@@ -576,98 +577,5 @@ impl<'a> PgUnit<'a> {
         Ok(row
             .and_then(|r| r.get::<_, Option<i64>>(0))
             .map(Timestamp::from_micros))
-    }
-
-    pub(super) fn keep_definition(
-        &self,
-        def: &Definition,
-        kind: DefinitionKind,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.execute(
-            &format!(
-                "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (machine, fingerprint) DO NOTHING",
-                self.tables.definitions
-            ),
-            &[&def.name(), &def.fingerprint().to_string(), &def.to_json(), &kind.as_str(), &now.as_micros()],
-        )?;
-        Ok(())
-    }
-
-    pub(super) fn kept_definition(
-        &self,
-        machine: &str,
-    ) -> Result<(Definition, DefinitionKind), StoreError> {
-        let row = self.query_opt(
-            &format!(
-                "SELECT json, kind FROM {} WHERE machine = $1 ORDER BY saved_at DESC LIMIT 1",
-                self.tables.definitions
-            ),
-            &[&machine],
-        )?;
-        let row = row.ok_or_else(|| StoreError::NoDefinition(machine.to_owned()))?;
-        let (json, kind): (String, String) = (row.get(0), row.get(1));
-        let def = Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
-            machine: machine.to_owned(),
-            message: e.to_string().replace('\n', " "),
-        })?;
-        Ok((def, DefinitionKind::parse(&kind)))
-    }
-
-    pub(super) fn create_dyn(
-        &self,
-        entity_id: &str,
-        machine: &DynMachine<Json>,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<()>, StoreError> {
-        let def = machine.definition();
-        let stored = Stored {
-            machine: def.name().to_owned(),
-            state: machine.state_name().to_owned(),
-            data: machine.context().clone(),
-            fingerprint: def.fingerprint(),
-        };
-        self.create_stored(def, DefinitionKind::Dynamic, entity_id, stored, meta)
-    }
-
-    pub(super) fn load_dyn(
-        &self,
-        bound: &Arc<Bound<Json>>,
-        entity_id: &str,
-    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        restore_dyn(bound, self.row(bound.definition().name(), entity_id)?)
-    }
-
-    pub(super) fn fire_dyn(
-        &self,
-        bound: &Arc<Bound<Json>>,
-        entity_id: &str,
-        event: &str,
-        args: &Args,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        let def = bound.definition();
-        let row = self.row(def.name(), entity_id)?;
-        check_session(&row, meta)?;
-        let from = row.state.clone();
-        let mut loaded = restore_dyn(bound, row)?;
-        loaded
-            .machine
-            .fire(event, args)
-            .map_err(|e| StoreError::Refused(e.to_string()))?;
-        let stored = Stored {
-            machine: def.name().to_owned(),
-            state: loaded.machine.state_name().to_owned(),
-            data: loaded.machine.context().clone(),
-            fingerprint: def.fingerprint(),
-        };
-        let version =
-            self.write_stored(def, entity_id, &from, loaded.version, event, stored, meta)?;
-        Ok(Loaded {
-            entity_id: loaded.entity_id,
-            machine: loaded.machine,
-            version,
-        })
     }
 }

@@ -1,0 +1,111 @@
+//! Definitions kept in a PostgreSQL store, and machines loaded from them
+//! (dynamic machines): the rest of [`PgUnit`]'s operations.
+
+use std::sync::Arc;
+
+use stateforge_core::Definition;
+
+use super::PgUnit;
+use crate::db::shared::{check_session, restore_dyn};
+use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
+use crate::dyn_machine::DynMachine;
+use crate::guard_registry::{Args, Bound};
+use crate::history::Timestamp;
+use crate::stored::Stored;
+
+type Json = serde_json::Value;
+
+impl PgUnit<'_> {
+    pub(super) fn keep_definition(
+        &self,
+        def: &Definition,
+        kind: DefinitionKind,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            &format!(
+                "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (machine, fingerprint) DO NOTHING",
+                self.tables.definitions
+            ),
+            &[&def.name(), &def.fingerprint().to_string(), &def.to_json(), &kind.as_str(), &now.as_micros()],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn kept_definition(
+        &self,
+        machine: &str,
+    ) -> Result<(Definition, DefinitionKind), StoreError> {
+        let row = self.query_opt(
+            &format!(
+                "SELECT json, kind FROM {} WHERE machine = $1 ORDER BY saved_at DESC LIMIT 1",
+                self.tables.definitions
+            ),
+            &[&machine],
+        )?;
+        let row = row.ok_or_else(|| StoreError::NoDefinition(machine.to_owned()))?;
+        let (json, kind): (String, String) = (row.get(0), row.get(1));
+        let def = Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
+            machine: machine.to_owned(),
+            message: e.to_string().replace('\n', " "),
+        })?;
+        Ok((def, DefinitionKind::parse(&kind)))
+    }
+
+    pub(super) fn create_dyn(
+        &self,
+        entity_id: &str,
+        machine: &DynMachine<Json>,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        let def = machine.definition();
+        let stored = Stored {
+            machine: def.name().to_owned(),
+            state: machine.state_name().to_owned(),
+            data: machine.context().clone(),
+            fingerprint: def.fingerprint(),
+        };
+        self.create_stored(def, DefinitionKind::Dynamic, entity_id, stored, meta)
+    }
+
+    pub(super) fn load_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        restore_dyn(bound, self.row(bound.definition().name(), entity_id)?)
+    }
+
+    pub(super) fn fire_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+        event: &str,
+        args: &Args,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        let def = bound.definition();
+        let row = self.row(def.name(), entity_id)?;
+        check_session(&row, meta)?;
+        let from = row.state.clone();
+        let mut loaded = restore_dyn(bound, row)?;
+        loaded
+            .machine
+            .fire(event, args)
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let stored = Stored {
+            machine: def.name().to_owned(),
+            state: loaded.machine.state_name().to_owned(),
+            data: loaded.machine.context().clone(),
+            fingerprint: def.fingerprint(),
+        };
+        let version =
+            self.write_stored(def, entity_id, &from, loaded.version, event, stored, meta)?;
+        Ok(Loaded {
+            entity_id: loaded.entity_id,
+            machine: loaded.machine,
+            version,
+        })
+    }
+}
