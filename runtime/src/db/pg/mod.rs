@@ -2,6 +2,7 @@
 //! database. The same operations, errors and schema as the SQLite store.
 
 mod dynamic;
+mod reads;
 mod unit;
 
 use std::sync::{Arc, Mutex, PoisonError};

@@ -12,7 +12,7 @@ use stateforge_core::{Definition, Machine};
 use super::PgStore;
 use crate::db::schema::Tables;
 use crate::db::shared::{check_session, fill, restore, to_i64};
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored};
@@ -20,6 +20,18 @@ use crate::stored::{Stored, to_stored};
 type Json = serde_json::Value;
 
 /// The operations of one unit of work on PostgreSQL ([`PgStore::unit`]).
+///
+/// ```no_run
+/// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+/// use stateforge_runtime::db::{PgStore, TransitionMeta};
+/// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+/// let meta = TransitionMeta::new();
+/// store.unit(|u| {
+///     u.create("a", &AnyDoor::from(Door::new(0)), &meta)?;
+///     u.create("b", &AnyDoor::from(Door::new(0)), &meta)
+/// })?; // both doors, or neither
+/// # Ok::<(), stateforge_runtime::db::StoreError>(())
+/// ```
 pub struct PgUnit<'a> {
     tx: RefCell<Option<Transaction<'a>>>,
     pub(super) tables: &'a Tables,
@@ -32,10 +44,10 @@ impl std::fmt::Debug for PgUnit<'_> {
     }
 }
 
-const ENTITY_COLUMNS: &str =
+pub(super) const ENTITY_COLUMNS: &str =
     "machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at";
 
-fn entity_row(r: &postgres::Row) -> EntityRow {
+pub(super) fn entity_row(r: &postgres::Row) -> EntityRow {
     let data: String = r.get(3);
     EntityRow {
         machine: r.get(0),
@@ -80,7 +92,7 @@ impl<'a> PgUnit<'a> {
             .map_err(|e| self.store.pg_error(&e))
     }
 
-    fn query(
+    pub(super) fn query(
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
@@ -123,6 +135,15 @@ impl<'a> PgUnit<'a> {
     /// # Errors
     ///
     /// As [`PgStore::create`].
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// let meta = TransitionMeta::new();
+    /// store.unit(|u| u.create("d", &AnyDoor::from(Door::new(0)), &meta))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn create<M: Machine + Serialize>(
         &self,
         entity_id: &str,
@@ -185,6 +206,15 @@ impl<'a> PgUnit<'a> {
     /// # Errors
     ///
     /// As [`PgStore::load`].
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// let meta = TransitionMeta::new();
+    /// let version = store.unit(|u| Ok(u.load::<AnyDoor>("d")?.version))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn load<M: Machine + DeserializeOwned>(
         &self,
         entity_id: &str,
@@ -209,6 +239,15 @@ impl<'a> PgUnit<'a> {
     /// # Errors
     ///
     /// As [`PgStore::fire`].
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// let meta = TransitionMeta::new();
+    /// store.unit(|u| u.fire::<AnyDoor>("d", DoorEvent::Open, &meta))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn fire<M: Machine + Serialize + DeserializeOwned>(
         &self,
         entity_id: &str,
@@ -225,6 +264,16 @@ impl<'a> PgUnit<'a> {
     /// # Errors
     ///
     /// As [`PgStore::fire_with`].
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// let meta = TransitionMeta::new();
+    /// let listeners = stateforge_runtime::Listeners::<AnyDoor>::new();
+    /// store.unit(|u| u.fire_with(&listeners, "d", DoorEvent::Open, &meta))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
         &self,
         listeners: &Listeners<M>,
@@ -270,6 +319,19 @@ impl<'a> PgUnit<'a> {
     /// # Errors
     ///
     /// As [`PgStore::save`].
+    ///
+    /// ```no_run
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
+    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// let meta = TransitionMeta::new();
+    /// store.unit(|u| {
+    ///     let loaded = u.load::<AnyDoor>("d")?;
+    ///     let next = loaded.machine.fire(DoorEvent::Open).expect("closed doors open");
+    ///     u.save("d", loaded.version, "open", &next, &meta)
+    /// })?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn save<M: Machine + Serialize>(
         &self,
         entity_id: &str,
@@ -425,157 +487,5 @@ impl<'a> PgUnit<'a> {
             )?;
         }
         Ok(())
-    }
-
-    /// History records matching `query`, oldest first.
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    pub fn history(&self, q: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        let sql = format!(
-            "SELECT machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version
-             FROM {} WHERE ($1::TEXT IS NULL OR machine = $1) AND ($2::TEXT IS NULL OR entity_id = $2)
-               AND ($3::TEXT IS NULL OR session = $3) AND ($4::TEXT IS NULL OR actor = $4)
-               AND ($5::BIGINT IS NULL OR at >= $5) AND ($6::BIGINT IS NULL OR at < $6)
-             ORDER BY id LIMIT $7 OFFSET $8",
-            self.tables.history
-        );
-        let rows = self.query(
-            &sql,
-            &[
-                &q.machine,
-                &q.entity_id,
-                &q.session,
-                &q.actor,
-                &q.since.map(Timestamp::as_micros),
-                &q.until.map(Timestamp::as_micros),
-                &to_i64(q.limit),
-                &to_i64(q.offset),
-            ],
-        )?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let metadata: String = r.get(9);
-                HistoryRecord {
-                    machine: r.get(0),
-                    entity_id: r.get(1),
-                    from: r.get(2),
-                    to: r.get(3),
-                    event: r.get(4),
-                    reason: r.get(5),
-                    actor: r.get(6),
-                    session: r.get(7),
-                    at: Timestamp::from_micros(r.get(8)),
-                    metadata: serde_json::from_str(&metadata).unwrap_or(Json::String(metadata)),
-                    version: u64::try_from(r.get::<_, i64>(10)).unwrap_or(0),
-                }
-            })
-            .collect())
-    }
-
-    /// The entities of `machine`, optionally only those in `state`.
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND ($2::TEXT IS NULL OR state = $2) ORDER BY entity_id",
-            self.tables.entities
-        );
-        Ok(self
-            .query(&sql, &[&machine, &state])?
-            .iter()
-            .map(entity_row)
-            .collect())
-    }
-
-    /// Claims due timers with `FOR UPDATE SKIP LOCKED` and fires them.
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
-    where
-        M: Machine + Serialize + DeserializeOwned,
-        M::Event: DeserializeOwned,
-    {
-        let def = M::definition();
-        let due = self.query(
-            &format!(
-                "SELECT id, entity_id, state, event FROM {} WHERE machine = $1 AND due_at <= $2
-                 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED",
-                self.tables.timers
-            ),
-            &[
-                &def.name(),
-                &now.as_micros(),
-                &i64::try_from(limit).unwrap_or(i64::MAX),
-            ],
-        )?;
-        let mut fired = 0;
-        for timer in due {
-            let (id, entity_id, state, event): (i64, String, String, String) =
-                (timer.get(0), timer.get(1), timer.get(2), timer.get(3));
-            self.execute(
-                &format!("DELETE FROM {} WHERE id = $1", self.tables.timers),
-                &[&id],
-            )?;
-            let row = match self.row(def.name(), &entity_id) {
-                Ok(row) if row.state == state => row,
-                Ok(_) | Err(StoreError::NotFound { .. }) => continue,
-                Err(e) => return Err(e),
-            };
-            let Ok(event_value) =
-                serde_json::from_value::<M::Event>(serde_json::json!({ "event": event }))
-            else {
-                tracing::warn!(machine = def.name(), %entity_id, %event, "timer event cannot be built; dropped");
-                continue;
-            };
-            let loaded: Loaded<M> = restore(row)?;
-            match loaded.machine.fire(event_value) {
-                Ok(next) => {
-                    let meta = TransitionMeta::new().actor("timer").cross_session();
-                    self.write_stored(
-                        def,
-                        &entity_id,
-                        &state,
-                        loaded.version,
-                        &event,
-                        to_stored(&next)?,
-                        &meta,
-                    )?;
-                    fired += 1;
-                }
-                Err(refused) => {
-                    tracing::warn!(machine = def.name(), %entity_id, %refused, "timer event refused; dropped")
-                }
-            }
-        }
-        Ok(fired)
-    }
-
-    /// When the next timer of `machine` is due.
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
-        let row = self.query_opt(
-            &format!(
-                "SELECT MIN(due_at) FROM {} WHERE machine = $1",
-                self.tables.timers
-            ),
-            &[&machine],
-        )?;
-        Ok(row
-            .and_then(|r| r.get::<_, Option<i64>>(0))
-            .map(Timestamp::from_micros))
     }
 }
