@@ -88,3 +88,38 @@ pub(crate) fn restore_dyn(
         version: row.version,
     })
 }
+
+/// Checks a typed save against the row read in the same transaction: the
+/// entity is still at the version the caller read, and `event` leads from
+/// the stored state to the state being saved.
+pub(crate) fn check_save(
+    def: &stateforge_core::Definition,
+    row: &EntityRow,
+    expected_version: u64,
+    event: &str,
+    to: &str,
+) -> Result<(), StoreError> {
+    if row.version != expected_version {
+        return Err(StoreError::Conflict {
+            machine: row.machine.clone(),
+            entity_id: row.entity_id.clone(),
+            expected: expected_version,
+            current: row.version,
+        });
+    }
+    let leads = def
+        .state_id(&row.state)
+        .zip(def.event_id(event))
+        .and_then(|(from, e)| def.transition(from, e))
+        .is_some_and(|t| def.state_name(t.to) == to);
+    if leads {
+        Ok(())
+    } else {
+        Err(StoreError::NotATransition {
+            machine: row.machine.clone(),
+            event: event.to_owned(),
+            from: row.state.clone(),
+            to: to.to_owned(),
+        })
+    }
+}

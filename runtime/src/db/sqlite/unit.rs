@@ -7,7 +7,7 @@ use stateforge_core::{Definition, Machine};
 
 use super::rows::{load_in, row_in};
 use crate::db::schema::Tables;
-use crate::db::shared::{check_session, fill, restore, to_i64};
+use crate::db::shared::{check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
@@ -190,28 +190,7 @@ impl<'a> Unit<'a> {
         let def = M::definition();
         let row = self.row(def.name(), entity_id)?;
         check_session(&row, meta)?;
-        if row.version != expected_version {
-            return Err(StoreError::Conflict {
-                machine: row.machine,
-                entity_id: row.entity_id,
-                expected: expected_version,
-                current: row.version,
-            });
-        }
-        let to = machine.state_name();
-        let leads = def
-            .state_id(&row.state)
-            .zip(def.event_id(event))
-            .and_then(|(from, e)| def.transition(from, e))
-            .is_some_and(|t| def.state_name(t.to) == to);
-        if !leads {
-            return Err(StoreError::NotATransition {
-                machine: row.machine,
-                event: event.to_owned(),
-                from: row.state,
-                to: to.to_owned(),
-            });
-        }
+        check_save(def, &row, expected_version, event, machine.state_name())?;
         self.write(
             entity_id,
             &row.state,
