@@ -1,0 +1,61 @@
+//! Issue 6, benchmark 2: firing events by value. Our `AnyTask::fire`
+//! beside a hand-written `enum` + `match` and the same machine in the
+//! peers rust-fsm, smlang and statig, on use case 1's cycle assign, start,
+//! fail, retry; then a refused event (`complete` in `pending`). statig
+//! ignores an event no state handles without telling the caller, so it has
+//! no refused case. The workloads are in `common/any.rs`.
+//!
+//! Run: `cargo bench -p stateforge-benches --bench any_enum`.
+
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
+
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+#[path = "common/any.rs"]
+mod workloads;
+use workloads::*;
+
+/// A workload: its name and the function running it `n` times.
+type Workload = (&'static str, fn(u64));
+
+/// The variants of each group, in the order they are reported.
+const CYCLE: [Workload; 6] = [
+    ("stateforge AnyTask::fire", cycle_ours),
+    ("hand-written enum + match", cycle_hand),
+    ("hand-written, in place", cycle_hand_in_place),
+    ("rust-fsm", cycle_fsm),
+    ("smlang", cycle_smlang),
+    ("statig", cycle_statig),
+];
+const REFUSED: [Workload; 5] = [
+    ("stateforge AnyTask::fire", refused_ours),
+    ("hand-written enum + match", refused_hand),
+    ("hand-written, in place", refused_hand_in_place),
+    ("rust-fsm", refused_fsm),
+    ("smlang", refused_smlang),
+];
+
+fn group(c: &mut Criterion, name: &str, variants: &[Workload]) {
+    let mut group = c.benchmark_group(name);
+    for &(variant, run) in variants {
+        group.bench_function(variant, |b| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                run(iters);
+                start.elapsed()
+            });
+        });
+    }
+    group.finish();
+}
+
+fn any_enum(c: &mut Criterion) {
+    group(c, "any-enum cycle", &CYCLE);
+    group(c, "any-enum refused (complete in pending)", &REFUSED);
+}
+
+criterion_group!(benches, any_enum);
+criterion_main!(benches);

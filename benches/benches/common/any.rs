@@ -1,0 +1,189 @@
+//! The workloads of benchmark 2, shared by `any_enum.rs` (timed by
+//! criterion) and the `callgrind` driver (instructions counted), so that
+//! both measure the same code. Each runs `iters` rounds on one machine and
+//! is `#[inline(never)]`, so that a profile names it; the machine's code is
+//! inlined into its loop.
+//!
+//! Each event goes through `black_box` (with the sequence visible, LLVM
+//! folds a `match` over it, which no real caller gets), and so does the
+//! address of the machine after each event: every version really stores
+//! the state it reached, as any holder of a machine does, and none is
+//! folded into the next event.
+
+use std::hint::black_box;
+
+use stateforge_benches::Counters;
+use stateforge_benches::hand_enum::{Event, HAny};
+use stateforge_benches::ours::{AnyTask, Task, TaskEvent};
+
+#[path = "peers.rs"]
+mod peers;
+use peers::{peer_fsm, peer_smlang, peer_statig};
+
+/// The cycle, as the hand-written enum, rust-fsm and statig take it.
+const CYCLE: [Event; 4] = [Event::Assign(7), Event::Start, Event::Fail(3), Event::Retry];
+
+/// The cycle, as ours takes it.
+const OUR_CYCLE: [TaskEvent; 4] = [
+    TaskEvent::Assign { agent: 7 },
+    TaskEvent::Start,
+    TaskEvent::Fail { reason: 3 },
+    TaskEvent::Retry,
+];
+
+/// `AnyTask::fire`, by value.
+#[inline(never)]
+pub(crate) fn cycle_ours(iters: u64) {
+    let mut t = AnyTask::from(Task::new(Counters::default()));
+    for _ in 0..iters {
+        for event in OUR_CYCLE {
+            t = t.fire(black_box(event)).unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// The hand-written `enum` + `match`, by value like ours.
+#[inline(never)]
+pub(crate) fn cycle_hand(iters: u64) {
+    let mut t = HAny::new(Counters::default());
+    for _ in 0..iters {
+        for event in CYCLE {
+            t = t.fire(black_box(event)).unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// The hand-written `enum` + `match`, in place (`&mut self`) like the
+/// peers.
+#[inline(never)]
+pub(crate) fn cycle_hand_in_place(iters: u64) {
+    let mut t = HAny::new(Counters::default());
+    for _ in 0..iters {
+        for event in CYCLE {
+            t.fire_in_place(black_box(event))
+                .unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// rust-fsm, with the data and the guard around `consume`.
+#[inline(never)]
+pub(crate) fn cycle_fsm(iters: u64) {
+    let mut t = peer_fsm::FsmTask::new(Counters::default());
+    for _ in 0..iters {
+        for event in CYCLE {
+            t.fire(black_box(event)).unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// smlang's `process_event`.
+#[inline(never)]
+pub(crate) fn cycle_smlang(iters: u64) {
+    let mut t = peer_smlang::TaskStateMachine::new(peer_smlang::Ctx(Counters::default()));
+    for _ in 0..iters {
+        for event in peer_smlang::CYCLE {
+            if t.process_event(black_box(event)).is_err() {
+                unreachable!();
+            }
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// statig's `handle`, on a machine initialized up front.
+#[inline(never)]
+pub(crate) fn cycle_statig(iters: u64) {
+    use statig::prelude::*;
+    let mut t = peer_statig::StTask::default()
+        .uninitialized_state_machine()
+        .init();
+    for _ in 0..iters {
+        for event in CYCLE {
+            t.handle(&black_box(event));
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// `complete` in `pending`, refused by `AnyTask::fire`: the machine comes
+/// back in the error.
+#[inline(never)]
+pub(crate) fn refused_ours(iters: u64) {
+    let mut t = AnyTask::from(Task::new(Counters::default()));
+    for _ in 0..iters {
+        let refused = t
+            .fire(black_box(TaskEvent::Complete))
+            .err()
+            .unwrap_or_else(|| unreachable!());
+        t = refused.machine;
+        black_box(&mut t);
+    }
+    black_box(t);
+}
+
+/// The same, refused by the hand-written `match`, by value.
+#[inline(never)]
+pub(crate) fn refused_hand(iters: u64) {
+    let mut t = HAny::new(Counters::default());
+    for _ in 0..iters {
+        let (machine, _event) = t
+            .fire(black_box(Event::Complete))
+            .err()
+            .unwrap_or_else(|| unreachable!());
+        t = machine;
+        black_box(&mut t);
+    }
+    black_box(t);
+}
+
+/// The same, refused by the hand-written `match`, in place.
+#[inline(never)]
+pub(crate) fn refused_hand_in_place(iters: u64) {
+    let mut t = HAny::new(Counters::default());
+    for _ in 0..iters {
+        if t.fire_in_place(black_box(Event::Complete)).is_ok() {
+            unreachable!();
+        }
+        black_box(&mut t);
+    }
+    black_box(t);
+}
+
+/// The same, refused by rust-fsm.
+#[inline(never)]
+pub(crate) fn refused_fsm(iters: u64) {
+    let mut t = peer_fsm::FsmTask::new(Counters::default());
+    for _ in 0..iters {
+        if t.fire(black_box(Event::Complete)).is_ok() {
+            unreachable!();
+        }
+        black_box(&mut t);
+    }
+    black_box(t);
+}
+
+/// The same, refused by smlang.
+#[inline(never)]
+pub(crate) fn refused_smlang(iters: u64) {
+    let mut t = peer_smlang::TaskStateMachine::new(peer_smlang::Ctx(Counters::default()));
+    for _ in 0..iters {
+        if t.process_event(black_box(peer_smlang::TaskEvents::Complete))
+            .is_ok()
+        {
+            unreachable!();
+        }
+        black_box(&mut t);
+    }
+    black_box(t);
+}
