@@ -1,37 +1,55 @@
 #!/usr/bin/env bash
-# Incremental build time of a machine declared with state_machine! beside
-# the same machine written by hand (an enum and one match), built in
-# alternation so both see the same machine load. Not a test: run it by
+# Issue 6: incremental build time of one machine written in several forms
+# (see scripts/gen_machine.py: state_machine!, a hand-written enum + match,
+# a hand-written typestate, both, rust-fsm, smlang). Not a test: run it by
 # hand, read the medians and the paired ratios.
 #
-#   scripts/compile_time.sh            # 100 states, 50 events, 500 arms; 5 rounds
-#   ROUNDS=3 scripts/compile_time.sh 6 6 8   # the task machine's size
+#   scripts/compile_time.sh                 # 100 states, 50 events, 500 arms
+#   scripts/compile_time.sh task            # use case 1's task machine
+#   ROUNDS=7 scripts/compile_time.sh 20,10,60
+#
+# Each form is a library crate of its own in a temporary directory (a
+# library, so that linking, which does not depend on the machine, is not
+# timed), sharing one target directory so that the dependencies are built
+# once, up front. Then, ROUNDS times, every form in turn has its source
+# touched and `cargo build` (dev profile, incremental) timed; each round
+# starts with a different form, so that a drift of the machine's load does
+# not always land on the same one. A round's ratio is a form's time divided
+# by the hand-written enum + match's time in that same round; the report
+# gives the median of those ratios, with their range.
 set -euo pipefail
-states=${1:-100} events=${2:-50} arms=${3:-500} rounds=${ROUNDS:-5}
+machine=${1:-100,50,500}
+rounds=${ROUNDS:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CARGO_TARGET_DIR="$work/target"
+read -r -a forms <<< "$(python3 "$root/scripts/gen_machine.py" --forms)"
 
-for form in stateforge hand; do
+for form in "${forms[@]}"; do
     mkdir -p "$work/$form/src"
-    deps=""
-    [ "$form" = stateforge ] && deps="stateforge = { path = \"$root\", default-features = false }"
+    case $form in
+        stateforge) dep="stateforge = { path = \"$root\", default-features = false }" ;;
+        rust_fsm) dep='rust-fsm = "0.8"' ;;
+        smlang) dep='smlang = "0.8"' ;;
+        *) dep="" ;;
+    esac
     cat > "$work/$form/Cargo.toml" <<TOML
 [package]
 name = "machine_$form"
 version = "0.0.0"
 edition = "2024"
+publish = false
 [dependencies]
-$deps
+$dep
 [workspace]
 TOML
-    python3 "$root/scripts/gen_machine.py" "$states" "$events" "$arms" "$form" > "$work/$form/src/main.rs"
-    (cd "$work/$form" && cargo build -q 2>/dev/null) # dependencies, once
+    python3 "$root/scripts/gen_machine.py" "$machine" "$form" > "$work/$form/src/lib.rs"
+    (cd "$work/$form" && cargo build -q) # the dependencies and a first build
 done
 
-build() { # prints the seconds an incremental build of $1 takes
-    touch "$work/$1/src/main.rs"
+build() { # prints the seconds an incremental build of form $1 takes
+    touch "$work/$1/src/lib.rs"
     (cd "$work/$1" && python3 -c '
 import subprocess, time
 start = time.monotonic()
@@ -39,19 +57,26 @@ subprocess.run(["cargo", "build", "-q"], check=True)
 print(f"{time.monotonic() - start:.3f}")')
 }
 
-ours=() hand=()
-for _ in $(seq "$rounds"); do
-    ours+=("$(build stateforge)")
-    hand+=("$(build hand)")
+results="$work/results.txt" # lines: round form seconds
+n=${#forms[@]}
+for round in $(seq 0 $((rounds - 1))); do
+    for i in $(seq 0 $((n - 1))); do
+        form=${forms[$(((round + i) % n))]}
+        echo "$round $form $(build "$form")" >> "$results"
+    done
 done
-python3 - "$states" "$events" "$arms" "${ours[*]}" "${hand[*]}" <<'PY'
+
+python3 - "$machine" "$rounds" "$results" "${forms[@]}" <<'PY'
 import statistics, sys
-states, events, arms = sys.argv[1:4]
-ours = [float(x) for x in sys.argv[4].split()]
-hand = [float(x) for x in sys.argv[5].split()]
-ratios = [o / h for o, h in zip(ours, hand)]
-print(f"machine: {states} states, {events} events, {arms} arms; {len(ours)} rounds")
-print(f"  state_machine!: median {statistics.median(ours):.2f} s  {ours}")
-print(f"  hand-written  : median {statistics.median(hand):.2f} s  {hand}")
-print(f"  paired ratio  : median {statistics.median(ratios):.2f}  (min {min(ratios):.2f}, max {max(ratios):.2f})")
+machine, rounds, path, forms = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+times = {f: [0.0] * rounds for f in forms}
+for line in open(path):
+    r, f, t = line.split()
+    times[f][int(r)] = float(t)
+print(f"machine: {machine}; {rounds} rounds; incremental `cargo build` (dev) after touching the source")
+print(f"{'form':<12} {'median s':>9}  {'ratio to hand (median [min, max])':<36} times (s)")
+for f in forms:
+    ratios = [a / b for a, b in zip(times[f], times["hand"])]
+    ratio = f"{statistics.median(ratios):.2f} [{min(ratios):.2f}, {max(ratios):.2f}]"
+    print(f"{f:<12} {statistics.median(times[f]):>9.3f}  {ratio:<36} {' '.join(f'{t:.3f}' for t in times[f])}")
 PY
