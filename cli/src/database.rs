@@ -148,28 +148,9 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
             .map_err(|e| Failure::usage(format!("--args is not JSON: {e}")))?,
         None => serde_json::Value::Null,
     };
-    // Guards and actions are the application's code: an arm that needs one
-    // is refused here, before anything is read or written.
-    let row = store
-        .entities(req.machine, None)
-        .map_err(|e| store_failure(req.db.url, &e))?
-        .into_iter()
-        .find(|r| r.entity_id == req.entity)
-        .ok_or_else(|| {
-            Failure::refused(format!(
-                "{}: no {} `{}`",
-                req.db.url, req.machine, req.entity
-            ))
-        })?;
-    if let (Some(state), Some(event)) = (def.state_id(&row.state), def.event_id(req.event))
-        && let Some(t) = def.transition(state, event)
-        && let Some(code) = t.guard.as_deref().or(t.action.as_deref())
-    {
-        return Err(Failure::refused(format!(
-            "event `{}` from `{}` runs `{code}`, which only the application can run; fire it from the application",
-            req.event, row.state
-        )));
-    }
+    // Guards and actions are the application's code: stand-ins that
+    // never run stand for them, and an arm that needs one is refused
+    // below, before anything is written.
     let mut registry = Registry::new();
     for t in def.transitions() {
         if let Some(g) = t.guard.as_deref() {
@@ -184,6 +165,21 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     let bound = registry
         .bind(def)
         .map_err(|e| Failure::refused(e.to_string()))?;
+    // One row, read with the library's checks (state name, fingerprint).
+    let current = store
+        .load_dyn(&bound, req.entity)
+        .map_err(|e| store_failure(req.db.url, &e))?;
+    let from = current.machine.state_name().to_owned();
+    let def = bound.definition();
+    if let (Some(state), Some(event)) = (def.state_id(&from), def.event_id(req.event))
+        && let Some(t) = def.transition(state, event)
+        && let Some(code) = t.guard.as_deref().or(t.action.as_deref())
+    {
+        return Err(Failure::refused(format!(
+            "event `{}` from `{from}` runs `{code}`, which only the application can run; fire it from the application",
+            req.event
+        )));
+    }
     let moved = store
         .fire_dyn(&bound, req.entity, req.event, &args, &req.meta)
         .map_err(|e| store_failure(req.db.url, &e))?;
@@ -191,7 +187,7 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
         "{} `{}`: {} -> {} ({}), version {}",
         req.machine,
         req.entity,
-        row.state,
+        from,
         moved.machine.state_name(),
         req.event,
         moved.version
