@@ -88,7 +88,6 @@ impl PgUnit<'_> {
         let def = bound.definition();
         let row = self.row(def.name(), entity_id)?;
         check_session(&row, meta)?;
-        let from = row.state.clone();
         let mut loaded = restore_dyn(bound, row)?;
         loaded
             .machine
@@ -100,8 +99,7 @@ impl PgUnit<'_> {
             data: loaded.machine.context().clone(),
             fingerprint: def.fingerprint(),
         };
-        let version =
-            self.write_stored(def, entity_id, &from, loaded.version, event, stored, meta)?;
+        let version = self.write_stored(def, entity_id, loaded.version, event, stored, meta)?;
         Ok(Loaded {
             entity_id: loaded.entity_id,
             machine: loaded.machine,

@@ -1,15 +1,19 @@
 //! The PostgreSQL store: many processes on many machines share one
 //! database. The same operations, errors and schema as the SQLite store.
 
+mod conn;
 mod dynamic;
 mod reads;
+mod sql;
 mod unit;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use conn::{PgConn, Scope};
 use postgres::{Client, NoTls};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sql::PgSql;
 use stateforge_core::{Definition, Machine};
 
 pub use unit::PgUnit;
@@ -53,8 +57,9 @@ pub fn redact_url(url: &str) -> String {
 /// ```
 pub struct PgStore {
     url: String,
-    pool: Mutex<Vec<Client>>,
+    pool: Mutex<Vec<PgConn>>,
     tables: Tables,
+    sql: PgSql,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -68,29 +73,29 @@ impl std::fmt::Debug for PgStore {
 
 /// A connection taken from the pool, given back when dropped unless broken.
 struct Pooled<'a> {
-    client: Option<Client>,
-    pool: &'a Mutex<Vec<Client>>,
+    conn: Option<PgConn>,
+    pool: &'a Mutex<Vec<PgConn>>,
 }
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        if let Some(client) = self.client.take()
-            && !client.is_closed()
+        if let Some(conn) = self.conn.take()
+            && !conn.client.is_closed()
         {
             self.pool
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push(client);
+                .push(conn);
         }
     }
 }
 
 impl Pooled<'_> {
-    fn get(&mut self) -> &mut Client {
+    fn get(&mut self) -> &mut PgConn {
         // Present from construction to drop.
-        self.client
+        self.conn
             .as_mut()
-            .unwrap_or_else(|| unreachable!("a pooled client is present until dropped"))
+            .unwrap_or_else(|| unreachable!("a pooled connection is present until dropped"))
     }
 }
 
@@ -126,6 +131,7 @@ impl PgStore {
             url: url.to_owned(),
             pool: Mutex::new(Vec::new()),
             tables: Tables::new(prefix),
+            sql: PgSql::new(&Tables::new(prefix)),
         };
         store.migrate()?;
         Ok(store)
@@ -137,12 +143,12 @@ impl PgStore {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
-        let client = match pooled {
-            Some(client) if !client.is_closed() => client,
-            _ => Client::connect(&self.url, NoTls).map_err(|e| self.error(&e))?,
+        let conn = match pooled {
+            Some(conn) if !conn.client.is_closed() => conn,
+            _ => PgConn::new(Client::connect(&self.url, NoTls).map_err(|e| self.error(&e))?),
         };
         Ok(Pooled {
-            client: Some(client),
+            conn: Some(conn),
             pool: &self.pool,
         })
     }
@@ -156,7 +162,11 @@ impl PgStore {
     fn migrate(&self) -> Result<(), StoreError> {
         let t = &self.tables;
         let mut pooled = self.client()?;
-        let mut tx = pooled.get().transaction().map_err(|e| self.error(&e))?;
+        let mut tx = pooled
+            .get()
+            .client
+            .transaction()
+            .map_err(|e| self.error(&e))?;
         // Two processes migrating at once take turns.
         tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&t.meta])
             .map_err(|e| self.error(&e))?;
@@ -243,11 +253,35 @@ impl PgStore {
         work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut pooled = self.client()?;
-        let tx = pooled.get().transaction().map_err(|e| self.error(&e))?;
-        let unit = PgUnit::new(tx, &self.tables, self);
+        let conn = pooled.get();
+        let tx = conn.client.transaction().map_err(|e| self.error(&e))?;
+        let unit = PgUnit::new(
+            Scope::Transaction(tx),
+            &mut conn.statements,
+            &self.tables,
+            self,
+        );
         let out = work(&unit)?;
         unit.commit()?;
         Ok(out)
+    }
+
+    /// Runs `work` with each statement its own transaction: for operations
+    /// that are one statement (a read, a versioned save), which then cost
+    /// one round trip instead of four.
+    fn autocommit<T>(
+        &self,
+        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut pooled = self.client()?;
+        let conn = pooled.get();
+        let unit = PgUnit::new(
+            Scope::Autocommit(&mut conn.client),
+            &mut conn.statements,
+            &self.tables,
+            self,
+        );
+        work(&unit)
     }
 
     pub(crate) fn pg_error(&self, e: &postgres::Error) -> StoreError {
@@ -296,10 +330,14 @@ impl PgStore {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        self.unit(|u| u.load(entity_id))
+        self.autocommit(|u| u.load(entity_id))
     }
 
-    /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire).
+    /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire). The row is
+    /// locked while the event fires, so the event applies to the state the
+    /// entity is in and never fails with a conflict: four round trips
+    /// (`BEGIN`, the row, the write, `COMMIT`). Code that holds a loaded
+    /// machine saves in one with [`PgStore::save`].
     ///
     /// # Errors
     ///
@@ -348,7 +386,9 @@ impl PgStore {
         Ok(loaded)
     }
 
-    /// See [`SqliteStore::save`](crate::db::SqliteStore::save).
+    /// See [`SqliteStore::save`](crate::db::SqliteStore::save). Here the
+    /// save is one statement and one round trip: the version, the session
+    /// and the transition are checked by the statement itself.
     ///
     /// # Errors
     ///
@@ -373,7 +413,7 @@ impl PgStore {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        self.unit(|u| u.save(entity_id, expected_version, event, machine, meta))
+        self.autocommit(|u| u.save(entity_id, expected_version, event, machine, meta))
     }
 
     /// See [`SqliteStore::history`](crate::db::SqliteStore::history).
@@ -394,7 +434,7 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        self.unit(|u| u.history(query))
+        self.autocommit(|u| u.history(query))
     }
 
     /// See [`SqliteStore::entities`](crate::db::SqliteStore::entities).
@@ -417,7 +457,7 @@ impl PgStore {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
-        self.unit(|u| u.entities(machine, state))
+        self.autocommit(|u| u.entities(machine, state))
     }
 
     /// See [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due):
@@ -462,7 +502,7 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
-        self.unit(|u| u.next_due(machine))
+        self.autocommit(|u| u.next_due(machine))
     }
 
     /// See [`SqliteStore::save_definition`](crate::db::SqliteStore::save_definition).
@@ -471,7 +511,9 @@ impl PgStore {
     ///
     /// The server's.
     pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
-        self.unit(|u| u.keep_definition(definition, DefinitionKind::Dynamic, Timestamp::now()))
+        self.autocommit(|u| {
+            u.keep_definition(definition, DefinitionKind::Dynamic, Timestamp::now())
+        })
     }
 
     /// See [`SqliteStore::kept_definition`](crate::db::SqliteStore::kept_definition).
@@ -483,7 +525,7 @@ impl PgStore {
         &self,
         machine: &str,
     ) -> Result<(Definition, DefinitionKind), StoreError> {
-        self.unit(|u| u.kept_definition(machine))
+        self.autocommit(|u| u.kept_definition(machine))
     }
 
     /// See [`SqliteStore::definition`](crate::db::SqliteStore::definition).
@@ -519,7 +561,7 @@ impl PgStore {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.unit(|u| u.load_dyn(bound, entity_id))
+        self.autocommit(|u| u.load_dyn(bound, entity_id))
     }
 
     /// See [`SqliteStore::fire_dyn`](crate::db::SqliteStore::fire_dyn).
@@ -547,8 +589,15 @@ impl PgStore {
     pub fn drop_tables(&self) -> Result<(), StoreError> {
         let t = &self.tables;
         let mut pooled = self.client()?;
+        // Statements prepared on the dropped tables must not be reused.
+        self.pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        pooled.get().statements.clear();
         pooled
             .get()
+            .client
             .batch_execute(&format!(
                 "DROP TABLE IF EXISTS {}, {}, {}, {}, {}",
                 t.entities, t.history, t.timers, t.definitions, t.meta

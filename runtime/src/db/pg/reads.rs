@@ -161,7 +161,6 @@ impl PgUnit<'_> {
                     self.write_stored(
                         def,
                         &entity_id,
-                        &state,
                         loaded.version,
                         &event,
                         to_stored(&next)?,

@@ -2,14 +2,16 @@
 //! together.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
-use postgres::Transaction;
+use postgres::Statement;
 use postgres::types::ToSql;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
 use super::PgStore;
+use super::conn::Scope;
 use crate::db::schema::Tables;
 use crate::db::shared::{check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
@@ -33,7 +35,8 @@ type Json = serde_json::Value;
 /// # Ok::<(), stateforge_runtime::db::StoreError>(())
 /// ```
 pub struct PgUnit<'a> {
-    tx: RefCell<Option<Transaction<'a>>>,
+    scope: RefCell<Option<Scope<'a>>>,
+    statements: RefCell<&'a mut HashMap<String, Statement>>,
     pub(super) tables: &'a Tables,
     store: &'a PgStore,
 }
@@ -63,66 +66,89 @@ pub(super) fn entity_row(r: &postgres::Row) -> EntityRow {
     }
 }
 
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
 impl<'a> PgUnit<'a> {
-    pub(super) fn new(tx: Transaction<'a>, tables: &'a Tables, store: &'a PgStore) -> Self {
+    pub(super) fn new(
+        scope: Scope<'a>,
+        statements: &'a mut HashMap<String, Statement>,
+        tables: &'a Tables,
+        store: &'a PgStore,
+    ) -> Self {
         PgUnit {
-            tx: RefCell::new(Some(tx)),
+            scope: RefCell::new(Some(scope)),
+            statements: RefCell::new(statements),
             tables,
             store,
         }
     }
 
     pub(super) fn commit(self) -> Result<(), StoreError> {
-        match self.tx.into_inner() {
-            Some(tx) => tx.commit().map_err(|e| self.store.pg_error(&e)),
-            None => Ok(()),
+        match self.scope.into_inner() {
+            Some(Scope::Transaction(tx)) => tx.commit().map_err(|e| self.store.pg_error(&e)),
+            Some(Scope::Autocommit(_)) | None => Ok(()),
         }
+    }
+
+    /// Runs `sql` through the connection's prepared statement for it,
+    /// preparing it on first use.
+    fn run<T>(
+        &self,
+        sql: &str,
+        work: impl FnOnce(&mut Scope<'a>, &Statement) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let mut scope = self.scope.borrow_mut();
+        let scope = scope
+            .as_mut()
+            .ok_or_else(|| StoreError::Database("transaction is closed".into()))?;
+        let mut statements = self.statements.borrow_mut();
+        let statement = match statements.get(sql) {
+            Some(statement) => statement.clone(),
+            None => {
+                let statement = scope.prepare(sql).map_err(|e| self.store.pg_error(&e))?;
+                statements.insert(sql.to_owned(), statement.clone());
+                statement
+            }
+        };
+        work(scope, &statement).map_err(|e| self.store.pg_error(&e))
     }
 
     pub(super) fn query_opt(
         &self,
         sql: &str,
-        params: &[&(dyn ToSql + Sync)],
+        params: Params<'_>,
     ) -> Result<Option<postgres::Row>, StoreError> {
-        let mut tx = self.tx.borrow_mut();
-        let tx = tx
-            .as_mut()
-            .ok_or_else(|| StoreError::Database("transaction is closed".into()))?;
-        tx.query_opt(sql, params)
-            .map_err(|e| self.store.pg_error(&e))
+        self.run(sql, |scope, statement| scope.query_opt(statement, params))
     }
 
     pub(super) fn query(
         &self,
         sql: &str,
-        params: &[&(dyn ToSql + Sync)],
+        params: Params<'_>,
     ) -> Result<Vec<postgres::Row>, StoreError> {
-        let mut tx = self.tx.borrow_mut();
-        let tx = tx
-            .as_mut()
-            .ok_or_else(|| StoreError::Database("transaction is closed".into()))?;
-        tx.query(sql, params).map_err(|e| self.store.pg_error(&e))
+        self.run(sql, |scope, statement| scope.query(statement, params))
     }
 
-    pub(super) fn execute(
-        &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.tx.borrow_mut();
-        let tx = tx
-            .as_mut()
-            .ok_or_else(|| StoreError::Database("transaction is closed".into()))?;
-        tx.execute(sql, params).map_err(|e| self.store.pg_error(&e))
+    pub(super) fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64, StoreError> {
+        self.run(sql, |scope, statement| scope.execute(statement, params))
     }
 
-    /// The entity's row, locked until the unit ends.
+    fn in_transaction(&self) -> bool {
+        self.scope
+            .borrow()
+            .as_ref()
+            .is_some_and(Scope::is_transaction)
+    }
+
+    /// The entity's row, locked until the unit ends when the unit is a
+    /// transaction.
     pub(super) fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
-        let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND entity_id = $2 FOR UPDATE",
-            self.tables.entities
-        );
-        self.query_opt(&sql, &[&machine, &entity_id])?
+        let sql = if self.in_transaction() {
+            &self.store.sql.row_locked
+        } else {
+            &self.store.sql.row
+        };
+        self.query_opt(sql, &[&machine, &entity_id])?
             .map(|r| entity_row(&r))
             .ok_or_else(|| StoreError::NotFound {
                 machine: machine.to_owned(),
@@ -219,13 +245,9 @@ impl<'a> PgUnit<'a> {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND entity_id = $2",
-            self.tables.entities
-        );
         let machine = M::definition().name();
         let row = self
-            .query_opt(&sql, &[&machine, &entity_id])?
+            .query_opt(&self.store.sql.row, &[&machine, &entity_id])?
             .map(|r| entity_row(&r))
             .ok_or_else(|| StoreError::NotFound {
                 machine: machine.to_owned(),
@@ -297,7 +319,6 @@ impl<'a> PgUnit<'a> {
         let version = self.write_stored(
             def,
             entity_id,
-            from,
             loaded.version,
             event_name,
             to_stored(&next)?,
@@ -340,14 +361,11 @@ impl<'a> PgUnit<'a> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        let def = M::definition();
-        let row = self.row(def.name(), entity_id)?;
-        check_session(&row, meta)?;
-        check_save(def, &row, expected_version, event, machine.state_name())?;
+        // The statement checks the version, the session and the transition
+        // itself: no read before it.
         self.write_stored(
-            def,
+            M::definition(),
             entity_id,
-            &row.state,
             expected_version,
             event,
             to_stored(machine)?,
@@ -355,63 +373,102 @@ impl<'a> PgUnit<'a> {
         )
     }
 
-    /// The versioned update and its history record in ONE statement (a
-    /// single round trip), then the timers of machines that have them.
-    #[allow(clippy::too_many_arguments)]
+    /// A transition as ONE statement ([`PgSql::write`](super::sql)): the
+    /// versioned update, its history record and, for machines with timers,
+    /// the timers of the state entered. When nothing was written, the row
+    /// is read again to say why.
     pub(super) fn write_stored(
         &self,
         def: &Definition,
         entity_id: &str,
-        from: &str,
         expected_version: u64,
         event: &str,
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        let t = self.tables;
         let now = Timestamp::now();
-        let sql = format!(
-            "WITH updated AS (
-                UPDATE {e} SET state = $1, data = $2, version = version + 1, fingerprint = $3, updated_at = $4
-                WHERE machine = $5 AND entity_id = $6 AND version = $7
-                RETURNING session, version)
-             INSERT INTO {h} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
-             SELECT $5, $6, $8, $1, $9, $10, $11, updated.session, $4, $12, updated.version FROM updated
-             RETURNING version",
-            e = t.entities,
-            h = t.history,
-        );
-        let written = self.query_opt(
-            &sql,
-            &[
-                &stored.state,
-                &stored.data.to_string(),
-                &stored.fingerprint.to_string(),
-                &now.as_micros(),
-                &stored.machine,
-                &entity_id,
-                &to_i64(expected_version),
-                &from,
-                &event,
-                &meta.reason,
-                &meta.actor,
-                &meta.metadata.to_string(),
-            ],
-        )?;
-        let Some(row) = written else {
-            let current = self.row(&stored.machine, entity_id)?.version;
-            return Err(StoreError::Conflict {
-                machine: stored.machine,
-                entity_id: entity_id.to_owned(),
-                expected: expected_version,
-                current,
-            });
+        let sources: Vec<&str> = def
+            .transitions()
+            .iter()
+            .filter(|t| def.event_name(t.event) == event && def.state_name(t.to) == stored.state)
+            .map(|t| def.state_name(t.from))
+            .collect();
+        let (data, fingerprint) = (stored.data.to_string(), stored.fingerprint.to_string());
+        let (at, expected) = (now.as_micros(), to_i64(expected_version));
+        let metadata = meta.metadata.to_string();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+            &stored.state,
+            &data,
+            &fingerprint,
+            &at,
+            &stored.machine,
+            &entity_id,
+            &expected,
+            &sources,
+            &event,
+            &meta.reason,
+            &meta.actor,
+            &metadata,
+            &meta.session,
+            &meta.cross_session,
+        ];
+        let timers: Vec<(&str, i64)> = def
+            .state_id(&stored.state)
+            .map(|to| {
+                def.timers_of(to)
+                    .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let timer_events: Vec<&str> = timers.iter().map(|t| t.0).collect();
+        let timer_due: Vec<i64> = timers.iter().map(|t| t.1).collect();
+        // A machine without timers has no timer rows to cancel or start.
+        let sql = if def.timers().is_empty() {
+            &self.store.sql.write
+        } else {
+            params.push(&timer_events);
+            params.push(&timer_due);
+            &self.store.sql.write_timed
         };
-        let version = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
-        if !def.timers().is_empty() {
-            self.reset_timers(def, entity_id, &stored.state, now)?;
+        match self.query_opt(sql, &params)? {
+            Some(row) => Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)),
+            None => {
+                Err(self.not_written(def, entity_id, expected_version, event, &stored.state, meta))
+            }
         }
-        Ok(version)
+    }
+
+    /// Why a transition's statement wrote nothing, in the order the checks
+    /// are documented: no such entity, another session's, moved on, not a
+    /// transition.
+    fn not_written(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        to: &str,
+        meta: &TransitionMeta,
+    ) -> StoreError {
+        let row = match self.row(def.name(), entity_id) {
+            Ok(row) => row,
+            Err(e) => return e,
+        };
+        if let Err(e) = check_session(&row, meta) {
+            return e;
+        }
+        if let Err(e) = check_save(def, &row, expected_version, event, to) {
+            return e;
+        }
+        // The row now passes every check, so it changed between the write
+        // and this read (a version is never reused, so only a deleted and
+        // recreated entity gets here): the caller's view is stale.
+        StoreError::Conflict {
+            machine: row.machine,
+            entity_id: row.entity_id,
+            expected: expected_version,
+            current: row.version,
+        }
     }
 
     fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {
