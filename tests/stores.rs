@@ -19,6 +19,7 @@ macro_rules! behaviours {
             transitions::sessions_are_isolated_unless_crossed_explicitly,
             queries::creating_twice_and_missing_entities_are_typed_errors,
             queries::queries_filter_by_state_and_page_history,
+            queries::rows_read_back_as_written,
             timers::timers_fire_once_and_survive_a_restart,
             timers::leaving_a_state_cancels_its_timer,
             rows::migrating_twice_is_harmless_and_a_newer_schema_is_refused,

@@ -147,3 +147,30 @@ fn round_trips_per_transition() {
     assert!(conflict <= 5, "{conflict} round trips for a conflict");
     assert_chain(&pg.open(), "task", "t");
 }
+
+/// PostgreSQL's text cannot hold U+0000 (SQLite's can): such a value is a
+/// database error that says why, and the transition writes nothing.
+#[test]
+fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
+    let Some(pg) = Fixture::postgres("nul_text") else {
+        return;
+    };
+    let store = pg.open();
+    let err = store.create("a\u{0}b", &new_task(), &meta()).unwrap_err();
+    let StoreError::Database(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(message.contains("0x00"), "the server's reason: {message}");
+    store.create("t", &new_task(), &meta()).unwrap();
+    let err = store
+        .fire::<AnyTask>(
+            "t",
+            TaskEvent::Assign { agent: "x".into() },
+            &meta().reason("a\u{0}b"),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert_eq!(assert_chain(&store, "task", "t"), 1);
+    assert!(store.load::<AnyTask>("a\u{0}b").is_err());
+    assert_eq!(store.entities("task", None).unwrap().len(), 1);
+}

@@ -149,3 +149,69 @@ pub(crate) fn queries_filter_by_state_and_page_history(fx: Fixture) {
             .is_empty()
     );
 }
+
+/// What is read back is what was written: entity rows (data, session,
+/// times), history records (metadata, times), timer due times, and text
+/// beyond ASCII.
+pub(crate) fn rows_read_back_as_written(fx: Fixture) {
+    use super::machines::{AnyBreaker, Breaker, BreakerEvent};
+    let store = fx.open();
+    let before = Timestamp::now();
+    let id = "tâche ü 💡 \"q\" \\ ' %_";
+    store
+        .create(id, &new_task(), &meta().session("s ü").reason("ünï 💡"))
+        .unwrap();
+    let metadata = serde_json::json!({
+        "k": [1, "two", null, {"n": 1.5, "big": 9_007_199_254_740_993_u64}],
+        "nul": "a\u{0}b",
+        "ü": true,
+    });
+    store
+        .fire::<AnyTask>(
+            id,
+            TaskEvent::Assign {
+                agent: "ådå".into(),
+            },
+            &meta().session("s ü").metadata(metadata.clone()),
+        )
+        .unwrap();
+    let after = Timestamp::now();
+    let history = store.history(&HistoryQuery::entity("task", id)).unwrap();
+    assert_eq!(history[0].metadata, serde_json::Value::Null, "none given");
+    assert_eq!(history[0].reason.as_deref(), Some("ünï 💡"));
+    assert_eq!(history[1].metadata, metadata);
+    assert!(before <= history[0].at && history[0].at <= history[1].at && history[1].at <= after);
+    let row = store
+        .entities("task", None)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.entity_id == id)
+        .unwrap();
+    assert_eq!(row.session.as_deref(), Some("s ü"));
+    assert_eq!(row.created_at, history[0].at);
+    assert_eq!(row.updated_at, history[1].at);
+    assert_eq!(
+        row.data,
+        serde_json::json!({ "context": { "title": "ship" }, "data": { "agent": "ådå" } }),
+        "{}",
+        row.data
+    );
+    let loaded = store.load::<AnyTask>(id).unwrap();
+    assert_eq!(loaded.entity_id, id);
+
+    // A timer is due its delay after the transition that set it.
+    store
+        .create("b", &AnyBreaker::from(Breaker::new(7)), &meta())
+        .unwrap();
+    store
+        .fire::<AnyBreaker>("b", BreakerEvent::Trip, &meta())
+        .unwrap();
+    let tripped = store
+        .history(&HistoryQuery::entity("breaker", "b"))
+        .unwrap()[1]
+        .at;
+    assert_eq!(
+        store.next_due("breaker").unwrap(),
+        Some(tripped + std::time::Duration::from_secs(30))
+    );
+}
