@@ -129,6 +129,21 @@ impl From<rusqlite::Error> for StoreError {
 #[cfg(feature = "postgres")]
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
-        StoreError::Database(e.to_string())
+        StoreError::Database(pg_message(&e))
     }
+}
+
+/// A PostgreSQL client error with its causes: the client's own message
+/// for a server error is only `db error`, the server's words (and an I/O
+/// error's) are in its source.
+#[cfg(feature = "postgres")]
+pub(crate) fn pg_message(e: &postgres::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string().replace('\n', " "));
+        source = cause.source();
+    }
+    message
 }

@@ -155,7 +155,8 @@ impl PgStore {
 
     fn error(&self, e: &postgres::Error) -> StoreError {
         StoreError::Database(
-            format!("{}: {e}", redact_url(&self.url)).replace(&self.url, &redact_url(&self.url)),
+            format!("{}: {}", redact_url(&self.url), super::error::pg_message(e))
+                .replace(&self.url, &redact_url(&self.url)),
         )
     }
 

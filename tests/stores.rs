@@ -1,0 +1,50 @@
+//! One suite for every store backend (issue 4): each behaviour is written
+//! once, in `stores/suite/`, as a function of a fresh, isolated
+//! [`Fixture`](suite::Fixture), and `behaviours!` below runs each on every
+//! backend: `sqlite::NAME` on a fresh SQLite file, `postgres::NAME` under
+//! a table prefix of its own on the server at `STATEFORGE_PG_URL`
+//! (skipped with a message when that is unset; a failure then with
+//! `STATEFORGE_REQUIRE_PG=1`). What only one backend has is tested in that
+//! backend's module: `stores/sqlite.rs`, `stores/postgres.rs`.
+
+/// Defines one `#[test]` per behaviour, on the fixture `$fixture(name)`
+/// (an `Option<Fixture>`; `None` skips). The one list of behaviours.
+macro_rules! behaviours {
+    ($fixture:path) => {
+        behaviours!(@each $fixture;
+            transitions::transitions_write_state_and_history_together,
+            transitions::a_refused_event_writes_nothing,
+            transitions::a_unit_commits_all_or_nothing,
+            transitions::typed_code_saves_with_optimistic_locking,
+            transitions::sessions_are_isolated_unless_crossed_explicitly,
+            queries::creating_twice_and_missing_entities_are_typed_errors,
+            queries::queries_filter_by_state_and_page_history,
+            queries::rows_read_back_as_written,
+            timers::timers_fire_once_and_survive_a_restart,
+            timers::leaving_a_state_cancels_its_timer,
+            rows::migrating_twice_is_harmless_and_a_newer_schema_is_refused,
+            rows::bad_rows_are_typed_errors_and_change_nothing,
+            rows::names_are_validated_and_values_are_bound,
+            concurrency::eight_threads_on_one_entity_never_both_win_a_version,
+            concurrency::eight_threads_on_distinct_entities,
+        );
+    };
+    (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $behaviour() {
+                if let Some(fixture) = $fixture(stringify!($behaviour)) {
+                    crate::suite::$group::$behaviour(fixture);
+                }
+            }
+        )+
+    };
+}
+
+#[path = "stores/suite/mod.rs"]
+mod suite;
+
+#[path = "stores/postgres.rs"]
+mod postgres;
+#[path = "stores/sqlite.rs"]
+mod sqlite;

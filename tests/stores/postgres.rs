@@ -1,0 +1,199 @@
+//! The suite on PostgreSQL, and what only a server has: backends killed
+//! mid-transaction, passwords in URLs, round trips over the network.
+
+use crate::suite::fixture::{Fixture, assert_chain, meta, pg_url};
+use crate::suite::machines::{AnyLamp, AnyTask, Lamp, LampEvent, TaskEvent, new_task};
+use stateforge::runtime::db::{Store, StoreError};
+
+behaviours!(crate::suite::Fixture::postgres);
+
+#[test]
+fn a_killed_backend_is_an_error_then_the_store_reconnects() {
+    let Some(pg) = Fixture::postgres("killed_backend") else {
+        return;
+    };
+    // The store's own connections carry a name, so that only they are
+    // killed, not those of tests running beside this one.
+    let name = format!("sf_kill_{}", std::process::id());
+    let url = pg.target();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store =
+        Store::open_with(&format!("{url}{sep}application_name={name}"), pg.prefix()).unwrap();
+    store
+        .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
+        .unwrap();
+    let mut raw = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let err = store
+        .unit(|u| {
+            u.fire::<AnyLamp>("l", LampEvent::Toggle, &meta())?;
+            raw.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+                &[&name],
+            )
+            .unwrap();
+            u.fire::<AnyLamp>("l", LampEvent::Toggle, &meta())?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    // Nothing half-written, and the next call reconnects.
+    assert_eq!(assert_chain(&store, "lamp", "l"), 1);
+    store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap();
+    assert_eq!(assert_chain(&store, "lamp", "l"), 2);
+}
+
+#[test]
+fn passwords_never_appear_in_errors() {
+    if pg_url("passwords_never_appear_in_errors").is_none() {
+        return;
+    }
+    let err = Store::open("postgres://ada:hunter2@127.0.0.1:1/test").unwrap_err();
+    let (shown, debug) = (err.to_string(), format!("{err:?}"));
+    assert!(
+        !shown.contains("hunter2") && !debug.contains("hunter2"),
+        "{shown} / {debug}"
+    );
+    assert!(shown.contains("ada:***@127.0.0.1"), "{shown}");
+}
+
+/// Counts client-to-server bursts through a forwarding proxy: each burst
+/// the client sends after hearing from the server is one round trip.
+fn counting_proxy(target: &str) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    let target = target.to_owned();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let mut server = TcpStream::connect(&target).unwrap();
+            client.set_nodelay(true).unwrap();
+            server.set_nodelay(true).unwrap();
+            let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let counted = counted.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                while let Ok(n) = client.read(&mut buf) {
+                    if n == 0 || server.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    counted.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                while let Ok(n) = s2.read(&mut buf) {
+                    if n == 0 || c2.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (port, count)
+}
+
+#[test]
+fn round_trips_per_transition() {
+    use std::sync::atomic::Ordering;
+    let Some(pg) = Fixture::postgres("round_trips") else {
+        return;
+    };
+    let config: postgres::Config = pg.target().parse().unwrap();
+    let host = match &config.get_hosts()[0] {
+        postgres::config::Host::Tcp(h) => h.clone(),
+        #[allow(unreachable_patterns)]
+        _ => return eprintln!("skipped: not a TCP server"),
+    };
+    let target = format!(
+        "{host}:{}",
+        config.get_ports().first().copied().unwrap_or(5432)
+    );
+    let (port, count) = counting_proxy(&target);
+    let user = config.get_user().unwrap_or("postgres");
+    let password = config
+        .get_password()
+        .map(|p| format!(":{}", String::from_utf8_lossy(p)))
+        .unwrap_or_default();
+    let db = config.get_dbname().unwrap_or("postgres");
+    let url = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}");
+    let store = Store::open_with(&url, pg.prefix()).unwrap();
+    let trips = |work: &dyn Fn()| {
+        let before = count.load(Ordering::SeqCst);
+        work();
+        count.load(Ordering::SeqCst) - before
+    };
+    store.create("t", &new_task(), &meta()).unwrap();
+    store.create("u", &new_task(), &meta()).unwrap();
+    // Every statement is prepared once per connection (the store has one
+    // here); these first uses prepare them.
+    store
+        .fire::<AnyTask>("u", TaskEvent::Assign { agent: "a".into() }, &meta())
+        .unwrap();
+    store.load::<AnyTask>("u").unwrap();
+
+    // BEGIN, the row locked, the update and its history record as one
+    // statement, COMMIT.
+    let fire = trips(&|| {
+        store
+            .fire::<AnyTask>("t", TaskEvent::Assign { agent: "a".into() }, &meta())
+            .unwrap();
+    });
+    assert_eq!(fire, 4, "round trips for a fire by id");
+    let load = trips(&|| {
+        store.load::<AnyTask>("t").unwrap();
+    });
+    assert_eq!(load, 1, "round trips for a load");
+    // Typed code: load, fire in memory, save. The save is one statement,
+    // its own transaction.
+    let loaded = store.load::<AnyTask>("t").unwrap();
+    let next = loaded.machine.fire(TaskEvent::Start).unwrap();
+    let save = trips(&|| {
+        assert_eq!(store.save("t", 2, "start", &next, &meta()).unwrap(), 3);
+    });
+    assert_eq!(save, 1, "round trips for a versioned save");
+    // A stale save: the statement writes nothing, one read says why.
+    let stale = trips(&|| {
+        let err = store.save("t", 2, "start", &next, &meta()).unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { current: 3, .. }),
+            "{err}"
+        );
+    });
+    assert_eq!(stale, 2, "round trips for a conflict");
+    eprintln!("round trips: fire = {fire}, load = {load}, save = {save}, stale save = {stale}");
+    assert_chain(&pg.open(), "task", "t");
+}
+
+/// PostgreSQL's text cannot hold U+0000 (SQLite's can): such a value is a
+/// database error that says why, and the transition writes nothing.
+#[test]
+fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
+    let Some(pg) = Fixture::postgres("nul_text") else {
+        return;
+    };
+    let store = pg.open();
+    let err = store.create("a\u{0}b", &new_task(), &meta()).unwrap_err();
+    let StoreError::Database(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(message.contains("0x00"), "the server's reason: {message}");
+    store.create("t", &new_task(), &meta()).unwrap();
+    let err = store
+        .fire::<AnyTask>(
+            "t",
+            TaskEvent::Assign { agent: "x".into() },
+            &meta().reason("a\u{0}b"),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert_eq!(assert_chain(&store, "task", "t"), 1);
+    assert!(store.load::<AnyTask>("a\u{0}b").is_err());
+    assert_eq!(store.entities("task", None).unwrap().len(), 1);
+}

@@ -1,0 +1,180 @@
+//! A fresh, isolated store on one backend, with raw SQL beside it for
+//! corrupting rows.
+
+use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TablePrefix, TransitionMeta};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Which database a [`Fixture`] is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    /// A fresh SQLite file in a temporary directory.
+    Sqlite,
+    /// The server at `STATEFORGE_PG_URL`, under a table prefix of the test's own.
+    Postgres,
+}
+
+/// Stores on one isolated database: an SQLite file of its own, or tables
+/// under a prefix of its own on PostgreSQL (dropped with the fixture).
+/// Every [`Fixture::open`] is a new connection, as after a restart.
+pub(crate) struct Fixture {
+    backend: Backend,
+    target: String,
+    prefix: TablePrefix,
+    /// Keeps the SQLite file's directory alive.
+    _dir: Option<tempfile::TempDir>,
+    /// Opened first on PostgreSQL, so that the tables can be dropped even
+    /// after a test has made them unopenable (a newer schema).
+    keeper: Option<Store>,
+}
+
+/// The PostgreSQL URL, or `None` after saying the test was skipped; a
+/// failure instead when `STATEFORGE_REQUIRE_PG=1`.
+pub(crate) fn pg_url(test: &str) -> Option<String> {
+    match std::env::var("STATEFORGE_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("STATEFORGE_REQUIRE_PG").as_deref() != Ok("1"),
+                "STATEFORGE_REQUIRE_PG=1 but STATEFORGE_PG_URL is not set"
+            );
+            eprintln!("skipped on PostgreSQL: {test}: STATEFORGE_PG_URL not set");
+            None
+        }
+    }
+}
+
+impl Fixture {
+    /// A store in a fresh SQLite file, under the default prefix.
+    /// (`Option` only to match [`Fixture::postgres`].)
+    #[allow(clippy::unnecessary_wraps)]
+    pub(crate) fn sqlite(_test: &str) -> Option<Fixture> {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("store.db").to_str().unwrap().to_owned();
+        Some(Fixture {
+            backend: Backend::Sqlite,
+            target,
+            prefix: TablePrefix::default(),
+            _dir: Some(dir),
+            keeper: None,
+        })
+    }
+
+    /// Tables under a prefix of `test`'s own on the PostgreSQL server, or
+    /// `None` when there is none (see [`pg_url`]).
+    pub(crate) fn postgres(test: &str) -> Option<Fixture> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let url = pg_url(test)?;
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let short: String = test.chars().take(14).collect();
+        let prefix = TablePrefix::new(&format!(
+            "s{}_{n}_{}_",
+            std::process::id() % 100_000,
+            short.trim_end_matches('_')
+        ))
+        .unwrap();
+        let keeper = Store::open_with(&url, &prefix).unwrap();
+        Some(Fixture {
+            backend: Backend::Postgres,
+            target: url,
+            prefix,
+            _dir: None,
+            keeper: Some(keeper),
+        })
+    }
+
+    /// The SQLite path or the PostgreSQL URL.
+    pub(crate) fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The table prefix.
+    pub(crate) fn prefix(&self) -> &TablePrefix {
+        &self.prefix
+    }
+
+    /// A new store on the fixture's database (migrating it if need be).
+    pub(crate) fn open(&self) -> Store {
+        let store = self.try_open().unwrap();
+        let expected = match self.backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        };
+        assert_eq!(store.backend(), expected);
+        store
+    }
+
+    /// [`Fixture::open`], keeping the error.
+    pub(crate) fn try_open(&self) -> Result<Store, StoreError> {
+        Store::open_with(&self.target, &self.prefix)
+    }
+
+    /// The full name of one of the store's tables: `entities`, `meta`, ...
+    pub(crate) fn table(&self, name: &str) -> String {
+        format!("{}sf_{name}", self.prefix.as_str())
+    }
+
+    /// Runs `sql` straight on the database, past the store.
+    pub(crate) fn execute(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => rusqlite::Connection::open(&self.target)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+            Backend::Postgres => postgres::Client::connect(&self.target, postgres::NoTls)
+                .unwrap()
+                .batch_execute(sql)
+                .unwrap(),
+        }
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if let Some(keeper) = &self.keeper {
+            let _ = keeper.drop_tables();
+        }
+    }
+}
+
+/// No transition details.
+pub(crate) fn meta() -> TransitionMeta {
+    TransitionMeta::new()
+}
+
+/// Every history chain is unbroken: versions 1..=n, each `from` the
+/// previous `to`, and the last `to` and version the entity's; returns the
+/// entity's version.
+pub(crate) fn assert_chain(store: &Store, machine: &str, entity_id: &str) -> u64 {
+    let history = store
+        .history(&HistoryQuery::entity(machine, entity_id).limit(1 << 40))
+        .unwrap();
+    assert!(history[0].from.is_none());
+    for (i, r) in history.iter().enumerate() {
+        assert_eq!(r.version, i as u64 + 1, "versions are contiguous");
+        if i > 0 {
+            assert_eq!(
+                r.from.as_deref(),
+                Some(history[i - 1].to.as_str()),
+                "chain at {i}"
+            );
+        }
+    }
+    let row = store
+        .entities(machine, None)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.entity_id == entity_id)
+        .unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(row.state, last.to);
+    assert_eq!(row.version, last.version);
+    row.version
+}
+
+/// How many history records `entity_id` has.
+pub(crate) fn records(store: &Store, machine: &str, entity_id: &str) -> usize {
+    store
+        .history(&HistoryQuery::entity(machine, entity_id).limit(1 << 40))
+        .unwrap()
+        .len()
+}

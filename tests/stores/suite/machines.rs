@@ -1,0 +1,69 @@
+//! The machines the suite stores.
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Task {
+        context: Record;
+        initial state Pending;
+        state Assigned { agent: String }
+        state InProgress { agent: String }
+        final state Completed;
+        state Failed { reason: String }
+        final state Escalated { reason: String }
+
+        event assign(agent: String): Pending -> Assigned;
+        event start: Assigned -> InProgress;
+        event complete: InProgress -> Completed;
+        event fail(reason: String): Assigned | InProgress -> Failed;
+        event escalate(reason: String): Assigned | InProgress -> Escalated;
+        event retry: Failed -> Pending;
+    }
+}
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Breaker {
+        context: u32;
+        initial state Closed;
+        state Open;
+        state HalfOpen;
+        event trip: Closed | HalfOpen -> Open;
+        event reset: Open -> HalfOpen after 30s;
+        event recover: HalfOpen -> Closed;
+    }
+}
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Lamp {
+        context: u64;
+        initial state Off;
+        state On;
+        event toggle: Off -> On, On -> Off;
+        event dim: On -> Off after 30s;
+    }
+}
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Light {
+        initial state Dark;
+        state Lit;
+        event toggle: Dark -> Lit, Lit -> Dark;
+    }
+}
+
+/// The task's record.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Record {
+    /// What the task is.
+    pub title: String,
+}
+
+/// A task in `pending`.
+pub fn new_task() -> AnyTask {
+    Task::new(Record {
+        title: "ship".into(),
+    })
+    .into()
+}

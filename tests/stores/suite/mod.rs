@@ -1,0 +1,14 @@
+//! The behaviours every store must show, each written once as a function
+//! of a [`Fixture`] and run on each backend by `behaviours!` in
+//! `tests/stores.rs`.
+
+pub(crate) mod concurrency;
+pub(crate) mod fixture;
+#[allow(dead_code, unreachable_pub)]
+pub(crate) mod machines;
+pub(crate) mod queries;
+pub(crate) mod rows;
+pub(crate) mod timers;
+pub(crate) mod transitions;
+
+pub(crate) use fixture::Fixture;

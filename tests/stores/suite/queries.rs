@@ -1,0 +1,217 @@
+//! Entities that exist twice or not at all, and reading back by query.
+
+use super::fixture::{Fixture, assert_chain, meta, records};
+use super::machines::{AnyTask, TaskEvent, new_task};
+use stateforge::runtime::Timestamp;
+use stateforge::runtime::db::{HistoryQuery, StoreError};
+
+/// Creating an id twice, and loading, firing or saving one that does not
+/// exist, are typed errors that write nothing, in a unit or not.
+pub(crate) fn creating_twice_and_missing_entities_are_typed_errors(fx: Fixture) {
+    let store = fx.open();
+    store
+        .create("t", &new_task(), &meta().actor("first"))
+        .unwrap();
+    let err = store
+        .create("t", &new_task(), &meta().actor("second"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err}");
+    let err = store
+        .unit(|u| u.create("t", &new_task(), &meta().actor("second")))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err}");
+    assert_eq!(records(&store, "task", "t"), 1);
+    assert!(
+        store
+            .history(&HistoryQuery::actor("second"))
+            .unwrap()
+            .is_empty()
+    );
+
+    let missing = |r: Result<_, StoreError>| {
+        assert!(matches!(r, Err(StoreError::NotFound { .. })));
+    };
+    let assign = || TaskEvent::Assign { agent: "x".into() };
+    missing(store.load::<AnyTask>("nobody").map(|_| ()));
+    missing(
+        store
+            .fire::<AnyTask>("nobody", assign(), &meta())
+            .map(|_| ()),
+    );
+    missing(
+        store
+            .save("nobody", 1, "assign", &new_task(), &meta())
+            .map(|_| ()),
+    );
+    missing(store.unit(|u| u.load::<AnyTask>("nobody").map(|_| ())));
+    missing(store.unit(|u| u.fire::<AnyTask>("nobody", assign(), &meta()).map(|_| ())));
+    // A unit that created an entity and then failed leaves no trace of it.
+    let err = store
+        .unit(|u| {
+            u.create("new", &new_task(), &meta())?;
+            u.fire::<AnyTask>("new", TaskEvent::Start, &meta())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    missing(store.load::<AnyTask>("new").map(|_| ()));
+    assert_eq!(records(&store, "task", "new"), 0);
+    // One that succeeds can create and move in one go.
+    store
+        .unit(|u| {
+            u.create("new", &new_task(), &meta())?;
+            u.fire::<AnyTask>("new", assign(), &meta())
+        })
+        .unwrap();
+    assert_eq!(assert_chain(&store, "task", "new"), 2);
+    assert_eq!(store.entities("task", None).unwrap().len(), 2);
+}
+
+/// Entities filter by machine and state; history pages in order and
+/// filters by time.
+pub(crate) fn queries_filter_by_state_and_page_history(fx: Fixture) {
+    let store = fx.open();
+    let start = Timestamp::now();
+    for i in 0..5 {
+        let id = format!("t-{i}");
+        store.create(&id, &new_task(), &meta()).unwrap();
+        if i % 2 == 0 {
+            store
+                .fire::<AnyTask>(&id, TaskEvent::Assign { agent: "x".into() }, &meta())
+                .unwrap();
+        }
+    }
+    let mut assigned: Vec<_> = store
+        .entities("task", Some("assigned"))
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.entity_id, e.state, e.version))
+        .collect();
+    assigned.sort();
+    assert_eq!(
+        assigned,
+        [0, 2, 4].map(|i| (format!("t-{i}"), "assigned".to_owned(), 2))
+    );
+    assert_eq!(store.entities("task", Some("pending")).unwrap().len(), 2);
+    assert!(
+        store
+            .entities("task", Some("completed"))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.entities("breaker", None).unwrap().is_empty());
+
+    // All eight records, in the order written, and the same in pages.
+    let all = store.history(&HistoryQuery::default()).unwrap();
+    assert_eq!(all.len(), 8);
+    let mut paged = Vec::new();
+    for page in 0..3 {
+        paged.extend(
+            store
+                .history(&HistoryQuery::default().offset(page * 3).limit(3))
+                .unwrap(),
+        );
+    }
+    let key = |r: &stateforge::runtime::HistoryRecord| (r.entity_id.clone(), r.version);
+    assert_eq!(
+        paged.iter().map(key).collect::<Vec<_>>(),
+        all.iter().map(key).collect::<Vec<_>>()
+    );
+    let order: Vec<_> = all.iter().map(key).collect();
+    let mut expected = Vec::new();
+    for i in 0..5 {
+        expected.push((format!("t-{i}"), 1));
+        if i % 2 == 0 {
+            expected.push((format!("t-{i}"), 2));
+        }
+    }
+    assert_eq!(order, expected, "history is in the order written");
+    let entity = store
+        .history(&HistoryQuery::entity("task", "t-2").offset(1))
+        .unwrap();
+    assert_eq!(entity.len(), 1);
+    assert_eq!(entity[0].version, 2);
+
+    let end = Timestamp::now() + std::time::Duration::from_secs(1);
+    assert_eq!(
+        store
+            .history(&HistoryQuery::between(start, end))
+            .unwrap()
+            .len(),
+        8
+    );
+    assert!(
+        store
+            .history(&HistoryQuery::between(
+                end,
+                end + std::time::Duration::from_secs(1)
+            ))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// What is read back is what was written: entity rows (data, session,
+/// times), history records (metadata, times), timer due times, and text
+/// beyond ASCII.
+pub(crate) fn rows_read_back_as_written(fx: Fixture) {
+    use super::machines::{AnyBreaker, Breaker, BreakerEvent};
+    let store = fx.open();
+    let before = Timestamp::now();
+    let id = "tâche ü 💡 \"q\" \\ ' %_";
+    store
+        .create(id, &new_task(), &meta().session("s ü").reason("ünï 💡"))
+        .unwrap();
+    let metadata = serde_json::json!({
+        "k": [1, "two", null, {"n": 1.5, "big": 9_007_199_254_740_993_u64}],
+        "nul": "a\u{0}b",
+        "ü": true,
+    });
+    store
+        .fire::<AnyTask>(
+            id,
+            TaskEvent::Assign {
+                agent: "ådå".into(),
+            },
+            &meta().session("s ü").metadata(metadata.clone()),
+        )
+        .unwrap();
+    let after = Timestamp::now();
+    let history = store.history(&HistoryQuery::entity("task", id)).unwrap();
+    assert_eq!(history[0].metadata, serde_json::Value::Null, "none given");
+    assert_eq!(history[0].reason.as_deref(), Some("ünï 💡"));
+    assert_eq!(history[1].metadata, metadata);
+    assert!(before <= history[0].at && history[0].at <= history[1].at && history[1].at <= after);
+    let row = store
+        .entities("task", None)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.entity_id == id)
+        .unwrap();
+    assert_eq!(row.session.as_deref(), Some("s ü"));
+    assert_eq!(row.created_at, history[0].at);
+    assert_eq!(row.updated_at, history[1].at);
+    assert_eq!(
+        row.data,
+        serde_json::json!({ "context": { "title": "ship" }, "data": { "agent": "ådå" } }),
+        "{}",
+        row.data
+    );
+    let loaded = store.load::<AnyTask>(id).unwrap();
+    assert_eq!(loaded.entity_id, id);
+
+    // A timer is due its delay after the transition that set it.
+    store
+        .create("b", &AnyBreaker::from(Breaker::new(7)), &meta())
+        .unwrap();
+    store
+        .fire::<AnyBreaker>("b", BreakerEvent::Trip, &meta())
+        .unwrap();
+    let tripped = store
+        .history(&HistoryQuery::entity("breaker", "b"))
+        .unwrap()[1]
+        .at;
+    assert_eq!(
+        store.next_due("breaker").unwrap(),
+        Some(tripped + std::time::Duration::from_secs(30))
+    );
+}

@@ -1,0 +1,215 @@
+//! Migrations, rows corrupted behind the store's back, validated names
+//! and values that never reach SQL as text.
+
+use super::fixture::{Fixture, assert_chain, meta, records};
+use super::machines::{AnyLight, AnyTask, TaskEvent, new_task};
+use stateforge::runtime::RestoreError;
+use stateforge::runtime::db::{HistoryQuery, StoreError, TablePrefix};
+
+/// Opening a migrated database again (even while another store has it
+/// open) keeps every row; a database of a newer schema is refused.
+pub(crate) fn migrating_twice_is_harmless_and_a_newer_schema_is_refused(fx: Fixture) {
+    let store = fx.open();
+    store.create("t", &new_task(), &meta()).unwrap();
+    store
+        .fire::<AnyTask>("t", TaskEvent::Assign { agent: "x".into() }, &meta())
+        .unwrap();
+    let beside = fx.open(); // migrating again with the first store open
+    assert_eq!(beside.load::<AnyTask>("t").unwrap().version, 2);
+    drop(beside);
+    assert_eq!(store.load::<AnyTask>("t").unwrap().version, 2);
+    drop(store);
+    let store = fx.open(); // and after a restart
+    assert_eq!(store.load::<AnyTask>("t").unwrap().version, 2);
+    store
+        .fire::<AnyTask>("t", TaskEvent::Start, &meta())
+        .unwrap();
+    assert_eq!(assert_chain(&store, "task", "t"), 3);
+    drop(store);
+
+    fx.execute(&format!(
+        "UPDATE {} SET value = 99 WHERE key = 'schema_version'",
+        fx.table("meta")
+    ));
+    let err = fx.try_open().unwrap_err();
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+        "{err}"
+    );
+}
+
+const BAD: [&str; 4] = [
+    "unknown-state",
+    "broken-json",
+    "wrong-data",
+    "old-definition",
+];
+
+/// Rows edited behind the store's back (a state the machine lacks, data
+/// that is not JSON or does not fit the state, another definition's
+/// fingerprint, another machine) are typed errors on load and on fire,
+/// and firing on them writes nothing.
+pub(crate) fn bad_rows_are_typed_errors_and_change_nothing(fx: Fixture) {
+    let store = fx.open();
+    for id in BAD.into_iter().chain(["other-machine"]) {
+        store.create(id, &new_task(), &meta()).unwrap();
+    }
+    let entities = fx.table("entities");
+    let corrupt = |set: &str, id: &str| {
+        fx.execute(&format!(
+            "UPDATE {entities} SET {set} WHERE entity_id = '{id}'"
+        ));
+    };
+    corrupt("state = 'archived'", "unknown-state");
+    corrupt("data = '{not json'", "broken-json");
+    corrupt("state = 'failed'", "wrong-data");
+    corrupt("fingerprint = '0000000000000001'", "old-definition");
+    corrupt("machine = 'ghost'", "other-machine");
+
+    let load = |id| store.load::<AnyTask>(id).unwrap_err();
+    assert_eq!(
+        load("unknown-state").to_string(),
+        "machine `task` has no state `archived`"
+    );
+    assert!(matches!(
+        load("unknown-state"),
+        StoreError::Restore(RestoreError::UnknownState { .. })
+    ));
+    let broken = load("broken-json");
+    assert!(broken.to_string().contains("does not fit"), "{broken}");
+    assert!(
+        matches!(broken, StoreError::Restore(RestoreError::BadData { .. })),
+        "{broken:?}"
+    );
+    let wrong = load("wrong-data");
+    assert!(
+        wrong.to_string().contains("in state `failed` does not fit"),
+        "{wrong}"
+    );
+    assert!(
+        matches!(wrong, StoreError::Restore(RestoreError::BadData { .. })),
+        "{wrong:?}"
+    );
+    let old = load("old-definition");
+    assert!(
+        old.to_string()
+            .contains("written under definition 0000000000000001"),
+        "{old}"
+    );
+    assert!(
+        matches!(
+            old,
+            StoreError::Restore(RestoreError::FingerprintMismatch { .. })
+        ),
+        "{old:?}"
+    );
+    // Firing on them fails the same way and changes nothing either.
+    for id in BAD {
+        let before = load(id).to_string();
+        let err = store
+            .fire::<AnyTask>(id, TaskEvent::Assign { agent: "x".into() }, &meta())
+            .unwrap_err();
+        assert_eq!(err.to_string(), before, "{id}");
+        let err = store
+            .unit(|u| u.fire::<AnyTask>(id, TaskEvent::Assign { agent: "x".into() }, &meta()))
+            .unwrap_err();
+        assert_eq!(err.to_string(), before, "{id} in a unit");
+        assert_eq!(records(&store, "task", id), 1, "{id}");
+        assert_eq!(load(id).to_string(), before, "{id}");
+    }
+    // A row of a machine that is not `task` is simply not a task.
+    assert!(matches!(
+        store.load::<AnyLight>("unknown-state"),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.load::<AnyTask>("other-machine"),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.fire::<AnyTask>(
+            "other-machine",
+            TaskEvent::Assign { agent: "x".into() },
+            &meta()
+        ),
+        Err(StoreError::NotFound { .. })
+    ));
+    let tasks = store.entities("task", None).unwrap();
+    assert_eq!(tasks.len(), BAD.len());
+    assert!(tasks.iter().all(|e| e.entity_id != "other-machine"));
+    assert_eq!(store.entities("ghost", None).unwrap().len(), 1);
+}
+
+/// Prefixes are validated before any SQL is built from them; every other
+/// value a caller passes (entity id, event arguments and names, reason,
+/// actor, session, metadata, machine names in queries) is bound, and an
+/// injection through any of them is inert.
+pub(crate) fn names_are_validated_and_values_are_bound(fx: Fixture) {
+    for bad in [
+        "Upper",
+        "1x",
+        "a-b",
+        "x; DROP TABLE sf_entities; --",
+        "x; DROP TABLE t; --",
+        "a b",
+        &"x".repeat(40),
+    ] {
+        assert!(
+            matches!(TablePrefix::new(bad), Err(StoreError::InvalidPrefix(_))),
+            "{bad}"
+        );
+    }
+    let store = fx.open();
+    let evil = format!("'); DROP TABLE {}; --", fx.table("entities"));
+    let evil = evil.as_str();
+    let m = meta()
+        .reason(evil)
+        .actor(evil)
+        .session(evil)
+        .metadata(serde_json::json!({ "x": evil }));
+    store.create(evil, &new_task(), &m).unwrap();
+    store
+        .fire::<AnyTask>(evil, TaskEvent::Assign { agent: evil.into() }, &m)
+        .unwrap();
+    let loaded = store.load::<AnyTask>(evil).unwrap();
+    assert_eq!(loaded.entity_id, evil);
+    let AnyTask::Assigned(task) = loaded.machine else {
+        panic!()
+    };
+    assert_eq!(task.state().agent, evil);
+    let history = store.history(&HistoryQuery::actor(evil)).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].entity_id, evil);
+    assert_eq!(history[1].reason.as_deref(), Some(evil));
+    assert_eq!(history[1].session.as_deref(), Some(evil));
+    assert_eq!(history[1].metadata["x"], evil);
+    assert_eq!(
+        store.history(&HistoryQuery::session(evil)).unwrap().len(),
+        2
+    );
+    // An event name from the caller is checked, never spliced.
+    let started = AnyTask::from(task.start());
+    let err = store
+        .save(evil, loaded.version, evil, &started, &m)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotATransition { .. }), "{err}");
+    // Machine names in queries are values too.
+    assert!(store.entities(evil, None).unwrap().is_empty());
+    assert!(store.entities("task", Some(evil)).unwrap().is_empty());
+    assert!(store.next_due(evil).unwrap().is_none());
+    assert!(
+        store
+            .history(&HistoryQuery::entity(evil, evil))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.definition(evil).is_err());
+    assert_eq!(
+        store.entities("task", None).unwrap().len(),
+        1,
+        "the table is still there"
+    );
+    drop(store);
+    let store = fx.open();
+    assert_eq!(assert_chain(&store, "task", evil), 2);
+}

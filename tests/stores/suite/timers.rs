@@ -1,0 +1,111 @@
+//! Timers: each fires once across workers and restarts; leaving a state
+//! cancels its timer.
+
+use std::time::Duration;
+
+use super::fixture::{Fixture, assert_chain, meta};
+use super::machines::{AnyBreaker, AnyLamp, Breaker, BreakerEvent, BreakerState, Lamp, LampEvent};
+use stateforge::runtime::Timestamp;
+use stateforge::runtime::db::HistoryQuery;
+
+/// Timers set by a store that is closed before any worker starts fire
+/// exactly once among four workers with connections of their own.
+pub(crate) fn timers_fire_once_and_survive_a_restart(fx: Fixture) {
+    {
+        let store = fx.open();
+        for i in 0..20 {
+            let id = format!("b-{i}");
+            store
+                .create(&id, &AnyBreaker::from(Breaker::new(0)), &meta())
+                .unwrap();
+            store
+                .fire::<AnyBreaker>(&id, BreakerEvent::Trip, &meta())
+                .unwrap();
+        }
+        // A refused event leaves the timer where it is.
+        store
+            .fire::<AnyBreaker>("b-0", BreakerEvent::Trip, &meta())
+            .unwrap_err();
+        // Nothing is due yet.
+        assert_eq!(
+            store.fire_due::<AnyBreaker>(Timestamp::now(), 100).unwrap(),
+            0
+        );
+        assert!(store.next_due("breaker").unwrap().is_some());
+    } // closed: the process "restarts"
+
+    let later = Timestamp::now() + Duration::from_secs(31);
+    // Four workers, each with its own connection, race for the 20 timers.
+    let fired: usize = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let fx = &fx;
+                s.spawn(move || {
+                    let store = fx.open();
+                    let mut fired = 0;
+                    loop {
+                        match store.fire_due::<AnyBreaker>(later, 3).unwrap() {
+                            0 => break fired,
+                            n => fired += n,
+                        }
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    });
+    assert_eq!(fired, 20, "each timer fired exactly once");
+    let store = fx.open();
+    for i in 0..20 {
+        let id = format!("b-{i}");
+        assert_eq!(
+            store.load::<AnyBreaker>(&id).unwrap().machine.state(),
+            BreakerState::HalfOpen
+        );
+        let history = store
+            .history(&HistoryQuery::entity("breaker", &id))
+            .unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(last.actor.as_deref(), Some("timer"));
+        assert_eq!(last.event.as_deref(), Some("reset"));
+        assert_eq!(assert_chain(&store, "breaker", &id), 3);
+    }
+    assert!(store.next_due("breaker").unwrap().is_none());
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 100).unwrap(), 0);
+}
+
+/// Leaving a state, by its timed event fired by hand or by another
+/// event, cancels the state's timer.
+pub(crate) fn leaving_a_state_cancels_its_timer(fx: Fixture) {
+    let store = fx.open();
+    let later = Timestamp::now() + Duration::from_secs(60);
+    // By the timed event itself, fired by hand.
+    store
+        .create("b", &AnyBreaker::from(Breaker::new(0)), &meta())
+        .unwrap();
+    store
+        .fire::<AnyBreaker>("b", BreakerEvent::Trip, &meta())
+        .unwrap();
+    assert!(store.next_due("breaker").unwrap().is_some());
+    store
+        .fire::<AnyBreaker>("b", BreakerEvent::Reset, &meta())
+        .unwrap();
+    assert!(store.next_due("breaker").unwrap().is_none());
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 0);
+    assert_eq!(assert_chain(&store, "breaker", "b"), 3);
+
+    // By another event.
+    store
+        .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
+        .unwrap();
+    store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap();
+    assert!(store.next_due("lamp").unwrap().is_some());
+    store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap();
+    assert!(store.next_due("lamp").unwrap().is_none());
+    assert_eq!(store.fire_due::<AnyLamp>(later, 10).unwrap(), 0);
+    assert_eq!(assert_chain(&store, "lamp", "l"), 3);
+}

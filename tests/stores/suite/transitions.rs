@@ -1,0 +1,267 @@
+//! Transitions, refusals, units, typed saves and sessions.
+
+use super::fixture::{Fixture, assert_chain, meta, records};
+use super::machines::{AnyTask, TaskEvent, TaskState, new_task};
+use stateforge::runtime::db::{HistoryQuery, StoreError};
+
+/// A transition writes the new state and its history record together,
+/// with the caller's actor, reason and session.
+pub(crate) fn transitions_write_state_and_history_together(fx: Fixture) {
+    let store = fx.open();
+    store
+        .create("t-1", &new_task(), &meta().session("s-1").actor("api"))
+        .unwrap();
+    let m = meta().session("s-1").actor("ada").reason("picked up");
+    store
+        .fire::<AnyTask>(
+            "t-1",
+            TaskEvent::Assign {
+                agent: "ada".into(),
+            },
+            &m,
+        )
+        .unwrap();
+    let done = store.fire::<AnyTask>("t-1", TaskEvent::Start, &m).unwrap();
+    assert_eq!(done.version, 3);
+    let history = store.history(&HistoryQuery::entity("task", "t-1")).unwrap();
+    let moves: Vec<_> = history
+        .iter()
+        .map(|r| (r.from.as_deref(), r.to.as_str(), r.event.as_deref()))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            (None, "pending", None),
+            (Some("pending"), "assigned", Some("assign")),
+            (Some("assigned"), "in_progress", Some("start")),
+        ]
+    );
+    assert_eq!(history[0].actor.as_deref(), Some("api"));
+    assert_eq!(history[1].actor.as_deref(), Some("ada"));
+    assert_eq!(history[1].reason.as_deref(), Some("picked up"));
+    assert_eq!(history[1].session.as_deref(), Some("s-1"));
+    assert_chain(&store, "task", "t-1");
+}
+
+/// A refused event is an error naming the event and state, and writes nothing.
+pub(crate) fn a_refused_event_writes_nothing(fx: Fixture) {
+    let store = fx.open();
+    store.create("t-1", &new_task(), &meta()).unwrap();
+    let err = store
+        .fire::<AnyTask>("t-1", TaskEvent::Complete, &meta())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "event `complete` is not allowed in state `pending`"
+    );
+    assert_eq!(store.load::<AnyTask>("t-1").unwrap().version, 1);
+    assert_eq!(records(&store, "task", "t-1"), 1);
+    assert_eq!(assert_chain(&store, "task", "t-1"), 1);
+}
+
+/// A unit over several entities commits whole or not at all, whether it
+/// fails on a refusal or a panic; the store stays usable after either.
+pub(crate) fn a_unit_commits_all_or_nothing(fx: Fixture) {
+    let store = fx.open();
+    for id in ["a", "b", "c"] {
+        store.create(id, &new_task(), &meta()).unwrap();
+    }
+    // The third move is refused: the first two must not stay.
+    let err = store
+        .unit(|u| {
+            u.fire::<AnyTask>("a", TaskEvent::Assign { agent: "x".into() }, &meta())?;
+            u.fire::<AnyTask>("b", TaskEvent::Assign { agent: "x".into() }, &meta())?;
+            u.fire::<AnyTask>("c", TaskEvent::Start, &meta())?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    for id in ["a", "b", "c"] {
+        let loaded = store.load::<AnyTask>(id).unwrap();
+        assert_eq!(loaded.machine.state(), TaskState::Pending, "{id}");
+        assert_eq!(loaded.version, 1, "{id} unchanged");
+        assert_eq!(records(&store, "task", id), 1);
+    }
+    // A panic inside the unit rolls back too, and the store stays usable.
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = store.unit(|u| {
+            u.fire::<AnyTask>("a", TaskEvent::Assign { agent: "x".into() }, &meta())?;
+            u.fire::<AnyTask>("b", TaskEvent::Assign { agent: "x".into() }, &meta())?;
+            panic!("an action blew up");
+            #[allow(unreachable_code)]
+            Ok(())
+        });
+    }));
+    assert!(panicked.is_err());
+    for id in ["a", "b", "c"] {
+        assert_eq!(store.load::<AnyTask>(id).unwrap().version, 1, "{id}");
+        assert_eq!(records(&store, "task", id), 1);
+    }
+    // A unit that succeeds writes every entity it moved.
+    store
+        .unit(|u| {
+            u.fire::<AnyTask>("a", TaskEvent::Assign { agent: "x".into() }, &meta())?;
+            u.fire::<AnyTask>("b", TaskEvent::Assign { agent: "y".into() }, &meta())?;
+            u.fire::<AnyTask>("a", TaskEvent::Start, &meta())
+        })
+        .unwrap();
+    assert_eq!(assert_chain(&store, "task", "a"), 3);
+    assert_eq!(assert_chain(&store, "task", "b"), 2);
+    assert_eq!(assert_chain(&store, "task", "c"), 1);
+}
+
+/// A typed save checks the version read (a conflict carries the current
+/// one) and that the claimed event leads to the new state.
+pub(crate) fn typed_code_saves_with_optimistic_locking(fx: Fixture) {
+    let store = fx.open();
+    store.create("t-1", &new_task(), &meta()).unwrap();
+    let loaded = store.load::<AnyTask>("t-1").unwrap();
+    let AnyTask::Pending(task) = loaded.machine else {
+        panic!("pending")
+    };
+    let assigned = AnyTask::from(task.assign("ada".into()));
+
+    // Someone else moves it first.
+    store
+        .fire::<AnyTask>(
+            "t-1",
+            TaskEvent::Assign {
+                agent: "bob".into(),
+            },
+            &meta(),
+        )
+        .unwrap();
+    let err = store
+        .save("t-1", loaded.version, "assign", &assigned, &meta())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                current: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let now = store.load::<AnyTask>("t-1").unwrap();
+    let AnyTask::Assigned(task) = &now.machine else {
+        panic!("assigned")
+    };
+    assert_eq!(task.state().agent, "bob", "the stale save wrote nothing");
+    assert_eq!(records(&store, "task", "t-1"), 2);
+
+    // Inside a unit too.
+    let err = store
+        .unit(|u| u.save("t-1", 1, "assign", &assigned, &meta()))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                current: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    // A save that claims the wrong event is refused.
+    let loaded = store.load::<AnyTask>("t-1").unwrap();
+    let AnyTask::Assigned(task) = loaded.machine else {
+        panic!("assigned")
+    };
+    let started = AnyTask::from(task.start());
+    let err = store
+        .save("t-1", loaded.version, "complete", &started, &meta())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotATransition { .. }), "{err}");
+    assert_eq!(records(&store, "task", "t-1"), 2);
+    assert_eq!(
+        store
+            .save("t-1", loaded.version, "start", &started, &meta())
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store.load::<AnyTask>("t-1").unwrap().machine.state(),
+        TaskState::InProgress
+    );
+    assert_chain(&store, "task", "t-1");
+}
+
+/// An entity of one session cannot be moved from another, nor without a
+/// session, through any entry point, unless crossing is explicit; its
+/// history stays under its own session.
+pub(crate) fn sessions_are_isolated_unless_crossed_explicitly(fx: Fixture) {
+    let store = fx.open();
+    store
+        .create("t-1", &new_task(), &meta().session("alice"))
+        .unwrap();
+    let assign = || TaskEvent::Assign { agent: "x".into() };
+    for other in [meta(), meta().session("bob")] {
+        let err = store.fire::<AnyTask>("t-1", assign(), &other).unwrap_err();
+        assert!(matches!(err, StoreError::OtherSession { .. }), "{err}");
+    }
+    // Not through a unit either.
+    let err = store
+        .unit(|u| u.fire::<AnyTask>("t-1", assign(), &meta().session("bob")))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::OtherSession { .. }), "{err}");
+    // Nor through a typed save, in a unit or not.
+    let loaded = store.load::<AnyTask>("t-1").unwrap();
+    let AnyTask::Pending(task) = loaded.machine else {
+        panic!()
+    };
+    let next = AnyTask::from(task.assign("x".into()));
+    let err = store
+        .save("t-1", 1, "assign", &next, &meta().session("bob"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::OtherSession { .. }), "{err}");
+    let err = store
+        .unit(|u| u.save("t-1", 1, "assign", &next, &meta().session("bob")))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::OtherSession { .. }), "{err}");
+    assert_eq!(records(&store, "task", "t-1"), 1, "nothing was written");
+    assert!(
+        store
+            .history(&HistoryQuery::session("bob"))
+            .unwrap()
+            .is_empty()
+    );
+    // The owner may, and so may an explicit override.
+    store
+        .fire::<AnyTask>("t-1", assign(), &meta().session("alice"))
+        .unwrap();
+    store
+        .fire::<AnyTask>(
+            "t-1",
+            TaskEvent::Start,
+            &meta().session("ops").cross_session(),
+        )
+        .unwrap();
+    let by_session = store.history(&HistoryQuery::session("alice")).unwrap();
+    assert_eq!(by_session.len(), 3, "history keeps the entity's session");
+    // An explicit override inside a unit.
+    store
+        .unit(|u| {
+            u.fire::<AnyTask>(
+                "t-1",
+                TaskEvent::Complete,
+                &meta().session("ops").cross_session(),
+            )
+        })
+        .unwrap();
+    let by_session = store.history(&HistoryQuery::session("alice")).unwrap();
+    assert_eq!(by_session.len(), 4, "history keeps the entity's session");
+    assert!(
+        store
+            .history(&HistoryQuery::session("ops"))
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(assert_chain(&store, "task", "t-1"), 4);
+}
