@@ -7,6 +7,7 @@ use stateforge_core::Definition;
 
 use super::SqliteStore;
 use super::rows::row_in;
+use super::unit::Source;
 use crate::db::shared::{check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
@@ -196,8 +197,13 @@ impl SqliteStore {
             let def = bound.definition();
             let row = row_in(u.tx, u.tables, def.name(), entity_id)?;
             check_session(&row, meta)?;
-            let from = row.state.clone();
+            let (state, session) = (row.state.clone(), row.session.clone());
             let mut loaded = restore_dyn(bound, row)?;
+            let from = Source {
+                state: &state,
+                version: loaded.version,
+                session,
+            };
             loaded
                 .machine
                 .fire(event, args)
@@ -208,8 +214,7 @@ impl SqliteStore {
                 data: loaded.machine.context().clone(),
                 fingerprint: def.fingerprint(),
             };
-            let version =
-                u.write_stored(def, entity_id, &from, loaded.version, event, stored, meta)?;
+            let version = u.write_stored(def, entity_id, from, event, stored, meta)?;
             Ok(Loaded {
                 entity_id: loaded.entity_id,
                 machine: loaded.machine,

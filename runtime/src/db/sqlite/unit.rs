@@ -1,6 +1,6 @@
 //! One unit of work: the operations whose writes commit together.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
@@ -18,6 +18,13 @@ use crate::stored::{Stored, to_stored};
 pub struct Unit<'a> {
     pub(super) tx: &'a Transaction<'a>,
     pub(super) tables: &'a Tables,
+}
+
+/// The row a transition starts from, as read in the unit's transaction.
+pub(super) struct Source<'s> {
+    pub(super) state: &'s str,
+    pub(super) version: u64,
+    pub(super) session: Option<String>,
 }
 
 impl std::fmt::Debug for Unit<'_> {
@@ -121,24 +128,30 @@ impl<'a> Unit<'a> {
     ) -> Result<Loaded<M>, StoreError> {
         let row = self.row(M::definition().name(), entity_id)?;
         check_session(&row, meta)?;
+        let session = row.session.clone();
         let loaded: Loaded<M> = restore(row)?;
-        self.fire_loaded(entity_id, loaded, event, meta)
+        self.fire_loaded(entity_id, loaded, session, event, meta)
     }
 
     fn fire_loaded<M: Machine + Serialize>(
         &self,
         entity_id: &str,
         loaded: Loaded<M>,
+        session: Option<String>,
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
         let event_name = M::definition().event_name(stateforge_core::Event::id(&event));
-        let from = loaded.machine.state_name();
+        let from = Source {
+            state: loaded.machine.state_name(),
+            version: loaded.version,
+            session,
+        };
         let next = loaded
             .machine
             .fire(event)
             .map_err(|refused| StoreError::Refused(refused.to_string()))?;
-        let version = self.write(entity_id, from, loaded.version, event_name, &next, meta)?;
+        let version = self.write(entity_id, from, event_name, &next, meta)?;
         Ok(Loaded {
             entity_id: entity_id.to_owned(),
             machine: next,
@@ -163,6 +176,7 @@ impl<'a> Unit<'a> {
     ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
         let row = self.row(M::definition().name(), entity_id)?;
         check_session(&row, meta)?;
+        let session = row.session.clone();
         let loaded: Loaded<M> = restore(row)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
             return Err(StoreError::Vetoed { listener, reason });
@@ -170,7 +184,7 @@ impl<'a> Unit<'a> {
         let def = M::definition();
         let from = def.state_name(loaded.machine.state_id());
         let event_name = def.event_name(stateforge_core::Event::id(&event));
-        let next = self.fire_loaded(entity_id, loaded, event, meta)?;
+        let next = self.fire_loaded(entity_id, loaded, session, event, meta)?;
         Ok((next, from, event_name))
     }
 
@@ -191,14 +205,12 @@ impl<'a> Unit<'a> {
         let row = self.row(def.name(), entity_id)?;
         check_session(&row, meta)?;
         check_save(def, &row, expected_version, event, machine.state_name())?;
-        self.write(
-            entity_id,
-            &row.state,
-            expected_version,
-            event,
-            machine,
-            meta,
-        )
+        let from = Source {
+            state: &row.state,
+            version: expected_version,
+            session: row.session.clone(),
+        };
+        self.write(entity_id, from, event, machine, meta)
     }
 
     /// Fires the due timers of `M`; see [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due).
@@ -250,11 +262,17 @@ impl<'a> Unit<'a> {
                     continue;
                 }
             };
+            let session = row.session.clone();
             let loaded: Loaded<M> = restore(row)?;
             match loaded.machine.fire(event_value) {
                 Ok(next) => {
                     let meta = TransitionMeta::new().actor("timer").cross_session();
-                    self.write(&entity_id, &state, loaded.version, &event, &next, &meta)?;
+                    let from = Source {
+                        state: &state,
+                        version: loaded.version,
+                        session,
+                    };
+                    self.write(&entity_id, from, &event, &next, &meta)?;
                     fired += 1;
                 }
                 Err(refused) => {
@@ -273,65 +291,49 @@ impl<'a> Unit<'a> {
     fn write<M: Machine + Serialize>(
         &self,
         entity_id: &str,
-        from: &str,
-        expected_version: u64,
+        from: Source<'_>,
         event: &str,
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         let stored = to_stored(machine)?;
-        self.write_stored(
-            M::definition(),
-            entity_id,
-            from,
-            expected_version,
-            event,
-            stored,
-            meta,
-        )
+        self.write_stored(M::definition(), entity_id, from, event, stored, meta)
     }
 
-    /// The versioned update of a row, its history record and its timers.
-    ///
-    /// `from` is the state the caller read in this transaction; the update
-    /// only applies at `expected_version`, so it is still the stored one.
-    /// Three statements, as hand-written SQL would use: the versioned
-    /// update (returning the entity's session), the history insert, and,
-    /// for machines with timers, the timer rows.
-    #[allow(clippy::too_many_arguments)]
+    /// The versioned update and its history record (and the timers of
+    /// machines that have them), in the unit's transaction.
     pub(super) fn write_stored(
         &self,
         def: &Definition,
         entity_id: &str,
-        from: &str,
-        expected_version: u64,
+        from: Source<'_>,
         event: &str,
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         let t = self.tables;
         let now = Timestamp::now();
-        let updated: Option<Option<String>> = self
+        let expected_version = from.version;
+        // No `RETURNING`: SQLite builds a temporary table for it, a quarter
+        // of a transition's cost; the session is the row's, read in this
+        // transaction.
+        let updated = self
             .tx
             .prepare_cached(&format!(
                 "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
-                 WHERE machine = ?5 AND entity_id = ?6 AND version = ?7 RETURNING session",
+                 WHERE machine = ?5 AND entity_id = ?6 AND version = ?7",
                 t.entities
             ))?
-            .query_row(
-                params![
-                    stored.state,
-                    stored.data.to_string(),
-                    stored.fingerprint.to_string(),
-                    now.as_micros(),
-                    stored.machine,
-                    entity_id,
-                    to_i64(expected_version)
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(session) = updated else {
+            .execute(params![
+                stored.state,
+                stored.data.to_string(),
+                stored.fingerprint.to_string(),
+                now.as_micros(),
+                stored.machine,
+                entity_id,
+                to_i64(expected_version)
+            ])?;
+        if updated == 0 {
             let current = self.row(&stored.machine, entity_id)?.version;
             return Err(StoreError::Conflict {
                 machine: stored.machine,
@@ -339,25 +341,26 @@ impl<'a> Unit<'a> {
                 expected: expected_version,
                 current,
             });
-        };
+        }
         let version = expected_version + 1;
-        let record = HistoryRecord {
-            machine: stored.machine,
-            entity_id: entity_id.to_owned(),
-            from: Some(from.to_owned()),
-            to: stored.state,
-            event: Some(event.to_owned()),
-            reason: meta.reason.clone(),
-            actor: meta.actor.clone(),
-            session,
-            at: now,
-            metadata: meta.metadata.clone(),
-            version,
-        };
-        self.insert_history(&record)?;
+        self.tx
+            .prepare_cached(&self.history_insert_sql())?
+            .execute(params![
+                stored.machine,
+                entity_id,
+                from.state,
+                stored.state,
+                event,
+                meta.reason,
+                meta.actor,
+                from.session,
+                now.as_micros(),
+                meta.metadata.to_string(),
+                to_i64(version)
+            ])?;
         // A machine without timers has no timer rows to cancel or start.
         if !def.timers().is_empty() {
-            self.reset_timers(def, entity_id, &record.to, now)?;
+            self.reset_timers(def, entity_id, &stored.state, now)?;
         }
         Ok(version)
     }
@@ -387,13 +390,17 @@ impl<'a> Unit<'a> {
         Ok(())
     }
 
+    fn history_insert_sql(&self) -> String {
+        format!(
+            "INSERT INTO {} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            self.tables.history
+        )
+    }
+
     fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached(&format!(
-                "INSERT INTO {} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                self.tables.history
-            ))?
+            .prepare_cached(&self.history_insert_sql())?
             .execute(params![
                 r.machine,
                 r.entity_id,
