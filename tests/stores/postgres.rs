@@ -58,15 +58,19 @@ fn passwords_never_appear_in_errors() {
     assert!(shown.contains("ada:***@127.0.0.1"), "{shown}");
 }
 
-/// Counts client-to-server bursts through a forwarding proxy: each burst
-/// the client sends after hearing from the server is one round trip.
+/// Counts round trips through a forwarding proxy: a burst the client sends
+/// after the server has spoken. A burst is counted before it is forwarded
+/// (so the count is up to date when the client has its answer), and bytes
+/// the client sends before any answer belong to the same round trip (so a
+/// message split across reads is not counted twice).
 fn counting_proxy(target: &str) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = Arc::new(AtomicUsize::new(0));
     let counted = count.clone();
     let target = target.to_owned();
     std::thread::spawn(move || {
@@ -77,19 +81,30 @@ fn counting_proxy(target: &str) -> (u16, std::sync::Arc<std::sync::atomic::Atomi
             server.set_nodelay(true).unwrap();
             let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
             let counted = counted.clone();
+            let server_spoke = Arc::new(AtomicBool::new(true));
+            let spoke = server_spoke.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 65536];
                 while let Ok(n) = client.read(&mut buf) {
-                    if n == 0 || server.write_all(&buf[..n]).is_err() {
+                    if n == 0 {
                         break;
                     }
-                    counted.fetch_add(1, Ordering::SeqCst);
+                    if server_spoke.swap(false, Ordering::SeqCst) {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                    }
+                    if server.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
                 }
             });
             std::thread::spawn(move || {
                 let mut buf = [0u8; 65536];
                 while let Ok(n) = s2.read(&mut buf) {
-                    if n == 0 || c2.write_all(&buf[..n]).is_err() {
+                    if n == 0 {
+                        break;
+                    }
+                    spoke.store(true, Ordering::SeqCst);
+                    if c2.write_all(&buf[..n]).is_err() {
                         break;
                     }
                 }

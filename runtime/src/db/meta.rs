@@ -145,12 +145,19 @@ pub struct Loaded<M> {
     pub version: u64,
 }
 
-/// Which history records to read, newest last, a page at a time.
+/// Which history records to read, a page at a time: oldest first, or
+/// newest first with [`HistoryQuery::newest_first`].
+///
+/// Only the filters that are set reach the SQL, so each query can use the
+/// history table's indexes (by entity, by session, by actor, by time).
 ///
 /// ```
 /// use stateforge_runtime::db::HistoryQuery;
 /// let q = HistoryQuery::entity("task", "t-1").limit(50);
 /// assert_eq!(q.limit, 50);
+/// // The 100 latest records of a session.
+/// let latest = HistoryQuery::session("s-1").newest_first().limit(100);
+/// assert!(latest.newest_first);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryQuery {
@@ -170,6 +177,8 @@ pub struct HistoryQuery {
     pub offset: u64,
     /// At most this many records.
     pub limit: u64,
+    /// Newest records first (and `offset` counts from the newest).
+    pub newest_first: bool,
 }
 
 impl Default for HistoryQuery {
@@ -183,6 +192,7 @@ impl Default for HistoryQuery {
             until: None,
             offset: 0,
             limit: 1000,
+            newest_first: false,
         }
     }
 }
@@ -262,6 +272,19 @@ impl HistoryQuery {
     #[must_use]
     pub fn offset(mut self, offset: u64) -> Self {
         self.offset = offset;
+        self
+    }
+
+    /// Newest records first: with [`limit`](HistoryQuery::limit), the
+    /// latest ones.
+    ///
+    /// ```
+    /// let q = stateforge_runtime::db::HistoryQuery::session("s-1").newest_first().limit(100);
+    /// assert!(q.newest_first);
+    /// ```
+    #[must_use]
+    pub fn newest_first(mut self) -> Self {
+        self.newest_first = true;
         self
     }
 }

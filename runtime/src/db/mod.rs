@@ -6,6 +6,8 @@
 //! stale version is a [`StoreError::Conflict`], never an overwrite.
 
 mod error;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod history_sql;
 mod meta;
 #[cfg(feature = "postgres")]
 mod pg;

@@ -8,7 +8,8 @@ use super::StoreError;
 pub(crate) const SCHEMA_VERSION: i64 = 1;
 
 /// A validated prefix for the store's table names (`app_` gives
-/// `app_entities`, `app_history`, ...). Names never come from anywhere
+/// `app_sf_entities`, `app_sf_history`, ...; no prefix gives
+/// `sf_entities`, ...). Names never come from anywhere
 /// else, so nothing a caller passes reaches SQL as text except through it.
 ///
 /// ```

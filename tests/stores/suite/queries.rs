@@ -125,6 +125,31 @@ pub(crate) fn queries_filter_by_state_and_page_history(fx: Fixture) {
         }
     }
     assert_eq!(order, expected, "history is in the order written");
+    // Newest first: the latest three, and the page after them.
+    let latest: Vec<_> = store
+        .history(&HistoryQuery::default().newest_first().limit(3))
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    let mut reversed = expected.clone();
+    reversed.reverse();
+    assert_eq!(latest, reversed[..3], "newest first");
+    let before_those: Vec<_> = store
+        .history(&HistoryQuery::default().newest_first().offset(3).limit(3))
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    assert_eq!(before_those, reversed[3..6]);
+    // Filters combine: one entity, newest first.
+    let last_of_t4 = store
+        .history(&HistoryQuery::entity("task", "t-4").newest_first().limit(1))
+        .unwrap();
+    assert_eq!(
+        last_of_t4.iter().map(key).collect::<Vec<_>>(),
+        [("t-4".to_owned(), 2)]
+    );
     let entity = store
         .history(&HistoryQuery::entity("task", "t-2").offset(1))
         .unwrap();

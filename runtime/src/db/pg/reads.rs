@@ -1,12 +1,14 @@
 //! [`PgUnit`]'s reads (history, entities) and timers.
 
+use postgres::types::ToSql;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use super::PgUnit;
 use super::unit::{ENTITY_COLUMNS, entity_row};
-use crate::db::shared::{restore, to_i64};
+use crate::db::history_sql::{HistoryParam, history_sql};
+use crate::db::shared::restore;
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::stored::to_stored;
@@ -30,27 +32,16 @@ impl PgUnit<'_> {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn history(&self, q: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        let sql = format!(
-            "SELECT machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version
-             FROM {} WHERE ($1::TEXT IS NULL OR machine = $1) AND ($2::TEXT IS NULL OR entity_id = $2)
-               AND ($3::TEXT IS NULL OR session = $3) AND ($4::TEXT IS NULL OR actor = $4)
-               AND ($5::BIGINT IS NULL OR at >= $5) AND ($6::BIGINT IS NULL OR at < $6)
-             ORDER BY id LIMIT $7 OFFSET $8",
-            self.tables.history
-        );
-        let rows = self.query(
-            &sql,
-            &[
-                &q.machine,
-                &q.entity_id,
-                &q.session,
-                &q.actor,
-                &q.since.map(Timestamp::as_micros),
-                &q.until.map(Timestamp::as_micros),
-                &to_i64(q.limit),
-                &to_i64(q.offset),
-            ],
-        )?;
+        let built = history_sql(&self.tables.history, q, |n| format!("${n}"));
+        let params: Vec<&(dyn ToSql + Sync)> = built
+            .params
+            .iter()
+            .map(|p| match p {
+                HistoryParam::Text(text) => text as &(dyn ToSql + Sync),
+                HistoryParam::Int(int) => int as &(dyn ToSql + Sync),
+            })
+            .collect();
+        let rows = self.query(&built.sql, &params)?;
         Ok(rows
             .iter()
             .map(|r| {

@@ -179,7 +179,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while the lock was held dropped its transaction, which
         // rolled back: the connection is sound to reuse.
         self.conn

@@ -4,8 +4,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+use crate::db::history_sql::{HistoryParam, history_sql};
 use crate::db::schema::Tables;
-use crate::db::shared::{restore, to_i64};
+use crate::db::shared::restore;
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
 use crate::history::{HistoryRecord, Timestamp};
 
@@ -58,43 +59,32 @@ pub(super) fn history_in(
     tables: &Tables,
     q: &HistoryQuery,
 ) -> Result<Vec<HistoryRecord>, StoreError> {
-    let sql = format!(
-        "SELECT machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version
-         FROM {} WHERE (?1 IS NULL OR machine = ?1) AND (?2 IS NULL OR entity_id = ?2)
-           AND (?3 IS NULL OR session = ?3) AND (?4 IS NULL OR actor = ?4)
-           AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
-         ORDER BY id LIMIT ?7 OFFSET ?8",
-        tables.history
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(
-        params![
-            q.machine,
-            q.entity_id,
-            q.session,
-            q.actor,
-            q.since.map(Timestamp::as_micros),
-            q.until.map(Timestamp::as_micros),
-            to_i64(q.limit),
-            to_i64(q.offset)
-        ],
-        |r| {
-            let metadata: String = r.get(9)?;
-            Ok(HistoryRecord {
-                machine: r.get(0)?,
-                entity_id: r.get(1)?,
-                from: r.get(2)?,
-                to: r.get(3)?,
-                event: r.get(4)?,
-                reason: r.get(5)?,
-                actor: r.get(6)?,
-                session: r.get(7)?,
-                at: Timestamp::from_micros(r.get(8)?),
-                metadata: serde_json::from_str(&metadata)
-                    .unwrap_or(serde_json::Value::String(metadata)),
-                version: u64::try_from(r.get::<_, i64>(10)?).unwrap_or(0),
-            })
-        },
-    )?;
+    let built = history_sql(&tables.history, q, |n| format!("?{n}"));
+    let params: Vec<&dyn rusqlite::ToSql> = built
+        .params
+        .iter()
+        .map(|p| match p {
+            HistoryParam::Text(text) => text as &dyn rusqlite::ToSql,
+            HistoryParam::Int(int) => int as &dyn rusqlite::ToSql,
+        })
+        .collect();
+    let mut stmt = conn.prepare_cached(&built.sql)?;
+    let rows = stmt.query_map(params.as_slice(), |r| {
+        let metadata: String = r.get(9)?;
+        Ok(HistoryRecord {
+            machine: r.get(0)?,
+            entity_id: r.get(1)?,
+            from: r.get(2)?,
+            to: r.get(3)?,
+            event: r.get(4)?,
+            reason: r.get(5)?,
+            actor: r.get(6)?,
+            session: r.get(7)?,
+            at: Timestamp::from_micros(r.get(8)?),
+            metadata: serde_json::from_str(&metadata)
+                .unwrap_or(serde_json::Value::String(metadata)),
+            version: u64::try_from(r.get::<_, i64>(10)?).unwrap_or(0),
+        })
+    })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
