@@ -14,10 +14,8 @@
 //!
 //! Cases: (a) the 1,000 records of one entity; (b) 100 records of one
 //! session: the first page (`HistoryQuery::session(..).limit(100)`), and
-//! the latest 100, which the query cannot ask for (it reads oldest first,
-//! with no count and no descending order): by hand that is `ORDER BY id
-//! DESC LIMIT 100`; the store gets the same rows only with `offset(900)`,
-//! which needs the count (1,000) from elsewhere.
+//! the latest 100 (`.newest_first().limit(100)`; by hand `ORDER BY id DESC
+//! LIMIT 100`), both newest first.
 //!
 //! Run: `STATEFORGE_PG_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench history -- --warm-up-time 1 --measurement-time 5`.
 
@@ -174,29 +172,12 @@ fn sqlite_fixture() -> (SqliteStore, rusqlite::Connection) {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let none = None::<String>;
-    let no_time = None::<i64>;
-    println!(
-        "history: sqlite plan, store's query, entity: {}",
-        plan(
-            STORE_SQL_SQLITE,
-            rusqlite::params!["light", ENTITY, none, none, no_time, no_time, 1000, 0]
-        )
-    );
     println!(
         "history: sqlite plan, hand-written, entity: {}",
         plan(HAND_ENTITY_SQLITE, rusqlite::params![ENTITY])
     );
     (store, conn)
 }
-
-/// The store's SQLite history query as of this commit (runtime/src/db/sqlite/rows.rs),
-/// for `EXPLAIN QUERY PLAN` only.
-const STORE_SQL_SQLITE: &str = "SELECT machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version
-     FROM sf_history WHERE (?1 IS NULL OR machine = ?1) AND (?2 IS NULL OR entity_id = ?2)
-       AND (?3 IS NULL OR session = ?3) AND (?4 IS NULL OR actor = ?4)
-       AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
-     ORDER BY id LIMIT ?7 OFFSET ?8";
 
 fn sqlite_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRecord> {
     Ok(HistoryRecord {
@@ -241,7 +222,7 @@ fn queries() -> [(&'static str, HistoryQuery); 3] {
         ),
         (
             "(b) latest 100 records of one session",
-            HistoryQuery::session(SESSION).offset(900).limit(100),
+            HistoryQuery::session(SESSION).newest_first().limit(100),
         ),
     ]
 }
@@ -259,34 +240,17 @@ fn sqlite(c: &mut Criterion) {
             .clone()
             .or_else(|| query.session.clone())
             .unwrap();
-        let latest = sql == HAND_SESSION_LATEST_SQLITE;
-        let hand = || {
-            let mut rows = sqlite_hand(&conn, sql, &key);
-            if latest {
-                rows.reverse();
-            }
-            rows
-        };
+        let hand = || sqlite_hand(&conn, sql, &key);
         let ours = store.history(&query).unwrap();
         assert_eq!(ours, hand(), "same rows in the same order");
         assert!(!ours.is_empty());
         let mut group = c.benchmark_group(format!("sqlite history {case}"));
         group.sample_size(10);
         group.sampling_mode(SamplingMode::Flat);
-        let ours_name = if latest {
-            "stateforge history, offset(900).limit(100) (count known out of band)"
-        } else {
-            "stateforge history"
-        };
-        group.bench_function(ours_name, |b| {
+        group.bench_function("stateforge history", |b| {
             b.iter(|| black_box(store.history(&query).unwrap()));
         });
-        let hand_name = if latest {
-            "hand-written SELECT ... ORDER BY id DESC LIMIT 100, reversed"
-        } else {
-            "hand-written SELECT"
-        };
-        group.bench_function(hand_name, |b| b.iter(|| black_box(hand())));
+        group.bench_function("hand-written SELECT", |b| b.iter(|| black_box(hand())));
         group.finish();
     }
 }
@@ -380,8 +344,7 @@ fn postgres(c: &mut Criterion, url: &str) {
         format!("SELECT {COLUMNS} FROM {history} WHERE session = $1 ORDER BY id LIMIT 100"),
         format!("SELECT {COLUMNS} FROM {history} WHERE session = $1 ORDER BY id DESC LIMIT 100"),
     ];
-    for (i, ((case, query), sql)) in queries().into_iter().zip(hand_sql).enumerate() {
-        let latest = i == 2;
+    for ((case, query), sql) in queries().into_iter().zip(hand_sql) {
         let key = query
             .entity_id
             .clone()
@@ -401,37 +364,25 @@ fn postgres(c: &mut Criterion, url: &str) {
             plan.join(" | ")
         );
         let stmt = client.prepare(&sql).unwrap();
-        let mut hand = || {
-            let mut rows: Vec<HistoryRecord> = client
+        let mut hand = || -> Vec<HistoryRecord> {
+            client
                 .query(&stmt, &[&key])
                 .unwrap()
                 .iter()
                 .map(pg_record)
-                .collect();
-            if latest {
-                rows.reverse();
-            }
-            rows
+                .collect()
         };
         let ours = store.0.history(&query).unwrap();
         assert_eq!(ours, hand(), "same rows in the same order");
         let mut group = c.benchmark_group(format!("pg history {case}"));
         group.sample_size(10);
         group.sampling_mode(SamplingMode::Flat);
-        let ours_name = if latest {
-            "stateforge history, offset(900).limit(100) (count known out of band)"
-        } else {
-            "stateforge history"
-        };
-        group.bench_function(ours_name, |b| {
+        group.bench_function("stateforge history", |b| {
             b.iter(|| black_box(store.0.history(&query).unwrap()));
         });
-        let hand_name = if latest {
-            "hand-written SELECT ... ORDER BY id DESC LIMIT 100, reversed (prepared)"
-        } else {
-            "hand-written SELECT (prepared)"
-        };
-        group.bench_function(hand_name, |b| b.iter(|| black_box(hand())));
+        group.bench_function("hand-written SELECT (prepared)", |b| {
+            b.iter(|| black_box(hand()))
+        });
         group.finish();
     }
 }

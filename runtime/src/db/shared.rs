@@ -23,11 +23,22 @@ pub(crate) fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
 }
 
 pub(crate) fn check_session(row: &EntityRow, meta: &TransitionMeta) -> Result<(), StoreError> {
-    match &row.session {
+    check_session_of(&row.machine, &row.entity_id, row.session.as_ref(), meta)
+}
+
+/// An entity created in a session moves only in that session, unless the
+/// caller crosses sessions explicitly.
+pub(crate) fn check_session_of(
+    machine: &str,
+    entity_id: &str,
+    session: Option<&String>,
+    meta: &TransitionMeta,
+) -> Result<(), StoreError> {
+    match session {
         Some(owner) if meta.session.as_ref() != Some(owner) && !meta.cross_session => {
             Err(StoreError::OtherSession {
-                machine: row.machine.clone(),
-                entity_id: row.entity_id.clone(),
+                machine: machine.to_owned(),
+                entity_id: entity_id.to_owned(),
             })
         }
         _ => Ok(()),

@@ -208,13 +208,9 @@ impl SqliteStore {
                 .machine
                 .fire(event, args)
                 .map_err(|e| StoreError::Refused(e.to_string()))?;
-            let stored = Stored {
-                machine: def.name().to_owned(),
-                state: loaded.machine.state_name().to_owned(),
-                data: loaded.machine.context().clone(),
-                fingerprint: def.fingerprint(),
-            };
-            let version = u.write_stored(def, entity_id, from, event, stored, meta)?;
+            let data = loaded.machine.context().to_string();
+            let to = loaded.machine.state_name().to_owned();
+            let version = u.write_stored(def, entity_id, from, event, &to, &data, meta)?;
             Ok(Loaded {
                 entity_id: loaded.entity_id,
                 machine: loaded.machine,

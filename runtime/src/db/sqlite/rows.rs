@@ -46,6 +46,41 @@ pub(super) fn row_in(
     })
 }
 
+/// What a transition needs of an entity's row, the data left as text.
+pub(super) struct Current {
+    pub(super) state: String,
+    pub(super) data: String,
+    pub(super) version: u64,
+    pub(super) fingerprint: String,
+    pub(super) session: Option<String>,
+}
+
+pub(super) fn current_in(
+    conn: &Connection,
+    tables: &Tables,
+    machine: &str,
+    entity_id: &str,
+) -> Result<Current, StoreError> {
+    conn.prepare_cached(&format!(
+        "SELECT state, data, version, fingerprint, session FROM {} WHERE machine = ?1 AND entity_id = ?2",
+        tables.entities
+    ))?
+    .query_row(params![machine, entity_id], |r| {
+        Ok(Current {
+            state: r.get(0)?,
+            data: r.get(1)?,
+            version: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+            fingerprint: r.get(3)?,
+            session: r.get(4)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound {
+        machine: machine.to_owned(),
+        entity_id: entity_id.to_owned(),
+    })
+}
+
 pub(super) fn load_in<M: Machine + DeserializeOwned>(
     conn: &Connection,
     tables: &Tables,

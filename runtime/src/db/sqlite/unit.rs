@@ -3,15 +3,15 @@
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use stateforge_core::{Definition, Machine};
+use stateforge_core::{Definition, Fingerprint, Machine};
 
-use super::rows::{load_in, row_in};
+use super::rows::{current_in, load_in, row_in};
 use crate::db::schema::Tables;
-use crate::db::shared::{check_save, check_session, fill, restore, to_i64};
+use crate::db::shared::{check_save, check_session, check_session_of, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
-use crate::stored::{Stored, to_stored};
+use crate::stored::{RestoreError, Stored, from_stored_data, to_stored, to_stored_data};
 
 /// The operations of one unit of work ([`SqliteStore::unit`](crate::db::SqliteStore::unit)): what they
 /// write commits with the unit, or not at all.
@@ -126,10 +126,7 @@ impl<'a> Unit<'a> {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        let row = self.row(M::definition().name(), entity_id)?;
-        check_session(&row, meta)?;
-        let session = row.session.clone();
-        let loaded: Loaded<M> = restore(row)?;
+        let (loaded, session) = self.current::<M>(entity_id, meta)?;
         self.fire_loaded(entity_id, loaded, session, event, meta)
     }
 
@@ -174,10 +171,7 @@ impl<'a> Unit<'a> {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
-        let row = self.row(M::definition().name(), entity_id)?;
-        check_session(&row, meta)?;
-        let session = row.session.clone();
-        let loaded: Loaded<M> = restore(row)?;
+        let (loaded, session) = self.current::<M>(entity_id, meta)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
             return Err(StoreError::Vetoed { listener, reason });
         }
@@ -296,19 +290,55 @@ impl<'a> Unit<'a> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        let stored = to_stored(machine)?;
-        self.write_stored(M::definition(), entity_id, from, event, stored, meta)
+        let data = to_stored_data(machine)?;
+        self.write_stored(
+            M::definition(),
+            entity_id,
+            from,
+            event,
+            machine.state_name(),
+            &data,
+            meta,
+        )
+    }
+
+    /// The entity's row as a machine, checked as [`restore`] checks it (the
+    /// session first), and its session.
+    fn current<M: Machine + DeserializeOwned>(
+        &self,
+        entity_id: &str,
+        meta: &TransitionMeta,
+    ) -> Result<(Loaded<M>, Option<String>), StoreError> {
+        let def = M::definition();
+        let row = current_in(self.tx, self.tables, def.name(), entity_id)?;
+        check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
+        let fingerprint = row.fingerprint.parse().map_err(|_| {
+            StoreError::Restore(RestoreError::FingerprintMismatch {
+                machine: def.name().to_owned(),
+                expected: def.fingerprint(),
+                found: Fingerprint(0),
+            })
+        })?;
+        let machine = from_stored_data(&row.state, &row.data, fingerprint)?;
+        let loaded = Loaded {
+            entity_id: entity_id.to_owned(),
+            machine,
+            version: row.version,
+        };
+        Ok((loaded, row.session))
     }
 
     /// The versioned update and its history record (and the timers of
     /// machines that have them), in the unit's transaction.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn write_stored(
         &self,
         def: &Definition,
         entity_id: &str,
         from: Source<'_>,
         event: &str,
-        stored: Stored,
+        to: &str,
+        data: &str,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         let t = self.tables;
@@ -325,18 +355,18 @@ impl<'a> Unit<'a> {
                 t.entities
             ))?
             .execute(params![
-                stored.state,
-                stored.data.to_string(),
-                stored.fingerprint.to_string(),
+                to,
+                data,
+                def.fingerprint().to_string(),
                 now.as_micros(),
-                stored.machine,
+                def.name(),
                 entity_id,
                 to_i64(expected_version)
             ])?;
         if updated == 0 {
-            let current = self.row(&stored.machine, entity_id)?.version;
+            let current = self.row(def.name(), entity_id)?.version;
             return Err(StoreError::Conflict {
-                machine: stored.machine,
+                machine: def.name().to_owned(),
                 entity_id: entity_id.to_owned(),
                 expected: expected_version,
                 current,
@@ -346,10 +376,10 @@ impl<'a> Unit<'a> {
         self.tx
             .prepare_cached(&self.history_insert_sql())?
             .execute(params![
-                stored.machine,
+                def.name(),
                 entity_id,
                 from.state,
-                stored.state,
+                to,
                 event,
                 meta.reason,
                 meta.actor,
@@ -360,7 +390,7 @@ impl<'a> Unit<'a> {
             ])?;
         // A machine without timers has no timer rows to cancel or start.
         if !def.timers().is_empty() {
-            self.reset_timers(def, entity_id, &stored.state, now)?;
+            self.reset_timers(def, entity_id, to, now)?;
         }
         Ok(version)
     }
