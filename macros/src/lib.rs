@@ -13,6 +13,10 @@ mod parse;
 #[cfg(test)]
 mod expand_tests;
 #[cfg(test)]
+mod fuzz_corpus_tests;
+#[cfg(test)]
+mod fuzz_property;
+#[cfg(test)]
 mod fuzz_tests;
 
 /// Generates a typestate machine from a declaration; see `stateforge::state_machine!`.
