@@ -56,6 +56,7 @@ fn hand(dir: &Path, sync: Synchronous) -> Connection {
             entity_id TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, event TEXT, reason TEXT,
             actor TEXT, session TEXT, at INTEGER NOT NULL, metadata TEXT NOT NULL, version INTEGER NOT NULL,
             UNIQUE (machine, entity_id, version));
+         CREATE INDEX entities_by_state ON entities (machine, state);
          CREATE INDEX history_by_session ON history (session, id);
          CREATE INDEX history_by_time ON history (at);
          CREATE INDEX history_by_actor ON history (actor, id);
@@ -65,14 +66,19 @@ fn hand(dir: &Path, sync: Synchronous) -> Connection {
     conn
 }
 
-/// One transition by hand: read, versioned update, history row.
+/// One transition by hand: read, versioned update, history row. The
+/// machine and the entity are bound like every other value, as in any
+/// application (where they are data, not literals in the SQL).
 fn hand_toggle(tx: &rusqlite::Transaction<'_>) {
+    let (machine, entity) = (black_box("light"), black_box("l"));
     let (state, version, data): (String, i64, String) = tx
         .prepare_cached(
-            "SELECT state, version, data FROM entities WHERE machine = 'light' AND entity_id = 'l'",
+            "SELECT state, version, data FROM entities WHERE machine = ?1 AND entity_id = ?2",
         )
         .unwrap()
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![machine, entity], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .unwrap();
     let record: serde_json::Value = serde_json::from_str(&data).unwrap();
     let next = if state == "off" { "on" } else { "off" };
@@ -80,18 +86,25 @@ fn hand_toggle(tx: &rusqlite::Transaction<'_>) {
     let updated = tx
         .prepare_cached(
             "UPDATE entities SET state = ?1, data = ?2, version = version + 1, updated_at = ?3
-             WHERE machine = 'light' AND entity_id = 'l' AND version = ?4",
+             WHERE machine = ?4 AND entity_id = ?5 AND version = ?6",
         )
         .unwrap()
-        .execute(params![next, record.to_string(), now, version])
+        .execute(params![
+            next,
+            record.to_string(),
+            now,
+            machine,
+            entity,
+            version
+        ])
         .unwrap();
     assert_eq!(updated, 1);
     tx.prepare_cached(
         "INSERT INTO history (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
-         VALUES ('light', 'l', ?1, ?2, 'toggle', NULL, NULL, NULL, ?3, 'null', ?4)",
+         VALUES (?1, ?2, ?3, ?4, 'toggle', NULL, NULL, NULL, ?5, 'null', ?6)",
     )
     .unwrap()
-    .execute(params![state, next, now, version + 1])
+    .execute(params![machine, entity, state, next, now, version + 1])
     .unwrap();
 }
 

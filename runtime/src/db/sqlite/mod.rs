@@ -12,6 +12,7 @@ use stateforge_core::Machine;
 
 mod dynamic;
 mod rows;
+mod sql;
 mod unit;
 
 pub use unit::Unit;
@@ -61,6 +62,7 @@ pub enum Synchronous {
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     tables: Tables,
+    sql: sql::SqliteSql,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -154,9 +156,11 @@ impl SqliteStore {
         )?;
         // Other processes hold the write lock for one short transaction.
         conn.busy_timeout(Duration::from_secs(10))?;
+        let tables = Tables::new(prefix);
         let store = SqliteStore {
             conn: Mutex::new(conn),
-            tables: Tables::new(prefix),
+            sql: sql::SqliteSql::new(&tables),
+            tables,
         };
         store.migrate()?;
         Ok(store)
@@ -284,7 +288,7 @@ impl SqliteStore {
     ) -> Result<T, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let unit = Unit::new(&tx, &self.tables);
+        let unit = Unit::new(&tx, &self.tables, &self.sql);
         let out = work(&unit)?;
         tx.commit()?;
         Ok(out)

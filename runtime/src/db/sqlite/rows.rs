@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+use super::sql::SqliteSql;
 use crate::db::history_sql::{HistoryParam, history_sql};
 use crate::db::schema::Tables;
 use crate::db::shared::restore;
@@ -57,28 +58,25 @@ pub(super) struct Current {
 
 pub(super) fn current_in(
     conn: &Connection,
-    tables: &Tables,
+    sql: &SqliteSql,
     machine: &str,
     entity_id: &str,
 ) -> Result<Current, StoreError> {
-    conn.prepare_cached(&format!(
-        "SELECT state, data, version, fingerprint, session FROM {} WHERE machine = ?1 AND entity_id = ?2",
-        tables.entities
-    ))?
-    .query_row(params![machine, entity_id], |r| {
-        Ok(Current {
-            state: r.get(0)?,
-            data: r.get(1)?,
-            version: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-            fingerprint: r.get(3)?,
-            session: r.get(4)?,
+    conn.prepare_cached(&sql.current)?
+        .query_row(params![machine, entity_id], |r| {
+            Ok(Current {
+                state: r.get(0)?,
+                data: r.get(1)?,
+                version: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                fingerprint: r.get(3)?,
+                session: r.get(4)?,
+            })
         })
-    })
-    .optional()?
-    .ok_or_else(|| StoreError::NotFound {
-        machine: machine.to_owned(),
-        entity_id: entity_id.to_owned(),
-    })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            machine: machine.to_owned(),
+            entity_id: entity_id.to_owned(),
+        })
 }
 
 pub(super) fn load_in<M: Machine + DeserializeOwned>(

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Fingerprint, Machine};
 
 use super::rows::{current_in, load_in, row_in};
+use super::sql::SqliteSql;
 use crate::db::schema::Tables;
 use crate::db::shared::{check_save, check_session, check_session_of, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
@@ -18,6 +19,7 @@ use crate::stored::{RestoreError, Stored, from_stored_data, to_stored, to_stored
 pub struct Unit<'a> {
     pub(super) tx: &'a Transaction<'a>,
     pub(super) tables: &'a Tables,
+    sql: &'a SqliteSql,
 }
 
 /// The row a transition starts from, as read in the unit's transaction.
@@ -34,8 +36,8 @@ impl std::fmt::Debug for Unit<'_> {
 }
 
 impl<'a> Unit<'a> {
-    pub(super) fn new(tx: &'a Transaction<'a>, tables: &'a Tables) -> Self {
-        Unit { tx, tables }
+    pub(super) fn new(tx: &'a Transaction<'a>, tables: &'a Tables, sql: &'a SqliteSql) -> Self {
+        Unit { tx, tables, sql }
     }
 
     /// [`SqliteStore::create`](crate::db::SqliteStore::create), inside the unit.
@@ -310,7 +312,7 @@ impl<'a> Unit<'a> {
         meta: &TransitionMeta,
     ) -> Result<(Loaded<M>, Option<String>), StoreError> {
         let def = M::definition();
-        let row = current_in(self.tx, self.tables, def.name(), entity_id)?;
+        let row = current_in(self.tx, self.sql, def.name(), entity_id)?;
         check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
         let fingerprint = row.fingerprint.parse().map_err(|_| {
             StoreError::Restore(RestoreError::FingerprintMismatch {
@@ -341,28 +343,20 @@ impl<'a> Unit<'a> {
         data: &str,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        let t = self.tables;
         let now = Timestamp::now();
         let expected_version = from.version;
         // No `RETURNING`: SQLite builds a temporary table for it, a quarter
         // of a transition's cost; the session is the row's, read in this
         // transaction.
-        let updated = self
-            .tx
-            .prepare_cached(&format!(
-                "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
-                 WHERE machine = ?5 AND entity_id = ?6 AND version = ?7",
-                t.entities
-            ))?
-            .execute(params![
-                to,
-                data,
-                def.fingerprint().to_string(),
-                now.as_micros(),
-                def.name(),
-                entity_id,
-                to_i64(expected_version)
-            ])?;
+        let updated = self.tx.prepare_cached(&self.sql.update)?.execute(params![
+            to,
+            data,
+            def.fingerprint().to_string(),
+            now.as_micros(),
+            def.name(),
+            entity_id,
+            to_i64(expected_version)
+        ])?;
         if updated == 0 {
             let current = self.row(def.name(), entity_id)?.version;
             return Err(StoreError::Conflict {
@@ -374,7 +368,7 @@ impl<'a> Unit<'a> {
         }
         let version = expected_version + 1;
         self.tx
-            .prepare_cached(&self.history_insert_sql())?
+            .prepare_cached(&self.sql.history_insert)?
             .execute(params![
                 def.name(),
                 entity_id,
@@ -420,17 +414,9 @@ impl<'a> Unit<'a> {
         Ok(())
     }
 
-    fn history_insert_sql(&self) -> String {
-        format!(
-            "INSERT INTO {} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            self.tables.history
-        )
-    }
-
     fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached(&self.history_insert_sql())?
+            .prepare_cached(&self.sql.history_insert)?
             .execute(params![
                 r.machine,
                 r.entity_id,
