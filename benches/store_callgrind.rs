@@ -1,0 +1,59 @@
+//! Not a benchmark: runs `units` units of 100 transitions on the SQLite
+//! store (`ours`) or on the hand-written SQL of `store.rs` (`hand`), WAL
+//! with synchronous NORMAL, for `valgrind --tool=callgrind`, whose
+//! instruction counts repeat where times on a shared machine do not.
+//! Two unit counts give the cost of a transition without the set-up:
+//!
+//! ```sh
+//! cargo bench --bench store_callgrind --no-run
+//! for side in ours hand; do for units in 20 40; do
+//!   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//!     target/release/deps/store_callgrind-<hash> $side $units 2>&1 | grep refs
+//! done; done   # (refs at 40 - refs at 20) / 2,000 = instructions per transition
+//! ```
+
+// A harness-less bench target: its items need no docs.
+#![allow(missing_docs)]
+
+#[path = "sqlite_pair.rs"]
+mod sqlite_pair;
+
+use rusqlite::TransactionBehavior;
+use sqlite_pair::{AnyLight, LightEvent, hand, hand_toggle, store};
+use stateforge::runtime::db::{Synchronous, TransitionMeta};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let side = args.next().unwrap_or_default();
+    let units: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    if units == 0 || !matches!(side.as_str(), "ours" | "hand") {
+        // `cargo bench` runs every bench target with `--bench`: nothing to do.
+        eprintln!("usage: store_callgrind ours|hand UNITS");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    if side == "ours" {
+        let ours = store(dir.path(), Synchronous::Normal);
+        let meta = TransitionMeta::new();
+        for _ in 0..units {
+            ours.unit(|u| {
+                for _ in 0..100 {
+                    u.fire::<AnyLight>("l", LightEvent::Toggle, &meta)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+    } else {
+        let mut conn = hand(dir.path(), Synchronous::Normal);
+        for _ in 0..units {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .unwrap();
+            for _ in 0..100 {
+                hand_toggle(&tx);
+            }
+            tx.commit().unwrap();
+        }
+    }
+}
