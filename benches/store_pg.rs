@@ -164,6 +164,23 @@ impl Hand {
         tx.commit().unwrap();
     }
 
+    /// The application holds the entity (state, version, data) in memory:
+    /// the CTE alone, its own transaction, one round trip. Returns the
+    /// state and version it moved to.
+    fn toggle_held(&mut self, id: &str, state: &str, version: i64, data: &str) -> i64 {
+        let next = if state == "off" { "on" } else { "off" };
+        let now = stateforge::Timestamp::now().as_micros();
+        let written = self
+            .client
+            .execute(
+                &self.update_and_insert,
+                &[&next, &data, &now, &"light", &id, &version, &state],
+            )
+            .unwrap();
+        assert_eq!(written, 1, "one writer: the version cannot move");
+        version + 1
+    }
+
     /// Read without a lock, versioned update; when it matches no row
     /// (someone moved the entity), roll back, count a conflict and retry.
     fn toggle_optimistic(&mut self, id: &str, conflicts: &AtomicU64) {
@@ -374,6 +391,45 @@ fn one_client(c: &mut Criterion, f: &Fixture) {
         "hand-written, prepared, FOR UPDATE, update+insert in one CTE (4 round trips)",
         |b| {
             b.iter(|| hand.toggle_cte("l"));
+        },
+    );
+    // Typed code that keeps its machine: fire in memory, save with the
+    // version it holds. One round trip on both sides.
+    let mut held = Some(ours.load::<AnyLight>("l").unwrap());
+    group.bench_function(
+        "stateforge, machine held, PgStore::save (1 round trip)",
+        |b| {
+            b.iter(|| {
+                let loaded = held.take().unwrap();
+                let next = loaded.machine.fire(LightEvent::Toggle).unwrap();
+                let version = ours
+                    .save("l", loaded.version, "toggle", &next, &meta)
+                    .unwrap();
+                held = Some(stateforge::runtime::db::Loaded {
+                    entity_id: loaded.entity_id,
+                    machine: next,
+                    version,
+                });
+            });
+        },
+    );
+    let row = hand
+        .client
+        .query_one(&hand.select, &[&"light", &"l"])
+        .unwrap();
+    let (mut state, mut version, data): (String, i64, String) =
+        (row.get(0), row.get(1), row.get(2));
+    group.bench_function(
+        "hand-written, entity held, update+insert CTE alone (1 round trip)",
+        |b| {
+            b.iter(|| {
+                version = hand.toggle_held("l", &state, version, &data);
+                state = if state == "off" {
+                    "on".into()
+                } else {
+                    "off".into()
+                };
+            });
         },
     );
     group.finish();

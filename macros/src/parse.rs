@@ -27,7 +27,22 @@ impl Parse for Input {
             let tt: proc_macro2::TokenTree = input.parse()?;
             krate.extend([tt]);
         }
-        input.parse::<Token![;]>()?;
+        let semi = input.parse::<Token![;]>()?;
+        // Only the facade writes this part (`$crate`), but the hidden entry
+        // point can be called by hand: a path is checked, never pasted.
+        if let Err(e) = syn::parse::Parser::parse2(syn::Path::parse_mod_style, krate.clone()) {
+            let span = krate
+                .clone()
+                .into_iter()
+                .next()
+                .map_or(semi.span, |t| t.span());
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "expected the path to the `stateforge` crate before `;`, as `state_machine!` passes it: {e}"
+                ),
+            ));
+        }
         let machine = input.parse()?;
         Ok(Input { krate, machine })
     }

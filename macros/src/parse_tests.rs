@@ -339,3 +339,24 @@ fn the_checked_model_resolves_fields_and_timers() {
         ]
     ));
 }
+
+/// Found by the `macro_input` fuzz target: whatever came before the first
+/// `;` was pasted into the output as the crate's path, so a hand call of
+/// the hidden entry point could expand to code that is not Rust.
+#[test]
+fn the_crate_path_is_checked_not_pasted() {
+    let text = "::statefor$e; #[szateforge] machine Task { initial state A; }";
+    let tokens: TokenStream = text.parse().unwrap();
+    let err = parse(tokens).err().expect("not a path");
+    assert!(
+        err.to_string()
+            .starts_with("expected the path to the `stateforge` crate before `;`"),
+        "{err}"
+    );
+    for path in ["::stateforge", "stateforge", "crate::facade"] {
+        let tokens: TokenStream = format!("{path}; machine Task {{ initial state A; }}")
+            .parse()
+            .unwrap();
+        assert!(parse(tokens).is_ok(), "{path}");
+    }
+}
