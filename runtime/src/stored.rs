@@ -201,12 +201,20 @@ pub fn from_stored<M: Machine + DeserializeOwned>(stored: Stored) -> Result<M, R
 pub(crate) fn to_stored_data<M: Machine + Serialize>(
     machine: &M,
 ) -> Result<String, serde_json::Error> {
-    let text = serde_json::to_string(machine)?;
-    let state = serde_json::to_string(machine.state_name())?;
-    let lead = format!("{{\"state\":{state}");
-    match text.strip_prefix(lead.as_str()) {
-        Some(rest) if rest.starts_with(',') => Ok(format!("{{{}", &rest[1..])),
-        Some("}") => Ok("{}".to_owned()),
+    let mut text = serde_json::to_string(machine)?;
+    // A state's name is an identifier: its JSON string needs no escaping.
+    let lead = text
+        .strip_prefix("{\"state\":\"")
+        .and_then(|rest| rest.strip_prefix(machine.state_name()))
+        .and_then(|rest| rest.strip_prefix('"'))
+        .map(|rest| text.len() - rest.len());
+    match lead {
+        Some(end) if text[end..].starts_with(',') => {
+            // `{"state":"on","context"...` becomes `{"context"...` in place.
+            text.replace_range(1..=end, "");
+            Ok(text)
+        }
+        Some(end) if &text[end..] == "}" => Ok("{}".to_owned()),
         _ => to_stored(machine).map(|stored| stored.data.to_string()),
     }
 }

@@ -5,11 +5,14 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use super::sql::SqliteSql;
+use crate::db::TransitionMeta;
 use crate::db::history_sql::{HistoryParam, history_sql};
 use crate::db::schema::Tables;
-use crate::db::shared::restore;
+use crate::db::shared::{check_session_of, restore};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
 use crate::history::{HistoryRecord, Timestamp};
+use crate::stored::{RestoreError, from_stored_data};
+use stateforge_core::Fingerprint;
 
 pub(super) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
     let data: String = r.get(3)?;
@@ -47,36 +50,63 @@ pub(super) fn row_in(
     })
 }
 
-/// What a transition needs of an entity's row, the data left as text.
-pub(super) struct Current {
-    pub(super) state: String,
-    pub(super) data: String,
-    pub(super) version: u64,
-    pub(super) fingerprint: String,
-    pub(super) session: Option<String>,
-}
-
-pub(super) fn current_in(
+/// What a transition needs of an entity's row: its session, checked
+/// first, then the machine read straight from the columns SQLite holds
+/// (the data text is deserialized in place, never copied), and the
+/// version.
+pub(super) fn current_in<M: Machine + DeserializeOwned>(
     conn: &Connection,
     sql: &SqliteSql,
-    machine: &str,
     entity_id: &str,
-) -> Result<Current, StoreError> {
-    conn.prepare_cached(&sql.current)?
-        .query_row(params![machine, entity_id], |r| {
-            Ok(Current {
-                state: r.get(0)?,
-                data: r.get(1)?,
-                version: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-                fingerprint: r.get(3)?,
-                session: r.get(4)?,
-            })
+    meta: &TransitionMeta,
+) -> Result<(Loaded<M>, Option<String>), StoreError> {
+    let def = M::definition();
+    let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let read = conn
+        .prepare_cached(&sql.current)?
+        .query_row(params![def.name(), entity_id], |r| {
+            let session: Option<String> = r.get(4)?;
+            let version = u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
+            if let Err(e) = check_session_of(def.name(), entity_id, session.as_ref(), meta) {
+                return Ok(Err(e));
+            }
+            // An unreadable fingerprint is refused before anything else of
+            // the row, as `restore` refuses it.
+            let Some(fingerprint) = r.get_ref(3)?.as_str().ok().and_then(|f| f.parse().ok()) else {
+                return Ok(Err(StoreError::Restore(
+                    RestoreError::FingerprintMismatch {
+                        machine: def.name().to_owned(),
+                        expected: def.fingerprint(),
+                        found: Fingerprint(0),
+                    },
+                )));
+            };
+            let (state, data) = match (r.get_ref(0)?.as_str(), r.get_ref(1)?.as_str()) {
+                (Ok(state), Ok(data)) => (state, data),
+                // Not text: read them as rusqlite would, for its error.
+                _ => {
+                    return Err(text(r, 0)
+                        .and(text(r, 1))
+                        .err()
+                        .unwrap_or(rusqlite::Error::InvalidQuery));
+                }
+            };
+            Ok(from_stored_data::<M>(state, data, fingerprint)
+                .map(|machine| (machine, version, session))
+                .map_err(StoreError::Restore))
         })
         .optional()?
         .ok_or_else(|| StoreError::NotFound {
-            machine: machine.to_owned(),
+            machine: def.name().to_owned(),
             entity_id: entity_id.to_owned(),
-        })
+        })?;
+    let (machine, version, session) = read?;
+    let loaded = Loaded {
+        entity_id: entity_id.to_owned(),
+        machine,
+        version,
+    };
+    Ok((loaded, session))
 }
 
 pub(super) fn load_in<M: Machine + DeserializeOwned>(

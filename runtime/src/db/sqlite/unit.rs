@@ -3,16 +3,16 @@
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use stateforge_core::{Definition, Fingerprint, Machine};
+use stateforge_core::{Definition, Machine};
 
 use super::rows::{current_in, load_in, row_in};
 use super::sql::SqliteSql;
 use crate::db::schema::Tables;
-use crate::db::shared::{check_save, check_session, check_session_of, fill, restore, to_i64};
+use crate::db::shared::{check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
-use crate::stored::{RestoreError, Stored, from_stored_data, to_stored, to_stored_data};
+use crate::stored::{Stored, to_stored, to_stored_data};
 
 /// The operations of one unit of work ([`SqliteStore::unit`](crate::db::SqliteStore::unit)): what they
 /// write commits with the unit, or not at all.
@@ -311,23 +311,7 @@ impl<'a> Unit<'a> {
         entity_id: &str,
         meta: &TransitionMeta,
     ) -> Result<(Loaded<M>, Option<String>), StoreError> {
-        let def = M::definition();
-        let row = current_in(self.tx, self.sql, def.name(), entity_id)?;
-        check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
-        let fingerprint = row.fingerprint.parse().map_err(|_| {
-            StoreError::Restore(RestoreError::FingerprintMismatch {
-                machine: def.name().to_owned(),
-                expected: def.fingerprint(),
-                found: Fingerprint(0),
-            })
-        })?;
-        let machine = from_stored_data(&row.state, &row.data, fingerprint)?;
-        let loaded = Loaded {
-            entity_id: entity_id.to_owned(),
-            machine,
-            version: row.version,
-        };
-        Ok((loaded, row.session))
+        current_in(self.tx, self.sql, entity_id, meta)
     }
 
     /// The versioned update and its history record (and the timers of
