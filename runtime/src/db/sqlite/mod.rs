@@ -476,13 +476,19 @@ impl SqliteStore {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         let conn = self.lock();
+        // `(?2 IS NULL OR state = ?2)` would keep the by-state index out of
+        // use: a filter reaches the SQL only when it is set.
+        let by_state = if state.is_some() { " AND state = ?2" } else { "" };
         let sql = format!(
             "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
-             FROM {} WHERE machine = ?1 AND (?2 IS NULL OR state = ?2) ORDER BY entity_id",
+             FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",
             self.tables.entities
         );
-        let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![machine, state], entity_row)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = match state {
+            Some(state) => stmt.query_map(params![machine, state], entity_row)?,
+            None => stmt.query_map(params![machine], entity_row)?,
+        };
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
