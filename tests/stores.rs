@@ -16,6 +16,7 @@ macro_rules! behaviours {
             transitions::a_refused_event_writes_nothing,
             transitions::a_unit_commits_all_or_nothing,
             transitions::typed_code_saves_with_optimistic_locking,
+            transitions::a_save_says_what_is_wrong_with_the_row_first,
             transitions::sessions_are_isolated_unless_crossed_explicitly,
             queries::creating_twice_and_missing_entities_are_typed_errors,
             queries::queries_filter_by_state_and_page_history,

@@ -67,3 +67,15 @@ pub fn new_task() -> AnyTask {
     })
     .into()
 }
+
+stateforge::state_machine! {
+    /// A machine whose context serde_json cannot write: a map with
+    /// tuple keys.
+    #[derive(Debug)]
+    pub machine Gauge {
+        context: std::collections::HashMap<(u8, u8), u8>;
+        initial state Idle;
+        final state Busy;
+        event run: Idle -> Busy;
+    }
+}

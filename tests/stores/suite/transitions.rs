@@ -265,3 +265,24 @@ pub(crate) fn sessions_are_isolated_unless_crossed_explicitly(fx: Fixture) {
     );
     assert_eq!(assert_chain(&store, "task", "t-1"), 4);
 }
+
+/// A save whose machine cannot be serialized says first what is wrong with
+/// the row, as every other save does: here, that there is no such entity.
+pub(crate) fn a_save_says_what_is_wrong_with_the_row_first(fx: Fixture) {
+    use super::machines::{AnyGauge, Gauge, GaugeEvent};
+    let store = fx.open();
+    let context = std::collections::HashMap::from([((1, 2), 3)]);
+    let busy = AnyGauge::from(Gauge::new(context))
+        .fire(GaugeEvent::Run)
+        .unwrap();
+    assert!(stateforge::runtime::to_stored(&busy).is_err(), "tuple keys");
+    let err = store.save("missing", 1, "run", &busy, &meta()).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    let err = store
+        .unit(|u| u.save("missing", 1, "run", &busy, &meta()))
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound { .. }),
+        "in a unit: {err}"
+    );
+}

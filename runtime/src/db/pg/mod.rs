@@ -50,6 +50,13 @@ pub fn redact_url(url: &str) -> String {
 
 /// A store in a PostgreSQL database, with a small pool of connections.
 ///
+/// Each connection prepares a statement once and keeps it, and
+/// single-statement operations run outside `BEGIN`/`COMMIT`: connect to
+/// the server itself or through a session-mode pooler. A transaction-mode
+/// pooler that does not carry prepared statements across transactions
+/// (PgBouncer before 1.21, or with `max_prepared_statements = 0`) fails
+/// with "prepared statement ... does not exist".
+///
 /// ```no_run
 /// use stateforge_runtime::db::{PgStore, TransitionMeta};
 /// let store = PgStore::connect("postgres://postgres@127.0.0.1:5432/test")?;

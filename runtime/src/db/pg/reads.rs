@@ -85,7 +85,11 @@ impl PgUnit<'_> {
         // `($2 IS NULL OR state = $2)` would keep the by-state index out of
         // a prepared statement's generic plan: a filter reaches the SQL only
         // when it is set.
-        let by_state = if state.is_some() { " AND state = $2" } else { "" };
+        let by_state = if state.is_some() {
+            " AND state = $2"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1{by_state} ORDER BY entity_id",
             self.tables.entities

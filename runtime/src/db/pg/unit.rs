@@ -363,14 +363,27 @@ impl<'a> PgUnit<'a> {
     ) -> Result<u64, StoreError> {
         // The statement checks the version, the session and the transition
         // itself: no read before it.
-        self.write_stored(
-            M::definition(),
-            entity_id,
-            expected_version,
-            event,
-            to_stored(machine)?,
-            meta,
-        )
+        let def = M::definition();
+        let stored = match to_stored(machine) {
+            Ok(stored) => stored,
+            // As on SQLite, what is wrong with the row is said before what
+            // is wrong with the machine.
+            Err(e) => {
+                let refused = self.not_written(
+                    def,
+                    entity_id,
+                    expected_version,
+                    event,
+                    machine.state_name(),
+                    meta,
+                );
+                return Err(match refused {
+                    StoreError::Conflict { current, .. } if current == expected_version => e.into(),
+                    refused => refused,
+                });
+            }
+        };
+        self.write_stored(def, entity_id, expected_version, event, stored, meta)
     }
 
     /// A transition as ONE statement ([`PgSql::write`](super::sql)): the

@@ -478,7 +478,11 @@ impl SqliteStore {
         let conn = self.lock();
         // `(?2 IS NULL OR state = ?2)` would keep the by-state index out of
         // use: a filter reaches the SQL only when it is set.
-        let by_state = if state.is_some() { " AND state = ?2" } else { "" };
+        let by_state = if state.is_some() {
+            " AND state = ?2"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
              FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",

@@ -65,6 +65,15 @@ pub(super) fn current_in<M: Machine + DeserializeOwned>(
     let read = conn
         .prepare_cached(&sql.current)?
         .query_row(params![def.name(), entity_id], |r| {
+            // Columns of the wrong type fail as reading them as `String`
+            // fails, before any check, as `entity_row` made them fail.
+            let column = |i: usize| match r.get_ref(i)?.as_str() {
+                Ok(text) => Ok(text),
+                Err(_) => Err(text(r, i)
+                    .err()
+                    .unwrap_or(rusqlite::Error::InvalidColumnIndex(i))),
+            };
+            let (state, data, fingerprint) = (column(0)?, column(1)?, column(3)?);
             let session: Option<String> = r.get(4)?;
             let version = u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
             if let Err(e) = check_session_of(def.name(), entity_id, session.as_ref(), meta) {
@@ -72,7 +81,7 @@ pub(super) fn current_in<M: Machine + DeserializeOwned>(
             }
             // An unreadable fingerprint is refused before anything else of
             // the row, as `restore` refuses it.
-            let Some(fingerprint) = r.get_ref(3)?.as_str().ok().and_then(|f| f.parse().ok()) else {
+            let Ok(fingerprint) = fingerprint.parse() else {
                 return Ok(Err(StoreError::Restore(
                     RestoreError::FingerprintMismatch {
                         machine: def.name().to_owned(),
@@ -80,16 +89,6 @@ pub(super) fn current_in<M: Machine + DeserializeOwned>(
                         found: Fingerprint(0),
                     },
                 )));
-            };
-            let (state, data) = match (r.get_ref(0)?.as_str(), r.get_ref(1)?.as_str()) {
-                (Ok(state), Ok(data)) => (state, data),
-                // Not text: read them as rusqlite would, for its error.
-                _ => {
-                    return Err(text(r, 0)
-                        .and(text(r, 1))
-                        .err()
-                        .unwrap_or(rusqlite::Error::InvalidQuery));
-                }
             };
             Ok(from_stored_data::<M>(state, data, fingerprint)
                 .map(|machine| (machine, version, session))
