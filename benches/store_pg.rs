@@ -117,21 +117,17 @@ impl Hand {
     /// row, commit: five round trips.
     fn toggle_locked(&mut self, id: &str) {
         let mut tx = self.client.transaction().unwrap();
-        let row = tx.query_one(&self.select_locked, &[&"light", &id]).unwrap();
-        let (state, version, data): (String, i64, String) = (row.get(0), row.get(1), row.get(2));
-        let record: serde_json::Value = serde_json::from_str(&data).unwrap();
-        let next = if state == "off" { "on" } else { "off" };
-        let now = stateforge::Timestamp::now().as_micros();
+        let r = read(&mut tx, &self.select_locked, id);
         let updated = tx
             .execute(
                 &self.update,
-                &[&next, &record.to_string(), &now, &"light", &id, &version],
+                &[&r.next, &r.data, &r.now, &"light", &id, &r.version],
             )
             .unwrap();
         assert_eq!(updated, 1, "the row is locked: the version cannot move");
         tx.execute(
             &self.insert,
-            &[&"light", &id, &state, &next, &now, &(version + 1)],
+            &[&"light", &id, &r.state, &r.next, &r.now, &(r.version + 1)],
         )
         .unwrap();
         tx.commit().unwrap();
@@ -141,22 +137,12 @@ impl Hand {
     /// CTE: four round trips.
     fn toggle_cte(&mut self, id: &str) {
         let mut tx = self.client.transaction().unwrap();
-        let row = tx.query_one(&self.select_locked, &[&"light", &id]).unwrap();
-        let (state, version, data): (String, i64, String) = (row.get(0), row.get(1), row.get(2));
-        let record: serde_json::Value = serde_json::from_str(&data).unwrap();
-        let next = if state == "off" { "on" } else { "off" };
-        let now = stateforge::Timestamp::now().as_micros();
+        let r = read(&mut tx, &self.select_locked, id);
         let written = tx
             .execute(
                 &self.update_and_insert,
                 &[
-                    &next,
-                    &record.to_string(),
-                    &now,
-                    &"light",
-                    &id,
-                    &version,
-                    &state,
+                    &r.next, &r.data, &r.now, &"light", &id, &r.version, &r.state,
                 ],
             )
             .unwrap();
@@ -186,16 +172,11 @@ impl Hand {
     fn toggle_optimistic(&mut self, id: &str, conflicts: &AtomicU64) {
         loop {
             let mut tx = self.client.transaction().unwrap();
-            let row = tx.query_one(&self.select, &[&"light", &id]).unwrap();
-            let (state, version, data): (String, i64, String) =
-                (row.get(0), row.get(1), row.get(2));
-            let record: serde_json::Value = serde_json::from_str(&data).unwrap();
-            let next = if state == "off" { "on" } else { "off" };
-            let now = stateforge::Timestamp::now().as_micros();
+            let r = read(&mut tx, &self.select, id);
             let updated = tx
                 .execute(
                     &self.update,
-                    &[&next, &record.to_string(), &now, &"light", &id, &version],
+                    &[&r.next, &r.data, &r.now, &"light", &id, &r.version],
                 )
                 .unwrap();
             if updated == 0 {
@@ -205,12 +186,39 @@ impl Hand {
             }
             tx.execute(
                 &self.insert,
-                &[&"light", &id, &state, &next, &now, &(version + 1)],
+                &[&"light", &id, &r.state, &r.next, &r.now, &(r.version + 1)],
             )
             .unwrap();
             tx.commit().unwrap();
             return;
         }
+    }
+}
+
+/// What every hand-written transition reads before it writes.
+struct Read {
+    state: String,
+    version: i64,
+    /// The entity's record, decoded and encoded again, as an application
+    /// that works on it does.
+    data: String,
+    next: &'static str,
+    now: i64,
+}
+
+/// Reads the light's state, version and data with `select` (locking or
+/// not) and works out the transition.
+fn read(tx: &mut postgres::Transaction<'_>, select: &Statement, id: &str) -> Read {
+    let row = tx.query_one(select, &[&"light", &id]).unwrap();
+    let (state, version, data): (String, i64, String) = (row.get(0), row.get(1), row.get(2));
+    let record: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let next = if state == "off" { "on" } else { "off" };
+    Read {
+        state,
+        version,
+        data: record.to_string(),
+        next,
+        now: stateforge::Timestamp::now().as_micros(),
     }
 }
 

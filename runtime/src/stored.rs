@@ -157,19 +157,7 @@ pub fn from_stored<M: Machine + DeserializeOwned>(stored: Stored) -> Result<M, R
             found: stored.machine,
         });
     }
-    if def.state_id(&stored.state).is_none() {
-        return Err(RestoreError::UnknownState {
-            machine: stored.machine,
-            state: stored.state,
-        });
-    }
-    if stored.fingerprint != def.fingerprint() {
-        return Err(RestoreError::FingerprintMismatch {
-            machine: stored.machine,
-            expected: def.fingerprint(),
-            found: stored.fingerprint,
-        });
-    }
+    check_state_and_fingerprint::<M>(&stored.state, stored.fingerprint)?;
     let mut data = stored.data;
     match data.as_object_mut() {
         Some(object) => {
@@ -198,6 +186,7 @@ pub fn from_stored<M: Machine + DeserializeOwned>(stored: Stored) -> Result<M, R
 /// serializer writes first (the state has a column of its own). No
 /// `serde_json::Value` tree is built; a machine whose serializer does not
 /// start with its state goes the way of [`to_stored`].
+#[cfg(feature = "sqlite")]
 pub(crate) fn to_stored_data<M: Machine + Serialize>(
     machine: &M,
 ) -> Result<String, serde_json::Error> {
@@ -222,25 +211,14 @@ pub(crate) fn to_stored_data<M: Machine + Serialize>(
 /// [`from_stored`] from the row's columns as text: the same checks in the
 /// same order, then the data is read straight into the machine, its state
 /// put back in front, without a `serde_json::Value` tree.
+#[cfg(feature = "sqlite")]
 pub(crate) fn from_stored_data<M: Machine + DeserializeOwned>(
     state: &str,
     data: &str,
     fingerprint: Fingerprint,
 ) -> Result<M, RestoreError> {
     let def = M::definition();
-    if def.state_id(state).is_none() {
-        return Err(RestoreError::UnknownState {
-            machine: def.name().to_owned(),
-            state: state.to_owned(),
-        });
-    }
-    if fingerprint != def.fingerprint() {
-        return Err(RestoreError::FingerprintMismatch {
-            machine: def.name().to_owned(),
-            expected: def.fingerprint(),
-            found: fingerprint,
-        });
-    }
+    check_state_and_fingerprint::<M>(state, fingerprint)?;
     // Data that does not fit is read again the way `from_stored` reads it,
     // so the error says the same, whichever path read the row.
     let slow = || {
@@ -263,4 +241,28 @@ pub(crate) fn from_stored_data<M: Machine + DeserializeOwned>(
     };
     let text = format!("{{\"state\":\"{state}\"{separator}{fields}");
     serde_json::from_str(&text).or_else(|_| slow())
+}
+
+/// The checks of a row before its data is read: a state of the machine,
+/// written under this definition (the machine's name is checked by the
+/// caller, who has it).
+fn check_state_and_fingerprint<M: Machine>(
+    state: &str,
+    fingerprint: Fingerprint,
+) -> Result<(), RestoreError> {
+    let def = M::definition();
+    if def.state_id(state).is_none() {
+        return Err(RestoreError::UnknownState {
+            machine: def.name().to_owned(),
+            state: state.to_owned(),
+        });
+    }
+    if fingerprint != def.fingerprint() {
+        return Err(RestoreError::FingerprintMismatch {
+            machine: def.name().to_owned(),
+            expected: def.fingerprint(),
+            found: fingerprint,
+        });
+    }
+    Ok(())
 }

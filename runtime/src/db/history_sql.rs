@@ -23,6 +23,32 @@ pub(crate) struct HistorySql<'q> {
     pub(crate) params: Vec<HistoryParam<'q>>,
 }
 
+impl HistorySql<'_> {
+    /// The values as rusqlite binds them.
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn sqlite_params(&self) -> Vec<&dyn rusqlite::ToSql> {
+        self.params
+            .iter()
+            .map(|p| match p {
+                HistoryParam::Text(text) => text as &dyn rusqlite::ToSql,
+                HistoryParam::Int(int) => int as &dyn rusqlite::ToSql,
+            })
+            .collect()
+    }
+
+    /// The values as the `postgres` crate binds them.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn pg_params(&self) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+        self.params
+            .iter()
+            .map(|p| match p {
+                HistoryParam::Text(text) => text as &(dyn postgres::types::ToSql + Sync),
+                HistoryParam::Int(int) => int as &(dyn postgres::types::ToSql + Sync),
+            })
+            .collect()
+    }
+}
+
 pub(crate) const HISTORY_COLUMNS: &str = "machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version";
 
 /// `placeholder(n)` writes the n-th (1-based) placeholder: `?n` for
@@ -121,16 +147,8 @@ mod plan_tests {
             let mut stmt = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {}", built.sql))
                 .unwrap();
-            let params: Vec<&dyn rusqlite::ToSql> = built
-                .params
-                .iter()
-                .map(|p| match p {
-                    HistoryParam::Text(text) => text as &dyn rusqlite::ToSql,
-                    HistoryParam::Int(int) => int as &dyn rusqlite::ToSql,
-                })
-                .collect();
             let rows = stmt
-                .query_map(params.as_slice(), |r| r.get::<_, String>(3))
+                .query_map(built.sqlite_params().as_slice(), |r| r.get::<_, String>(3))
                 .unwrap();
             rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
         }

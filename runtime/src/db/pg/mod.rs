@@ -134,11 +134,12 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn connect_with(url: &str, prefix: &TablePrefix) -> Result<PgStore, StoreError> {
+        let tables = Tables::new(prefix);
         let store = PgStore {
             url: url.to_owned(),
             pool: Mutex::new(Vec::new()),
-            tables: Tables::new(prefix),
-            sql: PgSql::new(&Tables::new(prefix)),
+            sql: PgSql::new(&tables),
+            tables,
         };
         store.migrate()?;
         Ok(store)

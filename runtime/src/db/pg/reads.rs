@@ -1,13 +1,12 @@
 //! [`PgUnit`]'s reads (history, entities) and timers.
 
-use postgres::types::ToSql;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use super::PgUnit;
 use super::unit::{ENTITY_COLUMNS, entity_row};
-use crate::db::history_sql::{HistoryParam, history_sql};
+use crate::db::history_sql::history_sql;
 use crate::db::shared::restore;
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
@@ -33,15 +32,7 @@ impl PgUnit<'_> {
     /// ```
     pub fn history(&self, q: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
         let built = history_sql(&self.tables.history, q, |n| format!("${n}"));
-        let params: Vec<&(dyn ToSql + Sync)> = built
-            .params
-            .iter()
-            .map(|p| match p {
-                HistoryParam::Text(text) => text as &(dyn ToSql + Sync),
-                HistoryParam::Int(int) => int as &(dyn ToSql + Sync),
-            })
-            .collect();
-        let rows = self.query(&built.sql, &params)?;
+        let rows = self.query(&built.sql, &built.pg_params())?;
         Ok(rows
             .iter()
             .map(|r| {

@@ -369,18 +369,9 @@ impl<'a> PgUnit<'a> {
             // As on SQLite, what is wrong with the row is said before what
             // is wrong with the machine.
             Err(e) => {
-                let refused = self.not_written(
-                    def,
-                    entity_id,
-                    expected_version,
-                    event,
-                    machine.state_name(),
-                    meta,
-                );
-                return Err(match refused {
-                    StoreError::Conflict { current, .. } if current == expected_version => e.into(),
-                    refused => refused,
-                });
+                let to = machine.state_name();
+                self.check_row(def, entity_id, expected_version, event, to, meta)?;
+                return Err(e.into());
             }
         };
         self.write_stored(def, entity_id, expected_version, event, stored, meta)
@@ -400,10 +391,13 @@ impl<'a> PgUnit<'a> {
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         let now = Timestamp::now();
+        // The states `event` leads from to the state written: with the
+        // version, the statement writes nothing but that transition.
+        let (event_id, to_id) = (def.event_id(event), def.state_id(&stored.state));
         let sources: Vec<&str> = def
             .transitions()
             .iter()
-            .filter(|t| def.event_name(t.event) == event && def.state_name(t.to) == stored.state)
+            .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
             .map(|t| def.state_name(t.from))
             .collect();
         let (data, fingerprint) = (stored.data.to_string(), stored.fingerprint.to_string());
@@ -425,16 +419,13 @@ impl<'a> PgUnit<'a> {
             &meta.session,
             &meta.cross_session,
         ];
-        let timers: Vec<(&str, i64)> = def
-            .state_id(&stored.state)
+        let (timer_events, timer_due): (Vec<&str>, Vec<i64>) = to_id
             .map(|to| {
                 def.timers_of(to)
                     .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
-                    .collect()
+                    .unzip()
             })
             .unwrap_or_default();
-        let timer_events: Vec<&str> = timers.iter().map(|t| t.0).collect();
-        let timer_due: Vec<i64> = timers.iter().map(|t| t.1).collect();
         // A machine without timers has no timer rows to cancel or start.
         let sql = if def.timers().is_empty() {
             &self.store.sql.write
@@ -451,9 +442,13 @@ impl<'a> PgUnit<'a> {
         }
     }
 
-    /// Why a transition's statement wrote nothing, in the order the checks
-    /// are documented: no such entity, another session's, moved on, not a
-    /// transition.
+    /// Why a transition's statement wrote nothing: what [`check_row`]
+    /// finds, or, when the row now passes every check, that it changed
+    /// between the write and this read (a version is never reused, so only
+    /// a deleted and recreated entity gets here): the caller's view is
+    /// stale.
+    ///
+    /// [`check_row`]: PgUnit::check_row
     fn not_written(
         &self,
         def: &Definition,
@@ -463,25 +458,33 @@ impl<'a> PgUnit<'a> {
         to: &str,
         meta: &TransitionMeta,
     ) -> StoreError {
-        let row = match self.row(def.name(), entity_id) {
-            Ok(row) => row,
-            Err(e) => return e,
-        };
-        if let Err(e) = check_session(&row, meta) {
-            return e;
+        match self.check_row(def, entity_id, expected_version, event, to, meta) {
+            Err(e) => e,
+            Ok(current) => StoreError::Conflict {
+                machine: def.name().to_owned(),
+                entity_id: entity_id.to_owned(),
+                expected: expected_version,
+                current,
+            },
         }
-        if let Err(e) = check_save(def, &row, expected_version, event, to) {
-            return e;
-        }
-        // The row now passes every check, so it changed between the write
-        // and this read (a version is never reused, so only a deleted and
-        // recreated entity gets here): the caller's view is stale.
-        StoreError::Conflict {
-            machine: row.machine,
-            entity_id: row.entity_id,
-            expected: expected_version,
-            current: row.version,
-        }
+    }
+
+    /// Reads the row and checks it as a transition's statement does, in
+    /// the order the checks are documented: no such entity, another
+    /// session's, moved on, not a transition. Returns the row's version.
+    fn check_row(
+        &self,
+        def: &Definition,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        to: &str,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let row = self.row(def.name(), entity_id)?;
+        check_session(&row, meta)?;
+        check_save(def, &row, expected_version, event, to)?;
+        Ok(row.version)
     }
 
     fn insert_history(&self, r: &HistoryRecord) -> Result<(), StoreError> {

@@ -6,7 +6,7 @@ use stateforge_core::Machine;
 
 use super::sql::SqliteSql;
 use crate::db::TransitionMeta;
-use crate::db::history_sql::{HistoryParam, history_sql};
+use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
 use crate::db::shared::{check_session_of, restore};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
@@ -61,17 +61,18 @@ pub(super) fn current_in<M: Machine + DeserializeOwned>(
     meta: &TransitionMeta,
 ) -> Result<(Loaded<M>, Option<String>), StoreError> {
     let def = M::definition();
-    let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<String> { r.get(i) };
     let read = conn
         .prepare_cached(&sql.current)?
         .query_row(params![def.name(), entity_id], |r| {
-            // Columns of the wrong type fail as reading them as `String`
-            // fails, before any check, as `entity_row` made them fail.
-            let column = |i: usize| match r.get_ref(i)?.as_str() {
-                Ok(text) => Ok(text),
-                Err(_) => Err(text(r, i)
-                    .err()
-                    .unwrap_or(rusqlite::Error::InvalidColumnIndex(i))),
+            // Text borrowed from SQLite; a column of another type fails as
+            // reading it as `String` fails, before any check, as
+            // `entity_row` made it fail.
+            let column = |i: usize| {
+                let value = r.get_ref(i)?;
+                value.as_str().map_err(|_| {
+                    let name = r.as_ref().column_name(i).unwrap_or("?").to_owned();
+                    rusqlite::Error::InvalidColumnType(i, name, value.data_type())
+                })
             };
             let (state, data, fingerprint) = (column(0)?, column(1)?, column(3)?);
             let session: Option<String> = r.get(4)?;
@@ -122,16 +123,8 @@ pub(super) fn history_in(
     q: &HistoryQuery,
 ) -> Result<Vec<HistoryRecord>, StoreError> {
     let built = history_sql(&tables.history, q, |n| format!("?{n}"));
-    let params: Vec<&dyn rusqlite::ToSql> = built
-        .params
-        .iter()
-        .map(|p| match p {
-            HistoryParam::Text(text) => text as &dyn rusqlite::ToSql,
-            HistoryParam::Int(int) => int as &dyn rusqlite::ToSql,
-        })
-        .collect();
     let mut stmt = conn.prepare_cached(&built.sql)?;
-    let rows = stmt.query_map(params.as_slice(), |r| {
+    let rows = stmt.query_map(built.sqlite_params().as_slice(), |r| {
         let metadata: String = r.get(9)?;
         Ok(HistoryRecord {
             machine: r.get(0)?,

@@ -329,9 +329,8 @@ impl<'a> Unit<'a> {
     ) -> Result<u64, StoreError> {
         let now = Timestamp::now();
         let expected_version = from.version;
-        // No `RETURNING`: SQLite builds a temporary table for it, a quarter
-        // of a transition's cost; the session is the row's, read in this
-        // transaction.
+        // No `RETURNING`: SQLite builds a temporary table for it; the
+        // session is the row's, read in this transaction.
         let updated = self.tx.prepare_cached(&self.sql.update)?.execute(params![
             to,
             data,
