@@ -11,8 +11,9 @@ use proc_macro2::TokenStream;
 /// `compile_error!`s, each with a message.
 ///
 /// The crate path before the first `;` is added here, as the facade adds
-/// `$crate;`: users never write it, and garbage there (`::a$b;`) is pasted
-/// into the output as given, which the first fuzz campaign found. Bytes
+/// `$crate;`: users never write it. (The first campaign found that garbage
+/// there, `::a$b;`, was pasted into the output; the path is now parsed,
+/// see `parse_tests::the_crate_path_is_checked_not_pasted`.) Bytes
 /// that are not UTF-8, or text that does not lex as Rust tokens, never
 /// reach a proc-macro: they pass.
 ///
