@@ -28,6 +28,7 @@ macro_rules! behaviours {
             rows::names_are_validated_and_values_are_bound,
             concurrency::eight_threads_on_one_entity_never_both_win_a_version,
             concurrency::eight_threads_on_distinct_entities,
+            crash::a_writer_killed_mid_write_loses_nothing_committed,
         );
     };
     (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {

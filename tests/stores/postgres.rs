@@ -221,14 +221,14 @@ fn round_trips_per_transition() {
         .unwrap();
     store.load::<AnyTask>("u").unwrap();
 
-    // BEGIN, the row locked, the update and its history record as one
-    // statement, COMMIT.
+    // BEGIN sent with the row it locks; the update and its history record
+    // as one statement, sent with COMMIT.
     let fire = trips(&|| {
         store
             .fire::<AnyTask>("t", TaskEvent::Assign { agent: "a".into() }, &meta())
             .unwrap();
     });
-    assert_eq!(fire, 4, "round trips for a fire by id");
+    assert_eq!(fire, 2, "round trips for a fire by id");
     let load = trips(&|| {
         store.load::<AnyTask>("t").unwrap();
     });
@@ -250,7 +250,29 @@ fn round_trips_per_transition() {
         );
     });
     assert_eq!(stale, 2, "round trips for a conflict");
-    eprintln!("round trips: fire = {fire}, load = {load}, save = {save}, stale save = {stale}");
+    // A refused event: BEGIN with the row, then ROLLBACK.
+    let refused = trips(&|| {
+        let err = store
+            .fire::<AnyTask>("t", TaskEvent::Retry, &meta())
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    });
+    assert_eq!(refused, 2, "round trips for a refused event");
+    // Two fires in one unit: BEGIN with the first row, each write, the
+    // second row, and COMMIT on its own (the unit may still read or write).
+    let unit = trips(&|| {
+        store
+            .unit(|u| {
+                u.fire::<AnyTask>("t", TaskEvent::Fail { reason: "r".into() }, &meta())?;
+                u.fire::<AnyTask>("t", TaskEvent::Retry, &meta())
+            })
+            .unwrap();
+    });
+    assert_eq!(unit, 5, "round trips for a unit of two fires");
+    eprintln!(
+        "round trips: fire = {fire}, load = {load}, save = {save}, stale save = {stale}, \
+         refused = {refused}, unit of two fires = {unit}"
+    );
     assert_chain(&pg.open(), "task", "t");
 }
 

@@ -127,8 +127,8 @@ impl From<rusqlite::Error> for StoreError {
 /// messages never carry the connection URL; [`PgStore`](crate::db::PgStore)
 /// adds the URL itself, with the password redacted.
 #[cfg(feature = "postgres")]
-impl From<postgres::Error> for StoreError {
-    fn from(e: postgres::Error) -> Self {
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> Self {
         StoreError::Database(pg_message(&e))
     }
 }
@@ -137,7 +137,7 @@ impl From<postgres::Error> for StoreError {
 /// for a server error is only `db error`, the server's words (and an I/O
 /// error's) are in its source.
 #[cfg(feature = "postgres")]
-pub(crate) fn pg_message(e: &postgres::Error) -> String {
+pub(crate) fn pg_message(e: &tokio_postgres::Error) -> String {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {

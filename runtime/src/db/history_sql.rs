@@ -38,12 +38,12 @@ impl HistorySql<'_> {
 
     /// The values as the `postgres` crate binds them.
     #[cfg(feature = "postgres")]
-    pub(crate) fn pg_params(&self) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    pub(crate) fn pg_params(&self) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
         self.params
             .iter()
             .map(|p| match p {
-                HistoryParam::Text(text) => text as &(dyn postgres::types::ToSql + Sync),
-                HistoryParam::Int(int) => int as &(dyn postgres::types::ToSql + Sync),
+                HistoryParam::Text(text) => text as &(dyn tokio_postgres::types::ToSql + Sync),
+                HistoryParam::Int(int) => int as &(dyn tokio_postgres::types::ToSql + Sync),
             })
             .collect()
     }

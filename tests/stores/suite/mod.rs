@@ -3,6 +3,7 @@
 //! `tests/stores.rs`.
 
 pub(crate) mod concurrency;
+pub(crate) mod crash;
 pub(crate) mod fixture;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;

@@ -1,85 +1,212 @@
 //! A pooled connection, the statements prepared on it, and the scope a
 //! unit of work runs its statements in.
 //!
-//! The `postgres` crate prepares every statement it is given as text: a
-//! round trip to parse it, then another to run it. Each connection keeps
-//! the statements it has prepared, so after the first use a statement
-//! costs the one round trip that runs it.
+//! A statement given as text is prepared first: a round trip to parse it,
+//! then another to run it. Each connection keeps the statements it has
+//! prepared, so after the first use a statement costs the one round trip
+//! that runs it.
+//!
+//! The connection is `tokio-postgres` driven by a runtime of its own on
+//! the calling thread (what the `postgres` crate does), because that
+//! client pipelines: requests sent together cost one round trip. A
+//! transaction's `BEGIN` travels with its first statement, and a unit that
+//! ends with a write sends `COMMIT` with it, so a fire by id costs two
+//! round trips (the row, then the write) instead of four.
 
 use std::collections::HashMap;
+use std::future::Future;
 
-use postgres::types::ToSql;
-use postgres::{Client, Row, Statement, Transaction};
+use futures_util::future::join;
+use tokio::runtime::Runtime;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, Error, NoTls, Row, Statement, ToStatement};
 
 /// A connection and the statements prepared on it, by SQL text.
 pub(super) struct PgConn {
+    runtime: Runtime,
     pub(super) client: Client,
     pub(super) statements: HashMap<String, Statement>,
 }
 
 impl PgConn {
-    pub(super) fn new(client: Client) -> Self {
-        PgConn {
-            client,
-            statements: HashMap::new(),
-        }
+    /// Connects to `url` with a runtime of its own.
+    ///
+    /// The outer error is the runtime's (it could not be started), the
+    /// inner one the server's.
+    pub(super) fn connect(url: &str) -> Result<Result<PgConn, Error>, std::io::Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        Ok(runtime
+            .block_on(tokio_postgres::connect(url, NoTls))
+            .map(|(client, connection)| {
+                // A current-thread runtime drives this task whenever the
+                // connection blocks on a request; it ends with the socket.
+                runtime.spawn(async move {
+                    if let Err(e) = connection.await {
+                        tracing::debug!(error = %e, "PostgreSQL connection closed");
+                    }
+                });
+                PgConn {
+                    runtime,
+                    client,
+                    statements: HashMap::new(),
+                }
+            }))
+    }
+
+    /// A scope for a unit's statements, beside the statements prepared on
+    /// this connection: each statement its own transaction, or all of them
+    /// one, begun with the first.
+    pub(super) fn scope(
+        &mut self,
+        transaction: bool,
+    ) -> (Scope<'_>, &mut HashMap<String, Statement>) {
+        let state = if transaction {
+            TxState::Pending
+        } else {
+            TxState::Autocommit
+        };
+        let scope = Scope {
+            runtime: &self.runtime,
+            client: &self.client,
+            state,
+        };
+        (scope, &mut self.statements)
     }
 }
 
-/// Where a unit's statements run: inside a transaction, or each on its
-/// own (a statement that is its own transaction is atomic by itself; the
-/// single-statement operations need no `BEGIN` and `COMMIT` around them).
-pub(super) enum Scope<'a> {
-    Transaction(Transaction<'a>),
-    Autocommit(&'a mut Client),
+/// Where a scope stands with its transaction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TxState {
+    /// Each statement is its own transaction (a statement is atomic by
+    /// itself: the single-statement operations need no `BEGIN`/`COMMIT`).
+    Autocommit,
+    /// A transaction whose `BEGIN` goes with the next statement.
+    Pending,
+    /// A transaction begun and not yet ended: rolled back when dropped.
+    Open,
+    /// The transaction has ended; later statements (a read that says why a
+    /// write did nothing) run on their own.
+    Ended,
+}
+
+/// Where a unit's statements run: inside a transaction, or each on its own.
+pub(super) struct Scope<'a> {
+    runtime: &'a Runtime,
+    client: &'a Client,
+    state: TxState,
 }
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
 impl Scope<'_> {
-    pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
-        match self {
-            Scope::Transaction(tx) => tx.prepare(sql),
-            Scope::Autocommit(client) => client.prepare(sql),
+    /// Runs `request`, with the transaction's `BEGIN` ahead of it in the
+    /// same round trip when it is the transaction's first.
+    fn run<T>(&mut self, request: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        if self.state == TxState::Pending {
+            let (begun, out) = self
+                .runtime
+                .block_on(join(self.client.batch_execute("BEGIN"), request));
+            begun?;
+            self.state = TxState::Open;
+            out
+        } else {
+            self.runtime.block_on(request)
         }
     }
 
-    pub(super) fn query(
+    pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement, Error> {
+        // Preparing needs no transaction: it stays outside it.
+        self.runtime.block_on(self.client.prepare(sql))
+    }
+
+    pub(super) fn query<S: ?Sized + ToStatement>(
+        &mut self,
+        statement: &S,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, Error> {
+        let client = self.client;
+        self.run(client.query(statement, params))
+    }
+
+    pub(super) fn query_opt<S: ?Sized + ToStatement>(
+        &mut self,
+        statement: &S,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, Error> {
+        let client = self.client;
+        self.run(client.query_opt(statement, params))
+    }
+
+    pub(super) fn execute<S: ?Sized + ToStatement>(
+        &mut self,
+        statement: &S,
+        params: Params<'_>,
+    ) -> Result<u64, Error> {
+        let client = self.client;
+        self.run(client.execute(statement, params))
+    }
+
+    pub(super) fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+        let client = self.client;
+        self.run(client.batch_execute(sql))
+    }
+
+    /// Runs the transaction's last statement and its `COMMIT` in one round
+    /// trip. When the statement fails, the server answers the `COMMIT` by
+    /// rolling back, and the statement's error is returned.
+    pub(super) fn query_opt_and_commit(
         &mut self,
         statement: &Statement,
         params: Params<'_>,
-    ) -> Result<Vec<Row>, postgres::Error> {
-        match self {
-            Scope::Transaction(tx) => tx.query(statement, params),
-            Scope::Autocommit(client) => client.query(statement, params),
+    ) -> Result<Option<Row>, Error> {
+        let client = self.client;
+        match self.state {
+            TxState::Open => {
+                let (out, committed) = self.runtime.block_on(join(
+                    client.query_opt(statement, params),
+                    client.batch_execute("COMMIT"),
+                ));
+                self.state = TxState::Ended;
+                let row = out?;
+                committed?;
+                Ok(row)
+            }
+            // Nothing else was written: the statement is the transaction.
+            TxState::Pending | TxState::Autocommit | TxState::Ended => {
+                self.state = TxState::Ended;
+                self.runtime.block_on(client.query_opt(statement, params))
+            }
         }
     }
 
-    pub(super) fn query_opt(
-        &mut self,
-        statement: &Statement,
-        params: Params<'_>,
-    ) -> Result<Option<Row>, postgres::Error> {
-        match self {
-            Scope::Transaction(tx) => tx.query_opt(statement, params),
-            Scope::Autocommit(client) => client.query_opt(statement, params),
+    /// Commits what the scope wrote (nothing to send when no statement ran).
+    pub(super) fn commit(mut self) -> Result<(), Error> {
+        let open = self.state == TxState::Open;
+        self.state = TxState::Ended;
+        if open {
+            self.runtime.block_on(self.client.batch_execute("COMMIT"))
+        } else {
+            Ok(())
         }
     }
 
-    pub(super) fn execute(
-        &mut self,
-        statement: &Statement,
-        params: Params<'_>,
-    ) -> Result<u64, postgres::Error> {
-        match self {
-            Scope::Transaction(tx) => tx.execute(statement, params),
-            Scope::Autocommit(client) => client.execute(statement, params),
-        }
-    }
-
-    /// Whether the statements run inside one transaction (rows read for a
-    /// change are then locked until it ends).
+    /// Whether the statements run inside one open transaction (rows read
+    /// for a change are then locked until it ends).
     pub(super) fn is_transaction(&self) -> bool {
-        matches!(self, Scope::Transaction(_))
+        matches!(self.state, TxState::Pending | TxState::Open)
+    }
+}
+
+impl Drop for Scope<'_> {
+    fn drop(&mut self) {
+        if self.state == TxState::Open {
+            // An error of the rollback means a broken connection, which
+            // the pool drops; the server then rolls back by itself.
+            if let Err(e) = self.runtime.block_on(self.client.batch_execute("ROLLBACK")) {
+                tracing::debug!(error = %e, "rollback failed");
+            }
+        }
     }
 }

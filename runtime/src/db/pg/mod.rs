@@ -3,14 +3,14 @@
 
 mod conn;
 mod dynamic;
+mod migrate;
 mod reads;
 mod sql;
 mod unit;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use conn::{PgConn, Scope};
-use postgres::{Client, NoTls};
+use conn::PgConn;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sql::PgSql;
@@ -18,7 +18,7 @@ use stateforge_core::{Definition, Machine};
 
 pub use unit::PgUnit;
 
-use super::schema::{SCHEMA_VERSION, TablePrefix, Tables};
+use super::schema::{TablePrefix, Tables};
 use super::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
@@ -76,6 +76,18 @@ impl std::fmt::Debug for PgStore {
             .field("tables", &self.tables.entities)
             .finish_non_exhaustive()
     }
+}
+
+/// How a unit's statements are grouped.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UnitKind {
+    /// One transaction.
+    Transaction,
+    /// One transaction whose last statement, its one write, carries the
+    /// `COMMIT`.
+    EndsWithWrite,
+    /// Each statement its own transaction.
+    Autocommit,
 }
 
 /// A connection taken from the pool, given back when dropped unless broken.
@@ -153,7 +165,14 @@ impl PgStore {
             .pop();
         let conn = match pooled {
             Some(conn) if !conn.client.is_closed() => conn,
-            _ => PgConn::new(Client::connect(&self.url, NoTls).map_err(|e| self.error(&e))?),
+            _ => PgConn::connect(&self.url)
+                .map_err(|e| {
+                    StoreError::Database(format!(
+                        "{}: cannot start the connection's runtime: {e}",
+                        redact_url(&self.url)
+                    ))
+                })?
+                .map_err(|e| self.error(&e))?,
         };
         Ok(Pooled {
             conn: Some(conn),
@@ -161,82 +180,11 @@ impl PgStore {
         })
     }
 
-    fn error(&self, e: &postgres::Error) -> StoreError {
+    fn error(&self, e: &tokio_postgres::Error) -> StoreError {
         StoreError::Database(
             format!("{}: {}", redact_url(&self.url), super::error::pg_message(e))
                 .replace(&self.url, &redact_url(&self.url)),
         )
-    }
-
-    fn migrate(&self) -> Result<(), StoreError> {
-        let t = &self.tables;
-        let mut pooled = self.client()?;
-        let mut tx = pooled
-            .get()
-            .client
-            .transaction()
-            .map_err(|e| self.error(&e))?;
-        // Two processes migrating at once take turns.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&t.meta])
-            .map_err(|e| self.error(&e))?;
-        tx.batch_execute(&format!(
-            "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
-            t.meta
-        ))
-        .map_err(|e| self.error(&e))?;
-        let found: Option<i64> = tx
-            .query_opt(
-                &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
-                &[],
-            )
-            .map_err(|e| self.error(&e))?
-            .map(|r| r.get(0));
-        if let Some(found) = found
-            && found > SCHEMA_VERSION
-        {
-            return Err(StoreError::SchemaTooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        if found.is_none() {
-            tx.batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS {e} (
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                    data TEXT NOT NULL, version BIGINT NOT NULL, fingerprint TEXT NOT NULL,
-                    session TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-                    PRIMARY KEY (machine, entity_id));
-                 CREATE INDEX IF NOT EXISTS {e}_by_state ON {e} (machine, state);
-                 CREATE TABLE IF NOT EXISTS {h} (
-                    id BIGSERIAL PRIMARY KEY,
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, from_state TEXT,
-                    to_state TEXT NOT NULL, event TEXT, reason TEXT, actor TEXT, session TEXT,
-                    at BIGINT NOT NULL, metadata TEXT NOT NULL, version BIGINT NOT NULL,
-                    UNIQUE (machine, entity_id, version));
-                 CREATE INDEX IF NOT EXISTS {h}_by_session ON {h} (session, id);
-                 CREATE INDEX IF NOT EXISTS {h}_by_time ON {h} (at);
-                 CREATE INDEX IF NOT EXISTS {h}_by_actor ON {h} (actor, id);
-                 CREATE TABLE IF NOT EXISTS {tm} (
-                    id BIGSERIAL PRIMARY KEY,
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                    event TEXT NOT NULL, due_at BIGINT NOT NULL);
-                 CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
-                 CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
-                 CREATE TABLE IF NOT EXISTS {d} (
-                    machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
-                    kind TEXT NOT NULL, saved_at BIGINT NOT NULL, PRIMARY KEY (machine, fingerprint));
-                 INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
-                e = t.entities,
-                h = t.history,
-                tm = t.timers,
-                d = t.definitions,
-                meta = t.meta,
-                v = SCHEMA_VERSION,
-            ))
-            .map_err(|e| self.error(&e))?;
-        }
-        tx.commit().map_err(|e| self.error(&e))?;
-        Ok(())
     }
 
     /// Runs `work` as one database transaction: all of it commits, or none.
@@ -261,39 +209,50 @@ impl PgStore {
         &self,
         work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.run(UnitKind::Transaction, work)
+    }
+
+    /// Runs `work`, one operation that ends with its one write, as one
+    /// transaction whose `COMMIT` travels with that write: a fire by id
+    /// costs two round trips, the row (with `BEGIN`) and the write (with
+    /// `COMMIT`).
+    fn single<T>(
+        &self,
+        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.run(UnitKind::EndsWithWrite, work)
+    }
+
+    /// Runs `work` with each statement its own transaction: for operations
+    /// that are one statement (a read, a versioned save), which then cost
+    /// one round trip.
+    fn autocommit<T>(
+        &self,
+        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.run(UnitKind::Autocommit, work)
+    }
+
+    fn run<T>(
+        &self,
+        kind: UnitKind,
+        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut pooled = self.client()?;
-        let conn = pooled.get();
-        let tx = conn.client.transaction().map_err(|e| self.error(&e))?;
+        let (scope, statements) = pooled.get().scope(kind != UnitKind::Autocommit);
         let unit = PgUnit::new(
-            Scope::Transaction(tx),
-            &mut conn.statements,
+            scope,
+            statements,
             &self.tables,
             self,
+            kind == UnitKind::EndsWithWrite,
         );
         let out = work(&unit)?;
         unit.commit()?;
         Ok(out)
     }
 
-    /// Runs `work` with each statement its own transaction: for operations
-    /// that are one statement (a read, a versioned save), which then cost
-    /// one round trip instead of four.
-    fn autocommit<T>(
-        &self,
-        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut pooled = self.client()?;
-        let conn = pooled.get();
-        let unit = PgUnit::new(
-            Scope::Autocommit(&mut conn.client),
-            &mut conn.statements,
-            &self.tables,
-            self,
-        );
-        work(&unit)
-    }
-
-    pub(crate) fn pg_error(&self, e: &postgres::Error) -> StoreError {
+    pub(crate) fn pg_error(&self, e: &tokio_postgres::Error) -> StoreError {
         self.error(e)
     }
 
@@ -344,9 +303,10 @@ impl PgStore {
 
     /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire). The row is
     /// locked while the event fires, so the event applies to the state the
-    /// entity is in and never fails with a conflict: four round trips
-    /// (`BEGIN`, the row, the write, `COMMIT`). Code that holds a loaded
-    /// machine saves in one with [`PgStore::save`].
+    /// entity is in and never fails with a conflict. Two round trips: the
+    /// row, read `FOR UPDATE` and sent with `BEGIN`, then the write (one
+    /// statement) sent with `COMMIT`. Code that holds a loaded machine
+    /// saves in one with [`PgStore::save`].
     ///
     /// # Errors
     ///
@@ -367,7 +327,7 @@ impl PgStore {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        self.unit(|u| u.fire(entity_id, event, meta))
+        self.single(|u| u.fire(entity_id, event, meta))
     }
 
     /// See [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with).
@@ -383,7 +343,7 @@ impl PgStore {
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
         let (loaded, from, event_name) =
-            self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
+            self.single(|u| u.fire_with(listeners, entity_id, event, meta))?;
         let info = TransitionInfo {
             machine: M::definition().name(),
             entity_id: Some(entity_id),
@@ -586,7 +546,7 @@ impl PgStore {
         args: &Args,
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.unit(|u| u.fire_dyn(bound, entity_id, event, args, meta))
+        self.single(|u| u.fire_dyn(bound, entity_id, event, args, meta))
     }
 
     /// Drops this store's tables (for tests that each used their own prefix).
@@ -603,10 +563,9 @@ impl PgStore {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
-        pooled.get().statements.clear();
-        pooled
-            .get()
-            .client
+        let (mut scope, statements) = pooled.get().scope(false);
+        statements.clear();
+        scope
             .batch_execute(&format!(
                 "DROP TABLE IF EXISTS {}, {}, {}, {}, {}",
                 t.entities, t.history, t.timers, t.definitions, t.meta

@@ -4,11 +4,11 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use postgres::Statement;
-use postgres::types::ToSql;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
+use tokio_postgres::Statement;
+use tokio_postgres::types::ToSql;
 
 use super::PgStore;
 use super::conn::Scope;
@@ -39,6 +39,9 @@ pub struct PgUnit<'a> {
     statements: RefCell<&'a mut HashMap<String, Statement>>,
     pub(super) tables: &'a Tables,
     store: &'a PgStore,
+    /// The unit is one operation ending with its one write, which then
+    /// carries the `COMMIT`.
+    commit_with_write: bool,
 }
 
 impl std::fmt::Debug for PgUnit<'_> {
@@ -50,7 +53,7 @@ impl std::fmt::Debug for PgUnit<'_> {
 pub(super) const ENTITY_COLUMNS: &str =
     "machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at";
 
-pub(super) fn entity_row(r: &postgres::Row) -> EntityRow {
+pub(super) fn entity_row(r: &tokio_postgres::Row) -> EntityRow {
     let data: String = r.get(3);
     EntityRow {
         machine: r.get(0),
@@ -74,19 +77,21 @@ impl<'a> PgUnit<'a> {
         statements: &'a mut HashMap<String, Statement>,
         tables: &'a Tables,
         store: &'a PgStore,
+        commit_with_write: bool,
     ) -> Self {
         PgUnit {
             scope: RefCell::new(Some(scope)),
             statements: RefCell::new(statements),
             tables,
             store,
+            commit_with_write,
         }
     }
 
     pub(super) fn commit(self) -> Result<(), StoreError> {
         match self.scope.into_inner() {
-            Some(Scope::Transaction(tx)) => tx.commit().map_err(|e| self.store.pg_error(&e)),
-            Some(Scope::Autocommit(_)) | None => Ok(()),
+            Some(scope) => scope.commit().map_err(|e| self.store.pg_error(&e)),
+            None => Ok(()),
         }
     }
 
@@ -95,7 +100,7 @@ impl<'a> PgUnit<'a> {
     fn run<T>(
         &self,
         sql: &str,
-        work: impl FnOnce(&mut Scope<'a>, &Statement) -> Result<T, postgres::Error>,
+        work: impl FnOnce(&mut Scope<'a>, &Statement) -> Result<T, tokio_postgres::Error>,
     ) -> Result<T, StoreError> {
         let mut scope = self.scope.borrow_mut();
         let scope = scope
@@ -117,7 +122,7 @@ impl<'a> PgUnit<'a> {
         &self,
         sql: &str,
         params: Params<'_>,
-    ) -> Result<Option<postgres::Row>, StoreError> {
+    ) -> Result<Option<tokio_postgres::Row>, StoreError> {
         self.run(sql, |scope, statement| scope.query_opt(statement, params))
     }
 
@@ -125,7 +130,7 @@ impl<'a> PgUnit<'a> {
         &self,
         sql: &str,
         params: Params<'_>,
-    ) -> Result<Vec<postgres::Row>, StoreError> {
+    ) -> Result<Vec<tokio_postgres::Row>, StoreError> {
         self.run(sql, |scope, statement| scope.query(statement, params))
     }
 
@@ -434,7 +439,14 @@ impl<'a> PgUnit<'a> {
             params.push(&timer_due);
             &self.store.sql.write_timed
         };
-        match self.query_opt(sql, &params)? {
+        let written = if self.commit_with_write {
+            self.run(sql, |scope, statement| {
+                scope.query_opt_and_commit(statement, &params)
+            })?
+        } else {
+            self.query_opt(sql, &params)?
+        };
+        match written {
             Some(row) => Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)),
             None => {
                 Err(self.not_written(def, entity_id, expected_version, event, &stored.state, meta))
