@@ -14,6 +14,7 @@ macro_rules! behaviours {
         behaviours!(@each $fixture;
             transitions::transitions_write_state_and_history_together,
             transitions::a_refused_event_writes_nothing,
+            transitions::guards_and_vetoes_write_nothing,
             transitions::a_unit_commits_all_or_nothing,
             transitions::typed_code_saves_with_optimistic_locking,
             transitions::a_save_says_what_is_wrong_with_the_row_first,

@@ -79,3 +79,19 @@ stateforge::state_machine! {
         event run: Idle -> Busy;
     }
 }
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Turnstile {
+        context: u32;
+        initial state Locked;
+        state Unlocked;
+        event coin: Locked -> Unlocked if paid;
+        event push: Unlocked -> Locked;
+    }
+}
+
+/// The context counts the coins paid; none paid, the guard refuses.
+fn paid(coins: &u32, _from: &Locked) -> bool {
+    *coins > 0
+}

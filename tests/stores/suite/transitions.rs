@@ -1,7 +1,11 @@
 //! Transitions, refusals, units, typed saves and sessions.
 
 use super::fixture::{Fixture, assert_chain, meta, records};
-use super::machines::{AnyTask, TaskEvent, TaskState, new_task};
+use super::machines::{
+    AnyTask, AnyTurnstile, TaskEvent, TaskState, Turnstile, TurnstileEvent, TurnstileState,
+    new_task,
+};
+use stateforge::runtime::Listeners;
 use stateforge::runtime::db::{HistoryQuery, StoreError};
 
 /// A transition writes the new state and its history record together,
@@ -58,6 +62,60 @@ pub(crate) fn a_refused_event_writes_nothing(fx: Fixture) {
     assert_eq!(store.load::<AnyTask>("t-1").unwrap().version, 1);
     assert_eq!(records(&store, "task", "t-1"), 1);
     assert_eq!(assert_chain(&store, "task", "t-1"), 1);
+}
+
+/// A guard's refusal and a before-listener's veto write nothing, alone or
+/// inside a unit (where the unit's earlier moves are rolled back too).
+pub(crate) fn guards_and_vetoes_write_nothing(fx: Fixture) {
+    let store = fx.open();
+    store
+        .create("broke", &AnyTurnstile::from(Turnstile::new(0)), &meta())
+        .unwrap();
+    store
+        .create("paid", &AnyTurnstile::from(Turnstile::new(1)), &meta())
+        .unwrap();
+    let err = store
+        .fire::<AnyTurnstile>("broke", TurnstileEvent::Coin, &meta())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert!(err.to_string().contains("paid"), "names the guard: {err}");
+    assert_eq!(assert_chain(&store, "turnstile", "broke"), 1);
+
+    let mut listeners = Listeners::<AnyTurnstile>::new();
+    listeners.before("closed for the night", |t, _| {
+        if t.event == "push" {
+            Err("closed".into())
+        } else {
+            Ok(())
+        }
+    });
+    let err = store
+        .unit(|u| {
+            u.fire_with(&listeners, "paid", TurnstileEvent::Coin, &meta())?;
+            u.fire_with(&listeners, "paid", TurnstileEvent::Push, &meta())
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Vetoed { listener, .. } if listener == "closed for the night"),
+        "{err}"
+    );
+    let loaded = store.load::<AnyTurnstile>("paid").unwrap();
+    assert_eq!(
+        loaded.machine.state(),
+        TurnstileState::Locked,
+        "the coin rolled back too"
+    );
+    assert_eq!(assert_chain(&store, "turnstile", "paid"), 1);
+
+    // Alone, the veto also leaves the row as it was; the store goes on.
+    store
+        .fire_with(&listeners, "paid", TurnstileEvent::Coin, &meta())
+        .unwrap();
+    let err = store
+        .fire_with(&listeners, "paid", TurnstileEvent::Push, &meta())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Vetoed { .. }), "{err}");
+    assert_eq!(assert_chain(&store, "turnstile", "paid"), 2);
 }
 
 /// A unit over several entities commits whole or not at all, whether it
