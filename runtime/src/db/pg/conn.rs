@@ -15,17 +15,41 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::time::Duration;
 
 use futures_util::future::join;
 use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Error, NoTls, Row, Statement, ToStatement};
 
 /// A connection and the statements prepared on it, by SQL text.
+///
+/// The fields drop in order: the client first, which tells the
+/// connection to end, then the driver, which lets it say goodbye.
 pub(super) struct PgConn {
-    runtime: Runtime,
     pub(super) client: Client,
     pub(super) statements: HashMap<String, Statement>,
+    driver: Driver,
+}
+
+/// The runtime that drives the connection, and the connection's task.
+struct Driver {
+    runtime: Runtime,
+    connection: JoinHandle<()>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Run the connection to its end, so that it sends `Terminate`
+        // (the server otherwise logs an unexpected EOF); a server that no
+        // longer answers is not waited for long.
+        let connection = &mut self.connection;
+        let ending = async { tokio::time::timeout(Duration::from_secs(1), connection).await };
+        if self.runtime.block_on(ending).is_err() {
+            tracing::debug!("PostgreSQL connection did not end within 1 s");
+        }
+    }
 }
 
 impl PgConn {
@@ -41,16 +65,19 @@ impl PgConn {
             .block_on(tokio_postgres::connect(url, NoTls))
             .map(|(client, connection)| {
                 // A current-thread runtime drives this task whenever the
-                // connection blocks on a request; it ends with the socket.
-                runtime.spawn(async move {
+                // connection blocks on a request; it ends with the client.
+                let connection = runtime.spawn(async move {
                     if let Err(e) = connection.await {
                         tracing::debug!(error = %e, "PostgreSQL connection closed");
                     }
                 });
                 PgConn {
-                    runtime,
                     client,
                     statements: HashMap::new(),
+                    driver: Driver {
+                        runtime,
+                        connection,
+                    },
                 }
             }))
     }
@@ -68,7 +95,7 @@ impl PgConn {
             TxState::Autocommit
         };
         let scope = Scope {
-            runtime: &self.runtime,
+            runtime: &self.driver.runtime,
             client: &self.client,
             state,
         };
@@ -108,8 +135,10 @@ impl Scope<'_> {
             let (begun, out) = self
                 .runtime
                 .block_on(join(self.client.batch_execute("BEGIN"), request));
-            begun?;
+            // Open even if `BEGIN` failed: the drop then rolls back
+            // whatever the request did.
             self.state = TxState::Open;
+            begun?;
             out
         } else {
             self.runtime.block_on(request)
