@@ -36,7 +36,7 @@ impl HistorySql<'_> {
             .collect()
     }
 
-    /// The values as the `postgres` crate binds them.
+    /// The values as `tokio-postgres` binds them.
     #[cfg(feature = "postgres")]
     pub(crate) fn pg_params(&self) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
         self.params
