@@ -5,76 +5,9 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, EventId, StateId};
 
-use crate::guard_registry::{Args, Bound};
-
-/// A refused event on a [`DynMachine`]; the machine is exactly as it was.
-///
-/// ```
-/// let e = stateforge_runtime::DynError::NotAllowed { state: "pending".into(), event: "complete".into() };
-/// assert_eq!(e.to_string(), "event `complete` is not allowed in state `pending`");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DynError {
-    /// The definition has no event of that name.
-    #[error("machine `{machine}` has no event `{event}`")]
-    UnknownEvent {
-        /// The machine.
-        machine: String,
-        /// The name given.
-        event: String,
-    },
-    /// The definition has no state of that name.
-    #[error("machine `{machine}` has no state `{state}`")]
-    UnknownState {
-        /// The machine.
-        machine: String,
-        /// The name given.
-        state: String,
-    },
-    /// No arm of the event leaves the current state.
-    #[error("event `{event}` is not allowed in state `{state}`")]
-    NotAllowed {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-    },
-    /// The arm's guard said no.
-    #[error("guard `{guard}` refused event `{event}` in state `{state}`")]
-    GuardRefused {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-        /// The guard.
-        guard: String,
-    },
-    /// A before-listener vetoed the transition.
-    #[error("listener `{listener}` vetoed event `{event}` in state `{state}`: {reason}")]
-    Vetoed {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-        /// The listener.
-        listener: String,
-        /// Why.
-        reason: String,
-    },
-    /// The arm's action failed; its changes were discarded.
-    #[error("action `{action}` of event `{event}` in state `{state}` failed: {message}")]
-    ActionFailed {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-        /// The action.
-        action: String,
-        /// What it said.
-        message: String,
-    },
-}
+use crate::bound::{Bound, Slot};
+use crate::dyn_error::{DynError, RefusedAt};
+use crate::guard_registry::Args;
 
 /// A machine over a definition loaded at run time: its state and its
 /// context (JSON by default, or any `Clone` type).
@@ -102,6 +35,9 @@ pub enum DynError {
 pub struct DynMachine<C = serde_json::Value> {
     bound: Arc<Bound<C>>,
     state: StateId,
+    /// `state`'s row in the bound's table, kept beside it so that firing
+    /// by id has no multiply on the way from one state to the next.
+    row: u32,
     context: C,
 }
 
@@ -120,6 +56,7 @@ impl<C: Clone> Clone for DynMachine<C> {
         DynMachine {
             bound: Arc::clone(&self.bound),
             state: self.state,
+            row: self.row,
             context: self.context.clone(),
         }
     }
@@ -137,6 +74,7 @@ impl<C: Clone> DynMachine<C> {
     pub fn new(bound: Arc<Bound<C>>, context: C) -> Self {
         let state = bound.definition.initial();
         DynMachine {
+            row: bound.row(state),
             bound,
             state,
             context,
@@ -165,6 +103,7 @@ impl<C: Clone> DynMachine<C> {
             });
         };
         Ok(DynMachine {
+            row: bound.row(state),
             bound,
             state,
             context,
@@ -296,12 +235,18 @@ impl<C: Clone> DynMachine<C> {
         let Some(event) = self.bound.event_id(event) else {
             return false;
         };
-        let Some(slot) = self.bound.slot(self.state, event) else {
+        let Some((at, slot)) = self.bound.slot(self.row, event) else {
             return false;
         };
-        slot.guard
-            .as_ref()
-            .is_none_or(|guard| guard(&self.context, args))
+        if slot.is_plain() {
+            return true;
+        }
+        slot.is_arm()
+            && self
+                .bound
+                .checks(at)
+                .and_then(|checks| checks.guard.as_ref())
+                .is_none_or(|guard| guard(&self.context, args))
     }
 
     /// Fires the event named `event` with `args`.
@@ -331,7 +276,9 @@ impl<C: Clone> DynMachine<C> {
     ///
     /// # Errors
     ///
-    /// A [`DynError`]; the machine, context included, is unchanged.
+    /// A [`DynError`]; the machine, context included, is unchanged. A
+    /// refusal allocates nothing (an id out of the definition's range is a
+    /// [`DynError::UnknownEvent`] named `#` and its index).
     ///
     /// ```
     /// # let bound = stateforge_runtime::Registry::<u8>::new().guard("can_retry", |_, _| true)
@@ -340,25 +287,31 @@ impl<C: Clone> DynMachine<C> {
     /// let assign = m.definition().event_id("assign").unwrap();
     /// m.fire_id(assign, &serde_json::Value::Null).unwrap();
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn fire_id(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
-        let Some(slot) = self.bound.slot(self.state, event) else {
-            return Err(self.refusal(event, None));
+        let Some((at, slot)) = self.bound.slot(self.row, event) else {
+            return Err(self.refusal(event));
         };
-        if let Some(guard) = &slot.guard
+        // An arm without guard or action, the common one: no call.
+        if slot.is_plain() {
+            self.state = slot.to();
+            self.row = slot.row();
+            return Ok(());
+        }
+        let checks = match self.bound.checks(at) {
+            Some(checks) if slot.is_arm() => checks,
+            _ => return Err(self.refusal(event)),
+        };
+        if let Some(guard) = &checks.guard
             && !guard(&self.context, args)
         {
-            return Err(self.refusal(event, Some(slot.arm)));
+            return Err(self.guard_refusal(event));
         }
-        if let Some(action) = &slot.action {
-            // The action works on a copy: if it fails, nothing it changed stays.
-            let mut context = self.context.clone();
-            if let Err(message) = action(&mut context, args) {
-                return Err(self.action_failed(event, slot.arm, message));
-            }
-            self.context = context;
+        if checks.action.is_some() {
+            return self.fire_action(at, slot, event, args);
         }
-        self.state = slot.to;
+        self.state = slot.to();
+        self.row = slot.row();
         Ok(())
     }
 
@@ -371,40 +324,58 @@ impl<C: Clone> DynMachine<C> {
         }
     }
 
-    #[cold]
+    /// Fires `slot`, the arm of `event` at `at`, whose guard (if any) said
+    /// yes and which has an action: the action runs on a copy of the
+    /// context, kept only if the action succeeds. Out of line, so that
+    /// [`fire_id`](Self::fire_id) stays small enough to inline.
     #[inline(never)]
-    fn action_failed(&self, event: EventId, arm: usize, message: String) -> DynError {
-        let def = &self.bound.definition;
-        DynError::ActionFailed {
-            state: def.state_name(self.state).to_owned(),
-            event: def.event_name(event).to_owned(),
-            action: def.transitions()[arm]
-                .action
-                .as_deref()
-                .unwrap_or_default()
-                .to_owned(),
-            message,
+    fn fire_action(
+        &mut self,
+        at: usize,
+        slot: Slot,
+        event: EventId,
+        args: &Args,
+    ) -> Result<(), DynError> {
+        if let Some(action) = self.bound.checks(at).and_then(|c| c.action.as_ref()) {
+            // The action works on a copy: if it fails, nothing it changed stays.
+            let mut changed = self.context.clone();
+            if let Err(message) = action(&mut changed, args) {
+                // The arm exists: its state and event are the definition's.
+                let at = RefusedAt::known(Arc::clone(&self.bound.definition), self.state, event);
+                return Err(DynError::ActionFailed { at, message });
+            }
+            self.context = changed;
         }
+        self.state = slot.to();
+        self.row = slot.row();
+        Ok(())
     }
 
+    /// The guard of the arm of `event` out of the current state said no.
     #[cold]
     #[inline(never)]
-    fn refusal(&self, event: EventId, guarded: Option<usize>) -> DynError {
+    fn guard_refusal(&self, event: EventId) -> DynError {
+        // The arm exists: its state and event are the definition's.
+        let at = RefusedAt::known(Arc::clone(&self.bound.definition), self.state, event);
+        DynError::GuardRefused { at }
+    }
+
+    /// No arm of `event` leaves the current state: no name copied. An id
+    /// of another definition, out of this one's range, must not panic when
+    /// named: it is an unknown event, `#` and its index.
+    #[cold]
+    #[inline(never)]
+    fn refusal(&self, event: EventId) -> DynError {
         let def = &self.bound.definition;
-        // An id from another definition must not panic here: name it by index.
-        let event_name = if event.index() < def.events().len() {
-            def.event_name(event).to_owned()
+        if event.index() < def.events().len() {
+            DynError::NotAllowed {
+                at: RefusedAt::known(Arc::clone(def), self.state, event),
+            }
         } else {
-            format!("#{}", event.index())
-        };
-        let (state, event) = (def.state_name(self.state).to_owned(), event_name);
-        match guarded.and_then(|i| def.transitions()[i].guard.as_deref()) {
-            Some(guard) => DynError::GuardRefused {
-                state,
-                event,
-                guard: guard.to_owned(),
-            },
-            None => DynError::NotAllowed { state, event },
+            DynError::UnknownEvent {
+                machine: def.name().to_owned(),
+                event: format!("#{}", event.index()),
+            }
         }
     }
 }

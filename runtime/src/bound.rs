@@ -1,0 +1,189 @@
+//! A definition with its guards and actions resolved, laid out for firing.
+
+use std::fmt;
+use std::sync::Arc;
+
+use stateforge_core::{Definition, EventId, StateId};
+
+use crate::event_names::EventNames;
+use crate::guard_registry::{ActionFn, GuardFn};
+
+/// A definition whose guards and actions are all resolved: what
+/// [`DynMachine`](crate::DynMachine)s of that definition share.
+pub struct Bound<C> {
+    /// Shared with every refusal ([`RefusedAt`](crate::RefusedAt)), which
+    /// names the state and the event from it.
+    pub(crate) definition: Arc<Definition>,
+    /// `slots[row + event]`, where a state's row is `state * events`: the
+    /// arm `event` takes out of `state`, in 8 bytes, so that firing by id
+    /// is one add and one load from the current row to the next.
+    slots: Box<[Slot]>,
+    /// The guard and action of each slot marked [`Slot::CHECKED`], at the
+    /// slot's index (`None` elsewhere), kept apart to keep slots small.
+    checks: Box<[Option<Checks<C>>]>,
+    /// The number of events: the row length of `slots`.
+    events: usize,
+    /// Event names for [`Bound::event_id`].
+    event_names: EventNames,
+}
+
+/// The arm an event takes out of a state: where it leads, as a state and
+/// as that state's row in [`Bound`]'s slots.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    /// The target state's index, with [`Slot::CHECKED`] set when the arm
+    /// has a guard or an action; [`Slot::NONE`] when there is no arm.
+    to: u32,
+    /// The target state's row: its index times the number of events.
+    row: u32,
+}
+
+impl Slot {
+    /// Set in `to` when the arm has a guard or an action.
+    const CHECKED: u32 = 1 << 31;
+    /// No arm.
+    pub(crate) const NONE: Slot = Slot {
+        to: u32::MAX,
+        row: 0,
+    };
+
+    /// An arm without guard or action: firing it is setting the state.
+    #[inline]
+    pub(crate) fn is_plain(self) -> bool {
+        self.to & Slot::CHECKED == 0
+    }
+
+    /// Whether there is an arm.
+    #[inline]
+    pub(crate) fn is_arm(self) -> bool {
+        self != Slot::NONE
+    }
+
+    /// The target state.
+    #[inline]
+    pub(crate) fn to(self) -> StateId {
+        StateId::__from_index(self.to & !Slot::CHECKED)
+    }
+
+    /// The target state's row.
+    #[inline]
+    pub(crate) fn row(self) -> u32 {
+        self.row
+    }
+}
+
+/// A checked arm's guard and action.
+pub(crate) struct Checks<C> {
+    pub(crate) guard: Option<GuardFn<C>>,
+    pub(crate) action: Option<ActionFn<C>>,
+}
+
+impl<C> Bound<C> {
+    /// Lays out `definition` with `guards[i]` and `actions[i]` the
+    /// resolved guard and action of transition `i`.
+    ///
+    /// # Panics
+    ///
+    /// When states times events reaches 2³¹ (a table of 16 GiB).
+    pub(crate) fn new(
+        definition: Definition,
+        guards: &[Option<GuardFn<C>>],
+        actions: &[Option<ActionFn<C>>],
+    ) -> Bound<C> {
+        let events = definition.events().len();
+        let len = definition.states().len() * events;
+        assert!(
+            len < Slot::CHECKED as usize,
+            "machine `{}`: {len} (state, event) pairs, more than a dynamic machine holds",
+            definition.name()
+        );
+        let mut slots = Vec::with_capacity(len);
+        let mut checks = Vec::with_capacity(len);
+        for state in definition.states() {
+            for event in definition.events() {
+                let Some(i) = definition.transition_index(state, event) else {
+                    slots.push(Slot::NONE);
+                    checks.push(None);
+                    continue;
+                };
+                let to = definition.transitions()[i].to.index() as u32;
+                let plain = guards[i].is_none() && actions[i].is_none();
+                slots.push(Slot {
+                    to: if plain { to } else { to | Slot::CHECKED },
+                    row: to * events as u32,
+                });
+                checks.push((!plain).then(|| Checks {
+                    guard: guards[i].clone(),
+                    action: actions[i].clone(),
+                }));
+            }
+        }
+        let event_names = EventNames::new(&definition);
+        Bound {
+            definition: Arc::new(definition),
+            slots: slots.into_boxed_slice(),
+            checks: checks.into_boxed_slice(),
+            events,
+            event_names,
+        }
+    }
+
+    /// The definition.
+    ///
+    /// ```
+    /// let r = stateforge_runtime::Registry::<()>::new().guard("can_retry", |_, _| true);
+    /// let bound = r.bind(stateforge_core::Definition::example()).unwrap();
+    /// assert_eq!(bound.definition().name(), "task");
+    /// ```
+    pub fn definition(&self) -> &Definition {
+        &self.definition
+    }
+
+    /// The event called `name`, like [`Definition::event_id`] but tuned
+    /// for firing by name: one multiply picks the only candidate, then a
+    /// comparison of its length and two words read from `name` (a binary
+    /// search over strings, or SipHash, cost more than the transition
+    /// itself).
+    ///
+    /// ```
+    /// let r = stateforge_runtime::Registry::<()>::new().guard("can_retry", |_, _| true);
+    /// let bound = r.bind(stateforge_core::Definition::example()).unwrap();
+    /// assert_eq!(bound.event_id("retry"), bound.definition().event_id("retry"));
+    /// assert_eq!(bound.event_id("nope"), None);
+    /// ```
+    #[inline]
+    pub fn event_id(&self, name: &str) -> Option<EventId> {
+        self.event_names.find(name)
+    }
+
+    /// The row of `state` (its index times the number of events).
+    #[inline]
+    pub(crate) fn row(&self, state: StateId) -> u32 {
+        // Below 2³¹: checked by `new`.
+        (state.index() * self.events) as u32
+    }
+
+    /// The arm `event` takes out of the state whose row is `row`
+    /// ([`Slot::NONE`] when none does), and its index; `None` when `event`
+    /// is out of range.
+    #[inline]
+    pub(crate) fn slot(&self, row: u32, event: EventId) -> Option<(usize, Slot)> {
+        let at = row as usize + event.index();
+        let slot = *self.slots.get(at)?;
+        (event.index() < self.events).then_some((at, slot))
+    }
+
+    /// The guard and action of the checked slot at `at`.
+    #[inline]
+    pub(crate) fn checks(&self, at: usize) -> Option<&Checks<C>> {
+        self.checks.get(at)?.as_ref()
+    }
+}
+
+impl<C> fmt::Debug for Bound<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bound")
+            .field("machine", &self.definition.name())
+            .finish_non_exhaustive()
+    }
+}
