@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cargo bench --bench dynamic_callgrind --no-run
-//! for side in hand id name refused-hand refused-id; do for n in 100000 200000; do
+//! for side in hand id name lookup refused-hand refused-id; do for n in 100000 200000; do
 //!   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //!     target/release/deps/dynamic_callgrind-<hash> $side $n 2>&1 | grep refs
 //! done; done   # (refs at 200000 - refs at 100000) / 100,000 = instructions per cycle
@@ -23,7 +23,7 @@ use hand_table::{CYCLE, HandTable};
 use stateforge::Definition;
 use stateforge::runtime::{DynMachine, Registry};
 
-const SIDES: [&str; 5] = ["hand", "id", "name", "refused-hand", "refused-id"];
+const SIDES: [&str; 6] = ["hand", "id", "name", "lookup", "refused-hand", "refused-id"];
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -70,6 +70,16 @@ fn main() {
                 }
                 black_box(m.state());
             }
+        }
+        "lookup" => {
+            // The names alone: what `name` adds to `id`.
+            let mut found = 0;
+            for _ in 0..cycles {
+                for e in CYCLE {
+                    found += m.bound().event_id(black_box(e)).map_or(0, |id| id.index());
+                }
+            }
+            black_box(found);
         }
         "refused-hand" => {
             let complete = names["complete"];

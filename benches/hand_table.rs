@@ -56,7 +56,12 @@ impl HandTable {
     /// The next state, the `can_retry` guard consulted like the dynamic
     /// machine's.
     #[inline]
-    pub(crate) fn fire(&self, state: usize, event: usize, can_retry: &dyn Fn() -> bool) -> Option<usize> {
+    pub(crate) fn fire(
+        &self,
+        state: usize,
+        event: usize,
+        can_retry: &dyn Fn() -> bool,
+    ) -> Option<usize> {
         let to = self.next[state * self.events + event]?;
         if event == self.retry && !can_retry() {
             return None;

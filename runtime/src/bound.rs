@@ -173,6 +173,14 @@ impl<C> Bound<C> {
         (event.index() < self.events).then_some((at, slot))
     }
 
+    /// [`slot`](Self::slot) of an event known to be in range (found by
+    /// name), without checking it again.
+    #[inline]
+    pub(crate) fn slot_of_known(&self, row: u32, event: EventId) -> (usize, Slot) {
+        let at = row as usize + event.index();
+        (at, self.slots.get(at).copied().unwrap_or(Slot::NONE))
+    }
+
     /// The guard and action of the checked slot at `at`.
     #[inline]
     pub(crate) fn checks(&self, at: usize) -> Option<&Checks<C>> {

@@ -266,7 +266,8 @@ impl<C: Clone> DynMachine<C> {
     #[inline]
     pub fn fire(&mut self, event: &str, args: &Args) -> Result<(), DynError> {
         match self.bound.event_id(event) {
-            Some(id) => self.fire_id(id, args),
+            // An id of the definition's own names: in range.
+            Some(id) => self.fire_slot(self.bound.slot_of_known(self.row, id), id, args),
             None => Err(self.unknown_event(event)),
         }
     }
@@ -289,9 +290,21 @@ impl<C: Clone> DynMachine<C> {
     /// ```
     #[inline(always)]
     pub fn fire_id(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
-        let Some((at, slot)) = self.bound.slot(self.row, event) else {
-            return Err(self.refusal(event));
-        };
+        match self.bound.slot(self.row, event) {
+            Some(found) => self.fire_slot(found, event, args),
+            None => Err(self.unknown_id(event)),
+        }
+    }
+
+    /// Fires `slot`, at `at` in the bound's table: the arm of `event` out
+    /// of the current state, or [`Slot::NONE`].
+    #[inline(always)]
+    fn fire_slot(
+        &mut self,
+        (at, slot): (usize, Slot),
+        event: EventId,
+        args: &Args,
+    ) -> Result<(), DynError> {
         // An arm without guard or action, the common one: no call.
         if slot.is_plain() {
             self.state = slot.to();
@@ -360,22 +373,24 @@ impl<C: Clone> DynMachine<C> {
         DynError::GuardRefused { at }
     }
 
-    /// No arm of `event` leaves the current state: no name copied. An id
-    /// of another definition, out of this one's range, must not panic when
-    /// named: it is an unknown event, `#` and its index.
+    /// No arm of `event`, one of the definition's events, leaves the
+    /// current state: no name copied.
     #[cold]
     #[inline(never)]
     fn refusal(&self, event: EventId) -> DynError {
-        let def = &self.bound.definition;
-        if event.index() < def.events().len() {
-            DynError::NotAllowed {
-                at: RefusedAt::known(Arc::clone(def), self.state, event),
-            }
-        } else {
-            DynError::UnknownEvent {
-                machine: def.name().to_owned(),
-                event: format!("#{}", event.index()),
-            }
+        let at = RefusedAt::known(Arc::clone(&self.bound.definition), self.state, event);
+        DynError::NotAllowed { at }
+    }
+
+    /// `event` is out of the definition's range (an id of another
+    /// definition): an unknown event, `#` and its index, rather than a
+    /// panic when it is named.
+    #[cold]
+    #[inline(never)]
+    fn unknown_id(&self, event: EventId) -> DynError {
+        DynError::UnknownEvent {
+            machine: self.bound.definition.name().to_owned(),
+            event: format!("#{}", event.index()),
         }
     }
 }

@@ -62,7 +62,7 @@ impl EventNames {
                 let fits = definition.events().zip(&names).all(|(id, name)| {
                     let bytes = name.as_bytes();
                     let words = words(bytes);
-                    let slot = &mut table[spread(words, bytes.len(), multiplier, shift)];
+                    let slot = &mut table[spread(words, multiplier, shift)];
                     let free = slot.len == u64::MAX;
                     let len = bytes.len() as u64;
                     *slot = Entry {
@@ -96,9 +96,7 @@ impl EventNames {
     pub(crate) fn find(&self, name: &str) -> Option<EventId> {
         let bytes = name.as_bytes();
         let words = words(bytes);
-        let entry = self
-            .table
-            .get(spread(words, bytes.len(), self.multiplier, self.shift))?;
+        let entry = self.table.get(spread(words, self.multiplier, self.shift))?;
         // Up to 16 bytes, length and words are the whole name; a longer
         // name's entry never matches here (its length is marked `LONG`).
         if entry.len == bytes.len() as u64 && entry.words == words {
@@ -148,11 +146,14 @@ fn words(bytes: &[u8]) -> (u64, u64) {
     }
 }
 
-/// The table slot of a name: its words and length mixed, times the
-/// multiplier, the top `64 - shift` bits.
+/// The table slot of a name: its words mixed (one `lea`: head plus twice
+/// tail), times the multiplier, the top `64 - shift` bits. The length is
+/// left out: below 4 bytes it is in the head word; above, two names that
+/// differ only in length and mix alike are so rare that the scan they
+/// fall back to does not matter.
 #[inline]
-fn spread((head, tail): (u64, u64), len: usize, multiplier: u64, shift: u32) -> usize {
-    let key = (head ^ tail.rotate_left(31)).wrapping_add((len as u64) << 40);
+fn spread((head, tail): (u64, u64), multiplier: u64, shift: u32) -> usize {
+    let key = head.wrapping_add(tail << 1);
     (key.wrapping_mul(multiplier) >> shift) as usize
 }
 
