@@ -18,9 +18,10 @@ pub struct Bound<C> {
     /// arm `event` takes out of `state`, in 8 bytes, so that firing by id
     /// is one add and one load from the current row to the next.
     slots: Box<[Slot]>,
-    /// The guard and action of each slot marked [`Slot::CHECKED`], at the
-    /// slot's index (`None` elsewhere), kept apart to keep slots small.
-    checks: Box<[Option<Checks<C>>]>,
+    /// The guard and action of each slot, at the slot's index, kept apart
+    /// to keep slots small; neither for a plain arm or no arm, so that a
+    /// slot marked [`Slot::CHECKED`] without either is no arm.
+    checks: Box<[Checks<C>]>,
     /// The number of events: the row length of `slots`.
     events: usize,
     /// Event names for [`Bound::event_id`].
@@ -72,10 +73,17 @@ impl Slot {
     }
 }
 
-/// A checked arm's guard and action.
+/// An arm's guard and action.
 pub(crate) struct Checks<C> {
     pub(crate) guard: Option<GuardFn<C>>,
     pub(crate) action: Option<ActionFn<C>>,
+}
+
+impl<C> Checks<C> {
+    const NONE: Checks<C> = Checks {
+        guard: None,
+        action: None,
+    };
 }
 
 impl<C> Bound<C> {
@@ -103,7 +111,7 @@ impl<C> Bound<C> {
             for event in definition.events() {
                 let Some(i) = definition.transition_index(state, event) else {
                     slots.push(Slot::NONE);
-                    checks.push(None);
+                    checks.push(Checks::NONE);
                     continue;
                 };
                 let to = definition.transitions()[i].to.index() as u32;
@@ -112,10 +120,10 @@ impl<C> Bound<C> {
                     to: if plain { to } else { to | Slot::CHECKED },
                     row: to * events as u32,
                 });
-                checks.push((!plain).then(|| Checks {
+                checks.push(Checks {
                     guard: guards[i].clone(),
                     action: actions[i].clone(),
-                }));
+                });
             }
         }
         let event_names = EventNames::new(&definition);
@@ -181,10 +189,10 @@ impl<C> Bound<C> {
         (at, self.slots.get(at).copied().unwrap_or(Slot::NONE))
     }
 
-    /// The guard and action of the checked slot at `at`.
+    /// The guard and action of the slot at `at`.
     #[inline]
     pub(crate) fn checks(&self, at: usize) -> Option<&Checks<C>> {
-        self.checks.get(at)?.as_ref()
+        self.checks.get(at)
     }
 }
 

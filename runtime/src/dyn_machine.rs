@@ -311,14 +311,16 @@ impl<C: Clone> DynMachine<C> {
             self.row = slot.row();
             return Ok(());
         }
-        let checks = match self.bound.checks(at) {
-            Some(checks) if slot.is_arm() => checks,
-            _ => return Err(self.refusal(event)),
+        let Some(checks) = self.bound.checks(at) else {
+            return Err(self.refusal(event));
         };
-        if let Some(guard) = &checks.guard
-            && !guard(&self.context, args)
-        {
-            return Err(self.guard_refusal(event));
+        if let Some(guard) = &checks.guard {
+            if !guard(&self.context, args) {
+                return Err(self.guard_refusal(event));
+            }
+        } else if checks.action.is_none() {
+            // Checked, yet neither guard nor action: no arm.
+            return Err(self.refusal(event));
         }
         if checks.action.is_some() {
             return self.fire_action(at, slot, event, args);
