@@ -16,7 +16,8 @@ pub struct Bound<C> {
     pub(crate) definition: Arc<Definition>,
     /// `slots[row + event]`, where a state's row is `state * events`: the
     /// arm `event` takes out of `state`, in 8 bytes, so that firing by id
-    /// is one add and one load from the current row to the next.
+    /// is one add, one load and one store from the current row to the
+    /// next.
     slots: Box<[Slot]>,
     /// The guard and action of each slot, at the slot's index, kept apart
     /// to keep slots small; neither for a plain arm or no arm, so that a
@@ -28,30 +29,48 @@ pub struct Bound<C> {
     event_names: EventNames,
 }
 
-/// The arm an event takes out of a state: where it leads, as a state and
-/// as that state's row in [`Bound`]'s slots.
+/// Where a machine is: its state and that state's row in [`Bound`]'s
+/// slots, in one word, so that a transition is one store.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Slot {
-    /// The target state's index, with [`Slot::CHECKED`] set when the arm
-    /// has a guard or an action; [`Slot::NONE`] when there is no arm.
-    to: u32,
-    /// The target state's row: its index times the number of events.
-    row: u32,
+pub(crate) struct Position(u64);
+
+impl Position {
+    /// `state`, whose row is `row`.
+    #[inline]
+    pub(crate) fn new(state: StateId, row: u32) -> Position {
+        Position(u64::from(state.index() as u32) << 32 | u64::from(row))
+    }
+
+    /// The state.
+    #[inline]
+    pub(crate) fn state(self) -> StateId {
+        StateId::__from_index((self.0 >> 32) as u32)
+    }
+
+    /// The state's row: its index times the number of events.
+    #[inline]
+    pub(crate) fn row(self) -> u32 {
+        self.0 as u32
+    }
 }
 
-impl Slot {
-    /// Set in `to` when the arm has a guard or an action.
-    const CHECKED: u32 = 1 << 31;
-    /// No arm.
-    pub(crate) const NONE: Slot = Slot {
-        to: u32::MAX,
-        row: 0,
-    };
+/// The arm an event takes out of a state: the [`Position`] it leads to,
+/// with [`Slot::CHECKED`] set when the arm has a guard or an action;
+/// [`Slot::NONE`] when there is no arm.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot(u64);
 
-    /// An arm without guard or action: firing it is setting the state.
+impl Slot {
+    /// Set when the arm has a guard or an action (the top bit of the
+    /// state's index, which is below 2³¹).
+    const CHECKED: u64 = 1 << 63;
+    /// No arm.
+    pub(crate) const NONE: Slot = Slot(u64::MAX);
+
+    /// An arm without guard or action: firing it is storing its position.
     #[inline]
     pub(crate) fn is_plain(self) -> bool {
-        self.to & Slot::CHECKED == 0
+        self.0 & Slot::CHECKED == 0
     }
 
     /// Whether there is an arm.
@@ -60,16 +79,10 @@ impl Slot {
         self != Slot::NONE
     }
 
-    /// The target state.
+    /// Where the arm leads.
     #[inline]
-    pub(crate) fn to(self) -> StateId {
-        StateId::__from_index(self.to & !Slot::CHECKED)
-    }
-
-    /// The target state's row.
-    #[inline]
-    pub(crate) fn row(self) -> u32 {
-        self.row
+    pub(crate) fn to(self) -> Position {
+        Position(self.0 & !Slot::CHECKED)
     }
 }
 
@@ -114,12 +127,14 @@ impl<C> Bound<C> {
                     checks.push(Checks::NONE);
                     continue;
                 };
-                let to = definition.transitions()[i].to.index() as u32;
+                let to = definition.transitions()[i].to;
                 let plain = guards[i].is_none() && actions[i].is_none();
-                slots.push(Slot {
-                    to: if plain { to } else { to | Slot::CHECKED },
-                    row: to * events as u32,
-                });
+                let position = Position::new(to, to.index() as u32 * events as u32);
+                slots.push(Slot(if plain {
+                    position.0
+                } else {
+                    position.0 | Slot::CHECKED
+                }));
                 checks.push(Checks {
                     guard: guards[i].clone(),
                     action: actions[i].clone(),
@@ -164,11 +179,11 @@ impl<C> Bound<C> {
         self.event_names.find(name)
     }
 
-    /// The row of `state` (its index times the number of events).
+    /// The position of a machine in `state`.
     #[inline]
-    pub(crate) fn row(&self, state: StateId) -> u32 {
+    pub(crate) fn position(&self, state: StateId) -> Position {
         // Below 2³¹: checked by `new`.
-        (state.index() * self.events) as u32
+        Position::new(state, (state.index() * self.events) as u32)
     }
 
     /// The arm `event` takes out of the state whose row is `row`

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, EventId, StateId};
 
-use crate::bound::{Bound, Slot};
+use crate::bound::{Bound, Position, Slot};
 use crate::dyn_error::{DynError, RefusedAt};
 use crate::guard_registry::Args;
 
@@ -34,10 +34,9 @@ use crate::guard_registry::Args;
 /// ```
 pub struct DynMachine<C = serde_json::Value> {
     bound: Arc<Bound<C>>,
-    state: StateId,
-    /// `state`'s row in the bound's table, kept beside it so that firing
-    /// by id has no multiply on the way from one state to the next.
-    row: u32,
+    /// The state and its row in the bound's table, kept together so that
+    /// firing has no multiply on the way from one state to the next.
+    position: Position,
     context: C,
 }
 
@@ -45,7 +44,10 @@ impl<C: fmt::Debug> fmt::Debug for DynMachine<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DynMachine")
             .field("machine", &self.bound.definition.name())
-            .field("state", &self.bound.definition.state_name(self.state))
+            .field(
+                "state",
+                &self.bound.definition.state_name(self.position.state()),
+            )
             .field("context", &self.context)
             .finish()
     }
@@ -55,8 +57,7 @@ impl<C: Clone> Clone for DynMachine<C> {
     fn clone(&self) -> Self {
         DynMachine {
             bound: Arc::clone(&self.bound),
-            state: self.state,
-            row: self.row,
+            position: self.position,
             context: self.context.clone(),
         }
     }
@@ -74,9 +75,8 @@ impl<C: Clone> DynMachine<C> {
     pub fn new(bound: Arc<Bound<C>>, context: C) -> Self {
         let state = bound.definition.initial();
         DynMachine {
-            row: bound.row(state),
+            position: bound.position(state),
             bound,
-            state,
             context,
         }
     }
@@ -103,9 +103,8 @@ impl<C: Clone> DynMachine<C> {
             });
         };
         Ok(DynMachine {
-            row: bound.row(state),
+            position: bound.position(state),
             bound,
-            state,
             context,
         })
     }
@@ -143,7 +142,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.state(), m.definition().initial());
     /// ```
     pub fn state(&self) -> StateId {
-        self.state
+        self.position.state()
     }
 
     /// The current state's name.
@@ -155,7 +154,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.state_name(), "pending");
     /// ```
     pub fn state_name(&self) -> &str {
-        self.bound.definition.state_name(self.state)
+        self.bound.definition.state_name(self.position.state())
     }
 
     /// Whether the current state is final.
@@ -167,7 +166,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert!(!m.is_final());
     /// ```
     pub fn is_final(&self) -> bool {
-        self.bound.definition.is_final(self.state)
+        self.bound.definition.is_final(self.position.state())
     }
 
     /// The context.
@@ -217,7 +216,7 @@ impl<C: Clone> DynMachine<C> {
     /// ```
     pub fn allowed_events(&self) -> Vec<&str> {
         let def = &self.bound.definition;
-        def.events_from(self.state)
+        def.events_from(self.position.state())
             .map(|e| def.event_name(e))
             .collect()
     }
@@ -235,7 +234,7 @@ impl<C: Clone> DynMachine<C> {
         let Some(event) = self.bound.event_id(event) else {
             return false;
         };
-        let Some((at, slot)) = self.bound.slot(self.row, event) else {
+        let Some((at, slot)) = self.bound.slot(self.position.row(), event) else {
             return false;
         };
         if slot.is_plain() {
@@ -267,7 +266,7 @@ impl<C: Clone> DynMachine<C> {
     pub fn fire(&mut self, event: &str, args: &Args) -> Result<(), DynError> {
         match self.bound.event_id(event) {
             // An id of the definition's own names: in range.
-            Some(id) => self.fire_slot(self.bound.slot_of_known(self.row, id), id, args),
+            Some(id) => self.fire_slot(self.bound.slot_of_known(self.position.row(), id), id, args),
             None => Err(self.unknown_event(event)),
         }
     }
@@ -290,7 +289,7 @@ impl<C: Clone> DynMachine<C> {
     /// ```
     #[inline(always)]
     pub fn fire_id(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
-        match self.bound.slot(self.row, event) {
+        match self.bound.slot(self.position.row(), event) {
             Some(found) => self.fire_slot(found, event, args),
             None => Err(self.unknown_id(event)),
         }
@@ -307,8 +306,7 @@ impl<C: Clone> DynMachine<C> {
     ) -> Result<(), DynError> {
         // An arm without guard or action, the common one: no call.
         if slot.is_plain() {
-            self.state = slot.to();
-            self.row = slot.row();
+            self.position = slot.to();
             return Ok(());
         }
         let Some(checks) = self.bound.checks(at) else {
@@ -325,8 +323,7 @@ impl<C: Clone> DynMachine<C> {
         if checks.action.is_some() {
             return self.fire_action(at, slot, event, args);
         }
-        self.state = slot.to();
-        self.row = slot.row();
+        self.position = slot.to();
         Ok(())
     }
 
@@ -356,13 +353,16 @@ impl<C: Clone> DynMachine<C> {
             let mut changed = self.context.clone();
             if let Err(message) = action(&mut changed, args) {
                 // The arm exists: its state and event are the definition's.
-                let at = RefusedAt::known(Arc::clone(&self.bound.definition), self.state, event);
+                let at = RefusedAt::known(
+                    Arc::clone(&self.bound.definition),
+                    self.position.state(),
+                    event,
+                );
                 return Err(DynError::ActionFailed { at, message });
             }
             self.context = changed;
         }
-        self.state = slot.to();
-        self.row = slot.row();
+        self.position = slot.to();
         Ok(())
     }
 
@@ -371,7 +371,11 @@ impl<C: Clone> DynMachine<C> {
     #[inline(never)]
     fn guard_refusal(&self, event: EventId) -> DynError {
         // The arm exists: its state and event are the definition's.
-        let at = RefusedAt::known(Arc::clone(&self.bound.definition), self.state, event);
+        let at = RefusedAt::known(
+            Arc::clone(&self.bound.definition),
+            self.position.state(),
+            event,
+        );
         DynError::GuardRefused { at }
     }
 
@@ -380,7 +384,11 @@ impl<C: Clone> DynMachine<C> {
     #[cold]
     #[inline(never)]
     fn refusal(&self, event: EventId) -> DynError {
-        let at = RefusedAt::known(Arc::clone(&self.bound.definition), self.state, event);
+        let at = RefusedAt::known(
+            Arc::clone(&self.bound.definition),
+            self.position.state(),
+            event,
+        );
         DynError::NotAllowed { at }
     }
 
