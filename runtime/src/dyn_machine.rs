@@ -252,7 +252,9 @@ impl<C: Clone> DynMachine<C> {
     ///
     /// # Errors
     ///
-    /// A [`DynError`]; the machine, context included, is unchanged.
+    /// A [`DynError`]; the machine, context included, is unchanged. A
+    /// refusal of a known event allocates nothing; a name the definition
+    /// lacks is copied into [`DynError::UnknownEvent`].
     ///
     /// ```
     /// # let bound = stateforge_runtime::Registry::<u8>::new().guard("can_retry", |_, _| true)
@@ -287,6 +289,8 @@ impl<C: Clone> DynMachine<C> {
     /// let assign = m.definition().event_id("assign").unwrap();
     /// m.fire_id(assign, &serde_json::Value::Null).unwrap();
     /// ```
+    // Always inlined: the plain path is a few instructions that belong in
+    // the caller's loop; a guard is called from there, an action out of line.
     #[inline(always)]
     pub fn fire_id(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
         match self.bound.slot(self.position.row(), event) {
