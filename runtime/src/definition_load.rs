@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, Fingerprint, LoadError};
 
+use crate::bound::Bound;
 use crate::dyn_machine::DynMachine;
-use crate::guard_registry::{Bound, MissingBehaviour, Registry};
+use crate::guard_registry::{MissingBehaviour, Registry};
 
 /// Why a JSON definition could not be made into running machines.
 ///

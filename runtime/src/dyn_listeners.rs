@@ -2,9 +2,12 @@
 //! [`Listeners`] collection as generated machines use, so one set of
 //! listeners (and one history log) serves both worlds.
 
+use std::sync::Arc;
+
 use stateforge_core::EventId;
 
-use crate::dyn_machine::{DynError, DynMachine};
+use crate::dyn_error::{DynError, RefusedAt};
+use crate::dyn_machine::DynMachine;
 use crate::guard_registry::Args;
 use crate::listener::{Listeners, TransitionInfo};
 
@@ -85,9 +88,10 @@ impl<C: Clone> Listeners<DynMachine<C>> {
                 to: def.state_name(arm.to),
             };
             if let Err((listener, reason)) = self.veto(&info, machine) {
+                // The arm exists: its state and event are the definition's.
+                let at = RefusedAt::known(Arc::clone(&bound.definition), from, event);
                 return Err(DynError::Vetoed {
-                    state: info.from.to_owned(),
-                    event: info.event.to_owned(),
+                    at,
                     listener,
                     reason,
                 });

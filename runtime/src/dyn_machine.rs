@@ -5,76 +5,9 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, EventId, StateId};
 
-use crate::guard_registry::{Args, Bound};
-
-/// A refused event on a [`DynMachine`]; the machine is exactly as it was.
-///
-/// ```
-/// let e = stateforge_runtime::DynError::NotAllowed { state: "pending".into(), event: "complete".into() };
-/// assert_eq!(e.to_string(), "event `complete` is not allowed in state `pending`");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DynError {
-    /// The definition has no event of that name.
-    #[error("machine `{machine}` has no event `{event}`")]
-    UnknownEvent {
-        /// The machine.
-        machine: String,
-        /// The name given.
-        event: String,
-    },
-    /// The definition has no state of that name.
-    #[error("machine `{machine}` has no state `{state}`")]
-    UnknownState {
-        /// The machine.
-        machine: String,
-        /// The name given.
-        state: String,
-    },
-    /// No arm of the event leaves the current state.
-    #[error("event `{event}` is not allowed in state `{state}`")]
-    NotAllowed {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-    },
-    /// The arm's guard said no.
-    #[error("guard `{guard}` refused event `{event}` in state `{state}`")]
-    GuardRefused {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-        /// The guard.
-        guard: String,
-    },
-    /// A before-listener vetoed the transition.
-    #[error("listener `{listener}` vetoed event `{event}` in state `{state}`: {reason}")]
-    Vetoed {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-        /// The listener.
-        listener: String,
-        /// Why.
-        reason: String,
-    },
-    /// The arm's action failed; its changes were discarded.
-    #[error("action `{action}` of event `{event}` in state `{state}` failed: {message}")]
-    ActionFailed {
-        /// The current state.
-        state: String,
-        /// The event.
-        event: String,
-        /// The action.
-        action: String,
-        /// What it said.
-        message: String,
-    },
-}
+use crate::bound::{Bound, Position, Slot};
+use crate::dyn_error::{DynError, RefusedAt};
+use crate::guard_registry::Args;
 
 /// A machine over a definition loaded at run time: its state and its
 /// context (JSON by default, or any `Clone` type).
@@ -101,7 +34,9 @@ pub enum DynError {
 /// ```
 pub struct DynMachine<C = serde_json::Value> {
     bound: Arc<Bound<C>>,
-    state: StateId,
+    /// The state and its row in the bound's table, kept together so that
+    /// firing has no multiply on the way from one state to the next.
+    position: Position,
     context: C,
 }
 
@@ -109,7 +44,10 @@ impl<C: fmt::Debug> fmt::Debug for DynMachine<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DynMachine")
             .field("machine", &self.bound.definition.name())
-            .field("state", &self.bound.definition.state_name(self.state))
+            .field(
+                "state",
+                &self.bound.definition.state_name(self.position.state()),
+            )
             .field("context", &self.context)
             .finish()
     }
@@ -119,7 +57,7 @@ impl<C: Clone> Clone for DynMachine<C> {
     fn clone(&self) -> Self {
         DynMachine {
             bound: Arc::clone(&self.bound),
-            state: self.state,
+            position: self.position,
             context: self.context.clone(),
         }
     }
@@ -137,8 +75,8 @@ impl<C: Clone> DynMachine<C> {
     pub fn new(bound: Arc<Bound<C>>, context: C) -> Self {
         let state = bound.definition.initial();
         DynMachine {
+            position: bound.position(state),
             bound,
-            state,
             context,
         }
     }
@@ -165,8 +103,8 @@ impl<C: Clone> DynMachine<C> {
             });
         };
         Ok(DynMachine {
+            position: bound.position(state),
             bound,
-            state,
             context,
         })
     }
@@ -204,7 +142,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.state(), m.definition().initial());
     /// ```
     pub fn state(&self) -> StateId {
-        self.state
+        self.position.state()
     }
 
     /// The current state's name.
@@ -216,7 +154,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.state_name(), "pending");
     /// ```
     pub fn state_name(&self) -> &str {
-        self.bound.definition.state_name(self.state)
+        self.bound.definition.state_name(self.position.state())
     }
 
     /// Whether the current state is final.
@@ -228,7 +166,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert!(!m.is_final());
     /// ```
     pub fn is_final(&self) -> bool {
-        self.bound.definition.is_final(self.state)
+        self.bound.definition.is_final(self.position.state())
     }
 
     /// The context.
@@ -278,7 +216,7 @@ impl<C: Clone> DynMachine<C> {
     /// ```
     pub fn allowed_events(&self) -> Vec<&str> {
         let def = &self.bound.definition;
-        def.events_from(self.state)
+        def.events_from(self.position.state())
             .map(|e| def.event_name(e))
             .collect()
     }
@@ -296,19 +234,27 @@ impl<C: Clone> DynMachine<C> {
         let Some(event) = self.bound.event_id(event) else {
             return false;
         };
-        let Some(slot) = self.bound.slot(self.state, event) else {
+        let Some((at, slot)) = self.bound.slot(self.position.row(), event) else {
             return false;
         };
-        slot.guard
-            .as_ref()
-            .is_none_or(|guard| guard(&self.context, args))
+        if slot.is_plain() {
+            return true;
+        }
+        slot.is_arm()
+            && self
+                .bound
+                .checks(at)
+                .and_then(|checks| checks.guard.as_ref())
+                .is_none_or(|guard| guard(&self.context, args))
     }
 
     /// Fires the event named `event` with `args`.
     ///
     /// # Errors
     ///
-    /// A [`DynError`]; the machine, context included, is unchanged.
+    /// A [`DynError`]; the machine, context included, is unchanged. A
+    /// refusal of a known event allocates nothing; a name the definition
+    /// lacks is copied into [`DynError::UnknownEvent`].
     ///
     /// ```
     /// # let bound = stateforge_runtime::Registry::<u8>::new().guard("can_retry", |_, _| true)
@@ -321,7 +267,8 @@ impl<C: Clone> DynMachine<C> {
     #[inline]
     pub fn fire(&mut self, event: &str, args: &Args) -> Result<(), DynError> {
         match self.bound.event_id(event) {
-            Some(id) => self.fire_id(id, args),
+            // An id of the definition's own names: in range.
+            Some(id) => self.fire_slot(self.bound.slot_of_known(self.position.row(), id), id, args),
             None => Err(self.unknown_event(event)),
         }
     }
@@ -331,7 +278,9 @@ impl<C: Clone> DynMachine<C> {
     ///
     /// # Errors
     ///
-    /// A [`DynError`]; the machine, context included, is unchanged.
+    /// A [`DynError`]; the machine, context included, is unchanged. A
+    /// refusal allocates nothing (an id out of the definition's range is a
+    /// [`DynError::UnknownEvent`] named `#` and its index).
     ///
     /// ```
     /// # let bound = stateforge_runtime::Registry::<u8>::new().guard("can_retry", |_, _| true)
@@ -340,25 +289,45 @@ impl<C: Clone> DynMachine<C> {
     /// let assign = m.definition().event_id("assign").unwrap();
     /// m.fire_id(assign, &serde_json::Value::Null).unwrap();
     /// ```
-    #[inline]
+    // Always inlined: the plain path is a few instructions that belong in
+    // the caller's loop; a guard is called from there, an action out of line.
+    #[inline(always)]
     pub fn fire_id(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
-        let Some(slot) = self.bound.slot(self.state, event) else {
-            return Err(self.refusal(event, None));
+        match self.bound.slot(self.position.row(), event) {
+            Some(found) => self.fire_slot(found, event, args),
+            None => Err(self.unknown_id(event)),
+        }
+    }
+
+    /// Fires `slot`, at `at` in the bound's table: the arm of `event` out
+    /// of the current state, or [`Slot::NONE`].
+    #[inline(always)]
+    fn fire_slot(
+        &mut self,
+        (at, slot): (usize, Slot),
+        event: EventId,
+        args: &Args,
+    ) -> Result<(), DynError> {
+        // An arm without guard or action, the common one: no call.
+        if slot.is_plain() {
+            self.position = slot.to();
+            return Ok(());
+        }
+        let Some(checks) = self.bound.checks(at) else {
+            return Err(self.refusal(event));
         };
-        if let Some(guard) = &slot.guard
-            && !guard(&self.context, args)
-        {
-            return Err(self.refusal(event, Some(slot.arm)));
-        }
-        if let Some(action) = &slot.action {
-            // The action works on a copy: if it fails, nothing it changed stays.
-            let mut context = self.context.clone();
-            if let Err(message) = action(&mut context, args) {
-                return Err(self.action_failed(event, slot.arm, message));
+        if let Some(guard) = &checks.guard {
+            if !guard(&self.context, args) {
+                return Err(self.guard_refusal(event));
             }
-            self.context = context;
+        } else if checks.action.is_none() {
+            // Checked, yet neither guard nor action: no arm.
+            return Err(self.refusal(event));
         }
-        self.state = slot.to;
+        if checks.action.is_some() {
+            return self.fire_action(at, slot, event, args);
+        }
+        self.position = slot.to();
         Ok(())
     }
 
@@ -371,40 +340,71 @@ impl<C: Clone> DynMachine<C> {
         }
     }
 
-    #[cold]
+    /// Fires `slot`, the arm of `event` at `at`, whose guard (if any) said
+    /// yes and which has an action: the action runs on a copy of the
+    /// context, kept only if the action succeeds. Out of line, so that
+    /// [`fire_id`](Self::fire_id) stays small enough to inline.
     #[inline(never)]
-    fn action_failed(&self, event: EventId, arm: usize, message: String) -> DynError {
-        let def = &self.bound.definition;
-        DynError::ActionFailed {
-            state: def.state_name(self.state).to_owned(),
-            event: def.event_name(event).to_owned(),
-            action: def.transitions()[arm]
-                .action
-                .as_deref()
-                .unwrap_or_default()
-                .to_owned(),
-            message,
+    fn fire_action(
+        &mut self,
+        at: usize,
+        slot: Slot,
+        event: EventId,
+        args: &Args,
+    ) -> Result<(), DynError> {
+        if let Some(action) = self.bound.checks(at).and_then(|c| c.action.as_ref()) {
+            // The action works on a copy: if it fails, nothing it changed stays.
+            let mut changed = self.context.clone();
+            if let Err(message) = action(&mut changed, args) {
+                // The arm exists: its state and event are the definition's.
+                let at = RefusedAt::known(
+                    Arc::clone(&self.bound.definition),
+                    self.position.state(),
+                    event,
+                );
+                return Err(DynError::ActionFailed { at, message });
+            }
+            self.context = changed;
         }
+        self.position = slot.to();
+        Ok(())
     }
 
+    /// The guard of the arm of `event` out of the current state said no.
     #[cold]
     #[inline(never)]
-    fn refusal(&self, event: EventId, guarded: Option<usize>) -> DynError {
-        let def = &self.bound.definition;
-        // An id from another definition must not panic here: name it by index.
-        let event_name = if event.index() < def.events().len() {
-            def.event_name(event).to_owned()
-        } else {
-            format!("#{}", event.index())
-        };
-        let (state, event) = (def.state_name(self.state).to_owned(), event_name);
-        match guarded.and_then(|i| def.transitions()[i].guard.as_deref()) {
-            Some(guard) => DynError::GuardRefused {
-                state,
-                event,
-                guard: guard.to_owned(),
-            },
-            None => DynError::NotAllowed { state, event },
+    fn guard_refusal(&self, event: EventId) -> DynError {
+        // The arm exists: its state and event are the definition's.
+        let at = RefusedAt::known(
+            Arc::clone(&self.bound.definition),
+            self.position.state(),
+            event,
+        );
+        DynError::GuardRefused { at }
+    }
+
+    /// No arm of `event`, one of the definition's events, leaves the
+    /// current state: no name copied.
+    #[cold]
+    #[inline(never)]
+    fn refusal(&self, event: EventId) -> DynError {
+        let at = RefusedAt::known(
+            Arc::clone(&self.bound.definition),
+            self.position.state(),
+            event,
+        );
+        DynError::NotAllowed { at }
+    }
+
+    /// `event` is out of the definition's range (an id of another
+    /// definition): an unknown event, `#` and its index, rather than a
+    /// panic when it is named.
+    #[cold]
+    #[inline(never)]
+    fn unknown_id(&self, event: EventId) -> DynError {
+        DynError::UnknownEvent {
+            machine: self.bound.definition.name().to_owned(),
+            event: format!("#{}", event.index()),
         }
     }
 }

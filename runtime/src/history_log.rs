@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use stateforge_core::{Event, Machine};
 
 use crate::db::TransitionMeta;
-use crate::dyn_machine::{DynError, DynMachine};
+use crate::dyn_error::DynError;
+use crate::dyn_machine::DynMachine;
 use crate::guard_registry::Args;
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::{FireError, Listeners, TransitionInfo};

@@ -104,13 +104,16 @@ fn a_guard_refusal_leaves_machine_and_context_unchanged() {
     let bound = registry().bind_json(&task_json()).unwrap();
     let mut t = DynMachine::restore(bound, "failed", json!({"failures": 3})).unwrap();
     let err = t.fire("retry", &Value::Null).unwrap_err();
+    let DynError::GuardRefused { ref at } = err else {
+        panic!("{err:?}")
+    };
     assert_eq!(
-        err,
-        DynError::GuardRefused {
-            state: "failed".into(),
-            event: "retry".into(),
-            guard: "can_retry".into()
-        }
+        (at.state_name(), at.event_name(), at.guard()),
+        ("failed", "retry", Some("can_retry"))
+    );
+    assert_eq!(
+        err.to_string(),
+        "guard `can_retry` refused event `retry` in state `failed`"
     );
     assert_eq!(t.state_name(), "failed");
     assert_eq!(*t.context(), json!({"failures": 3}));
@@ -122,14 +125,21 @@ fn an_action_error_leaves_machine_and_context_unchanged() {
     t.fire("assign", &Value::Null).unwrap();
     let before = t.context().clone();
     let err = t.fire("fail", &Value::Null).unwrap_err();
+    let DynError::ActionFailed {
+        ref at,
+        ref message,
+    } = err
+    else {
+        panic!("{err:?}")
+    };
     assert_eq!(
-        err,
-        DynError::ActionFailed {
-            state: "assigned".into(),
-            event: "fail".into(),
-            action: "count_failure".into(),
-            message: "a failure needs a reason".into()
-        }
+        (at.state_name(), at.event_name(), at.action()),
+        ("assigned", "fail", Some("count_failure"))
+    );
+    assert_eq!(message, "a failure needs a reason");
+    assert_eq!(
+        err.to_string(),
+        "action `count_failure` of event `fail` in state `assigned` failed: a failure needs a reason"
     );
     assert_eq!(t.state_name(), "assigned");
     assert_eq!(
@@ -262,4 +272,45 @@ fn every_event_name_resolves_among_many_similar_ones() {
     }
     let mut m = DynMachine::new(bound, ());
     m.fire("e17x", &Value::Null).unwrap();
+}
+
+#[test]
+fn a_refusal_names_its_state_and_event_from_the_shared_definition() {
+    let bound = registry().bind_json(&task_json()).unwrap();
+    let mut t = DynMachine::new(bound.clone(), json!({}));
+    let complete = t.definition().event_id("complete").unwrap();
+    let err = t.fire_id(complete, &Value::Null).unwrap_err();
+    let at = err.refused_at().expect("a known event");
+    assert_eq!((at.state_name(), at.event_name()), ("pending", "complete"));
+    assert!(at.arm().is_none());
+    assert!(std::ptr::eq(at.definition(), bound.definition()));
+    // The same refusal, by name, is equal; the error outlives the machine.
+    assert_eq!(t.fire("complete", &Value::Null).unwrap_err(), err);
+    drop(t);
+    assert_eq!(
+        err.to_string(),
+        "event `complete` is not allowed in state `pending`"
+    );
+    fn boxed(e: DynError) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        Box::new(e)
+    }
+    assert_eq!(
+        boxed(err).to_string(),
+        "event `complete` is not allowed in state `pending`"
+    );
+}
+
+#[test]
+fn an_event_id_out_of_range_is_an_unknown_event() {
+    let mut t = task();
+    let foreign = stateforge_core::EventId::__from_index(99);
+    let err = t.fire_id(foreign, &Value::Null).unwrap_err();
+    assert_eq!(
+        err,
+        DynError::UnknownEvent {
+            machine: "task".into(),
+            event: "#99".into()
+        }
+    );
+    assert_eq!(t.state_name(), "pending");
 }

@@ -78,14 +78,21 @@ fn a_dyn_veto_names_the_listener_and_changes_nothing() {
     let err = l
         .fire_dyn(&mut task, "assign", &Value::Null, None)
         .unwrap_err();
+    let DynError::Vetoed {
+        ref at,
+        ref listener,
+        ref reason,
+    } = err
+    else {
+        panic!("{err:?}")
+    };
     assert_eq!(
-        err,
-        DynError::Vetoed {
-            state: "pending".into(),
-            event: "assign".into(),
-            listener: "veto_quota".into(),
-            reason: "veto_quota says no".into()
-        }
+        (at.state_name(), at.event_name(), &**listener, &**reason),
+        ("pending", "assign", "veto_quota", "veto_quota says no")
+    );
+    assert_eq!(
+        err.to_string(),
+        "listener `veto_quota` vetoed event `assign` in state `pending`: veto_quota says no"
     );
     assert_eq!((task.state_name(), *task.context()), ("pending", 2));
     // The first veto wins: later before-listeners and every after-listener are skipped.
