@@ -102,10 +102,6 @@ impl<C> Checks<C> {
 impl<C> Bound<C> {
     /// Lays out `definition` with `guards[i]` and `actions[i]` the
     /// resolved guard and action of transition `i`.
-    ///
-    /// # Panics
-    ///
-    /// When states times events reaches 2³¹ (a table of 16 GiB).
     pub(crate) fn new(
         definition: Definition,
         guards: &[Option<GuardFn<C>>],
@@ -113,11 +109,10 @@ impl<C> Bound<C> {
     ) -> Bound<C> {
         let events = definition.events().len();
         let len = definition.states().len() * events;
-        assert!(
-            len < Slot::CHECKED as usize,
-            "machine `{}`: {len} (state, event) pairs, more than a dynamic machine holds",
-            definition.name()
-        );
+        // A checked definition holds at most MAX_STATES x MAX_EVENTS
+        // (2^20) pairs: a row index fits in 31 bits, below the slot's flag.
+        const _: () =
+            assert!(stateforge_core::MAX_STATES * stateforge_core::MAX_EVENTS < (1 << 31));
         let mut slots = Vec::with_capacity(len);
         let mut checks = Vec::with_capacity(len);
         for state in definition.states() {

@@ -109,11 +109,6 @@ impl<C> Registry<C> {
     ///
     /// [`MissingBehaviour`] listing every missing guard and action.
     ///
-    /// # Panics
-    ///
-    /// When states times events reaches 2³¹: the firing table (8 bytes a
-    /// pair) would take 16 GiB.
-    ///
     /// ```
     /// use stateforge_runtime::Registry;
     /// let def = stateforge_core::Definition::example(); // retry needs guard `can_retry`
