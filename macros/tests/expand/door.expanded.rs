@@ -682,103 +682,14 @@ impl AnyDoor {
         static __SF_DEFINITION: ::std::sync::LazyLock<
             ::stateforge::__private::core::Definition,
         > = ::std::sync::LazyLock::new(|| {
-            let __sf_spec = ::stateforge::__private::core::MachineSpec::new("door")
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("closed"),
-                    initial: true,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("open"),
-                    initial: false,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("locked"),
-                    initial: false,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("broken"),
-                    initial: false,
-                    is_final: true,
-                })
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("open")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["closed"],
-                                "open",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("close")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["open"],
-                                "closed",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("lock")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["closed"],
-                                "locked",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("unlock")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                    ["locked"],
-                                    "closed",
-                                )
-                                .guard("code_matches")
-                                .action("count_unlock"),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("smash")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["closed", "locked"],
-                                "broken",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("autoclose")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["open"],
-                                "closed",
-                            ),
-                        ),
-                )
-                .timer(
-                    ::stateforge::__private::core::TimerSpec::new(
-                        "open",
-                        "autoclose",
-                        30000u64,
-                    ),
-                )
-                .checks(::stateforge::__private::core::Checks {
-                    unreachable: true,
-                    dead_ends: true,
-                });
-            match ::stateforge::__private::core::Definition::new(__sf_spec) {
-                ::core::result::Result::Ok(__sf_definition) => __sf_definition,
-                ::core::result::Result::Err(__sf_error) => {
-                    ::core::panic!(
-                        "stateforge: definition checked at compile time is invalid: {}",
-                        __sf_error
-                    )
-                }
-            }
+            ::stateforge::__private::core::Definition::__compiled(
+                "door",
+                "initial closed, open, locked, final broken",
+                "open: closed -> open; close: open -> closed; lock: closed -> locked; unlock: locked -> closed if code_matches => count_unlock; smash: closed | locked -> broken; autoclose: open -> closed",
+                "open autoclose 30000",
+                true,
+                true,
+            )
         });
         &__SF_DEFINITION
     }

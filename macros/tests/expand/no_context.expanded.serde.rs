@@ -215,35 +215,14 @@ impl AnySwitch {
         static __SF_DEFINITION: ::std::sync::LazyLock<
             ::stateforge::__private::core::Definition,
         > = ::std::sync::LazyLock::new(|| {
-            let __sf_spec = ::stateforge::__private::core::MachineSpec::new("switch")
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("off"),
-                    initial: true,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("on"),
-                    initial: false,
-                    is_final: false,
-                })
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("toggle")
-                        .arm(::stateforge::__private::core::ArmSpec::new(["off"], "on"))
-                        .arm(::stateforge::__private::core::ArmSpec::new(["on"], "off")),
-                )
-                .checks(::stateforge::__private::core::Checks {
-                    unreachable: true,
-                    dead_ends: true,
-                });
-            match ::stateforge::__private::core::Definition::new(__sf_spec) {
-                ::core::result::Result::Ok(__sf_definition) => __sf_definition,
-                ::core::result::Result::Err(__sf_error) => {
-                    ::core::panic!(
-                        "stateforge: definition checked at compile time is invalid: {}",
-                        __sf_error
-                    )
-                }
-            }
+            ::stateforge::__private::core::Definition::__compiled(
+                "switch",
+                "initial off, on",
+                "toggle: off -> on, on -> off",
+                "",
+                true,
+                true,
+            )
         });
         &__SF_DEFINITION
     }
