@@ -127,9 +127,9 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     }
 
                     #(#methods)*
-
-                    #refusals
                 }
+
+                #refusals
             }
         })
         .collect()

@@ -144,29 +144,29 @@ This is the one way to hold a `Door` in a state other than the initial one witho
             state: Broken,
         }
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Closed> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_close_in_closed,
     {
-        <Closed as __sf_door::cannot_fire_close_in_closed>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_unlock_in_closed,
     {
-        <Closed as __sf_door::cannot_fire_unlock_in_closed>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_autoclose_in_closed,
     {
-        <Closed as __sf_door::cannot_fire_autoclose_in_closed>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
 impl Door<Open> {
@@ -202,37 +202,36 @@ This is the one way to hold a `Door` in a state other than the initial one witho
             state: Closed,
         }
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Open> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Open: __sf_door::cannot_fire_open_in_open,
     {
-        <Open as __sf_door::cannot_fire_open_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Open: __sf_door::cannot_fire_lock_in_open,
     {
-        <Open as __sf_door::cannot_fire_lock_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Open: __sf_door::cannot_fire_unlock_in_open,
     {
-        <Open as __sf_door::cannot_fire_unlock_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Open: __sf_door::cannot_fire_smash_in_open,
     {
-        <Open as __sf_door::cannot_fire_smash_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
 impl Door<Locked> {
@@ -300,37 +299,36 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
             state: Broken,
         }
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Locked> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_open_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_open_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_close_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_close_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_lock_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_lock_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_autoclose_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_autoclose_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
 impl Door<Broken> {
@@ -346,229 +344,181 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     pub fn state_name(&self) -> &'static str {
         "broken"
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Broken> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_open_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_open_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_close_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_close_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_lock_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_lock_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_unlock_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_unlock_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_smash_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_smash_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_autoclose_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_autoclose_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
 ///Compile-time refusals of [`Door`]'s events; nothing here is meant to be used.
 #[doc(hidden)]
 #[allow(non_camel_case_types)]
 pub mod __sf_door {
+    /// What a refused method's body calls: the traits below have
+    /// it as their supertrait, and nothing implements them.
+    pub trait Never {
+        /// Never called.
+        fn never(&self) -> !;
+    }
     #[diagnostic::on_unimplemented(
         message = "event `close` cannot fire in state `Closed`",
         label = "`Door<Closed>` has no transition `close`",
         note = "from `Closed`, the events are: `open`, `lock`, `smash`",
         note = "`close` fires from: `Open`",
     )]
-    pub trait cannot_fire_close_in_closed {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_close_in_closed: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `unlock` cannot fire in state `Closed`",
         label = "`Door<Closed>` has no transition `unlock`",
         note = "from `Closed`, the events are: `open`, `lock`, `smash`",
         note = "`unlock` fires from: `Locked`",
     )]
-    pub trait cannot_fire_unlock_in_closed {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_unlock_in_closed: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `autoclose` cannot fire in state `Closed`",
         label = "`Door<Closed>` has no transition `autoclose`",
         note = "from `Closed`, the events are: `open`, `lock`, `smash`",
         note = "`autoclose` fires from: `Open`",
     )]
-    pub trait cannot_fire_autoclose_in_closed {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_autoclose_in_closed: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `open` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `open`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`open` fires from: `Closed`",
     )]
-    pub trait cannot_fire_open_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_open_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `lock` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `lock`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`lock` fires from: `Closed`",
     )]
-    pub trait cannot_fire_lock_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_lock_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `unlock` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `unlock`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`unlock` fires from: `Locked`",
     )]
-    pub trait cannot_fire_unlock_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_unlock_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `smash` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `smash`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`smash` fires from: `Closed`, `Locked`",
     )]
-    pub trait cannot_fire_smash_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_smash_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `open` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `open`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`open` fires from: `Closed`",
     )]
-    pub trait cannot_fire_open_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_open_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `close` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `close`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`close` fires from: `Open`",
     )]
-    pub trait cannot_fire_close_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_close_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `lock` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `lock`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`lock` fires from: `Closed`",
     )]
-    pub trait cannot_fire_lock_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_lock_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `autoclose` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `autoclose`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`autoclose` fires from: `Open`",
     )]
-    pub trait cannot_fire_autoclose_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_autoclose_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `open` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `open`",
         note = "`Broken` is final: no event leaves it",
         note = "`open` fires from: `Closed`",
     )]
-    pub trait cannot_fire_open_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_open_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `close` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `close`",
         note = "`Broken` is final: no event leaves it",
         note = "`close` fires from: `Open`",
     )]
-    pub trait cannot_fire_close_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_close_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `lock` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `lock`",
         note = "`Broken` is final: no event leaves it",
         note = "`lock` fires from: `Closed`",
     )]
-    pub trait cannot_fire_lock_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_lock_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `unlock` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `unlock`",
         note = "`Broken` is final: no event leaves it",
         note = "`unlock` fires from: `Locked`",
     )]
-    pub trait cannot_fire_unlock_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_unlock_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `smash` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `smash`",
         note = "`Broken` is final: no event leaves it",
         note = "`smash` fires from: `Closed`, `Locked`",
     )]
-    pub trait cannot_fire_smash_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_smash_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `autoclose` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `autoclose`",
         note = "`Broken` is final: no event leaves it",
         note = "`autoclose` fires from: `Open`",
     )]
-    pub trait cannot_fire_autoclose_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_autoclose_in_broken: Never {}
 }
 ///The states of [`Door`], by name.
 #[derive(

@@ -96,7 +96,14 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
 ///Compile-time refusals of [`Switch`]'s events; nothing here is meant to be used.
 #[doc(hidden)]
 #[allow(non_camel_case_types)]
-mod __sf_switch {}
+mod __sf_switch {
+    /// What a refused method's body calls: the traits below have
+    /// it as their supertrait, and nothing implements them.
+    pub trait Never {
+        /// Never called.
+        fn never(&self) -> !;
+    }
+}
 ///The states of [`Switch`], by name.
 #[derive(
     ::core::clone::Clone,
