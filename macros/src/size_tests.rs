@@ -8,8 +8,9 @@
 //! ```
 //!
 //! It prints the expansion's tokens (a group's delimiters count as two),
-//! the bytes of its `#[doc]` strings, and the tokens of the items that
-//! build the definition and of the refusal module.
+//! the bytes of its `#[doc]` strings, the tokens of the items that build
+//! the definition and of the refusal module, and the time the macro takes
+//! in this unoptimized build: parsing, checking, all of it.
 
 use proc_macro2::{TokenStream, TokenTree};
 
@@ -79,7 +80,28 @@ fn expansion_size() {
     let tokens: TokenStream = format!("::stateforge; {}", item.mac.tokens)
         .parse()
         .unwrap();
-    let expanded = crate::expand::state_machine(tokens);
+    let expanded = crate::expand::state_machine(tokens.clone());
+    // Where the macro's own time goes, in this (unoptimized, as cargo
+    // builds a proc macro in the dev profile) test build.
+    let runs = 20;
+    let time = |f: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            f();
+        }
+        start.elapsed() / runs
+    };
+    let parse = time(&|| {
+        let _ = syn::parse2::<crate::ast::Input>(tokens.clone()).unwrap();
+    });
+    let check = time(&|| {
+        let input = syn::parse2::<crate::ast::Input>(tokens.clone()).unwrap();
+        let _ = crate::check::check(input).map_err(|_| ()).unwrap();
+    });
+    let all = time(&|| {
+        let _ = crate::expand::state_machine(tokens.clone());
+    });
+    println!("macro time: parse {parse:?}; parse + check {check:?}; all {all:?}");
     println!(
         "tokens {}; doc bytes {}; fn definition() {}; refusal module {:?}",
         count(&expanded),

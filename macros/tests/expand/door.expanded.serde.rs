@@ -51,7 +51,9 @@ pub struct Broken;
 /// A door with a lock.
 /**
 
-A `Door<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnyDoor`] holds one in whichever state it is, and [`AnyDoor::definition`] describes the machine.*/
+A `Door<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnyDoor`] holds one in whichever state it is, and [`AnyDoor::definition`] describes the machine.
+
+`new` starts a machine in the initial state; each state's `restore` rebuilds one that is already in that state, from storage: the one way to hold a `Door` in another state without firing events. It runs no guard and no action.*/
 /**
 
 # Diagram
@@ -97,6 +99,7 @@ impl<S> Door<S> {
         AnyDoor::definition()
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Closed> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Closed;
@@ -104,9 +107,7 @@ impl Door<Closed> {
     pub fn new(context: u32) -> Self {
         Door { context, state: Closed }
     }
-    /**Rebuilds a machine that is already in state `closed`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `closed`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Closed) -> Self {
         Door { context, state }
     }
@@ -116,31 +117,25 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `open`: `closed` → `open`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Open,
         }
     }
     ///Fires `lock`: `closed` → `locked`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Locked { code: code },
         }
     }
     ///Fires `smash`: `closed` → `broken`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Broken,
         }
     }
@@ -169,12 +164,11 @@ impl Door<Closed> {
         __sf_door::Never::never(&self.state)
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Open> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Open;
-    /**Rebuilds a machine that is already in state `open`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `open`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Open) -> Self {
         Door { context, state }
     }
@@ -184,21 +178,17 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `close`: `open` → `closed`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Closed,
         }
     }
     ///Fires `autoclose`: `open` → `closed`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Closed,
         }
     }
@@ -234,12 +224,11 @@ impl Door<Open> {
         __sf_door::Never::never(&self.state)
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Locked> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Locked;
-    /**Rebuilds a machine that is already in state `locked`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `locked`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Locked) -> Self {
         Door { context, state }
     }
@@ -249,7 +238,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     #[doc(hidden)]
     #[inline]
-    #[allow(clippy::ptr_arg, clippy::too_many_arguments)]
+    #[allow(clippy::ptr_arg)]
     pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
         code_matches(&self.context, &self.state, code)
     }
@@ -260,7 +249,6 @@ This is the one way to hold a `Door` in a state other than the initial one witho
 
 When `code_matches` says no, the machine and the arguments come back unchanged in a `Rejected`.*/
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn unlock(
         mut self,
         code: u16,
@@ -281,21 +269,18 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         }
         ::core::result::Result::Ok({
             count_unlock(&mut self.context, &self.state, &code);
-            let Door { context: __sf_context, state: _ } = self;
             let _ = code;
             Door {
-                context: __sf_context,
+                context: self.context,
                 state: Closed,
             }
         })
     }
     ///Fires `smash`: `locked` → `broken`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Broken,
         }
     }
@@ -331,12 +316,11 @@ impl Door<Locked> {
         __sf_door::Never::never(&self.state)
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Broken> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Broken;
-    /**Rebuilds a machine that is already in state `broken`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `broken`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Broken) -> Self {
         Door { context, state }
     }
@@ -696,6 +680,14 @@ impl AnyDoor {
         });
         &__SF_DEFINITION
     }
+    /// The refusal of a conversion to the typed machine in state `expected`.
+    fn __sf_wrong_state(
+        self,
+        expected: &'static str,
+    ) -> ::stateforge::__private::core::WrongState<Self> {
+        let found = self.state().as_str();
+        ::stateforge::__private::core::WrongState::new(self, "door", expected, found)
+    }
     /// The current state's name.
     pub fn state(&self) -> DoorState {
         match self {
@@ -751,25 +743,24 @@ impl AnyDoor {
         AnyDoor,
         ::stateforge::__private::core::NotAllowed<AnyDoor, DoorEvent>,
     > {
+        use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
         match (self, event) {
             (AnyDoor::Closed(__sf_m), DoorEvent::Open) => {
-                ::core::result::Result::Ok(AnyDoor::Open(__sf_m.open()))
+                Ok(AnyDoor::Open(__sf_m.open()))
             }
             (AnyDoor::Open(__sf_m), DoorEvent::Close) => {
-                ::core::result::Result::Ok(AnyDoor::Closed(__sf_m.close()))
+                Ok(AnyDoor::Closed(__sf_m.close()))
             }
             (AnyDoor::Closed(__sf_m), DoorEvent::Lock { code }) => {
-                ::core::result::Result::Ok(AnyDoor::Locked(__sf_m.lock(code)))
+                Ok(AnyDoor::Locked(__sf_m.lock(code)))
             }
             (AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
                 match __sf_m.unlock(code) {
-                    ::core::result::Result::Ok(__sf_next) => {
-                        ::core::result::Result::Ok(AnyDoor::Closed(__sf_next))
-                    }
-                    ::core::result::Result::Err(__sf_rejected) => {
+                    Ok(__sf_next) => Ok(AnyDoor::Closed(__sf_next)),
+                    Err(__sf_rejected) => {
                         let (code,) = __sf_rejected.args;
-                        ::core::result::Result::Err(
+                        Err(
                             ::stateforge::__private::core::NotAllowed::new(
                                 AnyDoor::Locked(__sf_rejected.machine),
                                 DoorEvent::Unlock { code },
@@ -784,18 +775,18 @@ impl AnyDoor {
                 }
             }
             (AnyDoor::Closed(__sf_m), DoorEvent::Smash) => {
-                ::core::result::Result::Ok(AnyDoor::Broken(__sf_m.smash()))
+                Ok(AnyDoor::Broken(__sf_m.smash()))
             }
             (AnyDoor::Locked(__sf_m), DoorEvent::Smash) => {
-                ::core::result::Result::Ok(AnyDoor::Broken(__sf_m.smash()))
+                Ok(AnyDoor::Broken(__sf_m.smash()))
             }
             (AnyDoor::Open(__sf_m), DoorEvent::Autoclose) => {
-                ::core::result::Result::Ok(AnyDoor::Closed(__sf_m.autoclose()))
+                Ok(AnyDoor::Closed(__sf_m.autoclose()))
             }
             (__sf_machine, __sf_event) => {
                 let __sf_state = __sf_machine.state().as_str();
                 let __sf_name = __sf_event.name();
-                ::core::result::Result::Err(
+                Err(
                     ::stateforge::__private::core::NotAllowed::new(
                         __sf_machine,
                         __sf_event,
@@ -875,17 +866,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Closed> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Closed(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "closed",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("closed")),
         }
     }
 }
@@ -900,17 +881,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Open> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Open(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "open",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("open")),
         }
     }
 }
@@ -925,17 +896,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Locked> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Locked(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "locked",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("locked")),
         }
     }
 }
@@ -950,17 +911,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Broken> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Broken(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "broken",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("broken")),
         }
     }
 }
