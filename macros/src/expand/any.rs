@@ -170,16 +170,13 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         } else {
             quote!(#event_enum::#variant { #(#args),* })
         };
+        // The unguarded sources of the event, in one arm of `can_fire`.
+        let mut unguarded = Vec::new();
         for t in &e.transitions {
             let (source, target) = (&m.states[t.source].ident, &m.states[t.target].ident);
             match &t.guard {
                 None => {
-                    let loose = if args.is_empty() {
-                        quote!(#event_enum::#variant)
-                    } else {
-                        quote!(#event_enum::#variant { .. })
-                    };
-                    can_fire.push(quote!((#any::#source(_), #loose) => true));
+                    unguarded.push(source);
                     fire.push(quote! {
                         (#any::#source(__sf_m), #pattern) => Ok(#any::#target(__sf_m.#method(#(#args),*)))
                     });
@@ -208,6 +205,14 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                     });
                 }
             }
+        }
+        if !unguarded.is_empty() {
+            let loose = if args.is_empty() {
+                quote!(#event_enum::#variant)
+            } else {
+                quote!(#event_enum::#variant { .. })
+            };
+            can_fire.push(quote!((#(#any::#unguarded(_))|*, #loose) => true));
         }
     }
 

@@ -669,8 +669,7 @@ impl AnyDoor {
             (AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
                 __sf_m.__sf_guard_unlock(code)
             }
-            (AnyDoor::Closed(_), DoorEvent::Smash) => true,
-            (AnyDoor::Locked(_), DoorEvent::Smash) => true,
+            (AnyDoor::Closed(_) | AnyDoor::Locked(_), DoorEvent::Smash) => true,
             (AnyDoor::Open(_), DoorEvent::Autoclose) => true,
             _ => false,
         }

@@ -235,8 +235,7 @@ impl AnySwitch {
     fn can_fire(&self, event: &SwitchEvent) -> bool {
         #[allow(unreachable_patterns)]
         match (self, event) {
-            (AnySwitch::Off(_), SwitchEvent::Toggle) => true,
-            (AnySwitch::On(_), SwitchEvent::Toggle) => true,
+            (AnySwitch::Off(_) | AnySwitch::On(_), SwitchEvent::Toggle) => true,
             _ => false,
         }
     }
