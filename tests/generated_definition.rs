@@ -34,8 +34,12 @@ mod task {
     }
     mod hooks {
         pub(super) fn on_complete(_: &mut u32, _: &super::InProgress) {}
-        pub(super) fn can_escalate<T>(_: &u32, _: &super::InProgress, _: &str) -> bool {
-            true
+        pub(super) fn can_escalate<T: Default + PartialEq>(
+            _: &u32,
+            _: &super::InProgress,
+            _: &str,
+        ) -> bool {
+            T::default() == T::default()
         }
     }
 }
