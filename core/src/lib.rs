@@ -19,6 +19,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod compiled;
 mod definition;
 mod diagram;
 mod fingerprint;

@@ -146,6 +146,10 @@ proptest! {
                 // The JSON form reads back as the same definition.
                 let back = Definition::from_json(&def.to_json()).unwrap();
                 prop_assert_eq!(back.fingerprint(), def.fingerprint());
+                // So does the text the macro emits a definition as.
+                let (states, events, timers) = def.spec().__to_text();
+                let text = MachineSpec::__from_text(def.name(), &states, &events, &timers, def.spec().checks);
+                prop_assert_eq!(&text, def.spec());
             }
         }
     }

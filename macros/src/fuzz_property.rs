@@ -7,8 +7,9 @@ use proc_macro2::TokenStream;
 
 /// Runs the whole macro on `data`, taken as the text a user writes inside
 /// `stateforge::state_machine! { ... }`, and checks that it never panics,
-/// that the output is always valid Rust, and that a refusal is
-/// `compile_error!`s, each with a message.
+/// that the output is always valid Rust, that a refusal is
+/// `compile_error!`s, each with a message, and that an accepted machine's
+/// definition text reads back as its spec.
 ///
 /// The crate path before the first `;` is added here, as the facade adds
 /// `$crate;`: users never write it. (The first campaign found that garbage
@@ -31,7 +32,28 @@ pub(crate) fn macro_input(data: &[u8]) -> Result<(), String> {
     // output is then the real entry point's, as rustc would see it.
     let refusal = match syn::parse2::<crate::ast::Input>(tokens.clone()) {
         Err(e) => Some(e),
-        Ok(input) => crate::check::check(input).err(),
+        Ok(input) => match crate::check::check(input) {
+            Err(e) => Some(e),
+            Ok(model) => {
+                // The definition the generated code builds is the spec
+                // checked here (the text form of `expand::definition_body`).
+                let spec = &model.spec;
+                let (states, events, timers) = spec.__to_text();
+                let back = stateforge_core::MachineSpec::__from_text(
+                    &spec.name,
+                    &states,
+                    &events,
+                    &timers,
+                    spec.checks,
+                );
+                if &back != spec {
+                    return Err(format!(
+                        "the definition's text reads back as {back:?}, not {spec:?}"
+                    ));
+                }
+                None
+            }
+        },
     };
     let out = crate::expand::state_machine(tokens);
     let file = syn::parse2::<syn::File>(out.clone())

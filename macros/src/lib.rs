@@ -18,6 +18,8 @@ mod fuzz_corpus_tests;
 mod fuzz_property;
 #[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod size_tests;
 
 /// Generates a typestate machine from a declaration; see `stateforge::state_machine!`.
 #[proc_macro]

@@ -170,19 +170,15 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         } else {
             quote!(#event_enum::#variant { #(#args),* })
         };
+        // The unguarded sources of the event, in one arm of `can_fire`.
+        let mut unguarded = Vec::new();
         for t in &e.transitions {
             let (source, target) = (&m.states[t.source].ident, &m.states[t.target].ident);
             match &t.guard {
                 None => {
-                    let loose = if args.is_empty() {
-                        quote!(#event_enum::#variant)
-                    } else {
-                        quote!(#event_enum::#variant { .. })
-                    };
-                    can_fire.push(quote!((#any::#source(_), #loose) => true));
+                    unguarded.push(source);
                     fire.push(quote! {
-                        (#any::#source(__sf_m), #pattern) =>
-                            ::core::result::Result::Ok(#any::#target(__sf_m.#method(#(#args),*)))
+                        (#any::#source(__sf_m), #pattern) => Ok(#any::#target(__sf_m.#method(#(#args),*)))
                     });
                 }
                 Some(guard) => {
@@ -194,10 +190,10 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                     );
                     fire.push(quote! {
                         (#any::#source(__sf_m), #pattern) => match __sf_m.#method(#(#args),*) {
-                            ::core::result::Result::Ok(__sf_next) => ::core::result::Result::Ok(#any::#target(__sf_next)),
-                            ::core::result::Result::Err(__sf_rejected) => {
+                            Ok(__sf_next) => Ok(#any::#target(__sf_next)),
+                            Err(__sf_rejected) => {
                                 let (#(#args,)*) = __sf_rejected.args;
-                                ::core::result::Result::Err(#core::NotAllowed::new(
+                                Err(#core::NotAllowed::new(
                                     #any::#source(__sf_rejected.machine),
                                     #pattern,
                                     #state_name,
@@ -209,6 +205,14 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                     });
                 }
             }
+        }
+        if !unguarded.is_empty() {
+            let loose = if args.is_empty() {
+                quote!(#event_enum::#variant)
+            } else {
+                quote!(#event_enum::#variant { .. })
+            };
+            can_fire.push(quote!((#(#any::#unguarded(_))|*, #loose) => true));
         }
     }
 
@@ -227,10 +231,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                     #[allow(unreachable_patterns)]
                     match any {
                         #any::#ident(machine) => ::core::result::Result::Ok(machine),
-                        other => {
-                            let found = other.state().as_str();
-                            ::core::result::Result::Err(#core::WrongState::new(other, #machine_name, #stored, found))
-                        }
+                        other => ::core::result::Result::Err(other.__sf_wrong_state(#stored)),
                     }
                 }
             }
@@ -251,6 +252,12 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             /// The checked description of this machine, built once.
             #vis fn definition() -> &'static #core::Definition {
                 #definition
+            }
+
+            /// The refusal of a conversion to the typed machine in state `expected`.
+            fn __sf_wrong_state(self, expected: &'static str) -> #core::WrongState<Self> {
+                let found = self.state().as_str();
+                #core::WrongState::new(self, #machine_name, expected, found)
             }
 
             /// The current state's name.
@@ -294,13 +301,15 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             #vis fn fire(self, event: #event_enum)
                 -> ::core::result::Result<#any, #core::NotAllowed<#any, #event_enum>>
             {
+                // Local, so that the many arms below spell them short.
+                use ::core::result::Result::{Err, Ok};
                 #[allow(unreachable_patterns)]
                 match (self, event) {
                     #(#fire,)*
                     (__sf_machine, __sf_event) => {
                         let __sf_state = __sf_machine.state().as_str();
                         let __sf_name = __sf_event.name();
-                        ::core::result::Result::Err(#core::NotAllowed::new(
+                        Err(#core::NotAllowed::new(
                             __sf_machine, __sf_event, __sf_state, __sf_name, #core::Refusal::NoTransition,
                         ))
                     }

@@ -104,47 +104,21 @@ fn context_type(m: &Model) -> TokenStream {
 }
 
 /// The expression building the machine's `Definition` at run time, from
-/// the spec checked at compile time.
+/// the spec checked at compile time, written as the few string literals
+/// of [`MachineSpec::__to_text`]: a builder call per state, event and arm
+/// made large machines slow to compile (issue 6).
 fn definition_body(m: &Model) -> TokenStream {
     let krate = &m.krate;
-    let core = quote!(#krate::__private::core);
     let spec: &MachineSpec = &m.spec;
     let name = &spec.name;
-    let states = spec.states.iter().map(|s| {
-        let (n, i, f) = (&s.name, s.initial, s.is_final);
-        quote!(.state(#core::StateSpec { name: ::std::string::String::from(#n), initial: #i, is_final: #f }))
-    });
-    let events = spec.events.iter().map(|e| {
-        let en = &e.name;
-        let arms = e.arms.iter().map(|a| {
-            let from = &a.from;
-            let to = &a.to;
-            let guard = a.guard.as_ref().map(|g| quote!(.guard(#g)));
-            let action = a.action.as_ref().map(|g| quote!(.action(#g)));
-            quote!(.arm(#core::ArmSpec::new([#(#from),*], #to) #guard #action))
-        });
-        quote!(.event(#core::EventSpec::new(#en) #(#arms)*))
-    });
-    let timers = spec.timers.iter().map(|t| {
-        let (s, e, ms) = (&t.state, &t.event, t.after_ms);
-        quote!(.timer(#core::TimerSpec::new(#s, #e, #ms)))
-    });
+    let (states, events, timers) = spec.__to_text();
     let (unreachable, dead_ends) = (spec.checks.unreachable, spec.checks.dead_ends);
     quote! {
-        static __SF_DEFINITION: ::std::sync::LazyLock<#core::Definition> =
+        static __SF_DEFINITION: ::std::sync::LazyLock<#krate::__private::core::Definition> =
             ::std::sync::LazyLock::new(|| {
-                let __sf_spec = #core::MachineSpec::new(#name)
-                    #(#states)*
-                    #(#events)*
-                    #(#timers)*
-                    .checks(#core::Checks { unreachable: #unreachable, dead_ends: #dead_ends });
-                match #core::Definition::new(__sf_spec) {
-                    ::core::result::Result::Ok(__sf_definition) => __sf_definition,
-                    // The same checks passed when the macro ran.
-                    ::core::result::Result::Err(__sf_error) => {
-                        ::core::panic!("stateforge: definition checked at compile time is invalid: {}", __sf_error)
-                    }
-                }
+                #krate::__private::core::Definition::__compiled(
+                    #name, #states, #events, #timers, #unreachable, #dead_ends,
+                )
             });
         &__SF_DEFINITION
     }

@@ -15,12 +15,18 @@
 //!
 //! The bound is written `for<'__sf> Pending: Trait`: higher-ranked, rustc
 //! checks it at the call, not at the definition. The body diverges
-//! through the trait's own method, so nothing panics; the method returns
-//! the event's first target, so code after the mistake still type-checks
-//! as the user meant it and the mistake gives one error.
+//! through the method of `Never`, every marker trait's supertrait, so
+//! nothing panics; the method returns the event's first target, so code
+//! after the mistake still type-checks as the user meant it and the
+//! mistake gives one error. The refused methods of a state share one impl
+//! block, and its lint attributes.
 //!
-//! One trait per (event, state) pair adds items, so machines with more
-//! than [`MAX_PAIRS`] pairs keep rustc's plain E0599 instead.
+//! One trait per (event, state) pair adds items, but the message names
+//! both the state's events and the event's sources, and
+//! `on_unimplemented` has only literal text and type names to say it
+//! with: one trait generic over the event would lose one of the two
+//! notes. Machines with more than [`MAX_PAIRS`] pairs keep rustc's plain
+//! E0599 instead.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -98,10 +104,7 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
                     note = #here,
                     note = #elsewhere,
                 )]
-                pub trait #trait_ident {
-                    /// Never called: nothing implements this trait.
-                    fn never(&self) -> !;
-                }
+                pub trait #trait_ident: Never {}
             });
         }
     }
@@ -112,19 +115,26 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         #vis mod #module {
+            /// What a refused method's body calls: the traits below have
+            /// it as their supertrait, and nothing implements them.
+            pub trait Never {
+                /// Never called.
+                fn never(&self) -> !;
+            }
             #(#traits)*
         }
     }
 }
 
-/// The refused methods of state `si`, for its impl block.
+/// The impl block of state `si`'s refused methods, if it has any.
 pub(super) fn refused_methods(m: &Model, si: usize) -> TokenStream {
     if !enabled(m) {
         return TokenStream::new();
     }
-    let (vis, module) = (&m.vis, module(m));
+    let (vis, module, name) = (&m.vis, module(m), &m.name);
     let state = &m.states[si].ident;
-    m.events
+    let methods: Vec<TokenStream> = m
+        .events
         .iter()
         .enumerate()
         .filter(|(ei, _)| !leaves(m, *ei, si))
@@ -142,14 +152,22 @@ pub(super) fn refused_methods(m: &Model, si: usize) -> TokenStream {
             let span = event.span().resolved_at(proc_macro2::Span::call_site());
             quote_spanned! {span=>
                 #[doc(hidden)]
-                #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
                 #vis fn #event(self, #(#args: #types),*) -> #name<#target>
                 where
                     for<'__sf> #state: #module::#trait_ident,
                 {
-                    <#state as #module::#trait_ident>::never(&self.state)
+                    #module::Never::never(&self.state)
                 }
             }
         })
-        .collect()
+        .collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+        impl #name<#state> {
+            #(#methods)*
+        }
+    }
 }

@@ -24,7 +24,10 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
     let summary = format!(
         "{sep}A `{name}<S>` is a machine in state `S`; only the transitions declared out of `S` \
          exist as methods. [`{any}`] holds one in whichever state it is, and \
-         [`{any}::definition`] describes the machine."
+         [`{any}::definition`] describes the machine.\n\n\
+         `new` starts a machine in the initial state; each state's `restore` rebuilds one \
+         that is already in that state, from storage: the one way to hold a `{name}` in \
+         another state without firing events. It runs no guard and no action."
     );
     quote! {
         #(#docs)*
@@ -97,11 +100,8 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     }
                 }
             });
-            let restore_doc = format!(
-                "Rebuilds a machine that is already in state `{stored}`, from storage.\n\n\
-                 This is the one way to hold a `{name}` in a state other than the initial one \
-                 without firing events; it runs no guard and no action."
-            );
+            let restore_doc =
+                format!("Rebuilds a machine in state `{stored}`, from storage; see [`{name}`].");
             let methods = m.events.iter().flat_map(|e| {
                 e.transitions
                     .iter()
@@ -110,6 +110,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
             });
             let refusals = super::refusal::refused_methods(m, si);
             quote! {
+                #[allow(clippy::too_many_arguments)]
                 impl #name<#ident> {
                     /// The state this machine is in.
                     #vis const STATE: #state_enum = #state_enum::#ident;
@@ -127,9 +128,9 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     }
 
                     #(#methods)*
-
-                    #refusals
                 }
+
+                #refusals
             }
         })
         .collect()
@@ -146,7 +147,6 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
     let event_docs = &e.attrs;
 
     // Each target field, moved from an argument or from the source state.
-    let uses_source = t.fields.iter().any(|f| matches!(f, FieldSource::Source(_)));
     let values = t.fields.iter().map(|f| match *f {
         FieldSource::Arg(i) => {
             let a = &e.args[i].name;
@@ -154,7 +154,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         }
         FieldSource::Source(i) => {
             let f = &source.fields[i].name;
-            quote!(__sf_source.#f)
+            quote!(self.state.#f)
         }
     });
     let field_names = target.fields.iter().map(|f| &f.name);
@@ -162,11 +162,6 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         quote!(#target_ident)
     } else {
         quote!(#target_ident { #(#field_names: #values,)* })
-    };
-    let source_binding = if uses_source {
-        quote!(__sf_source)
-    } else {
-        quote!(_)
     };
     let unused_args = e.args.iter().enumerate().filter_map(|(i, a)| {
         let used = t
@@ -208,9 +203,8 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
     );
     let body = quote! {
         #action
-        let #name { context: __sf_context, state: #source_binding } = self;
         #(#unused_args)*
-        #name { context: __sf_context, state: #construct }
+        #name { context: self.context, state: #construct }
     };
 
     match &t.guard {
@@ -218,7 +212,6 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             #(#event_docs)*
             #[doc = #arrow]
             #[inline]
-            #[allow(clippy::too_many_arguments)]
             #vis fn #event(#mut_self self, #(#args: #types),*) -> #name<#target_ident> {
                 #body
             }
@@ -247,7 +240,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 #[inline]
                 // The arguments are the user's types by reference (`&String`
                 // for a `String` argument): the user chose the types.
-                #[allow(clippy::ptr_arg, clippy::too_many_arguments)]
+                #[allow(clippy::ptr_arg)]
                 #vis fn #check(&self, #(#args: &#types),*) -> bool {
                     #call
                 }
@@ -256,7 +249,6 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 #[doc = #arrow]
                 #[doc = #refused]
                 #[inline]
-                #[allow(clippy::too_many_arguments)]
                 #vis fn #event(#mut_self self, #(#args: #types),*) -> ::core::result::Result<
                     #name<#target_ident>,
                     #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,

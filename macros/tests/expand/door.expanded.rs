@@ -16,7 +16,9 @@ pub struct Broken;
 /// A door with a lock.
 /**
 
-A `Door<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnyDoor`] holds one in whichever state it is, and [`AnyDoor::definition`] describes the machine.*/
+A `Door<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnyDoor`] holds one in whichever state it is, and [`AnyDoor::definition`] describes the machine.
+
+`new` starts a machine in the initial state; each state's `restore` rebuilds one that is already in that state, from storage: the one way to hold a `Door` in another state without firing events. It runs no guard and no action.*/
 /**
 
 # Diagram
@@ -62,6 +64,7 @@ impl<S> Door<S> {
         AnyDoor::definition()
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Closed> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Closed;
@@ -69,9 +72,7 @@ impl Door<Closed> {
     pub fn new(context: u32) -> Self {
         Door { context, state: Closed }
     }
-    /**Rebuilds a machine that is already in state `closed`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `closed`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Closed) -> Self {
         Door { context, state }
     }
@@ -81,65 +82,58 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `open`: `closed` → `open`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Open,
         }
     }
     ///Fires `lock`: `closed` → `locked`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Locked { code: code },
         }
     }
     ///Fires `smash`: `closed` → `broken`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Broken,
         }
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Closed> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_close_in_closed,
     {
-        <Closed as __sf_door::cannot_fire_close_in_closed>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_unlock_in_closed,
     {
-        <Closed as __sf_door::cannot_fire_unlock_in_closed>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Closed: __sf_door::cannot_fire_autoclose_in_closed,
     {
-        <Closed as __sf_door::cannot_fire_autoclose_in_closed>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Open> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Open;
-    /**Rebuilds a machine that is already in state `open`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `open`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Open) -> Self {
         Door { context, state }
     }
@@ -149,63 +143,57 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     ///Fires `close`: `open` → `closed`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Closed,
         }
     }
     ///Fires `autoclose`: `open` → `closed`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Closed,
         }
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Open> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Open: __sf_door::cannot_fire_open_in_open,
     {
-        <Open as __sf_door::cannot_fire_open_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Open: __sf_door::cannot_fire_lock_in_open,
     {
-        <Open as __sf_door::cannot_fire_lock_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Open: __sf_door::cannot_fire_unlock_in_open,
     {
-        <Open as __sf_door::cannot_fire_unlock_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Open: __sf_door::cannot_fire_smash_in_open,
     {
-        <Open as __sf_door::cannot_fire_smash_in_open>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Locked> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Locked;
-    /**Rebuilds a machine that is already in state `locked`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `locked`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Locked) -> Self {
         Door { context, state }
     }
@@ -215,7 +203,7 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     }
     #[doc(hidden)]
     #[inline]
-    #[allow(clippy::ptr_arg, clippy::too_many_arguments)]
+    #[allow(clippy::ptr_arg)]
     pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
         code_matches(&self.context, &self.state, code)
     }
@@ -226,7 +214,6 @@ This is the one way to hold a `Door` in a state other than the initial one witho
 
 When `code_matches` says no, the machine and the arguments come back unchanged in a `Rejected`.*/
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn unlock(
         mut self,
         code: u16,
@@ -247,63 +234,58 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
         }
         ::core::result::Result::Ok({
             count_unlock(&mut self.context, &self.state, &code);
-            let Door { context: __sf_context, state: _ } = self;
             let _ = code;
             Door {
-                context: __sf_context,
+                context: self.context,
                 state: Closed,
             }
         })
     }
     ///Fires `smash`: `locked` → `broken`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken> {
-        let Door { context: __sf_context, state: _ } = self;
         Door {
-            context: __sf_context,
+            context: self.context,
             state: Broken,
         }
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Locked> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_open_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_open_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_close_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_close_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_lock_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_lock_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Locked: __sf_door::cannot_fire_autoclose_in_locked,
     {
-        <Locked as __sf_door::cannot_fire_autoclose_in_locked>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Door<Broken> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Broken;
-    /**Rebuilds a machine that is already in state `broken`, from storage.
-
-This is the one way to hold a `Door` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `broken`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Broken) -> Self {
         Door { context, state }
     }
@@ -311,229 +293,181 @@ This is the one way to hold a `Door` in a state other than the initial one witho
     pub fn state_name(&self) -> &'static str {
         "broken"
     }
+}
+#[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
+impl Door<Broken> {
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn open(self) -> Door<Open>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_open_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_open_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn close(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_close_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_close_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_lock_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_lock_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_unlock_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_unlock_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn smash(self) -> Door<Broken>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_smash_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_smash_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
     #[doc(hidden)]
-    #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
     pub fn autoclose(self) -> Door<Closed>
     where
         for<'__sf> Broken: __sf_door::cannot_fire_autoclose_in_broken,
     {
-        <Broken as __sf_door::cannot_fire_autoclose_in_broken>::never(&self.state)
+        __sf_door::Never::never(&self.state)
     }
 }
 ///Compile-time refusals of [`Door`]'s events; nothing here is meant to be used.
 #[doc(hidden)]
 #[allow(non_camel_case_types)]
 pub mod __sf_door {
+    /// What a refused method's body calls: the traits below have
+    /// it as their supertrait, and nothing implements them.
+    pub trait Never {
+        /// Never called.
+        fn never(&self) -> !;
+    }
     #[diagnostic::on_unimplemented(
         message = "event `close` cannot fire in state `Closed`",
         label = "`Door<Closed>` has no transition `close`",
         note = "from `Closed`, the events are: `open`, `lock`, `smash`",
         note = "`close` fires from: `Open`",
     )]
-    pub trait cannot_fire_close_in_closed {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_close_in_closed: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `unlock` cannot fire in state `Closed`",
         label = "`Door<Closed>` has no transition `unlock`",
         note = "from `Closed`, the events are: `open`, `lock`, `smash`",
         note = "`unlock` fires from: `Locked`",
     )]
-    pub trait cannot_fire_unlock_in_closed {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_unlock_in_closed: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `autoclose` cannot fire in state `Closed`",
         label = "`Door<Closed>` has no transition `autoclose`",
         note = "from `Closed`, the events are: `open`, `lock`, `smash`",
         note = "`autoclose` fires from: `Open`",
     )]
-    pub trait cannot_fire_autoclose_in_closed {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_autoclose_in_closed: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `open` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `open`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`open` fires from: `Closed`",
     )]
-    pub trait cannot_fire_open_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_open_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `lock` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `lock`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`lock` fires from: `Closed`",
     )]
-    pub trait cannot_fire_lock_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_lock_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `unlock` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `unlock`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`unlock` fires from: `Locked`",
     )]
-    pub trait cannot_fire_unlock_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_unlock_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `smash` cannot fire in state `Open`",
         label = "`Door<Open>` has no transition `smash`",
         note = "from `Open`, the events are: `close`, `autoclose`",
         note = "`smash` fires from: `Closed`, `Locked`",
     )]
-    pub trait cannot_fire_smash_in_open {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_smash_in_open: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `open` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `open`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`open` fires from: `Closed`",
     )]
-    pub trait cannot_fire_open_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_open_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `close` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `close`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`close` fires from: `Open`",
     )]
-    pub trait cannot_fire_close_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_close_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `lock` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `lock`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`lock` fires from: `Closed`",
     )]
-    pub trait cannot_fire_lock_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_lock_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `autoclose` cannot fire in state `Locked`",
         label = "`Door<Locked>` has no transition `autoclose`",
         note = "from `Locked`, the events are: `unlock`, `smash`",
         note = "`autoclose` fires from: `Open`",
     )]
-    pub trait cannot_fire_autoclose_in_locked {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_autoclose_in_locked: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `open` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `open`",
         note = "`Broken` is final: no event leaves it",
         note = "`open` fires from: `Closed`",
     )]
-    pub trait cannot_fire_open_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_open_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `close` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `close`",
         note = "`Broken` is final: no event leaves it",
         note = "`close` fires from: `Open`",
     )]
-    pub trait cannot_fire_close_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_close_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `lock` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `lock`",
         note = "`Broken` is final: no event leaves it",
         note = "`lock` fires from: `Closed`",
     )]
-    pub trait cannot_fire_lock_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_lock_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `unlock` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `unlock`",
         note = "`Broken` is final: no event leaves it",
         note = "`unlock` fires from: `Locked`",
     )]
-    pub trait cannot_fire_unlock_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_unlock_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `smash` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `smash`",
         note = "`Broken` is final: no event leaves it",
         note = "`smash` fires from: `Closed`, `Locked`",
     )]
-    pub trait cannot_fire_smash_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_smash_in_broken: Never {}
     #[diagnostic::on_unimplemented(
         message = "event `autoclose` cannot fire in state `Broken`",
         label = "`Door<Broken>` has no transition `autoclose`",
         note = "`Broken` is final: no event leaves it",
         note = "`autoclose` fires from: `Open`",
     )]
-    pub trait cannot_fire_autoclose_in_broken {
-        /// Never called: nothing implements this trait.
-        fn never(&self) -> !;
-    }
+    pub trait cannot_fire_autoclose_in_broken: Never {}
 }
 ///The states of [`Door`], by name.
 #[derive(
@@ -682,105 +616,24 @@ impl AnyDoor {
         static __SF_DEFINITION: ::std::sync::LazyLock<
             ::stateforge::__private::core::Definition,
         > = ::std::sync::LazyLock::new(|| {
-            let __sf_spec = ::stateforge::__private::core::MachineSpec::new("door")
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("closed"),
-                    initial: true,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("open"),
-                    initial: false,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("locked"),
-                    initial: false,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("broken"),
-                    initial: false,
-                    is_final: true,
-                })
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("open")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["closed"],
-                                "open",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("close")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["open"],
-                                "closed",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("lock")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["closed"],
-                                "locked",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("unlock")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                    ["locked"],
-                                    "closed",
-                                )
-                                .guard("code_matches")
-                                .action("count_unlock"),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("smash")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["closed", "locked"],
-                                "broken",
-                            ),
-                        ),
-                )
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("autoclose")
-                        .arm(
-                            ::stateforge::__private::core::ArmSpec::new(
-                                ["open"],
-                                "closed",
-                            ),
-                        ),
-                )
-                .timer(
-                    ::stateforge::__private::core::TimerSpec::new(
-                        "open",
-                        "autoclose",
-                        30000u64,
-                    ),
-                )
-                .checks(::stateforge::__private::core::Checks {
-                    unreachable: true,
-                    dead_ends: true,
-                });
-            match ::stateforge::__private::core::Definition::new(__sf_spec) {
-                ::core::result::Result::Ok(__sf_definition) => __sf_definition,
-                ::core::result::Result::Err(__sf_error) => {
-                    ::core::panic!(
-                        "stateforge: definition checked at compile time is invalid: {}",
-                        __sf_error
-                    )
-                }
-            }
+            ::stateforge::__private::core::Definition::__compiled(
+                "door",
+                "initial closed, open, locked, final broken",
+                "open: closed -> open; close: open -> closed; lock: closed -> locked; unlock: locked -> closed if code_matches => count_unlock; smash: closed | locked -> broken; autoclose: open -> closed",
+                "open autoclose 30000",
+                true,
+                true,
+            )
         });
         &__SF_DEFINITION
+    }
+    /// The refusal of a conversion to the typed machine in state `expected`.
+    fn __sf_wrong_state(
+        self,
+        expected: &'static str,
+    ) -> ::stateforge::__private::core::WrongState<Self> {
+        let found = self.state().as_str();
+        ::stateforge::__private::core::WrongState::new(self, "door", expected, found)
     }
     /// The current state's name.
     pub fn state(&self) -> DoorState {
@@ -816,8 +669,7 @@ impl AnyDoor {
             (AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
                 __sf_m.__sf_guard_unlock(code)
             }
-            (AnyDoor::Closed(_), DoorEvent::Smash) => true,
-            (AnyDoor::Locked(_), DoorEvent::Smash) => true,
+            (AnyDoor::Closed(_) | AnyDoor::Locked(_), DoorEvent::Smash) => true,
             (AnyDoor::Open(_), DoorEvent::Autoclose) => true,
             _ => false,
         }
@@ -837,25 +689,24 @@ impl AnyDoor {
         AnyDoor,
         ::stateforge::__private::core::NotAllowed<AnyDoor, DoorEvent>,
     > {
+        use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
         match (self, event) {
             (AnyDoor::Closed(__sf_m), DoorEvent::Open) => {
-                ::core::result::Result::Ok(AnyDoor::Open(__sf_m.open()))
+                Ok(AnyDoor::Open(__sf_m.open()))
             }
             (AnyDoor::Open(__sf_m), DoorEvent::Close) => {
-                ::core::result::Result::Ok(AnyDoor::Closed(__sf_m.close()))
+                Ok(AnyDoor::Closed(__sf_m.close()))
             }
             (AnyDoor::Closed(__sf_m), DoorEvent::Lock { code }) => {
-                ::core::result::Result::Ok(AnyDoor::Locked(__sf_m.lock(code)))
+                Ok(AnyDoor::Locked(__sf_m.lock(code)))
             }
             (AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
                 match __sf_m.unlock(code) {
-                    ::core::result::Result::Ok(__sf_next) => {
-                        ::core::result::Result::Ok(AnyDoor::Closed(__sf_next))
-                    }
-                    ::core::result::Result::Err(__sf_rejected) => {
+                    Ok(__sf_next) => Ok(AnyDoor::Closed(__sf_next)),
+                    Err(__sf_rejected) => {
                         let (code,) = __sf_rejected.args;
-                        ::core::result::Result::Err(
+                        Err(
                             ::stateforge::__private::core::NotAllowed::new(
                                 AnyDoor::Locked(__sf_rejected.machine),
                                 DoorEvent::Unlock { code },
@@ -870,18 +721,18 @@ impl AnyDoor {
                 }
             }
             (AnyDoor::Closed(__sf_m), DoorEvent::Smash) => {
-                ::core::result::Result::Ok(AnyDoor::Broken(__sf_m.smash()))
+                Ok(AnyDoor::Broken(__sf_m.smash()))
             }
             (AnyDoor::Locked(__sf_m), DoorEvent::Smash) => {
-                ::core::result::Result::Ok(AnyDoor::Broken(__sf_m.smash()))
+                Ok(AnyDoor::Broken(__sf_m.smash()))
             }
             (AnyDoor::Open(__sf_m), DoorEvent::Autoclose) => {
-                ::core::result::Result::Ok(AnyDoor::Closed(__sf_m.autoclose()))
+                Ok(AnyDoor::Closed(__sf_m.autoclose()))
             }
             (__sf_machine, __sf_event) => {
                 let __sf_state = __sf_machine.state().as_str();
                 let __sf_name = __sf_event.name();
-                ::core::result::Result::Err(
+                Err(
                     ::stateforge::__private::core::NotAllowed::new(
                         __sf_machine,
                         __sf_event,
@@ -961,17 +812,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Closed> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Closed(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "closed",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("closed")),
         }
     }
 }
@@ -986,17 +827,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Open> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Open(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "open",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("open")),
         }
     }
 }
@@ -1011,17 +842,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Locked> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Locked(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "locked",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("locked")),
         }
     }
 }
@@ -1036,17 +857,7 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Broken> {
         #[allow(unreachable_patterns)]
         match any {
             AnyDoor::Broken(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "door",
-                        "broken",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("broken")),
         }
     }
 }

@@ -2,7 +2,9 @@
 struct Off;
 ///State `on` of [`Switch`].
 struct On;
-///A `Switch<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnySwitch`] holds one in whichever state it is, and [`AnySwitch::definition`] describes the machine.
+/**A `Switch<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnySwitch`] holds one in whichever state it is, and [`AnySwitch::definition`] describes the machine.
+
+`new` starts a machine in the initial state; each state's `restore` rebuilds one that is already in that state, from storage: the one way to hold a `Switch` in another state without firing events. It runs no guard and no action.*/
 /**
 
 # Diagram
@@ -41,6 +43,7 @@ impl<S> Switch<S> {
         AnySwitch::definition()
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Switch<Off> {
     /// The state this machine is in.
     const STATE: SwitchState = SwitchState::Off;
@@ -48,9 +51,7 @@ impl Switch<Off> {
     fn new() -> Self {
         Switch { context: (), state: Off }
     }
-    /**Rebuilds a machine that is already in state `off`, from storage.
-
-This is the one way to hold a `Switch` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `off`, from storage; see [`Switch`].
     fn restore(state: Off) -> Self {
         Switch { context: (), state }
     }
@@ -60,21 +61,18 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
     }
     ///Fires `toggle`: `off` → `on`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     fn toggle(self) -> Switch<On> {
-        let Switch { context: __sf_context, state: _ } = self;
         Switch {
-            context: __sf_context,
+            context: self.context,
             state: On,
         }
     }
 }
+#[allow(clippy::too_many_arguments)]
 impl Switch<On> {
     /// The state this machine is in.
     const STATE: SwitchState = SwitchState::On;
-    /**Rebuilds a machine that is already in state `on`, from storage.
-
-This is the one way to hold a `Switch` in a state other than the initial one without firing events; it runs no guard and no action.*/
+    ///Rebuilds a machine in state `on`, from storage; see [`Switch`].
     fn restore(state: On) -> Self {
         Switch { context: (), state }
     }
@@ -84,11 +82,9 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
     }
     ///Fires `toggle`: `on` → `off`.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     fn toggle(self) -> Switch<Off> {
-        let Switch { context: __sf_context, state: _ } = self;
         Switch {
-            context: __sf_context,
+            context: self.context,
             state: Off,
         }
     }
@@ -96,7 +92,14 @@ This is the one way to hold a `Switch` in a state other than the initial one wit
 ///Compile-time refusals of [`Switch`]'s events; nothing here is meant to be used.
 #[doc(hidden)]
 #[allow(non_camel_case_types)]
-mod __sf_switch {}
+mod __sf_switch {
+    /// What a refused method's body calls: the traits below have
+    /// it as their supertrait, and nothing implements them.
+    pub trait Never {
+        /// Never called.
+        fn never(&self) -> !;
+    }
+}
 ///The states of [`Switch`], by name.
 #[derive(
     ::core::clone::Clone,
@@ -189,37 +192,24 @@ impl AnySwitch {
         static __SF_DEFINITION: ::std::sync::LazyLock<
             ::stateforge::__private::core::Definition,
         > = ::std::sync::LazyLock::new(|| {
-            let __sf_spec = ::stateforge::__private::core::MachineSpec::new("switch")
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("off"),
-                    initial: true,
-                    is_final: false,
-                })
-                .state(::stateforge::__private::core::StateSpec {
-                    name: ::std::string::String::from("on"),
-                    initial: false,
-                    is_final: false,
-                })
-                .event(
-                    ::stateforge::__private::core::EventSpec::new("toggle")
-                        .arm(::stateforge::__private::core::ArmSpec::new(["off"], "on"))
-                        .arm(::stateforge::__private::core::ArmSpec::new(["on"], "off")),
-                )
-                .checks(::stateforge::__private::core::Checks {
-                    unreachable: true,
-                    dead_ends: true,
-                });
-            match ::stateforge::__private::core::Definition::new(__sf_spec) {
-                ::core::result::Result::Ok(__sf_definition) => __sf_definition,
-                ::core::result::Result::Err(__sf_error) => {
-                    ::core::panic!(
-                        "stateforge: definition checked at compile time is invalid: {}",
-                        __sf_error
-                    )
-                }
-            }
+            ::stateforge::__private::core::Definition::__compiled(
+                "switch",
+                "initial off, on",
+                "toggle: off -> on, on -> off",
+                "",
+                true,
+                true,
+            )
         });
         &__SF_DEFINITION
+    }
+    /// The refusal of a conversion to the typed machine in state `expected`.
+    fn __sf_wrong_state(
+        self,
+        expected: &'static str,
+    ) -> ::stateforge::__private::core::WrongState<Self> {
+        let found = self.state().as_str();
+        ::stateforge::__private::core::WrongState::new(self, "switch", expected, found)
     }
     /// The current state's name.
     fn state(&self) -> SwitchState {
@@ -245,8 +235,7 @@ impl AnySwitch {
     fn can_fire(&self, event: &SwitchEvent) -> bool {
         #[allow(unreachable_patterns)]
         match (self, event) {
-            (AnySwitch::Off(_), SwitchEvent::Toggle) => true,
-            (AnySwitch::On(_), SwitchEvent::Toggle) => true,
+            (AnySwitch::Off(_) | AnySwitch::On(_), SwitchEvent::Toggle) => true,
             _ => false,
         }
     }
@@ -265,18 +254,19 @@ impl AnySwitch {
         AnySwitch,
         ::stateforge::__private::core::NotAllowed<AnySwitch, SwitchEvent>,
     > {
+        use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
         match (self, event) {
             (AnySwitch::Off(__sf_m), SwitchEvent::Toggle) => {
-                ::core::result::Result::Ok(AnySwitch::On(__sf_m.toggle()))
+                Ok(AnySwitch::On(__sf_m.toggle()))
             }
             (AnySwitch::On(__sf_m), SwitchEvent::Toggle) => {
-                ::core::result::Result::Ok(AnySwitch::Off(__sf_m.toggle()))
+                Ok(AnySwitch::Off(__sf_m.toggle()))
             }
             (__sf_machine, __sf_event) => {
                 let __sf_state = __sf_machine.state().as_str();
                 let __sf_name = __sf_event.name();
-                ::core::result::Result::Err(
+                Err(
                     ::stateforge::__private::core::NotAllowed::new(
                         __sf_machine,
                         __sf_event,
@@ -346,17 +336,7 @@ impl ::core::convert::TryFrom<AnySwitch> for Switch<Off> {
         #[allow(unreachable_patterns)]
         match any {
             AnySwitch::Off(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "switch",
-                        "off",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("off")),
         }
     }
 }
@@ -371,17 +351,7 @@ impl ::core::convert::TryFrom<AnySwitch> for Switch<On> {
         #[allow(unreachable_patterns)]
         match any {
             AnySwitch::On(machine) => ::core::result::Result::Ok(machine),
-            other => {
-                let found = other.state().as_str();
-                ::core::result::Result::Err(
-                    ::stateforge::__private::core::WrongState::new(
-                        other,
-                        "switch",
-                        "on",
-                        found,
-                    ),
-                )
-            }
+            other => ::core::result::Result::Err(other.__sf_wrong_state("on")),
         }
     }
 }

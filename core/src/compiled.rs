@@ -1,0 +1,261 @@
+//! The form in which the `state_machine!` macro hands its checked spec to
+//! the generated code: a few string literals instead of a chain of builder
+//! calls, so that a large machine costs the compiler a handful of tokens
+//! (issue 6). The text mirrors the macro's own syntax:
+//!
+//! - states: `initial pending, assigned, final completed`: comma-separated,
+//!   each a name after its flags (`initial`, `final`);
+//! - events: `fail: assigned | in_progress -> failed, x -> y if guard => action; ...`:
+//!   semicolon-separated, each a name, `:`, then its arms, comma-separated;
+//! - timers: `open reset 30000, ...`: state, event, milliseconds.
+//!
+//! Names never hold a space, `,`, `;`, `|` or `:` (see
+//! [`is_valid_name`](crate::is_valid_name)), and guard and action paths only
+//! `::`, so each separator is unambiguous. Reading never fails: whatever it
+//! reads goes through [`Definition::new`]'s checks.
+
+use crate::definition::Definition;
+use crate::spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
+
+impl MachineSpec {
+    /// The spec's states, events and timers in the text the generated code
+    /// reads back with [`Definition::__compiled`] (for the macro).
+    ///
+    /// ```
+    /// # let spec = stateforge_core::Definition::example().spec().clone();
+    /// let (states, events, timers) = spec.__to_text();
+    /// assert!(states.starts_with("initial pending, assigned"));
+    /// assert!(events.starts_with("assign: pending -> assigned; "));
+    /// assert_eq!(timers, "");
+    /// ```
+    #[doc(hidden)]
+    pub fn __to_text(&self) -> (String, String, String) {
+        let states = self
+            .states
+            .iter()
+            .map(|s| {
+                let initial = if s.initial { "initial " } else { "" };
+                let is_final = if s.is_final { "final " } else { "" };
+                format!("{initial}{is_final}{}", s.name)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let events = self
+            .events
+            .iter()
+            .map(|e| {
+                let arms = e
+                    .arms
+                    .iter()
+                    .map(|a| {
+                        let mut arm = format!("{} -> {}", a.from.join(" | "), a.to);
+                        if let Some(guard) = &a.guard {
+                            arm.push_str(" if ");
+                            arm.push_str(guard);
+                        }
+                        if let Some(action) = &a.action {
+                            arm.push_str(" => ");
+                            arm.push_str(action);
+                        }
+                        arm
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("{}: {arms}", e.name)
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let timers = self
+            .timers
+            .iter()
+            .map(|t| format!("{} {} {}", t.state, t.event, t.after_ms))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (states, events, timers)
+    }
+
+    /// Reads back what [`MachineSpec::__to_text`] wrote.
+    ///
+    /// ```
+    /// # let spec = stateforge_core::Definition::example().spec().clone();
+    /// let (states, events, timers) = spec.__to_text();
+    /// let back = stateforge_core::MachineSpec::__from_text(
+    ///     "task", &states, &events, &timers, spec.checks,
+    /// );
+    /// assert_eq!(back, spec);
+    /// ```
+    #[doc(hidden)]
+    pub fn __from_text(
+        name: &str,
+        states: &str,
+        events: &str,
+        timers: &str,
+        checks: Checks,
+    ) -> MachineSpec {
+        let states = items(states, ',')
+            .map(|s| {
+                let mut words: Vec<&str> = s.split_whitespace().collect();
+                let name = words.pop().unwrap_or_default();
+                StateSpec {
+                    name: name.to_owned(),
+                    initial: words.contains(&"initial"),
+                    is_final: words.contains(&"final"),
+                }
+            })
+            .collect();
+        let events = items(events, ';')
+            .map(|e| {
+                let (name, arms) = e.split_once(':').unwrap_or((e, ""));
+                EventSpec {
+                    name: name.trim().to_owned(),
+                    arms: items(arms, ',').map(read_arm).collect(),
+                }
+            })
+            .collect();
+        let timers = items(timers, ',')
+            .map(|t| {
+                let mut words = t.split_whitespace();
+                let (state, event) = (words.next(), words.next());
+                let after_ms = words.next().and_then(|ms| ms.parse().ok());
+                TimerSpec::new(
+                    state.unwrap_or_default(),
+                    event.unwrap_or_default(),
+                    after_ms.unwrap_or_default(),
+                )
+            })
+            .collect();
+        MachineSpec {
+            name: name.to_owned(),
+            states,
+            events,
+            timers,
+            checks,
+        }
+    }
+}
+
+/// The non-empty, trimmed items of `text` between `separator`s.
+fn items(text: &str, separator: char) -> impl Iterator<Item = &str> {
+    text.split(separator)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// `a | b -> c if guard => action`.
+fn read_arm(arm: &str) -> ArmSpec {
+    let mut words = arm.split_whitespace();
+    let from = words
+        .by_ref()
+        .take_while(|w| *w != "->")
+        .filter(|w| *w != "|")
+        .map(str::to_owned)
+        .collect();
+    let mut spec = ArmSpec {
+        from,
+        to: words.next().unwrap_or_default().to_owned(),
+        guard: None,
+        action: None,
+    };
+    while let Some(word) = words.next() {
+        let path = words.next().map(str::to_owned);
+        match word {
+            "if" => spec.guard = path,
+            _ => spec.action = path,
+        }
+    }
+    spec
+}
+
+impl Definition {
+    /// The definition of a generated machine, from the text its macro
+    /// wrote with [`MachineSpec::__to_text`] after checking it.
+    ///
+    /// # Panics
+    ///
+    /// If the spec fails the checks, which passed when the macro ran: the
+    /// macro and this crate disagree, a bug.
+    ///
+    /// ```
+    /// let def = stateforge_core::Definition::__compiled(
+    ///     "door", "initial closed, open", "open: closed -> open; close: open -> closed", "",
+    ///     true, true,
+    /// );
+    /// assert_eq!(def.spec().events[1].arms[0].to, "closed");
+    /// ```
+    #[doc(hidden)]
+    pub fn __compiled(
+        name: &str,
+        states: &str,
+        events: &str,
+        timers: &str,
+        unreachable: bool,
+        dead_ends: bool,
+    ) -> Definition {
+        let checks = Checks {
+            unreachable,
+            dead_ends,
+        };
+        match Definition::new(MachineSpec::__from_text(
+            name, states, events, timers, checks,
+        )) {
+            Ok(definition) => definition,
+            Err(error) => {
+                panic!("stateforge: definition checked at compile time is invalid: {error}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(spec: &MachineSpec) -> MachineSpec {
+        let (states, events, timers) = spec.__to_text();
+        MachineSpec::__from_text(&spec.name, &states, &events, &timers, spec.checks)
+    }
+
+    #[test]
+    fn every_part_of_a_spec_comes_back() {
+        let spec = MachineSpec::new("m")
+            .state(StateSpec::initial("a"))
+            .state(StateSpec {
+                name: "b".into(),
+                initial: true,
+                is_final: true,
+            })
+            .state(StateSpec::final_state("initial"))
+            .state(StateSpec::new("final"))
+            .event(EventSpec::new("none"))
+            .event(
+                EventSpec::new("go")
+                    .arm(
+                        ArmSpec::new(["a", "b"], "c")
+                            .guard("m::ok")
+                            .action("x::y::z"),
+                    )
+                    .arm(ArmSpec::new(["d"], "e").action("act"))
+                    .arm(ArmSpec::new(Vec::<String>::new(), "f")),
+            )
+            .timer(TimerSpec::new("a", "go", 30_000))
+            .timer(TimerSpec::new("b", "none", 0))
+            .checks(Checks {
+                unreachable: false,
+                dead_ends: true,
+            });
+        assert_eq!(round_trip(&spec), spec);
+        assert_eq!(
+            round_trip(&MachineSpec::new("empty")),
+            MachineSpec::new("empty")
+        );
+    }
+
+    #[test]
+    fn the_example_comes_back_with_its_fingerprint() {
+        let def = Definition::example();
+        let (states, events, timers) = def.spec().__to_text();
+        let back = Definition::__compiled("task", &states, &events, &timers, true, true);
+        assert_eq!(back, def);
+        assert_eq!(back.fingerprint(), def.fingerprint());
+    }
+}
