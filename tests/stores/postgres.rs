@@ -276,6 +276,83 @@ fn round_trips_per_transition() {
     assert_chain(&pg.open(), "task", "t");
 }
 
+/// PostgreSQL ends a transaction at its first error: a unit whose code
+/// went on past a server error is rolled back at its end, and says so
+/// instead of reporting a commit that did not happen.
+#[test]
+fn a_unit_that_went_on_past_a_server_error_says_it_was_rolled_back() {
+    let Some(pg) = Fixture::postgres("past_an_error") else {
+        return;
+    };
+    let store = pg.open();
+    let err = store
+        .unit(|u| {
+            u.create("kept?", &AnyLamp::from(Lamp::new(0)), &meta())?;
+            // U+0000 is refused by the server (see below); the error is
+            // dropped here on purpose.
+            let refused = u.create("a\u{0}b", &AnyLamp::from(Lamp::new(0)), &meta());
+            assert!(
+                matches!(refused, Err(StoreError::Database(_))),
+                "{refused:?}"
+            );
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Database(m) if m.contains("rolled back")),
+        "{err}"
+    );
+    assert!(matches!(
+        store.load::<AnyLamp>("kept?"),
+        Err(StoreError::NotFound { .. })
+    ));
+    // The connection goes on serving.
+    store
+        .create("next", &AnyLamp::from(Lamp::new(0)), &meta())
+        .unwrap();
+    assert_eq!(assert_chain(&store, "lamp", "next"), 1);
+}
+
+/// A fire by id sends its write with COMMIT: when the write fails on the
+/// server (here a trigger refuses the history row), the COMMIT rolls
+/// back, the write's own error is returned, nothing is half-written, and
+/// the connection serves the next call.
+#[test]
+fn a_write_that_fails_with_its_commit_writes_nothing() {
+    let Some(pg) = Fixture::postgres("failing_write") else {
+        return;
+    };
+    let store = pg.open();
+    store
+        .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
+        .unwrap();
+    store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap();
+    let h = pg.table("history");
+    pg.execute(&format!(
+        "CREATE FUNCTION {h}_refuse() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'no more history, says the trigger'; END $$;
+         CREATE TRIGGER {h}_refuse BEFORE INSERT ON {h}
+             FOR EACH ROW EXECUTE FUNCTION {h}_refuse();"
+    ));
+    let err = store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Database(m) if m.contains("no more history, says the trigger")),
+        "{err}"
+    );
+    assert_eq!(assert_chain(&store, "lamp", "l"), 2);
+    pg.execute(&format!(
+        "DROP TRIGGER {h}_refuse ON {h}; DROP FUNCTION {h}_refuse();"
+    ));
+    store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap();
+    assert_eq!(assert_chain(&store, "lamp", "l"), 3);
+}
+
 /// PostgreSQL's text cannot hold U+0000 (SQLite's can): such a value is a
 /// database error that says why, and the transition writes nothing.
 #[test]

@@ -42,6 +42,8 @@ fn crash_child() {
     for round in 0u64.. {
         if round % 5 == 0 {
             // Several entities in one unit: all or none survive a kill.
+            // The reason names the unit, for the parent to find in each.
+            let meta = meta.clone().reason(format!("unit {round}"));
             store
                 .unit(|u| {
                     for id in ENTITIES {
@@ -67,9 +69,11 @@ fn next(seed: &mut u64) -> u64 {
     *seed
 }
 
-/// Checks every entity's chain; the number of transitions committed.
+/// Checks every entity's chain, and that each unit moved all entities or
+/// none; the number of transitions committed.
 fn check(store: &Store) -> u64 {
     let mut total = 0;
+    let mut units_seen: Option<Vec<String>> = None;
     for id in ENTITIES {
         let loaded = store.load::<AnyMeter>(id).unwrap();
         let history = store
@@ -102,6 +106,14 @@ fn check(store: &Store) -> u64 {
             "{id}: the action ran once per record"
         );
         total += last.version - 1;
+        let units: Vec<String> = history.iter().filter_map(|r| r.reason.clone()).collect();
+        match &units_seen {
+            None => units_seen = Some(units),
+            Some(first) => assert_eq!(
+                &units, first,
+                "{id}: the units that moved entity `a` moved it too, and no other"
+            ),
+        }
     }
     total
 }
@@ -120,7 +132,8 @@ pub(crate) fn a_writer_killed_mid_write_loses_nothing_committed(fx: Fixture) {
         .map_or(7, |d| d.as_nanos() as u64)
         | 1;
     let mut transitions = Vec::new();
-    for _ in 0..20 {
+    for kill in 0..20 {
+        let name = format!("sf_crash_{}_{kill}", std::process::id());
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "suite::crash::crash_child",
@@ -128,7 +141,7 @@ pub(crate) fn a_writer_killed_mid_write_loses_nothing_committed(fx: Fixture) {
                 "--nocapture",
                 "--test-threads=1",
             ])
-            .env(CHILD_TARGET, fx.target())
+            .env(CHILD_TARGET, fx.target_named(&name))
             .env(CHILD_PREFIX, fx.prefix().as_str())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -137,6 +150,9 @@ pub(crate) fn a_writer_killed_mid_write_loses_nothing_committed(fx: Fixture) {
         std::thread::sleep(Duration::from_millis(50 + next(&mut seed) % 250));
         child.kill().unwrap(); // SIGKILL on Unix: no destructor, no rollback hook
         child.wait().unwrap();
+        // What the writer had sent may still run (a write sent with its
+        // COMMIT): read once the server is done with it.
+        fx.wait_until_gone(&name);
         transitions.push(check(&fx.open()));
     }
     assert!(

@@ -113,6 +113,42 @@ impl Fixture {
         format!("{}sf_{name}", self.prefix.as_str())
     }
 
+    /// The target a child process opens, named `name` on PostgreSQL so that
+    /// [`Fixture::wait_until_gone`] can find its connections.
+    pub(crate) fn target_named(&self, name: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => self.target.clone(),
+            Backend::Postgres => {
+                let sep = if self.target.contains('?') { '&' } else { '?' };
+                format!("{}{sep}application_name={name}", self.target)
+            }
+        }
+    }
+
+    /// Waits until no connection opened through [`Fixture::target_named`]
+    /// with `name` is left: the server has run whatever such a connection
+    /// sent before its process died. (Nothing to wait for on SQLite: a
+    /// process's writes are done when it is.)
+    pub(crate) fn wait_until_gone(&self, name: &str) {
+        if let Backend::Postgres = self.backend {
+            let mut client = postgres::Client::connect(&self.target, postgres::NoTls).unwrap();
+            for _ in 0..400 {
+                let left: i64 = client
+                    .query_one(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                        &[&name],
+                    )
+                    .unwrap()
+                    .get(0);
+                if left == 0 {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            panic!("connections named {name} still open after 10 s");
+        }
+    }
+
     /// Runs `sql` straight on the database, past the store.
     pub(crate) fn execute(&self, sql: &str) {
         match self.backend {

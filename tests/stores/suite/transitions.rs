@@ -107,6 +107,17 @@ pub(crate) fn guards_and_vetoes_write_nothing(fx: Fixture) {
     );
     assert_eq!(assert_chain(&store, "turnstile", "paid"), 1);
 
+    // A guard's refusal inside a unit undoes the unit's earlier moves.
+    let err = store
+        .unit(|u| {
+            u.fire::<AnyTurnstile>("paid", TurnstileEvent::Coin, &meta())?;
+            u.fire::<AnyTurnstile>("broke", TurnstileEvent::Coin, &meta())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert_eq!(assert_chain(&store, "turnstile", "paid"), 1);
+    assert_eq!(assert_chain(&store, "turnstile", "broke"), 1);
+
     // Alone, the veto also leaves the row as it was; the store goes on.
     store
         .fire_with(&listeners, "paid", TurnstileEvent::Coin, &meta())

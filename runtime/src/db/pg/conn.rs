@@ -6,13 +6,15 @@
 //! prepared, so after the first use a statement costs the one round trip
 //! that runs it.
 //!
-//! The connection is `tokio-postgres` driven by a runtime of its own on
-//! the calling thread (what the `postgres` crate does), because that
-//! client pipelines: requests sent together cost one round trip. A
+//! The connection is `tokio-postgres` driven by a current-thread runtime
+//! of its own (the synchronous `postgres` crate wraps the same client the
+//! same way, but does not expose pipelining), because that client
+//! pipelines: requests sent together cost one round trip. A
 //! transaction's `BEGIN` travels with its first statement, and a unit that
 //! ends with a write sends `COMMIT` with it, so a fire by id costs two
 //! round trips (the row, then the write) instead of four.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
@@ -30,6 +32,10 @@ use tokio_postgres::{Client, Error, NoTls, Row, Statement, ToStatement};
 pub(super) struct PgConn {
     pub(super) client: Client,
     pub(super) statements: HashMap<String, Statement>,
+    /// Set when the connection may be left inside a transaction (a
+    /// rollback that failed, a panic while a request ran): the pool then
+    /// drops it instead of handing it out again.
+    poisoned: Cell<bool>,
     driver: Driver,
 }
 
@@ -74,6 +80,7 @@ impl PgConn {
                 PgConn {
                     client,
                     statements: HashMap::new(),
+                    poisoned: Cell::new(false),
                     driver: Driver {
                         runtime,
                         connection,
@@ -97,10 +104,27 @@ impl PgConn {
         let scope = Scope {
             runtime: &self.driver.runtime,
             client: &self.client,
+            poisoned: &self.poisoned,
             state,
+            aborted: false,
         };
         (scope, &mut self.statements)
     }
+
+    /// Whether the pool may hand this connection out again.
+    pub(super) fn is_reusable(&self) -> bool {
+        !self.client.is_closed() && !self.poisoned.get()
+    }
+}
+
+/// What became of a transaction asked to commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// Its writes are in the database (or it had none).
+    Committed,
+    /// A statement in it had failed: PostgreSQL ends a transaction at its
+    /// first error, so the server rolled it back.
+    RolledBack,
 }
 
 /// Where a scope stands with its transaction.
@@ -122,7 +146,11 @@ enum TxState {
 pub(super) struct Scope<'a> {
     runtime: &'a Runtime,
     client: &'a Client,
+    poisoned: &'a Cell<bool>,
     state: TxState,
+    /// A statement of the open transaction failed: the server has aborted
+    /// it, and a `COMMIT` would roll it back.
+    aborted: bool,
 }
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
@@ -131,23 +159,32 @@ impl Scope<'_> {
     /// Runs `request`, with the transaction's `BEGIN` ahead of it in the
     /// same round trip when it is the transaction's first.
     fn run<T>(&mut self, request: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-        if self.state == TxState::Pending {
+        let out = if self.state == TxState::Pending {
+            // Open before anything is sent: a panic while the requests run
+            // still leaves a scope that rolls back (or poisons) on drop.
+            self.state = TxState::Open;
             let (begun, out) = self
                 .runtime
                 .block_on(join(self.client.batch_execute("BEGIN"), request));
-            // Open even if `BEGIN` failed: the drop then rolls back
-            // whatever the request did.
-            self.state = TxState::Open;
-            begun?;
-            out
+            // A failed `BEGIN` means a broken connection: the request ran
+            // on its own, if at all.
+            begun.and(out)
         } else {
             self.runtime.block_on(request)
+        };
+        if out.is_err() && self.state == TxState::Open {
+            self.aborted = true;
         }
+        out
     }
 
     pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement, Error> {
-        // Preparing needs no transaction: it stays outside it.
-        self.runtime.block_on(self.client.prepare(sql))
+        // Parsing inside an aborted transaction fails too.
+        let out = self.runtime.block_on(self.client.prepare(sql));
+        if out.is_err() && self.state == TxState::Open {
+            self.aborted = true;
+        }
+        out
     }
 
     pub(super) fn query<S: ?Sized + ToStatement>(
@@ -185,6 +222,10 @@ impl Scope<'_> {
     /// Runs the transaction's last statement and its `COMMIT` in one round
     /// trip. When the statement fails, the server answers the `COMMIT` by
     /// rolling back, and the statement's error is returned.
+    ///
+    /// Only for a transaction whose one write is this statement: later
+    /// statements (a read that says why the write did nothing) run on
+    /// their own.
     pub(super) fn query_opt_and_commit(
         &mut self,
         statement: &Statement,
@@ -210,15 +251,27 @@ impl Scope<'_> {
         }
     }
 
-    /// Commits what the scope wrote (nothing to send when no statement ran).
-    pub(super) fn commit(mut self) -> Result<(), Error> {
-        let open = self.state == TxState::Open;
+    /// Commits what the scope wrote (nothing to send when no statement
+    /// ran). A transaction a failed statement aborted is rolled back
+    /// instead, and says so: its caller may have gone on past the error.
+    pub(super) fn commit(mut self) -> Result<Outcome, Error> {
+        let (open, aborted) = (self.state == TxState::Open, self.aborted);
         self.state = TxState::Ended;
-        if open {
-            self.runtime.block_on(self.client.batch_execute("COMMIT"))
-        } else {
-            Ok(())
+        if !open {
+            return Ok(Outcome::Committed);
         }
+        let sql = if aborted { "ROLLBACK" } else { "COMMIT" };
+        let out = self.runtime.block_on(self.client.batch_execute(sql));
+        if out.is_err() {
+            self.poisoned.set(true);
+        }
+        out.map(|()| {
+            if aborted {
+                Outcome::RolledBack
+            } else {
+                Outcome::Committed
+            }
+        })
     }
 
     /// Whether the statements run inside one open transaction (rows read
@@ -231,10 +284,11 @@ impl Scope<'_> {
 impl Drop for Scope<'_> {
     fn drop(&mut self) {
         if self.state == TxState::Open {
-            // An error of the rollback means a broken connection, which
-            // the pool drops; the server then rolls back by itself.
+            // A connection whose rollback failed is not pooled again; the
+            // server rolls back by itself when it closes.
             if let Err(e) = self.runtime.block_on(self.client.batch_execute("ROLLBACK")) {
                 tracing::debug!(error = %e, "rollback failed");
+                self.poisoned.set(true);
             }
         }
     }

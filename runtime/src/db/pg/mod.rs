@@ -57,6 +57,11 @@ pub fn redact_url(url: &str) -> String {
 /// (PgBouncer before 1.21, or with `max_prepared_statements = 0`) fails
 /// with "prepared statement ... does not exist".
 ///
+/// Each connection runs on a small runtime of its own on the calling
+/// thread, so the store's methods block: from async code, call them on a
+/// blocking thread (`tokio::task::spawn_blocking`), as with the `postgres`
+/// crate.
+///
 /// ```no_run
 /// use stateforge_runtime::db::{PgStore, TransitionMeta};
 /// let store = PgStore::connect("postgres://postgres@127.0.0.1:5432/test")?;
@@ -99,7 +104,7 @@ struct Pooled<'a> {
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take()
-            && !conn.client.is_closed()
+            && conn.is_reusable()
         {
             self.pool
                 .lock()
@@ -164,7 +169,7 @@ impl PgStore {
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
         let conn = match pooled {
-            Some(conn) if !conn.client.is_closed() => conn,
+            Some(conn) if conn.is_reusable() => conn,
             _ => PgConn::connect(&self.url)
                 .map_err(|e| {
                     StoreError::Database(format!(
@@ -303,9 +308,10 @@ impl PgStore {
 
     /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire). The row is
     /// locked while the event fires, so the event applies to the state the
-    /// entity is in and never fails with a conflict. Two round trips: the
-    /// row, read `FOR UPDATE` and sent with `BEGIN`, then the write (one
-    /// statement) sent with `COMMIT`. Code that holds a loaded machine
+    /// entity is in and never fails with a conflict. Two round trips once
+    /// the pooled connection has prepared its statements (its first use
+    /// prepares them): the row, read `FOR UPDATE` and sent with `BEGIN`,
+    /// then the write (one statement) sent with `COMMIT`. Code that holds a loaded machine
     /// saves in one with [`PgStore::save`].
     ///
     /// # Errors
@@ -559,10 +565,10 @@ impl PgStore {
         let t = &self.tables;
         let mut pooled = self.client()?;
         // Statements prepared on the dropped tables must not be reused.
-        self.pool
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        // The connections are closed outside the lock: each waits for
+        // its goodbye.
+        let idle = std::mem::take(&mut *self.pool.lock().unwrap_or_else(PoisonError::into_inner));
+        drop(idle);
         let (mut scope, statements) = pooled.get().scope(false);
         statements.clear();
         scope

@@ -11,7 +11,7 @@ use tokio_postgres::Statement;
 use tokio_postgres::types::ToSql;
 
 use super::PgStore;
-use super::conn::Scope;
+use super::conn::{Outcome, Scope};
 use crate::db::schema::Tables;
 use crate::db::shared::{check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
@@ -89,9 +89,16 @@ impl<'a> PgUnit<'a> {
     }
 
     pub(super) fn commit(self) -> Result<(), StoreError> {
-        match self.scope.into_inner() {
-            Some(scope) => scope.commit().map_err(|e| self.store.pg_error(&e)),
-            None => Ok(()),
+        let Some(scope) = self.scope.into_inner() else {
+            return Ok(());
+        };
+        match scope.commit().map_err(|e| self.store.pg_error(&e))? {
+            Outcome::Committed => Ok(()),
+            Outcome::RolledBack => Err(StoreError::Database(
+                "the unit was rolled back: a statement in it failed, and PostgreSQL \
+                 ends a transaction at its first error"
+                    .into(),
+            )),
         }
     }
 
