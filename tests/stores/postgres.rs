@@ -44,6 +44,40 @@ fn a_killed_backend_is_an_error_then_the_store_reconnects() {
     assert_eq!(assert_chain(&store, "lamp", "l"), 2);
 }
 
+/// A pooled connection the server closed while it sat idle (here its
+/// backend is terminated) is noticed before use: the next call succeeds on
+/// a new connection instead of failing once.
+#[test]
+fn an_idle_connection_the_server_closed_is_replaced_before_use() {
+    let Some(pg) = Fixture::postgres("idle_closed") else {
+        return;
+    };
+    let name = format!("sf_idle_{}", std::process::id());
+    let url = pg.target();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store =
+        Store::open_with(&format!("{url}{sep}application_name={name}"), pg.prefix()).unwrap();
+    store
+        .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
+        .unwrap();
+    let mut raw = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let killed: i64 = raw
+        .query_one(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = $1) AS k",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(killed, 1, "the store's one pooled connection");
+    // Idle past the store's check.
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap();
+    assert_eq!(assert_chain(&store, "lamp", "l"), 2);
+}
+
 #[test]
 fn passwords_never_appear_in_errors() {
     if pg_url("passwords_never_appear_in_errors").is_none() {

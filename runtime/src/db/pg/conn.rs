@@ -17,7 +17,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::future::join;
 use tokio::runtime::Runtime;
@@ -36,8 +36,16 @@ pub(super) struct PgConn {
     /// rollback that failed, a panic while a request ran): the pool then
     /// drops it instead of handing it out again.
     poisoned: Cell<bool>,
+    /// When the connection last went back to the pool.
+    idle_since: Instant,
     driver: Driver,
 }
+
+/// A pooled connection idle for longer is asked whether it still answers
+/// before it is used: a server that closed it (a restart, a killed
+/// backend, an idle timeout) is otherwise only noticed by the call that
+/// uses it, which then fails. Busier connections skip the round trip.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
 
 /// The runtime that drives the connection, and the connection's task.
 struct Driver {
@@ -81,6 +89,7 @@ impl PgConn {
                     client,
                     statements: HashMap::new(),
                     poisoned: Cell::new(false),
+                    idle_since: Instant::now(),
                     driver: Driver {
                         runtime,
                         connection,
@@ -114,6 +123,24 @@ impl PgConn {
     /// Whether the pool may hand this connection out again.
     pub(super) fn is_reusable(&self) -> bool {
         !self.client.is_closed() && !self.poisoned.get()
+    }
+
+    /// Marks the connection as going back to the pool now.
+    pub(super) fn park(&mut self) {
+        self.idle_since = Instant::now();
+    }
+
+    /// Whether a connection taken from the pool may serve: reusable, and,
+    /// when it sat idle past [`IDLE_CHECK`], still answering an empty
+    /// query (one round trip).
+    pub(super) fn still_serves(&self) -> bool {
+        self.is_reusable()
+            && (self.idle_since.elapsed() < IDLE_CHECK
+                || self
+                    .driver
+                    .runtime
+                    .block_on(self.client.batch_execute(""))
+                    .is_ok())
     }
 }
 

@@ -103,9 +103,10 @@ struct Pooled<'a> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take()
+        if let Some(mut conn) = self.conn.take()
             && conn.is_reusable()
         {
+            conn.park();
             self.pool
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -163,21 +164,28 @@ impl PgStore {
     }
 
     fn client(&self) -> Result<Pooled<'_>, StoreError> {
-        let pooled = self
-            .pool
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        let conn = match pooled {
-            Some(conn) if conn.is_reusable() => conn,
-            _ => PgConn::connect(&self.url)
-                .map_err(|e| {
-                    StoreError::Database(format!(
-                        "{}: cannot start the connection's runtime: {e}",
-                        redact_url(&self.url)
-                    ))
-                })?
-                .map_err(|e| self.error(&e))?,
+        let conn = loop {
+            let pooled = self
+                .pool
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop();
+            match pooled {
+                Some(conn) if conn.still_serves() => break conn,
+                // Closed on the server's side: dropped, and the next one
+                // tried.
+                Some(_) => {}
+                None => {
+                    break PgConn::connect(&self.url)
+                        .map_err(|e| {
+                            StoreError::Database(format!(
+                                "{}: cannot start the connection's runtime: {e}",
+                                redact_url(&self.url)
+                            ))
+                        })?
+                        .map_err(|e| self.error(&e))?;
+                }
+            }
         };
         Ok(Pooled {
             conn: Some(conn),
