@@ -32,7 +32,9 @@ pub use stateforge_core::{
     Definition, Event, EventId, Fingerprint, InvalidDefinition, Machine, MachineSpec, NotAllowed,
     ParseStateError, Problem, Refusal, Rejected, StateId, WrongState,
 };
+#[cfg(feature = "runtime")]
 pub use stateforge_runtime as runtime;
+#[cfg(feature = "runtime")]
 pub use stateforge_runtime::{HistoryRecord, Timestamp};
 
 /// The `state_machine!` language: every construct, with an example.
