@@ -4,8 +4,8 @@
 //!
 //! Declare a machine once with [`state_machine!`]: invalid transitions do
 //! not compile, the same machine runs dynamically from a stored state
-//! name, and the runtime ([`runtime`]) keeps its state and history in
-//! SQLite or PostgreSQL.
+//! name, and the runtime (module `runtime`, with the default feature of
+//! that name) keeps its state and history in SQLite or PostgreSQL.
 //!
 //! ```
 //! stateforge::state_machine! {
