@@ -4,8 +4,8 @@
 //!
 //! Declare a machine once with [`state_machine!`]: invalid transitions do
 //! not compile, the same machine runs dynamically from a stored state
-//! name, and the runtime ([`runtime`]) keeps its state and history in
-//! SQLite or PostgreSQL.
+//! name, and the runtime (module `runtime`, with the default feature of
+//! that name) keeps its state and history in SQLite or PostgreSQL.
 //!
 //! ```
 //! stateforge::state_machine! {
@@ -32,7 +32,9 @@ pub use stateforge_core::{
     Definition, Event, EventId, Fingerprint, InvalidDefinition, Machine, MachineSpec, NotAllowed,
     ParseStateError, Problem, Refusal, Rejected, StateId, WrongState,
 };
+#[cfg(feature = "runtime")]
 pub use stateforge_runtime as runtime;
+#[cfg(feature = "runtime")]
 pub use stateforge_runtime::{HistoryRecord, Timestamp};
 
 /// The `state_machine!` language: every construct, with an example.
