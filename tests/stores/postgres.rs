@@ -16,9 +16,7 @@ fn a_killed_backend_is_an_error_then_the_store_reconnects() {
     // killed, not those of tests running beside this one.
     let name = format!("sf_kill_{}", std::process::id());
     let url = pg.target();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let store =
-        Store::open_with(&format!("{url}{sep}application_name={name}"), pg.prefix()).unwrap();
+    let store = Store::open_with(&pg.target_named(&name), pg.prefix()).unwrap();
     store
         .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
         .unwrap();
@@ -54,9 +52,7 @@ fn an_idle_connection_the_server_closed_is_replaced_before_use() {
     };
     let name = format!("sf_idle_{}", std::process::id());
     let url = pg.target();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let store =
-        Store::open_with(&format!("{url}{sep}application_name={name}"), pg.prefix()).unwrap();
+    let store = Store::open_with(&pg.target_named(&name), pg.prefix()).unwrap();
     store
         .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
         .unwrap();

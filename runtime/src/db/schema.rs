@@ -81,3 +81,70 @@ impl Tables {
         }
     }
 }
+
+/// The column types where the backends' SQL differs.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) struct Dialect {
+    /// A 64-bit integer column.
+    pub(crate) int: &'static str,
+    /// A 64-bit key the database numbers itself.
+    pub(crate) serial_key: &'static str,
+}
+
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+impl Tables {
+    /// The statements that create the schema and record its version: the
+    /// same tables and indexes on every backend, in its `dialect`.
+    pub(crate) fn create_sql(&self, dialect: &Dialect) -> String {
+        let Dialect { int, serial_key } = dialect;
+        format!(
+            "CREATE TABLE IF NOT EXISTS {e} (
+                machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
+                data TEXT NOT NULL, version {int} NOT NULL, fingerprint TEXT NOT NULL,
+                session TEXT, created_at {int} NOT NULL, updated_at {int} NOT NULL,
+                PRIMARY KEY (machine, entity_id));
+             CREATE INDEX IF NOT EXISTS {e}_by_state ON {e} (machine, state);
+             CREATE TABLE IF NOT EXISTS {h} (
+                id {serial_key},
+                machine TEXT NOT NULL, entity_id TEXT NOT NULL, from_state TEXT,
+                to_state TEXT NOT NULL, event TEXT, reason TEXT, actor TEXT, session TEXT,
+                at {int} NOT NULL, metadata TEXT NOT NULL, version {int} NOT NULL,
+                UNIQUE (machine, entity_id, version));
+             CREATE INDEX IF NOT EXISTS {h}_by_session ON {h} (session, id);
+             CREATE INDEX IF NOT EXISTS {h}_by_time ON {h} (at);
+             CREATE INDEX IF NOT EXISTS {h}_by_actor ON {h} (actor, id);
+             CREATE TABLE IF NOT EXISTS {tm} (
+                id {serial_key},
+                machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
+                event TEXT NOT NULL, due_at {int} NOT NULL);
+             CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
+             CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
+             CREATE TABLE IF NOT EXISTS {d} (
+                machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
+                kind TEXT NOT NULL, saved_at {int} NOT NULL, PRIMARY KEY (machine, fingerprint));
+             INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
+            e = self.entities,
+            h = self.history,
+            tm = self.timers,
+            d = self.definitions,
+            meta = self.meta,
+            v = SCHEMA_VERSION,
+        )
+    }
+}
+
+/// Refuses a database whose recorded schema is newer than this code's.
+///
+/// # Errors
+///
+/// [`StoreError::SchemaTooNew`].
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn check_schema_version(found: Option<i64>) -> Result<(), StoreError> {
+    match found {
+        Some(found) if found > SCHEMA_VERSION => Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        }),
+        _ => Ok(()),
+    }
+}

@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use stateforge::runtime::db::{HistoryQuery, Store, TablePrefix, TransitionMeta};
 
 use super::Fixture;
+use super::fixture::assert_chain;
 
 stateforge::state_machine! {
     #[derive(Debug)]
@@ -75,37 +76,22 @@ fn check(store: &Store) -> u64 {
     let mut total = 0;
     let mut units_seen: Option<Vec<String>> = None;
     for id in ENTITIES {
+        // Contiguous versions, an unbroken chain, the row at the last `to`.
+        let version = assert_chain(store, "meter", id);
         let loaded = store.load::<AnyMeter>(id).unwrap();
-        let history = store
-            .history(&HistoryQuery::entity("meter", id).limit(u64::MAX >> 1))
-            .unwrap();
-        assert!(history[0].from.is_none());
-        for (i, r) in history.iter().enumerate() {
-            assert_eq!(r.version, i as u64 + 1, "{id}: contiguous versions");
-            if i > 0 {
-                assert_eq!(
-                    r.from.as_deref(),
-                    Some(history[i - 1].to.as_str()),
-                    "{id}: chain at {i}"
-                );
-            }
-        }
-        let last = history.last().unwrap();
         assert_eq!(
-            loaded.machine.state().as_str(),
-            last.to,
-            "{id}: state is the last record's `to`"
-        );
-        assert_eq!(
-            loaded.version, last.version,
-            "{id}: version is the last record's"
+            loaded.version, version,
+            "{id}: the row loaded is the row checked"
         );
         assert_eq!(
             *loaded.machine.context(),
-            last.version - 1,
+            version - 1,
             "{id}: the action ran once per record"
         );
-        total += last.version - 1;
+        let history = store
+            .history(&HistoryQuery::entity("meter", id).limit(u64::MAX >> 1))
+            .unwrap();
+        total += version - 1;
         let units: Vec<String> = history.iter().filter_map(|r| r.reason.clone()).collect();
         match &units_seen {
             None => units_seen = Some(units),

@@ -3,7 +3,7 @@
 
 use super::PgStore;
 use crate::db::StoreError;
-use crate::db::schema::SCHEMA_VERSION;
+use crate::db::schema::{Dialect, check_schema_version};
 
 impl PgStore {
     pub(super) fn migrate(&self) -> Result<(), StoreError> {
@@ -26,48 +26,12 @@ impl PgStore {
             )
             .map_err(err)?
             .map(|r| r.get(0));
-        if let Some(found) = found
-            && found > SCHEMA_VERSION
-        {
-            return Err(StoreError::SchemaTooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
+        check_schema_version(found)?;
         if found.is_none() {
-            tx.batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS {e} (
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                    data TEXT NOT NULL, version BIGINT NOT NULL, fingerprint TEXT NOT NULL,
-                    session TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-                    PRIMARY KEY (machine, entity_id));
-                 CREATE INDEX IF NOT EXISTS {e}_by_state ON {e} (machine, state);
-                 CREATE TABLE IF NOT EXISTS {h} (
-                    id BIGSERIAL PRIMARY KEY,
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, from_state TEXT,
-                    to_state TEXT NOT NULL, event TEXT, reason TEXT, actor TEXT, session TEXT,
-                    at BIGINT NOT NULL, metadata TEXT NOT NULL, version BIGINT NOT NULL,
-                    UNIQUE (machine, entity_id, version));
-                 CREATE INDEX IF NOT EXISTS {h}_by_session ON {h} (session, id);
-                 CREATE INDEX IF NOT EXISTS {h}_by_time ON {h} (at);
-                 CREATE INDEX IF NOT EXISTS {h}_by_actor ON {h} (actor, id);
-                 CREATE TABLE IF NOT EXISTS {tm} (
-                    id BIGSERIAL PRIMARY KEY,
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                    event TEXT NOT NULL, due_at BIGINT NOT NULL);
-                 CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
-                 CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
-                 CREATE TABLE IF NOT EXISTS {d} (
-                    machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
-                    kind TEXT NOT NULL, saved_at BIGINT NOT NULL, PRIMARY KEY (machine, fingerprint));
-                 INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
-                e = t.entities,
-                h = t.history,
-                tm = t.timers,
-                d = t.definitions,
-                meta = t.meta,
-                v = SCHEMA_VERSION,
-            ))
+            tx.batch_execute(&t.create_sql(&Dialect {
+                int: "BIGINT",
+                serial_key: "BIGSERIAL PRIMARY KEY",
+            }))
             .map_err(err)?;
         }
         tx.commit().map_err(err)?;

@@ -17,7 +17,7 @@ mod unit;
 
 pub use unit::Unit;
 
-use super::schema::{SCHEMA_VERSION, TablePrefix, Tables};
+use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
 use super::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::{Listeners, TransitionInfo};
@@ -208,48 +208,12 @@ impl SqliteStore {
                 |r| r.get(0),
             )
             .optional()?;
-        if let Some(found) = found
-            && found > SCHEMA_VERSION
-        {
-            return Err(StoreError::SchemaTooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
+        check_schema_version(found)?;
         if found.is_none() {
-            tx.execute_batch(&format!(
-                "CREATE TABLE IF NOT EXISTS {e} (
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                    data TEXT NOT NULL, version INTEGER NOT NULL, fingerprint TEXT NOT NULL,
-                    session TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-                    PRIMARY KEY (machine, entity_id));
-                 CREATE INDEX IF NOT EXISTS {e}_by_state ON {e} (machine, state);
-                 CREATE TABLE IF NOT EXISTS {h} (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, from_state TEXT,
-                    to_state TEXT NOT NULL, event TEXT, reason TEXT, actor TEXT, session TEXT,
-                    at INTEGER NOT NULL, metadata TEXT NOT NULL, version INTEGER NOT NULL,
-                    UNIQUE (machine, entity_id, version));
-                 CREATE INDEX IF NOT EXISTS {h}_by_session ON {h} (session, id);
-                 CREATE INDEX IF NOT EXISTS {h}_by_time ON {h} (at);
-                 CREATE INDEX IF NOT EXISTS {h}_by_actor ON {h} (actor, id);
-                 CREATE TABLE IF NOT EXISTS {tm} (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                    event TEXT NOT NULL, due_at INTEGER NOT NULL);
-                 CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
-                 CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
-                 CREATE TABLE IF NOT EXISTS {d} (
-                    machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
-                    kind TEXT NOT NULL, saved_at INTEGER NOT NULL, PRIMARY KEY (machine, fingerprint));
-                 INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
-                e = t.entities,
-                h = t.history,
-                tm = t.timers,
-                d = t.definitions,
-                meta = t.meta,
-                v = SCHEMA_VERSION,
-            ))?;
+            tx.execute_batch(&t.create_sql(&Dialect {
+                int: "INTEGER",
+                serial_key: "INTEGER PRIMARY KEY AUTOINCREMENT",
+            }))?;
         }
         tx.commit()?;
         Ok(())
