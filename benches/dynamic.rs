@@ -12,19 +12,15 @@ mod hand_table;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hand_table::{CYCLE, HandTable};
-use stateforge::Definition;
-use stateforge::runtime::{DynMachine, Registry};
+use hand_table::{CYCLE, HandTable, task_bound};
+use stateforge::runtime::DynMachine;
 
 fn firing(c: &mut Criterion) {
     let (table, names) = HandTable::task();
     let can_retry: &dyn Fn() -> bool = &|| black_box(true);
     let cycle_ids: Vec<usize> = CYCLE.iter().map(|n| names[n]).collect();
 
-    let bound = Registry::<u32>::new()
-        .guard("can_retry", |attempts, _| black_box(*attempts) < 3)
-        .bind(Definition::example())
-        .expect("every guard is registered");
+    let bound = task_bound();
     let def = bound.definition();
     let dyn_ids: Vec<_> = CYCLE.iter().map(|n| def.event_id(n).unwrap()).collect();
     let complete = def.event_id("complete").unwrap();

@@ -19,9 +19,8 @@ mod hand_table;
 
 use std::hint::black_box;
 
-use hand_table::{CYCLE, HandTable};
-use stateforge::Definition;
-use stateforge::runtime::{DynMachine, Registry};
+use hand_table::{CYCLE, HandTable, task_bound};
+use stateforge::runtime::DynMachine;
 
 const SIDES: [&str; 6] = ["hand", "id", "name", "lookup", "refused-hand", "refused-id"];
 
@@ -36,10 +35,7 @@ fn main() {
     }
     let (table, names) = HandTable::task();
     let can_retry: &dyn Fn() -> bool = &|| black_box(true);
-    let bound = Registry::<u32>::new()
-        .guard("can_retry", |attempts, _| black_box(*attempts) < 3)
-        .bind(Definition::example())
-        .expect("every guard is registered");
+    let bound = task_bound();
     let def = bound.definition();
     let dyn_ids: Vec<_> = CYCLE.iter().map(|n| def.event_id(n).unwrap()).collect();
     let args = serde_json::Value::Null;

@@ -1,11 +1,26 @@
-//! The baseline of `dynamic.rs` and `dynamic_callgrind.rs`: a dense table
-//! of next states, `None` where there is no arm, built at run time as a
-//! data-driven runtime would build it.
+//! The workload of `dynamic.rs` and `dynamic_callgrind.rs`: the baseline,
+//! a dense table of next states, `None` where there is no arm, built at
+//! run time as a data-driven runtime would build it; and the same machine
+//! bound for `DynMachine`.
 
 use std::collections::HashMap;
+use std::hint::black_box;
+use std::sync::Arc;
+
+use stateforge::Definition;
+use stateforge::runtime::{Bound, Registry};
 
 /// The cycle both sides fire: use case 1's task machine.
 pub(crate) const CYCLE: [&str; 4] = ["assign", "start", "fail", "retry"];
+
+/// The task machine as a `DynMachine` fires it, with the guard of `retry`
+/// that the hand table's `can_retry` stands for.
+pub(crate) fn task_bound() -> Arc<Bound<u32>> {
+    Registry::<u32>::new()
+        .guard("can_retry", |attempts, _| black_box(*attempts) < 3)
+        .bind(Definition::example())
+        .expect("every guard is registered")
+}
 
 /// The task machine's table.
 pub(crate) struct HandTable {

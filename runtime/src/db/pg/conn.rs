@@ -32,9 +32,9 @@ use tokio_postgres::{Client, Error, NoTls, Row, Statement, ToStatement};
 pub(super) struct PgConn {
     pub(super) client: Client,
     pub(super) statements: HashMap<String, Statement>,
-    /// Set when the connection may be left inside a transaction (a
-    /// rollback that failed, a panic while a request ran): the pool then
-    /// drops it instead of handing it out again.
+    /// Set when the connection may be left inside a transaction (its
+    /// rollback or commit failed): the pool then drops it instead of
+    /// handing it out again.
     poisoned: Cell<bool>,
     /// When the connection last went back to the pool.
     idle_since: Instant,
