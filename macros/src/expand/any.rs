@@ -161,6 +161,9 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
     });
 
     let mut can_fire = Vec::new();
+    // `fire` dispatches on the event first, then on the state: most events
+    // leave few states, so the inner match is a compare or two, and a
+    // refusal is found without a jump on the state.
     let mut fire = Vec::new();
     for e in &m.events {
         let (variant, method) = (&e.variant, &e.ident);
@@ -170,26 +173,28 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         } else {
             quote!(#event_enum::#variant { #(#args),* })
         };
+        let event_name = method.to_string();
         // The unguarded sources of the event, in one arm of `can_fire`.
         let mut unguarded = Vec::new();
+        let mut arms = Vec::new();
         for t in &e.transitions {
             let (source, target) = (&m.states[t.source].ident, &m.states[t.target].ident);
             match &t.guard {
                 None => {
                     unguarded.push(source);
-                    fire.push(quote! {
-                        (#any::#source(__sf_m), #pattern) => Ok(#any::#target(__sf_m.#method(#(#args),*)))
+                    arms.push(quote! {
+                        #any::#source(__sf_m) => Ok(#any::#target(__sf_m.#method(#(#args),*)))
                     });
                 }
                 Some(guard) => {
                     let check = quote::format_ident!("__sf_guard_{}", method);
-                    let (state_name, event_name) = (&m.states[t.source].stored, method.to_string());
+                    let state_name = &m.states[t.source].stored;
                     let guard_name = super::typed::path_text(guard);
                     can_fire.push(
                         quote!((#any::#source(__sf_m), #pattern) => __sf_m.#check(#(#args),*)),
                     );
-                    fire.push(quote! {
-                        (#any::#source(__sf_m), #pattern) => match __sf_m.#method(#(#args),*) {
+                    arms.push(quote! {
+                        #any::#source(__sf_m) => match __sf_m.#method(#(#args),*) {
                             Ok(__sf_next) => Ok(#any::#target(__sf_next)),
                             Err(__sf_rejected) => {
                                 let (#(#args,)*) = __sf_rejected.args;
@@ -206,6 +211,12 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 }
             }
         }
+        fire.push(quote! {
+            #pattern => match self {
+                #(#arms,)*
+                __sf_machine => Err(__sf_machine.__sf_no_transition(#pattern, #event_name)),
+            }
+        });
         if !unguarded.is_empty() {
             let loose = if args.is_empty() {
                 quote!(#event_enum::#variant)
@@ -260,6 +271,16 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 #core::WrongState::new(self, #machine_name, expected, found)
             }
 
+            /// The refusal of `event`, which no transition takes out of the
+            /// current state.
+            #[inline(always)]
+            fn __sf_no_transition(self, event: #event_enum, name: &'static str)
+                -> #core::NotAllowed<Self, #event_enum>
+            {
+                let state = self.state().as_str();
+                #core::NotAllowed::new(self, event, state, name, #core::Refusal::NoTransition)
+            }
+
             /// The current state's name.
             #vis fn state(&self) -> #state_enum {
                 match self {
@@ -304,15 +325,8 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 // Local, so that the many arms below spell them short.
                 use ::core::result::Result::{Err, Ok};
                 #[allow(unreachable_patterns)]
-                match (self, event) {
+                match event {
                     #(#fire,)*
-                    (__sf_machine, __sf_event) => {
-                        let __sf_state = __sf_machine.state().as_str();
-                        let __sf_name = __sf_event.name();
-                        Err(#core::NotAllowed::new(
-                            __sf_machine, __sf_event, __sf_state, __sf_name, #core::Refusal::NoTransition,
-                        ))
-                    }
                 }
             }
 

@@ -688,6 +688,23 @@ impl AnyDoor {
         let found = self.state().as_str();
         ::stateforge::__private::core::WrongState::new(self, "door", expected, found)
     }
+    /// The refusal of `event`, which no transition takes out of the
+    /// current state.
+    #[inline(always)]
+    fn __sf_no_transition(
+        self,
+        event: DoorEvent,
+        name: &'static str,
+    ) -> ::stateforge::__private::core::NotAllowed<Self, DoorEvent> {
+        let state = self.state().as_str();
+        ::stateforge::__private::core::NotAllowed::new(
+            self,
+            event,
+            state,
+            name,
+            ::stateforge::__private::core::Refusal::NoTransition,
+        )
+    }
     /// The current state's name.
     pub fn state(&self) -> DoorState {
         match self {
@@ -744,56 +761,82 @@ impl AnyDoor {
     > {
         use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
-        match (self, event) {
-            (AnyDoor::Closed(__sf_m), DoorEvent::Open) => {
-                Ok(AnyDoor::Open(__sf_m.open()))
+        match event {
+            DoorEvent::Open => {
+                match self {
+                    AnyDoor::Closed(__sf_m) => Ok(AnyDoor::Open(__sf_m.open())),
+                    __sf_machine => {
+                        Err(__sf_machine.__sf_no_transition(DoorEvent::Open, "open"))
+                    }
+                }
             }
-            (AnyDoor::Open(__sf_m), DoorEvent::Close) => {
-                Ok(AnyDoor::Closed(__sf_m.close()))
+            DoorEvent::Close => {
+                match self {
+                    AnyDoor::Open(__sf_m) => Ok(AnyDoor::Closed(__sf_m.close())),
+                    __sf_machine => {
+                        Err(__sf_machine.__sf_no_transition(DoorEvent::Close, "close"))
+                    }
+                }
             }
-            (AnyDoor::Closed(__sf_m), DoorEvent::Lock { code }) => {
-                Ok(AnyDoor::Locked(__sf_m.lock(code)))
-            }
-            (AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
-                match __sf_m.unlock(code) {
-                    Ok(__sf_next) => Ok(AnyDoor::Closed(__sf_next)),
-                    Err(__sf_rejected) => {
-                        let (code,) = __sf_rejected.args;
+            DoorEvent::Lock { code } => {
+                match self {
+                    AnyDoor::Closed(__sf_m) => Ok(AnyDoor::Locked(__sf_m.lock(code))),
+                    __sf_machine => {
                         Err(
-                            ::stateforge::__private::core::NotAllowed::new(
-                                AnyDoor::Locked(__sf_rejected.machine),
-                                DoorEvent::Unlock { code },
-                                "locked",
-                                "unlock",
-                                ::stateforge::__private::core::Refusal::Guard(
-                                    "code_matches",
-                                ),
-                            ),
+                            __sf_machine
+                                .__sf_no_transition(DoorEvent::Lock { code }, "lock"),
                         )
                     }
                 }
             }
-            (AnyDoor::Closed(__sf_m), DoorEvent::Smash) => {
-                Ok(AnyDoor::Broken(__sf_m.smash()))
+            DoorEvent::Unlock { code } => {
+                match self {
+                    AnyDoor::Locked(__sf_m) => {
+                        match __sf_m.unlock(code) {
+                            Ok(__sf_next) => Ok(AnyDoor::Closed(__sf_next)),
+                            Err(__sf_rejected) => {
+                                let (code,) = __sf_rejected.args;
+                                Err(
+                                    ::stateforge::__private::core::NotAllowed::new(
+                                        AnyDoor::Locked(__sf_rejected.machine),
+                                        DoorEvent::Unlock { code },
+                                        "locked",
+                                        "unlock",
+                                        ::stateforge::__private::core::Refusal::Guard(
+                                            "code_matches",
+                                        ),
+                                    ),
+                                )
+                            }
+                        }
+                    }
+                    __sf_machine => {
+                        Err(
+                            __sf_machine
+                                .__sf_no_transition(DoorEvent::Unlock { code }, "unlock"),
+                        )
+                    }
+                }
             }
-            (AnyDoor::Locked(__sf_m), DoorEvent::Smash) => {
-                Ok(AnyDoor::Broken(__sf_m.smash()))
+            DoorEvent::Smash => {
+                match self {
+                    AnyDoor::Closed(__sf_m) => Ok(AnyDoor::Broken(__sf_m.smash())),
+                    AnyDoor::Locked(__sf_m) => Ok(AnyDoor::Broken(__sf_m.smash())),
+                    __sf_machine => {
+                        Err(__sf_machine.__sf_no_transition(DoorEvent::Smash, "smash"))
+                    }
+                }
             }
-            (AnyDoor::Open(__sf_m), DoorEvent::Autoclose) => {
-                Ok(AnyDoor::Closed(__sf_m.autoclose()))
-            }
-            (__sf_machine, __sf_event) => {
-                let __sf_state = __sf_machine.state().as_str();
-                let __sf_name = __sf_event.name();
-                Err(
-                    ::stateforge::__private::core::NotAllowed::new(
-                        __sf_machine,
-                        __sf_event,
-                        __sf_state,
-                        __sf_name,
-                        ::stateforge::__private::core::Refusal::NoTransition,
-                    ),
-                )
+            DoorEvent::Autoclose => {
+                match self {
+                    AnyDoor::Open(__sf_m) => Ok(AnyDoor::Closed(__sf_m.autoclose())),
+                    __sf_machine => {
+                        Err(
+                            __sf_machine
+                                .__sf_no_transition(DoorEvent::Autoclose, "autoclose"),
+                        )
+                    }
+                }
             }
         }
     }

@@ -211,6 +211,23 @@ impl AnySwitch {
         let found = self.state().as_str();
         ::stateforge::__private::core::WrongState::new(self, "switch", expected, found)
     }
+    /// The refusal of `event`, which no transition takes out of the
+    /// current state.
+    #[inline(always)]
+    fn __sf_no_transition(
+        self,
+        event: SwitchEvent,
+        name: &'static str,
+    ) -> ::stateforge::__private::core::NotAllowed<Self, SwitchEvent> {
+        let state = self.state().as_str();
+        ::stateforge::__private::core::NotAllowed::new(
+            self,
+            event,
+            state,
+            name,
+            ::stateforge::__private::core::Refusal::NoTransition,
+        )
+    }
     /// The current state's name.
     fn state(&self) -> SwitchState {
         match self {
@@ -256,25 +273,18 @@ impl AnySwitch {
     > {
         use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
-        match (self, event) {
-            (AnySwitch::Off(__sf_m), SwitchEvent::Toggle) => {
-                Ok(AnySwitch::On(__sf_m.toggle()))
-            }
-            (AnySwitch::On(__sf_m), SwitchEvent::Toggle) => {
-                Ok(AnySwitch::Off(__sf_m.toggle()))
-            }
-            (__sf_machine, __sf_event) => {
-                let __sf_state = __sf_machine.state().as_str();
-                let __sf_name = __sf_event.name();
-                Err(
-                    ::stateforge::__private::core::NotAllowed::new(
-                        __sf_machine,
-                        __sf_event,
-                        __sf_state,
-                        __sf_name,
-                        ::stateforge::__private::core::Refusal::NoTransition,
-                    ),
-                )
+        match event {
+            SwitchEvent::Toggle => {
+                match self {
+                    AnySwitch::Off(__sf_m) => Ok(AnySwitch::On(__sf_m.toggle())),
+                    AnySwitch::On(__sf_m) => Ok(AnySwitch::Off(__sf_m.toggle())),
+                    __sf_machine => {
+                        Err(
+                            __sf_machine
+                                .__sf_no_transition(SwitchEvent::Toggle, "toggle"),
+                        )
+                    }
+                }
             }
         }
     }
