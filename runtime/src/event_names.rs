@@ -95,11 +95,28 @@ impl EventNames {
     #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<EventId> {
         let bytes = name.as_bytes();
+        let len = bytes.len() as u64;
+        // 4 to 8 bytes, most event names: one word (the first and last 4
+        // bytes) and the length are the whole name, so one compare of each.
+        if len.wrapping_sub(4) <= 4
+            && let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>())
+        {
+            let word = short_word(*head, *tail);
+            let entry = self
+                .table
+                .get(spread((word, 0), self.multiplier, self.shift))?;
+            // The same length: an entry of the same kind, whose second
+            // word is 0 like this name's.
+            if entry.len == len && entry.words.0 == word {
+                return Some(entry.id);
+            }
+            return self.slow_find(entry, bytes);
+        }
         let words = words(bytes);
         let entry = self.table.get(spread(words, self.multiplier, self.shift))?;
         // Up to 16 bytes, length and words are the whole name; a longer
         // name's entry never matches here (its length is marked `LONG`).
-        if entry.len == bytes.len() as u64 && entry.words == words {
+        if entry.len == len && entry.words == words {
             return Some(entry.id);
         }
         self.slow_find(entry, bytes)
@@ -122,19 +139,26 @@ impl EventNames {
     }
 }
 
+/// The first and last 4 bytes of a name of 4 to 8 bytes, in one word.
+#[inline]
+fn short_word(head: [u8; 4], tail: [u8; 4]) -> u64 {
+    u64::from(u32::from_le_bytes(head)) | u64::from(u32::from_le_bytes(tail)) << 32
+}
+
 /// Two words that, with the length, are the whole of a name of up to 16
-/// bytes: its first and last 8 bytes (4 below 8 bytes; below 4, the first,
-/// middle and last byte and the length).
+/// bytes: from 4 to 8 bytes, its first and last 4 in one word and 0
+/// ([`EventNames::find`] reads these without this function); above 8, its
+/// first and last 8 bytes; below 4, its first, middle and last byte and
+/// the length, and 0.
 #[inline]
 fn words(bytes: &[u8]) -> (u64, u64) {
     let n = bytes.len();
-    if let (Some(head), Some(tail)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+    if n > 8
+        && let (Some(head), Some(tail)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>())
+    {
         (u64::from_le_bytes(*head), u64::from_le_bytes(*tail))
     } else if let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
-        (
-            u64::from(u32::from_le_bytes(*head)),
-            u64::from(u32::from_le_bytes(*tail)),
-        )
+        (short_word(*head, *tail), 0)
     } else if n > 0 {
         let byte = |i: usize| u64::from(bytes[i]);
         (
@@ -223,6 +247,22 @@ mod tests {
         ] {
             assert_eq!(names.find(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn names_of_4_to_8_bytes_with_the_same_word_differ_by_length() {
+        // "abcd" and "abcdabcd" both read as the word `abcd abcd`.
+        let def = definition(&["abcdabcd", "go"]);
+        let names = EventNames::new(&def);
+        assert_eq!(names.find("abcdabcd"), def.event_id("abcdabcd"));
+        assert_eq!(names.find("abcd"), None);
+        // Together they hash alike (the length is not hashed): the scan.
+        let def = definition(&["abcd", "abcdabcd"]);
+        let names = EventNames::new(&def);
+        assert!(names.scan);
+        assert_eq!(names.find("abcd"), def.event_id("abcd"));
+        assert_eq!(names.find("abcdabcd"), def.event_id("abcdabcd"));
+        assert_eq!(names.find("abcdabc"), None);
     }
 
     #[test]
