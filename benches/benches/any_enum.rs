@@ -3,9 +3,13 @@
 //! peers rust-fsm, smlang and statig, on use case 1's cycle assign, start,
 //! fail, retry; then a refused event (`complete` in `pending`). statig
 //! ignores an event no state handles without telling the caller, so it has
-//! no refused case. The workloads are in `common/any.rs`.
+//! no refused case. Two more hand-written variants of the cycle keep the
+//! context beside the state enum, as rust-fsm and smlang do, by value and
+//! in place: what a change of `AnyTask`'s representation could gain. The
+//! workloads are in `common/any.rs`.
 //!
-//! Run: `cargo bench -p stateforge-benches --bench any_enum`.
+//! Run: `cargo bench -p stateforge-benches --bench any_enum`; with
+//! `ROTATE=k` in the environment, each group starts with its `k`th variant.
 
 // criterion's macros generate undocumented functions.
 #![allow(missing_docs)]
@@ -22,10 +26,15 @@ use workloads::*;
 type Workload = (&'static str, fn(u64));
 
 /// The variants of each group, in the order they are reported.
-const CYCLE: [Workload; 6] = [
+const CYCLE: [Workload; 8] = [
     ("stateforge AnyTask::fire", cycle_ours),
     ("hand-written enum + match", cycle_hand),
     ("hand-written, in place", cycle_hand_in_place),
+    ("hand-written, context beside the state", cycle_hand_split),
+    (
+        "hand-written, context beside, in place",
+        cycle_hand_split_in_place,
+    ),
     ("rust-fsm", cycle_fsm),
     ("smlang", cycle_smlang),
     ("statig", cycle_statig),
@@ -38,9 +47,18 @@ const REFUSED: [Workload; 5] = [
     ("smlang", refused_smlang),
 ];
 
+/// Runs the variants of a group starting with the `ROTATE`th (0 unless
+/// the environment says otherwise), so that runs can change which variant
+/// goes first and which follows which: whatever state the machine is in
+/// after one variant does not always land on the same next one.
 fn group(c: &mut Criterion, name: &str, variants: &[Workload]) {
+    let rotate: usize = std::env::var("ROTATE")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
     let mut group = c.benchmark_group(name);
-    for &(variant, run) in variants {
+    let order = variants.iter().cycle().skip(rotate % variants.len());
+    for &(variant, run) in order.take(variants.len()) {
         group.bench_function(variant, |b| {
             b.iter_custom(|iters| {
                 let start = Instant::now();

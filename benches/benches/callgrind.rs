@@ -23,12 +23,14 @@ mod typed;
 type Workload = (&'static str, fn(u64));
 
 /// Every workload, by the name of its function.
-const WORKLOADS: [Workload; 13] = [
+const WORKLOADS: [Workload; 15] = [
     ("typed_ours", typed::typed_ours),
     ("typed_hand", typed::typed_hand),
     ("cycle_ours", any::cycle_ours),
     ("cycle_hand", any::cycle_hand),
     ("cycle_hand_in_place", any::cycle_hand_in_place),
+    ("cycle_hand_split", any::cycle_hand_split),
+    ("cycle_hand_split_in_place", any::cycle_hand_split_in_place),
     ("cycle_fsm", any::cycle_fsm),
     ("cycle_smlang", any::cycle_smlang),
     ("cycle_statig", any::cycle_statig),

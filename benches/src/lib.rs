@@ -333,4 +333,103 @@ pub mod hand_enum {
             Ok(())
         }
     }
+
+    /// The same machine with the context beside the state enum rather
+    /// than inside each variant, the representation of rust-fsm and
+    /// smlang (whose context never moves), fired by value like ours.
+    #[derive(Debug)]
+    pub struct HSplit {
+        /// The context, never rebuilt by a transition.
+        pub ctx: Counters,
+        /// The state and its data.
+        pub state: HState,
+    }
+
+    /// The states of [`HSplit`], with their data.
+    #[derive(Debug, Clone, Copy)]
+    pub enum HState {
+        /// `pending`.
+        Pending,
+        /// `assigned`, with the agent.
+        Assigned(u32),
+        /// `in_progress`, with the agent.
+        InProgress(u32),
+        /// `completed`.
+        Completed,
+        /// `failed`, with the reason.
+        Failed(u32),
+        /// `escalated`, with the reason.
+        Escalated(u32),
+    }
+
+    impl HSplit {
+        /// A new machine, in `pending`.
+        #[inline]
+        #[must_use]
+        pub fn new(ctx: Counters) -> Self {
+            HSplit {
+                ctx,
+                state: HState::Pending,
+            }
+        }
+
+        /// Fires `event`, by value.
+        ///
+        /// # Errors
+        ///
+        /// The machine and the event, unchanged, when no transition takes
+        /// the event or the guard says no.
+        #[inline]
+        pub fn fire(mut self, event: Event) -> Result<HSplit, (HSplit, Event)> {
+            self.state = match (self.state, event) {
+                (HState::Pending, Event::Assign(agent)) => HState::Assigned(agent),
+                (HState::Assigned(agent), Event::Start) => HState::InProgress(agent),
+                (HState::InProgress(_), Event::Complete) => HState::Completed,
+                (HState::Assigned(_) | HState::InProgress(_), Event::Fail(reason)) => {
+                    HState::Failed(reason)
+                }
+                (HState::Assigned(_) | HState::InProgress(_), Event::Escalate(reason)) => {
+                    HState::Escalated(reason)
+                }
+                (HState::Failed(_), Event::Retry) => {
+                    if !self.ctx.can_retry() {
+                        return Err((self, event));
+                    }
+                    self.ctx.count_retry();
+                    HState::Pending
+                }
+                (_, event) => return Err((self, event)),
+            };
+            Ok(self)
+        }
+
+        /// Fires `event` in place.
+        ///
+        /// # Errors
+        ///
+        /// The event, when no transition takes it or the guard says no.
+        #[inline]
+        pub fn fire_in_place(&mut self, event: Event) -> Result<(), Event> {
+            self.state = match (self.state, event) {
+                (HState::Pending, Event::Assign(agent)) => HState::Assigned(agent),
+                (HState::Assigned(agent), Event::Start) => HState::InProgress(agent),
+                (HState::InProgress(_), Event::Complete) => HState::Completed,
+                (HState::Assigned(_) | HState::InProgress(_), Event::Fail(reason)) => {
+                    HState::Failed(reason)
+                }
+                (HState::Assigned(_) | HState::InProgress(_), Event::Escalate(reason)) => {
+                    HState::Escalated(reason)
+                }
+                (HState::Failed(_), Event::Retry) => {
+                    if !self.ctx.can_retry() {
+                        return Err(event);
+                    }
+                    self.ctx.count_retry();
+                    HState::Pending
+                }
+                (_, event) => return Err(event),
+            };
+            Ok(())
+        }
+    }
 }

@@ -13,7 +13,7 @@
 use std::hint::black_box;
 
 use stateforge_benches::Counters;
-use stateforge_benches::hand_enum::{Event, HAny};
+use stateforge_benches::hand_enum::{Event, HAny, HSplit};
 use stateforge_benches::ours::{AnyTask, Task, TaskEvent};
 
 #[path = "peers.rs"]
@@ -62,6 +62,34 @@ pub(crate) fn cycle_hand(iters: u64) {
 #[inline(never)]
 pub(crate) fn cycle_hand_in_place(iters: u64) {
     let mut t = HAny::new(Counters::default());
+    for _ in 0..iters {
+        for event in CYCLE {
+            t.fire_in_place(black_box(event))
+                .unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// The hand-written `match` by value, with the context beside the state
+/// enum.
+#[inline(never)]
+pub(crate) fn cycle_hand_split(iters: u64) {
+    let mut t = HSplit::new(Counters::default());
+    for _ in 0..iters {
+        for event in CYCLE {
+            t = t.fire(black_box(event)).unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// The same, in place.
+#[inline(never)]
+pub(crate) fn cycle_hand_split_in_place(iters: u64) {
+    let mut t = HSplit::new(Counters::default());
     for _ in 0..iters {
         for event in CYCLE {
             t.fire_in_place(black_box(event))
