@@ -156,20 +156,24 @@ impl tracing::Subscriber for Collect {
     fn exit(&self, _: &tracing::span::Id) {}
 }
 
+/// What the client sent through a [`counting_proxy`]: one entry per round
+/// trip, the bytes of that burst.
+type Bursts = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
 /// Counts round trips through a forwarding proxy: a burst the client sends
-/// after the server has spoken. A burst is counted before it is forwarded
-/// (so the count is up to date when the client has its answer), and bytes
+/// after the server has spoken. A burst is recorded before it is forwarded
+/// (so the record is up to date when the client has its answer), and bytes
 /// the client sends before any answer belong to the same round trip (so a
 /// message split across reads is not counted twice).
-fn counting_proxy(target: &str) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+fn counting_proxy(target: &str) -> (u16, Bursts) {
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, Ordering};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let count = Arc::new(AtomicUsize::new(0));
-    let counted = count.clone();
+    let bursts = Bursts::default();
+    let recorded = bursts.clone();
     let target = target.to_owned();
     std::thread::spawn(move || {
         for client in listener.incoming() {
@@ -178,7 +182,7 @@ fn counting_proxy(target: &str) -> (u16, std::sync::Arc<std::sync::atomic::Atomi
             client.set_nodelay(true).unwrap();
             server.set_nodelay(true).unwrap();
             let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let counted = counted.clone();
+            let recorded = recorded.clone();
             let server_spoke = Arc::new(AtomicBool::new(true));
             let spoke = server_spoke.clone();
             std::thread::spawn(move || {
@@ -187,8 +191,12 @@ fn counting_proxy(target: &str) -> (u16, std::sync::Arc<std::sync::atomic::Atomi
                     if n == 0 {
                         break;
                     }
-                    if server_spoke.swap(false, Ordering::SeqCst) {
-                        counted.fetch_add(1, Ordering::SeqCst);
+                    {
+                        let mut bursts = recorded.lock().unwrap();
+                        if server_spoke.swap(false, Ordering::SeqCst) || bursts.is_empty() {
+                            bursts.push(Vec::new());
+                        }
+                        bursts.last_mut().unwrap().extend_from_slice(&buf[..n]);
                     }
                     if server.write_all(&buf[..n]).is_err() {
                         break;
@@ -209,12 +217,45 @@ fn counting_proxy(target: &str) -> (u16, std::sync::Arc<std::sync::atomic::Atomi
             });
         }
     });
-    (port, count)
+    (port, bursts)
+}
+
+/// The frontend messages of a burst: each a type byte and its body (the
+/// startup message, which has no type byte, never shares a burst with the
+/// statements the tests look at).
+fn messages(burst: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = burst;
+    while let [kind, a, b, c, d, tail @ ..] = rest {
+        let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
+        let body = len.checked_sub(4).and_then(|n| tail.get(..n));
+        let Some(body) = body else { break };
+        out.push((*kind, body));
+        rest = &tail[body.len()..];
+    }
+    out
+}
+
+/// The messages of a burst as a person reads them: each type letter, and
+/// a simple query's text (`B E S Q(BEGIN)`).
+fn describe(messages: &[(u8, &[u8])]) -> String {
+    let one = |&(kind, body): &(u8, &[u8])| match kind {
+        b'Q' => format!(
+            "Q({})",
+            String::from_utf8_lossy(body).trim_end_matches('\0')
+        ),
+        _ => char::from(kind).to_string(),
+    };
+    messages.iter().map(one).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `message` is the simple query `sql`.
+fn is_query(message: &(u8, &[u8]), sql: &str) -> bool {
+    message.0 == b'Q' && message.1.strip_suffix(&[0]) == Some(sql.as_bytes())
 }
 
 #[test]
 fn round_trips_per_transition() {
-    use std::sync::atomic::Ordering;
     let Some(pg) = Fixture::postgres("round_trips") else {
         return;
     };
@@ -228,7 +269,7 @@ fn round_trips_per_transition() {
         "{host}:{}",
         config.get_ports().first().copied().unwrap_or(5432)
     );
-    let (port, count) = counting_proxy(&target);
+    let (port, bursts) = counting_proxy(&target);
     let user = config.get_user().unwrap_or("postgres");
     let password = config
         .get_password()
@@ -237,11 +278,12 @@ fn round_trips_per_transition() {
     let db = config.get_dbname().unwrap_or("postgres");
     let url = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}");
     let store = Store::open_with(&url, pg.prefix()).unwrap();
-    let trips = |work: &dyn Fn()| {
-        let before = count.load(Ordering::SeqCst);
+    let sent = |work: &dyn Fn()| {
+        let before = bursts.lock().unwrap().len();
         work();
-        count.load(Ordering::SeqCst) - before
+        bursts.lock().unwrap()[before..].to_vec()
     };
+    let trips = |work: &dyn Fn()| sent(work).len();
     store.create("t", &new_task(), &meta()).unwrap();
     store.create("u", &new_task(), &meta()).unwrap();
     // Every statement is prepared once per connection (the store has one
@@ -251,14 +293,27 @@ fn round_trips_per_transition() {
         .unwrap();
     store.load::<AnyTask>("u").unwrap();
 
-    // BEGIN sent with the row it locks; the update and its history record
-    // as one statement, sent with COMMIT.
-    let fire = trips(&|| {
+    // BEGIN sent with the row it locks, and ahead of it; the update and
+    // its history record as one statement, sent with COMMIT after it.
+    let fire = sent(&|| {
         store
             .fire::<AnyTask>("t", TaskEvent::Assign { agent: "a".into() }, &meta())
             .unwrap();
     });
-    assert_eq!(fire, 2, "round trips for a fire by id");
+    assert_eq!(fire.len(), 2, "round trips for a fire by id");
+    let (first, second) = (messages(&fire[0]), messages(&fire[1]));
+    let (one, two) = (describe(&first), describe(&second));
+    assert!(is_query(&first[0], "BEGIN"), "BEGIN first, sent: {one}");
+    assert!(
+        first[1..].iter().any(|m| m.0 == b'B'),
+        "the row's read, sent: {one}"
+    );
+    assert!(second.iter().any(|m| m.0 == b'B'), "the write, sent: {two}");
+    assert!(
+        second.last().is_some_and(|m| is_query(m, "COMMIT")),
+        "COMMIT last, sent: {two}"
+    );
+    let fire = fire.len();
     let load = trips(&|| {
         store.load::<AnyTask>("t").unwrap();
     });
