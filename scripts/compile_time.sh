@@ -7,6 +7,7 @@
 #   scripts/compile_time.sh                 # 100 states, 50 events, 500 arms
 #   scripts/compile_time.sh task            # use case 1's task machine
 #   ROUNDS=7 scripts/compile_time.sh 20,10,60
+#   PASSES=1 scripts/compile_time.sh task   # where rustc's time goes
 #
 # Each form is a library crate of its own in a temporary directory (a
 # library, so that linking, which does not depend on the machine, is not
@@ -17,6 +18,11 @@
 # not always land on the same one. A round's ratio is a form's time divided
 # by the hand-written enum + match's time in that same round; the report
 # gives the median of those ratios, with their range.
+#
+# With PASSES=1, each timed build is `cargo rustc -- -Z time-passes`
+# instead (RUSTC_BOOTSTRAP=1, on the stable toolchain), and the report
+# gives, per form, the median over the rounds of rustc's total and of the
+# passes that differ most between the forms.
 set -euo pipefail
 machine=${1:-100,50,500}
 rounds=${ROUNDS:-5}
@@ -48,8 +54,15 @@ TOML
     (cd "$work/$form" && cargo build -q) # the dependencies and a first build
 done
 
+passes="$work/passes.txt" # lines: round form pass seconds
 build() { # prints the seconds an incremental build of form $1 takes
     touch "$work/$1/src/lib.rs"
+    if [ -n "${PASSES:-}" ]; then
+        (cd "$work/$1" && RUSTC_BOOTSTRAP=1 cargo rustc -q -- -Z time-passes 2>&1 >/dev/null) |
+            awk -v r="$round" -v f="$1" '$1 == "time:" { sub(";", "", $2); print r, f, $NF, $2 }' >> "$passes"
+        echo 0
+        return
+    fi
     (cd "$work/$1" && python3 -c '
 import subprocess, time
 start = time.monotonic()
@@ -65,6 +78,27 @@ for round in $(seq 0 $((rounds - 1))); do
         echo "$round $form $(build "$form")" >> "$results"
     done
 done
+
+if [ -n "${PASSES:-}" ]; then
+    python3 - "$machine" "$rounds" "$passes" "${forms[@]}" <<'PY'
+import collections, statistics, sys
+machine, rounds, path, forms = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+shown = {"macro_expand_crate": "expand", "resolve_crate": "resolve",
+         "type_check_crate": "typeck", "misc_checking_3": "misc_3",
+         "generate_crate_metadata": "metadata", "codegen_crate": "codegen",
+         "serialize_dep_graph": "dep_graph", "link": "link", "total": "total"}
+seconds = collections.defaultdict(list)
+for line in open(path):
+    _, f, name, t = line.split()
+    seconds[(f, name)].append(float(t))
+print(f"machine: {machine}; {rounds} rounds; rustc -Z time-passes, median s per pass")
+print(f"{'form':<12}" + "".join(f"{label:>10}" for label in shown.values()))
+for f in forms:
+    cells = [statistics.median(seconds[(f, p)]) if seconds[(f, p)] else 0.0 for p in shown]
+    print(f"{f:<12}" + "".join(f"{c:>10.3f}" for c in cells))
+PY
+    exit 0
+fi
 
 python3 - "$machine" "$rounds" "$results" "${forms[@]}" <<'PY'
 import statistics, sys
