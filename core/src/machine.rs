@@ -12,6 +12,7 @@ use crate::definition::{Definition, EventId, StateId};
 ///
 /// ```
 /// # use stateforge_core::{Definition, Event, Machine, NotAllowed, StateId, EventId};
+/// # use stateforge_core::{ArmSpec, EventSpec, MachineSpec, StateSpec};
 /// // A hand-written machine: a switch that is either off or on.
 /// struct Switch(bool);
 /// struct Toggle;
@@ -23,10 +24,13 @@ use crate::definition::{Definition, EventId, StateId};
 ///     type Event = Toggle;
 ///     fn definition() -> &'static Definition {
 ///         static DEF: std::sync::LazyLock<Definition> = std::sync::LazyLock::new(|| {
-///             Definition::from_json(r#"{"name": "switch",
-///                 "states": [{"name": "off", "initial": true}, {"name": "on"}],
-///                 "events": [{"name": "toggle", "arms": [
-///                     {"from": ["off"], "to": "on"}, {"from": ["on"], "to": "off"}]}]}"#).unwrap()
+///             let toggle = EventSpec::new("toggle")
+///                 .arm(ArmSpec::new(["off"], "on"))
+///                 .arm(ArmSpec::new(["on"], "off"));
+///             Definition::new(MachineSpec::new("switch")
+///                 .state(StateSpec::initial("off"))
+///                 .state(StateSpec::new("on"))
+///                 .event(toggle)).unwrap()
 ///         });
 ///         &DEF
 ///     }
