@@ -104,9 +104,9 @@ impl EventNames {
             let word = short_word(*head, *tail);
             let entry = self
                 .table
-                .get(spread((word, 0), self.multiplier, self.shift))?;
+                .get(spread((word, len), self.multiplier, self.shift))?;
             // The same length: an entry of the same kind, whose second
-            // word is 0 like this name's.
+            // word is its length like this name's.
             if entry.len == len && entry.words.0 == word {
                 return Some(entry.id);
             }
@@ -146,10 +146,10 @@ fn short_word(head: [u8; 4], tail: [u8; 4]) -> u64 {
 }
 
 /// Two words that, with the length, are the whole of a name of up to 16
-/// bytes: from 4 to 8 bytes, its first and last 4 in one word and 0
-/// ([`EventNames::find`] reads these without this function); above 8, its
-/// first and last 8 bytes; below 4, its first, middle and last byte and
-/// the length, and 0.
+/// bytes: from 4 to 8 bytes, its first and last 4 in one word, and the
+/// length, so that "abcd" and "abcdabcd" hash apart ([`EventNames::find`]
+/// reads these without this function); above 8, its first and last 8
+/// bytes; below 4, its first, middle and last byte and the length, and 0.
 #[inline]
 fn words(bytes: &[u8]) -> (u64, u64) {
     let n = bytes.len();
@@ -158,7 +158,7 @@ fn words(bytes: &[u8]) -> (u64, u64) {
     {
         (u64::from_le_bytes(*head), u64::from_le_bytes(*tail))
     } else if let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
-        (short_word(*head, *tail), 0)
+        (short_word(*head, *tail), n as u64)
     } else if n > 0 {
         let byte = |i: usize| u64::from(bytes[i]);
         (
@@ -172,9 +172,9 @@ fn words(bytes: &[u8]) -> (u64, u64) {
 
 /// The table slot of a name: its words mixed (one `lea`: head plus twice
 /// tail), times the multiplier, the top `64 - shift` bits. The length is
-/// left out: below 4 bytes it is in the head word; above, two names that
-/// differ only in length and mix alike are so rare that the scan they
-/// fall back to does not matter.
+/// in the words up to 8 bytes (below 4 in the head word, from 4 to 8 as
+/// the tail); above, two names that differ only in length and mix alike
+/// are so rare that the scan they fall back to does not matter.
 #[inline]
 fn spread((head, tail): (u64, u64), multiplier: u64, shift: u32) -> usize {
     let key = head.wrapping_add(tail << 1);
@@ -256,10 +256,10 @@ mod tests {
         let names = EventNames::new(&def);
         assert_eq!(names.find("abcdabcd"), def.event_id("abcdabcd"));
         assert_eq!(names.find("abcd"), None);
-        // Together they hash alike (the length is not hashed): the scan.
+        // Together: the length, in their second word, hashes them apart.
         let def = definition(&["abcd", "abcdabcd"]);
         let names = EventNames::new(&def);
-        assert!(names.scan);
+        assert!(!names.scan);
         assert_eq!(names.find("abcd"), def.event_id("abcd"));
         assert_eq!(names.find("abcdabcd"), def.event_id("abcdabcd"));
         assert_eq!(names.find("abcdabc"), None);
