@@ -162,8 +162,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
 
     let mut can_fire = Vec::new();
     // `fire` dispatches on the event first, then on the state: most events
-    // leave few states, so the inner match is a compare or two, and a
-    // refusal is found without a jump on the state.
+    // leave few states, so the inner match is usually a compare or two.
     let mut fire = Vec::new();
     for e in &m.events {
         let (variant, method) = (&e.variant, &e.ident);
@@ -227,6 +226,21 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         }
     }
 
+    // Only called from `fire`'s arms: a machine without events has none.
+    let no_transition = (!m.events.is_empty()).then(|| {
+        quote! {
+            /// The refusal of `event`, which no transition takes out of the
+            /// current state.
+            #[inline(always)]
+            fn __sf_no_transition(self, event: #event_enum, name: &'static str)
+                -> #core::NotAllowed<Self, #event_enum>
+            {
+                let state = self.state().as_str();
+                #core::NotAllowed::new(self, event, state, name, #core::Refusal::NoTransition)
+            }
+        }
+    });
+
     let conversions = m.states.iter().map(|s| {
         let (ident, stored) = (&s.ident, &s.stored);
         quote! {
@@ -271,15 +285,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 #core::WrongState::new(self, #machine_name, expected, found)
             }
 
-            /// The refusal of `event`, which no transition takes out of the
-            /// current state.
-            #[inline(always)]
-            fn __sf_no_transition(self, event: #event_enum, name: &'static str)
-                -> #core::NotAllowed<Self, #event_enum>
-            {
-                let state = self.state().as_str();
-                #core::NotAllowed::new(self, event, state, name, #core::Refusal::NoTransition)
-            }
+            #no_transition
 
             /// The current state's name.
             #vis fn state(&self) -> #state_enum {
