@@ -30,6 +30,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CARGO_TARGET_DIR="$work/target"
+# -Z time-passes needs RUSTC_BOOTSTRAP, which some build scripts read
+# (proc-macro2 and thiserror probe for unstable features under it): set for
+# the whole run, so that the warm-up builds the dependencies the timed
+# builds use.
+if [ -n "${PASSES:-}" ]; then export RUSTC_BOOTSTRAP=1; fi
 read -r -a forms <<< "$(python3 "$root/scripts/gen_machine.py" --forms)"
 
 for form in "${forms[@]}"; do
@@ -51,15 +56,25 @@ $dep
 [workspace]
 TOML
     python3 "$root/scripts/gen_machine.py" "$machine" "$form" > "$work/$form/src/lib.rs"
-    (cd "$work/$form" && cargo build -q) # the dependencies and a first build
+    # The dependencies and a first build, the way the timed builds run.
+    if [ -n "${PASSES:-}" ]; then
+        (cd "$work/$form" && cargo rustc -q -- -Z time-passes >/dev/null 2>&1)
+    else
+        (cd "$work/$form" && cargo build -q)
+    fi
 done
 
 passes="$work/passes.txt" # lines: round form pass seconds
 build() { # prints the seconds an incremental build of form $1 takes
     touch "$work/$1/src/lib.rs"
     if [ -n "${PASSES:-}" ]; then
-        (cd "$work/$1" && RUSTC_BOOTSTRAP=1 cargo rustc -q -- -Z time-passes 2>&1 >/dev/null) |
-            awk -v r="$round" -v f="$1" '$1 == "time:" { sub(";", "", $2); print r, f, $NF, $2 }' >> "$passes"
+        local out # rustc's report, on stderr
+        if ! out=$(cd "$work/$1" && cargo rustc -q -- -Z time-passes 2>&1 >/dev/null); then
+            echo "the build of $1 failed: $out" >&2
+            kill $$ # from the $(build ...) subshell: stop the whole run
+        fi
+        awk -v r="$round" -v f="$1" '$1 == "time:" { sub(";", "", $2); print r, f, $NF, $2 }' \
+            <<< "$out" >> "$passes"
         echo 0
         return
     fi
@@ -94,7 +109,9 @@ for line in open(path):
 print(f"machine: {machine}; {rounds} rounds; rustc -Z time-passes, median s per pass")
 print(f"{'form':<12}" + "".join(f"{label:>10}" for label in shown.values()))
 for f in forms:
-    cells = [statistics.median(seconds[(f, p)]) if seconds[(f, p)] else 0.0 for p in shown]
+    if len(seconds[(f, "total")]) != rounds:
+        sys.exit(f"{f}: {len(seconds[(f, 'total')])} of {rounds} builds reported their passes")
+    cells = [statistics.median(seconds[(f, p)]) if seconds[(f, p)] else float("nan") for p in shown]
     print(f"{f:<12}" + "".join(f"{c:>10.3f}" for c in cells))
 PY
     exit 0

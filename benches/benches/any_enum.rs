@@ -25,7 +25,7 @@ use workloads::*;
 /// A workload: its name and the function running it `n` times.
 type Workload = (&'static str, fn(u64));
 
-/// The variants of each group, in the order they are reported.
+/// The variants of each group, in the order they run without `ROTATE`.
 const CYCLE: [Workload; 8] = [
     ("stateforge AnyTask::fire", cycle_ours),
     ("hand-written enum + match", cycle_hand),
@@ -52,10 +52,10 @@ const REFUSED: [Workload; 5] = [
 /// goes first and which follows which: whatever state the machine is in
 /// after one variant does not always land on the same next one.
 fn group(c: &mut Criterion, name: &str, variants: &[Workload]) {
-    let rotate: usize = std::env::var("ROTATE")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(0);
+    let rotate: usize = std::env::var("ROTATE").map_or(0, |r| {
+        r.parse()
+            .unwrap_or_else(|_| panic!("ROTATE={r:?}: expected a number of variants to skip"))
+    });
     let mut group = c.benchmark_group(name);
     let order = variants.iter().cycle().skip(rotate % variants.len());
     for &(variant, run) in order.take(variants.len()) {
