@@ -9,16 +9,9 @@ use std::path::Path;
 use rusqlite::{Connection, params};
 use stateforge::runtime::db::{SqliteStore, Synchronous, TablePrefix, TransitionMeta};
 
-stateforge::state_machine! {
-    /// A light, toggled for ever: every event is a transition.
-    #[derive(Debug)]
-    pub machine Light {
-        context: u32;
-        initial state Off;
-        state On;
-        event toggle: Off -> On, On -> Off;
-    }
-}
+#[path = "light.rs"]
+mod light;
+pub(crate) use light::{AnyLight, Light, LightEvent};
 
 pub(crate) fn store(dir: &Path, sync: Synchronous) -> SqliteStore {
     let store = SqliteStore::open_with(dir.join("ours.db"), &TablePrefix::default(), sync).unwrap();

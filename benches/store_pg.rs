@@ -33,16 +33,9 @@ use criterion::{BenchmarkGroup, Criterion, Throughput, measurement::WallTime};
 use postgres::{Client, NoTls, Statement};
 use stateforge::runtime::db::{PgStore, StoreError, TablePrefix, TransitionMeta};
 
-stateforge::state_machine! {
-    /// A light, toggled for ever: every event is a transition.
-    #[derive(Debug)]
-    pub machine Light {
-        context: u32;
-        initial state Off;
-        state On;
-        event toggle: Off -> On, On -> Off;
-    }
-}
+#[path = "light.rs"]
+mod light;
+use light::{AnyLight, Light, LightEvent};
 
 /// Clients in the concurrent cases.
 const THREADS: usize = 8;
