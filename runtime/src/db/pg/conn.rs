@@ -4,7 +4,9 @@
 //! A statement given as text is prepared first: a round trip to parse it,
 //! then another to run it. Each connection keeps the statements it has
 //! prepared, so after the first use a statement costs the one round trip
-//! that runs it.
+//! that runs it; and the first of a transition's statements a connection
+//! needs brings the others along, all parsed in one round trip, so that a
+//! connection's first fire by id costs three round trips, not four.
 //!
 //! The connection is `tokio-postgres` driven by a current-thread runtime
 //! of its own (the synchronous `postgres` crate wraps the same client the
@@ -19,7 +21,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use futures_util::future::join;
+use futures_util::future::{join, try_join_all};
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 use tokio_postgres::types::ToSql;
@@ -205,9 +207,14 @@ impl Scope<'_> {
         out
     }
 
-    pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement, Error> {
+    /// Prepares every statement of `sqls`, in one round trip: the client
+    /// sends each `Parse` before it waits for any answer.
+    pub(super) fn prepare_all(&mut self, sqls: &[&str]) -> Result<Vec<Statement>, Error> {
+        let client = self.client;
+        let out = self
+            .runtime
+            .block_on(try_join_all(sqls.iter().map(|sql| client.prepare(sql))));
         // Parsing inside an aborted transaction fails too.
-        let out = self.runtime.block_on(self.client.prepare(sql));
         if out.is_err() && self.state == TxState::Open {
             self.aborted = true;
         }

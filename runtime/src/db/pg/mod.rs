@@ -317,8 +317,8 @@ impl PgStore {
     /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire). The row is
     /// locked while the event fires, so the event applies to the state the
     /// entity is in and never fails with a conflict. Two round trips once
-    /// the pooled connection has prepared its statements (its first use
-    /// prepares them): the row, read `FOR UPDATE` and sent with `BEGIN`,
+    /// the pooled connection has prepared its statements (its first fire
+    /// prepares them all, in one more): the row, read `FOR UPDATE` and sent with `BEGIN`,
     /// then the write (one statement) sent with `COMMIT`. Code that holds a loaded machine
     /// saves in one with [`PgStore::save`].
     ///

@@ -18,6 +18,13 @@ pub(super) struct PgSql {
 }
 
 impl PgSql {
+    /// The statements a connection prepares together the first time it
+    /// needs one of them, so that its first transition does not pay a
+    /// round trip per statement.
+    pub(super) fn transition_path(&self) -> [&str; 4] {
+        [&self.row_locked, &self.row, &self.write, &self.write_timed]
+    }
+
     pub(super) fn new(t: &Tables) -> PgSql {
         let row = format!(
             "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1 AND entity_id = $2",

@@ -117,9 +117,28 @@ impl<'a> PgUnit<'a> {
         let statement = match statements.get(sql) {
             Some(statement) => statement.clone(),
             None => {
-                let statement = scope.prepare(sql).map_err(|e| self.store.pg_error(&e))?;
-                statements.insert(sql.to_owned(), statement.clone());
-                statement
+                // One of a transition's statements brings the others it
+                // lacks along, in the same round trip.
+                let path = self.store.sql.transition_path();
+                let mut sqls: Vec<&str> = if path.contains(&sql) {
+                    path.into_iter()
+                        .filter(|s| !statements.contains_key(*s))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                if !sqls.contains(&sql) {
+                    sqls.push(sql);
+                }
+                let prepared = scope
+                    .prepare_all(&sqls)
+                    .map_err(|e| self.store.pg_error(&e))?;
+                for (text, statement) in sqls.iter().zip(prepared) {
+                    statements.insert((*text).to_owned(), statement);
+                }
+                statements.get(sql).cloned().ok_or_else(|| {
+                    StoreError::Database(format!("the server prepared no statement for {sql}"))
+                })?
             }
         };
         work(scope, &statement).map_err(|e| self.store.pg_error(&e))
