@@ -41,11 +41,7 @@ impl RefusedAt {
     /// ```
     pub fn new(definition: Arc<Definition>, state: StateId, event: EventId) -> Option<RefusedAt> {
         (state.index() < definition.states().len() && event.index() < definition.events().len())
-            .then_some(RefusedAt {
-                definition,
-                state,
-                event,
-            })
+            .then(|| RefusedAt::known(definition, state, event))
     }
 
     /// `state` and `event`, known to be `definition`'s.
@@ -156,15 +152,18 @@ impl fmt::Debug for RefusedAt {
     }
 }
 
-/// The same state and event of the same definition (by fingerprint, so
-/// a definition loaded twice compares equal to itself).
+/// The same state and event of the same definition. A definition loaded
+/// twice compares by fingerprint, which ignores declaration order, so
+/// there the state and event compare by name: ids are positions in
+/// declaration order, and two loads may declare in different orders.
 impl PartialEq for RefusedAt {
     fn eq(&self, other: &RefusedAt) -> bool {
-        self.state == other.state
-            && self.event == other.event
-            && (Arc::ptr_eq(&self.definition, &other.definition)
-                || (self.definition.name() == other.definition.name()
-                    && self.definition.fingerprint() == other.definition.fingerprint()))
+        if Arc::ptr_eq(&self.definition, &other.definition) {
+            return self.state == other.state && self.event == other.event;
+        }
+        self.definition.fingerprint() == other.definition.fingerprint()
+            && self.state_name() == other.state_name()
+            && self.event_name() == other.event_name()
     }
 }
 

@@ -356,12 +356,7 @@ impl<C: Clone> DynMachine<C> {
             // The action works on a copy: if it fails, nothing it changed stays.
             let mut changed = self.context.clone();
             if let Err(message) = action(&mut changed, args) {
-                // The arm exists: its state and event are the definition's.
-                let at = RefusedAt::known(
-                    Arc::clone(&self.bound.definition),
-                    self.position.state(),
-                    event,
-                );
+                let at = self.refused_at(event);
                 return Err(DynError::ActionFailed { at, message });
             }
             self.context = changed;
@@ -374,13 +369,9 @@ impl<C: Clone> DynMachine<C> {
     #[cold]
     #[inline(never)]
     fn guard_refusal(&self, event: EventId) -> DynError {
-        // The arm exists: its state and event are the definition's.
-        let at = RefusedAt::known(
-            Arc::clone(&self.bound.definition),
-            self.position.state(),
-            event,
-        );
-        DynError::GuardRefused { at }
+        DynError::GuardRefused {
+            at: self.refused_at(event),
+        }
     }
 
     /// No arm of `event`, one of the definition's events, leaves the
@@ -388,12 +379,19 @@ impl<C: Clone> DynMachine<C> {
     #[cold]
     #[inline(never)]
     fn refusal(&self, event: EventId) -> DynError {
-        let at = RefusedAt::known(
+        DynError::NotAllowed {
+            at: self.refused_at(event),
+        }
+    }
+
+    /// Where `event`, one of the definition's events, was refused: the
+    /// current state, and the definition that names both.
+    fn refused_at(&self, event: EventId) -> RefusedAt {
+        RefusedAt::known(
             Arc::clone(&self.bound.definition),
             self.position.state(),
             event,
-        );
-        DynError::NotAllowed { at }
+        )
     }
 
     /// `event` is out of the definition's range (an id of another

@@ -274,6 +274,27 @@ fn every_event_name_resolves_among_many_similar_ones() {
     m.fire("e17x", &Value::Null).unwrap();
 }
 
+/// Refusals from two loads of one machine compare by the state and event
+/// they name, even when the second load declares its events in another
+/// order (the same fingerprint, other ids).
+#[test]
+fn refusals_of_two_loads_compare_by_what_they_name() {
+    let json = task_json();
+    let mut reordered: Value = serde_json::from_str(&json).unwrap();
+    reordered["events"].as_array_mut().unwrap().reverse();
+    let refused = |json: &str, event: &str| {
+        let bound = registry().bind_json(json).unwrap();
+        DynMachine::new(bound, json!({}))
+            .fire(event, &Value::Null)
+            .unwrap_err()
+    };
+    let reordered = reordered.to_string();
+    assert_eq!(refused(&json, "complete"), refused(&json, "complete"));
+    assert_eq!(refused(&json, "complete"), refused(&reordered, "complete"));
+    assert_ne!(refused(&json, "complete"), refused(&reordered, "start"));
+    assert_ne!(refused(&json, "complete"), refused(&json, "start"));
+}
+
 #[test]
 fn a_refusal_names_its_state_and_event_from_the_shared_definition() {
     let bound = registry().bind_json(&task_json()).unwrap();
