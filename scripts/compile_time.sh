@@ -21,8 +21,9 @@
 #
 # With PASSES=1, each timed build is `cargo rustc -- -Z time-passes`
 # instead (RUSTC_BOOTSTRAP=1, on the stable toolchain), and the report
-# gives, per form, the median over the rounds of rustc's total and of the
-# passes that differ most between the forms.
+# gives, per form, the median over the rounds of rustc's total and of a
+# fixed list of passes (`shown` below: those that differed most between
+# the forms when the mode was written).
 set -euo pipefail
 machine=${1:-100,50,500}
 rounds=${ROUNDS:-5}

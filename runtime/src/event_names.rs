@@ -133,9 +133,12 @@ impl EventNames {
                 .position(|n| n.as_bytes() == bytes)
                 .map(|i| EventId::__from_index(i as u32));
         }
-        let long = entry.len == bytes.len() as u64 | LONG && entry.words == words(bytes);
-        let name = self.names.get(entry.id.index())?;
-        (long && name.as_bytes() == bytes).then_some(entry.id)
+        // The entry's own name, compared in full, says it all (an empty
+        // slot's id names no event).
+        self.names
+            .get(entry.id.index())
+            .filter(|name| name.as_bytes() == bytes)
+            .map(|_| entry.id)
     }
 }
 

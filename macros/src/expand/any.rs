@@ -90,18 +90,7 @@ pub(super) fn expand_event_enum(m: &Model) -> TokenStream {
             quote!(#doc #(#docs)* #rename #variant { #(#fields,)* })
         }
     });
-    let patterns: Vec<_> = m
-        .events
-        .iter()
-        .map(|e| {
-            let variant = &e.variant;
-            if e.args.is_empty() {
-                quote!(#event_enum::#variant)
-            } else {
-                quote!(#event_enum::#variant { .. })
-            }
-        })
-        .collect();
+    let patterns: Vec<_> = m.events.iter().map(|e| any_args(m, e)).collect();
     let names = m.events.iter().map(|e| e.ident.to_string());
     let indices = (0..m.events.len()).map(|i| u32::try_from(i).unwrap_or(u32::MAX));
     let doc = format!("The events of [`{}`], with their arguments.", m.name);
@@ -129,6 +118,17 @@ pub(super) fn expand_event_enum(m: &Model) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The pattern of event `e` whatever its arguments: `TaskEvent::Start`,
+/// `TaskEvent::Assign { .. }`.
+fn any_args(m: &Model, e: &crate::model::Event) -> TokenStream {
+    let (event_enum, variant) = (&m.event_enum, &e.variant);
+    if e.args.is_empty() {
+        quote!(#event_enum::#variant)
+    } else {
+        quote!(#event_enum::#variant { .. })
     }
 }
 
@@ -217,11 +217,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             }
         });
         if !unguarded.is_empty() {
-            let loose = if args.is_empty() {
-                quote!(#event_enum::#variant)
-            } else {
-                quote!(#event_enum::#variant { .. })
-            };
+            let loose = any_args(m, e);
             can_fire.push(quote!((#(#any::#unguarded(_))|*, #loose) => true));
         }
     }

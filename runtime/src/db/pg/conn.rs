@@ -15,6 +15,10 @@
 //! transaction's `BEGIN` travels with its first statement, and a unit that
 //! ends with a write sends `COMMIT` with it, so a fire by id costs two
 //! round trips (the row, then the write) instead of four.
+//!
+//! Every count here is of a connection in use: one taken from the pool
+//! after more than [`IDLE_CHECK`] idle is pinged first, one round trip
+//! more.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -32,8 +36,8 @@ use tokio_postgres::{Client, Error, NoTls, Row, Statement, ToStatement};
 /// The fields drop in order: the client first, which tells the
 /// connection to end, then the driver, which lets it say goodbye.
 pub(super) struct PgConn {
-    pub(super) client: Client,
-    pub(super) statements: HashMap<String, Statement>,
+    client: Client,
+    statements: HashMap<String, Statement>,
     /// Set when the connection may be left inside a transaction (its
     /// rollback or commit failed): the pool then drops it instead of
     /// handing it out again.
@@ -148,6 +152,7 @@ impl PgConn {
 
 /// What became of a transaction asked to commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "a transaction that went on past an error was rolled back, not committed"]
 pub(super) enum Outcome {
     /// Its writes are in the database (or it had none).
     Committed,

@@ -1,7 +1,9 @@
-//! The schema a [`PgStore`] creates, and the check of a database's
-//! recorded schema version.
+//! Creating a [`PgStore`]'s tables and recording their schema version;
+//! the schema's text and the version check are `db/schema.rs`'s, shared
+//! with SQLite.
 
 use super::PgStore;
+use super::conn::Outcome;
 use crate::db::StoreError;
 use crate::db::schema::{Dialect, check_schema_version};
 
@@ -34,7 +36,12 @@ impl PgStore {
             }))
             .map_err(err)?;
         }
-        tx.commit().map_err(err)?;
-        Ok(())
+        match tx.commit().map_err(err)? {
+            Outcome::Committed => Ok(()),
+            // Every error above returns before the commit; kept exhaustive.
+            Outcome::RolledBack => Err(StoreError::Database(
+                "the schema migration was rolled back".into(),
+            )),
+        }
     }
 }

@@ -120,25 +120,25 @@ impl<'a> PgUnit<'a> {
                 // One of a transition's statements brings the others it
                 // lacks along, in the same round trip.
                 let path = self.store.sql.transition_path();
-                let mut sqls: Vec<&str> = if path.contains(&sql) {
+                let sqls: Vec<&str> = if path.contains(&sql) {
                     path.into_iter()
                         .filter(|s| !statements.contains_key(*s))
                         .collect()
                 } else {
-                    Vec::new()
+                    vec![sql]
                 };
-                if !sqls.contains(&sql) {
-                    sqls.push(sql);
-                }
                 let prepared = scope
                     .prepare_all(&sqls)
                     .map_err(|e| self.store.pg_error(&e))?;
-                for (text, statement) in sqls.iter().zip(prepared) {
-                    statements.insert((*text).to_owned(), statement);
+                let mut wanted = None;
+                // One statement per text: `prepare_all` fails or prepares all.
+                for (text, statement) in sqls.into_iter().zip(prepared) {
+                    if text == sql {
+                        wanted = Some(statement.clone());
+                    }
+                    statements.insert(text.to_owned(), statement);
                 }
-                statements.get(sql).cloned().ok_or_else(|| {
-                    StoreError::Database(format!("the server prepared no statement for {sql}"))
-                })?
+                wanted.unwrap_or_else(|| unreachable!("{sql} is among the statements prepared"))
             }
         };
         work(scope, &statement).map_err(|e| self.store.pg_error(&e))
