@@ -3,6 +3,9 @@
 //! of times; every toggle is accepted, so each entity's count of toggles
 //! predicts its version, its state, and whether its timer is pending.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 use std::time::Duration;
 
 use proptest::prelude::*;

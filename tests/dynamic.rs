@@ -2,6 +2,9 @@
 //! refusals that change nothing, and agreement with the generated machine
 //! over the same definition.
 
+// Dynamic machines need the `runtime` feature (a default one).
+#![cfg(feature = "runtime")]
+
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use stateforge::Definition;

@@ -1,6 +1,9 @@
 //! Use case 3's circuit breaker: trips after the threshold, refuses while
 //! open, and its reset timer fires after a restart.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 #[allow(dead_code, unreachable_pub)]
 #[path = "../examples/circuit_breaker.rs"]
 mod example;

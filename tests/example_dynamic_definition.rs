@@ -1,6 +1,9 @@
 //! The dynamic_definition example: a definition kept in the store, a
 //! broken one refused with every problem, expenses run by name.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 #[allow(dead_code, unreachable_pub)]
 #[path = "../examples/dynamic_definition.rs"]
 mod example;

@@ -2,6 +2,9 @@
 //! refuses a non-maintainer, and finishes on a maintainer's approval; the
 //! tracker's label follows the state.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 use std::sync::Arc;
 
 #[allow(dead_code, unreachable_pub)]

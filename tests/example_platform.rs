@@ -2,6 +2,9 @@
 //! race on one patch has one winner, the missed heartbeat fires, and one
 //! audit trail holds every machine's transitions.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 #[allow(dead_code, unreachable_pub)]
 #[path = "../examples/platform.rs"]
 mod example;

@@ -1,6 +1,9 @@
 //! Use case 2: guards, a vetoing and a failing listener, cascades that
 //! commit whole or not at all, status, history and sessions.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 #[allow(dead_code, unreachable_pub)]
 #[path = "../examples/workflow.rs"]
 mod example;

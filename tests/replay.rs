@@ -1,6 +1,9 @@
 //! Replaying a history rebuilds where the entity stands, and a history
 //! that does not hold together is refused, whatever broke it.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 use proptest::prelude::*;
 use stateforge::runtime::db::{HistoryQuery, SqliteStore, TransitionMeta};
 use stateforge::runtime::{HistoryRecord, ReplayError, Timestamp, replay};

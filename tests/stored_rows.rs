@@ -1,6 +1,9 @@
 //! Generated machines to rows and back: every state round-trips, and each
 //! kind of bad row is its own typed error, never a panic or a wrong state.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 use stateforge::Fingerprint;
 use stateforge::runtime::{RestoreError, Stored, from_stored, to_stored};
 

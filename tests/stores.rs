@@ -7,6 +7,9 @@
 //! `STATEFORGE_REQUIRE_PG=1`). What only one backend has is tested in that
 //! backend's module: `stores/sqlite.rs`, `stores/postgres.rs`.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 /// Defines one `#[test]` per behaviour, on the fixture `$fixture(name)`
 /// (an `Option<Fixture>`; `None` skips). The one list of behaviours.
 macro_rules! behaviours {

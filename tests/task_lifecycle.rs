@@ -1,6 +1,9 @@
 //! Use case 1: the example's behaviour, and the whole transition table of
 //! the task machine checked pair by pair.
 
+// Stores need the `sqlite` feature (a default one).
+#![cfg(feature = "sqlite")]
+
 // The example is a binary; here its items are a private module.
 #[allow(dead_code, unreachable_pub)]
 #[path = "../examples/task_lifecycle.rs"]

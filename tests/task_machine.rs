@@ -118,6 +118,7 @@ fn size_is_what_it_holds() {
     );
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn json_round_trip_keeps_the_state() {
     let any = AnyTask::from(Task::new(TaskData::default()).assign("ada".into()));

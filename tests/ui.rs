@@ -8,5 +8,9 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("ui-tests/pass/*.rs");
     t.compile_fail("ui-tests/fail/*.rs");
-    t.compile_fail("ui-tests/rustc/*.rs");
+    // rustc's own messages list the impls it found, serde's among them:
+    // their `.stderr` files hold what a user with the default features sees.
+    if cfg!(feature = "serde") {
+        t.compile_fail("ui-tests/rustc/*.rs");
+    }
 }

@@ -98,6 +98,10 @@ pub(super) fn expand_event_enum(m: &Model) -> TokenStream {
         #[doc = #doc]
         #(#attrs)*
         #serde_derive
+        // A machine fired only through its typed methods never builds its
+        // events: that is no mistake of the user's, who did not write this
+        // enum (with serde, deserializing builds them and hides it).
+        #[allow(dead_code)]
         #vis enum #event_enum {
             #(#variants,)*
         }

@@ -543,6 +543,7 @@ impl ::core::str::FromStr for DoorState {
 }
 ///The events of [`Door`], with their arguments.
 #[derive(Debug, Clone)]
+#[allow(dead_code)]
 pub enum DoorEvent {
     ///Event `open`.
     Open,

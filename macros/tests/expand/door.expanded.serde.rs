@@ -590,6 +590,7 @@ impl ::core::str::FromStr for DoorState {
         deserialize = "for<'__sf> u16: ::stateforge::__private::serde::Deserialize<'de>, for<'__sf> u16: ::stateforge::__private::serde::Deserialize<'de>"
     )
 )]
+#[allow(dead_code)]
 pub enum DoorEvent {
     ///Event `open`.
     #[serde(rename = "open")]

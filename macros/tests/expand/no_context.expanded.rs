@@ -158,6 +158,7 @@ impl ::core::str::FromStr for SwitchState {
     }
 }
 ///The events of [`Switch`], with their arguments.
+#[allow(dead_code)]
 enum SwitchEvent {
     ///Event `toggle`.
     Toggle,

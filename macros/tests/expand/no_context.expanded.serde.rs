@@ -183,6 +183,7 @@ impl ::core::str::FromStr for SwitchState {
     tag = "event",
     bound(serialize = "", deserialize = "")
 )]
+#[allow(dead_code)]
 enum SwitchEvent {
     ///Event `toggle`.
     #[serde(rename = "toggle")]
