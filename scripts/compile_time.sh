@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 6: incremental build time of one machine written in several forms
-# (see scripts/gen_machine.py: state_machine!, a hand-written enum + match,
-# a hand-written typestate, both, rust-fsm, smlang). Not a test: run it by
-# hand, read the medians and the paired ratios.
+# (see scripts/gen_machine.py: state_machine!, with and without serde, a
+# hand-written enum + match, a hand-written typestate, both, rust-fsm,
+# smlang). Not a test: run it by hand, read the medians and the paired
+# ratios.
 #
 #   scripts/compile_time.sh                 # 100 states, 50 events, 500 arms
 #   scripts/compile_time.sh task            # use case 1's task machine
@@ -42,6 +43,7 @@ for form in "${forms[@]}"; do
     mkdir -p "$work/$form/src"
     case $form in
         stateforge) dep="stateforge = { path = \"$root\", default-features = false }" ;;
+        stateforge_serde) dep="stateforge = { path = \"$root\", default-features = false, features = [\"serde\"] }" ;;
         rust_fsm) dep='rust-fsm = "0.8"' ;;
         smlang) dep='smlang = "0.8"' ;;
         *) dep="" ;;

@@ -13,6 +13,9 @@ The output depends on nothing but the arguments.
 
 FORM is one of:
   stateforge   the state_machine! macro
+  stateforge_serde
+               the same source; scripts/compile_time.sh builds it with the
+               facade's `serde` feature, whose impls the macro then adds
   hand         an enum of states, an enum of events, one match with an arm
                per transition (the baseline of issue 6)
   hand_typed   a typestate: a struct per state, a method per arm
@@ -23,7 +26,7 @@ FORM is one of:
 """
 import sys
 
-FORMS = ["stateforge", "hand", "hand_typed", "hand_both", "rust_fsm", "smlang"]
+FORMS = ["stateforge", "stateforge_serde", "hand", "hand_typed", "hand_both", "rust_fsm", "smlang"]
 
 
 def camel(name):
@@ -136,7 +139,7 @@ def main():
     if form == "hand_both":
         lines = hand_typed(*spec) + hand(*spec)
     else:
-        lines = {"stateforge": stateforge, "hand": hand, "hand_typed": hand_typed, "rust_fsm": rust_fsm,
+        lines = {"stateforge": stateforge, "stateforge_serde": stateforge, "hand": hand, "hand_typed": hand_typed, "rust_fsm": rust_fsm,
                  "smlang": smlang}[form](*spec)
     print(f"//! {machine} as `{form}`, written by scripts/gen_machine.py.")
     print("\n".join(lines))

@@ -127,19 +127,6 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                     __sf_serialize(serializer, #stored, &self.context, &self.state)
                 }
             }
-
-            impl<'de> __sf_serde::Deserialize<'de> for #name<#ident>
-            where
-                #de_all
-            {
-                fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
-                    -> ::core::result::Result<Self, __D::Error>
-                {
-                    let any = <#any as __sf_serde::Deserialize<'de>>::deserialize(deserializer)?;
-                    <#name<#ident> as ::core::convert::TryFrom<#any>>::try_from(any)
-                        .map_err(<__D::Error as __sf_serde::de::Error>::custom)
-                }
-            }
         }
     });
 
@@ -219,6 +206,28 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
 
             #(#typed)*
+
+            // One impl for every state, through the any-enum, with one
+            // bound, the any-enum's, which holds when all of `de_all`
+            // does: spelling `de_all` out in an impl per state made the
+            // expansion quadratic in the states (a 100-state machine's grew
+            // by 200,000 tokens).
+            impl<'de, __St> __sf_serde::Deserialize<'de> for #name<__St>
+            where
+                for<'__sf> #any: __sf_serde::Deserialize<'de>,
+                #name<__St>: ::core::convert::TryFrom<
+                    #any,
+                    Error = ::stateforge::__private::core::WrongState<#any>,
+                >,
+            {
+                fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
+                    -> ::core::result::Result<Self, __D::Error>
+                {
+                    let any = <#any as __sf_serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    <#name<__St> as ::core::convert::TryFrom<#any>>::try_from(any)
+                        .map_err(<__D::Error as __sf_serde::de::Error>::custom)
+                }
+            }
         };
     }
 }

@@ -1087,24 +1087,6 @@ const _: () = {
             __sf_serialize(serializer, "closed", &self.context, &self.state)
         }
     }
-    impl<'de> __sf_serde::Deserialize<'de> for Door<Closed>
-    where
-        for<'__sf> u32: __sf_serde::Deserialize<'de>,
-        for<'__sf> Closed: __sf_serde::Deserialize<'de>,
-        for<'__sf> Open: __sf_serde::Deserialize<'de>,
-        for<'__sf> Locked: __sf_serde::Deserialize<'de>,
-        for<'__sf> Broken: __sf_serde::Deserialize<'de>,
-    {
-        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error> {
-            let any = <AnyDoor as __sf_serde::Deserialize<
-                'de,
-            >>::deserialize(deserializer)?;
-            <Door<Closed> as ::core::convert::TryFrom<AnyDoor>>::try_from(any)
-                .map_err(<__D::Error as __sf_serde::de::Error>::custom)
-        }
-    }
     impl __sf_serde::Serialize for Door<Open>
     where
         for<'__sf> u32: __sf_serde::Serialize,
@@ -1115,24 +1097,6 @@ const _: () = {
             serializer: __S,
         ) -> ::core::result::Result<__S::Ok, __S::Error> {
             __sf_serialize(serializer, "open", &self.context, &self.state)
-        }
-    }
-    impl<'de> __sf_serde::Deserialize<'de> for Door<Open>
-    where
-        for<'__sf> u32: __sf_serde::Deserialize<'de>,
-        for<'__sf> Closed: __sf_serde::Deserialize<'de>,
-        for<'__sf> Open: __sf_serde::Deserialize<'de>,
-        for<'__sf> Locked: __sf_serde::Deserialize<'de>,
-        for<'__sf> Broken: __sf_serde::Deserialize<'de>,
-    {
-        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error> {
-            let any = <AnyDoor as __sf_serde::Deserialize<
-                'de,
-            >>::deserialize(deserializer)?;
-            <Door<Open> as ::core::convert::TryFrom<AnyDoor>>::try_from(any)
-                .map_err(<__D::Error as __sf_serde::de::Error>::custom)
         }
     }
     impl __sf_serde::Serialize for Door<Locked>
@@ -1147,24 +1111,6 @@ const _: () = {
             __sf_serialize(serializer, "locked", &self.context, &self.state)
         }
     }
-    impl<'de> __sf_serde::Deserialize<'de> for Door<Locked>
-    where
-        for<'__sf> u32: __sf_serde::Deserialize<'de>,
-        for<'__sf> Closed: __sf_serde::Deserialize<'de>,
-        for<'__sf> Open: __sf_serde::Deserialize<'de>,
-        for<'__sf> Locked: __sf_serde::Deserialize<'de>,
-        for<'__sf> Broken: __sf_serde::Deserialize<'de>,
-    {
-        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error> {
-            let any = <AnyDoor as __sf_serde::Deserialize<
-                'de,
-            >>::deserialize(deserializer)?;
-            <Door<Locked> as ::core::convert::TryFrom<AnyDoor>>::try_from(any)
-                .map_err(<__D::Error as __sf_serde::de::Error>::custom)
-        }
-    }
     impl __sf_serde::Serialize for Door<Broken>
     where
         for<'__sf> u32: __sf_serde::Serialize,
@@ -1177,13 +1123,15 @@ const _: () = {
             __sf_serialize(serializer, "broken", &self.context, &self.state)
         }
     }
-    impl<'de> __sf_serde::Deserialize<'de> for Door<Broken>
+    impl<'de, __St> __sf_serde::Deserialize<'de> for Door<__St>
     where
-        for<'__sf> u32: __sf_serde::Deserialize<'de>,
-        for<'__sf> Closed: __sf_serde::Deserialize<'de>,
-        for<'__sf> Open: __sf_serde::Deserialize<'de>,
-        for<'__sf> Locked: __sf_serde::Deserialize<'de>,
-        for<'__sf> Broken: __sf_serde::Deserialize<'de>,
+        for<'__sf> AnyDoor: __sf_serde::Deserialize<'de>,
+        Door<
+            __St,
+        >: ::core::convert::TryFrom<
+            AnyDoor,
+            Error = ::stateforge::__private::core::WrongState<AnyDoor>,
+        >,
     {
         fn deserialize<__D: __sf_serde::Deserializer<'de>>(
             deserializer: __D,
@@ -1191,7 +1139,7 @@ const _: () = {
             let any = <AnyDoor as __sf_serde::Deserialize<
                 'de,
             >>::deserialize(deserializer)?;
-            <Door<Broken> as ::core::convert::TryFrom<AnyDoor>>::try_from(any)
+            <Door<__St> as ::core::convert::TryFrom<AnyDoor>>::try_from(any)
                 .map_err(<__D::Error as __sf_serde::de::Error>::custom)
         }
     }

@@ -501,22 +501,6 @@ const _: () = {
             __sf_serialize(serializer, "off", &self.context, &self.state)
         }
     }
-    impl<'de> __sf_serde::Deserialize<'de> for Switch<Off>
-    where
-        for<'__sf> (): __sf_serde::Deserialize<'de>,
-        for<'__sf> Off: __sf_serde::Deserialize<'de>,
-        for<'__sf> On: __sf_serde::Deserialize<'de>,
-    {
-        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error> {
-            let any = <AnySwitch as __sf_serde::Deserialize<
-                'de,
-            >>::deserialize(deserializer)?;
-            <Switch<Off> as ::core::convert::TryFrom<AnySwitch>>::try_from(any)
-                .map_err(<__D::Error as __sf_serde::de::Error>::custom)
-        }
-    }
     impl __sf_serde::Serialize for Switch<On>
     where
         for<'__sf> (): __sf_serde::Serialize,
@@ -529,11 +513,15 @@ const _: () = {
             __sf_serialize(serializer, "on", &self.context, &self.state)
         }
     }
-    impl<'de> __sf_serde::Deserialize<'de> for Switch<On>
+    impl<'de, __St> __sf_serde::Deserialize<'de> for Switch<__St>
     where
-        for<'__sf> (): __sf_serde::Deserialize<'de>,
-        for<'__sf> Off: __sf_serde::Deserialize<'de>,
-        for<'__sf> On: __sf_serde::Deserialize<'de>,
+        for<'__sf> AnySwitch: __sf_serde::Deserialize<'de>,
+        Switch<
+            __St,
+        >: ::core::convert::TryFrom<
+            AnySwitch,
+            Error = ::stateforge::__private::core::WrongState<AnySwitch>,
+        >,
     {
         fn deserialize<__D: __sf_serde::Deserializer<'de>>(
             deserializer: __D,
@@ -541,7 +529,7 @@ const _: () = {
             let any = <AnySwitch as __sf_serde::Deserialize<
                 'de,
             >>::deserialize(deserializer)?;
-            <Switch<On> as ::core::convert::TryFrom<AnySwitch>>::try_from(any)
+            <Switch<__St> as ::core::convert::TryFrom<AnySwitch>>::try_from(any)
                 .map_err(<__D::Error as __sf_serde::de::Error>::custom)
         }
     }
