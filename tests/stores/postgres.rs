@@ -3,6 +3,7 @@
 
 use crate::suite::fixture::{Fixture, assert_chain, meta, pg_url};
 use crate::suite::machines::{AnyLamp, AnyTask, Lamp, LampEvent, TaskEvent, new_task};
+use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{Store, StoreError};
 
 behaviours!(crate::suite::Fixture::postgres);
@@ -470,4 +471,49 @@ fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
     assert_eq!(assert_chain(&store, "task", "t"), 1);
     assert!(store.load::<AnyTask>("a\u{0}b").is_err());
     assert_eq!(store.entities("task", None).unwrap().len(), 1);
+}
+
+/// `fire_due` locks a timer together with its entity, skipping those
+/// another transaction holds: a transition in progress on the entity
+/// makes the worker leave its timer for a later call, instead of holding
+/// the timer while it waits for the entity (the order opposite to a
+/// transition's, which could deadlock).
+#[test]
+fn a_timer_whose_entity_is_locked_is_left_for_later() {
+    let Some(pg) = Fixture::postgres("timer_entity_locked") else {
+        return;
+    };
+    let store = pg.open();
+    store
+        .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
+        .unwrap();
+    store
+        .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+        .unwrap();
+    let later = Timestamp::now() + std::time::Duration::from_secs(31);
+    let mut raw = postgres::Client::connect(pg.target(), postgres::NoTls).unwrap();
+    let mut holder = raw.transaction().unwrap();
+    holder
+        .execute(
+            &format!(
+                "SELECT 1 FROM {} WHERE entity_id = 'l' FOR UPDATE",
+                pg.table("entities")
+            ),
+            &[],
+        )
+        .unwrap();
+    let (sent, fired) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            sent.send(store.fire_due::<AnyLamp>(later, 10).unwrap())
+                .unwrap()
+        });
+        // Not a measure of speed: a worker that waits for the lock would
+        // wait until the holder ends, which happens after this timeout.
+        let first = fired.recv_timeout(std::time::Duration::from_secs(60));
+        holder.commit().unwrap();
+        assert_eq!(first, Ok(0), "the worker skipped the locked entity");
+    });
+    assert_eq!(store.fire_due::<AnyLamp>(later, 10).unwrap(), 1);
+    assert_eq!(assert_chain(&store, "lamp", "l"), 3);
 }

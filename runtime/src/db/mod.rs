@@ -5,6 +5,8 @@
 //! its history record in one database transaction: both or neither. A
 //! stale version is a [`StoreError::Conflict`], never an overwrite.
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod due;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;

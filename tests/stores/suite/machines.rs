@@ -95,3 +95,16 @@ stateforge::state_machine! {
 fn paid(coins: &u32, _from: &Locked) -> bool {
     *coins > 0
 }
+
+stateforge::state_machine! {
+    /// Two timers in one state, one of which re-enters it: firing `poll`
+    /// cancels the `give_up` armed with it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Poller {
+        context: u32;
+        initial state Waiting;
+        final state GaveUp;
+        event poll: Waiting -> Waiting after 10s;
+        event give_up: Waiting -> GaveUp after 20s;
+    }
+}

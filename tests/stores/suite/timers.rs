@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use super::fixture::{Fixture, assert_chain, meta};
-use super::machines::{AnyBreaker, AnyLamp, Breaker, BreakerEvent, BreakerState, Lamp, LampEvent};
+use super::machines::{
+    AnyBreaker, AnyLamp, AnyPoller, Breaker, BreakerEvent, BreakerState, Lamp, LampEvent, Poller,
+    PollerState,
+};
 use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::HistoryQuery;
 
@@ -108,4 +111,68 @@ pub(crate) fn leaving_a_state_cancels_its_timer(fx: Fixture) {
     assert!(store.next_due("lamp").unwrap().is_none());
     assert_eq!(store.fire_due::<AnyLamp>(later, 10).unwrap(), 0);
     assert_eq!(assert_chain(&store, "lamp", "l"), 3);
+}
+
+/// A timer whose entity does not restore (here: a row written under
+/// another definition) stays where it is and does not hold up the timers
+/// behind it, nor count against the limit; once the row restores, it
+/// fires.
+pub(crate) fn a_timer_whose_entity_does_not_restore_is_kept(fx: Fixture) {
+    let store = fx.open();
+    for id in ["b-0", "b-1"] {
+        store
+            .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
+            .unwrap();
+        store
+            .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
+            .unwrap();
+    }
+    let entities = fx.table("entities");
+    // b-0's timer is due first: it is the one claimed first.
+    fx.execute(&format!(
+        "UPDATE {entities} SET fingerprint = '0000000000000001' WHERE entity_id = 'b-0'"
+    ));
+    let later = Timestamp::now() + Duration::from_secs(31);
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 1).unwrap(), 1);
+    let state = |id| store.load::<AnyBreaker>(id).map(|l| l.machine.state());
+    assert_eq!(state("b-1").unwrap(), BreakerState::HalfOpen);
+    assert!(state("b-0").is_err(), "b-0 is still unreadable");
+    assert!(
+        store.next_due("breaker").unwrap().is_some(),
+        "b-0's timer is kept"
+    );
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 0);
+    assert!(
+        store.next_due("breaker").unwrap().is_some(),
+        "and kept again"
+    );
+
+    fx.execute(&format!(
+        "UPDATE {entities} SET fingerprint = (SELECT fingerprint FROM {entities} WHERE entity_id = 'b-1')
+         WHERE entity_id = 'b-0'"
+    ));
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 1);
+    assert_eq!(state("b-0").unwrap(), BreakerState::HalfOpen);
+    assert_eq!(assert_chain(&store, "breaker", "b-0"), 3);
+    assert!(store.next_due("breaker").unwrap().is_none());
+}
+
+/// Two timers of one entity due in the same call: when the first one's
+/// transition re-enters the state, it replaces the state's timers, and
+/// the second, claimed with it, no longer fires.
+pub(crate) fn a_timer_cancelled_by_an_earlier_one_in_the_same_call_does_not_fire(fx: Fixture) {
+    let store = fx.open();
+    store
+        .create("p", &AnyPoller::from(Poller::new(0)), &meta())
+        .unwrap();
+    let later = Timestamp::now() + Duration::from_secs(25);
+    assert_eq!(store.fire_due::<AnyPoller>(later, 10).unwrap(), 1);
+    let loaded = store.load::<AnyPoller>("p").unwrap();
+    assert_eq!(loaded.machine.state(), PollerState::Waiting);
+    assert_eq!(loaded.version, 2);
+    let history = store.history(&HistoryQuery::entity("poller", "p")).unwrap();
+    assert_eq!(history.last().unwrap().event.as_deref(), Some("poll"));
+    assert_eq!(assert_chain(&store, "poller", "p"), 2);
+    // The timers poll armed anew, due 10 s and 20 s from its firing.
+    assert!(store.next_due("poller").unwrap().unwrap() > Timestamp::now());
 }

@@ -6,7 +6,7 @@ use super::machines::{
     new_task,
 };
 use stateforge::runtime::Listeners;
-use stateforge::runtime::db::{HistoryQuery, StoreError};
+use stateforge::runtime::db::{HistoryQuery, StoreError, StoreUnit};
 
 /// A transition writes the new state and its history record together,
 /// with the caller's actor, reason and session.
@@ -178,6 +178,66 @@ pub(crate) fn a_unit_commits_all_or_nothing(fx: Fixture) {
     assert_eq!(assert_chain(&store, "task", "a"), 3);
     assert_eq!(assert_chain(&store, "task", "b"), 2);
     assert_eq!(assert_chain(&store, "task", "c"), 1);
+}
+
+/// An operation that fails after writing part of its changes (here the
+/// history record is refused: a row past the store holds its version)
+/// leaves its unit unable to commit, even when the unit's work goes on
+/// past the error: nothing of the unit is written, not the half-done
+/// operation, nor those before and after it.
+pub(crate) fn an_operation_failing_halfway_rolls_its_unit_back(fx: Fixture) {
+    let store = fx.open();
+    for id in ["a", "b"] {
+        store.create(id, &new_task(), &meta()).unwrap();
+    }
+    let history = fx.table("history");
+    let squat = |id: &str, version: u64| {
+        fx.execute(&format!(
+            "INSERT INTO {history} (machine, entity_id, from_state, to_state, event, at, metadata, version)
+             VALUES ('task', '{id}', 'pending', 'assigned', 'assign', 0, 'null', {version})"
+        ));
+    };
+    // A transition: the entity's update succeeds, its record does not.
+    squat("a", 2);
+    // A creation: the entity's insert succeeds, its record does not.
+    squat("c", 1);
+    type Halfway<'f> = &'f dyn Fn(&StoreUnit<'_, '_>) -> Result<(), StoreError>;
+    let halfways: [Halfway<'_>; 2] = [
+        &|u| {
+            u.fire::<AnyTask>("a", TaskEvent::Assign { agent: "x".into() }, &meta())
+                .map(drop)
+        },
+        &|u| u.create("c", &new_task(), &meta()).map(drop),
+    ];
+    for halfway in halfways {
+        let err = store
+            .unit(|u| {
+                u.fire::<AnyTask>("b", TaskEvent::Assign { agent: "x".into() }, &meta())?;
+                let swallowed = halfway(u);
+                assert!(swallowed.is_err(), "the record is refused");
+                // On SQLite this one succeeds; on PostgreSQL the failed
+                // statement has ended the transaction already.
+                let _after = u.fire::<AnyTask>("b", TaskEvent::Start, &meta());
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("rolled back"), "{err}");
+        for id in ["a", "b"] {
+            let loaded = store.load::<AnyTask>(id).unwrap();
+            assert_eq!(loaded.machine.state(), TaskState::Pending, "{id}");
+            assert_eq!(loaded.version, 1, "{id}");
+        }
+        assert!(matches!(
+            store.load::<AnyTask>("c"),
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+    assert_eq!(records(&store, "task", "b"), 1);
+    // The store is still usable.
+    store
+        .fire::<AnyTask>("b", TaskEvent::Assign { agent: "x".into() }, &meta())
+        .unwrap();
+    assert_eq!(assert_chain(&store, "task", "b"), 2);
 }
 
 /// A typed save checks the version read (a conflict carries the current

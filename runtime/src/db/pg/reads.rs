@@ -6,11 +6,10 @@ use stateforge_core::Machine;
 
 use super::PgUnit;
 use super::unit::{ENTITY_COLUMNS, entity_row};
+use crate::db::due::{DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::history_sql::history_sql;
-use crate::db::shared::restore;
-use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::{EntityRow, HistoryQuery, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
-use crate::stored::to_stored;
 
 type Json = serde_json::Value;
 
@@ -92,7 +91,8 @@ impl PgUnit<'_> {
         Ok(rows.iter().map(entity_row).collect())
     }
 
-    /// Claims due timers with `FOR UPDATE SKIP LOCKED` and fires them.
+    /// Claims due timers with `FOR UPDATE SKIP LOCKED` and fires them; see
+    /// [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due).
     ///
     /// # Errors
     ///
@@ -113,57 +113,78 @@ impl PgUnit<'_> {
         M::Event: DeserializeOwned,
     {
         let def = M::definition();
-        let due = self.query(
-            &format!(
-                "SELECT id, entity_id, state, event FROM {} WHERE machine = $1 AND due_at <= $2
-                 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED",
-                self.tables.timers
-            ),
-            &[
-                &def.name(),
-                &now.as_micros(),
-                &i64::try_from(limit).unwrap_or(i64::MAX),
-            ],
-        )?;
-        let mut fired = 0;
-        for timer in due {
-            let (id, entity_id, state, event): (i64, String, String, String) =
-                (timer.get(0), timer.get(1), timer.get(2), timer.get(3));
-            self.execute(
-                &format!("DELETE FROM {} WHERE id = $1", self.tables.timers),
-                &[&id],
+        let t = self.tables;
+        // The timer and its entity are locked together, in the order a
+        // transition locks them (the entity, then its timers, which its
+        // statement replaces): claiming the timer first and then waiting
+        // for the entity could deadlock with a transition of the entity.
+        // A timer whose entity is locked is left to a later call.
+        let entity_columns = ENTITY_COLUMNS
+            .split(", ")
+            .map(|c| format!("e.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let claim_sql = format!(
+            "SELECT {entity_columns}, t.id, t.entity_id, t.state, t.event, t.due_at
+             FROM {tm} AS t JOIN {e} AS e ON e.machine = t.machine AND e.entity_id = t.entity_id
+             WHERE t.machine = $1 AND t.due_at <= $2 AND (t.due_at, t.id) > ($3, $4)
+             ORDER BY t.due_at, t.id LIMIT $5
+             FOR UPDATE OF t, e SKIP LOCKED",
+            tm = t.timers,
+            e = t.entities,
+        );
+        let claim = |after: DueCursor, at_most: usize| {
+            let rows = self.query(
+                &claim_sql,
+                &[
+                    &def.name(),
+                    &now.as_micros(),
+                    &after.due_at,
+                    &after.id,
+                    &i64::try_from(at_most).unwrap_or(i64::MAX),
+                ],
             )?;
-            let row = match self.row(def.name(), &entity_id) {
-                Ok(row) if row.state == state => row,
-                Ok(_) | Err(StoreError::NotFound { .. }) => continue,
-                Err(e) => return Err(e),
-            };
-            let Ok(event_value) =
-                serde_json::from_value::<M::Event>(serde_json::json!({ "event": event }))
-            else {
-                tracing::warn!(machine = def.name(), %entity_id, %event, "timer event cannot be built; dropped");
-                continue;
-            };
-            let loaded: Loaded<M> = restore(row)?;
-            match loaded.machine.fire(event_value) {
-                Ok(next) => {
-                    let meta = TransitionMeta::new().actor("timer").cross_session();
-                    self.write_stored(
-                        def,
-                        &entity_id,
-                        loaded.version,
-                        &event,
-                        to_stored(&next)?,
-                        &meta,
-                    )?;
-                    fired += 1;
-                }
-                Err(refused) => {
-                    tracing::warn!(machine = def.name(), %entity_id, %refused, "timer event refused; dropped")
-                }
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let timer = DueTimer {
+                        id: r.get(9),
+                        entity_id: r.get(10),
+                        state: r.get(11),
+                        event: r.get(12),
+                        due_at: r.get(13),
+                    };
+                    (timer, entity_row(r))
+                })
+                .collect())
+        };
+        let delete_sql = format!("DELETE FROM {} WHERE id = $1", t.timers);
+        let take = |timer: DueTimer, row: EntityRow| {
+            // The row was read with the page: if a timer earlier on the
+            // page moved the entity, that transition deleted this timer,
+            // and the `DELETE` below finds nothing.
+            let step = TimerStep::of::<M>(&timer, Some(row));
+            if let TimerStep::Kept = step {
+                return Ok(Taken::Left);
             }
-        }
-        Ok(fired)
+            if self.execute(&delete_sql, &[&timer.id])? == 0 {
+                return Ok(Taken::Left);
+            }
+            let TimerStep::Fire {
+                version, stored, ..
+            } = step
+            else {
+                return Ok(Taken::UsedUp);
+            };
+            let meta = TransitionMeta::new().actor("timer").cross_session();
+            // The timer is deleted: were the unit to commit without its
+            // transition, it would be lost. (A failed statement ends the
+            // transaction anyway; this is for the errors that are not one.)
+            self.write_stored(def, &timer.entity_id, version, &timer.event, stored, &meta)
+                .map_err(|e| self.broke(e))?;
+            Ok(Taken::Fired)
+        };
+        fire_pages(limit, claim, take)
     }
 
     /// When the next timer of `machine` is due.

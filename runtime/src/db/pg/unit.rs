@@ -42,6 +42,10 @@ pub struct PgUnit<'a> {
     /// The unit is one operation ending with its one write, which then
     /// carries the `COMMIT`.
     commit_with_write: bool,
+    /// The first error, not a failed statement, that came after an
+    /// operation had written part of its changes: the unit then must not
+    /// commit (see [`SqliteStore::unit`](crate::db::SqliteStore::unit)).
+    broken: RefCell<Option<String>>,
 }
 
 impl std::fmt::Debug for PgUnit<'_> {
@@ -85,13 +89,31 @@ impl<'a> PgUnit<'a> {
             tables,
             store,
             commit_with_write,
+            broken: RefCell::new(None),
         }
+    }
+
+    /// Marks the unit as not to commit, because of `error`, which came
+    /// after part of an operation's writes; returns it.
+    pub(super) fn broke(&self, error: StoreError) -> StoreError {
+        self.broken
+            .borrow_mut()
+            .get_or_insert_with(|| error.to_string());
+        error
     }
 
     pub(super) fn commit(self) -> Result<(), StoreError> {
         let Some(scope) = self.scope.into_inner() else {
             return Ok(());
         };
+        if let Some(error) = self.broken.into_inner() {
+            // Dropping the scope rolls the transaction back.
+            drop(scope);
+            return Err(StoreError::Database(format!(
+                "the unit was rolled back: an operation in it failed after writing part of \
+                 its changes ({error})"
+            )));
+        }
         match scope.commit().map_err(|e| self.store.pg_error(&e))? {
             Outcome::Committed => Ok(()),
             Outcome::RolledBack => Err(StoreError::Database(

@@ -220,11 +220,16 @@ impl SqliteStore {
     }
 
     /// Runs `work` as one unit: everything it writes commits together, or,
-    /// if it returns an error or panics, nothing does.
+    /// if it returns an error or panics, nothing does. Nor does it when an
+    /// operation in it failed after writing part of its changes (a history
+    /// record refused after the entity's update), even if `work` went on
+    /// past that error: the unit is rolled back, as PostgreSQL rolls back
+    /// a transaction after a failed statement.
     ///
     /// # Errors
     ///
-    /// The first error of `work`, or the database's.
+    /// The first error of `work`; [`StoreError::Database`] when an
+    /// operation failed halfway; or the database's.
     ///
     /// ```
     /// use stateforge_runtime::db::{SqliteStore, TransitionMeta};
@@ -254,6 +259,13 @@ impl SqliteStore {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let unit = Unit::new(&tx, &self.tables, &self.sql);
         let out = work(&unit)?;
+        if let Some(error) = unit.broken() {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::Database(format!(
+                "the unit was rolled back: an operation in it failed after writing part of \
+                 its changes ({error})"
+            )));
+        }
         tx.commit()?;
         Ok(out)
     }
@@ -460,15 +472,22 @@ impl SqliteStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Claims the timers of machine `M` due at `now` (at most `limit`) and
+    /// Claims the timers of machine `M` due at `now`, oldest first, and
     /// fires each, in one transaction: with any number of workers on the
-    /// same database, each timer fires once. A timer whose entity left the
-    /// timer's state meanwhile is dropped. Returns how many fired.
+    /// same database, each timer fires once. Returns how many fired.
+    ///
+    /// At most `limit` timers are used up: fired, or dropped because the
+    /// event is refused or cannot be built from its stored name (logged),
+    /// or because the entity left the timer's state. A timer whose entity
+    /// does not restore as `M` (a row written under another definition,
+    /// data that does not fit) is kept for a worker that can restore it,
+    /// logged, and not counted: the timers behind it still fire.
+    /// A transition fired by a timer cancels the entity's other timers,
+    /// even those already claimed in the same call.
     ///
     /// # Errors
     ///
-    /// The database's; a refused or unreadable timer event is dropped and
-    /// logged, not returned, so one bad row does not stop the others.
+    /// The database's: nothing a row holds stops the other timers.
     ///
     /// ```
     /// use stateforge_runtime::{Timestamp, db::{SqliteStore, TransitionMeta}};

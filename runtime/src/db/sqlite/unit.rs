@@ -1,5 +1,7 @@
 //! One unit of work: the operations whose writes commit together.
 
+use std::cell::RefCell;
+
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -7,8 +9,9 @@ use stateforge_core::{Definition, Machine};
 
 use super::rows::{current_in, load_in, row_in};
 use super::sql::SqliteSql;
+use crate::db::due::{DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::schema::Tables;
-use crate::db::shared::{check_save, check_session, fill, restore, to_i64};
+use crate::db::shared::{check_save, check_session, fill, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
@@ -20,6 +23,10 @@ pub struct Unit<'a> {
     pub(super) tx: &'a Transaction<'a>,
     pub(super) tables: &'a Tables,
     sql: &'a SqliteSql,
+    /// The first error that came after an operation had written part of
+    /// its changes: the unit then must not commit, even when its work
+    /// goes on past the error (PostgreSQL ends such a transaction itself).
+    broken: RefCell<Option<String>>,
 }
 
 /// The row a transition starts from, as read in the unit's transaction.
@@ -37,7 +44,26 @@ impl std::fmt::Debug for Unit<'_> {
 
 impl<'a> Unit<'a> {
     pub(super) fn new(tx: &'a Transaction<'a>, tables: &'a Tables, sql: &'a SqliteSql) -> Self {
-        Unit { tx, tables, sql }
+        Unit {
+            tx,
+            tables,
+            sql,
+            broken: RefCell::new(None),
+        }
+    }
+
+    /// Marks the unit as not to commit, because of `error`, which came
+    /// after part of an operation's writes; returns it.
+    pub(super) fn broke(&self, error: StoreError) -> StoreError {
+        self.broken
+            .borrow_mut()
+            .get_or_insert_with(|| error.to_string());
+        error
+    }
+
+    /// Why the unit must not commit, if it must not.
+    pub(super) fn broken(&self) -> Option<String> {
+        self.broken.borrow().clone()
     }
 
     /// [`SqliteStore::create`](crate::db::SqliteStore::create), inside the unit.
@@ -96,8 +122,9 @@ impl<'a> Unit<'a> {
         }
         let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
         fill(&mut record, meta);
-        self.insert_history(&record)?;
-        self.reset_timers(def, entity_id, &stored.state, now)?;
+        self.insert_history(&record)
+            .and_then(|()| self.reset_timers(def, entity_id, &stored.state, now))
+            .map_err(|e| self.broke(e))?;
         Ok(Loaded {
             entity_id: entity_id.to_owned(),
             machine: (),
@@ -221,62 +248,82 @@ impl<'a> Unit<'a> {
     {
         let def = M::definition();
         let t = self.tables;
-        let due: Vec<(i64, String, String, String)> = {
-            let mut stmt = self.tx.prepare(&format!(
-                "SELECT id, entity_id, state, event FROM {} WHERE machine = ?1 AND due_at <= ?2
-                 ORDER BY due_at, id LIMIT ?3",
+        let claim = |after: DueCursor, at_most: usize| {
+            let mut stmt = self.tx.prepare_cached(&format!(
+                "SELECT id, entity_id, state, event, due_at FROM {} WHERE machine = ?1 AND due_at <= ?2
+                   AND (due_at, id) > (?3, ?4)
+                 ORDER BY due_at, id LIMIT ?5",
                 t.timers
             ))?;
             let rows = stmt.query_map(
                 params![
                     def.name(),
                     now.as_micros(),
-                    i64::try_from(limit).unwrap_or(i64::MAX)
+                    after.due_at,
+                    after.id,
+                    i64::try_from(at_most).unwrap_or(i64::MAX)
                 ],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    Ok((
+                        DueTimer {
+                            id: r.get(0)?,
+                            entity_id: r.get(1)?,
+                            state: r.get(2)?,
+                            event: r.get(3)?,
+                            due_at: r.get(4)?,
+                        },
+                        (),
+                    ))
+                },
             )?;
-            rows.collect::<Result<_, _>>()?
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         };
-        let mut fired = 0;
-        for (id, entity_id, state, event) in due {
-            // Whatever happens to it, a claimed timer is used up.
-            self.tx.execute(
-                &format!("DELETE FROM {} WHERE id = ?1", t.timers),
-                params![id],
-            )?;
-            let row = match self.row(def.name(), &entity_id) {
-                Ok(row) if row.state == state => row,
-                Ok(_) | Err(StoreError::NotFound { .. }) => continue,
+        let take = |timer: DueTimer, ()| {
+            let row = match self.row(def.name(), &timer.entity_id) {
+                Ok(row) => Some(row),
+                Err(StoreError::NotFound { .. }) => None,
                 Err(e) => return Err(e),
             };
-            let event_value: M::Event = match serde_json::from_value(
-                serde_json::json!({ "event": event }),
-            ) {
-                Ok(e) => e,
-                Err(e) => {
-                    tracing::warn!(machine = def.name(), %entity_id, %event, error = %e, "timer event cannot be built; dropped");
-                    continue;
-                }
-            };
-            let session = row.session.clone();
-            let loaded: Loaded<M> = restore(row)?;
-            match loaded.machine.fire(event_value) {
-                Ok(next) => {
-                    let meta = TransitionMeta::new().actor("timer").cross_session();
-                    let from = Source {
-                        state: &state,
-                        version: loaded.version,
-                        session,
-                    };
-                    self.write(&entity_id, from, &event, &next, &meta)?;
-                    fired += 1;
-                }
-                Err(refused) => {
-                    tracing::warn!(machine = def.name(), %entity_id, %refused, "timer event refused; dropped");
-                }
+            let step = TimerStep::of::<M>(&timer, row);
+            if let TimerStep::Kept = step {
+                return Ok(Taken::Left);
             }
-        }
-        Ok(fired)
+            let deleted = self.tx.execute(
+                &format!("DELETE FROM {} WHERE id = ?1", t.timers),
+                params![timer.id],
+            )?;
+            if deleted == 0 {
+                return Ok(Taken::Left);
+            }
+            let TimerStep::Fire {
+                version,
+                session,
+                stored,
+            } = step
+            else {
+                return Ok(Taken::UsedUp);
+            };
+            let meta = TransitionMeta::new().actor("timer").cross_session();
+            let from = Source {
+                state: &timer.state,
+                version,
+                session,
+            };
+            // The timer is deleted: were the unit to commit without its
+            // transition, it would be lost.
+            self.write_stored(
+                def,
+                &timer.entity_id,
+                from,
+                &timer.event,
+                &stored.state,
+                &stored.data.to_string(),
+                &meta,
+            )
+            .map_err(|e| self.broke(e))?;
+            Ok(Taken::Fired)
+        };
+        fire_pages(limit, claim, take)
     }
 
     fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
@@ -350,25 +397,33 @@ impl<'a> Unit<'a> {
             });
         }
         let version = expected_version + 1;
-        self.tx
-            .prepare_cached(&self.sql.history_insert)?
-            .execute(params![
-                def.name(),
-                entity_id,
-                from.state,
-                to,
-                event,
-                meta.reason,
-                meta.actor,
-                from.session,
-                now.as_micros(),
-                meta.metadata.to_string(),
-                to_i64(version)
-            ])?;
-        // A machine without timers has no timer rows to cancel or start.
-        if !def.timers().is_empty() {
-            self.reset_timers(def, entity_id, to, now)?;
-        }
+        let recorded = self
+            .tx
+            .prepare_cached(&self.sql.history_insert)
+            .and_then(|mut insert| {
+                insert.execute(params![
+                    def.name(),
+                    entity_id,
+                    from.state,
+                    to,
+                    event,
+                    meta.reason,
+                    meta.actor,
+                    from.session,
+                    now.as_micros(),
+                    meta.metadata.to_string(),
+                    to_i64(version)
+                ])
+            })
+            .map_err(StoreError::from)
+            // A machine without timers has no timer rows to cancel or start.
+            .and_then(|_| match def.timers().is_empty() {
+                true => Ok(()),
+                false => self.reset_timers(def, entity_id, to, now),
+            });
+        // The entity row is updated: without its record (or its timers)
+        // the unit must not commit.
+        recorded.map_err(|e| self.broke(e))?;
         Ok(version)
     }
 
