@@ -320,3 +320,41 @@ proptest! {
         }
     }
 }
+
+/// An event id taken from another, larger definition is an unknown event
+/// on this one, with or without listeners: never the arm its number would
+/// name in this definition's table (the 8th event of a 6-event machine,
+/// read from `pending`, is `start` out of `assigned`), and no panic.
+#[test]
+fn an_event_id_of_another_definition_is_unknown() {
+    let mut events: Vec<Value> = (0..8)
+        .map(|i| json!({"name": format!("e{i}"), "arms": [{"from": ["a"], "to": "b"}]}))
+        .collect();
+    events.push(json!({"name": "back", "arms": [{"from": ["b"], "to": "a"}]}));
+    let larger = Definition::from_json(
+        &json!({
+            "name": "larger",
+            "states": [{"name": "a", "initial": true}, {"name": "b"}],
+            "events": events,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let foreign = larger.event_id("e7").unwrap();
+    let task = AnyTask::definition();
+    assert_eq!(task.transition(task.initial(), foreign), None);
+    for state in task.states() {
+        assert_eq!(task.transition_index(state, foreign), None);
+    }
+
+    let mut machine = dyn_task();
+    let err = machine.fire_id(foreign, &Value::Null).unwrap_err();
+    assert!(matches!(err, DynError::UnknownEvent { .. }), "{err}");
+    let mut listeners = stateforge::runtime::Listeners::<DynMachine<u32>>::new();
+    listeners.before("any", |_, _| Ok(()));
+    let err = listeners
+        .fire_dyn_id(&mut machine, foreign, &Value::Null, Some("t"))
+        .unwrap_err();
+    assert!(matches!(err, DynError::UnknownEvent { .. }), "{err}");
+    assert_eq!(machine.state_name(), "pending");
+}

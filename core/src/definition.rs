@@ -496,9 +496,18 @@ impl Definition {
     /// let i = def.transition_index(def.initial(), assign).unwrap();
     /// assert_eq!(def.transitions()[i].event, assign);
     /// ```
+    ///
+    /// An id of another definition's is no arm here (`None`), never the
+    /// arm its number happens to name in this table.
     #[inline]
     pub fn transition_index(&self, state: StateId, event: EventId) -> Option<usize> {
-        let slot = state.index() * self.spec.events.len() + event.index();
+        let events = self.spec.events.len();
+        // The table is one row of `events` slots per state: a larger event
+        // number would read the next state's row.
+        if event.index() >= events {
+            return None;
+        }
+        let slot = state.index() * events + event.index();
         match self.table.get(slot).copied() {
             Some(NONE) | None => None,
             Some(i) => Some(i as usize),
