@@ -130,3 +130,49 @@ fn json_round_trip_keeps_the_state() {
     let wrong = serde_json::from_value::<Task<Pending>>(json).unwrap_err();
     assert!(wrong.to_string().contains("not `pending`"), "{wrong}");
 }
+
+/// The JSON form, exactly: a state without data writes `null` and reads
+/// only that; the keys may come in any order; a key the form does not
+/// have, an unknown state or data of another state is an error.
+#[cfg(feature = "serde")]
+#[test]
+fn the_json_form_is_the_state_its_context_and_its_data() {
+    let pending = AnyTask::from(Task::new(TaskData::default()));
+    let json = serde_json::to_string(&pending).unwrap();
+    assert_eq!(
+        json,
+        r#"{"state":"pending","context":{"title":"","agent":null,"retries":0,"completed":false},"data":null}"#
+    );
+    assert_eq!(serde_json::to_string(&Pending).unwrap(), "null");
+    assert!(serde_json::from_str::<Pending>("null").is_ok());
+    let not_unit = serde_json::from_str::<Pending>("{}").unwrap_err();
+    assert!(
+        not_unit.to_string().contains("unit struct Pending"),
+        "{not_unit}"
+    );
+    let context = r#"{"title":"","agent":null,"retries":0,"completed":false}"#;
+    let reordered = format!(r#"{{"data":null,"context":{context},"state":"pending"}}"#);
+    assert_eq!(
+        serde_json::from_str::<AnyTask>(&reordered).unwrap(),
+        pending
+    );
+    let read = |text: String| {
+        serde_json::from_str::<AnyTask>(&text)
+            .unwrap_err()
+            .to_string()
+    };
+    let extra = read(format!(
+        r#"{{"state":"pending","context":{context},"data":null,"agent":"x"}}"#
+    ));
+    assert!(extra.contains("unknown field `agent`"), "{extra}");
+    let unknown = read(format!(
+        r#"{{"state":"archived","context":{context},"data":null}}"#
+    ));
+    assert!(unknown.contains("unknown variant `archived`"), "{unknown}");
+    let other = read(format!(
+        r#"{{"state":"pending","context":{context},"data":{{"agent":"x"}}}}"#
+    ));
+    assert!(other.contains("unit struct Pending"), "{other}");
+    let missing = read(format!(r#"{{"state":"assigned","context":{context}}}"#));
+    assert!(missing.contains("missing field `data`"), "{missing}");
+}

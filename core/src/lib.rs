@@ -26,6 +26,8 @@ mod fingerprint;
 mod machine;
 mod problem;
 mod spec;
+#[cfg(feature = "serde")]
+mod stored_body;
 mod validate;
 
 #[cfg(feature = "serde")]
@@ -36,6 +38,9 @@ pub use definition::{
 pub use machine::{Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState};
 pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use stored_body::{__StoredBody, __deserialize_unit_struct};
 pub use validate::{
     MAX_ARMS, MAX_EVENTS, MAX_NAME_LEN, MAX_STATES, is_valid_name, is_valid_path, validate,
 };

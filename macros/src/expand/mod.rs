@@ -57,7 +57,13 @@ fn expand_state_types(m: &Model) -> TokenStream {
     m.states
         .iter()
         .map(|s| {
-            let serde_derive = serde_impls::derive_attrs(s.fields.iter().map(|f| &f.ty));
+            // A state without data gets serde impls written out, not
+            // derived (see `serde_impls::expand`).
+            let serde_derive = if s.fields.is_empty() {
+                TokenStream::new()
+            } else {
+                serde_impls::derive_attrs(s.fields.iter().map(|f| &f.ty))
+            };
             let ident = &s.ident;
             // At the user's state token: rustc's notes about the state
             // type ("not implemented for `Pending`") then point there.

@@ -130,9 +130,36 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         }
     });
 
+    // What serde's derive writes for a unit struct, with the visitor
+    // shared in core: a derive per state was a visitor per state, and
+    // most states have no data.
+    let unit_states = m.states.iter().filter(|s| s.fields.is_empty()).map(|s| {
+        let ident = &s.ident;
+        let name = ident.to_string();
+        quote! {
+            impl __sf_serde::Serialize for #ident {
+                fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
+                    -> ::core::result::Result<__S::Ok, __S::Error>
+                {
+                    serializer.serialize_unit_struct(#name)
+                }
+            }
+            impl<'de> __sf_serde::Deserialize<'de> for #ident {
+                fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
+                    -> ::core::result::Result<Self, __D::Error>
+                {
+                    ::stateforge::__private::core::__deserialize_unit_struct(deserializer, #name)
+                        .map(|()| #ident)
+                }
+            }
+        }
+    });
+
     quote! {
         const _: () = {
             use #serde as __sf_serde;
+
+            #(#unit_states)*
 
             fn __sf_serialize<__S, __C, __T>(serializer: __S, state: &str, context: &__C, data: &__T)
                 -> ::core::result::Result<__S::Ok, __S::Error>
@@ -179,13 +206,15 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 }
             }
 
+            // Newtype variants of one generic body, derived once in core:
+            // struct variants made serde write a struct visitor per state.
             #[derive(__sf_serde::Deserialize)]
-            #[serde(crate = #SERDE_PATH, tag = "state", deny_unknown_fields,
+            #[serde(crate = #SERDE_PATH, tag = "state",
                     bound(serialize = #stored_ser, deserialize = #stored_de))]
             enum __SfStored {
                 #(
                     #[serde(rename = #stored)]
-                    #idents { context: #context, data: #idents },
+                    #idents(::stateforge::__private::core::__StoredBody<#context, #idents>),
                 )*
             }
 
@@ -198,8 +227,8 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 {
                     ::core::result::Result::Ok(
                         match <__SfStored as __sf_serde::Deserialize<'de>>::deserialize(deserializer)? {
-                            #(__SfStored::#idents { context, data } =>
-                                #any::#idents(#name { context, state: data }),)*
+                            #(__SfStored::#idents(body) =>
+                                #any::#idents(#name { context: body.context, state: body.data }),)*
                         },
                     )
                 }

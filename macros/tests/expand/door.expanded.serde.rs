@@ -1,24 +1,8 @@
 ///State `closed` of [`Door`].
 #[derive(Debug, Clone)]
-#[derive(
-    ::stateforge::__private::serde::Serialize,
-    ::stateforge::__private::serde::Deserialize
-)]
-#[serde(
-    crate = "::stateforge::__private::serde",
-    bound(serialize = "", deserialize = "")
-)]
 pub struct Closed;
 ///State `open` of [`Door`].
 #[derive(Debug, Clone)]
-#[derive(
-    ::stateforge::__private::serde::Serialize,
-    ::stateforge::__private::serde::Deserialize
-)]
-#[serde(
-    crate = "::stateforge::__private::serde",
-    bound(serialize = "", deserialize = "")
-)]
 pub struct Open;
 ///State `locked` of [`Door`].
 #[derive(Debug, Clone)]
@@ -39,14 +23,6 @@ pub struct Locked {
 }
 ///State `broken` of [`Door`] (final).
 #[derive(Debug, Clone)]
-#[derive(
-    ::stateforge::__private::serde::Serialize,
-    ::stateforge::__private::serde::Deserialize
-)]
-#[serde(
-    crate = "::stateforge::__private::serde",
-    bound(serialize = "", deserialize = "")
-)]
 pub struct Broken;
 /// A door with a lock.
 /**
@@ -960,6 +936,63 @@ impl ::core::convert::TryFrom<AnyDoor> for Door<Broken> {
 }
 const _: () = {
     use ::stateforge::__private::serde as __sf_serde;
+    impl __sf_serde::Serialize for Closed {
+        fn serialize<__S: __sf_serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_unit_struct("Closed")
+        }
+    }
+    impl<'de> __sf_serde::Deserialize<'de> for Closed {
+        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            ::stateforge::__private::core::__deserialize_unit_struct(
+                    deserializer,
+                    "Closed",
+                )
+                .map(|()| Closed)
+        }
+    }
+    impl __sf_serde::Serialize for Open {
+        fn serialize<__S: __sf_serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_unit_struct("Open")
+        }
+    }
+    impl<'de> __sf_serde::Deserialize<'de> for Open {
+        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            ::stateforge::__private::core::__deserialize_unit_struct(
+                    deserializer,
+                    "Open",
+                )
+                .map(|()| Open)
+        }
+    }
+    impl __sf_serde::Serialize for Broken {
+        fn serialize<__S: __sf_serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_unit_struct("Broken")
+        }
+    }
+    impl<'de> __sf_serde::Deserialize<'de> for Broken {
+        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            ::stateforge::__private::core::__deserialize_unit_struct(
+                    deserializer,
+                    "Broken",
+                )
+                .map(|()| Broken)
+        }
+    }
     fn __sf_serialize<__S, __C, __T>(
         serializer: __S,
         state: &str,
@@ -1028,7 +1061,6 @@ const _: () = {
     #[serde(
         crate = "::stateforge::__private::serde",
         tag = "state",
-        deny_unknown_fields,
         bound(
             serialize = "for<'__sf> u32: ::stateforge::__private::serde::Serialize, for<'__sf> Closed: ::stateforge::__private::serde::Serialize, for<'__sf> Open: ::stateforge::__private::serde::Serialize, for<'__sf> Locked: ::stateforge::__private::serde::Serialize, for<'__sf> Broken: ::stateforge::__private::serde::Serialize",
             deserialize = "for<'__sf> u32: ::stateforge::__private::serde::Deserialize<'de>, for<'__sf> Closed: ::stateforge::__private::serde::Deserialize<'de>, for<'__sf> Open: ::stateforge::__private::serde::Deserialize<'de>, for<'__sf> Locked: ::stateforge::__private::serde::Deserialize<'de>, for<'__sf> Broken: ::stateforge::__private::serde::Deserialize<'de>"
@@ -1036,13 +1068,13 @@ const _: () = {
     )]
     enum __SfStored {
         #[serde(rename = "closed")]
-        Closed { context: u32, data: Closed },
+        Closed(::stateforge::__private::core::__StoredBody<u32, Closed>),
         #[serde(rename = "open")]
-        Open { context: u32, data: Open },
+        Open(::stateforge::__private::core::__StoredBody<u32, Open>),
         #[serde(rename = "locked")]
-        Locked { context: u32, data: Locked },
+        Locked(::stateforge::__private::core::__StoredBody<u32, Locked>),
         #[serde(rename = "broken")]
-        Broken { context: u32, data: Broken },
+        Broken(::stateforge::__private::core::__StoredBody<u32, Broken>),
     }
     impl<'de> __sf_serde::Deserialize<'de> for AnyDoor
     where
@@ -1059,17 +1091,29 @@ const _: () = {
                 match <__SfStored as __sf_serde::Deserialize<
                     'de,
                 >>::deserialize(deserializer)? {
-                    __SfStored::Closed { context, data } => {
-                        AnyDoor::Closed(Door { context, state: data })
+                    __SfStored::Closed(body) => {
+                        AnyDoor::Closed(Door {
+                            context: body.context,
+                            state: body.data,
+                        })
                     }
-                    __SfStored::Open { context, data } => {
-                        AnyDoor::Open(Door { context, state: data })
+                    __SfStored::Open(body) => {
+                        AnyDoor::Open(Door {
+                            context: body.context,
+                            state: body.data,
+                        })
                     }
-                    __SfStored::Locked { context, data } => {
-                        AnyDoor::Locked(Door { context, state: data })
+                    __SfStored::Locked(body) => {
+                        AnyDoor::Locked(Door {
+                            context: body.context,
+                            state: body.data,
+                        })
                     }
-                    __SfStored::Broken { context, data } => {
-                        AnyDoor::Broken(Door { context, state: data })
+                    __SfStored::Broken(body) => {
+                        AnyDoor::Broken(Door {
+                            context: body.context,
+                            state: body.data,
+                        })
                     }
                 },
             )

@@ -1,22 +1,6 @@
 ///State `off` of [`Switch`].
-#[derive(
-    ::stateforge::__private::serde::Serialize,
-    ::stateforge::__private::serde::Deserialize
-)]
-#[serde(
-    crate = "::stateforge::__private::serde",
-    bound(serialize = "", deserialize = "")
-)]
 struct Off;
 ///State `on` of [`Switch`].
-#[derive(
-    ::stateforge::__private::serde::Serialize,
-    ::stateforge::__private::serde::Deserialize
-)]
-#[serde(
-    crate = "::stateforge::__private::serde",
-    bound(serialize = "", deserialize = "")
-)]
 struct On;
 /**A `Switch<S>` is a machine in state `S`; only the transitions declared out of `S` exist as methods. [`AnySwitch`] holds one in whichever state it is, and [`AnySwitch::definition`] describes the machine.
 
@@ -394,6 +378,38 @@ impl ::core::convert::TryFrom<AnySwitch> for Switch<On> {
 }
 const _: () = {
     use ::stateforge::__private::serde as __sf_serde;
+    impl __sf_serde::Serialize for Off {
+        fn serialize<__S: __sf_serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_unit_struct("Off")
+        }
+    }
+    impl<'de> __sf_serde::Deserialize<'de> for Off {
+        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            ::stateforge::__private::core::__deserialize_unit_struct(deserializer, "Off")
+                .map(|()| Off)
+        }
+    }
+    impl __sf_serde::Serialize for On {
+        fn serialize<__S: __sf_serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_unit_struct("On")
+        }
+    }
+    impl<'de> __sf_serde::Deserialize<'de> for On {
+        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            ::stateforge::__private::core::__deserialize_unit_struct(deserializer, "On")
+                .map(|()| On)
+        }
+    }
     fn __sf_serialize<__S, __C, __T>(
         serializer: __S,
         state: &str,
@@ -454,7 +470,6 @@ const _: () = {
     #[serde(
         crate = "::stateforge::__private::serde",
         tag = "state",
-        deny_unknown_fields,
         bound(
             serialize = "for<'__sf> (): ::stateforge::__private::serde::Serialize, for<'__sf> Off: ::stateforge::__private::serde::Serialize, for<'__sf> On: ::stateforge::__private::serde::Serialize",
             deserialize = "for<'__sf> (): ::stateforge::__private::serde::Deserialize<'de>, for<'__sf> Off: ::stateforge::__private::serde::Deserialize<'de>, for<'__sf> On: ::stateforge::__private::serde::Deserialize<'de>"
@@ -462,9 +477,9 @@ const _: () = {
     )]
     enum __SfStored {
         #[serde(rename = "off")]
-        Off { context: (), data: Off },
+        Off(::stateforge::__private::core::__StoredBody<(), Off>),
         #[serde(rename = "on")]
-        On { context: (), data: On },
+        On(::stateforge::__private::core::__StoredBody<(), On>),
     }
     impl<'de> __sf_serde::Deserialize<'de> for AnySwitch
     where
@@ -479,11 +494,17 @@ const _: () = {
                 match <__SfStored as __sf_serde::Deserialize<
                     'de,
                 >>::deserialize(deserializer)? {
-                    __SfStored::Off { context, data } => {
-                        AnySwitch::Off(Switch { context, state: data })
+                    __SfStored::Off(body) => {
+                        AnySwitch::Off(Switch {
+                            context: body.context,
+                            state: body.data,
+                        })
                     }
-                    __SfStored::On { context, data } => {
-                        AnySwitch::On(Switch { context, state: data })
+                    __SfStored::On(body) => {
+                        AnySwitch::On(Switch {
+                            context: body.context,
+                            state: body.data,
+                        })
                     }
                 },
             )
