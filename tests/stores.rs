@@ -30,6 +30,7 @@ macro_rules! behaviours {
             timers::leaving_a_state_cancels_its_timer,
             timers::a_timer_whose_entity_does_not_restore_is_kept,
             timers::a_timer_cancelled_by_an_earlier_one_in_the_same_call_does_not_fire,
+            timers::a_dynamic_machines_timers_fire_through_its_guards,
             rows::migrating_twice_is_harmless_and_a_newer_schema_is_refused,
             rows::bad_rows_are_typed_errors_and_change_nothing,
             rows::names_are_validated_and_values_are_bound,

@@ -6,9 +6,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
-use crate::db::shared::restore;
+use std::sync::Arc;
+
+use crate::db::shared::{restore, restore_dyn};
 use crate::db::{EntityRow, Loaded, StoreError};
+use crate::dyn_machine::DynMachine;
+use crate::guard_registry::Bound;
 use crate::stored::{Stored, to_stored};
+
+type Json = serde_json::Value;
 
 /// A timer row, as claimed.
 pub(crate) struct DueTimer {
@@ -94,6 +100,47 @@ impl TimerStep {
                     "the machine a timer moves to cannot be written; the timer is kept");
                 TimerStep::Kept
             }
+        }
+    }
+}
+
+impl TimerStep {
+    /// [`TimerStep::of`] for a dynamic machine of `bound`'s definition:
+    /// the timer's event is fired by name, without arguments, through the
+    /// bound guards and actions; a refusal of any kind drops it.
+    pub(crate) fn of_dyn(
+        bound: &Arc<Bound<Json>>,
+        timer: &DueTimer,
+        row: Option<EntityRow>,
+    ) -> TimerStep {
+        let def = bound.definition();
+        let (machine, entity_id, event) = (def.name(), &timer.entity_id, &timer.event);
+        let row = match row {
+            Some(row) if row.state == timer.state => row,
+            _ => return TimerStep::Stale,
+        };
+        let session = row.session.clone();
+        let mut loaded: Loaded<DynMachine<Json>> = match restore_dyn(bound, row) {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                tracing::warn!(machine, %entity_id, %event, %error,
+                    "timer's entity cannot be restored; the timer is kept");
+                return TimerStep::Kept;
+            }
+        };
+        if let Err(refused) = loaded.machine.fire(event, &Json::Null) {
+            tracing::warn!(machine, %entity_id, %refused, "timer event refused; dropped");
+            return TimerStep::Dropped;
+        }
+        TimerStep::Fire {
+            version: loaded.version,
+            session,
+            stored: Stored {
+                machine: machine.to_owned(),
+                state: loaded.machine.state_name().to_owned(),
+                data: loaded.machine.context().clone(),
+                fingerprint: def.fingerprint(),
+            },
         }
     }
 }

@@ -377,6 +377,29 @@ impl Store {
     ) -> Result<Loaded<DynMachine<serde_json::Value>>, StoreError> {
         each_backend!(self, s => s.fire_dyn(bound, entity_id, event, args, meta))
     }
+
+    /// See [`SqliteStore::fire_due_dyn`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_due_dyn`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::{Registry, Timestamp};
+    /// # let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
+    /// #     .bind(stateforge_core::Definition::example()).unwrap();
+    /// let store = stateforge_runtime::db::Store::open(":memory:")?;
+    /// assert_eq!(store.fire_due_dyn(&bound, Timestamp::now(), 10)?, 0);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn fire_due_dyn(
+        &self,
+        bound: &Arc<Bound<serde_json::Value>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        each_backend!(self, s => s.fire_due_dyn(bound, now, limit))
+    }
 }
 
 impl StoreUnit<'_, '_> {

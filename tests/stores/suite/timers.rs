@@ -8,8 +8,10 @@ use super::machines::{
     AnyBreaker, AnyLamp, AnyPoller, Breaker, BreakerEvent, BreakerState, Lamp, LampEvent, Poller,
     PollerState,
 };
-use stateforge::runtime::Timestamp;
+use serde_json::{Value, json};
+use stateforge::Definition;
 use stateforge::runtime::db::HistoryQuery;
+use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 /// Timers set by a store that is closed before any worker starts fire
 /// exactly once among four workers with connections of their own.
@@ -175,4 +177,54 @@ pub(crate) fn a_timer_cancelled_by_an_earlier_one_in_the_same_call_does_not_fire
     assert_eq!(assert_chain(&store, "poller", "p"), 2);
     // The timers poll armed anew, due 10 s and 20 s from its firing.
     assert!(store.next_due("poller").unwrap().unwrap() > Timestamp::now());
+}
+
+/// A dynamic machine's timers fire by name, through the bound guards: a
+/// refused one is dropped, and the timer fires once.
+pub(crate) fn a_dynamic_machines_timers_fire_through_its_guards(fx: Fixture) {
+    let def = Definition::from_json(
+        r#"{"name": "lease",
+            "states": [{"name": "held", "initial": true}, {"name": "expired", "final": true}],
+            "events": [
+                {"name": "renew", "arms": [{"from": ["held"], "to": "held"}]},
+                {"name": "expire", "arms": [{"from": ["held"], "to": "expired", "guard": "not_pinned"}]}
+            ],
+            "timers": [{"state": "held", "event": "expire", "after_ms": 60000}]}"#,
+    )
+    .unwrap();
+    let bound = Registry::<Value>::new()
+        .guard("not_pinned", |lease, _| lease["pinned"] != true)
+        .bind(def)
+        .unwrap();
+    let store = fx.open();
+    for (id, context) in [("free", json!({})), ("pinned", json!({"pinned": true}))] {
+        store
+            .create_dyn(id, &DynMachine::new(bound.clone(), context), &meta())
+            .unwrap();
+    }
+    assert_eq!(store.fire_due_dyn(&bound, Timestamp::now(), 10).unwrap(), 0);
+    let later = Timestamp::now() + Duration::from_secs(61);
+    assert_eq!(store.fire_due_dyn(&bound, later, 10).unwrap(), 1);
+    let state = |id| {
+        store
+            .load_dyn(&bound, id)
+            .unwrap()
+            .machine
+            .state_name()
+            .to_owned()
+    };
+    assert_eq!(state("free"), "expired");
+    assert_eq!(state("pinned"), "held", "the guard refused: dropped");
+    let history = store
+        .history(&HistoryQuery::entity("lease", "free"))
+        .unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.event.as_deref(), last.actor.as_deref()),
+        (Some("expire"), Some("timer"))
+    );
+    assert_eq!(assert_chain(&store, "lease", "free"), 2);
+    assert_eq!(assert_chain(&store, "lease", "pinned"), 1);
+    assert!(store.next_due("lease").unwrap().is_none());
+    assert_eq!(store.fire_due_dyn(&bound, later, 10).unwrap(), 0);
 }

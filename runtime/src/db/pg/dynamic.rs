@@ -6,6 +6,7 @@ use std::sync::Arc;
 use stateforge_core::Definition;
 
 use super::PgUnit;
+use crate::db::due::TimerStep;
 use crate::db::shared::{check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
@@ -104,6 +105,17 @@ impl PgUnit<'_> {
             entity_id: loaded.entity_id,
             machine: loaded.machine,
             version,
+        })
+    }
+
+    pub(super) fn fire_due_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        self.fire_due_by(bound.definition(), now, limit, |timer, row| {
+            TimerStep::of_dyn(bound, timer, row)
         })
     }
 }

@@ -563,6 +563,30 @@ impl PgStore {
         self.single(|u| u.fire_dyn(bound, entity_id, event, args, meta))
     }
 
+    /// See [`SqliteStore::fire_due_dyn`](crate::db::SqliteStore::fire_due_dyn):
+    /// timers are claimed as [`PgStore::fire_due`] claims them.
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    ///
+    /// ```no_run
+    /// use stateforge_runtime::{Registry, Timestamp, db::PgStore};
+    /// let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
+    ///     .bind(stateforge_core::Definition::example()).unwrap();
+    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// let fired = store.fire_due_dyn(&bound, Timestamp::now(), 100)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn fire_due_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        self.unit(|u| u.fire_due_dyn(bound, now, limit))
+    }
+
     /// Drops this store's tables (for tests that each used their own prefix).
     ///
     /// # Errors

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use stateforge_core::Machine;
+use stateforge_core::{Definition, Machine};
 
 use super::PgUnit;
 use super::unit::{ENTITY_COLUMNS, entity_row};
@@ -112,7 +112,17 @@ impl PgUnit<'_> {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        let def = M::definition();
+        self.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)
+    }
+
+    /// Fires the due timers of `def`'s machine, each as `step` decides.
+    pub(super) fn fire_due_by(
+        &self,
+        def: &Definition,
+        now: Timestamp,
+        limit: usize,
+        step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep,
+    ) -> Result<usize, StoreError> {
         let t = self.tables;
         // The timer and its entity are locked together, in the order a
         // transition locks them (the entity, then its timers, which its
@@ -163,7 +173,7 @@ impl PgUnit<'_> {
             // The row was read with the page: if a timer earlier on the
             // page moved the entity, that transition deleted this timer,
             // and the `DELETE` below finds nothing.
-            let step = TimerStep::of::<M>(&timer, Some(row));
+            let step = step(&timer, Some(row));
             if let TimerStep::Kept = step {
                 return Ok(Taken::Left);
             }

@@ -6,8 +6,10 @@ use rusqlite::{OptionalExtension, params};
 use stateforge_core::Definition;
 
 use super::SqliteStore;
+use super::Unit;
 use super::rows::row_in;
 use super::unit::Source;
+use crate::db::due::TimerStep;
 use crate::db::shared::{check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
@@ -216,6 +218,67 @@ impl SqliteStore {
                 machine: loaded.machine,
                 version,
             })
+        })
+    }
+    /// Claims the due timers of `bound`'s machine and fires each, as
+    /// [`SqliteStore::fire_due`] does for a generated machine: the timer's
+    /// event is fired by name, without arguments, through `bound`'s guards
+    /// and actions (a refusal drops the timer, logged). Returns how many
+    /// fired.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// use stateforge_core::Definition;
+    /// use stateforge_runtime::{DynMachine, Registry, Timestamp, db::{SqliteStore, TransitionMeta}};
+    /// let def = Definition::from_json(r#"{"name": "lease",
+    ///     "states": [{"name": "held", "initial": true}, {"name": "expired", "final": true}],
+    ///     "events": [{"name": "expire", "arms": [{"from": ["held"], "to": "expired"}]}],
+    ///     "timers": [{"state": "held", "event": "expire", "after_ms": 60000}]}"#).unwrap();
+    /// let bound = Registry::new().bind(def).unwrap();
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create_dyn("l-1", &DynMachine::new(bound.clone(), serde_json::json!({})), &TransitionMeta::new())?;
+    /// let later = Timestamp::now() + std::time::Duration::from_secs(61);
+    /// assert_eq!(store.fire_due_dyn(&bound, later, 10)?, 1);
+    /// assert_eq!(store.load_dyn(&bound, "l-1")?.machine.state_name(), "expired");
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn fire_due_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        self.unit(|u| u.fire_due_dyn(bound, now, limit))
+    }
+}
+
+impl Unit<'_> {
+    /// [`SqliteStore::fire_due_dyn`], inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::fire_due_dyn`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::{Registry, Timestamp, db::SqliteStore};
+    /// # let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
+    /// #     .bind(stateforge_core::Definition::example()).unwrap();
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let fired = store.unit(|u| u.fire_due_dyn(&bound, Timestamp::now(), 10))?;
+    /// assert_eq!(fired, 0);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn fire_due_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        self.fire_due_by(bound.definition(), now, limit, |timer, row| {
+            TimerStep::of_dyn(bound, timer, row)
         })
     }
 }

@@ -246,7 +246,17 @@ impl<'a> Unit<'a> {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        let def = M::definition();
+        self.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)
+    }
+
+    /// Fires the due timers of `def`'s machine, each as `step` decides.
+    pub(super) fn fire_due_by(
+        &self,
+        def: &Definition,
+        now: Timestamp,
+        limit: usize,
+        step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep,
+    ) -> Result<usize, StoreError> {
         let t = self.tables;
         let claim = |after: DueCursor, at_most: usize| {
             let mut stmt = self.tx.prepare_cached(&format!(
@@ -284,7 +294,7 @@ impl<'a> Unit<'a> {
                 Err(StoreError::NotFound { .. }) => None,
                 Err(e) => return Err(e),
             };
-            let step = TimerStep::of::<M>(&timer, row);
+            let step = step(&timer, row);
             if let TimerStep::Kept = step {
                 return Ok(Taken::Left);
             }
