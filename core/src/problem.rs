@@ -214,9 +214,9 @@ pub enum Problem {
         /// The timer's event name.
         site: Site,
     },
-    /// More states, events or arms than a definition may hold.
+    /// More states, events, arms or timers than a definition may hold.
     TooLarge {
-        /// What there is too much of (`states`, `events`, `arms`).
+        /// What there is too much of (`states`, `events`, `arms`, `timers`).
         what: &'static str,
         /// How many there are.
         count: usize,

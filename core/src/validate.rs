@@ -140,7 +140,10 @@ pub const MAX_EVENTS: usize = 1024;
 /// See [`MAX_STATES`].
 pub const MAX_ARMS: usize = 16 * 1024;
 
-// Rule: a definition stays within MAX_STATES, MAX_EVENTS and MAX_ARMS.
+// Rule: a definition stays within MAX_STATES, MAX_EVENTS and MAX_ARMS, and
+// has no more timers than arms (a timer needs an arm of its own: one per
+// (state, event) pair its event leaves). Checked first: the timer checks
+// look each timer's event up among the events.
 fn check_size(spec: &MachineSpec, problems: &mut Vec<Problem>) -> bool {
     let arms: usize = spec
         .events
@@ -152,6 +155,7 @@ fn check_size(spec: &MachineSpec, problems: &mut Vec<Problem>) -> bool {
         ("states", spec.states.len(), MAX_STATES),
         ("events", spec.events.len(), MAX_EVENTS),
         ("arms", arms, MAX_ARMS),
+        ("timers", spec.timers.len(), MAX_ARMS),
     ];
     let mut ok = true;
     for (what, count, max) in sizes {
@@ -378,5 +382,38 @@ fn check_dead_ends(spec: &MachineSpec, problems: &mut Vec<Problem>) {
                 site: Site::State(i),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ArmSpec, EventSpec, StateSpec, TimerSpec};
+
+    /// Timers from untrusted data are bounded like arms, before the checks
+    /// that look each one up.
+    #[test]
+    fn too_many_timers_are_refused_before_they_are_checked() {
+        let spec = MachineSpec::new("lease")
+            .state(StateSpec::initial("held"))
+            .state(StateSpec::final_state("gone"))
+            .event(EventSpec::new("expire").arm(ArmSpec::new(["held"], "gone")));
+        let mut big = spec.clone();
+        big.timers = vec![TimerSpec::new("held", "expire", 1); MAX_ARMS + 1];
+        let problems = validate(&big);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].to_string(),
+            format!(
+                "too many timers: {}; a definition holds at most {MAX_ARMS}",
+                MAX_ARMS + 1
+            )
+        );
+        let mut two = spec;
+        two.timers = vec![TimerSpec::new("held", "expire", 1); 2];
+        assert!(matches!(
+            validate(&two).as_slice(),
+            [Problem::DuplicateTimer { .. }]
+        ));
     }
 }
