@@ -74,6 +74,17 @@ pub enum RestoreError {
         /// The row's.
         found: Fingerprint,
     },
+    /// The row's fingerprint column is not a fingerprint (16 hex digits):
+    /// the row was not written by a store.
+    #[error(
+        "row of machine `{machine}` has `{found}` for its definition's fingerprint, which is not one (16 hex digits); the row was not written by a store"
+    )]
+    BadFingerprint {
+        /// The machine.
+        machine: String,
+        /// The row's fingerprint column.
+        found: String,
+    },
     /// The data does not fit the state.
     #[error("data of machine `{machine}` in state `{state}` does not fit: {source}")]
     BadData {

@@ -49,16 +49,20 @@ pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+/// A row's fingerprint column, or the error saying it is not one.
+pub(crate) fn parse_fingerprint(machine: &str, text: &str) -> Result<Fingerprint, StoreError> {
+    text.parse().map_err(|_| {
+        StoreError::Restore(RestoreError::BadFingerprint {
+            machine: machine.to_owned(),
+            found: text.to_owned(),
+        })
+    })
+}
+
 pub(crate) fn restore<M: Machine + DeserializeOwned>(
     row: EntityRow,
 ) -> Result<Loaded<M>, StoreError> {
-    let fingerprint = row.fingerprint.parse().map_err(|_| {
-        StoreError::Restore(crate::stored::RestoreError::FingerprintMismatch {
-            machine: row.machine.clone(),
-            expected: M::definition().fingerprint(),
-            found: stateforge_core::Fingerprint(0),
-        })
-    })?;
+    let fingerprint = parse_fingerprint(&row.machine, &row.fingerprint)?;
     let machine = from_stored(Stored {
         machine: row.machine,
         state: row.state,
@@ -79,7 +83,7 @@ pub(crate) fn restore_dyn(
     row: crate::db::EntityRow,
 ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
     let def = bound.definition();
-    let found: Fingerprint = row.fingerprint.parse().unwrap_or(Fingerprint(0));
+    let found = parse_fingerprint(&row.machine, &row.fingerprint)?;
     if found != def.fingerprint() {
         return Err(StoreError::Restore(RestoreError::FingerprintMismatch {
             machine: row.machine,

@@ -38,16 +38,17 @@ pub(crate) fn migrating_twice_is_harmless_and_a_newer_schema_is_refused(fx: Fixt
     );
 }
 
-const BAD: [&str; 4] = [
+const BAD: [&str; 5] = [
     "unknown-state",
     "broken-json",
     "wrong-data",
     "old-definition",
+    "no-fingerprint",
 ];
 
 /// Rows edited behind the store's back (a state the machine lacks, data
 /// that is not JSON or does not fit the state, another definition's
-/// fingerprint, another machine) are typed errors on load and on fire,
+/// fingerprint, a fingerprint that is not one, another machine) are typed errors on load and on fire,
 /// and firing on them writes nothing.
 pub(crate) fn bad_rows_are_typed_errors_and_change_nothing(fx: Fixture) {
     let store = fx.open();
@@ -64,6 +65,7 @@ pub(crate) fn bad_rows_are_typed_errors_and_change_nothing(fx: Fixture) {
     corrupt("data = '{not json'", "broken-json");
     corrupt("state = 'failed'", "wrong-data");
     corrupt("fingerprint = '0000000000000001'", "old-definition");
+    corrupt("fingerprint = 'v2'", "no-fingerprint");
     corrupt("machine = 'ghost'", "other-machine");
 
     let load = |id| store.load::<AnyTask>(id).unwrap_err();
@@ -102,6 +104,19 @@ pub(crate) fn bad_rows_are_typed_errors_and_change_nothing(fx: Fixture) {
             StoreError::Restore(RestoreError::FingerprintMismatch { .. })
         ),
         "{old:?}"
+    );
+    let garbled = load("no-fingerprint");
+    assert_eq!(
+        garbled.to_string(),
+        "row of machine `task` has `v2` for its definition's fingerprint, which is not one \
+         (16 hex digits); the row was not written by a store"
+    );
+    assert!(
+        matches!(
+            garbled,
+            StoreError::Restore(RestoreError::BadFingerprint { .. })
+        ),
+        "{garbled:?}"
     );
     // Firing on them fails the same way and changes nothing either.
     for id in BAD {

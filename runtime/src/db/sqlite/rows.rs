@@ -8,11 +8,10 @@ use super::sql::SqliteSql;
 use crate::db::TransitionMeta;
 use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
-use crate::db::shared::{check_session_of, restore};
+use crate::db::shared::{check_session_of, parse_fingerprint, restore};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
 use crate::history::{HistoryRecord, Timestamp};
-use crate::stored::{RestoreError, from_stored_data};
-use stateforge_core::Fingerprint;
+use crate::stored::from_stored_data;
 
 pub(super) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
     let data: String = r.get(3)?;
@@ -82,14 +81,9 @@ pub(super) fn current_in<M: Machine + DeserializeOwned>(
             }
             // An unreadable fingerprint is refused before anything else of
             // the row, as `restore` refuses it.
-            let Ok(fingerprint) = fingerprint.parse() else {
-                return Ok(Err(StoreError::Restore(
-                    RestoreError::FingerprintMismatch {
-                        machine: def.name().to_owned(),
-                        expected: def.fingerprint(),
-                        found: Fingerprint(0),
-                    },
-                )));
+            let fingerprint = match parse_fingerprint(def.name(), fingerprint) {
+                Ok(fingerprint) => fingerprint,
+                Err(e) => return Ok(Err(e)),
             };
             Ok(from_stored_data::<M>(state, data, fingerprint)
                 .map(|machine| (machine, version, session))
