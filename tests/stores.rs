@@ -26,6 +26,7 @@ macro_rules! behaviours {
             queries::creating_twice_and_missing_entities_are_typed_errors,
             queries::queries_filter_by_state_and_page_history,
             queries::rows_read_back_as_written,
+            queries::the_definition_saved_last_is_the_one_returned,
             timers::timers_fire_once_and_survive_a_restart,
             timers::leaving_a_state_cancels_its_timer,
             timers::a_timer_whose_entity_does_not_restore_is_kept,

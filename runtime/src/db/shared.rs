@@ -15,6 +15,26 @@ use crate::stored::{RestoreError, Stored, from_stored};
 
 type Json = serde_json::Value;
 
+/// What keeping a definition already kept does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Nothing: an entity created under it.
+    Once,
+    /// Makes it the one kept last again: an explicit save, which may
+    /// return to an earlier definition.
+    AsLatest,
+}
+
+impl Keep {
+    /// The `ON CONFLICT` action of the insert, on both backends.
+    pub(crate) fn on_conflict(self) -> &'static str {
+        match self {
+            Keep::Once => "DO NOTHING",
+            Keep::AsLatest => "DO UPDATE SET saved_at = excluded.saved_at",
+        }
+    }
+}
+
 pub(crate) fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
     record.reason.clone_from(&meta.reason);
     record.actor.clone_from(&meta.actor);

@@ -1,9 +1,11 @@
-//! Entities that exist twice or not at all, and reading back by query.
+//! Entities that exist twice or not at all, and reading back by query
+//! (entities, history, kept definitions).
 
 use super::fixture::{Fixture, assert_chain, meta, records};
 use super::machines::{AnyTask, TaskEvent, new_task};
-use stateforge::runtime::Timestamp;
+use stateforge::Definition;
 use stateforge::runtime::db::{HistoryQuery, StoreError};
+use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 /// Creating an id twice, and loading, firing or saving one that does not
 /// exist, are typed errors that write nothing, in a unit or not.
@@ -239,4 +241,36 @@ pub(crate) fn rows_read_back_as_written(fx: Fixture) {
         store.next_due("breaker").unwrap(),
         Some(tripped + std::time::Duration::from_secs(30))
     );
+}
+
+/// The definition a store returns for a machine is the one saved last,
+/// also when that is a return to one kept before; creating an entity
+/// under a definition kept before does not make it the latest again.
+pub(crate) fn the_definition_saved_last_is_the_one_returned(fx: Fixture) {
+    let version = |extra: &str| {
+        Definition::from_json(&format!(
+            r#"{{"name": "lease",
+                "states": [{{"name": "held", "initial": true}}, {{"name": "gone", "final": true}}],
+                "events": [{{"name": "drop", "arms": [{{"from": ["held"], "to": "gone"}}]}}{extra}]}}"#
+        ))
+        .unwrap()
+    };
+    let v1 = version("");
+    let v2 = version(r#", {"name": "lose", "arms": [{"from": ["held"], "to": "gone"}]}"#);
+    assert_ne!(v1.fingerprint(), v2.fingerprint());
+    let store = fx.open();
+    let latest = || store.definition("lease").unwrap().fingerprint();
+    store.save_definition(&v1).unwrap();
+    assert_eq!(latest(), v1.fingerprint());
+    store.save_definition(&v2).unwrap();
+    assert_eq!(latest(), v2.fingerprint());
+    // Back to the first one.
+    store.save_definition(&v1).unwrap();
+    assert_eq!(latest(), v1.fingerprint());
+    // An entity created under v2, kept before, leaves v1 the latest.
+    let bound = Registry::<serde_json::Value>::new().bind(v2).unwrap();
+    store
+        .create_dyn("l", &DynMachine::new(bound, serde_json::json!({})), &meta())
+        .unwrap();
+    assert_eq!(latest(), v1.fingerprint());
 }

@@ -7,7 +7,7 @@ use stateforge_core::Definition;
 
 use super::PgUnit;
 use crate::db::due::TimerStep;
-use crate::db::shared::{check_session, restore_dyn};
+use crate::db::shared::{Keep, check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
@@ -22,12 +22,14 @@ impl PgUnit<'_> {
         def: &Definition,
         kind: DefinitionKind,
         now: Timestamp,
+        keep: Keep,
     ) -> Result<(), StoreError> {
         self.execute(
             &format!(
                 "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (machine, fingerprint) DO NOTHING",
-                self.tables.definitions
+                 ON CONFLICT (machine, fingerprint) {}",
+                self.tables.definitions,
+                keep.on_conflict()
             ),
             &[&def.name(), &def.fingerprint().to_string(), &def.to_json(), &kind.as_str(), &now.as_micros()],
         )?;
@@ -40,7 +42,7 @@ impl PgUnit<'_> {
     ) -> Result<(Definition, DefinitionKind), StoreError> {
         let row = self.query_opt(
             &format!(
-                "SELECT json, kind FROM {} WHERE machine = $1 ORDER BY saved_at DESC LIMIT 1",
+                "SELECT json, kind FROM {} WHERE machine = $1 ORDER BY saved_at DESC, fingerprint DESC LIMIT 1",
                 self.tables.definitions
             ),
             &[&machine],

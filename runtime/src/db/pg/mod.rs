@@ -19,6 +19,7 @@ use stateforge_core::{Definition, Machine};
 pub use unit::PgUnit;
 
 use super::schema::{TablePrefix, Tables};
+use super::shared::Keep;
 use super::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
@@ -495,7 +496,12 @@ impl PgStore {
     /// The server's.
     pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
         self.autocommit(|u| {
-            u.keep_definition(definition, DefinitionKind::Dynamic, Timestamp::now())
+            u.keep_definition(
+                definition,
+                DefinitionKind::Dynamic,
+                Timestamp::now(),
+                Keep::AsLatest,
+            )
         })
     }
 

@@ -13,7 +13,7 @@ use tokio_postgres::types::ToSql;
 use super::PgStore;
 use super::conn::{Outcome, Scope};
 use crate::db::schema::Tables;
-use crate::db::shared::{check_save, check_session, fill, restore, to_i64};
+use crate::db::shared::{Keep, check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
@@ -247,7 +247,7 @@ impl<'a> PgUnit<'a> {
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
         let now = Timestamp::now();
-        self.keep_definition(def, kind, now)?;
+        self.keep_definition(def, kind, now, Keep::Once)?;
         let inserted = self.execute(
             &format!(
                 "INSERT INTO {} ({ENTITY_COLUMNS}) VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $7) ON CONFLICT DO NOTHING",

@@ -10,7 +10,7 @@ use super::Unit;
 use super::rows::row_in;
 use super::unit::Source;
 use crate::db::due::TimerStep;
-use crate::db::shared::{check_session, restore_dyn};
+use crate::db::shared::{Keep, check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
@@ -21,8 +21,12 @@ type Json = serde_json::Value;
 
 impl SqliteStore {
     /// Keeps `definition` (once per fingerprint), so that dynamic machines
-    /// and operators' tools can load it by the machine's name. Machines
-    /// created with [`SqliteStore::create`] have theirs kept already.
+    /// and operators' tools can load it by the machine's name, and makes
+    /// it the one [`SqliteStore::definition`] returns, even if it was kept
+    /// before (a return to an earlier definition). Machines created with
+    /// [`SqliteStore::create`] have theirs kept already (creating an
+    /// entity keeps a new definition, and leaves one kept before where it
+    /// was).
     ///
     /// # Errors
     ///
@@ -35,10 +39,18 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
-        self.unit(|u| u.keep_definition(definition, DefinitionKind::Dynamic, Timestamp::now()))
+        self.unit(|u| {
+            u.keep_definition(
+                definition,
+                DefinitionKind::Dynamic,
+                Timestamp::now(),
+                Keep::AsLatest,
+            )
+        })
     }
 
-    /// The definition of `machine` kept last, checked again as it is read.
+    /// The definition of `machine` kept most recently (see
+    /// [`SqliteStore::save_definition`]), checked again as it is read.
     ///
     /// # Errors
     ///

@@ -11,7 +11,7 @@ use super::rows::{current_in, load_in, row_in};
 use super::sql::SqliteSql;
 use crate::db::due::{DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::schema::Tables;
-use crate::db::shared::{check_save, check_session, fill, to_i64};
+use crate::db::shared::{Keep, check_save, check_session, fill, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
@@ -97,7 +97,7 @@ impl<'a> Unit<'a> {
     ) -> Result<Loaded<()>, StoreError> {
         let t = self.tables;
         let now = Timestamp::now();
-        self.keep_definition(def, kind, now)?;
+        self.keep_definition(def, kind, now, Keep::Once)?;
         let inserted = self.tx.execute(
             &format!(
                 "INSERT INTO {} (machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at)
@@ -444,12 +444,14 @@ impl<'a> Unit<'a> {
         def: &Definition,
         kind: DefinitionKind,
         now: Timestamp,
+        keep: Keep,
     ) -> Result<(), StoreError> {
         self.tx.execute(
             &format!(
                 "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (machine, fingerprint) DO NOTHING",
-                self.tables.definitions
+                 ON CONFLICT (machine, fingerprint) {}",
+                self.tables.definitions,
+                keep.on_conflict()
             ),
             params![
                 def.name(),
