@@ -81,6 +81,22 @@ fn an_unknown_state_is_named() {
 }
 
 #[test]
+fn a_row_of_another_definition_is_said_so_before_its_state_is_looked_up() {
+    // A later definition renamed `failed` to `errored`: the row names a
+    // state this definition lacks, and the cause is the other definition.
+    let mut row = row_of(&every_state()[0]);
+    row.state = "errored".into();
+    row.fingerprint = "0000000000000001".parse().unwrap();
+    let err = from_stored::<AnyTask>(row).unwrap_err();
+    assert!(
+        matches!(&err, RestoreError::FingerprintMismatch { found, .. }
+            if found.to_string() == "0000000000000001"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("migrate the row"), "{err}");
+}
+
+#[test]
 fn data_that_does_not_fit_the_state_is_refused() {
     // An `assigned` row relabelled `failed`: `agent` where `reason` belongs.
     let mut row = row_of(&every_state()[1]);

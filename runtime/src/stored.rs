@@ -254,25 +254,27 @@ pub(crate) fn from_stored_data<M: Machine + DeserializeOwned>(
     serde_json::from_str(&text).or_else(|_| slow())
 }
 
-/// The checks of a row before its data is read: a state of the machine,
-/// written under this definition (the machine's name is checked by the
-/// caller, who has it).
+/// The checks of a row before its data is read: written under this
+/// definition, in a state of the machine (the machine's name is checked by
+/// the caller, who has it). The fingerprint comes first: a row of another
+/// definition may well name a state this one lacks, and the other
+/// definition is then the cause to report (as the dynamic path does).
 fn check_state_and_fingerprint<M: Machine>(
     state: &str,
     fingerprint: Fingerprint,
 ) -> Result<(), RestoreError> {
     let def = M::definition();
-    if def.state_id(state).is_none() {
-        return Err(RestoreError::UnknownState {
-            machine: def.name().to_owned(),
-            state: state.to_owned(),
-        });
-    }
     if fingerprint != def.fingerprint() {
         return Err(RestoreError::FingerprintMismatch {
             machine: def.name().to_owned(),
             expected: def.fingerprint(),
             found: fingerprint,
+        });
+    }
+    if def.state_id(state).is_none() {
+        return Err(RestoreError::UnknownState {
+            machine: def.name().to_owned(),
+            state: state.to_owned(),
         });
     }
     Ok(())
