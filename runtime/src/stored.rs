@@ -168,7 +168,7 @@ pub fn from_stored<M: Machine + DeserializeOwned>(stored: Stored) -> Result<M, R
             found: stored.machine,
         });
     }
-    check_state_and_fingerprint::<M>(&stored.state, stored.fingerprint)?;
+    check_fingerprint_and_state::<M>(&stored.state, stored.fingerprint)?;
     let mut data = stored.data;
     match data.as_object_mut() {
         Some(object) => {
@@ -229,7 +229,7 @@ pub(crate) fn from_stored_data<M: Machine + DeserializeOwned>(
     fingerprint: Fingerprint,
 ) -> Result<M, RestoreError> {
     let def = M::definition();
-    check_state_and_fingerprint::<M>(state, fingerprint)?;
+    check_fingerprint_and_state::<M>(state, fingerprint)?;
     // Data that does not fit is read again the way `from_stored` reads it,
     // so the error says the same, whichever path read the row.
     let slow = || {
@@ -259,7 +259,7 @@ pub(crate) fn from_stored_data<M: Machine + DeserializeOwned>(
 /// the caller, who has it). The fingerprint comes first: a row of another
 /// definition may well name a state this one lacks, and the other
 /// definition is then the cause to report (as the dynamic path does).
-fn check_state_and_fingerprint<M: Machine>(
+fn check_fingerprint_and_state<M: Machine>(
     state: &str,
     fingerprint: Fingerprint,
 ) -> Result<(), RestoreError> {
