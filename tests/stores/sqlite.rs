@@ -1,7 +1,12 @@
 //! The suite on SQLite, and what only an SQLite file has.
 
+use std::time::Duration;
+
 use crate::suite::fixture::{assert_chain, meta};
-use crate::suite::machines::{AnyTask, TaskEvent, new_task};
+use crate::suite::machines::{
+    AnyBreaker, AnyTask, Breaker, BreakerEvent, BreakerState, TaskEvent, new_task,
+};
+use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{SqliteStore, Store, Synchronous, TablePrefix};
 
 behaviours!(crate::suite::Fixture::sqlite);
@@ -36,4 +41,38 @@ fn synchronous_modes_keep_commits_in_the_file() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(tables, ["full_sf_entities", "normal_sf_entities"]);
+}
+
+/// SQLite keeps a value of any type in any column: an entity row whose
+/// column does not read (here, data written as a blob) keeps its timer,
+/// and the machine's other timers still fire.
+#[test]
+fn a_timer_whose_entity_row_does_not_read_is_kept_and_the_others_fire() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blob.db");
+    let store = SqliteStore::open(&path).unwrap();
+    for id in ["b-0", "b-1"] {
+        store
+            .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
+            .unwrap();
+        store
+            .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
+            .unwrap();
+    }
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE sf_entities SET data = X'7B7D' WHERE entity_id = 'b-0'",
+            [],
+        )
+        .unwrap();
+    let later = Timestamp::now() + Duration::from_secs(31);
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 1);
+    let b1 = store.load::<AnyBreaker>("b-1").unwrap();
+    assert_eq!(b1.machine.state(), BreakerState::HalfOpen);
+    assert!(store.load::<AnyBreaker>("b-0").is_err());
+    assert!(
+        store.next_due("breaker").unwrap().is_some(),
+        "b-0's is kept"
+    );
 }

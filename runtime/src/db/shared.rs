@@ -16,6 +16,13 @@ use crate::stored::{RestoreError, Stored, from_stored};
 type Json = serde_json::Value;
 
 /// What keeping a definition already kept does.
+///
+/// Either way the `saved_at` written is the later of the clock and just
+/// after the machine's latest `saved_at`: processes on hosts whose clocks
+/// disagree, or a clock stepped back, would otherwise make "the one saved
+/// last" the one whose host ran ahead. The kind stays the first one's: a
+/// typed definition saved again as data stays typed, so tools still leave
+/// its entities alone.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Keep {
     /// Nothing: an entity created under it.

@@ -268,9 +268,51 @@ pub(crate) fn the_definition_saved_last_is_the_one_returned(fx: Fixture) {
     store.save_definition(&v1).unwrap();
     assert_eq!(latest(), v1.fingerprint());
     // An entity created under v2, kept before, leaves v1 the latest.
-    let bound = Registry::<serde_json::Value>::new().bind(v2).unwrap();
+    let bound = Registry::<serde_json::Value>::new()
+        .bind(v2.clone())
+        .unwrap();
     store
         .create_dyn("l", &DynMachine::new(bound, serde_json::json!({})), &meta())
         .unwrap();
     assert_eq!(latest(), v1.fingerprint());
+
+    // v2 saved by a host whose clock runs an hour ahead; v1 saved after
+    // it, here, is still the latest.
+    store.save_definition(&v2).unwrap();
+    fx.execute(&format!(
+        "UPDATE {} SET saved_at = saved_at + 3600000000 WHERE machine = 'lease' AND fingerprint = '{}'",
+        fx.table("definitions"),
+        v2.fingerprint()
+    ));
+    assert_eq!(latest(), v2.fingerprint());
+    store.save_definition(&v1).unwrap();
+    assert_eq!(latest(), v1.fingerprint());
+}
+
+/// An entity that exists keeps no definition behind the refusal: a unit
+/// that swallows `AlreadyExists` commits nothing of the create.
+pub(crate) fn creating_an_entity_that_exists_keeps_no_definition(fx: Fixture) {
+    // `t` exists under a definition of `task` given as data; the typed
+    // `Task` is another definition of the same machine.
+    let data = Definition::example();
+    assert_ne!(data.fingerprint(), AnyTask::definition().fingerprint());
+    let store = fx.open();
+    let bound = Registry::<serde_json::Value>::new()
+        .guard("can_retry", |_, _| true)
+        .bind(data.clone())
+        .unwrap();
+    store
+        .create_dyn("t", &DynMachine::new(bound, serde_json::json!({})), &meta())
+        .unwrap();
+    store
+        .unit(|u| {
+            let err = u.create("t", &new_task(), &meta()).unwrap_err();
+            assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err:?}");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        store.definition("task").unwrap().fingerprint(),
+        data.fingerprint()
+    );
 }

@@ -159,6 +159,29 @@ pub(crate) fn a_timer_whose_entity_does_not_restore_is_kept(fx: Fixture) {
     assert!(store.next_due("breaker").unwrap().is_none());
 }
 
+/// A timer whose entity row was deleted past the store is used up: it
+/// neither fires nor stays due, so `next_due` does not keep naming it.
+pub(crate) fn a_timer_whose_entity_was_deleted_is_used_up(fx: Fixture) {
+    let store = fx.open();
+    for id in ["b-0", "b-1"] {
+        store
+            .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
+            .unwrap();
+        store
+            .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
+            .unwrap();
+    }
+    fx.execute(&format!(
+        "DELETE FROM {} WHERE entity_id = 'b-0'",
+        fx.table("entities")
+    ));
+    let later = Timestamp::now() + Duration::from_secs(31);
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 1);
+    let b1 = store.load::<AnyBreaker>("b-1").unwrap();
+    assert_eq!(b1.machine.state(), BreakerState::HalfOpen);
+    assert_eq!(store.next_due("breaker").unwrap(), None);
+}
+
 /// Two timers of one entity due in the same call: when the first one's
 /// transition re-enters the state, it replaces the state's timers, and
 /// the second, claimed with it, no longer fires.

@@ -26,10 +26,11 @@ impl PgUnit<'_> {
     ) -> Result<(), StoreError> {
         self.execute(
             &format!(
-                "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO {d} (machine, fingerprint, json, kind, saved_at)
+                 VALUES ($1, $2, $3, $4, GREATEST($5::BIGINT, (SELECT MAX(saved_at) + 1 FROM {d} WHERE machine = $1)))
                  ON CONFLICT (machine, fingerprint) {}",
-                self.tables.definitions,
-                keep.on_conflict()
+                keep.on_conflict(),
+                d = self.tables.definitions,
             ),
             &[&def.name(), &def.fingerprint().to_string(), &def.to_json(), &kind.as_str(), &now.as_micros()],
         )?;

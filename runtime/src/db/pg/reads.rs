@@ -168,6 +168,28 @@ impl PgUnit<'_> {
                 })
                 .collect())
         };
+        // The claim's join passes over a timer whose entity row is gone
+        // (deleted past the store): such timers are used up here, as
+        // SQLite's path uses them up one by one, so that they neither
+        // stay due for ever nor hold up `next_due`. Locked ones are left.
+        let orphans = self.execute(
+            &format!(
+                "DELETE FROM {tm} WHERE id IN (
+                   SELECT t.id FROM {tm} AS t
+                   WHERE t.machine = $1 AND t.due_at <= $2
+                     AND NOT EXISTS (SELECT 1 FROM {e} AS e WHERE e.machine = t.machine AND e.entity_id = t.entity_id)
+                   ORDER BY t.due_at, t.id LIMIT $3
+                   FOR UPDATE SKIP LOCKED)",
+                tm = t.timers,
+                e = t.entities,
+            ),
+            &[
+                &def.name(),
+                &now.as_micros(),
+                &i64::try_from(limit).unwrap_or(i64::MAX),
+            ],
+        )?;
+        let limit = limit.saturating_sub(usize::try_from(orphans).unwrap_or(usize::MAX));
         let delete_sql = format!("DELETE FROM {} WHERE id = $1", t.timers);
         let take = |timer: DueTimer, row: EntityRow| {
             // The row was read with the page: if a timer earlier on the

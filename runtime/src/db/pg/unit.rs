@@ -247,7 +247,6 @@ impl<'a> PgUnit<'a> {
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
         let now = Timestamp::now();
-        self.keep_definition(def, kind, now, Keep::Once)?;
         let inserted = self.execute(
             &format!(
                 "INSERT INTO {} ({ENTITY_COLUMNS}) VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $7) ON CONFLICT DO NOTHING",
@@ -271,6 +270,9 @@ impl<'a> PgUnit<'a> {
         }
         let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
         fill(&mut record, meta);
+        // Kept after the insert, so that an entity that exists keeps no
+        // definition behind a refusal the caller may swallow.
+        self.keep_definition(def, kind, now, Keep::Once)?;
         self.insert_history(&record)?;
         self.reset_timers(def, entity_id, &stored.state, now)?;
         Ok(Loaded {

@@ -518,6 +518,13 @@ impl SqliteStore {
 
     /// When the next timer of machine `machine` is due, if any.
     ///
+    /// Kept timers count (see [`SqliteStore::fire_due`]: an entity this
+    /// worker cannot restore keeps its timer for one that can), so a due
+    /// time in the past is not a promise that `fire_due` will fire
+    /// something: a worker that sleeps until `next_due` should sleep at
+    /// least its polling interval when `fire_due` used nothing, or it
+    /// spins on a timer it cannot fire.
+    ///
     /// # Errors
     ///
     /// The database's.

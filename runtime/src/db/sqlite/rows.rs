@@ -36,17 +36,40 @@ pub(super) fn row_in(
     machine: &str,
     entity_id: &str,
 ) -> Result<EntityRow, StoreError> {
+    find_row_in(conn, tables, machine, entity_id)?.ok_or_else(|| StoreError::NotFound {
+        machine: machine.to_owned(),
+        entity_id: entity_id.to_owned(),
+    })
+}
+
+/// The entity's row, if there is one, with SQLite's own error: a caller
+/// can tell a row whose columns do not read (written past the store; see
+/// [`unreadable`]) from a database that fails.
+pub(super) fn find_row_in(
+    conn: &Connection,
+    tables: &Tables,
+    machine: &str,
+    entity_id: &str,
+) -> rusqlite::Result<Option<EntityRow>> {
     conn.prepare_cached(&format!(
         "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
          FROM {} WHERE machine = ?1 AND entity_id = ?2",
         tables.entities
     ))?
     .query_row(params![machine, entity_id], entity_row)
-    .optional()?
-    .ok_or_else(|| StoreError::NotFound {
-        machine: machine.to_owned(),
-        entity_id: entity_id.to_owned(),
-    })
+    .optional()
+}
+
+/// Whether `e` says a column holds a value of another type than the
+/// schema's (SQLite keeps whatever it is given): the row is at fault,
+/// not the database.
+pub(super) fn unreadable(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+    )
 }
 
 /// What a transition needs of an entity's row: its session, checked

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
-use super::rows::{current_in, load_in, row_in};
+use super::rows::{current_in, find_row_in, load_in, row_in, unreadable};
 use super::sql::SqliteSql;
 use crate::db::due::{DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::schema::Tables;
@@ -97,7 +97,6 @@ impl<'a> Unit<'a> {
     ) -> Result<Loaded<()>, StoreError> {
         let t = self.tables;
         let now = Timestamp::now();
-        self.keep_definition(def, kind, now, Keep::Once)?;
         let inserted = self.tx.execute(
             &format!(
                 "INSERT INTO {} (machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at)
@@ -122,7 +121,10 @@ impl<'a> Unit<'a> {
         }
         let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
         fill(&mut record, meta);
-        self.insert_history(&record)
+        // Kept after the insert, so that an entity that exists keeps no
+        // definition behind a refusal the caller may swallow.
+        self.keep_definition(def, kind, now, Keep::Once)
+            .and_then(|()| self.insert_history(&record))
             .and_then(|()| self.reset_timers(def, entity_id, &stored.state, now))
             .map_err(|e| self.broke(e))?;
         Ok(Loaded {
@@ -289,10 +291,18 @@ impl<'a> Unit<'a> {
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         };
         let take = |timer: DueTimer, ()| {
-            let row = match self.row(def.name(), &timer.entity_id) {
-                Ok(row) => Some(row),
-                Err(StoreError::NotFound { .. }) => None,
-                Err(e) => return Err(e),
+            let row = match find_row_in(self.tx, self.tables, def.name(), &timer.entity_id) {
+                Ok(row) => row,
+                // One row's bad column must not stop the machine's other
+                // timers: the timer is kept, as for a row that does not
+                // restore.
+                Err(error) if unreadable(&error) => {
+                    tracing::warn!(machine = def.name(), entity_id = %timer.entity_id,
+                        event = %timer.event, %error,
+                        "timer's entity row cannot be read; the timer is kept");
+                    return Ok(Taken::Left);
+                }
+                Err(e) => return Err(e.into()),
             };
             let step = step(&timer, row);
             if let TimerStep::Kept = step {
@@ -438,7 +448,9 @@ impl<'a> Unit<'a> {
     }
 
     /// Keeps the definition an entity is written under, once per
-    /// fingerprint, so operators can draw and check stored machines.
+    /// fingerprint, so operators can draw and check stored machines. Its
+    /// `saved_at` is after every other of the machine's (see
+    /// [`Keep`]), so "latest" follows the order of the saves.
     pub(super) fn keep_definition(
         &self,
         def: &Definition,
@@ -448,10 +460,11 @@ impl<'a> Unit<'a> {
     ) -> Result<(), StoreError> {
         self.tx.execute(
             &format!(
-                "INSERT INTO {} (machine, fingerprint, json, kind, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO {d} (machine, fingerprint, json, kind, saved_at)
+                 VALUES (?1, ?2, ?3, ?4, MAX(?5, COALESCE((SELECT MAX(saved_at) + 1 FROM {d} WHERE machine = ?1), ?5)))
                  ON CONFLICT (machine, fingerprint) {}",
-                self.tables.definitions,
-                keep.on_conflict()
+                keep.on_conflict(),
+                d = self.tables.definitions,
             ),
             params![
                 def.name(),
