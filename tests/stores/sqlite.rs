@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
+use crate::suite::Fixture;
 use crate::suite::fixture::{assert_chain, meta};
-use crate::suite::machines::{
-    AnyBreaker, AnyTask, Breaker, BreakerEvent, BreakerState, TaskEvent, new_task,
-};
+use crate::suite::machines::{AnyBreaker, AnyTask, BreakerState, TaskEvent, new_task};
+use crate::suite::timers::two_tripped_breakers;
 use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{SqliteStore, Store, Synchronous, TablePrefix};
 
@@ -48,24 +48,13 @@ fn synchronous_modes_keep_commits_in_the_file() {
 /// and the machine's other timers still fire.
 #[test]
 fn a_timer_whose_entity_row_does_not_read_is_kept_and_the_others_fire() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("blob.db");
-    let store = SqliteStore::open(&path).unwrap();
-    for id in ["b-0", "b-1"] {
-        store
-            .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
-            .unwrap();
-        store
-            .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
-            .unwrap();
-    }
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute(
-            "UPDATE sf_entities SET data = X'7B7D' WHERE entity_id = 'b-0'",
-            [],
-        )
-        .unwrap();
+    let fx = Fixture::sqlite("blob").unwrap();
+    let store = fx.open();
+    two_tripped_breakers(&store);
+    fx.execute(&format!(
+        "UPDATE {} SET data = X'7B7D' WHERE entity_id = 'b-0'",
+        fx.table("entities")
+    ));
     let later = Timestamp::now() + Duration::from_secs(31);
     assert_eq!(store.fire_due::<AnyBreaker>(later, 10).unwrap(), 1);
     let b1 = store.load::<AnyBreaker>("b-1").unwrap();

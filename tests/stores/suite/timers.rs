@@ -10,7 +10,7 @@ use super::machines::{
 };
 use serde_json::{Value, json};
 use stateforge::Definition;
-use stateforge::runtime::db::HistoryQuery;
+use stateforge::runtime::db::{HistoryQuery, Store};
 use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 /// Timers set by a store that is closed before any worker starts fire
@@ -115,12 +115,9 @@ pub(crate) fn leaving_a_state_cancels_its_timer(fx: Fixture) {
     assert_eq!(assert_chain(&store, "lamp", "l"), 3);
 }
 
-/// A timer whose entity does not restore (here: a row written under
-/// another definition) stays where it is and does not hold up the timers
-/// behind it, nor count against the limit; once the row restores, it
-/// fires.
-pub(crate) fn a_timer_whose_entity_does_not_restore_is_kept(fx: Fixture) {
-    let store = fx.open();
+/// Breakers `b-0` and `b-1`, tripped in that order: each has its `reset`
+/// timer, due in 30 s, `b-0`'s first.
+pub(crate) fn two_tripped_breakers(store: &Store) {
     for id in ["b-0", "b-1"] {
         store
             .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
@@ -129,6 +126,15 @@ pub(crate) fn a_timer_whose_entity_does_not_restore_is_kept(fx: Fixture) {
             .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
             .unwrap();
     }
+}
+
+/// A timer whose entity does not restore (here: a row written under
+/// another definition) stays where it is and does not hold up the timers
+/// behind it, nor count against the limit; once the row restores, it
+/// fires.
+pub(crate) fn a_timer_whose_entity_does_not_restore_is_kept(fx: Fixture) {
+    let store = fx.open();
+    two_tripped_breakers(&store);
     let entities = fx.table("entities");
     // b-0's timer is due first: it is the one claimed first.
     fx.execute(&format!(
@@ -163,14 +169,7 @@ pub(crate) fn a_timer_whose_entity_does_not_restore_is_kept(fx: Fixture) {
 /// neither fires nor stays due, so `next_due` does not keep naming it.
 pub(crate) fn a_timer_whose_entity_was_deleted_is_used_up(fx: Fixture) {
     let store = fx.open();
-    for id in ["b-0", "b-1"] {
-        store
-            .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
-            .unwrap();
-        store
-            .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
-            .unwrap();
-    }
+    two_tripped_breakers(&store);
     fx.execute(&format!(
         "DELETE FROM {} WHERE entity_id = 'b-0'",
         fx.table("entities")
