@@ -20,6 +20,8 @@ mod shared;
 mod sqlite;
 #[cfg(feature = "sqlite")]
 mod store;
+#[cfg(feature = "sqlite")]
+mod timer_worker;
 
 pub use error::StoreError;
 pub use meta::{DefinitionKind, EntityRow, HistoryQuery, Loaded, TransitionMeta};
@@ -30,3 +32,5 @@ pub use schema::TablePrefix;
 pub use sqlite::{SqliteStore, Synchronous, Unit};
 #[cfg(feature = "sqlite")]
 pub use store::{Store, StoreUnit};
+#[cfg(feature = "sqlite")]
+pub use timer_worker::{Round, StopSignal, TimerWorker};

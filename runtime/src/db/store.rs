@@ -284,6 +284,15 @@ impl Store {
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
         each_backend!(self, s => s.next_due(machine))
     }
+
+    /// When the first timer of `machine` due after `after` is due.
+    pub(crate) fn next_due_after(
+        &self,
+        machine: &str,
+        after: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        each_backend!(self, s => s.next_due_after(machine, after))
+    }
 }
 
 /// Definitions and dynamic machines.

@@ -45,6 +45,16 @@ stateforge::state_machine! {
 }
 
 stateforge::state_machine! {
+    /// A machine whose timer falls due while a test waits for it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Kettle {
+        initial state Heating;
+        final state Boiled;
+        event boil: Heating -> Boiled after 100ms;
+    }
+}
+
+stateforge::state_machine! {
     #[derive(Debug, Clone, PartialEq)]
     pub machine Light {
         initial state Dark;

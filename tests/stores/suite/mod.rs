@@ -9,6 +9,7 @@ pub(crate) mod fixture;
 pub(crate) mod machines;
 pub(crate) mod queries;
 pub(crate) mod rows;
+pub(crate) mod timer_worker;
 pub(crate) mod timers;
 pub(crate) mod transitions;
 

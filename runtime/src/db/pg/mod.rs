@@ -489,6 +489,15 @@ impl PgStore {
         self.autocommit(|u| u.next_due(machine))
     }
 
+    /// When the first timer of `machine` due after `after` is due.
+    pub(crate) fn next_due_after(
+        &self,
+        machine: &str,
+        after: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        self.autocommit(|u| u.next_due_after(machine, after))
+    }
+
     /// See [`SqliteStore::save_definition`](crate::db::SqliteStore::save_definition).
     ///
     /// # Errors

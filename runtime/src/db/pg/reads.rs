@@ -234,12 +234,21 @@ impl PgUnit<'_> {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        self.next_due_after(machine, Timestamp::from_micros(i64::MIN))
+    }
+
+    /// When the first timer of `machine` due after `after` is due.
+    pub(crate) fn next_due_after(
+        &self,
+        machine: &str,
+        after: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
         let row = self.query_opt(
             &format!(
-                "SELECT MIN(due_at) FROM {} WHERE machine = $1",
+                "SELECT MIN(due_at) FROM {} WHERE machine = $1 AND due_at > $2",
                 self.tables.timers
             ),
-            &[&machine],
+            &[&machine, &after.as_micros()],
         )?;
         Ok(row
             .and_then(|r| r.get::<_, Option<i64>>(0))

@@ -535,13 +535,22 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        self.next_due_after(machine, Timestamp::from_micros(i64::MIN))
+    }
+
+    /// When the first timer of `machine` due after `after` is due.
+    pub(crate) fn next_due_after(
+        &self,
+        machine: &str,
+        after: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
         let conn = self.lock();
         let due: Option<i64> = conn.query_row(
             &format!(
-                "SELECT MIN(due_at) FROM {} WHERE machine = ?1",
+                "SELECT MIN(due_at) FROM {} WHERE machine = ?1 AND due_at > ?2",
                 self.tables.timers
             ),
-            params![machine],
+            params![machine, after.as_micros()],
             |r| r.get(0),
         )?;
         Ok(due.map(Timestamp::from_micros))

@@ -1,0 +1,228 @@
+//! The timer worker: wakes when a timer falls due, sleeps no longer than
+//! its polling interval, does not spin on a timer it cannot fire, and
+//! stops at once when told.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::fixture::{Fixture, meta};
+use super::machines::{AnyBreaker, AnyKettle, Kettle, KettleState};
+use super::timers::two_tripped_breakers;
+use serde_json::json;
+use stateforge::Definition;
+use stateforge::runtime::db::{HistoryQuery, StopSignal, Store, TimerWorker};
+use stateforge::runtime::{DynMachine, Registry};
+
+/// Far longer than any test waits: a worker that sleeps this long has
+/// relied on the polling interval where it should not have.
+const AN_HOUR: Duration = Duration::from_secs(3600);
+
+/// How long a test waits for something the worker should do in well
+/// under a second, before it fails instead of hanging.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn kettles(store: &Store, ids: &[&str]) {
+    for id in ids {
+        store
+            .create(id, &AnyKettle::from(Kettle::new()), &meta())
+            .unwrap();
+    }
+}
+
+fn kettle_state(store: &Store, id: &str) -> KettleState {
+    store.load::<AnyKettle>(id).unwrap().machine.state()
+}
+
+/// Waits until `done` holds, failing after [`PATIENCE`].
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "not within {PATIENCE:?}: {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Kettles whose timers fall due 100 ms after they are created boil
+/// although the worker's polling interval is an hour: it sleeps until the
+/// next timer, not the interval. Asleep with nothing left to fire, it
+/// stops as soon as it is told, and says how many timers it fired.
+pub(crate) fn a_worker_wakes_for_each_timer_and_stops_when_told(fx: Fixture) {
+    let store = fx.open();
+    kettles(&store, &["k-0", "k-1"]);
+    std::thread::sleep(Duration::from_millis(30));
+    kettles(&store, &["k-2"]);
+    let worker = TimerWorker::new()
+        .machine::<AnyKettle>()
+        .poll_interval(AN_HOUR);
+    let stop = StopSignal::new();
+    let (done, finished) = mpsc::channel();
+    // A thread of its own, not a scoped one, with a store of its own: if
+    // the stop did not wake it, the test fails instead of waiting an hour
+    // to join it.
+    let running = (worker.clone(), fx.open(), stop.clone());
+    std::thread::spawn(move || {
+        let (worker, store, stop) = running;
+        let _ = done.send(worker.run(&store, &stop));
+    });
+    eventually("every kettle boils", || {
+        ["k-0", "k-1", "k-2"]
+            .iter()
+            .all(|id| kettle_state(&store, id) == KettleState::Boiled)
+    });
+    assert!(store.next_due("kettle").unwrap().is_none());
+    stop.stop();
+    let fired = finished
+        .recv_timeout(PATIENCE)
+        .expect("a stopped worker returns, asleep or not");
+    assert_eq!(fired.unwrap(), 3);
+    let history = store
+        .history(&HistoryQuery::entity("kettle", "k-2"))
+        .unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.event.as_deref(), last.actor.as_deref()),
+        (Some("boil"), Some("timer"))
+    );
+    // Stopped, it stays stopped: a run on the same signal does nothing.
+    assert_eq!(worker.run(&store, &stop).unwrap(), 0);
+}
+
+/// A round sleeps until the next timer when that comes before the polling
+/// interval, the interval otherwise, and the interval when there is no
+/// timer at all.
+pub(crate) fn a_round_sleeps_until_the_next_timer_or_the_polling_interval(fx: Fixture) {
+    let store = fx.open();
+    let worker = TimerWorker::new().machine::<AnyBreaker>();
+    let round = worker.clone().poll_interval(AN_HOUR).round(&store).unwrap();
+    assert_eq!(
+        (round.fired, round.wait),
+        (0, AN_HOUR),
+        "no timer: the interval"
+    );
+
+    two_tripped_breakers(&store); // due in 30 s
+    let round = worker.clone().poll_interval(AN_HOUR).round(&store).unwrap();
+    assert_eq!(round.fired, 0);
+    assert!(
+        round.wait <= Duration::from_secs(30) && round.wait > Duration::from_secs(20),
+        "until the breakers' reset, 30 s after their trip: {:?}",
+        round.wait
+    );
+    let short = Duration::from_secs(5);
+    let round = worker.poll_interval(short).round(&store).unwrap();
+    assert_eq!(
+        (round.fired, round.wait),
+        (0, short),
+        "the interval comes first"
+    );
+}
+
+/// A timer left due because its entity does not restore (a row of another
+/// definition) makes the round sleep for the polling interval, not zero:
+/// the worker does not spin on it. Nor does it hide a timer behind it: the
+/// round still wakes for that one.
+pub(crate) fn a_kept_timer_waits_for_the_polling_interval_and_hides_no_later_one(fx: Fixture) {
+    let store = fx.open();
+    kettles(&store, &["stranger", "k-1"]);
+    fx.execute(&format!(
+        "UPDATE {} SET fingerprint = '0000000000000001' WHERE entity_id = 'stranger'",
+        fx.table("entities")
+    ));
+    // The stranger's timer is due, k-1's too: k-1 boils, the stranger's
+    // timer is kept.
+    std::thread::sleep(Duration::from_millis(150));
+    let worker = TimerWorker::new()
+        .machine::<AnyKettle>()
+        .poll_interval(AN_HOUR);
+    let round = worker.round(&store).unwrap();
+    assert_eq!(round.fired, 1);
+    assert_eq!(kettle_state(&store, "k-1"), KettleState::Boiled);
+    assert!(
+        store.next_due("kettle").unwrap().is_some(),
+        "the stranger's timer is kept"
+    );
+    assert_eq!(round.wait, AN_HOUR, "a kept timer does not wake the worker");
+
+    // k-2's timer, moved 30 s ahead: due after the kept one, and not
+    // before the round looks, however slow the machine.
+    kettles(&store, &["k-2"]);
+    fx.execute(&format!(
+        "UPDATE {} SET due_at = due_at + 30000000 WHERE entity_id = 'k-2'",
+        fx.table("timers")
+    ));
+    let round = worker.round(&store).unwrap();
+    assert_eq!(round.fired, 0);
+    assert!(
+        round.wait > Duration::from_secs(20) && round.wait <= Duration::from_secs(31),
+        "k-2's timer wakes it: {:?}",
+        round.wait
+    );
+}
+
+/// A round goes on claiming while batches come back full, so a batch
+/// smaller than the due timers still fires all of them in one round.
+pub(crate) fn a_round_fires_every_due_timer_however_small_the_batch(fx: Fixture) {
+    let store = fx.open();
+    let ids = ["k-0", "k-1", "k-2", "k-3", "k-4"];
+    kettles(&store, &ids);
+    std::thread::sleep(Duration::from_millis(150));
+    let round = TimerWorker::new()
+        .machine::<AnyKettle>()
+        .batch(2)
+        .round(&store)
+        .unwrap();
+    assert_eq!(round.fired, 5);
+    for id in ids {
+        assert_eq!(kettle_state(&store, id), KettleState::Boiled);
+    }
+    // `batch(0)` would claim nothing, for ever: it means one.
+    kettles(&store, &["k-5"]);
+    std::thread::sleep(Duration::from_millis(150));
+    let round = TimerWorker::new()
+        .machine::<AnyKettle>()
+        .batch(0)
+        .round(&store)
+        .unwrap();
+    assert_eq!(round.fired, 1);
+}
+
+/// One worker fires the timers of a generated machine and of a dynamic
+/// one, each through its own definition, and wakes for the sooner.
+pub(crate) fn a_worker_fires_typed_and_dynamic_machines_in_one_round(fx: Fixture) {
+    let def = Definition::from_json(
+        r#"{"name": "lease",
+            "states": [{"name": "held", "initial": true}, {"name": "expired", "final": true}],
+            "events": [{"name": "expire", "arms": [{"from": ["held"], "to": "expired"}]}],
+            "timers": [{"state": "held", "event": "expire", "after_ms": 100}]}"#,
+    )
+    .unwrap();
+    let bound = Registry::new().bind(def).unwrap();
+    let store = fx.open();
+    store
+        .create_dyn("l", &DynMachine::new(bound.clone(), json!({})), &meta())
+        .unwrap();
+    kettles(&store, &["k"]);
+    two_tripped_breakers(&store); // due in 30 s
+    std::thread::sleep(Duration::from_millis(150));
+    let worker = TimerWorker::new()
+        .machine::<AnyKettle>()
+        .definition(bound.clone())
+        .machine::<AnyBreaker>()
+        .poll_interval(AN_HOUR);
+    assert_eq!(
+        worker.machines().collect::<Vec<_>>(),
+        ["kettle", "lease", "breaker"]
+    );
+    let round = worker.round(&store).unwrap();
+    assert_eq!(round.fired, 2);
+    assert_eq!(kettle_state(&store, "k"), KettleState::Boiled);
+    assert_eq!(
+        store.load_dyn(&bound, "l").unwrap().machine.state_name(),
+        "expired"
+    );
+    assert!(
+        round.wait > Duration::from_secs(20) && round.wait <= Duration::from_secs(30),
+        "the breakers' reset is the next: {:?}",
+        round.wait
+    );
+}
