@@ -2,9 +2,10 @@
 //!
 //! `closed`: calls go through; after `THRESHOLD` failures in a row the
 //! breaker trips to `open`, where calls are refused without trying. The
-//! reset timeout is a durable timer: it survives a restart, and fires the
-//! breaker to `half_open`, where one trial call decides: success closes
-//! it, failure opens it again.
+//! reset timeout is a durable timer: it survives a restart, and the
+//! restarted process's `TimerWorker` fires it, moving the breaker to
+//! `half_open`, where one trial call decides: success closes it, failure
+//! opens it again.
 //!
 //! ```sh
 //! cargo run --example circuit_breaker
@@ -12,8 +13,9 @@
 
 use std::time::Duration;
 
-use stateforge::runtime::Timestamp;
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransitionMeta};
+use stateforge::runtime::db::{
+    HistoryQuery, StopSignal, Store, StoreError, TimerWorker, TransitionMeta,
+};
 
 /// Failures in a row that trip the breaker.
 pub const THRESHOLD: u32 = 3;
@@ -136,10 +138,18 @@ pub fn run(open: impl Fn() -> Result<Store, StoreError>) -> Result<Report, Store
         say(&mut report, format!("reset timer due: {}", due.is_some()));
     } // the process stops here
 
+    // The reset timeout passes while no process runs.
     std::thread::sleep(Duration::from_millis(250));
-    let store = open()?; // ...and starts again
-    let fired = store.fire_due::<AnyBreaker>(Timestamp::now(), 10)?;
-    let state = store.load::<AnyBreaker>("search")?.machine.state();
+    let store = open()?; // ...and starts again, with a timer worker beside its calls
+    let worker = TimerWorker::new().machine::<AnyBreaker>();
+    let stop = StopSignal::new();
+    let (fired, state) = std::thread::scope(|s| {
+        let running = s.spawn(|| worker.run(&store, &stop));
+        let state = wait_while_open(&store, "search");
+        stop.stop();
+        let fired = running.join().expect("the timer worker does not panic")?;
+        Ok::<_, StoreError>((fired, state?))
+    })?;
     say(
         &mut report,
         format!("after restart: {fired} timer fired, breaker {state}"),
@@ -160,6 +170,19 @@ pub fn run(open: impl Fn() -> Result<Store, StoreError>) -> Result<Report, Store
         .map(|r| format!("{} ({})", r.to, r.event.unwrap_or_default()))
         .collect();
     Ok(report)
+}
+
+/// Waits, a few seconds at most, for the timer worker to take breaker `id`
+/// out of `open`; its state then.
+fn wait_while_open(store: &Store, id: &str) -> Result<BreakerState, StoreError> {
+    for _ in 0..500 {
+        let state = store.load::<AnyBreaker>(id)?.machine.state();
+        if state != BreakerState::Open {
+            return Ok(state);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok(BreakerState::Open)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
