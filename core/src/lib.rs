@@ -28,6 +28,8 @@ mod problem;
 mod spec;
 #[cfg(feature = "serde")]
 mod stored_body;
+#[cfg(feature = "serde")]
+mod unit_event;
 mod validate;
 
 #[cfg(feature = "serde")]
@@ -41,6 +43,9 @@ pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 pub use stored_body::{__StoredBody, __deserialize_unit_struct};
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use unit_event::{__deserialize_unit_event, __serialize_unit_event};
 pub use validate::{
     MAX_ARMS, MAX_EVENTS, MAX_NAME_LEN, MAX_STATES, is_valid_name, is_valid_path, validate,
 };

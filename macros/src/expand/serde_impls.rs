@@ -65,9 +65,15 @@ pub(super) fn derive_attrs<'a>(types: impl Iterator<Item = &'a syn::Type> + Clon
     }
 }
 
+/// Whether the event enum's serde impls are derived: when some event has
+/// arguments. Without any, [`unit_event_impls`] writes them.
+fn events_derived(m: &Model) -> bool {
+    m.events.iter().any(|e| !e.args.is_empty())
+}
+
 /// The derives for the event enum: `{"event": "assign", "agent": "ada"}`.
 pub(super) fn event_derive_attrs(m: &Model) -> TokenStream {
-    if !enabled() || m.events.is_empty() {
+    if !enabled() || !events_derived(m) {
         return TokenStream::new();
     }
     let serde = serde_path();
@@ -81,10 +87,47 @@ pub(super) fn event_derive_attrs(m: &Model) -> TokenStream {
 /// `#[serde(rename = "...")]` for an event variant: events keep their
 /// declared (snake_case) names.
 pub(super) fn rename_attr(m: &Model, name: &str) -> TokenStream {
-    if !enabled() || m.events.is_empty() {
+    if !enabled() || !events_derived(m) {
         return TokenStream::new();
     }
     quote!(#[serde(rename = #name)])
+}
+
+/// The event enum's impls when no event has arguments: the form serde's
+/// derive gives it (`{"event": "reset"}`), read and written by two
+/// functions of core instead of a derive per machine.
+fn unit_event_impls(m: &Model) -> TokenStream {
+    if m.events.is_empty() || events_derived(m) {
+        return TokenStream::new();
+    }
+    let event_enum = &m.event_enum;
+    let enum_name = event_enum.to_string();
+    let names = m.events.iter().map(|e| e.ident.to_string());
+    let (indices, variants): (Vec<_>, Vec<_>) =
+        m.events.iter().map(|e| &e.variant).enumerate().unzip();
+    quote! {
+        impl __sf_serde::Serialize for #event_enum {
+            fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
+                -> ::core::result::Result<__S::Ok, __S::Error>
+            {
+                ::stateforge::__private::core::__serialize_unit_event(serializer, #enum_name, self.name())
+            }
+        }
+        impl<'de> __sf_serde::Deserialize<'de> for #event_enum {
+            fn deserialize<__D: __sf_serde::Deserializer<'de>>(deserializer: __D)
+                -> ::core::result::Result<Self, __D::Error>
+            {
+                const NAMES: &[&str] = &[#(#names),*];
+                match ::stateforge::__private::core::__deserialize_unit_event(deserializer, #enum_name, NAMES)? {
+                    #(#indices => ::core::result::Result::Ok(Self::#variants),)*
+                    // The index is in range: an error, not a panic, if not.
+                    _ => ::core::result::Result::Err(
+                        <__D::Error as __sf_serde::de::Error>::custom("event index out of range"),
+                    ),
+                }
+            }
+        }
+    }
 }
 
 /// The impls for the state enum, the any-enum and each typed machine.
@@ -113,6 +156,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let ser_all = quote!(#(for<'__sf> #all_types: __sf_serde::Serialize,)*);
     let de_all = quote!(#(for<'__sf> #all_types: __sf_serde::Deserialize<'de>,)*);
 
+    let unit_events = unit_event_impls(m);
     let typed = m.states.iter().map(|s| {
         let (ident, stored) = (&s.ident, &s.stored);
         quote! {
@@ -160,6 +204,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             use #serde as __sf_serde;
 
             #(#unit_states)*
+            #unit_events
 
             fn __sf_serialize<__S, __C, __T>(serializer: __S, state: &str, context: &__C, data: &__T)
                 -> ::core::result::Result<__S::Ok, __S::Error>

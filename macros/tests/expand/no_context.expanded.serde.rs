@@ -158,19 +158,9 @@ impl ::core::str::FromStr for SwitchState {
     }
 }
 ///The events of [`Switch`], with their arguments.
-#[derive(
-    ::stateforge::__private::serde::Serialize,
-    ::stateforge::__private::serde::Deserialize
-)]
-#[serde(
-    crate = "::stateforge::__private::serde",
-    tag = "event",
-    bound(serialize = "", deserialize = "")
-)]
 #[allow(dead_code)]
 enum SwitchEvent {
     ///Event `toggle`.
-    #[serde(rename = "toggle")]
     Toggle,
 }
 impl SwitchEvent {
@@ -408,6 +398,39 @@ const _: () = {
         ) -> ::core::result::Result<Self, __D::Error> {
             ::stateforge::__private::core::__deserialize_unit_struct(deserializer, "On")
                 .map(|()| On)
+        }
+    }
+    impl __sf_serde::Serialize for SwitchEvent {
+        fn serialize<__S: __sf_serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            ::stateforge::__private::core::__serialize_unit_event(
+                serializer,
+                "SwitchEvent",
+                self.name(),
+            )
+        }
+    }
+    impl<'de> __sf_serde::Deserialize<'de> for SwitchEvent {
+        fn deserialize<__D: __sf_serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            const NAMES: &[&str] = &["toggle"];
+            match ::stateforge::__private::core::__deserialize_unit_event(
+                deserializer,
+                "SwitchEvent",
+                NAMES,
+            )? {
+                0usize => ::core::result::Result::Ok(Self::Toggle),
+                _ => {
+                    ::core::result::Result::Err(
+                        <__D::Error as __sf_serde::de::Error>::custom(
+                            "event index out of range",
+                        ),
+                    )
+                }
+            }
         }
     }
     fn __sf_serialize<__S, __C, __T>(
