@@ -517,3 +517,42 @@ fn a_timer_whose_entity_is_locked_is_left_for_later() {
     assert_eq!(store.fire_due::<AnyLamp>(later, 10).unwrap(), 1);
     assert_eq!(assert_chain(&store, "lamp", "l"), 3);
 }
+
+/// The store blocks; called inside an async runtime, where blocking on
+/// its connections' own runtime would panic, it serves all the same, in
+/// an async task (which it then blocks, as any blocking call does) and in
+/// a `spawn_blocking` thread; dropped there, its pooled connections close
+/// without a panic.
+#[test]
+fn inside_an_async_runtime_the_store_serves_instead_of_panicking() {
+    let Some(pg) = Fixture::postgres("inside_async") else {
+        return;
+    };
+    let store = Store::open_with(pg.target(), pg.prefix()).unwrap();
+    store
+        .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
+        .unwrap(); // a connection now waits in the pool
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let pg_ref = &pg;
+    let store = runtime.block_on(async move {
+        let pg = pg_ref;
+        store
+            .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
+            .unwrap();
+        let other = Store::open_with(pg.target(), pg.prefix()).unwrap();
+        assert_eq!(other.load::<AnyLamp>("l").unwrap().version, 2);
+        tokio::task::spawn_blocking(move || {
+            store
+                .unit(|u| u.fire::<AnyLamp>("l", LampEvent::Toggle, &meta()))
+                .unwrap();
+            store
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(assert_chain(&store, "lamp", "l"), 3);
+    runtime.block_on(async move { drop(store) });
+}

@@ -53,9 +53,65 @@ pub(super) struct PgConn {
 /// uses it, which then fails. Busier connections skip the round trip.
 const IDLE_CHECK: Duration = Duration::from_secs(1);
 
+/// Runs `future` to its end on the connection's `runtime`.
+///
+/// Inside an async runtime, tokio refuses to block on another (it panics:
+/// "Cannot start a runtime from within a runtime"), and it offers no way
+/// to tell an async task, where blocking stalls the executor, from a
+/// `spawn_blocking` thread, where blocking is what the thread is for. So
+/// there the store blocks on a scoped thread of its own, one thread per
+/// round trip, and works in both; outside any runtime, the common case,
+/// it blocks on the caller's thread as before.
+fn block_on<F>(runtime: &Runtime, future: F) -> F::Output
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    if !inside_async_runtime() {
+        return runtime.block_on(future);
+    }
+    std::thread::scope(|s| {
+        s.spawn(|| runtime.block_on(future))
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Whether this thread is inside an async runtime (an async task, or a
+/// `spawn_blocking` thread: tokio does not tell them apart).
+fn inside_async_runtime() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
+
+/// A connection's own runtime. Inside another runtime tokio panics on
+/// dropping one ("Cannot drop a runtime in a context where blocking is not
+/// allowed"), so there it is shut down without waiting, as tokio offers
+/// for this case; its one task, the connection, has ended by then
+/// ([`Driver`]'s drop) or is dropped with it.
+pub(super) struct OwnRuntime(Option<Runtime>);
+
+impl OwnRuntime {
+    fn get(&self) -> &Runtime {
+        // Present from construction to drop.
+        self.0
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a connection's runtime is present until dropped"))
+    }
+}
+
+impl Drop for OwnRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take()
+            && inside_async_runtime()
+        {
+            runtime.shutdown_background();
+        }
+    }
+}
+
 /// The runtime that drives the connection, and the connection's task.
 struct Driver {
-    runtime: Runtime,
+    runtime: OwnRuntime,
     connection: JoinHandle<()>,
 }
 
@@ -66,7 +122,7 @@ impl Drop for Driver {
         // longer answers is not waited for long.
         let connection = &mut self.connection;
         let ending = async { tokio::time::timeout(Duration::from_secs(1), connection).await };
-        if self.runtime.block_on(ending).is_err() {
+        if block_on(self.runtime.get(), ending).is_err() {
             tracing::debug!("PostgreSQL connection did not end within 1 s");
         }
     }
@@ -78,30 +134,34 @@ impl PgConn {
     /// The outer error is the runtime's (it could not be started), the
     /// inner one the server's.
     pub(super) fn connect(url: &str) -> Result<Result<PgConn, Error>, std::io::Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        Ok(runtime
-            .block_on(tokio_postgres::connect(url, NoTls))
-            .map(|(client, connection)| {
-                // A current-thread runtime drives this task whenever the
-                // connection blocks on a request; it ends with the client.
-                let connection = runtime.spawn(async move {
-                    if let Err(e) = connection.await {
-                        tracing::debug!(error = %e, "PostgreSQL connection closed");
+        let runtime = OwnRuntime(Some(
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+        ));
+        Ok(
+            block_on(runtime.get(), tokio_postgres::connect(url, NoTls)).map(
+                |(client, connection)| {
+                    // A current-thread runtime drives this task whenever the
+                    // connection blocks on a request; it ends with the client.
+                    let connection = runtime.get().spawn(async move {
+                        if let Err(e) = connection.await {
+                            tracing::debug!(error = %e, "PostgreSQL connection closed");
+                        }
+                    });
+                    PgConn {
+                        client,
+                        statements: HashMap::new(),
+                        poisoned: Cell::new(false),
+                        idle_since: Instant::now(),
+                        driver: Driver {
+                            runtime,
+                            connection,
+                        },
                     }
-                });
-                PgConn {
-                    client,
-                    statements: HashMap::new(),
-                    poisoned: Cell::new(false),
-                    idle_since: Instant::now(),
-                    driver: Driver {
-                        runtime,
-                        connection,
-                    },
-                }
-            }))
+                },
+            ),
+        )
     }
 
     /// A scope for a unit's statements, beside the statements prepared on
@@ -117,7 +177,7 @@ impl PgConn {
             TxState::Autocommit
         };
         let scope = Scope {
-            runtime: &self.driver.runtime,
+            runtime: self.driver.runtime.get(),
             client: &self.client,
             poisoned: &self.poisoned,
             state,
@@ -142,11 +202,7 @@ impl PgConn {
     pub(super) fn still_serves(&self) -> bool {
         self.is_reusable()
             && (self.idle_since.elapsed() < IDLE_CHECK
-                || self
-                    .driver
-                    .runtime
-                    .block_on(self.client.batch_execute(""))
-                    .is_ok())
+                || block_on(self.driver.runtime.get(), self.client.batch_execute("")).is_ok())
     }
 }
 
@@ -192,19 +248,23 @@ type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 impl Scope<'_> {
     /// Runs `request`, with the transaction's `BEGIN` ahead of it in the
     /// same round trip when it is the transaction's first.
-    fn run<T>(&mut self, request: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    fn run<T: Send>(
+        &mut self,
+        request: impl Future<Output = Result<T, Error>> + Send,
+    ) -> Result<T, Error> {
         let out = if self.state == TxState::Pending {
             // Open before anything is sent: a panic while the requests run
             // still leaves a scope that rolls back (or poisons) on drop.
             self.state = TxState::Open;
-            let (begun, out) = self
-                .runtime
-                .block_on(join(self.client.batch_execute("BEGIN"), request));
+            let (begun, out) = block_on(
+                self.runtime,
+                join(self.client.batch_execute("BEGIN"), request),
+            );
             // A failed `BEGIN` means a broken connection: the request ran
             // on its own, if at all.
             begun.and(out)
         } else {
-            self.runtime.block_on(request)
+            block_on(self.runtime, request)
         };
         if out.is_err() && self.state == TxState::Open {
             self.aborted = true;
@@ -216,9 +276,10 @@ impl Scope<'_> {
     /// sends each `Parse` before it waits for any answer.
     pub(super) fn prepare_all(&mut self, sqls: &[&str]) -> Result<Vec<Statement>, Error> {
         let client = self.client;
-        let out = self
-            .runtime
-            .block_on(try_join_all(sqls.iter().map(|sql| client.prepare(sql))));
+        let out = block_on(
+            self.runtime,
+            try_join_all(sqls.iter().map(|sql| client.prepare(sql))),
+        );
         // Parsing inside an aborted transaction fails too.
         if out.is_err() && self.state == TxState::Open {
             self.aborted = true;
@@ -226,7 +287,7 @@ impl Scope<'_> {
         out
     }
 
-    pub(super) fn query<S: ?Sized + ToStatement>(
+    pub(super) fn query<S: ?Sized + ToStatement + Sync>(
         &mut self,
         statement: &S,
         params: Params<'_>,
@@ -235,7 +296,7 @@ impl Scope<'_> {
         self.run(client.query(statement, params))
     }
 
-    pub(super) fn query_opt<S: ?Sized + ToStatement>(
+    pub(super) fn query_opt<S: ?Sized + ToStatement + Sync>(
         &mut self,
         statement: &S,
         params: Params<'_>,
@@ -244,7 +305,7 @@ impl Scope<'_> {
         self.run(client.query_opt(statement, params))
     }
 
-    pub(super) fn execute<S: ?Sized + ToStatement>(
+    pub(super) fn execute<S: ?Sized + ToStatement + Sync>(
         &mut self,
         statement: &S,
         params: Params<'_>,
@@ -273,10 +334,13 @@ impl Scope<'_> {
         let client = self.client;
         match self.state {
             TxState::Open => {
-                let (out, committed) = self.runtime.block_on(join(
-                    client.query_opt(statement, params),
-                    client.batch_execute("COMMIT"),
-                ));
+                let (out, committed) = block_on(
+                    self.runtime,
+                    join(
+                        client.query_opt(statement, params),
+                        client.batch_execute("COMMIT"),
+                    ),
+                );
                 self.state = TxState::Ended;
                 let row = out?;
                 committed?;
@@ -285,7 +349,7 @@ impl Scope<'_> {
             // Nothing else was written: the statement is the transaction.
             TxState::Pending | TxState::Autocommit | TxState::Ended => {
                 self.state = TxState::Ended;
-                self.runtime.block_on(client.query_opt(statement, params))
+                block_on(self.runtime, client.query_opt(statement, params))
             }
         }
     }
@@ -300,7 +364,7 @@ impl Scope<'_> {
             return Ok(Outcome::Committed);
         }
         let sql = if aborted { "ROLLBACK" } else { "COMMIT" };
-        let out = self.runtime.block_on(self.client.batch_execute(sql));
+        let out = block_on(self.runtime, self.client.batch_execute(sql));
         if out.is_err() {
             self.poisoned.set(true);
         }
@@ -325,7 +389,7 @@ impl Drop for Scope<'_> {
         if self.state == TxState::Open {
             // A connection whose rollback failed is not pooled again; the
             // server rolls back by itself when it closes.
-            if let Err(e) = self.runtime.block_on(self.client.batch_execute("ROLLBACK")) {
+            if let Err(e) = block_on(self.runtime, self.client.batch_execute("ROLLBACK")) {
                 tracing::debug!(error = %e, "rollback failed");
                 self.poisoned.set(true);
             }

@@ -60,8 +60,12 @@ pub fn redact_url(url: &str) -> String {
 ///
 /// Each connection runs on a small runtime of its own on the calling
 /// thread, so the store's methods block: from async code, call them on a
-/// blocking thread (`tokio::task::spawn_blocking`), as with the `postgres`
-/// crate.
+/// blocking thread (`tokio::task::spawn_blocking`). Unlike the `postgres`
+/// crate, the store does not panic when called (or dropped) inside an
+/// async runtime, in a task or a blocking thread: there each round trip
+/// runs on a short-lived thread of its own, since tokio forbids blocking
+/// on one runtime inside another and cannot tell a task from a blocking
+/// thread. In a task, that still blocks the task's thread.
 ///
 /// ```no_run
 /// use stateforge_runtime::db::{PgStore, TransitionMeta};
@@ -490,6 +494,8 @@ impl PgStore {
     }
 
     /// When the first timer of `machine` due after `after` is due.
+    // For `Store`'s timer worker, which needs the `sqlite` feature too.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn next_due_after(
         &self,
         machine: &str,
