@@ -39,6 +39,7 @@ macro_rules! behaviours {
             timer_worker::a_kept_timer_waits_for_the_polling_interval_and_hides_no_later_one,
             timer_worker::a_round_fires_every_due_timer_however_small_the_batch,
             timer_worker::a_worker_fires_typed_and_dynamic_machines_in_one_round,
+            timer_worker::a_round_ends_though_its_firings_arm_timers_that_fall_due,
             rows::migrating_twice_is_harmless_and_a_newer_schema_is_refused,
             rows::bad_rows_are_typed_errors_and_change_nothing,
             rows::names_are_validated_and_values_are_bound,

@@ -182,14 +182,23 @@ pub(crate) enum Taken {
     Fired,
 }
 
+/// What one call of `fire_due` did with its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct DueCount {
+    /// Timers fired.
+    pub(crate) fired: usize,
+    /// Timers used up, fired or not: when it reaches the limit, more may
+    /// be due.
+    pub(crate) used: usize,
+}
+
 /// Claims due timers page by page, `claim(after, at_most)`, and hands each
-/// to `take`, until `limit` timers are used up or none is left; returns
-/// how many fired.
+/// to `take`, until `limit` timers are used up or none is left.
 pub(crate) fn fire_pages<T>(
     limit: usize,
     mut claim: impl FnMut(DueCursor, usize) -> Result<Vec<(DueTimer, T)>, StoreError>,
     mut take: impl FnMut(DueTimer, T) -> Result<Taken, StoreError>,
-) -> Result<usize, StoreError> {
+) -> Result<DueCount, StoreError> {
     let (mut cursor, mut used, mut fired) = (DueCursor::START, 0, 0);
     while used < limit {
         let wanted = limit - used;
@@ -210,5 +219,5 @@ pub(crate) fn fire_pages<T>(
             break;
         }
     }
-    Ok(fired)
+    Ok(DueCount { fired, used })
 }

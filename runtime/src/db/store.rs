@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+use super::due::DueCount;
 use super::sqlite::Unit as SqliteUnit;
 use super::{
     EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, Synchronous, TablePrefix,
@@ -283,6 +284,29 @@ impl Store {
     /// The database's.
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
         each_backend!(self, s => s.next_due(machine))
+    }
+
+    /// [`Store::fire_due`], saying how much of the limit it used.
+    pub(crate) fn fire_due_counted<M>(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<DueCount, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
+        each_backend!(self, s => s.unit(|u| u.fire_due_counted::<M>(now, limit)))
+    }
+
+    /// [`Store::fire_due_dyn`], saying how much of the limit it used.
+    pub(crate) fn fire_due_dyn_counted(
+        &self,
+        bound: &Arc<Bound<serde_json::Value>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<DueCount, StoreError> {
+        each_backend!(self, s => s.unit(|u| u.fire_due_dyn_counted(bound, now, limit)))
     }
 
     /// When the first timer of `machine` due after `after` is due.

@@ -10,19 +10,20 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+use super::due::DueCount;
 use super::{Store, StoreError};
 use crate::guard_registry::Bound;
 use crate::history::Timestamp;
 
-type FireDue = fn(&Store, Timestamp, usize) -> Result<usize, StoreError>;
+type FireDue = fn(&Store, Timestamp, usize) -> Result<DueCount, StoreError>;
 
 /// Fires the due timers of some machines on a [`Store`], round after
 /// round, until a [`StopSignal`] stops it.
 ///
 /// A round fires every timer due at its start, [`batch`](Self::batch)
 /// timers per database transaction, then sleeps until the next timer is
-/// due, or for the [polling interval](Self::poll_interval) if that comes
-/// first. The polling interval bounds how late a timer can fire when the
+/// due (no sleep if one fell due during the round), or for the
+/// [polling interval](Self::poll_interval) if that comes first. The polling interval bounds how late a timer can fire when the
 /// worker could not see it coming: one armed (by this process or another)
 /// while the worker sleeps, or one behind a timer that another worker has
 /// locked. Timers that a round leaves due (an entity this worker cannot
@@ -54,7 +55,11 @@ type FireDue = fn(&Store, Timestamp, usize) -> Result<usize, StoreError>;
 /// let stop = StopSignal::new();
 /// let fired = std::thread::scope(|s| {
 ///     let running = s.spawn(|| worker.run(&store, &stop));
-///     while store.load::<AnyBreaker>("b")?.machine.state() == BreakerState::Open {
+///     // (A bounded wait: were the worker to fail, the example ends anyway.)
+///     for _ in 0..1000 {
+///         if store.load::<AnyBreaker>("b")?.machine.state() != BreakerState::Open {
+///             break;
+///         }
 ///         std::thread::sleep(Duration::from_millis(5));
 ///     }
 ///     stop.stop();
@@ -85,10 +90,15 @@ impl TimedMachine {
         }
     }
 
-    fn fire_due(&self, store: &Store, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
+    fn fire_due(
+        &self,
+        store: &Store,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<DueCount, StoreError> {
         match self {
             TimedMachine::Typed { fire_due, .. } => fire_due(store, now, limit),
-            TimedMachine::Dynamic(bound) => store.fire_due_dyn(bound, now, limit),
+            TimedMachine::Dynamic(bound) => store.fire_due_dyn_counted(bound, now, limit),
         }
     }
 }
@@ -97,7 +107,8 @@ impl TimedMachine {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Round {
-    /// Timers used up: fired, or dropped as [`Store::fire_due`] counts them.
+    /// Timers fired, as [`Store::fire_due`] counts them (dropped ones, an
+    /// event refused or a state already left, are not).
     pub fired: usize,
     /// How long to sleep before the next round: until the next timer not
     /// due when the round looked, at most the polling interval; zero when
@@ -140,7 +151,7 @@ impl TimerWorker {
     {
         self.machines.push(TimedMachine::Typed {
             name: M::definition().name().to_owned(),
-            fire_due: |store, now, limit| store.fire_due::<M>(now, limit),
+            fire_due: |store, now, limit| store.fire_due_counted::<M>(now, limit),
         });
         self
     }
@@ -164,8 +175,9 @@ impl TimerWorker {
         self
     }
 
-    /// The longest sleep between rounds (default one second): how late a
-    /// timer the worker could not see coming may fire.
+    /// The longest sleep between rounds (default one second; at least one
+    /// millisecond, so that an idle worker never queries in a busy loop):
+    /// how late a timer the worker could not see coming may fire.
     ///
     /// ```
     /// use std::time::Duration;
@@ -173,7 +185,7 @@ impl TimerWorker {
     /// ```
     #[must_use]
     pub fn poll_interval(mut self, interval: Duration) -> TimerWorker {
-        self.poll_interval = interval;
+        self.poll_interval = interval.max(Duration::from_millis(1));
         self
     }
 
@@ -222,18 +234,22 @@ impl TimerWorker {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn round(&self, store: &Store) -> Result<Round, StoreError> {
+        // One instant for the whole round: timers that fall due while it
+        // runs (armed by its own transitions, say) are the next round's,
+        // which starts at once, so a round always ends.
+        let now = Timestamp::now();
         let mut fired = 0;
         let mut wait = self.poll_interval;
         for machine in &self.machines {
-            let now = loop {
-                let now = Timestamp::now();
-                let used = machine.fire_due(store, now, self.batch)?;
-                fired += used;
-                // A full batch may have left due timers behind it.
-                if used < self.batch {
-                    break now;
+            loop {
+                let count = machine.fire_due(store, now, self.batch)?;
+                fired += count.fired;
+                // A batch that used its whole limit (fired, or dropped)
+                // may have left due timers behind it.
+                if count.used < self.batch {
+                    break;
                 }
-            };
+            }
             // Timers due at `now` that are still there are kept or locked
             // by another worker: they wait for the polling interval. The
             // first one after `now` sets the wake-up.
@@ -251,7 +267,7 @@ impl TimerWorker {
     }
 
     /// Runs rounds until `stop` is stopped, sleeping between them; returns
-    /// how many timers it used up. A stop ends the sleep at once; a round
+    /// how many timers it fired. A stop ends the sleep at once; a round
     /// under way finishes first.
     ///
     /// # Errors
@@ -267,7 +283,7 @@ impl TimerWorker {
         while !stop.is_stopped() {
             let round = self.round(store)?;
             fired += round.fired;
-            if stop.wait(round.wait) {
+            if stop.wait_timeout(round.wait) {
                 break;
             }
         }
@@ -343,8 +359,17 @@ impl StopSignal {
         *self.0.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Sleeps for `d`, or less if stopped meanwhile; true if stopped.
-    fn wait(&self, d: Duration) -> bool {
+    /// Sleeps for `d`, or less if stopped meanwhile; true if stopped: the
+    /// sleep between [`TimerWorker::round`]s of a loop of one's own.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let stop = stateforge_runtime::db::StopSignal::new();
+    /// assert!(!stop.wait_timeout(Duration::from_millis(1)));
+    /// stop.stop();
+    /// assert!(stop.wait_timeout(Duration::from_secs(3600)), "at once, once stopped");
+    /// ```
+    pub fn wait_timeout(&self, d: Duration) -> bool {
         let (stopped, wake) = &*self.0;
         let guard = stopped.lock().unwrap_or_else(PoisonError::into_inner);
         let (guard, _) = wake

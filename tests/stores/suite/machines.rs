@@ -55,6 +55,17 @@ stateforge::state_machine! {
 }
 
 stateforge::state_machine! {
+    /// A machine whose every firing arms the next timer, due almost at once.
+    #[derive(Debug, Clone, PartialEq)]
+    pub machine Ticker {
+        initial state Tick;
+        state Tock;
+        event tock: Tick -> Tock after 1ms;
+        event tick: Tock -> Tick after 1ms;
+    }
+}
+
+stateforge::state_machine! {
     #[derive(Debug, Clone, PartialEq)]
     pub machine Light {
         initial state Dark;

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::fixture::{Fixture, meta};
-use super::machines::{AnyBreaker, AnyKettle, Kettle, KettleState};
+use super::machines::{AnyBreaker, AnyKettle, AnyTicker, Kettle, KettleState, Ticker};
 use super::timers::two_tripped_breakers;
 use serde_json::json;
 use stateforge::Definition;
@@ -175,6 +175,29 @@ pub(crate) fn a_round_fires_every_due_timer_however_small_the_batch(fx: Fixture)
     for id in ids {
         assert_eq!(kettle_state(&store, id), KettleState::Boiled);
     }
+    // A batch whose limit a timer used up without firing (its entity row
+    // was deleted past the store) is full all the same: the round goes on
+    // to the timers behind it instead of leaving them for the interval.
+    kettles(&store, &["gone", "k-6", "k-7"]);
+    fx.execute(&format!(
+        "DELETE FROM {} WHERE entity_id = 'gone'",
+        fx.table("entities")
+    ));
+    std::thread::sleep(Duration::from_millis(150));
+    let round = TimerWorker::new()
+        .machine::<AnyKettle>()
+        .batch(2)
+        .poll_interval(AN_HOUR)
+        .round(&store)
+        .unwrap();
+    assert_eq!(
+        round.fired, 2,
+        "the deleted one's timer is used up, not fired"
+    );
+    for id in ["k-6", "k-7"] {
+        assert_eq!(kettle_state(&store, id), KettleState::Boiled);
+    }
+    assert_eq!(round.wait, AN_HOUR);
     // `batch(0)` would claim nothing, for ever: it means one.
     kettles(&store, &["k-5"]);
     std::thread::sleep(Duration::from_millis(150));
@@ -223,6 +246,41 @@ pub(crate) fn a_worker_fires_typed_and_dynamic_machines_in_one_round(fx: Fixture
     assert!(
         round.wait > Duration::from_secs(20) && round.wait <= Duration::from_secs(30),
         "the breakers' reset is the next: {:?}",
+        round.wait
+    );
+}
+
+/// A round ends although every timer it fires arms another, due a
+/// millisecond later, and every batch comes back full: it fires what was
+/// due when it started, and says to start the next round at once.
+pub(crate) fn a_round_ends_though_its_firings_arm_timers_that_fall_due(fx: Fixture) {
+    let store = fx.open();
+    for id in ["t-0", "t-1"] {
+        store
+            .create(id, &AnyTicker::from(Ticker::new()), &meta())
+            .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(20));
+    let (done, finished) = mpsc::channel();
+    let running = (fx.open(), done);
+    // On a thread of its own, so that a round that never ends fails the
+    // test instead of hanging it.
+    std::thread::spawn(move || {
+        let (store, done) = running;
+        let worker = TimerWorker::new()
+            .machine::<AnyTicker>()
+            .batch(1)
+            .poll_interval(AN_HOUR);
+        let _ = done.send(worker.round(&store));
+    });
+    let round = finished
+        .recv_timeout(PATIENCE)
+        .expect("the round ends")
+        .unwrap();
+    assert_eq!(round.fired, 2, "the two timers due when it started");
+    assert!(
+        round.wait <= Duration::from_millis(1),
+        "the timers its firings armed are due: {:?}",
         round.wait
     );
 }

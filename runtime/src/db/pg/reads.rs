@@ -6,7 +6,7 @@ use stateforge_core::{Definition, Machine};
 
 use super::PgUnit;
 use super::unit::{ENTITY_COLUMNS, entity_row};
-use crate::db::due::{DueCursor, DueTimer, Taken, TimerStep, fire_pages};
+use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::history_sql::history_sql;
 use crate::db::{EntityRow, HistoryQuery, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
@@ -112,6 +112,19 @@ impl PgUnit<'_> {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
+        self.fire_due_counted::<M>(now, limit).map(|c| c.fired)
+    }
+
+    /// [`PgUnit::fire_due`], saying how much of the limit it used.
+    pub(crate) fn fire_due_counted<M>(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<DueCount, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
         self.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)
     }
 
@@ -122,7 +135,7 @@ impl PgUnit<'_> {
         now: Timestamp,
         limit: usize,
         step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<DueCount, StoreError> {
         let t = self.tables;
         // The timer and its entity are locked together, in the order a
         // transition locks them (the entity, then its timers, which its
@@ -189,7 +202,8 @@ impl PgUnit<'_> {
                 &i64::try_from(limit).unwrap_or(i64::MAX),
             ],
         )?;
-        let limit = limit.saturating_sub(usize::try_from(orphans).unwrap_or(usize::MAX));
+        let orphans = usize::try_from(orphans).unwrap_or(usize::MAX);
+        let limit = limit.saturating_sub(orphans);
         let delete_sql = format!("DELETE FROM {} WHERE id = $1", t.timers);
         let take = |timer: DueTimer, row: EntityRow| {
             // The row was read with the page: if a timer earlier on the
@@ -216,7 +230,9 @@ impl PgUnit<'_> {
                 .map_err(|e| self.broke(e))?;
             Ok(Taken::Fired)
         };
-        fire_pages(limit, claim, take)
+        let mut count = fire_pages(limit, claim, take)?;
+        count.used = count.used.saturating_add(orphans);
+        Ok(count)
     }
 
     /// When the next timer of `machine` is due.

@@ -9,7 +9,7 @@ use stateforge_core::{Definition, Machine};
 
 use super::rows::{current_in, find_row_in, load_in, row_in, unreadable};
 use super::sql::SqliteSql;
-use crate::db::due::{DueCursor, DueTimer, Taken, TimerStep, fire_pages};
+use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_save, check_session, fill, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
@@ -248,6 +248,19 @@ impl<'a> Unit<'a> {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
+        self.fire_due_counted::<M>(now, limit).map(|c| c.fired)
+    }
+
+    /// [`Unit::fire_due`], saying how much of the limit it used.
+    pub(crate) fn fire_due_counted<M>(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<DueCount, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+        M::Event: DeserializeOwned,
+    {
         self.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)
     }
 
@@ -258,7 +271,7 @@ impl<'a> Unit<'a> {
         now: Timestamp,
         limit: usize,
         step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<DueCount, StoreError> {
         let t = self.tables;
         let claim = |after: DueCursor, at_most: usize| {
             let mut stmt = self.tx.prepare_cached(&format!(
