@@ -162,3 +162,59 @@ fn writing_matches_the_derive_and_reads_back() {
         );
     }
 }
+
+/// Beside other flattened fields, the event leaves them the whole map,
+/// tag included, as the derive does.
+#[test]
+fn a_flattened_event_leaves_the_other_fields_what_the_derive_leaves() {
+    #[derive(Debug, Deserialize)]
+    struct Envelope<E> {
+        #[serde(flatten)]
+        event: E,
+        #[serde(flatten)]
+        rest: serde_json::Map<String, serde_json::Value>,
+    }
+    for input in [
+        r#"{"event": "open", "id": 1}"#,
+        r#"{"id": 1, "event": "lock", "by": "ada"}"#,
+        r#"{"id": 1}"#,
+    ] {
+        let ours = serde_json::from_str::<Envelope<DoorEvent>>(input)
+            .map(|e| (e.event.name(), e.rest))
+            .map_err(|e| e.to_string());
+        let derived = serde_json::from_str::<Envelope<Derived>>(input)
+            .map(|e| (name_of_derived(&e.event), e.rest))
+            .map_err(|e| e.to_string());
+        assert_eq!(ours, derived, "input {input}");
+    }
+}
+
+/// A format whose map keys are not strings (numbers, booleans, null):
+/// such keys are passed over, as the derive passes over them.
+#[test]
+fn keys_that_are_not_strings_are_passed_over_as_by_the_derive() {
+    use serde::de::value::MapDeserializer;
+    use serde_json::{Value, json};
+    let maps: [Vec<(Value, Value)>; 3] = [
+        vec![(json!(1), json!("x")), (json!("event"), json!("close"))],
+        vec![
+            (json!(true), json!(null)),
+            (json!(null), json!([1])),
+            (json!("event"), json!("unlock")),
+        ],
+        vec![(json!(2.5), json!({"event": "open"}))],
+    ];
+    for entries in maps {
+        let ours = DoorEvent::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+            entries.clone().into_iter(),
+        ));
+        let derived = Derived::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+            entries.clone().into_iter(),
+        ));
+        assert_eq!(
+            outcome(ours, DoorEvent::name),
+            outcome(derived, name_of_derived),
+            "entries {entries:?}"
+        );
+    }
+}

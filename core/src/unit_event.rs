@@ -9,7 +9,9 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize as _, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::ser::SerializeStruct as _;
 
 /// The field that names the event.
@@ -49,7 +51,11 @@ pub fn __deserialize_unit_event<'de, D: serde::Deserializer<'de>>(
     enum_name: &'static str,
     names: &'static [&'static str],
 ) -> Result<usize, D::Error> {
-    deserializer.deserialize_struct(enum_name, &[TAG], EventVisitor { enum_name, names })
+    // `deserialize_any`, as the derive: `deserialize_struct` would differ
+    // where the event sits in a `#[serde(flatten)]` field (it takes the
+    // tag out of the map the other flattened fields see) and in formats
+    // that are not self-describing.
+    deserializer.deserialize_any(EventVisitor { enum_name, names })
 }
 
 struct EventVisitor {
@@ -95,7 +101,8 @@ impl<'de> Visitor<'de> for EventVisitor {
     }
 }
 
-/// A key of the map: the tag, or anything else.
+/// A key of the map: the tag, or anything else (any type, as the derive
+/// takes keys: a format whose keys are numbers or booleans passes them).
 enum Key {
     Tag,
     Other,
@@ -103,27 +110,76 @@ enum Key {
 
 impl<'de> de::Deserialize<'de> for Key {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-                Ok(if v == TAG { Key::Tag } else { Key::Other })
-            }
-            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Key, E> {
-                Ok(if v == TAG.as_bytes() {
-                    Key::Tag
-                } else {
-                    Key::Other
-                })
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Key, E> {
-                Ok(Key::Other)
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+/// `Key::Other`, for every kind of key that cannot be the tag.
+macro_rules! other_keys {
+    ($($method:ident($ty:ty)),* $(,)?) => {
+        $(fn $method<E: de::Error>(self, _: $ty) -> Result<Key, E> {
+            Ok(Key::Other)
+        })*
+    };
+}
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(if v == TAG { Key::Tag } else { Key::Other })
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Key, E> {
+        Ok(if v == TAG.as_bytes() {
+            Key::Tag
+        } else {
+            Key::Other
+        })
+    }
+
+    other_keys!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u64(u64),
+        visit_u128(u128),
+        visit_f64(f64),
+        visit_char(char),
+    );
+
+    fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
+        Ok(Key::Other)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Key, E> {
+        Ok(Key::Other)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        IgnoredAny::deserialize(d).map(|_| Key::Other)
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        IgnoredAny::deserialize(d).map(|_| Key::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Key, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| Key::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Key, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| Key::Other)
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Key, A::Error> {
+        IgnoredAny.visit_enum(data).map(|_| Key::Other)
     }
 }
 

@@ -544,6 +544,8 @@ fn inside_an_async_runtime_the_store_serves_instead_of_panicking() {
             .unwrap();
         let other = Store::open_with(pg.target(), pg.prefix()).unwrap();
         assert_eq!(other.load::<AnyLamp>("l").unwrap().version, 2);
+        // (This half passed before the change too: tokio allows blocking
+        // in a blocking thread. It guards the hop made there now.)
         tokio::task::spawn_blocking(move || {
             store
                 .unit(|u| u.fire::<AnyLamp>("l", LampEvent::Toggle, &meta()))

@@ -55,13 +55,13 @@ const IDLE_CHECK: Duration = Duration::from_secs(1);
 
 /// Runs `future` to its end on the connection's `runtime`.
 ///
-/// Inside an async runtime, tokio refuses to block on another (it panics:
-/// "Cannot start a runtime from within a runtime"), and it offers no way
-/// to tell an async task, where blocking stalls the executor, from a
-/// `spawn_blocking` thread, where blocking is what the thread is for. So
-/// there the store blocks on a scoped thread of its own, one thread per
-/// round trip, and works in both; outside any runtime, the common case,
-/// it blocks on the caller's thread as before.
+/// In an async task tokio refuses to block on another runtime (it panics:
+/// "Cannot start a runtime from within a runtime"); in a `spawn_blocking`
+/// thread it allows it, but no public API tells the two apart: both have a
+/// current runtime handle. So wherever there is one, the store blocks on a
+/// scoped thread of its own, one thread per round trip (in a
+/// `spawn_blocking` thread too, where it was not needed); outside any
+/// runtime, the common case, it blocks on the caller's thread.
 fn block_on<F>(runtime: &Runtime, future: F) -> F::Output
 where
     F: Future + Send,

@@ -61,11 +61,11 @@ pub fn redact_url(url: &str) -> String {
 /// Each connection runs on a small runtime of its own on the calling
 /// thread, so the store's methods block: from async code, call them on a
 /// blocking thread (`tokio::task::spawn_blocking`). Unlike the `postgres`
-/// crate, the store does not panic when called (or dropped) inside an
-/// async runtime, in a task or a blocking thread: there each round trip
-/// runs on a short-lived thread of its own, since tokio forbids blocking
-/// on one runtime inside another and cannot tell a task from a blocking
-/// thread. In a task, that still blocks the task's thread.
+/// crate, the store does not panic when called (or dropped) in an async
+/// task: wherever a tokio runtime is current (a task, or a blocking thread,
+/// which tokio gives no public way to tell apart), each round trip runs on
+/// a short-lived thread of its own, which costs a thread start per round
+/// trip. In a task, the call still blocks the task's thread.
 ///
 /// ```no_run
 /// use stateforge_runtime::db::{PgStore, TransitionMeta};
