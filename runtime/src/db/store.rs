@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
-use super::due::DueCount;
+use super::due::{DueCount, TimerStep};
 use super::sqlite::Unit as SqliteUnit;
 use super::{
     EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, Synchronous, TablePrefix,
@@ -296,7 +296,7 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        each_backend!(self, s => s.unit(|u| u.fire_due_counted::<M>(now, limit)))
+        each_backend!(self, s => s.unit(|u| u.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)))
     }
 
     /// [`Store::fire_due_dyn`], saying how much of the limit it used.
@@ -306,7 +306,9 @@ impl Store {
         now: Timestamp,
         limit: usize,
     ) -> Result<DueCount, StoreError> {
-        each_backend!(self, s => s.unit(|u| u.fire_due_dyn_counted(bound, now, limit)))
+        each_backend!(self, s => s.unit(|u| u.fire_due_by(bound.definition(), now, limit, |timer, row| {
+            TimerStep::of_dyn(bound, timer, row)
+        })))
     }
 
     /// When the first timer of `machine` due after `after` is due.

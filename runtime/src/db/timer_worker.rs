@@ -78,7 +78,10 @@ pub struct TimerWorker {
 /// One machine whose timers a worker fires.
 #[derive(Clone)]
 enum TimedMachine {
-    Typed { name: String, fire_due: FireDue },
+    Typed {
+        name: &'static str,
+        fire_due: FireDue,
+    },
     Dynamic(Arc<Bound<serde_json::Value>>),
 }
 
@@ -150,7 +153,7 @@ impl TimerWorker {
         M::Event: DeserializeOwned,
     {
         self.machines.push(TimedMachine::Typed {
-            name: M::definition().name().to_owned(),
+            name: M::definition().name(),
             fire_due: |store, now, limit| store.fire_due_counted::<M>(now, limit),
         });
         self

@@ -214,3 +214,17 @@ pub(crate) fn records(store: &Store, machine: &str, entity_id: &str) -> usize {
         .unwrap()
         .len()
 }
+
+/// What moved the entity last, and who: the event and actor of its last
+/// history record.
+pub(crate) fn last_move(
+    store: &Store,
+    machine: &str,
+    entity_id: &str,
+) -> (Option<String>, Option<String>) {
+    let history = store
+        .history(&HistoryQuery::entity(machine, entity_id))
+        .unwrap();
+    let last = history.last().expect("the entity has a history");
+    (last.event.clone(), last.actor.clone())
+}

@@ -5,12 +5,12 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::fixture::{Fixture, meta};
+use super::fixture::{Fixture, last_move, meta};
 use super::machines::{AnyBreaker, AnyKettle, AnyTicker, Kettle, KettleState, Ticker};
 use super::timers::two_tripped_breakers;
 use serde_json::json;
 use stateforge::Definition;
-use stateforge::runtime::db::{HistoryQuery, StopSignal, Store, TimerWorker};
+use stateforge::runtime::db::{StopSignal, Store, TimerWorker};
 use stateforge::runtime::{DynMachine, Registry};
 
 /// Far longer than any test waits: a worker that sleeps this long has
@@ -31,6 +31,25 @@ fn kettles(store: &Store, ids: &[&str]) {
 
 fn kettle_state(store: &Store, id: &str) -> KettleState {
     store.load::<AnyKettle>(id).unwrap().machine.state()
+}
+
+/// Kettles `ids`, once their timers are due (100 ms after their creation).
+fn due_kettles(store: &Store, ids: &[&str]) {
+    kettles(store, ids);
+    std::thread::sleep(Duration::from_millis(150));
+}
+
+/// Runs `work` on a thread of its own, not a scoped one: if it never
+/// returns, the test fails at `recv_timeout(PATIENCE)` on the answer
+/// instead of hanging on a join.
+fn on_its_own_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> mpsc::Receiver<T> {
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(work());
+    });
+    finished
 }
 
 /// Waits until `done` holds, failing after [`PATIENCE`].
@@ -55,15 +74,10 @@ pub(crate) fn a_worker_wakes_for_each_timer_and_stops_when_told(fx: Fixture) {
         .machine::<AnyKettle>()
         .poll_interval(AN_HOUR);
     let stop = StopSignal::new();
-    let (done, finished) = mpsc::channel();
-    // A thread of its own, not a scoped one, with a store of its own: if
-    // the stop did not wake it, the test fails instead of waiting an hour
-    // to join it.
-    let running = (worker.clone(), fx.open(), stop.clone());
-    std::thread::spawn(move || {
-        let (worker, store, stop) = running;
-        let _ = done.send(worker.run(&store, &stop));
-    });
+    // With a store of its own: a worker the stop did not wake would
+    // sleep an hour.
+    let (running, running_store, running_stop) = (worker.clone(), fx.open(), stop.clone());
+    let finished = on_its_own_thread(move || running.run(&running_store, &running_stop));
     eventually("every kettle boils", || {
         ["k-0", "k-1", "k-2"]
             .iter()
@@ -75,13 +89,9 @@ pub(crate) fn a_worker_wakes_for_each_timer_and_stops_when_told(fx: Fixture) {
         .recv_timeout(PATIENCE)
         .expect("a stopped worker returns, asleep or not");
     assert_eq!(fired.unwrap(), 3);
-    let history = store
-        .history(&HistoryQuery::entity("kettle", "k-2"))
-        .unwrap();
-    let last = history.last().unwrap();
     assert_eq!(
-        (last.event.as_deref(), last.actor.as_deref()),
-        (Some("boil"), Some("timer"))
+        last_move(&store, "kettle", "k-2"),
+        (Some("boil".into()), Some("timer".into()))
     );
     // Stopped, it stays stopped: a run on the same signal does nothing.
     assert_eq!(worker.run(&store, &stop).unwrap(), 0);
@@ -123,14 +133,13 @@ pub(crate) fn a_round_sleeps_until_the_next_timer_or_the_polling_interval(fx: Fi
 /// round still wakes for that one.
 pub(crate) fn a_kept_timer_waits_for_the_polling_interval_and_hides_no_later_one(fx: Fixture) {
     let store = fx.open();
-    kettles(&store, &["stranger", "k-1"]);
+    // The stranger's timer is due, k-1's too: k-1 boils, the stranger's
+    // timer is kept.
+    due_kettles(&store, &["stranger", "k-1"]);
     fx.execute(&format!(
         "UPDATE {} SET fingerprint = '0000000000000001' WHERE entity_id = 'stranger'",
         fx.table("entities")
     ));
-    // The stranger's timer is due, k-1's too: k-1 boils, the stranger's
-    // timer is kept.
-    std::thread::sleep(Duration::from_millis(150));
     let worker = TimerWorker::new()
         .machine::<AnyKettle>()
         .poll_interval(AN_HOUR);
@@ -164,8 +173,7 @@ pub(crate) fn a_kept_timer_waits_for_the_polling_interval_and_hides_no_later_one
 pub(crate) fn a_round_fires_every_due_timer_however_small_the_batch(fx: Fixture) {
     let store = fx.open();
     let ids = ["k-0", "k-1", "k-2", "k-3", "k-4"];
-    kettles(&store, &ids);
-    std::thread::sleep(Duration::from_millis(150));
+    due_kettles(&store, &ids);
     let round = TimerWorker::new()
         .machine::<AnyKettle>()
         .batch(2)
@@ -178,12 +186,11 @@ pub(crate) fn a_round_fires_every_due_timer_however_small_the_batch(fx: Fixture)
     // A batch whose limit a timer used up without firing (its entity row
     // was deleted past the store) is full all the same: the round goes on
     // to the timers behind it instead of leaving them for the interval.
-    kettles(&store, &["gone", "k-6", "k-7"]);
+    due_kettles(&store, &["gone", "k-6", "k-7"]);
     fx.execute(&format!(
         "DELETE FROM {} WHERE entity_id = 'gone'",
         fx.table("entities")
     ));
-    std::thread::sleep(Duration::from_millis(150));
     let round = TimerWorker::new()
         .machine::<AnyKettle>()
         .batch(2)
@@ -199,8 +206,7 @@ pub(crate) fn a_round_fires_every_due_timer_however_small_the_batch(fx: Fixture)
     }
     assert_eq!(round.wait, AN_HOUR);
     // `batch(0)` would claim nothing, for ever: it means one.
-    kettles(&store, &["k-5"]);
-    std::thread::sleep(Duration::from_millis(150));
+    due_kettles(&store, &["k-5"]);
     let round = TimerWorker::new()
         .machine::<AnyKettle>()
         .batch(0)
@@ -224,9 +230,8 @@ pub(crate) fn a_worker_fires_typed_and_dynamic_machines_in_one_round(fx: Fixture
     store
         .create_dyn("l", &DynMachine::new(bound.clone(), json!({})), &meta())
         .unwrap();
-    kettles(&store, &["k"]);
     two_tripped_breakers(&store); // due in 30 s
-    std::thread::sleep(Duration::from_millis(150));
+    due_kettles(&store, &["k"]); // the lease's timer, 100 ms, is due too
     let worker = TimerWorker::new()
         .machine::<AnyKettle>()
         .definition(bound.clone())
@@ -261,17 +266,13 @@ pub(crate) fn a_round_ends_though_its_firings_arm_timers_that_fall_due(fx: Fixtu
             .unwrap();
     }
     std::thread::sleep(Duration::from_millis(20));
-    let (done, finished) = mpsc::channel();
-    let running = (fx.open(), done);
-    // On a thread of its own, so that a round that never ends fails the
-    // test instead of hanging it.
-    std::thread::spawn(move || {
-        let (store, done) = running;
-        let worker = TimerWorker::new()
+    let running_store = fx.open();
+    let finished = on_its_own_thread(move || {
+        TimerWorker::new()
             .machine::<AnyTicker>()
             .batch(1)
-            .poll_interval(AN_HOUR);
-        let _ = done.send(worker.round(&store));
+            .poll_interval(AN_HOUR)
+            .round(&running_store)
     });
     let round = finished
         .recv_timeout(PATIENCE)

@@ -3,14 +3,14 @@
 
 use std::time::Duration;
 
-use super::fixture::{Fixture, assert_chain, meta};
+use super::fixture::{Fixture, assert_chain, last_move, meta};
 use super::machines::{
     AnyBreaker, AnyLamp, AnyPoller, Breaker, BreakerEvent, BreakerState, Lamp, LampEvent, Poller,
     PollerState,
 };
 use serde_json::{Value, json};
 use stateforge::Definition;
-use stateforge::runtime::db::{HistoryQuery, Store};
+use stateforge::runtime::db::Store;
 use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 /// Timers set by a store that is closed before any worker starts fire
@@ -67,12 +67,10 @@ pub(crate) fn timers_fire_once_and_survive_a_restart(fx: Fixture) {
             store.load::<AnyBreaker>(&id).unwrap().machine.state(),
             BreakerState::HalfOpen
         );
-        let history = store
-            .history(&HistoryQuery::entity("breaker", &id))
-            .unwrap();
-        let last = history.last().unwrap();
-        assert_eq!(last.actor.as_deref(), Some("timer"));
-        assert_eq!(last.event.as_deref(), Some("reset"));
+        assert_eq!(
+            last_move(&store, "breaker", &id),
+            (Some("reset".into()), Some("timer".into()))
+        );
         assert_eq!(assert_chain(&store, "breaker", &id), 3);
     }
     assert!(store.next_due("breaker").unwrap().is_none());
@@ -194,8 +192,7 @@ pub(crate) fn a_timer_cancelled_by_an_earlier_one_in_the_same_call_does_not_fire
     let loaded = store.load::<AnyPoller>("p").unwrap();
     assert_eq!(loaded.machine.state(), PollerState::Waiting);
     assert_eq!(loaded.version, 2);
-    let history = store.history(&HistoryQuery::entity("poller", "p")).unwrap();
-    assert_eq!(history.last().unwrap().event.as_deref(), Some("poll"));
+    assert_eq!(last_move(&store, "poller", "p").0.as_deref(), Some("poll"));
     assert_eq!(assert_chain(&store, "poller", "p"), 2);
     // The timers poll armed anew, due 10 s and 20 s from its firing.
     assert!(store.next_due("poller").unwrap().unwrap() > Timestamp::now());
@@ -237,13 +234,9 @@ pub(crate) fn a_dynamic_machines_timers_fire_through_its_guards(fx: Fixture) {
     };
     assert_eq!(state("free"), "expired");
     assert_eq!(state("pinned"), "held", "the guard refused: dropped");
-    let history = store
-        .history(&HistoryQuery::entity("lease", "free"))
-        .unwrap();
-    let last = history.last().unwrap();
     assert_eq!(
-        (last.event.as_deref(), last.actor.as_deref()),
-        (Some("expire"), Some("timer"))
+        last_move(&store, "lease", "free"),
+        (Some("expire".into()), Some("timer".into()))
     );
     assert_eq!(assert_chain(&store, "lease", "free"), 2);
     assert_eq!(assert_chain(&store, "lease", "pinned"), 1);

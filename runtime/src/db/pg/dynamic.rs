@@ -6,7 +6,7 @@ use std::sync::Arc;
 use stateforge_core::Definition;
 
 use super::PgUnit;
-use crate::db::due::{DueCount, TimerStep};
+use crate::db::due::TimerStep;
 use crate::db::shared::{Keep, check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
@@ -117,19 +117,9 @@ impl PgUnit<'_> {
         now: Timestamp,
         limit: usize,
     ) -> Result<usize, StoreError> {
-        self.fire_due_dyn_counted(bound, now, limit)
-            .map(|c| c.fired)
-    }
-
-    /// [`PgUnit::fire_due_dyn`], saying how much of the limit it used.
-    pub(crate) fn fire_due_dyn_counted(
-        &self,
-        bound: &Arc<Bound<Json>>,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<DueCount, StoreError> {
         self.fire_due_by(bound.definition(), now, limit, |timer, row| {
             TimerStep::of_dyn(bound, timer, row)
         })
+        .map(|c| c.fired)
     }
 }

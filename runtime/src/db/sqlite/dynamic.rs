@@ -9,7 +9,7 @@ use super::SqliteStore;
 use super::Unit;
 use super::rows::row_in;
 use super::unit::Source;
-use crate::db::due::{DueCount, TimerStep};
+use crate::db::due::TimerStep;
 use crate::db::shared::{Keep, check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
@@ -289,19 +289,9 @@ impl Unit<'_> {
         now: Timestamp,
         limit: usize,
     ) -> Result<usize, StoreError> {
-        self.fire_due_dyn_counted(bound, now, limit)
-            .map(|c| c.fired)
-    }
-
-    /// [`Unit::fire_due_dyn`], saying how much of the limit it used.
-    pub(crate) fn fire_due_dyn_counted(
-        &self,
-        bound: &Arc<Bound<Json>>,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<DueCount, StoreError> {
         self.fire_due_by(bound.definition(), now, limit, |timer, row| {
             TimerStep::of_dyn(bound, timer, row)
         })
+        .map(|c| c.fired)
     }
 }

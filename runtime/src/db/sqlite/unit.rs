@@ -248,24 +248,14 @@ impl<'a> Unit<'a> {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        self.fire_due_counted::<M>(now, limit).map(|c| c.fired)
-    }
-
-    /// [`Unit::fire_due`], saying how much of the limit it used.
-    pub(crate) fn fire_due_counted<M>(
-        &self,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<DueCount, StoreError>
-    where
-        M: Machine + Serialize + DeserializeOwned,
-        M::Event: DeserializeOwned,
-    {
         self.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)
+            .map(|c| c.fired)
     }
 
-    /// Fires the due timers of `def`'s machine, each as `step` decides.
-    pub(super) fn fire_due_by(
+    /// Fires the due timers of `def`'s machine, each as `step` decides
+    /// (`TimerStep::of` for a typed machine, `of_dyn` for a dynamic one),
+    /// saying how much of the limit it used.
+    pub(crate) fn fire_due_by(
         &self,
         def: &Definition,
         now: Timestamp,
