@@ -158,10 +158,10 @@ impl<C> Bound<C> {
     }
 
     /// The event called `name`, like [`Definition::event_id`] but tuned
-    /// for firing by name: one multiply picks the only candidate, then a
-    /// comparison of its length and two words read from `name` (a binary
-    /// search over strings, or SipHash, cost more than the transition
-    /// itself).
+    /// for firing by name: one multiply picks the only candidate, then one
+    /// comparison with a word read from `name` for a name of 4 to 8 bytes
+    /// (its length and two words otherwise). A binary search over strings,
+    /// or SipHash, cost more than the transition itself.
     ///
     /// ```
     /// let r = stateforge_runtime::Registry::<()>::new().guard("can_retry", |_, _| true);

@@ -9,10 +9,14 @@ use stateforge_core::{Definition, EventId};
 /// A name is read as its length and two words: for up to 16 bytes these
 /// three say every byte, so a table entry holds them and finding a name
 /// compares numbers, never following a pointer to the name's bytes
-/// (longer names are then compared in full).
+/// (longer names are then compared in full). Names of 4 to 8 bytes, most
+/// event names, have a table of their own ([`ShortNames`]) where one word
+/// is the whole name and a hit is a single compare.
 pub(crate) struct EventNames {
     /// Every name, at its event's index.
     names: Box<[Box<str>]>,
+    /// The names of 4 to 8 bytes, most event names, found by one word.
+    short: ShortNames,
     /// The hash's multiplier.
     multiplier: u64,
     /// 64 minus the hash's width in bits: a hash is the top bits of a
@@ -35,6 +39,113 @@ struct Entry {
     id: EventId,
 }
 
+/// The names of 4 to 8 bytes, each its [`short_word`] at its
+/// [`short_slot`]: a table of fixed size, so that a slot's index, the top
+/// bits of a product, needs no bounds check, and a hit is one compare.
+///
+/// No length is kept: a name's slot depends on its length, and the table
+/// is built so that no name's word sits where its word with another
+/// length of 4 to 8 would land. A name of another length with the same
+/// word therefore never meets it, and equal words at a slot mean the same
+/// name.
+struct ShortNames {
+    multiplier: u64,
+    /// [`EMPTY_WORD`] where no name is.
+    words: [u64; SHORT_SLOTS],
+    ids: [EventId; SHORT_SLOTS],
+    /// Every name of 4 to 8 bytes is here, so a miss is no event. False
+    /// when no multiplier was found: they are then found in the general
+    /// table, like the others.
+    complete: bool,
+}
+
+/// A name of 4 to 8 bytes as [`ShortNames`] places it.
+struct ShortKey {
+    word: u64,
+    len: u64,
+    id: EventId,
+}
+
+/// Bits of a [`ShortNames`] slot: 256 slots, 3 KiB a bound definition.
+const SHORT_BITS: u32 = 8;
+const SHORT_SLOTS: usize = 1 << SHORT_BITS;
+/// Above this many names of 4 to 8 bytes, a table of [`SHORT_SLOTS`]
+/// without collision is unlikely enough not to search for one.
+const SHORT_MAX: usize = SHORT_SLOTS / 4;
+/// The word of no name: its bytes are 0xFF, which UTF-8 never holds.
+const EMPTY_WORD: u64 = u64::MAX;
+
+impl ShortNames {
+    /// A table of `names`' names of 4 to 8 bytes; not `complete` when no
+    /// multiplier among those tried places them all.
+    fn new(names: &[Box<str>]) -> ShortNames {
+        let keys: Vec<ShortKey> = names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, name)| {
+                let bytes = name.as_bytes();
+                let len = bytes.len() as u64;
+                let (head, tail) = (bytes.first_chunk::<4>()?, bytes.last_chunk::<4>()?);
+                (len <= 8).then(|| ShortKey {
+                    word: short_word(*head, *tail),
+                    len,
+                    id: EventId::__from_index(i as u32),
+                })
+            })
+            .collect();
+        if keys.len() > SHORT_MAX {
+            return ShortNames::incomplete();
+        }
+        // Each try is a few hundred steps, once per bind.
+        (0..1024u64)
+            .map(|k| {
+                0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0x6A09_E667_F3BC_C909)) | 1
+            })
+            .find_map(|multiplier| ShortNames::place(&keys, multiplier))
+            .unwrap_or_else(ShortNames::incomplete)
+    }
+
+    /// Every key at its slot under `multiplier`; `None` when two share a
+    /// slot, or a key's word with another length would land on its own.
+    fn place(keys: &[ShortKey], multiplier: u64) -> Option<ShortNames> {
+        let mut short = ShortNames {
+            multiplier,
+            complete: true,
+            ..ShortNames::incomplete()
+        };
+        for key in keys {
+            let slot = short_slot(key.word, key.len, multiplier);
+            let apart = (4..=8)
+                .filter(|&other| other != key.len)
+                .all(|other| short_slot(key.word, other, multiplier) != slot);
+            if !apart || short.words[slot] != EMPTY_WORD {
+                return None;
+            }
+            short.words[slot] = key.word;
+            short.ids[slot] = key.id;
+        }
+        Some(short)
+    }
+
+    /// A table holding no name, which sends every name to the general
+    /// table.
+    fn incomplete() -> ShortNames {
+        ShortNames {
+            multiplier: 1,
+            words: [EMPTY_WORD; SHORT_SLOTS],
+            ids: [EventId::__from_index(u32::MAX); SHORT_SLOTS],
+            complete: false,
+        }
+    }
+}
+
+/// The [`ShortNames`] slot of a name of 4 to 8 bytes: its word plus twice
+/// its length, times the multiplier, the top [`SHORT_BITS`] bits.
+#[inline]
+fn short_slot(word: u64, len: u64, multiplier: u64) -> usize {
+    (word.wrapping_add(len << 1).wrapping_mul(multiplier) >> (64 - SHORT_BITS)) as usize
+}
+
 /// Set in [`Entry::len`] for a name longer than 16 bytes.
 const LONG: u64 = 1 << 62;
 
@@ -50,6 +161,7 @@ impl EventNames {
             .events()
             .map(|e| definition.event_name(e).into())
             .collect();
+        let short = ShortNames::new(&names);
         let min_bits = usize::BITS - names.len().max(1).leading_zeros();
         // Small tables and few tries: this runs once per bind.
         for bits in min_bits + 1..=(min_bits + 4).min(16) {
@@ -75,6 +187,7 @@ impl EventNames {
                 if fits {
                     return EventNames {
                         names,
+                        short,
                         multiplier,
                         shift,
                         table,
@@ -85,6 +198,7 @@ impl EventNames {
         }
         EventNames {
             names,
+            short,
             multiplier: 1,
             shift: 63,
             table: vec![EMPTY; 2].into_boxed_slice(),
@@ -97,20 +211,18 @@ impl EventNames {
         let bytes = name.as_bytes();
         let len = bytes.len() as u64;
         // 4 to 8 bytes, most event names: one word (the first and last 4
-        // bytes) and the length are the whole name, so one compare of each.
+        // bytes), and the table built so that the word alone says the name.
         if len.wrapping_sub(4) <= 4
             && let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>())
         {
             let word = short_word(*head, *tail);
-            let entry = self
-                .table
-                .get(spread((word, len), self.multiplier, self.shift))?;
-            // The same length: an entry of the same kind, whose second
-            // word is its length like this name's.
-            if entry.len == len && entry.words.0 == word {
-                return Some(entry.id);
+            let slot = short_slot(word, len, self.short.multiplier);
+            if self.short.words[slot] == word {
+                return Some(self.short.ids[slot]);
             }
-            return self.slow_find(entry, bytes);
+            if self.short.complete {
+                return None;
+            }
         }
         let words = words(bytes);
         let entry = self.table.get(spread(words, self.multiplier, self.shift))?;
@@ -150,8 +262,8 @@ fn short_word(head: [u8; 4], tail: [u8; 4]) -> u64 {
 
 /// Two words that, with the length, are the whole of a name of up to 16
 /// bytes: from 4 to 8 bytes, its first and last 4 in one word, and the
-/// length, so that "abcd" and "abcdabcd" hash apart ([`EventNames::find`]
-/// reads these without this function); above 8, its first and last 8
+/// length, so that "abcd" and "abcdabcd" hash apart (needed only when
+/// [`ShortNames`] could not take them); above 8, its first and last 8
 /// bytes; below 4, its first, middle and last byte and the length, and 0.
 #[inline]
 fn words(bytes: &[u8]) -> (u64, u64) {
@@ -186,6 +298,8 @@ fn spread((head, tail): (u64, u64), multiplier: u64, shift: u32) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn definition(events: &[&str]) -> Definition {
@@ -226,6 +340,10 @@ mod tests {
         let def = definition(&all);
         let names = EventNames::new(&def);
         assert!(!names.scan, "a perfect hash exists for these");
+        assert!(
+            names.short.complete,
+            "and one for the names of 4 to 8 bytes"
+        );
         for (i, name) in all.iter().enumerate() {
             assert_eq!(
                 names.find(name),
@@ -269,9 +387,102 @@ mod tests {
     }
 
     #[test]
+    fn a_short_name_is_not_found_under_another_length() {
+        // Every name of 4 to 8 bytes whose word is that of "abcdabcd" or
+        // "retry": only the name itself is found, by one word each.
+        let def = definition(&["abcdabcd", "retry", "go"]);
+        let names = EventNames::new(&def);
+        assert!(names.short.complete);
+        assert_eq!(names.find("abcdabcd"), def.event_id("abcdabcd"));
+        assert_eq!(names.find("retry"), def.event_id("retry"));
+        for other in [
+            "abcd",
+            "abcdabc",
+            "abcdbcd",
+            "retrretry",
+            "retretry",
+            "rery",
+            "retrry",
+        ] {
+            assert_eq!(names.find(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_byte_is_found_at_its_own_length_only() {
+        // "xxxx" to "xxxxxxxx" all read as one word: each name alone, and
+        // the other four lengths not found, for every byte a name may repeat.
+        for byte in (b'a'..=b'z').chain(b'A'..=b'Z') {
+            for len in 4..=8 {
+                let name = String::from(char::from(byte)).repeat(len);
+                let def = definition(&[&name]);
+                let names = EventNames::new(&def);
+                assert!(names.short.complete);
+                for other in 4..=8 {
+                    let query = String::from(char::from(byte)).repeat(other);
+                    let expected = (other == len).then(|| EventId::__from_index(0));
+                    assert_eq!(names.find(&query), expected, "{query} among [{name}]");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_multiplier_that_lands_other_lengths_on_a_name_is_refused() {
+        // Multiplying by 1, a slot is the top byte of word plus twice the
+        // length: the same for every length of "aaaa".
+        let key = |name: &str| {
+            let b = name.as_bytes();
+            ShortKey {
+                word: short_word(*b.first_chunk().unwrap(), *b.last_chunk().unwrap()),
+                len: b.len() as u64,
+                id: EventId::__from_index(0),
+            }
+        };
+        assert!(ShortNames::place(&[key("aaaa")], 1).is_none());
+        // Two names on one slot.
+        let m = 0x9E37_79B9_7F4A_7C15;
+        assert!(ShortNames::place(&[key("stop")], m).is_some());
+        assert!(ShortNames::place(&[key("stop"), key("stop")], m).is_none());
+    }
+
+    #[test]
+    fn too_many_short_names_are_found_in_the_general_table() {
+        // More names of 4 to 8 bytes than the short table takes.
+        let all: Vec<String> = (0..SHORT_MAX + 1).map(|i| format!("ev{i:04}")).collect();
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let def = definition(&refs);
+        let names = EventNames::new(&def);
+        assert!(!names.short.complete);
+        for (i, name) in refs.iter().enumerate() {
+            assert_eq!(
+                names.find(name),
+                Some(EventId::__from_index(i as u32)),
+                "{name}"
+            );
+        }
+        for other in ["ev9999", "ev000", "xv0000", "ev00000"] {
+            assert_eq!(names.find(other), None, "{other}");
+        }
+        // Up to the limit they are all in the short table.
+        let def = definition(&refs[..SHORT_MAX]);
+        let names = EventNames::new(&def);
+        assert!(names.short.complete);
+        for (i, name) in refs[..SHORT_MAX].iter().enumerate() {
+            assert_eq!(
+                names.find(name),
+                Some(EventId::__from_index(i as u32)),
+                "{name}"
+            );
+        }
+        assert_eq!(names.find(refs[SHORT_MAX]), None);
+    }
+
+    #[test]
     fn the_scan_finds_the_same() {
         let def = definition(&["open", "close"]);
         let names = EventNames {
+            short: ShortNames::incomplete(),
             multiplier: 1,
             shift: 63,
             table: vec![EMPTY; 2].into_boxed_slice(),
@@ -279,6 +490,27 @@ mod tests {
             ..EventNames::new(&def)
         };
         assert_eq!(names.find("close"), def.event_id("close"));
+        assert_eq!(names.find("open"), def.event_id("open"));
         assert_eq!(names.find("shut"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        /// Names from a two-letter alphabet share words, lengths and
+        /// first and last bytes: whatever the tables make of them, a name
+        /// is found exactly when the definition has it.
+        #[test]
+        fn a_name_is_found_exactly_when_the_definition_has_it(
+            names in prop::collection::btree_set("[ab]{1,18}", 1..80),
+            others in prop::collection::vec("[ab]{0,18}", 0..40),
+        ) {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let def = definition(&names);
+            let found = EventNames::new(&def);
+            for name in names.iter().copied().chain(others.iter().map(String::as_str)) {
+                prop_assert_eq!(found.find(name), def.event_id(name), "{}", name);
+            }
+        }
     }
 }
