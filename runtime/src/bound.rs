@@ -159,8 +159,10 @@ impl<C> Bound<C> {
 
     /// The event called `name`, like [`Definition::event_id`] but tuned
     /// for firing by name: one multiply picks the only candidate, then one
-    /// comparison with a word read from `name` for a name of 4 to 8 bytes
-    /// (its length and two words otherwise). A binary search over strings,
+    /// comparison with a word read from `name` when it has 4 to 8 bytes,
+    /// or of its length and two words otherwise (a name over 16 bytes is
+    /// then compared in full; names of 4 to 8 bytes go that way too in a
+    /// definition with more than 48 of them). A binary search over strings,
     /// or SipHash, cost more than the transition itself.
     ///
     /// ```

@@ -43,11 +43,11 @@ struct Entry {
 /// [`short_slot`]: a table of fixed size, so that a slot's index, the top
 /// bits of a product, needs no bounds check, and a hit is one compare.
 ///
-/// No length is kept: a name's slot depends on its length, and the table
-/// is built so that no name's word sits where its word with another
-/// length of 4 to 8 would land. A name of another length with the same
-/// word therefore never meets it, and equal words at a slot mean the same
-/// name.
+/// No length is kept: a name's slot depends on its length, and the table's
+/// multiplier is one under which no word lands on the same slot at two
+/// lengths ([`keeps_lengths_apart`]). A name of another length with the
+/// same word therefore never meets it, and equal words at a slot mean the
+/// same name.
 struct ShortNames {
     multiplier: u64,
     /// [`EMPTY_WORD`] where no name is.
@@ -70,8 +70,11 @@ struct ShortKey {
 const SHORT_BITS: u32 = 8;
 const SHORT_SLOTS: usize = 1 << SHORT_BITS;
 /// Above this many names of 4 to 8 bytes, a table of [`SHORT_SLOTS`]
-/// without collision is unlikely enough not to search for one.
-const SHORT_MAX: usize = SHORT_SLOTS / 4;
+/// without collision is unlikely enough not to search for one: `n` names
+/// land on distinct slots under a multiplier with a chance of about
+/// `exp(-n² / 512)`, so the 1,024 multipliers tried find about 11 tables
+/// for 48 names, 2 for 56 and 0.3 for 64 (in expectation).
+const SHORT_MAX: usize = 48;
 /// The word of no name: its bytes are 0xFF, which UTF-8 never holds.
 const EMPTY_WORD: u64 = u64::MAX;
 
@@ -97,16 +100,26 @@ impl ShortNames {
             return ShortNames::incomplete();
         }
         // Each try is a few hundred steps, once per bind.
-        (0..1024u64)
-            .map(|k| {
+        ShortNames::search(
+            &keys,
+            (0..1024u64).map(|k| {
                 0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0x6A09_E667_F3BC_C909)) | 1
-            })
-            .find_map(|multiplier| ShortNames::place(&keys, multiplier))
+            }),
+        )
+    }
+
+    /// The table of the first of `multipliers` that keeps lengths apart
+    /// and places every key.
+    fn search(keys: &[ShortKey], multipliers: impl IntoIterator<Item = u64>) -> ShortNames {
+        multipliers
+            .into_iter()
+            .filter(|&multiplier| keeps_lengths_apart(multiplier))
+            .find_map(|multiplier| ShortNames::place(keys, multiplier))
             .unwrap_or_else(ShortNames::incomplete)
     }
 
     /// Every key at its slot under `multiplier`; `None` when two share a
-    /// slot, or a key's word with another length would land on its own.
+    /// slot.
     fn place(keys: &[ShortKey], multiplier: u64) -> Option<ShortNames> {
         let mut short = ShortNames {
             multiplier,
@@ -115,10 +128,7 @@ impl ShortNames {
         };
         for key in keys {
             let slot = short_slot(key.word, key.len, multiplier);
-            let apart = (4..=8)
-                .filter(|&other| other != key.len)
-                .all(|other| short_slot(key.word, other, multiplier) != slot);
-            if !apart || short.words[slot] != EMPTY_WORD {
+            if short.words[slot] != EMPTY_WORD {
                 return None;
             }
             short.words[slot] = key.word;
@@ -137,6 +147,18 @@ impl ShortNames {
             complete: false,
         }
     }
+}
+
+/// Whether under `multiplier` no word lands on the same slot at two
+/// lengths of 4 to 8. Their keys differ by `2 * d` (`d` from 1 to 4), so
+/// their products by `c = 2 * d * multiplier`, and a product's top byte
+/// moves by `c`'s top byte plus at most a carry: two products share a
+/// slot for some word exactly when `c`'s top byte is 0 or 0xFF.
+fn keeps_lengths_apart(multiplier: u64) -> bool {
+    (1..=4u64).all(|d| {
+        let top = (2 * d).wrapping_mul(multiplier) >> (64 - SHORT_BITS);
+        top != 0 && top != (SHORT_SLOTS as u64 - 1)
+    })
 }
 
 /// The [`ShortNames`] slot of a name of 4 to 8 bytes: its word plus twice
@@ -388,8 +410,8 @@ mod tests {
 
     #[test]
     fn a_short_name_is_not_found_under_another_length() {
-        // Every name of 4 to 8 bytes whose word is that of "abcdabcd" or
-        // "retry": only the name itself is found, by one word each.
+        // "abcd" and "retretry" have the words of "abcdabcd" and "retry",
+        // the others are near misses: only the names themselves are found.
         let def = definition(&["abcdabcd", "retry", "go"]);
         let names = EventNames::new(&def);
         assert!(names.short.complete);
@@ -427,23 +449,56 @@ mod tests {
         }
     }
 
+    fn key(name: &str, id: u32) -> ShortKey {
+        let b = name.as_bytes();
+        ShortKey {
+            word: short_word(*b.first_chunk().unwrap(), *b.last_chunk().unwrap()),
+            len: b.len() as u64,
+            id: EventId::__from_index(id),
+        }
+    }
+
     #[test]
-    fn a_multiplier_that_lands_other_lengths_on_a_name_is_refused() {
+    fn a_multiplier_that_lands_other_lengths_on_a_name_is_passed_over() {
         // Multiplying by 1, a slot is the top byte of word plus twice the
         // length: the same for every length of "aaaa".
-        let key = |name: &str| {
-            let b = name.as_bytes();
-            ShortKey {
-                word: short_word(*b.first_chunk().unwrap(), *b.last_chunk().unwrap()),
-                len: b.len() as u64,
-                id: EventId::__from_index(0),
-            }
+        assert!(!keeps_lengths_apart(1));
+        let good = 0x9E37_79B9_7F4A_7C15;
+        assert!(keeps_lengths_apart(good));
+        let def = definition(&["aaaa"]);
+        let names = EventNames {
+            short: ShortNames::search(&[key("aaaa", 0)], [1, good]),
+            ..EventNames::new(&def)
         };
-        assert!(ShortNames::place(&[key("aaaa")], 1).is_none());
-        // Two names on one slot.
-        let m = 0x9E37_79B9_7F4A_7C15;
-        assert!(ShortNames::place(&[key("stop")], m).is_some());
-        assert!(ShortNames::place(&[key("stop"), key("stop")], m).is_none());
+        assert_eq!(names.short.multiplier, good);
+        assert_eq!(names.find("aaaa"), Some(EventId::__from_index(0)));
+        for other in ["aaaaa", "aaaaaa", "aaaaaaa", "aaaaaaaa"] {
+            assert_eq!(names.find(other), None, "{other}");
+        }
+        // Two names on one slot: the next multiplier.
+        assert!(ShortNames::place(&[key("stop", 0)], good).is_some());
+        assert!(ShortNames::place(&[key("stop", 0), key("stop", 1)], good).is_none());
+    }
+
+    #[test]
+    fn the_multipliers_passed_over_are_those_under_which_a_word_collides() {
+        // The inverse of an odd number modulo 2^64, by Newton's iteration.
+        let inverse = |m: u64| {
+            (0..6).fold(m, |inv: u64, _| {
+                inv.wrapping_mul(2u64.wrapping_sub(m.wrapping_mul(inv)))
+            })
+        };
+        // 2m with top byte 0 (no carry wanted) and 0xFF (a carry wanted).
+        for (multiplier, low) in [(1u64, 0u64), (0x7F80_0000_0000_0001, (1 << 56) - 1)] {
+            assert!(!keeps_lengths_apart(multiplier), "{multiplier:#x}");
+            // The word whose product at length 4 has `low` below its top byte.
+            let word = low.wrapping_mul(inverse(multiplier)).wrapping_sub(8);
+            assert_eq!(
+                short_slot(word, 4, multiplier),
+                short_slot(word, 5, multiplier),
+                "{multiplier:#x}"
+            );
+        }
     }
 
     #[test]
@@ -511,6 +566,20 @@ mod tests {
             for name in names.iter().copied().chain(others.iter().map(String::as_str)) {
                 prop_assert_eq!(found.find(name), def.event_id(name), "{}", name);
             }
+        }
+
+        /// The property the short table's lookup rests on: under a
+        /// multiplier it keeps, a word's slots at two lengths differ.
+        #[test]
+        fn a_kept_multiplier_puts_two_lengths_of_a_word_apart(
+            multiplier in any::<u64>(),
+            word in any::<u64>(),
+            a in 4..=8u64,
+            b in 4..=8u64,
+        ) {
+            let multiplier = multiplier | 1;
+            prop_assume!(a != b && keeps_lengths_apart(multiplier));
+            prop_assert_ne!(short_slot(word, a, multiplier), short_slot(word, b, multiplier));
         }
     }
 }
