@@ -43,6 +43,9 @@ pub(crate) enum TimerStep {
     /// The transition to write: from the row at `version`, to `stored`.
     Fire {
         version: u64,
+        /// The row's session, for SQLite's write; PostgreSQL's statement
+        /// reads it from the row it updates.
+        #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
         session: Option<String>,
         stored: Stored,
     },
