@@ -132,18 +132,18 @@ fn definition_body(m: &Model) -> TokenStream {
 
 /// The machine's diagram for its rustdoc, drawn at compile time.
 fn diagram_doc(m: &Model) -> String {
-    match Definition::new(m.spec.clone()) {
-        Ok(def) => format!(
-            "\n\n# Diagram\n\n```text\n{}```\n\nStates: {}.",
-            def.to_mermaid(),
-            m.states
-                .iter()
-                .map(|s| format!("`{}`", s.stored))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Err(_) => String::new(),
-    }
+    // `check` validated the spec and found nothing wrong, or there would
+    // be no expansion.
+    let def = Definition::__from_validated(m.spec.clone());
+    format!(
+        "\n\n# Diagram\n\n```text\n{}```\n\nStates: {}.",
+        def.to_mermaid(),
+        m.states
+            .iter()
+            .map(|s| format!("`{}`", s.stored))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// A `#[doc]` for an item the user left undocumented, so generated code
