@@ -262,22 +262,6 @@ impl Definition {
         Ok(Definition::resolve(spec))
     }
 
-    /// A definition of a spec the caller has already run [`validate`] on
-    /// and found no problem in (the macro, which has just reported every
-    /// problem, or found none): the same as [`Definition::new`] without
-    /// validating again. Not for a spec from elsewhere.
-    ///
-    /// ```
-    /// use stateforge_core::{Definition, validate};
-    /// let spec = Definition::example().spec().clone();
-    /// assert!(validate(&spec).is_empty());
-    /// assert_eq!(Definition::__from_validated(spec), Definition::example());
-    /// ```
-    #[doc(hidden)]
-    pub fn __from_validated(spec: MachineSpec) -> Definition {
-        Definition::resolve(spec)
-    }
-
     /// Resolves a spec that [`validate`] accepted.
     fn resolve(spec: MachineSpec) -> Definition {
         let mut state_index: Vec<(Box<str>, StateId)> = spec

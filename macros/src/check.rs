@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 use stateforge_core::{
-    ArmSpec, Checks, EventSpec, MachineSpec, Problem, Site, StateSpec, TimerSpec, validate,
+    ArmSpec, Checks, Definition, EventSpec, MAX_NAME_LEN, MachineSpec, Problem, Site, StateSpec,
+    TimerSpec, validate,
 };
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitInt, Path};
@@ -68,13 +69,21 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     check_graph(&mut cx, &name, &machine_token, &states, &events, checks);
     let durations = check_durations(&mut cx, &events);
     let stored = stored_state_names(&mut cx, &states);
+    check_stored_machine_name(&mut cx, &name);
     let transitions = resolve_transitions(&mut cx, &states, &events);
     cx.finish()?;
 
     let state_enum = format_ident(&name, "", "State");
     let event_enum = format_ident(&name, "", "Event");
     let any = format_ident(&name, "Any", "");
-    let spec = runtime_spec(&name, &states, &events, &stored, &durations, checks);
+    // The rules above are checked on the declaration as written, to name
+    // what the user wrote; the definition emitted is checked too, so that
+    // the one the generated code builds at run time cannot be refused
+    // there. (The stored names are the only difference, checked above.)
+    let definition = Definition::new(runtime_spec(
+        &name, &states, &events, &stored, &durations, checks,
+    ))
+    .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
     let initial = states.iter().position(|s| s.initial.is_some()).unwrap_or(0);
     let states = states
         .into_iter()
@@ -111,7 +120,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
         states,
         events,
         initial,
-        spec,
+        definition,
     })
 }
 
@@ -433,12 +442,14 @@ fn duration_ms(cx: &mut Ctxt, lit: &LitInt) -> Option<u64> {
 }
 
 // Rule: stored state names (snake_case) are distinct: `InProgress` and
-// `In_Progress` would share `in_progress` in the database.
+// `In_Progress` would share `in_progress` in the database. And they are
+// valid names: snake_case is longer than the name written.
 fn stored_state_names(cx: &mut Ctxt, states: &[StateDecl]) -> Vec<String> {
     let mut seen: BTreeMap<String, &Ident> = BTreeMap::new();
     let mut names = Vec::new();
     for s in states {
         let stored = snake(&s.name.to_string());
+        check_stored_length(cx, "state", &s.name, &stored);
         if let Some(first) = seen.get(&stored) {
             if *first != &s.name {
                 cx.error(
@@ -455,6 +466,26 @@ fn stored_state_names(cx: &mut Ctxt, states: &[StateDecl]) -> Vec<String> {
         names.push(stored);
     }
     names
+}
+
+// Rule: the machine's stored name (snake_case) is a valid name.
+fn check_stored_machine_name(cx: &mut Ctxt, machine: &Ident) {
+    check_stored_length(cx, "machine", machine, &snake(&machine.to_string()));
+}
+
+/// An error on `ident` when its stored form, `stored`, is longer than a
+/// stored name may be (the name as written was checked already).
+fn check_stored_length(cx: &mut Ctxt, kind: &str, ident: &Ident, stored: &str) {
+    let written = ident.to_string();
+    if written.len() <= MAX_NAME_LEN && stored.len() > MAX_NAME_LEN {
+        cx.error(
+            ident.span(),
+            format!(
+                "{kind} `{written}` is stored as `{stored}`, {} bytes; a stored name has at most {MAX_NAME_LEN}: shorten it",
+                stored.len()
+            ),
+        );
+    }
 }
 
 /// Resolves each (event, source) pair and where the target's fields come

@@ -37,7 +37,7 @@ pub(crate) fn macro_input(data: &[u8]) -> Result<(), String> {
             Ok(model) => {
                 // The definition the generated code builds is the spec
                 // checked here (the text form of `expand::definition_body`).
-                let spec = &model.spec;
+                let spec = model.definition.spec();
                 let (states, events, timers) = spec.__to_text();
                 let back = stateforge_core::MachineSpec::__from_text(
                     &spec.name,

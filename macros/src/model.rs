@@ -1,7 +1,7 @@
 //! The checked machine: everything `expand` needs, nothing it must re-check.
 
 use proc_macro2::TokenStream;
-use stateforge_core::MachineSpec;
+use stateforge_core::Definition;
 use syn::{Attribute, Ident, Path, Type, Visibility};
 
 use crate::ast::FieldDecl;
@@ -32,8 +32,9 @@ pub(crate) struct Model {
     pub(crate) events: Vec<Event>,
     /// Index of the initial state.
     pub(crate) initial: usize,
-    /// The definition the generated code builds at run time, with stored names.
-    pub(crate) spec: MachineSpec,
+    /// The definition the generated code builds at run time, with stored
+    /// names: validated as emitted, so the one it builds is the one checked.
+    pub(crate) definition: Definition,
 }
 
 /// A checked state.

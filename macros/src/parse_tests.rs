@@ -326,10 +326,11 @@ fn the_checked_model_resolves_fields_and_timers() {
     )
     .ok()
     .unwrap();
-    assert_eq!(model.spec.name, "task");
-    assert_eq!(model.spec.states[2].name, "in_progress");
-    assert_eq!(model.spec.timers[0].after_ms, 300_000);
-    assert_eq!(model.spec.timers[0].state, "assigned");
+    let spec = model.definition.spec();
+    assert_eq!(spec.name, "task");
+    assert_eq!(spec.states[2].name, "in_progress");
+    assert_eq!(spec.timers[0].after_ms, 300_000);
+    assert_eq!(spec.timers[0].state, "assigned");
     let start = &model.events[1].transitions[0];
     assert!(matches!(
         start.fields[..],

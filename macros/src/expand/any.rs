@@ -10,7 +10,7 @@ use crate::model::Model;
 /// `enum TaskState { Pending, ... }`: names only, `Copy`, stored as strings.
 pub(super) fn expand_state_enum(m: &Model) -> TokenStream {
     let (vis, state_enum, krate) = (&m.vis, &m.state_enum, &m.krate);
-    let machine_name = &m.spec.name;
+    let machine_name = &m.definition.spec().name;
     let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
     let stored: Vec<_> = m.states.iter().map(|s| &s.stored).collect();
     let finals: Vec<_> = m.states.iter().map(|s| s.is_final).collect();
@@ -142,7 +142,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
     let (state_enum, event_enum, attrs) = (&m.state_enum, &m.event_enum, &m.attrs);
     let core = quote!(#krate::__private::core);
     let context = context_type(m);
-    let machine_name = &m.spec.name;
+    let machine_name = &m.definition.spec().name;
     let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
     let indices: Vec<u32> = (0..m.states.len())
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))

@@ -7,7 +7,7 @@ mod typed;
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use stateforge_core::{Definition, MachineSpec};
+use stateforge_core::MachineSpec;
 
 use crate::ast::Input;
 use crate::model::Model;
@@ -115,7 +115,7 @@ fn context_type(m: &Model) -> TokenStream {
 /// made large machines slow to compile (issue 6).
 fn definition_body(m: &Model) -> TokenStream {
     let krate = &m.krate;
-    let spec: &MachineSpec = &m.spec;
+    let spec: &MachineSpec = m.definition.spec();
     let name = &spec.name;
     let (states, events, timers) = spec.__to_text();
     let (unreachable, dead_ends) = (spec.checks.unreachable, spec.checks.dead_ends);
@@ -132,12 +132,9 @@ fn definition_body(m: &Model) -> TokenStream {
 
 /// The machine's diagram for its rustdoc, drawn at compile time.
 fn diagram_doc(m: &Model) -> String {
-    // `check` validated the spec and found nothing wrong, or there would
-    // be no expansion.
-    let def = Definition::__from_validated(m.spec.clone());
     format!(
         "\n\n# Diagram\n\n```text\n{}```\n\nStates: {}.",
-        def.to_mermaid(),
+        m.definition.to_mermaid(),
         m.states
             .iter()
             .map(|s| format!("`{}`", s.stored))

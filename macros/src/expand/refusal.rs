@@ -42,7 +42,7 @@ fn enabled(m: &Model) -> bool {
 }
 
 fn module(m: &Model) -> syn::Ident {
-    format_ident!("__sf_{}", m.spec.name)
+    format_ident!("__sf_{}", m.definition.spec().name)
 }
 
 fn trait_name(event: &syn::Ident, state: &syn::Ident) -> syn::Ident {
