@@ -162,7 +162,8 @@ impl<C> Bound<C> {
     /// comparison with a word read from `name` when it has 4 to 8 bytes,
     /// or of its length and two words otherwise (a name over 16 bytes is
     /// then compared in full; names of 4 to 8 bytes go that way too in a
-    /// definition with more than 48 of them). A binary search over strings,
+    /// definition with more than 48 of them, or when no multiplier tried
+    /// placed them). A binary search over strings,
     /// or SipHash, cost more than the transition itself.
     ///
     /// ```
