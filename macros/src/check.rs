@@ -69,7 +69,8 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     check_graph(&mut cx, &name, &machine_token, &states, &events, checks);
     let durations = check_durations(&mut cx, &events);
     let stored = stored_state_names(&mut cx, &states);
-    check_stored_machine_name(&mut cx, &name);
+    // Rule: the machine's stored name (snake_case) is a valid name.
+    check_stored_length(&mut cx, "machine", &name, &snake(&name.to_string()));
     let transitions = resolve_transitions(&mut cx, &states, &events);
     cx.finish()?;
 
@@ -466,11 +467,6 @@ fn stored_state_names(cx: &mut Ctxt, states: &[StateDecl]) -> Vec<String> {
         names.push(stored);
     }
     names
-}
-
-// Rule: the machine's stored name (snake_case) is a valid name.
-fn check_stored_machine_name(cx: &mut Ctxt, machine: &Ident) {
-    check_stored_length(cx, "machine", machine, &snake(&machine.to_string()));
 }
 
 /// An error on `ident` when its stored form, `stored`, is longer than a

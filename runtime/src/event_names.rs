@@ -22,8 +22,9 @@ pub(crate) struct EventNames {
     /// 64 minus the hash's width in bits: a hash is the top bits of a
     /// product.
     shift: u32,
-    /// The hash's table, `1 << (64 - shift)` entries; all empty when no
-    /// multiplier was found.
+    /// The hash's table, `1 << (64 - shift)` entries, of the names
+    /// [`ShortNames`] does not answer for; all empty when no multiplier
+    /// was found.
     table: Box<[Entry]>,
     /// No multiplier was found: names are found by a scan.
     scan: bool,
@@ -66,6 +67,24 @@ struct ShortKey {
     id: EventId,
 }
 
+impl ShortKey {
+    /// `name`, the name of event `id`, if it has 4 to 8 bytes.
+    fn of(name: &str, id: EventId) -> Option<ShortKey> {
+        let bytes = name.as_bytes();
+        let (head, tail) = (bytes.first_chunk::<4>()?, bytes.last_chunk::<4>()?);
+        (bytes.len() <= 8).then(|| ShortKey {
+            word: short_word(*head, *tail),
+            len: bytes.len() as u64,
+            id,
+        })
+    }
+
+    /// Whether [`ShortNames`] answers for `name`, found or not.
+    fn covers(name: &str) -> bool {
+        (4..=8).contains(&name.len())
+    }
+}
+
 /// Bits of a [`ShortNames`] slot: 256 slots, 3 KiB a bound definition.
 const SHORT_BITS: u32 = 8;
 const SHORT_SLOTS: usize = 1 << SHORT_BITS;
@@ -85,27 +104,13 @@ impl ShortNames {
         let keys: Vec<ShortKey> = names
             .iter()
             .enumerate()
-            .filter_map(|(i, name)| {
-                let bytes = name.as_bytes();
-                let len = bytes.len() as u64;
-                let (head, tail) = (bytes.first_chunk::<4>()?, bytes.last_chunk::<4>()?);
-                (len <= 8).then(|| ShortKey {
-                    word: short_word(*head, *tail),
-                    len,
-                    id: EventId::__from_index(i as u32),
-                })
-            })
+            .filter_map(|(i, name)| ShortKey::of(name, EventId::__from_index(i as u32)))
             .collect();
         if keys.len() > SHORT_MAX {
             return ShortNames::incomplete();
         }
         // Each try is a few hundred steps, once per bind.
-        ShortNames::search(
-            &keys,
-            (0..1024u64).map(|k| {
-                0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0x6A09_E667_F3BC_C909)) | 1
-            }),
-        )
+        ShortNames::search(&keys, (0..1024).map(candidate_multiplier))
     }
 
     /// The table of the first of `multipliers` that keeps lengths apart
@@ -168,6 +173,11 @@ fn short_slot(word: u64, len: u64, multiplier: u64) -> usize {
     (word.wrapping_add(len << 1).wrapping_mul(multiplier) >> (64 - SHORT_BITS)) as usize
 }
 
+/// The `k`th multiplier a table search tries: odd, spread over the word.
+fn candidate_multiplier(k: u64) -> u64 {
+    0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0x6A09_E667_F3BC_C909)) | 1
+}
+
 /// Set in [`Entry::len`] for a name longer than 16 bytes.
 const LONG: u64 = 1 << 62;
 
@@ -184,16 +194,20 @@ impl EventNames {
             .map(|e| definition.event_name(e).into())
             .collect();
         let short = ShortNames::new(&names);
-        let min_bits = usize::BITS - names.len().max(1).leading_zeros();
+        // A complete short table answers for every name of 4 to 8 bytes:
+        // the general table holds the others only.
+        let general: Vec<(EventId, &str)> = definition
+            .events()
+            .zip(names.iter().map(|n| &**n))
+            .filter(|(_, name)| !(short.complete && ShortKey::covers(name)))
+            .collect();
+        let min_bits = usize::BITS - general.len().max(1).leading_zeros();
         // Small tables and few tries: this runs once per bind.
         for bits in min_bits + 1..=(min_bits + 4).min(16) {
-            for k in 0..256u64 {
-                let multiplier = 0x9E37_79B9_7F4A_7C15u64
-                    .wrapping_add(k.wrapping_mul(0x6A09_E667_F3BC_C909))
-                    | 1;
+            for multiplier in (0..256).map(candidate_multiplier) {
                 let mut table = vec![EMPTY; 1 << bits].into_boxed_slice();
                 let shift = 64 - bits;
-                let fits = definition.events().zip(&names).all(|(id, name)| {
+                let fits = general.iter().all(|&(id, name)| {
                     let bytes = name.as_bytes();
                     let words = words(bytes);
                     let slot = &mut table[spread(words, multiplier, shift)];
@@ -450,12 +464,7 @@ mod tests {
     }
 
     fn key(name: &str, id: u32) -> ShortKey {
-        let b = name.as_bytes();
-        ShortKey {
-            word: short_word(*b.first_chunk().unwrap(), *b.last_chunk().unwrap()),
-            len: b.len() as u64,
-            id: EventId::__from_index(id),
-        }
+        ShortKey::of(name, EventId::__from_index(id)).unwrap()
     }
 
     #[test]
@@ -463,7 +472,7 @@ mod tests {
         // Multiplying by 1, a slot is the top byte of word plus twice the
         // length: the same for every length of "aaaa".
         assert!(!keeps_lengths_apart(1));
-        let good = 0x9E37_79B9_7F4A_7C15;
+        let good = candidate_multiplier(0);
         assert!(keeps_lengths_apart(good));
         let def = definition(&["aaaa"]);
         let names = EventNames {
