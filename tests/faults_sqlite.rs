@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use stateforge::runtime::db::{HistoryQuery, SqliteStore, StoreError, TransitionMeta};
+use stateforge::runtime::db::{
+    HistoryQuery, SqliteStore, StoreError, TransientKind, TransitionMeta,
+};
 
 stateforge::state_machine! {
     #[derive(Debug)]
@@ -198,7 +200,10 @@ fn a_locked_database_is_a_clear_error_after_the_timeout_and_then_works() {
         )
         .unwrap_err();
     assert!(
-        matches!(err, StoreError::Database(ref m) if m.contains("locked")),
+        matches!(
+            err,
+            StoreError::Transient { kind: TransientKind::Busy, ref message } if message.contains("locked")
+        ) && err.is_retryable(),
         "{err}"
     );
     other.execute_batch("COMMIT").unwrap();

@@ -4,7 +4,7 @@
 use crate::suite::fixture::{Fixture, assert_chain, meta, pg_url};
 use crate::suite::machines::{AnyLamp, AnyTask, Lamp, LampEvent, TaskEvent, new_task};
 use stateforge::runtime::Timestamp;
-use stateforge::runtime::db::{Store, StoreError};
+use stateforge::runtime::db::{Store, StoreError, TransientKind};
 
 behaviours!(crate::suite::Fixture::postgres);
 
@@ -34,7 +34,16 @@ fn a_killed_backend_is_an_error_then_the_store_reconnects() {
             Ok(())
         })
         .unwrap_err();
-    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::Transient {
+                kind: TransientKind::Connection,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     // Nothing half-written, and the next call reconnects.
     assert_eq!(assert_chain(&store, "lamp", "l"), 1);
     store

@@ -111,15 +111,106 @@ pub enum StoreError {
         /// The newest this build knows.
         supported: i64,
     },
-    /// The database itself failed (I/O, locked, full, corrupt).
+    /// The database could not do it now, for a reason that passes: the
+    /// same call, retried (after a pause, from a fresh read), may succeed.
+    /// Nothing was written.
+    #[error("{kind}: {message}; retry")]
+    Transient {
+        /// Why the database gave up.
+        kind: TransientKind,
+        /// The database's words.
+        message: String,
+    },
+    /// A stored row that does not read as an entity (edited by hand,
+    /// corrupt, or written by something else): the row is left as it is.
+    #[error("{machine} `{entity_id}`: bad row: {what}")]
+    BadRow {
+        /// The machine.
+        machine: String,
+        /// The entity's id (escaped if it is not printable).
+        entity_id: String,
+        /// What is wrong with it.
+        what: String,
+    },
+    /// An entity id a store does not take: empty, longer than
+    /// [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES), or holding a NUL.
+    #[error("invalid entity id: {0}")]
+    InvalidEntityId(String),
+    /// The store was called from inside one of its own units of work, on
+    /// the same thread: the call would wait for ever on the unit's own
+    /// lock. Use the unit's methods instead.
+    #[error(
+        "the store was called from inside one of its own units of work; call the unit's methods (it has the same reads and writes) instead"
+    )]
+    InsideUnit,
+    /// The database itself failed (I/O, full, corrupt, refused).
     #[error("database error: {0}")]
     Database(String),
+}
+
+/// Why a database gave up on a call that may succeed if retried
+/// ([`StoreError::Transient`]).
+///
+/// ```
+/// use stateforge_runtime::db::{StoreError, TransientKind};
+/// let e = StoreError::Transient { kind: TransientKind::Deadlock, message: "deadlock detected".into() };
+/// assert!(e.is_retryable());
+/// assert_eq!(e.to_string(), "deadlock: deadlock detected; retry");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransientKind {
+    /// Another connection held the database's lock past the busy timeout
+    /// (SQLite `SQLITE_BUSY`, `SQLITE_LOCKED`).
+    #[error("database busy")]
+    Busy,
+    /// A row lock was not granted within the lock timeout (PostgreSQL
+    /// `55P03`, or a statement cancelled by its timeout, `57014`).
+    #[error("lock timeout")]
+    LockTimeout,
+    /// Two transactions waited on each other and this one was chosen to
+    /// end (PostgreSQL `40P01`).
+    #[error("deadlock")]
+    Deadlock,
+    /// The transaction could not be serialized with a concurrent one
+    /// (PostgreSQL `40001`).
+    #[error("serialization failure")]
+    Serialization,
+    /// The connection to the server was lost or refused (PostgreSQL class
+    /// `08`, a terminated backend `57P01`..`57P03`).
+    #[error("connection lost")]
+    Connection,
+}
+
+impl StoreError {
+    /// Whether the same call may succeed if made again: a
+    /// [`Transient`](StoreError::Transient) failure of the database, or a
+    /// [`Conflict`](StoreError::Conflict) (reload, then retry).
+    ///
+    /// ```
+    /// use stateforge_runtime::db::StoreError;
+    /// assert!(!StoreError::NoDefinition("task".into()).is_retryable());
+    /// ```
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Transient { .. } | StoreError::Conflict { .. }
+        )
+    }
 }
 
 #[cfg(feature = "sqlite")]
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(e.to_string())
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => StoreError::Transient {
+                kind: TransientKind::Busy,
+                message: e.to_string(),
+            },
+            _ => StoreError::Database(e.to_string()),
+        }
     }
 }
 
@@ -129,7 +220,38 @@ impl From<rusqlite::Error> for StoreError {
 #[cfg(feature = "postgres")]
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
-        StoreError::Database(pg_message(&e))
+        match pg_transient_kind(&e) {
+            Some(kind) => StoreError::Transient {
+                kind,
+                message: pg_message(&e),
+            },
+            None => StoreError::Database(pg_message(&e)),
+        }
+    }
+}
+
+/// The retryable kind of a PostgreSQL failure, by its SQLSTATE, or for a
+/// connection that is gone.
+#[cfg(feature = "postgres")]
+pub(crate) fn pg_transient_kind(e: &tokio_postgres::Error) -> Option<TransientKind> {
+    use tokio_postgres::error::SqlState;
+    let Some(code) = e.code() else {
+        return e.is_closed().then_some(TransientKind::Connection);
+    };
+    if *code == SqlState::T_R_DEADLOCK_DETECTED {
+        Some(TransientKind::Deadlock)
+    } else if *code == SqlState::T_R_SERIALIZATION_FAILURE {
+        Some(TransientKind::Serialization)
+    } else if *code == SqlState::LOCK_NOT_AVAILABLE || *code == SqlState::QUERY_CANCELED {
+        Some(TransientKind::LockTimeout)
+    } else if code.code().starts_with("08")
+        || *code == SqlState::ADMIN_SHUTDOWN
+        || *code == SqlState::CRASH_SHUTDOWN
+        || *code == SqlState::CANNOT_CONNECT_NOW
+    {
+        Some(TransientKind::Connection)
+    } else {
+        None
     }
 }
 

@@ -7,6 +7,7 @@
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod due;
+mod entity_id;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;
@@ -23,7 +24,8 @@ mod store;
 #[cfg(feature = "sqlite")]
 mod timer_worker;
 
-pub use error::StoreError;
+pub use entity_id::MAX_ENTITY_ID_BYTES;
+pub use error::{StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, HistoryQuery, Loaded, TransitionMeta};
 #[cfg(feature = "postgres")]
 pub use pg::{PgStore, PgUnit, redact_url};

@@ -199,10 +199,12 @@ impl PgStore {
     }
 
     fn error(&self, e: &tokio_postgres::Error) -> StoreError {
-        StoreError::Database(
-            format!("{}: {}", redact_url(&self.url), super::error::pg_message(e))
-                .replace(&self.url, &redact_url(&self.url)),
-        )
+        let message = format!("{}: {}", redact_url(&self.url), super::error::pg_message(e))
+            .replace(&self.url, &redact_url(&self.url));
+        match super::error::pg_transient_kind(e) {
+            Some(kind) => StoreError::Transient { kind, message },
+            None => StoreError::Database(message),
+        }
     }
 
     /// Runs `work` as one database transaction: all of it commits, or none.
