@@ -67,3 +67,5 @@ mod suite;
 mod postgres;
 #[path = "stores/sqlite.rs"]
 mod sqlite;
+#[path = "stores/sqlite_opening.rs"]
+mod sqlite_opening;

@@ -31,7 +31,7 @@ pub use meta::{DefinitionKind, EntityRow, HistoryQuery, Loaded, TransitionMeta};
 pub use pg::{PgStore, PgUnit, redact_url};
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
-pub use sqlite::{SqliteStore, Synchronous, Unit};
+pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
 #[cfg(feature = "sqlite")]
 pub use store::{Store, StoreUnit};
 #[cfg(feature = "sqlite")]

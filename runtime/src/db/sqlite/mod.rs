@@ -11,10 +11,12 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 mod dynamic;
+mod options;
 mod rows;
 mod sql;
 mod unit;
 
+pub use options::SqliteOptions;
 pub use unit::Unit;
 
 use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
@@ -73,6 +75,29 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// Sets WAL mode, waiting up to `timeout` for other connections. SQLite
+/// does not call the busy handler here when the switch would have to
+/// upgrade a read lock another connection is also upgrading (it cannot
+/// tell that wait from a deadlock), so a busy answer is retried by hand,
+/// after the lock has had time to change hands.
+fn switch_to_wal(conn: &Connection, timeout: Duration) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() + pause < timeout =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 impl SqliteStore {
     /// Opens (or creates) the database at `path`, with synchronous FULL and
     /// no table prefix, and creates or migrates the schema.
@@ -107,9 +132,42 @@ impl SqliteStore {
         prefix: &TablePrefix,
         synchronous: Synchronous,
     ) -> Result<SqliteStore, StoreError> {
+        Self::open_with_options(
+            path,
+            &SqliteOptions::new()
+                .prefix(prefix.clone())
+                .synchronous(synchronous),
+        )
+    }
+
+    /// Opens the database at `path` with every option ([`SqliteOptions`]).
+    /// Any number of processes may open one file at once, a new one
+    /// included: each waits for the others up to the busy timeout, and the
+    /// schema is created once.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened, was written by a newer schema, or
+    /// stayed locked by other connections past the busy timeout
+    /// ([`StoreError::Transient`]).
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteOptions, SqliteStore};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let options = SqliteOptions::new().busy_timeout(std::time::Duration::from_secs(1));
+    /// let store = SqliteStore::open_with_options(dir.path().join("s.db"), &options)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open_with_options(
+        path: impl AsRef<Path>,
+        options: &SqliteOptions,
+    ) -> Result<SqliteStore, StoreError> {
         let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        Self::init(conn, prefix, synchronous)
+        // Before anything that takes a lock: switching a new file to WAL
+        // waits on other openers like any statement.
+        conn.busy_timeout(options.busy_timeout)?;
+        switch_to_wal(&conn, options.busy_timeout)?;
+        Self::init(conn, options)
     }
 
     /// A store in memory, gone when dropped: for tests and examples.
@@ -138,25 +196,23 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn open_in_memory_with(prefix: &TablePrefix) -> Result<SqliteStore, StoreError> {
-        Self::init(Connection::open_in_memory()?, prefix, Synchronous::Full)
+        Self::init(
+            Connection::open_in_memory()?,
+            &SqliteOptions::new().prefix(prefix.clone()),
+        )
     }
 
-    fn init(
-        conn: Connection,
-        prefix: &TablePrefix,
-        synchronous: Synchronous,
-    ) -> Result<SqliteStore, StoreError> {
+    fn init(conn: Connection, options: &SqliteOptions) -> Result<SqliteStore, StoreError> {
+        conn.busy_timeout(options.busy_timeout)?;
         conn.pragma_update(
             None,
             "synchronous",
-            match synchronous {
+            match options.synchronous {
                 Synchronous::Full => "FULL",
                 Synchronous::Normal => "NORMAL",
             },
         )?;
-        // Other processes hold the write lock for one short transaction.
-        conn.busy_timeout(Duration::from_secs(10))?;
-        let tables = Tables::new(prefix);
+        let tables = Tables::new(&options.prefix);
         let store = SqliteStore {
             conn: Mutex::new(conn),
             sql: sql::SqliteSql::new(&tables),
@@ -166,8 +222,8 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// How long a write waits for another connection's lock before
-    /// failing with "database is locked" (10 s when opened).
+    /// How long a statement waits for another connection's lock before
+    /// failing as busy (as opened: [`SqliteOptions::busy_timeout`]).
     ///
     /// # Errors
     ///

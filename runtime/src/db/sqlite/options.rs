@@ -1,0 +1,115 @@
+//! How an SQLite store is opened: table prefix, durability, how long a
+//! statement waits for another connection's lock.
+
+use std::time::Duration;
+
+use super::Synchronous;
+use crate::db::TablePrefix;
+
+/// The options of [`SqliteStore::open_with_options`](super::SqliteStore::open_with_options).
+///
+/// The busy timeout bounds every wait for another connection's lock,
+/// opening included (switching a new file to WAL and creating the schema
+/// take the lock too): past it, the call fails with
+/// [`StoreError::Transient`](crate::db::StoreError::Transient) of kind
+/// [`Busy`](crate::db::TransientKind::Busy) and writes nothing. SQLite
+/// grants the lock to whichever waiter asks first after it is freed, not
+/// to the one that waited longest: under heavy contention on one file a
+/// call can wait close to the whole timeout while others pass
+/// (BENCHMARKS.md, "SQLite under contention"). Callers that must answer
+/// sooner set a shorter timeout and retry.
+///
+/// ```
+/// use std::time::Duration;
+/// use stateforge_runtime::db::{SqliteOptions, SqliteStore, Synchronous, TablePrefix};
+/// let dir = tempfile::tempdir().unwrap();
+/// let options = SqliteOptions::new()
+///     .prefix(TablePrefix::new("app_")?)
+///     .synchronous(Synchronous::Normal)
+///     .busy_timeout(Duration::from_secs(2));
+/// let store = SqliteStore::open_with_options(dir.path().join("s.db"), &options)?;
+/// # Ok::<(), stateforge_runtime::db::StoreError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteOptions {
+    pub(crate) prefix: TablePrefix,
+    pub(crate) synchronous: Synchronous,
+    pub(crate) busy_timeout: Duration,
+}
+
+impl SqliteOptions {
+    /// The busy timeout when none is set.
+    pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// No prefix, synchronous FULL, a busy timeout of
+    /// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT).
+    ///
+    /// ```
+    /// let o = stateforge_runtime::db::SqliteOptions::new();
+    /// assert_eq!(o.get_busy_timeout(), std::time::Duration::from_secs(10));
+    /// ```
+    #[must_use]
+    pub fn new() -> SqliteOptions {
+        SqliteOptions {
+            prefix: TablePrefix::default(),
+            synchronous: Synchronous::Full,
+            busy_timeout: Self::DEFAULT_BUSY_TIMEOUT,
+        }
+    }
+
+    /// Sets the prefix of the table names.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteOptions, TablePrefix};
+    /// let o = SqliteOptions::new().prefix(TablePrefix::new("app_")?);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    #[must_use]
+    pub fn prefix(mut self, prefix: TablePrefix) -> SqliteOptions {
+        self.prefix = prefix;
+        self
+    }
+
+    /// Sets the durability level (`PRAGMA synchronous`).
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteOptions, Synchronous};
+    /// let o = SqliteOptions::new().synchronous(Synchronous::Normal);
+    /// ```
+    #[must_use]
+    pub fn synchronous(mut self, synchronous: Synchronous) -> SqliteOptions {
+        self.synchronous = synchronous;
+        self
+    }
+
+    /// Sets how long a statement, opening included, waits for another
+    /// connection's lock before failing as busy.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::SqliteOptions;
+    /// let o = SqliteOptions::new().busy_timeout(std::time::Duration::from_millis(500));
+    /// assert_eq!(o.get_busy_timeout().as_millis(), 500);
+    /// ```
+    #[must_use]
+    pub fn busy_timeout(mut self, timeout: Duration) -> SqliteOptions {
+        self.busy_timeout = timeout;
+        self
+    }
+
+    /// The busy timeout set.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::SqliteOptions;
+    /// assert!(!SqliteOptions::new().get_busy_timeout().is_zero());
+    /// ```
+    #[must_use]
+    pub fn get_busy_timeout(&self) -> Duration {
+        self.busy_timeout
+    }
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
