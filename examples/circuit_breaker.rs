@@ -147,7 +147,7 @@ pub fn run(open: impl Fn() -> Result<Store, StoreError>) -> Result<Report, Store
         let running = s.spawn(|| worker.run(&store, &stop));
         let state = wait_while_open(&store, "search");
         stop.stop();
-        let fired = running.join().expect("the timer worker does not panic")?;
+        let fired = running.join().expect("the timer worker does not panic");
         Ok::<_, StoreError>((fired, state?))
     })?;
     say(

@@ -69,3 +69,5 @@ mod postgres;
 mod sqlite;
 #[path = "stores/sqlite_opening.rs"]
 mod sqlite_opening;
+#[path = "stores/worker_faults.rs"]
+mod worker_faults;

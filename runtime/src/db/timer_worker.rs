@@ -63,7 +63,7 @@ type FireDue = fn(&Store, Timestamp, usize) -> Result<DueCount, StoreError>;
 ///         std::thread::sleep(Duration::from_millis(5));
 ///     }
 ///     stop.stop();
-///     running.join().expect("the worker does not panic")
+///     Ok::<_, stateforge_runtime::db::StoreError>(running.join().expect("the worker does not panic"))
 /// })?;
 /// assert_eq!(fired, 1);
 /// # Ok::<(), stateforge_runtime::db::StoreError>(())
@@ -73,7 +73,12 @@ pub struct TimerWorker {
     machines: Vec<TimedMachine>,
     poll_interval: Duration,
     batch: usize,
+    max_backoff: Duration,
 }
+
+/// The first pause after a failed round; each failure in a row doubles it,
+/// up to [`TimerWorker::max_backoff`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 
 /// One machine whose timers a worker fires.
 #[derive(Clone)]
@@ -132,6 +137,7 @@ impl TimerWorker {
             machines: Vec::new(),
             poll_interval: Duration::from_secs(1),
             batch: 100,
+            max_backoff: Duration::from_secs(30),
         }
     }
 
@@ -205,6 +211,27 @@ impl TimerWorker {
         self
     }
 
+    /// The longest pause [`run`](Self::run) makes after failed rounds
+    /// (default 30 seconds; at least one millisecond). After a failure it
+    /// waits 50 ms, and twice as long after each further failure in a row,
+    /// up to this; a round that succeeds starts over.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let worker = stateforge_runtime::db::TimerWorker::new().max_backoff(Duration::from_secs(5));
+    /// ```
+    #[must_use]
+    pub fn max_backoff(mut self, longest: Duration) -> TimerWorker {
+        self.max_backoff = longest.max(Duration::from_millis(1));
+        self
+    }
+
+    /// The pause after `failures` failed rounds in a row.
+    fn backoff(&self, failures: u32) -> Duration {
+        let doubled = FIRST_BACKOFF.saturating_mul(1 << failures.saturating_sub(1).min(16));
+        doubled.min(self.max_backoff)
+    }
+
     /// The names of the machines this worker fires the timers of.
     ///
     /// ```
@@ -273,24 +300,46 @@ impl TimerWorker {
     /// how many timers it fired. A stop ends the sleep at once; a round
     /// under way finishes first.
     ///
-    /// # Errors
-    ///
-    /// The first database error, which ends the loop (timers fired before
-    /// it stay fired). Whether to run again, and after how long, is the
-    /// caller's choice: a worker that retried for ever would hide a store
-    /// that is gone.
+    /// A round that fails (the database restarted, a connection cut, a
+    /// lock held too long) is logged as a `tracing` warning with its error
+    /// and tried again after a pause that grows with each failure in a row
+    /// ([`max_backoff`](Self::max_backoff)): only the stop signal ends the
+    /// loop. Timers fired before a failure stay fired, and a failed round
+    /// writes nothing half-way, so none fires twice. To act on failures
+    /// yourself, drive [`round`](Self::round) from a loop of your own.
     ///
     /// See [`TimerWorker`] for an example.
-    pub fn run(&self, store: &Store, stop: &StopSignal) -> Result<usize, StoreError> {
+    pub fn run(&self, store: &Store, stop: &StopSignal) -> usize {
         let mut fired = 0;
+        let mut failures = 0u32;
         while !stop.is_stopped() {
-            let round = self.round(store)?;
-            fired += round.fired;
-            if stop.wait_timeout(round.wait) {
+            let wait = match self.round(store) {
+                Ok(round) => {
+                    if failures > 0 {
+                        tracing::info!(failures, "timer worker recovered");
+                    }
+                    failures = 0;
+                    fired += round.fired;
+                    round.wait
+                }
+                Err(error) => {
+                    failures = failures.saturating_add(1);
+                    let pause = self.backoff(failures);
+                    tracing::warn!(
+                        %error,
+                        retryable = error.is_retryable(),
+                        failures,
+                        retry_in_ms = pause.as_millis(),
+                        "timer round failed; trying again"
+                    );
+                    pause
+                }
+            };
+            if stop.wait_timeout(wait) {
                 break;
             }
         }
-        Ok(fired)
+        fired
     }
 }
 
@@ -306,6 +355,7 @@ impl fmt::Debug for TimerWorker {
             .field("machines", &self.machines().collect::<Vec<_>>())
             .field("poll_interval", &self.poll_interval)
             .field("batch", &self.batch)
+            .field("max_backoff", &self.max_backoff)
             .finish()
     }
 }

@@ -88,13 +88,13 @@ pub(crate) fn a_worker_wakes_for_each_timer_and_stops_when_told(fx: Fixture) {
     let fired = finished
         .recv_timeout(PATIENCE)
         .expect("a stopped worker returns, asleep or not");
-    assert_eq!(fired.unwrap(), 3);
+    assert_eq!(fired, 3);
     assert_eq!(
         last_move(&store, "kettle", "k-2"),
         (Some("boil".into()), Some("timer".into()))
     );
     // Stopped, it stays stopped: a run on the same signal does nothing.
-    assert_eq!(worker.run(&store, &stop).unwrap(), 0);
+    assert_eq!(worker.run(&store, &stop), 0);
 }
 
 /// A round sleeps until the next timer when that comes before the polling
