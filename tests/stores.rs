@@ -46,6 +46,8 @@ macro_rules! behaviours {
             concurrency::eight_threads_on_one_entity_never_both_win_a_version,
             concurrency::eight_threads_on_distinct_entities,
             crash::a_writer_killed_mid_write_loses_nothing_committed,
+            units::calling_the_store_inside_its_unit_is_an_error_not_a_wait,
+            units::a_units_reads_see_its_own_writes,
         );
     };
     (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {

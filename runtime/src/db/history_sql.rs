@@ -143,7 +143,7 @@ mod plan_tests {
         let store = SqliteStore::open_in_memory().unwrap();
         let built = history_sql("sf_history", q, |n| format!("?{n}"));
         {
-            let conn = store.lock();
+            let conn = store.lock().unwrap();
             let mut stmt = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {}", built.sql))
                 .unwrap();

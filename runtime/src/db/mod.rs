@@ -12,6 +12,8 @@ mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;
 mod meta;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod open_unit;
 #[cfg(feature = "postgres")]
 mod pg;
 mod schema;

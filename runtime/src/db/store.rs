@@ -509,4 +509,26 @@ impl StoreUnit<'_, '_> {
     ) -> Result<u64, StoreError> {
         each_unit!(self, u => u.save(entity_id, expected_version, event, machine, meta))
     }
+
+    /// See [`SqliteUnit::history`]: the unit's own writes included.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::history`].
+    pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        each_unit!(self, u => u.history(query))
+    }
+
+    /// See [`SqliteUnit::entities`]: the unit's own writes included.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::entities`].
+    pub fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        each_unit!(self, u => u.entities(machine, state))
+    }
 }

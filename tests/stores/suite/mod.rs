@@ -12,5 +12,6 @@ pub(crate) mod rows;
 pub(crate) mod timer_worker;
 pub(crate) mod timers;
 pub(crate) mod transitions;
+pub(crate) mod units;
 
 pub(crate) use fixture::Fixture;

@@ -168,7 +168,11 @@ impl PgStore {
         Ok(store)
     }
 
+    /// A pooled connection; refused on this thread while a unit of this
+    /// store is open on it (the call would wait on the unit's own row
+    /// locks, or read around its writes).
     fn client(&self) -> Result<Pooled<'_>, StoreError> {
+        super::open_unit::check_outside(self)?;
         let conn = loop {
             let pooled = self
                 .pool
@@ -259,6 +263,7 @@ impl PgStore {
         work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut pooled = self.client()?;
+        let _open = super::open_unit::OpenUnit::enter(self)?;
         let (scope, statements) = pooled.get().scope(kind != UnitKind::Autocommit);
         let unit = PgUnit::new(
             scope,

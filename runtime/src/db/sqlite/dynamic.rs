@@ -83,7 +83,7 @@ impl SqliteStore {
         &self,
         machine: &str,
     ) -> Result<(Definition, DefinitionKind), StoreError> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         let found: Option<(String, String)> = conn
             .query_row(
                 &format!(
@@ -114,7 +114,7 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn machines(&self) -> Result<Vec<String>, StoreError> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         let mut stmt = conn.prepare(&format!(
             "SELECT DISTINCT machine FROM {} ORDER BY machine",
             self.tables.definitions
@@ -176,7 +176,7 @@ impl SqliteStore {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         let row = row_in(&conn, &self.tables, bound.definition().name(), entity_id)?;
         restore_dyn(bound, row)
     }

@@ -19,6 +19,7 @@ mod unit;
 pub use options::SqliteOptions;
 pub use unit::Unit;
 
+use super::open_unit::{OpenUnit, check_outside};
 use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
 use super::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
@@ -235,23 +236,28 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
-        self.lock().busy_timeout(timeout)?;
+        self.lock()?.busy_timeout(timeout)?;
         Ok(())
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
+    /// The connection, waiting for another thread's use of it to end;
+    /// refused on this thread while a unit of this store is open on it
+    /// (it would wait for ever on itself).
+    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        check_outside(self)?;
         // A panic while the lock was held dropped its transaction, which
         // rolled back: the connection is sound to reuse.
-        self.conn
+        Ok(self
+            .conn
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// Creates the tables if missing and records the schema version; a
     /// second call changes nothing; a newer database is refused.
     fn migrate(&self) -> Result<(), StoreError> {
         let t = &self.tables;
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(&format!(
             "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
@@ -311,7 +317,8 @@ impl SqliteStore {
         &self,
         work: impl FnOnce(&Unit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
+        let _open = OpenUnit::enter(self)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let unit = Unit::new(&tx, &self.tables, &self.sql);
         let out = work(&unit)?;
@@ -369,7 +376,7 @@ impl SqliteStore {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         load_in(&conn, &self.tables, entity_id)
     }
 
@@ -486,7 +493,7 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         history_in(&conn, &self.tables, query)
     }
 
@@ -507,25 +514,7 @@ impl SqliteStore {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
-        let conn = self.lock();
-        // `(?2 IS NULL OR state = ?2)` would keep the by-state index out of
-        // use: a filter reaches the SQL only when it is set.
-        let by_state = if state.is_some() {
-            " AND state = ?2"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
-             FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",
-            self.tables.entities
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = match state {
-            Some(state) => stmt.query_map(params![machine, state], entity_row)?,
-            None => stmt.query_map(params![machine], entity_row)?,
-        };
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        entities_in(&*self.lock()?, &self.tables, machine, state)
     }
 
     /// Claims the timers of machine `M` due at `now`, oldest first, and
@@ -600,7 +589,7 @@ impl SqliteStore {
         machine: &str,
         after: Timestamp,
     ) -> Result<Option<Timestamp>, StoreError> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         let due: Option<i64> = conn.query_row(
             &format!(
                 "SELECT MIN(due_at) FROM {} WHERE machine = ?1 AND due_at > ?2",
@@ -611,4 +600,32 @@ impl SqliteStore {
         )?;
         Ok(due.map(Timestamp::from_micros))
     }
+}
+
+/// The entities of `machine` (in `state`, if given), read on `conn`: the
+/// store's connection, or a unit's transaction.
+pub(super) fn entities_in(
+    conn: &Connection,
+    tables: &Tables,
+    machine: &str,
+    state: Option<&str>,
+) -> Result<Vec<EntityRow>, StoreError> {
+    // `(?2 IS NULL OR state = ?2)` would keep the by-state index out of
+    // use: a filter reaches the SQL only when it is set.
+    let by_state = if state.is_some() {
+        " AND state = ?2"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
+         FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",
+        tables.entities
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = match state {
+        Some(state) => stmt.query_map(params![machine, state], entity_row)?,
+        None => stmt.query_map(params![machine], entity_row)?,
+    };
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

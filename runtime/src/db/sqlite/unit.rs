@@ -12,7 +12,7 @@ use super::sql::SqliteSql;
 use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_save, check_session, fill, to_i64};
-use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored, to_stored_data};
@@ -64,6 +64,54 @@ impl<'a> Unit<'a> {
     /// Why the unit must not commit, if it must not.
     pub(super) fn broken(&self) -> Option<String> {
         self.broken.borrow().clone()
+    }
+
+    /// [`SqliteStore::history`](crate::db::SqliteStore::history), inside the
+    /// unit: its own writes included.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{HistoryQuery, SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let records = store.unit(|u| {
+    ///     u.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    ///     u.history(&HistoryQuery::entity("door", "d"))
+    /// })?;
+    /// assert_eq!(records.len(), 1);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        super::rows::history_in(self.tx, self.tables, query)
+    }
+
+    /// [`SqliteStore::entities`](crate::db::SqliteStore::entities), inside
+    /// the unit: its own writes included.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let closed = store.unit(|u| {
+    ///     u.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    ///     u.entities("door", Some("closed"))
+    /// })?;
+    /// assert_eq!(closed.len(), 1);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        super::entities_in(self.tx, self.tables, machine, state)
     }
 
     /// [`SqliteStore::create`](crate::db::SqliteStore::create), inside the unit.
