@@ -2,6 +2,7 @@
 //! transaction per unit of work.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+mod busy_wait;
 mod dynamic;
 mod options;
 mod rows;
@@ -64,6 +66,8 @@ pub enum Synchronous {
 /// ```
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// How long an operation waits for other connections' locks, in µs.
+    busy_timeout: AtomicU64,
     tables: Tables,
     sql: sql::SqliteSql,
 }
@@ -74,6 +78,31 @@ impl std::fmt::Debug for SqliteStore {
             .field("tables", &self.tables.entities)
             .finish_non_exhaustive()
     }
+}
+
+/// The store's connection, for one operation: its statements wait for
+/// other connections' locks up to the store's busy timeout, counted from
+/// the start of the operation.
+pub(crate) struct Locked<'a> {
+    conn: MutexGuard<'a, Connection>,
+    _deadline: busy_wait::Deadline,
+}
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// Sets WAL mode, waiting up to `timeout` for other connections. SQLite
@@ -166,7 +195,8 @@ impl SqliteStore {
         let conn = Connection::open(path)?;
         // Before anything that takes a lock: switching a new file to WAL
         // waits on other openers like any statement.
-        conn.busy_timeout(options.busy_timeout)?;
+        busy_wait::install(&conn)?;
+        let _deadline = busy_wait::Deadline::start(options.busy_timeout);
         switch_to_wal(&conn, options.busy_timeout)?;
         Self::init(conn, options)
     }
@@ -204,7 +234,8 @@ impl SqliteStore {
     }
 
     fn init(conn: Connection, options: &SqliteOptions) -> Result<SqliteStore, StoreError> {
-        conn.busy_timeout(options.busy_timeout)?;
+        busy_wait::install(&conn)?;
+        let _deadline = busy_wait::Deadline::start(options.busy_timeout);
         conn.pragma_update(
             None,
             "synchronous",
@@ -216,6 +247,7 @@ impl SqliteStore {
         let tables = Tables::new(&options.prefix);
         let store = SqliteStore {
             conn: Mutex::new(conn),
+            busy_timeout: AtomicU64::new(micros(options.busy_timeout)),
             sql: sql::SqliteSql::new(&tables),
             tables,
         };
@@ -236,21 +268,26 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
-        self.lock()?.busy_timeout(timeout)?;
+        check_outside(self)?;
+        self.busy_timeout.store(micros(timeout), Ordering::Relaxed);
         Ok(())
     }
 
     /// The connection, waiting for another thread's use of it to end;
     /// refused on this thread while a unit of this store is open on it
     /// (it would wait for ever on itself).
-    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+    pub(crate) fn lock(&self) -> Result<Locked<'_>, StoreError> {
         check_outside(self)?;
-        // A panic while the lock was held dropped its transaction, which
-        // rolled back: the connection is sound to reuse.
-        Ok(self
-            .conn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner))
+        let timeout = Duration::from_micros(self.busy_timeout.load(Ordering::Relaxed));
+        Ok(Locked {
+            // A panic while the lock was held dropped its transaction,
+            // which rolled back: the connection is sound to reuse.
+            conn: self
+                .conn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            _deadline: busy_wait::Deadline::start(timeout),
+        })
     }
 
     /// Creates the tables if missing and records the schema version; a

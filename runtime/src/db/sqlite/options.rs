@@ -12,12 +12,13 @@ use crate::db::TablePrefix;
 /// opening included (switching a new file to WAL and creating the schema
 /// take the lock too): past it, the call fails with
 /// [`StoreError::Transient`](crate::db::StoreError::Transient) of kind
-/// [`Busy`](crate::db::TransientKind::Busy) and writes nothing. SQLite
-/// grants the lock to whichever waiter asks first after it is freed, not
-/// to the one that waited longest: under heavy contention on one file a
-/// call can wait close to the whole timeout while others pass
-/// (BENCHMARKS.md, "SQLite under contention"). Callers that must answer
-/// sooner set a shorter timeout and retry.
+/// [`Busy`](crate::db::TransientKind::Busy) and writes nothing. Every
+/// waiter tries again at the same short pace (SQLite's own timeout makes
+/// long waiters sleep longest, so newcomers pass them), so the lock goes
+/// round evenly, and the longest wait under contention stays a small part
+/// of the timeout (BENCHMARKS.md, "SQLite under contention", has what to
+/// expect). Callers that must answer sooner set a shorter timeout and
+/// retry.
 ///
 /// ```
 /// use std::time::Duration;
