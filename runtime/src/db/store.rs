@@ -9,8 +9,8 @@ use stateforge_core::Machine;
 use super::due::{DueCount, TimerStep};
 use super::sqlite::Unit as SqliteUnit;
 use super::{
-    EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, Synchronous, TablePrefix,
-    TransitionMeta,
+    EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, StoreOptions, Synchronous,
+    TablePrefix, TransitionMeta,
 };
 use crate::history::{HistoryRecord, Timestamp};
 use std::sync::Arc;
@@ -104,24 +104,47 @@ impl Store {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn open_with(target: &str, prefix: &TablePrefix) -> Result<Store, StoreError> {
+        Store::open_with_options(target, prefix, &StoreOptions::new())
+    }
+
+    /// [`Store::open_with`] with `options`: how long an operation waits
+    /// for a lock another connection holds, on PostgreSQL its
+    /// `lock_timeout` ([`PgStore::connect_with_options`](super::PgStore::connect_with_options)),
+    /// on SQLite its busy timeout ([`SqliteStore::set_busy_timeout`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stateforge_runtime::db::{Store, StoreOptions, TablePrefix};
+    /// let options = StoreOptions::new().lock_timeout(Duration::from_secs(2));
+    /// let store = Store::open_with_options(":memory:", &TablePrefix::new("app_")?, &options)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open_with_options(
+        target: &str,
+        prefix: &TablePrefix,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
             #[cfg(feature = "postgres")]
-            return Ok(Store::Postgres(super::PgStore::connect_with(
-                target, prefix,
+            return Ok(Store::Postgres(super::PgStore::connect_with_options(
+                target, prefix, options,
             )?));
             #[cfg(not(feature = "postgres"))]
             return Err(StoreError::Database(
                 "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
             ));
         }
-        if target == ":memory:" {
-            return Ok(Store::Sqlite(SqliteStore::open_in_memory_with(prefix)?));
-        }
-        Ok(Store::Sqlite(SqliteStore::open_with(
-            target,
-            prefix,
-            Synchronous::Full,
-        )?))
+        let store = if target == ":memory:" {
+            SqliteStore::open_in_memory_with(prefix)?
+        } else {
+            SqliteStore::open_with(target, prefix, Synchronous::Full)?
+        };
+        store.set_busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT))?;
+        Ok(Store::Sqlite(store))
     }
 
     /// PostgreSQL at `STATEFORGE_PG_URL` when that is set, else the SQLite

@@ -3,6 +3,7 @@
 
 mod conn;
 mod dynamic;
+mod lock_wait;
 mod migrate;
 mod reads;
 mod sql;
@@ -20,7 +21,9 @@ pub use unit::PgUnit;
 
 use super::schema::{TablePrefix, Tables};
 use super::shared::Keep;
-use super::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use super::{
+    DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TransitionMeta,
+};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
 use crate::history::{HistoryRecord, Timestamp};
@@ -77,6 +80,8 @@ pub struct PgStore {
     pool: Mutex<Vec<PgConn>>,
     tables: Tables,
     sql: PgSql,
+    /// What each new connection runs first: its lock timeout.
+    session_setup: String,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -130,7 +135,9 @@ impl Pooled<'_> {
 }
 
 impl PgStore {
-    /// Connects to `url` and creates or migrates the schema.
+    /// Connects to `url` and creates or migrates the schema. A statement
+    /// waits at most [`PgStore::DEFAULT_LOCK_TIMEOUT`] for a lock (see
+    /// [`PgStore::connect_with_options`]).
     ///
     /// # Errors
     ///
@@ -145,7 +152,8 @@ impl PgStore {
         Self::connect_with(url, &TablePrefix::default())
     }
 
-    /// Connects with a prefix for the table names.
+    /// Connects with a prefix for the table names, and the default
+    /// [`StoreOptions`] (see [`PgStore::connect_with_options`]).
     ///
     /// # Errors
     ///
@@ -157,15 +165,7 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn connect_with(url: &str, prefix: &TablePrefix) -> Result<PgStore, StoreError> {
-        let tables = Tables::new(prefix);
-        let store = PgStore {
-            url: url.to_owned(),
-            pool: Mutex::new(Vec::new()),
-            sql: PgSql::new(&tables),
-            tables,
-        };
-        store.migrate()?;
-        Ok(store)
+        Self::connect_with_options(url, prefix, &StoreOptions::new())
     }
 
     fn client(&self) -> Result<Pooled<'_>, StoreError> {
@@ -181,7 +181,7 @@ impl PgStore {
                 // tried.
                 Some(_) => {}
                 None => {
-                    break PgConn::connect(&self.url)
+                    break PgConn::connect(&self.url, &self.session_setup)
                         .map_err(|e| {
                             StoreError::Database(format!(
                                 "{}: cannot start the connection's runtime: {e}",

@@ -74,6 +74,17 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
+    /// How long a write waits for another connection's lock on the
+    /// database before failing with
+    /// [`TransientKind::Busy`](crate::db::TransientKind::Busy), unless
+    /// [`SqliteStore::set_busy_timeout`] says otherwise. Other processes
+    /// hold the write lock for one short transaction.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::SqliteStore::DEFAULT_BUSY_TIMEOUT.as_secs(), 10);
+    /// ```
+    pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
     /// Opens (or creates) the database at `path`, with synchronous FULL and
     /// no table prefix, and creates or migrates the schema.
     ///
@@ -154,8 +165,7 @@ impl SqliteStore {
                 Synchronous::Normal => "NORMAL",
             },
         )?;
-        // Other processes hold the write lock for one short transaction.
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(Self::DEFAULT_BUSY_TIMEOUT)?;
         let tables = Tables::new(prefix);
         let store = SqliteStore {
             conn: Mutex::new(conn),
@@ -167,7 +177,8 @@ impl SqliteStore {
     }
 
     /// How long a write waits for another connection's lock before
-    /// failing with "database is locked" (10 s when opened).
+    /// failing with [`TransientKind::Busy`](crate::db::TransientKind::Busy)
+    /// ([`SqliteStore::DEFAULT_BUSY_TIMEOUT`] when opened).
     ///
     /// # Errors
     ///
