@@ -69,3 +69,87 @@ fn a_fire_on_a_locked_row_gives_up_after_the_lock_timeout() {
         .unwrap();
     assert_eq!(assert_chain(&store, "lamp", "l"), 2);
 }
+
+/// Rounds of two units deadlocking: each a certain deadlock, which the
+/// server takes its `deadlock_timeout` (1 s unless configured) to find.
+const DEADLOCK_ROUNDS: u64 = 3;
+
+/// Two units fire the same two entities in opposite orders, each waiting
+/// until the other holds its first entity, so that every round is a
+/// deadlock. PostgreSQL ends one unit: it fails with a retryable
+/// `Transient { Deadlock }`, never a plain database error, and writes
+/// nothing; the other commits; run again, the failed one commits too.
+#[test]
+fn units_that_deadlock_fail_retryably_and_write_nothing() {
+    let Some(pg) = Fixture::postgres("unit_deadlock") else {
+        return;
+    };
+    let (one, two) = (pg.open(), pg.open());
+    for id in ["a", "b"] {
+        one.create(id, &AnyLamp::from(Lamp::new(0)), &meta())
+            .unwrap();
+    }
+    for _ in 0..DEADLOCK_ROUNDS {
+        let (one_holds, one_held) = mpsc::channel();
+        let (two_holds, two_held) = mpsc::channel();
+        let outcomes = std::thread::scope(|s| {
+            let first = s.spawn(|| fire_both(&one, ["a", "b"], Some((one_holds, two_held))));
+            let second = s.spawn(|| fire_both(&two, ["b", "a"], Some((two_holds, one_held))));
+            [first.join().unwrap(), second.join().unwrap()]
+        });
+        let failed: Vec<usize> = (0..2).filter(|&i| outcomes[i].is_err()).collect();
+        assert_eq!(failed.len(), 1, "one unit ended: {outcomes:?}");
+        let err = outcomes[failed[0]].as_ref().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Transient {
+                    kind: TransientKind::Deadlock,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.is_retryable());
+        // The retry, alone now.
+        let (store, order) = if failed[0] == 0 {
+            (&one, ["a", "b"])
+        } else {
+            (&two, ["b", "a"])
+        };
+        fire_both(store, order, None).unwrap();
+    }
+    for id in ["a", "b"] {
+        assert_eq!(
+            assert_chain(&one, "lamp", id),
+            1 + 2 * DEADLOCK_ROUNDS,
+            "every committed fire recorded once, none of the ended units'"
+        );
+    }
+    assert_eq!(
+        one.next_due("lamp").unwrap(),
+        None,
+        "both lamps off: the ended units' timers went with them"
+    );
+}
+
+/// One unit toggling the lamps `order[0]` then `order[1]`. With a
+/// rendezvous, it tells the other unit when it holds its first lamp and
+/// waits until the other holds its own before going on.
+fn fire_both(
+    store: &Store,
+    order: [&str; 2],
+    rendezvous: Option<(mpsc::Sender<()>, mpsc::Receiver<()>)>,
+) -> Result<(), StoreError> {
+    store.unit(|u| {
+        u.fire::<AnyLamp>(order[0], LampEvent::Toggle, &meta())?;
+        if let Some((holds, other_holds)) = &rendezvous {
+            holds.send(()).unwrap();
+            other_holds
+                .recv_timeout(BOUND)
+                .expect("the other unit holds its first lamp");
+        }
+        u.fire::<AnyLamp>(order[1], LampEvent::Toggle, &meta())?;
+        Ok(())
+    })
+}
