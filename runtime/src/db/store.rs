@@ -178,7 +178,13 @@ impl Store {
         }
     }
 
-    /// See [`SqliteStore::unit`].
+    /// See [`SqliteStore::unit`]. A unit that fires or saves several
+    /// entities should first lock them, in one order, with
+    /// [`StoreUnit::lock_entities`]: on PostgreSQL each entity stays locked
+    /// until the unit ends, and two units that take the same entities in
+    /// opposite orders can deadlock. A deadlock that remains is
+    /// [`StoreError::Transient`] ([`is_retryable`](StoreError::is_retryable)):
+    /// nothing was written; run the unit again.
     ///
     /// # Errors
     ///
@@ -515,6 +521,40 @@ impl StoreUnit<'_, '_> {
         meta: &TransitionMeta,
     ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
         each_unit!(self, u => u.fire_with(listeners, entity_id, event, meta))
+    }
+
+    /// Locks the entities `entity_ids` of `machine` until the unit ends,
+    /// in one order whatever the order given; a unit that fires or saves
+    /// several entities should call it first. See
+    /// [`PgUnit::lock_entities`](super::PgUnit::lock_entities) (on
+    /// PostgreSQL) and [`SqliteUnit::lock_entities`] (on SQLite, where a
+    /// unit holds the whole database and this only checks the entities
+    /// exist).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for the first id (in the order given) with
+    /// no entity; on PostgreSQL [`StoreError::Transient`] when a lock is
+    /// held elsewhere past the lock timeout, or in a deadlock; or the
+    /// database's.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// use stateforge_runtime::db::{Store, TransitionMeta};
+    /// let store = Store::open(":memory:")?;
+    /// let meta = TransitionMeta::new();
+    /// for id in ["front", "back"] {
+    ///     store.create(id, &AnyDoor::from(Door::new()), &meta)?;
+    /// }
+    /// store.unit(|u| {
+    ///     u.lock_entities("door", &["front", "back"])?;
+    ///     u.fire::<AnyDoor>("back", DoorEvent::Open, &meta)?;
+    ///     u.fire::<AnyDoor>("front", DoorEvent::Open, &meta)
+    /// })?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn lock_entities(&self, machine: &str, entity_ids: &[&str]) -> Result<(), StoreError> {
+        each_unit!(self, u => u.lock_entities(machine, entity_ids))
     }
 
     /// See [`SqliteUnit::save`].

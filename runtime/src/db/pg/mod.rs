@@ -3,6 +3,7 @@
 
 mod conn;
 mod dynamic;
+mod entity_locks;
 mod lock_wait;
 mod migrate;
 mod reads;
@@ -209,6 +210,15 @@ impl PgStore {
 
     /// Runs `work` as one database transaction: all of it commits, or none.
     ///
+    /// Each entity the unit fires or saves stays locked until it ends. A
+    /// unit that touches several entities should lock them first, in one
+    /// order, with [`PgUnit::lock_entities`]: otherwise two units that
+    /// take the same entities in opposite orders can deadlock, and
+    /// PostgreSQL ends one of them. A deadlock, like a lock held past the
+    /// lock timeout, is [`StoreError::Transient`]
+    /// ([`is_retryable`](StoreError::is_retryable)): nothing was written,
+    /// and running the unit again may succeed.
+    ///
     /// # Errors
     ///
     /// The first error of `work`, or the server's (a broken connection is
@@ -219,9 +229,11 @@ impl PgStore {
     /// use stateforge_runtime::db::{PgStore, TransitionMeta};
     /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
     /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// # store.create("e", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
     /// store.unit(|u| {
+    ///     u.lock_entities("door", &["d", "e"])?;
     ///     u.fire::<AnyDoor>("d", DoorEvent::Open, &TransitionMeta::new())?;
-    ///     u.fire::<AnyDoor>("d", DoorEvent::Close, &TransitionMeta::new())
+    ///     u.fire::<AnyDoor>("e", DoorEvent::Open, &TransitionMeta::new())
     /// })?;
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
