@@ -45,6 +45,7 @@ macro_rules! behaviours {
             rows::names_are_validated_and_values_are_bound,
             concurrency::eight_threads_on_one_entity_never_both_win_a_version,
             concurrency::eight_threads_on_distinct_entities,
+            concurrency::units_that_lock_their_entities_first_never_deadlock,
             crash::a_writer_killed_mid_write_loses_nothing_committed,
             units::calling_the_store_inside_its_unit_is_an_error_not_a_wait,
             units::a_units_reads_see_its_own_writes,

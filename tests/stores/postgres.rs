@@ -8,6 +8,9 @@ use stateforge::runtime::db::{Store, StoreError, TransientKind};
 
 behaviours!(crate::suite::Fixture::postgres);
 
+#[path = "postgres_locks.rs"]
+mod locks;
+
 #[test]
 fn a_killed_backend_is_an_error_then_the_store_reconnects() {
     let Some(pg) = Fixture::postgres("killed_backend") else {

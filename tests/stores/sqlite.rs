@@ -7,7 +7,9 @@ use crate::suite::fixture::{assert_chain, meta};
 use crate::suite::machines::{AnyBreaker, AnyTask, BreakerState, TaskEvent, new_task};
 use crate::suite::timers::two_tripped_breakers;
 use stateforge::runtime::Timestamp;
-use stateforge::runtime::db::{SqliteStore, Store, Synchronous, TablePrefix};
+use stateforge::runtime::db::{
+    SqliteStore, Store, StoreError, StoreOptions, Synchronous, TablePrefix, TransientKind,
+};
 
 behaviours!(crate::suite::Fixture::sqlite);
 
@@ -64,4 +66,48 @@ fn a_timer_whose_entity_row_does_not_read_is_kept_and_the_others_fire() {
         store.next_due("breaker").unwrap().is_some(),
         "b-0's is kept"
     );
+}
+
+/// The lock timeout of [`Store::open_with_options`] is SQLite's busy
+/// timeout: a fire while another connection holds the write lock gives up
+/// after it (not after the default 10 s), retryably, having written
+/// nothing.
+#[test]
+fn the_lock_timeout_bounds_the_wait_for_the_write_lock() {
+    let fx = Fixture::sqlite("busy").unwrap();
+    let options = StoreOptions::new().lock_timeout(Duration::from_millis(200));
+    let store = Store::open_with_options(fx.target(), fx.prefix(), &options).unwrap();
+    store.create("t", &new_task(), &meta()).unwrap();
+    let holder = rusqlite::Connection::open(fx.target()).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (sent, fired) = std::sync::mpsc::channel();
+    let first = std::thread::scope(|s| {
+        s.spawn(|| {
+            let fired =
+                store.fire::<AnyTask>("t", TaskEvent::Assign { agent: "x".into() }, &meta());
+            sent.send(fired).unwrap();
+        });
+        // Well short of the default busy timeout, far past the option's.
+        let first = fired.recv_timeout(Duration::from_secs(8));
+        holder.execute_batch("COMMIT").unwrap();
+        first
+    });
+    let err = first
+        .expect("the fire gave up while the database was locked")
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Transient {
+                kind: TransientKind::Busy,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(assert_chain(&store, "task", "t"), 1, "nothing written");
+    store
+        .fire::<AnyTask>("t", TaskEvent::Assign { agent: "x".into() }, &meta())
+        .unwrap();
+    assert_eq!(assert_chain(&store, "task", "t"), 2);
 }

@@ -14,6 +14,8 @@ mod history_sql;
 mod meta;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod open_unit;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod options;
 #[cfg(feature = "postgres")]
 mod pg;
 mod schema;
@@ -29,6 +31,8 @@ mod timer_worker;
 pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, HistoryQuery, Loaded, TransitionMeta};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use options::StoreOptions;
 #[cfg(feature = "postgres")]
 pub use pg::{PgStore, PgUnit, redact_url};
 pub use schema::TablePrefix;

@@ -9,8 +9,8 @@ use stateforge_core::Machine;
 use super::due::{DueCount, TimerStep};
 use super::sqlite::Unit as SqliteUnit;
 use super::{
-    EntityRow, HistoryQuery, Loaded, SqliteStore, StoreError, Synchronous, TablePrefix,
-    TransitionMeta,
+    EntityRow, HistoryQuery, Loaded, SqliteOptions, SqliteStore, StoreError, StoreOptions,
+    TablePrefix, TransitionMeta,
 };
 use crate::history::{HistoryRecord, Timestamp};
 use std::sync::Arc;
@@ -104,24 +104,54 @@ impl Store {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn open_with(target: &str, prefix: &TablePrefix) -> Result<Store, StoreError> {
+        Store::open_with_options(target, prefix, &StoreOptions::new())
+    }
+
+    /// [`Store::open_with`] with `options`: how long an operation waits
+    /// for a lock another connection holds, on PostgreSQL its
+    /// `lock_timeout` ([`PgStore::connect_with_options`](super::PgStore::connect_with_options)),
+    /// on SQLite its busy timeout ([`SqliteStore::set_busy_timeout`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stateforge_runtime::db::{Store, StoreOptions, TablePrefix};
+    /// let options = StoreOptions::new().lock_timeout(Duration::from_secs(2));
+    /// let store = Store::open_with_options(":memory:", &TablePrefix::new("app_")?, &options)?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn open_with_options(
+        target: &str,
+        prefix: &TablePrefix,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
             #[cfg(feature = "postgres")]
-            return Ok(Store::Postgres(super::PgStore::connect_with(
-                target, prefix,
+            return Ok(Store::Postgres(super::PgStore::connect_with_options(
+                target, prefix, options,
             )?));
             #[cfg(not(feature = "postgres"))]
             return Err(StoreError::Database(
                 "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
             ));
         }
-        if target == ":memory:" {
-            return Ok(Store::Sqlite(SqliteStore::open_in_memory_with(prefix)?));
-        }
-        Ok(Store::Sqlite(SqliteStore::open_with(
-            target,
-            prefix,
-            Synchronous::Full,
-        )?))
+        let store = if target == ":memory:" {
+            let store = SqliteStore::open_in_memory_with(prefix)?;
+            store.set_busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT))?;
+            store
+        } else {
+            // The timeout bounds the opening's waits too.
+            SqliteStore::open_with_options(
+                target,
+                &SqliteOptions::new()
+                    .prefix(prefix.clone())
+                    .busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT)),
+            )?
+        };
+        Ok(Store::Sqlite(store))
     }
 
     /// PostgreSQL at `STATEFORGE_PG_URL` when that is set, else the SQLite
@@ -155,7 +185,13 @@ impl Store {
         }
     }
 
-    /// See [`SqliteStore::unit`].
+    /// See [`SqliteStore::unit`]. A unit that fires or saves several
+    /// entities should first lock them, in one order, with
+    /// [`StoreUnit::lock_entities`]: on PostgreSQL each entity stays locked
+    /// until the unit ends, and two units that take the same entities in
+    /// opposite orders can deadlock. A deadlock that remains is
+    /// [`StoreError::Transient`] ([`is_retryable`](StoreError::is_retryable)):
+    /// nothing was written; run the unit again.
     ///
     /// # Errors
     ///
@@ -492,6 +528,40 @@ impl StoreUnit<'_, '_> {
         meta: &TransitionMeta,
     ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
         each_unit!(self, u => u.fire_with(listeners, entity_id, event, meta))
+    }
+
+    /// Locks the entities `entity_ids` of `machine` until the unit ends,
+    /// in one order whatever the order given; a unit that fires or saves
+    /// several entities should call it first. See
+    /// [`PgUnit::lock_entities`](super::PgUnit::lock_entities) (on
+    /// PostgreSQL) and [`SqliteUnit::lock_entities`] (on SQLite, where a
+    /// unit holds the whole database and this only checks the entities
+    /// exist).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for the first id (in the order given) with
+    /// no entity; on PostgreSQL [`StoreError::Transient`] when a lock is
+    /// held elsewhere past the lock timeout, or in a deadlock; or the
+    /// database's.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// use stateforge_runtime::db::{Store, TransitionMeta};
+    /// let store = Store::open(":memory:")?;
+    /// let meta = TransitionMeta::new();
+    /// for id in ["front", "back"] {
+    ///     store.create(id, &AnyDoor::from(Door::new()), &meta)?;
+    /// }
+    /// store.unit(|u| {
+    ///     u.lock_entities("door", &["front", "back"])?;
+    ///     u.fire::<AnyDoor>("back", DoorEvent::Open, &meta)?;
+    ///     u.fire::<AnyDoor>("front", DoorEvent::Open, &meta)
+    /// })?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn lock_entities(&self, machine: &str, entity_ids: &[&str]) -> Result<(), StoreError> {
+        each_unit!(self, u => u.lock_entities(machine, entity_ids))
     }
 
     /// See [`SqliteUnit::save`].

@@ -129,39 +129,42 @@ impl Drop for Driver {
 }
 
 impl PgConn {
-    /// Connects to `url` with a runtime of its own.
+    /// Connects to `url` with a runtime of its own, then runs `setup` (the
+    /// session's settings) on the new connection: one round trip per
+    /// connection made, none per operation.
     ///
     /// The outer error is the runtime's (it could not be started), the
     /// inner one the server's.
-    pub(super) fn connect(url: &str) -> Result<Result<PgConn, Error>, std::io::Error> {
+    pub(super) fn connect(url: &str, setup: &str) -> Result<Result<PgConn, Error>, std::io::Error> {
         let runtime = OwnRuntime(Some(
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?,
         ));
-        Ok(
-            block_on(runtime.get(), tokio_postgres::connect(url, NoTls)).map(
-                |(client, connection)| {
-                    // A current-thread runtime drives this task whenever the
-                    // connection blocks on a request; it ends with the client.
-                    let connection = runtime.get().spawn(async move {
-                        if let Err(e) = connection.await {
-                            tracing::debug!(error = %e, "PostgreSQL connection closed");
-                        }
-                    });
-                    PgConn {
-                        client,
-                        statements: HashMap::new(),
-                        poisoned: Cell::new(false),
-                        idle_since: Instant::now(),
-                        driver: Driver {
-                            runtime,
-                            connection,
-                        },
-                    }
-                },
-            ),
-        )
+        let (client, connection) =
+            match block_on(runtime.get(), tokio_postgres::connect(url, NoTls)) {
+                Ok(connected) => connected,
+                Err(e) => return Ok(Err(e)),
+            };
+        // A current-thread runtime drives this task whenever the
+        // connection blocks on a request; it ends with the client.
+        let connection = runtime.get().spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "PostgreSQL connection closed");
+            }
+        });
+        let conn = PgConn {
+            client,
+            statements: HashMap::new(),
+            poisoned: Cell::new(false),
+            idle_since: Instant::now(),
+            driver: Driver {
+                runtime,
+                connection,
+            },
+        };
+        // Dropped on failure, which closes it.
+        Ok(block_on(conn.driver.runtime.get(), conn.client.batch_execute(setup)).map(|()| conn))
     }
 
     /// A scope for a unit's statements, beside the statements prepared on

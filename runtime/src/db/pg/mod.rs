@@ -3,6 +3,8 @@
 
 mod conn;
 mod dynamic;
+mod entity_locks;
+mod lock_wait;
 mod migrate;
 mod reads;
 mod sql;
@@ -20,7 +22,9 @@ pub use unit::PgUnit;
 
 use super::schema::{TablePrefix, Tables};
 use super::shared::Keep;
-use super::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use super::{
+    DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TransitionMeta,
+};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
 use crate::history::{HistoryRecord, Timestamp};
@@ -77,6 +81,8 @@ pub struct PgStore {
     pool: Mutex<Vec<PgConn>>,
     tables: Tables,
     sql: PgSql,
+    /// What each new connection runs first: its lock timeout.
+    session_setup: String,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -130,7 +136,9 @@ impl Pooled<'_> {
 }
 
 impl PgStore {
-    /// Connects to `url` and creates or migrates the schema.
+    /// Connects to `url` and creates or migrates the schema. A statement
+    /// waits at most [`PgStore::DEFAULT_LOCK_TIMEOUT`] for a lock (see
+    /// [`PgStore::connect_with_options`]).
     ///
     /// # Errors
     ///
@@ -145,7 +153,8 @@ impl PgStore {
         Self::connect_with(url, &TablePrefix::default())
     }
 
-    /// Connects with a prefix for the table names.
+    /// Connects with a prefix for the table names, and the default
+    /// [`StoreOptions`] (see [`PgStore::connect_with_options`]).
     ///
     /// # Errors
     ///
@@ -157,15 +166,7 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn connect_with(url: &str, prefix: &TablePrefix) -> Result<PgStore, StoreError> {
-        let tables = Tables::new(prefix);
-        let store = PgStore {
-            url: url.to_owned(),
-            pool: Mutex::new(Vec::new()),
-            sql: PgSql::new(&tables),
-            tables,
-        };
-        store.migrate()?;
-        Ok(store)
+        Self::connect_with_options(url, prefix, &StoreOptions::new())
     }
 
     /// A pooled connection; refused on this thread while a unit of this
@@ -185,7 +186,7 @@ impl PgStore {
                 // tried.
                 Some(_) => {}
                 None => {
-                    break PgConn::connect(&self.url)
+                    break PgConn::connect(&self.url, &self.session_setup)
                         .map_err(|e| {
                             StoreError::Database(format!(
                                 "{}: cannot start the connection's runtime: {e}",
@@ -213,6 +214,15 @@ impl PgStore {
 
     /// Runs `work` as one database transaction: all of it commits, or none.
     ///
+    /// Each entity the unit fires or saves stays locked until it ends. A
+    /// unit that touches several entities should lock them first, in one
+    /// order, with [`PgUnit::lock_entities`]: otherwise two units that
+    /// take the same entities in opposite orders can deadlock, and
+    /// PostgreSQL ends one of them. A deadlock, like a lock held past the
+    /// lock timeout, is [`StoreError::Transient`]
+    /// ([`is_retryable`](StoreError::is_retryable)): nothing was written,
+    /// and running the unit again may succeed.
+    ///
     /// # Errors
     ///
     /// The first error of `work`, or the server's (a broken connection is
@@ -223,9 +233,11 @@ impl PgStore {
     /// use stateforge_runtime::db::{PgStore, TransitionMeta};
     /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
     /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
+    /// # store.create("e", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
     /// store.unit(|u| {
+    ///     u.lock_entities("door", &["d", "e"])?;
     ///     u.fire::<AnyDoor>("d", DoorEvent::Open, &TransitionMeta::new())?;
-    ///     u.fire::<AnyDoor>("d", DoorEvent::Close, &TransitionMeta::new())
+    ///     u.fire::<AnyDoor>("e", DoorEvent::Open, &TransitionMeta::new())
     /// })?;
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```

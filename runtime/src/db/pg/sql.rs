@@ -15,6 +15,9 @@ pub(super) struct PgSql {
     /// The same, for machines with timers: the entity's timers are
     /// replaced by those of the state it enters, in the same statement.
     pub(super) write_timed: String,
+    /// Entities of one machine, locked in the order of their ids' bytes
+    /// (see [`PgUnit::lock_entities`](super::PgUnit::lock_entities)).
+    pub(super) lock_entities: String,
 }
 
 impl PgSql {
@@ -31,6 +34,14 @@ impl PgSql {
             t.entities
         );
         PgSql {
+            // The lock is taken row by row as the sorted rows come out, so
+            // every unit takes them in the same order; `C` is the order of
+            // the bytes, the same on every server and as Rust sorts `str`.
+            lock_entities: format!(
+                "SELECT entity_id FROM {} WHERE machine = $1 AND entity_id = ANY($2::TEXT[])
+                 ORDER BY entity_id COLLATE \"C\" FOR UPDATE",
+                t.entities
+            ),
             row_locked: format!("{row} FOR UPDATE"),
             row,
             write: write(t, ""),

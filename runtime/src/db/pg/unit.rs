@@ -38,7 +38,7 @@ pub struct PgUnit<'a> {
     scope: RefCell<Option<Scope<'a>>>,
     statements: RefCell<&'a mut HashMap<String, Statement>>,
     pub(super) tables: &'a Tables,
-    store: &'a PgStore,
+    pub(super) store: &'a PgStore,
     /// The unit is one operation ending with its one write, which then
     /// carries the `COMMIT`.
     commit_with_write: bool,

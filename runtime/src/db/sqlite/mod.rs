@@ -129,6 +129,18 @@ fn switch_to_wal(conn: &Connection, timeout: Duration) -> Result<(), StoreError>
 }
 
 impl SqliteStore {
+    /// How long a write waits for another connection's lock on the
+    /// database before failing with
+    /// [`TransientKind::Busy`](crate::db::TransientKind::Busy), unless
+    /// [`SqliteOptions::busy_timeout`] or [`SqliteStore::set_busy_timeout`]
+    /// says otherwise. Other processes hold the write lock for one short
+    /// transaction.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::SqliteStore::DEFAULT_BUSY_TIMEOUT.as_secs(), 10);
+    /// ```
+    pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
     /// Opens (or creates) the database at `path`, with synchronous FULL and
     /// no table prefix, and creates or migrates the schema.
     ///
@@ -256,7 +268,9 @@ impl SqliteStore {
     }
 
     /// How long a statement waits for another connection's lock before
-    /// failing as busy (as opened: [`SqliteOptions::busy_timeout`]).
+    /// failing with [`TransientKind::Busy`](crate::db::TransientKind::Busy)
+    /// (as opened: [`SqliteOptions::busy_timeout`], by default
+    /// [`SqliteStore::DEFAULT_BUSY_TIMEOUT`]).
     ///
     /// # Errors
     ///

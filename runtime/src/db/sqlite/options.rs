@@ -39,11 +39,8 @@ pub struct SqliteOptions {
 }
 
 impl SqliteOptions {
-    /// The busy timeout when none is set.
-    pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
     /// No prefix, synchronous FULL, a busy timeout of
-    /// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT).
+    /// [`SqliteStore::DEFAULT_BUSY_TIMEOUT`](super::SqliteStore::DEFAULT_BUSY_TIMEOUT).
     ///
     /// ```
     /// let o = stateforge_runtime::db::SqliteOptions::new();
@@ -54,7 +51,7 @@ impl SqliteOptions {
         SqliteOptions {
             prefix: TablePrefix::default(),
             synchronous: Synchronous::Full,
-            busy_timeout: Self::DEFAULT_BUSY_TIMEOUT,
+            busy_timeout: super::SqliteStore::DEFAULT_BUSY_TIMEOUT,
         }
     }
 

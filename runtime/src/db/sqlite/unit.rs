@@ -286,6 +286,45 @@ impl<'a> Unit<'a> {
         self.write(entity_id, from, event, machine, meta)
     }
 
+    /// What [`PgUnit::lock_entities`](crate::db::PgUnit::lock_entities)
+    /// does on PostgreSQL, where a unit that touches several entities
+    /// should call it first. Here a unit holds the database's write lock
+    /// from its start (`BEGIN IMMEDIATE`), so no other unit can hold any
+    /// of the entities, nor deadlock with this one: nothing is left to
+    /// lock, and this only checks that the entities exist, so that code
+    /// written for both backends fails the same way on each.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for the first id (in the order given) with
+    /// no entity; or the database's.
+    ///
+    /// ```
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let meta = TransitionMeta::new();
+    /// store.create("front", &AnyDoor::from(Door::new()), &meta)?;
+    /// let missing = store.unit(|u| u.lock_entities("door", &["front", "back"]));
+    /// assert!(matches!(missing, Err(StoreError::NotFound { entity_id, .. }) if entity_id == "back"));
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn lock_entities(&self, machine: &str, entity_ids: &[&str]) -> Result<(), StoreError> {
+        let mut exists = self.tx.prepare_cached(&format!(
+            "SELECT 1 FROM {} WHERE machine = ?1 AND entity_id = ?2",
+            self.tables.entities
+        ))?;
+        for entity_id in entity_ids {
+            if !exists.exists(params![machine, entity_id])? {
+                return Err(StoreError::NotFound {
+                    machine: machine.to_owned(),
+                    entity_id: (*entity_id).to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Fires the due timers of `M`; see [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due).
     ///
     /// # Errors
