@@ -43,6 +43,7 @@ macro_rules! behaviours {
             rows::migrating_twice_is_harmless_and_a_newer_schema_is_refused,
             rows::bad_rows_are_typed_errors_and_change_nothing,
             rows::names_are_validated_and_values_are_bound,
+            entity_ids::entity_ids_are_checked_the_same_on_every_backend,
             concurrency::eight_threads_on_one_entity_never_both_win_a_version,
             concurrency::eight_threads_on_distinct_entities,
             crash::a_writer_killed_mid_write_loses_nothing_committed,

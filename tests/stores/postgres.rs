@@ -390,9 +390,9 @@ fn a_unit_that_went_on_past_a_server_error_says_it_was_rolled_back() {
     let err = store
         .unit(|u| {
             u.create("kept?", &AnyLamp::from(Lamp::new(0)), &meta())?;
-            // U+0000 is refused by the server (see below); the error is
-            // dropped here on purpose.
-            let refused = u.create("a\u{0}b", &AnyLamp::from(Lamp::new(0)), &meta());
+            // U+0000 in a reason is refused by the server (see below); the
+            // error is dropped here on purpose.
+            let refused = u.create("b", &AnyLamp::from(Lamp::new(0)), &meta().reason("a\u{0}b"));
             assert!(
                 matches!(refused, Err(StoreError::Database(_))),
                 "{refused:?}"
@@ -455,8 +455,10 @@ fn a_write_that_fails_with_its_commit_writes_nothing() {
     assert_eq!(assert_chain(&store, "lamp", "l"), 3);
 }
 
-/// PostgreSQL's text cannot hold U+0000 (SQLite's can): such a value is a
-/// database error that says why, and the transition writes nothing.
+/// PostgreSQL's text cannot hold U+0000 (SQLite's can): an entity id
+/// holding it is refused before it reaches the server, as on SQLite;
+/// another value holding it is a database error that says why; either
+/// way the operation writes nothing.
 #[test]
 fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
     let Some(pg) = Fixture::postgres("nul_text") else {
@@ -464,6 +466,10 @@ fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
     };
     let store = pg.open();
     let err = store.create("a\u{0}b", &new_task(), &meta()).unwrap_err();
+    assert!(matches!(err, StoreError::InvalidEntityId(_)), "{err:?}");
+    let err = store
+        .create("n", &new_task(), &meta().actor("a\u{0}b"))
+        .unwrap_err();
     let StoreError::Database(message) = &err else {
         panic!("{err:?}")
     };

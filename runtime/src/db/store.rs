@@ -171,7 +171,9 @@ impl Store {
         }
     }
 
-    /// See [`SqliteStore::create`].
+    /// See [`SqliteStore::create`]: an entity id is 1 to
+    /// [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES) bytes
+    /// without U+0000 on either backend.
     ///
     /// # Errors
     ///

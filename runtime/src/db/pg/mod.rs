@@ -276,7 +276,10 @@ impl PgStore {
         self.error(e)
     }
 
-    /// See [`SqliteStore::create`](crate::db::SqliteStore::create).
+    /// See [`SqliteStore::create`](crate::db::SqliteStore::create): the
+    /// same limit on entity ids
+    /// ([`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES), no
+    /// U+0000), checked before anything reaches the server.
     ///
     /// # Errors
     ///

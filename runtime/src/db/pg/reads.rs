@@ -7,6 +7,7 @@ use stateforge_core::{Definition, Machine};
 use super::PgUnit;
 use super::unit::{ENTITY_COLUMNS, entity_row};
 use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
+use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::{EntityRow, HistoryQuery, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
@@ -30,6 +31,9 @@ impl PgUnit<'_> {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn history(&self, q: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        if let Some(entity_id) = &q.entity_id {
+            check_entity_id(entity_id)?;
+        }
         let built = history_sql(&self.tables.history, q, |n| format!("${n}"));
         let rows = self.query(&built.sql, &built.pg_params())?;
         Ok(rows

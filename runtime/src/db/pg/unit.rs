@@ -12,6 +12,7 @@ use tokio_postgres::types::ToSql;
 
 use super::PgStore;
 use super::conn::{Outcome, Scope};
+use crate::db::entity_id::check_entity_id;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
@@ -196,6 +197,7 @@ impl<'a> PgUnit<'a> {
     /// The entity's row, locked until the unit ends when the unit is a
     /// transaction.
     pub(super) fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
+        check_entity_id(entity_id)?;
         let sql = if self.in_transaction() {
             &self.store.sql.row_locked
         } else {
@@ -246,6 +248,7 @@ impl<'a> PgUnit<'a> {
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
+        check_entity_id(entity_id)?;
         let now = Timestamp::now();
         let inserted = self.execute(
             &format!(
@@ -300,6 +303,7 @@ impl<'a> PgUnit<'a> {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
+        check_entity_id(entity_id)?;
         let machine = M::definition().name();
         let row = self
             .query_opt(&self.store.sql.row, &[&machine, &entity_id])?
@@ -417,7 +421,8 @@ impl<'a> PgUnit<'a> {
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         // The statement checks the version, the session and the transition
-        // itself: no read before it.
+        // itself: no read before it, so the id is checked here.
+        check_entity_id(entity_id)?;
         let def = M::definition();
         let stored = match to_stored(machine) {
             Ok(stored) => stored,

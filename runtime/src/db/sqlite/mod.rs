@@ -273,17 +273,25 @@ impl SqliteStore {
     /// Creates entity `entity_id` holding `machine` (usually in its initial
     /// state); its first history record has no `from`.
     ///
+    /// An entity id is 1 to [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES)
+    /// (1024) bytes of UTF-8 without U+0000, on every backend; every
+    /// operation that takes an id refuses another one the same way.
+    ///
     /// # Errors
     ///
-    /// [`StoreError::AlreadyExists`], or the database's.
+    /// [`StoreError::AlreadyExists`], [`StoreError::InvalidEntityId`]
+    /// (nothing written), or the database's.
     ///
     /// ```
-    /// # use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
     /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
     /// let store = SqliteStore::open_in_memory()?;
     /// let created = store.create("d-1", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
     /// assert_eq!(created.version, 1);
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// let too_long = "d".repeat(1025);
+    /// let err = store.create(&too_long, &AnyDoor::from(Door::new()), &TransitionMeta::new());
+    /// assert!(matches!(err, Err(StoreError::InvalidEntityId(_))));
+    /// # Ok::<(), StoreError>(())
     /// ```
     pub fn create<M: Machine + Serialize>(
         &self,
@@ -300,7 +308,9 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`], [`StoreError::Restore`], or the database's.
+    /// [`StoreError::NotFound`], [`StoreError::Restore`],
+    /// [`StoreError::InvalidEntityId`] (see [`Self::create`]), or the
+    /// database's.
     ///
     /// ```
     /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};

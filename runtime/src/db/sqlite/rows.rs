@@ -6,6 +6,7 @@ use stateforge_core::Machine;
 
 use super::sql::SqliteSql;
 use crate::db::TransitionMeta;
+use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
 use crate::db::shared::{check_session_of, parse_fingerprint, restore};
@@ -36,6 +37,7 @@ pub(super) fn row_in(
     machine: &str,
     entity_id: &str,
 ) -> Result<EntityRow, StoreError> {
+    check_entity_id(entity_id)?;
     find_row_in(conn, tables, machine, entity_id)?.ok_or_else(|| StoreError::NotFound {
         machine: machine.to_owned(),
         entity_id: entity_id.to_owned(),
@@ -82,6 +84,7 @@ pub(super) fn current_in<M: Machine + DeserializeOwned>(
     entity_id: &str,
     meta: &TransitionMeta,
 ) -> Result<(Loaded<M>, Option<String>), StoreError> {
+    check_entity_id(entity_id)?;
     let def = M::definition();
     let read = conn
         .prepare_cached(&sql.current)?
@@ -139,6 +142,9 @@ pub(super) fn history_in(
     tables: &Tables,
     q: &HistoryQuery,
 ) -> Result<Vec<HistoryRecord>, StoreError> {
+    if let Some(entity_id) = &q.entity_id {
+        check_entity_id(entity_id)?;
+    }
     let built = history_sql(&tables.history, q, |n| format!("?{n}"));
     let mut stmt = conn.prepare_cached(&built.sql)?;
     let rows = stmt.query_map(built.sqlite_params().as_slice(), |r| {

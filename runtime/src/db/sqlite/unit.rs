@@ -10,6 +10,7 @@ use stateforge_core::{Definition, Machine};
 use super::rows::{current_in, find_row_in, load_in, row_in, unreadable};
 use super::sql::SqliteSql;
 use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
+use crate::db::entity_id::check_entity_id;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_save, check_session, fill, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
@@ -95,6 +96,7 @@ impl<'a> Unit<'a> {
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
+        check_entity_id(entity_id)?;
         let t = self.tables;
         let now = Timestamp::now();
         let inserted = self.tx.execute(
