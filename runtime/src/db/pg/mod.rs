@@ -3,8 +3,10 @@
 
 mod conn;
 mod dynamic;
+mod listing;
 mod migrate;
 mod reads;
+mod rows;
 mod sql;
 mod unit;
 
@@ -20,7 +22,7 @@ pub use unit::PgUnit;
 
 use super::schema::{TablePrefix, Tables};
 use super::shared::Keep;
-use super::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use super::{DefinitionKind, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
 use crate::history::{HistoryRecord, Timestamp};
@@ -428,29 +430,6 @@ impl PgStore {
     /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
         self.autocommit(|u| u.history(query))
-    }
-
-    /// See [`SqliteStore::entities`](crate::db::SqliteStore::entities).
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    ///
-    /// ```no_run
-    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
-    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
-    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
-    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
-    /// let open = store.entities("door", Some("open"))?;
-    /// println!("{} open doors", open.len());
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        self.autocommit(|u| u.entities(machine, state))
     }
 
     /// See [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due):

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 mod dynamic;
+mod listing;
 mod rows;
 mod sql;
 mod unit;
@@ -18,10 +19,10 @@ mod unit;
 pub use unit::Unit;
 
 use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
-use super::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use super::{HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::{Listeners, TransitionInfo};
-use rows::{entity_row, history_in, load_in};
+use rows::{history_in, load_in};
 
 /// How hard SQLite works to keep a committed transaction across a power
 /// cut (`PRAGMA synchronous`).
@@ -309,6 +310,8 @@ impl SqliteStore {
     /// # Errors
     ///
     /// [`StoreError::NotFound`], [`StoreError::Restore`],
+    /// [`StoreError::BadRow`] for a row a store did not write (a version
+    /// below 1, a column holding another type than the schema's),
     /// [`StoreError::InvalidEntityId`] (see [`Self::create`]), or the
     /// database's.
     ///
@@ -333,7 +336,9 @@ impl SqliteStore {
     /// # Errors
     ///
     /// [`StoreError::Refused`] when the machine refuses the event (nothing
-    /// is written), [`StoreError::OtherSession`], or those of [`Self::load`].
+    /// is written), [`StoreError::OtherSession`], [`StoreError::BadRow`]
+    /// for an entity whose version is the last a row can hold (it cannot
+    /// move again), or those of [`Self::load`].
     ///
     /// ```
     /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
@@ -403,7 +408,8 @@ impl SqliteStore {
     /// # Errors
     ///
     /// [`StoreError::Conflict`] when someone moved it meanwhile,
-    /// [`StoreError::NotATransition`], [`StoreError::OtherSession`].
+    /// [`StoreError::NotATransition`], [`StoreError::OtherSession`],
+    /// [`StoreError::BadRow`] as for [`Self::fire`].
     ///
     /// ```
     /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
@@ -431,7 +437,8 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// The database's.
+    /// The database's; [`StoreError::BadRow`] for a record that does not
+    /// read, naming its entity.
     ///
     /// ```
     /// # use stateforge_runtime::db::{HistoryQuery, SqliteStore};
@@ -442,44 +449,6 @@ impl SqliteStore {
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
         let conn = self.lock();
         history_in(&conn, &self.tables, query)
-    }
-
-    /// The entities of `machine`, optionally only those in `state`.
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    ///
-    /// ```
-    /// # use stateforge_runtime::db::SqliteStore;
-    /// let store = SqliteStore::open_in_memory()?;
-    /// assert!(store.entities("task", None)?.is_empty());
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        let conn = self.lock();
-        // `(?2 IS NULL OR state = ?2)` would keep the by-state index out of
-        // use: a filter reaches the SQL only when it is set.
-        let by_state = if state.is_some() {
-            " AND state = ?2"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
-             FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",
-            self.tables.entities
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = match state {
-            Some(state) => stmt.query_map(params![machine, state], entity_row)?,
-            None => stmt.query_map(params![machine], entity_row)?,
-        };
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Claims the timers of machine `M` due at `now`, oldest first, and
