@@ -31,7 +31,10 @@ fn store_failure(db: &str, e: &StoreError) -> Failure {
     }
 }
 
-/// `stateforge entities`.
+/// `stateforge entities`: the rows that read, on stdout; each that does
+/// not, one line on stderr naming its entity (escaped, as the store's
+/// error shows it), and then exit 1, so a script sees the list is not
+/// whole.
 pub(crate) fn entities(
     db: &Db<'_>,
     machine: &str,
@@ -40,22 +43,39 @@ pub(crate) fn entities(
 ) -> Result<(), Failure> {
     let store = open(db.url, db.prefix)?;
     let db = db.url;
-    let rows = store
-        .entities(machine, state)
+    let checked = store
+        .entities_checked(machine, state)
         .map_err(|e| store_failure(db, &e))?;
-    if rows.is_empty() && store.definition(machine).is_err() {
+    if checked.is_empty() && store.definition(machine).is_err() {
         return Err(Failure::refused(format!("{db}: no machine `{machine}`")));
     }
+    let (rows, bad): (Vec<_>, Vec<_>) = checked.into_iter().partition(Result::is_ok);
+    let rows: Vec<EntityRow> = rows.into_iter().filter_map(Result::ok).collect();
+    print_entities(&rows, as_json);
+    for error in bad.iter().filter_map(|row| row.as_ref().err()) {
+        eprintln!("stateforge: {}: {error}", redact_url(db));
+    }
+    match bad.len() {
+        0 => Ok(()),
+        n => Err(Failure::refused(format!(
+            "{}: {n} row{} of machine `{machine}` did not read; the others are listed",
+            redact_url(db),
+            if n == 1 { "" } else { "s" }
+        ))),
+    }
+}
+
+fn print_entities(rows: &[EntityRow], as_json: bool) {
     if as_json {
         let list: Vec<_> = rows.iter().map(entity_json).collect();
         println!("{}", serde_json::Value::Array(list));
-        return Ok(());
+        return;
     }
     println!(
         "{:<24} {:<16} {:>7}  {:<12} UPDATED",
         "ENTITY", "STATE", "VERSION", "SESSION"
     );
-    for r in &rows {
+    for r in rows {
         println!(
             "{:<24} {:<16} {:>7}  {:<12} {}",
             r.entity_id,
@@ -65,7 +85,6 @@ pub(crate) fn entities(
             r.updated_at
         );
     }
-    Ok(())
 }
 
 fn entity_json(r: &EntityRow) -> serde_json::Value {

@@ -50,7 +50,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Mermaid)]
         format: Format,
     },
-    /// List a machine's entities.
+    /// List a machine's entities; rows that do not read are named on
+    /// stderr, and the exit code is then 1.
     Entities {
         /// The database: an SQLite file or a PostgreSQL URL.
         #[arg(long)]

@@ -299,3 +299,63 @@ fn bad_databases_are_one_line_and_passwords_never_show() {
     assert!(stderr.contains("no machine `nothing`"), "{stderr}");
     assert!(!stderr.contains("panicked"));
 }
+
+/// A row no store wrote does not hide the others: `entities` lists the
+/// rows that read, names each bad one on stderr (its id escaped, never
+/// written raw to the terminal), and exits 1.
+#[test]
+fn entities_lists_the_rows_that_read_and_names_the_others() {
+    let (_dir, db) = database();
+    let store = SqliteStore::open(&db).unwrap();
+    for id in ["t-3", "t-\u{1b}[2J"] {
+        store
+            .create(id, &AnyTask::from(Task::new()), &TransitionMeta::new())
+            .unwrap();
+    }
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE sf_entities SET version = -1 WHERE entity_id = 't-3'",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE sf_entities SET data = X'7B7D' WHERE entity_id = ?1",
+        ["t-\u{1b}[2J"],
+    )
+    .unwrap();
+    drop(conn);
+
+    let (code, stdout, stderr) = out(&stateforge(&["entities", "--db", &db, "--machine", "task"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("t-1") && stdout.contains("t-2"), "{stdout}");
+    assert!(
+        !stdout.contains("t-3") && !stdout.contains('\u{1b}'),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("task `t-3`: bad row: version -1 is not one: versions start at 1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(r"task `t-\u{1b}[2J`: bad row: column `data` holds a blob, not text"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "escaped: {stderr}");
+    assert!(
+        stderr.contains("2 rows of machine `task` did not read; the others are listed"),
+        "{stderr}"
+    );
+
+    let (code, stdout, _) = out(&stateforge(&[
+        "entities",
+        "--db",
+        &db,
+        "--machine",
+        "task",
+        "--json",
+    ]));
+    assert_eq!(code, 1);
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}

@@ -4,7 +4,7 @@
 use crate::suite::fixture::{Fixture, assert_chain, meta, pg_url};
 use crate::suite::machines::{AnyLamp, AnyTask, Lamp, LampEvent, TaskEvent, new_task};
 use stateforge::runtime::Timestamp;
-use stateforge::runtime::db::{Store, StoreError, TransientKind};
+use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransientKind};
 
 behaviours!(crate::suite::Fixture::postgres);
 
@@ -393,9 +393,9 @@ fn a_unit_that_went_on_past_a_server_error_says_it_was_rolled_back() {
     let err = store
         .unit(|u| {
             u.create("kept?", &AnyLamp::from(Lamp::new(0)), &meta())?;
-            // U+0000 is refused by the server (see below); the error is
-            // dropped here on purpose.
-            let refused = u.create("a\u{0}b", &AnyLamp::from(Lamp::new(0)), &meta());
+            // U+0000 in a reason is refused by the server (see below); the
+            // error is dropped here on purpose.
+            let refused = u.create("b", &AnyLamp::from(Lamp::new(0)), &meta().reason("a\u{0}b"));
             assert!(
                 matches!(refused, Err(StoreError::Database(_))),
                 "{refused:?}"
@@ -458,8 +458,10 @@ fn a_write_that_fails_with_its_commit_writes_nothing() {
     assert_eq!(assert_chain(&store, "lamp", "l"), 3);
 }
 
-/// PostgreSQL's text cannot hold U+0000 (SQLite's can): such a value is a
-/// database error that says why, and the transition writes nothing.
+/// PostgreSQL's text cannot hold U+0000 (SQLite's can): an entity id
+/// holding it is refused before it reaches the server, as on SQLite;
+/// another value holding it is a database error that says why; either
+/// way the operation writes nothing.
 #[test]
 fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
     let Some(pg) = Fixture::postgres("nul_text") else {
@@ -467,6 +469,10 @@ fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
     };
     let store = pg.open();
     let err = store.create("a\u{0}b", &new_task(), &meta()).unwrap_err();
+    assert!(matches!(err, StoreError::InvalidEntityId(_)), "{err:?}");
+    let err = store
+        .create("n", &new_task(), &meta().actor("a\u{0}b"))
+        .unwrap_err();
     let StoreError::Database(message) = &err else {
         panic!("{err:?}")
     };
@@ -569,4 +575,50 @@ fn inside_an_async_runtime_the_store_serves_instead_of_panicking() {
     });
     assert_eq!(assert_chain(&store, "lamp", "l"), 3);
     runtime.block_on(async move { drop(store) });
+}
+
+/// PostgreSQL's columns are typed, but one altered past the store to
+/// another type must not make a read panic: each row is a bad row naming
+/// its entity and the column, and the listing, checked, says so.
+#[test]
+fn a_column_altered_to_another_type_is_a_bad_row_not_a_panic() {
+    let Some(pg) = Fixture::postgres("altered_column") else {
+        return;
+    };
+    let store = pg.open();
+    store.create("t", &new_task(), &meta()).unwrap();
+    drop(store);
+    pg.execute(&format!(
+        "ALTER TABLE {} ALTER COLUMN created_at TYPE TEXT;
+         ALTER TABLE {} ALTER COLUMN at TYPE TEXT;",
+        pg.table("entities"),
+        pg.table("history")
+    ));
+    // New connections: statements prepared for the old types are gone.
+    let store = pg.open();
+    let err = store.load::<AnyTask>("t").unwrap_err();
+    assert!(
+        matches!(&err, StoreError::BadRow { entity_id, what, .. }
+            if entity_id == "t" && what.starts_with("column `created_at` does not read")),
+        "{err:?}"
+    );
+    let fired = store
+        .fire::<AnyTask>("t", TaskEvent::Assign { agent: "x".into() }, &meta())
+        .unwrap_err();
+    assert_eq!(fired.to_string(), err.to_string());
+    let history = store
+        .history(&HistoryQuery::entity("task", "t"))
+        .unwrap_err();
+    assert!(
+        history
+            .to_string()
+            .starts_with("task `t`: bad row: history record: column `at` does not read"),
+        "{history}"
+    );
+    assert!(store.entities("task", None).unwrap().is_empty());
+    let checked = store.entities_checked("task", None).unwrap();
+    assert!(
+        matches!(checked.as_slice(), [Err(StoreError::BadRow { .. })]),
+        "{checked:?}"
+    );
 }

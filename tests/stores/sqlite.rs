@@ -8,7 +8,8 @@ use crate::suite::machines::{AnyBreaker, AnyTask, BreakerState, TaskEvent, new_t
 use crate::suite::timers::two_tripped_breakers;
 use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{
-    SqliteStore, Store, StoreError, StoreOptions, Synchronous, TablePrefix, TransientKind,
+    HistoryQuery, SqliteStore, Store, StoreError, StoreOptions, Synchronous, TablePrefix,
+    TransientKind,
 };
 
 behaviours!(crate::suite::Fixture::sqlite);
@@ -110,4 +111,109 @@ fn the_lock_timeout_bounds_the_wait_for_the_write_lock() {
         .fire::<AnyTask>("t", TaskEvent::Assign { agent: "x".into() }, &meta())
         .unwrap();
     assert_eq!(assert_chain(&store, "task", "t"), 2);
+}
+
+/// SQLite keeps a value of any type in any column: a row with one that
+/// does not read (a blob for text, text or a real number for an integer)
+/// is a bad row naming its entity and its column, the same on load and
+/// on fire; the listing gives the other rows and, checked, names each bad
+/// one, escaped; a history record whose time is text is an error naming
+/// its entity.
+#[test]
+fn columns_of_another_type_are_bad_rows_and_the_listing_goes_on() {
+    let fx = Fixture::sqlite("types").unwrap();
+    let store = fx.open();
+    let corruptions = [
+        (
+            "blob-data",
+            "data = X'7B7D'",
+            "column `data` holds a blob, not text",
+        ),
+        (
+            "text-version",
+            "version = 'two'",
+            "column `version` holds text, not an integer",
+        ),
+        (
+            "real-version",
+            "version = 1.5",
+            "column `version` holds a real number, not an integer",
+        ),
+        (
+            "text-created",
+            "created_at = 'yesterday'",
+            "column `created_at` holds text, not an integer",
+        ),
+        (
+            "text-updated",
+            "updated_at = 'today'",
+            "column `updated_at` holds text, not an integer",
+        ),
+        (
+            "blob-session",
+            "session = X'00'",
+            "column `session` holds a blob, not text",
+        ),
+        (
+            "blob-state",
+            "state = X'70656E64696E67'",
+            "column `state` holds a blob, not text",
+        ),
+    ];
+    store.create("good", &new_task(), &meta()).unwrap();
+    let entities = fx.table("entities");
+    for (id, set, _) in corruptions {
+        store.create(id, &new_task(), &meta()).unwrap();
+        fx.execute(&format!(
+            "UPDATE {entities} SET {set} WHERE entity_id = '{id}'"
+        ));
+    }
+    let assign = || TaskEvent::Assign { agent: "x".into() };
+    for (id, _, what) in corruptions {
+        let expected = format!("task `{id}`: bad row: {what}");
+        let loaded = store.load::<AnyTask>(id).unwrap_err();
+        assert!(matches!(loaded, StoreError::BadRow { .. }), "{loaded:?}");
+        assert_eq!(loaded.to_string(), expected);
+        let fired = store.fire::<AnyTask>(id, assign(), &meta()).unwrap_err();
+        assert_eq!(fired.to_string(), expected, "fire agrees with load");
+    }
+    // An id written past the store as a blob, holding an escape sequence.
+    store.create("esc", &new_task(), &meta()).unwrap();
+    fx.execute(&format!(
+        "UPDATE {entities} SET entity_id = X'1B5B326A' WHERE entity_id = 'esc'"
+    ));
+    let listed: Vec<String> = store
+        .entities("task", None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.entity_id)
+        .collect();
+    assert_eq!(listed, ["good"]);
+    let bad: Vec<String> = store
+        .entities_checked("task", None)
+        .unwrap()
+        .into_iter()
+        .filter_map(Result::err)
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(bad.len(), corruptions.len() + 1);
+    assert!(
+        bad.contains(
+            &"task `\\u{1b}[2j`: bad row: column `entity_id` holds a blob, not text".to_owned()
+        ),
+        "{bad:#?}"
+    );
+    assert_eq!(assert_chain(&store, "task", "good"), 1);
+
+    fx.execute(&format!(
+        "UPDATE {} SET at = 'noon' WHERE entity_id = 'good'",
+        fx.table("history")
+    ));
+    let err = store
+        .history(&HistoryQuery::entity("task", "good"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task `good`: bad row: history record: column `at` holds text, not an integer"
+    );
 }

@@ -8,7 +8,7 @@ use stateforge_core::Machine;
 
 use std::sync::Arc;
 
-use crate::db::shared::{restore, restore_dyn};
+use crate::db::shared::{check_movable, restore, restore_dyn};
 use crate::db::{EntityRow, Loaded, StoreError};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::Bound;
@@ -33,7 +33,8 @@ pub(crate) enum TimerStep {
     /// transaction; this is the guard for rows written past the store.)
     Stale,
     /// The row does not restore as the machine (another definition, data
-    /// that does not fit), or the machine it moves to cannot be written:
+    /// that does not fit), its version is the last one (see
+    /// `check_movable`), or the machine it moves to cannot be written:
     /// the timer stays, for a worker whose definition can fire it, and the
     /// batch goes on with the others. Logged.
     Kept,
@@ -68,7 +69,10 @@ impl TimerStep {
             _ => return TimerStep::Stale,
         };
         let session = row.session.clone();
-        let loaded: Loaded<M> = match restore(row) {
+        let loaded: Loaded<M> = match restore(row).and_then(|loaded| {
+            check_movable(machine, entity_id, loaded.version)?;
+            Ok(loaded)
+        }) {
             Ok(loaded) => loaded,
             Err(error) => {
                 tracing::warn!(machine, %entity_id, event = %event_name, %error,
@@ -123,7 +127,11 @@ impl TimerStep {
             _ => return TimerStep::Stale,
         };
         let session = row.session.clone();
-        let mut loaded: Loaded<DynMachine<Json>> = match restore_dyn(bound, row) {
+        let restored = restore_dyn(bound, row).and_then(|loaded| {
+            check_movable(machine, entity_id, loaded.version)?;
+            Ok(loaded)
+        });
+        let mut loaded: Loaded<DynMachine<Json>> = match restored {
             Ok(loaded) => loaded,
             Err(error) => {
                 tracing::warn!(machine, %entity_id, %event, %error,

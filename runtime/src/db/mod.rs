@@ -4,6 +4,10 @@
 //! A transition updates the entity `WHERE version = expected` and appends
 //! its history record in one database transaction: both or neither. A
 //! stale version is a [`StoreError::Conflict`], never an overwrite.
+//!
+//! An entity id is 1 to [`MAX_ENTITY_ID_BYTES`] bytes of UTF-8 without
+//! U+0000, on every backend: anything else is a
+//! [`StoreError::InvalidEntityId`] before anything is read or written.
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod due;

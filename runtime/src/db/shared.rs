@@ -76,6 +76,70 @@ pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+/// An entity id as an error or a log line shows it: as it is when every
+/// character prints, else escaped (`\n`, `\u{1b}`), so that an id read
+/// from a row can neither drive a terminal nor forge a line of a log.
+pub(crate) fn shown_entity_id(entity_id: &str) -> String {
+    let prints = entity_id
+        .chars()
+        .all(|c| matches!(c, '"' | '\'' | '\\') || c.escape_debug().len() == 1);
+    if prints {
+        entity_id.to_owned()
+    } else {
+        entity_id.escape_debug().to_string()
+    }
+}
+
+/// The error for a row of `machine` that does not read as an entity.
+pub(crate) fn bad_row(machine: &str, entity_id: &str, what: impl Into<String>) -> StoreError {
+    StoreError::BadRow {
+        machine: machine.to_owned(),
+        entity_id: shown_entity_id(entity_id),
+        what: what.into(),
+    }
+}
+
+/// A version column as a version, or what is wrong with it: a store
+/// writes 1 on create and one more per transition, so anything below 1
+/// was written past it (and read as 0, it would pass for a version the
+/// caller holds, and fail every write as a conflict).
+pub(crate) fn stored_version(column: i64) -> Result<u64, String> {
+    u64::try_from(column)
+        .ok()
+        .filter(|version| *version >= 1)
+        .ok_or_else(|| format!("version {column} is not one: versions start at 1"))
+}
+
+/// Refuses to move an entity whose version is the last a 64-bit column
+/// holds: its next version would overflow (PostgreSQL fails the
+/// statement; SQLite would write a floating-point number no read takes).
+pub(crate) fn check_movable(
+    machine: &str,
+    entity_id: &str,
+    version: u64,
+) -> Result<(), StoreError> {
+    if version < i64::MAX.unsigned_abs() {
+        Ok(())
+    } else {
+        Err(bad_row(
+            machine,
+            entity_id,
+            format!("version {version} is the last a row can hold: the entity cannot move again"),
+        ))
+    }
+}
+
+/// The rows of a listing that read, in order; each one that does not is
+/// logged, naming its entity, and left out.
+pub(crate) fn good_rows(rows: Vec<Result<EntityRow, StoreError>>) -> Vec<EntityRow> {
+    rows.into_iter()
+        .filter_map(|row| {
+            row.map_err(|error| tracing::warn!(%error, "a row left out of the listing"))
+                .ok()
+        })
+        .collect()
+}
+
 /// A row's fingerprint column, or the error saying it is not one.
 pub(crate) fn parse_fingerprint(machine: &str, text: &str) -> Result<Fingerprint, StoreError> {
     text.parse().map_err(|_| {
@@ -132,8 +196,8 @@ pub(crate) fn restore_dyn(
 }
 
 /// Checks a typed save against the row read in the same transaction: the
-/// entity is still at the version the caller read, and `event` leads from
-/// the stored state to the state being saved.
+/// entity is still at the version the caller read, can move from it, and
+/// `event` leads from the stored state to the state being saved.
 pub(crate) fn check_save(
     def: &stateforge_core::Definition,
     row: &EntityRow,
@@ -149,6 +213,7 @@ pub(crate) fn check_save(
             current: row.version,
         });
     }
+    check_movable(&row.machine, &row.entity_id, row.version)?;
     let leads = def
         .state_id(&row.state)
         .zip(def.event_id(event))

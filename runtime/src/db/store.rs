@@ -207,7 +207,9 @@ impl Store {
         }
     }
 
-    /// See [`SqliteStore::create`].
+    /// See [`SqliteStore::create`]: an entity id is 1 to
+    /// [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES) bytes
+    /// without U+0000 on either backend.
     ///
     /// # Errors
     ///
@@ -282,12 +284,14 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// The database's.
+    /// The database's; [`StoreError::BadRow`] for a record that does not
+    /// read, naming its entity.
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
         each_backend!(self, s => s.history(query))
     }
 
-    /// See [`SqliteStore::entities`].
+    /// See [`SqliteStore::entities`]: a row that does not read is left
+    /// out, and logged.
     ///
     /// # Errors
     ///
@@ -298,6 +302,28 @@ impl Store {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         each_backend!(self, s => s.entities(machine, state))
+    }
+
+    /// See [`SqliteStore::entities_checked`]: every row, each as its
+    /// entity or the [`StoreError::BadRow`] saying what is wrong with it.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::Store::open(":memory:")?;
+    /// let (good, bad): (Vec<_>, Vec<_>) =
+    ///     store.entities_checked("task", None)?.into_iter().partition(Result::is_ok);
+    /// assert!(good.is_empty() && bad.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn entities_checked(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
+        each_backend!(self, s => s.entities_checked(machine, state))
     }
 
     /// See [`SqliteStore::fire_due`].

@@ -4,6 +4,7 @@
 
 pub(crate) mod concurrency;
 pub(crate) mod crash;
+pub(crate) mod entity_ids;
 pub(crate) mod fixture;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;

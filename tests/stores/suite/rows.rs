@@ -228,3 +228,132 @@ pub(crate) fn names_are_validated_and_values_are_bound(fx: Fixture) {
     let store = fx.open();
     assert_eq!(assert_chain(&store, "task", evil), 2);
 }
+
+/// A version a store never writes (below 1) makes the row a bad row on
+/// load, fire and save alike, naming the entity, never a conflict to
+/// retry for ever; a version at the last value a row can hold loads but
+/// refuses to move, leaving the row as it was; listing the machine gives
+/// the other rows and, checked, says which rows are bad.
+pub(crate) fn bad_versions_are_bad_rows_and_the_last_one_does_not_move(fx: Fixture) {
+    let store = fx.open();
+    for id in ["good", "last", "negative", "zero"] {
+        store.create(id, &new_task(), &meta()).unwrap();
+    }
+    let entities = fx.table("entities");
+    let set_version = |version: i64, id: &str| {
+        fx.execute(&format!(
+            "UPDATE {entities} SET version = {version} WHERE entity_id = '{id}'"
+        ));
+    };
+    set_version(-1, "negative");
+    set_version(0, "zero");
+    set_version(i64::MAX, "last");
+    let assign = || TaskEvent::Assign { agent: "x".into() };
+
+    for (id, version) in [("negative", -1), ("zero", 0)] {
+        let err = store.load::<AnyTask>(id).unwrap_err();
+        let StoreError::BadRow {
+            machine,
+            entity_id,
+            what,
+        } = &err
+        else {
+            panic!("{id}: {err:?}")
+        };
+        assert_eq!((machine.as_str(), entity_id.as_str()), ("task", id));
+        assert_eq!(
+            what,
+            &format!("version {version} is not one: versions start at 1")
+        );
+        let fired = store.fire::<AnyTask>(id, assign(), &meta()).unwrap_err();
+        assert_eq!(fired.to_string(), err.to_string(), "{id}: fire agrees");
+        let in_unit = store
+            .unit(|u| u.fire::<AnyTask>(id, assign(), &meta()))
+            .unwrap_err();
+        assert_eq!(in_unit.to_string(), err.to_string(), "{id}: in a unit");
+        for expected in [0, 1] {
+            let saved = store
+                .save(id, expected, "assign", &new_task(), &meta())
+                .unwrap_err();
+            assert_eq!(saved.to_string(), err.to_string(), "{id}: save {expected}");
+        }
+        assert_eq!(records(&store, "task", id), 1, "{id}: nothing written");
+    }
+
+    let last = i64::MAX.unsigned_abs();
+    let loaded = store.load::<AnyTask>("last").unwrap();
+    assert_eq!(loaded.version, last);
+    let cannot_move = format!(
+        "task `last`: bad row: version {last} is the last a row can hold: the entity cannot move again"
+    );
+    let fired = store
+        .fire::<AnyTask>("last", assign(), &meta())
+        .unwrap_err();
+    assert!(matches!(fired, StoreError::BadRow { .. }), "{fired:?}");
+    assert_eq!(fired.to_string(), cannot_move);
+    let AnyTask::Pending(task) = loaded.machine else {
+        panic!("created pending")
+    };
+    let assigned = AnyTask::from(task.assign("x".into()));
+    let saved = store
+        .save("last", last, "assign", &assigned, &meta())
+        .unwrap_err();
+    assert_eq!(saved.to_string(), cannot_move);
+    // A version the caller could not have read is a conflict, as ever.
+    let stale = store
+        .save("last", u64::MAX, "assign", &assigned, &meta())
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict { .. }), "{stale:?}");
+    assert_eq!(records(&store, "task", "last"), 1);
+    assert_eq!(store.load::<AnyTask>("last").unwrap().version, last);
+
+    // The listing gives the rows that read; checked, it names the others.
+    let listed: Vec<String> = store
+        .entities("task", None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.entity_id)
+        .collect();
+    assert_eq!(listed, ["good", "last"]);
+    let checked = store.entities_checked("task", None).unwrap();
+    let bad: Vec<String> = checked
+        .iter()
+        .filter_map(|row| match row {
+            Err(StoreError::BadRow { entity_id, .. }) => Some(entity_id.clone()),
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        (checked.len(), bad),
+        (4, vec!["negative".to_owned(), "zero".to_owned()])
+    );
+    assert_eq!(store.entities("task", Some("pending")).unwrap().len(), 2);
+}
+
+/// A history record with a version a store never writes is an error
+/// naming its entity, for the queries that read it; the other entities'
+/// history reads as before.
+pub(crate) fn a_corrupt_history_record_is_an_error_naming_its_entity(fx: Fixture) {
+    let store = fx.open();
+    for id in ["kept", "marred"] {
+        store.create(id, &new_task(), &meta().actor("ada")).unwrap();
+    }
+    fx.execute(&format!(
+        "UPDATE {} SET version = -7 WHERE entity_id = 'marred'",
+        fx.table("history")
+    ));
+    let err = store
+        .history(&HistoryQuery::entity("task", "marred"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task `marred`: bad row: history record: version -7 is not one: versions start at 1"
+    );
+    let err = store.history(&HistoryQuery::actor("ada")).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::BadRow { entity_id, .. } if entity_id == "marred"),
+        "{err:?}"
+    );
+    assert_eq!(records(&store, "task", "kept"), 1);
+}

@@ -3,14 +3,14 @@
 
 use std::time::Duration;
 
-use super::fixture::{Fixture, assert_chain, last_move, meta};
+use super::fixture::{Fixture, assert_chain, last_move, meta, records};
 use super::machines::{
     AnyBreaker, AnyLamp, AnyPoller, Breaker, BreakerEvent, BreakerState, Lamp, LampEvent, Poller,
     PollerState,
 };
 use serde_json::{Value, json};
 use stateforge::Definition;
-use stateforge::runtime::db::Store;
+use stateforge::runtime::db::{Store, StoreError};
 use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 /// Timers set by a store that is closed before any worker starts fire
@@ -242,4 +242,45 @@ pub(crate) fn a_dynamic_machines_timers_fire_through_its_guards(fx: Fixture) {
     assert_eq!(assert_chain(&store, "lease", "pinned"), 1);
     assert!(store.next_due("lease").unwrap().is_none());
     assert_eq!(store.fire_due_dyn(&bound, later, 10).unwrap(), 0);
+}
+
+/// A timer whose entity's version is not one (below 1) or is the last a
+/// row can hold is kept, like one whose entity does not restore: the
+/// machine's other timers fire, and the row is left as it was.
+pub(crate) fn a_timer_whose_entity_has_a_bad_version_is_kept(fx: Fixture) {
+    let entities = fx.table("entities");
+    for version in [-1, i64::MAX] {
+        let store = fx.open();
+        two_tripped_breakers(&store);
+        // b-0's timer is due first: it is the one claimed first.
+        fx.execute(&format!(
+            "UPDATE {entities} SET version = {version} WHERE entity_id = 'b-0'"
+        ));
+        let later = Timestamp::now() + Duration::from_secs(31);
+        assert_eq!(
+            store.fire_due::<AnyBreaker>(later, 10).unwrap(),
+            1,
+            "{version}"
+        );
+        let b1 = store.load::<AnyBreaker>("b-1").unwrap();
+        assert_eq!(b1.machine.state(), BreakerState::HalfOpen);
+        assert!(
+            store.next_due("breaker").unwrap().is_some(),
+            "b-0's is kept"
+        );
+        assert_eq!(records(&store, "breaker", "b-0"), 2, "{version}");
+        let b0 = store.entities_checked("breaker", None).unwrap().remove(0);
+        match b0 {
+            Ok(row) => assert_eq!(
+                (row.version, row.state.as_str()),
+                (i64::MAX.unsigned_abs(), "open")
+            ),
+            Err(e) => assert!(matches!(e, StoreError::BadRow { .. }), "{e:?}"),
+        }
+        fx.execute(&format!(
+            "DELETE FROM {entities}; DELETE FROM {h}; DELETE FROM {t}",
+            h = fx.table("history"),
+            t = fx.table("timers")
+        ));
+    }
 }

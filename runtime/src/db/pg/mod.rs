@@ -4,9 +4,11 @@
 mod conn;
 mod dynamic;
 mod entity_locks;
+mod listing;
 mod lock_wait;
 mod migrate;
 mod reads;
+mod rows;
 mod sql;
 mod unit;
 
@@ -22,9 +24,7 @@ pub use unit::PgUnit;
 
 use super::schema::{TablePrefix, Tables};
 use super::shared::Keep;
-use super::{
-    DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TransitionMeta,
-};
+use super::{DefinitionKind, HistoryQuery, Loaded, StoreError, StoreOptions, TransitionMeta};
 use crate::dyn_machine::DynMachine;
 use crate::guard_registry::{Args, Bound};
 use crate::history::{HistoryRecord, Timestamp};
@@ -293,7 +293,10 @@ impl PgStore {
         self.error(e)
     }
 
-    /// See [`SqliteStore::create`](crate::db::SqliteStore::create).
+    /// See [`SqliteStore::create`](crate::db::SqliteStore::create): the
+    /// same limit on entity ids
+    /// ([`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES), no
+    /// U+0000), checked before anything reaches the server.
     ///
     /// # Errors
     ///
@@ -442,29 +445,6 @@ impl PgStore {
     /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
         self.autocommit(|u| u.history(query))
-    }
-
-    /// See [`SqliteStore::entities`](crate::db::SqliteStore::entities).
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    ///
-    /// ```no_run
-    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
-    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
-    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
-    /// # store.create("d", &AnyDoor::from(Door::new(0)), &TransitionMeta::new())?;
-    /// let open = store.entities("door", Some("open"))?;
-    /// println!("{} open doors", open.len());
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        self.autocommit(|u| u.entities(machine, state))
     }
 
     /// See [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due):

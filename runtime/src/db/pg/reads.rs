@@ -1,24 +1,24 @@
-//! [`PgUnit`]'s reads (history, entities) and timers.
+//! [`PgUnit`]'s history reads and timers.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
 use super::PgUnit;
-use super::unit::{ENTITY_COLUMNS, entity_row};
+use super::rows::{ENTITY_COLUMNS, entity_row, history_record};
 use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
+use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::{EntityRow, HistoryQuery, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
-
-type Json = serde_json::Value;
 
 impl PgUnit<'_> {
     /// History records matching `query`, oldest first.
     ///
     /// # Errors
     ///
-    /// The server's.
+    /// The server's; [`StoreError::BadRow`] for a record that does not
+    /// read, naming its entity.
     ///
     /// ```no_run
     /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
@@ -30,65 +30,12 @@ impl PgUnit<'_> {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn history(&self, q: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        if let Some(entity_id) = &q.entity_id {
+            check_entity_id(entity_id)?;
+        }
         let built = history_sql(&self.tables.history, q, |n| format!("${n}"));
         let rows = self.query(&built.sql, &built.pg_params())?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let metadata: String = r.get(9);
-                HistoryRecord {
-                    machine: r.get(0),
-                    entity_id: r.get(1),
-                    from: r.get(2),
-                    to: r.get(3),
-                    event: r.get(4),
-                    reason: r.get(5),
-                    actor: r.get(6),
-                    session: r.get(7),
-                    at: Timestamp::from_micros(r.get(8)),
-                    metadata: serde_json::from_str(&metadata).unwrap_or(Json::String(metadata)),
-                    version: u64::try_from(r.get::<_, i64>(10)).unwrap_or(0),
-                }
-            })
-            .collect())
-    }
-
-    /// The entities of `machine`, optionally only those in `state`.
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    ///
-    /// ```no_run
-    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { context: u8; initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; event shut: Open -> Closed after 60s; } }
-    /// use stateforge_runtime::db::{PgStore, TransitionMeta};
-    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
-    /// let meta = TransitionMeta::new();
-    /// let open = store.unit(|u| u.entities("door", Some("open")))?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        // `($2 IS NULL OR state = $2)` would keep the by-state index out of
-        // a prepared statement's generic plan: a filter reaches the SQL only
-        // when it is set.
-        let by_state = if state.is_some() {
-            " AND state = $2"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1{by_state} ORDER BY entity_id",
-            self.tables.entities
-        );
-        let rows = match state {
-            Some(state) => self.query(&sql, &[&machine, &state])?,
-            None => self.query(&sql, &[&machine])?,
-        };
-        Ok(rows.iter().map(entity_row).collect())
+        rows.iter().map(history_record).collect()
     }
 
     /// Claims due timers with `FOR UPDATE SKIP LOCKED` and fires them; see
@@ -195,7 +142,17 @@ impl PgUnit<'_> {
         let orphans = usize::try_from(orphans).unwrap_or(usize::MAX);
         let limit = limit.saturating_sub(orphans);
         let delete_sql = format!("DELETE FROM {} WHERE id = $1", t.timers);
-        let take = |timer: DueTimer, row: EntityRow| {
+        let take = |timer: DueTimer, row: Result<EntityRow, StoreError>| {
+            // One row that does not read must not stop the machine's other
+            // timers: the timer is kept, as for a row that does not restore.
+            let row = match row {
+                Ok(row) => row,
+                Err(error) => {
+                    tracing::warn!(event = %timer.event, %error,
+                        "timer's entity row cannot be read; the timer is kept");
+                    return Ok(Taken::Left);
+                }
+            };
             // The row was read with the page: if a timer earlier on the
             // page moved the entity, that transition deleted this timer,
             // and the `DELETE` below finds nothing.

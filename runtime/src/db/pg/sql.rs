@@ -1,7 +1,7 @@
 //! The statements every transition runs, written once per store (their
 //! text is also the key of each connection's prepared statements).
 
-use super::unit::ENTITY_COLUMNS;
+use super::rows::ENTITY_COLUMNS;
 use crate::db::schema::Tables;
 
 /// The SQL of the statements on a transition's path.

@@ -12,14 +12,14 @@ use tokio_postgres::types::ToSql;
 
 use super::PgStore;
 use super::conn::{Outcome, Scope};
+use super::rows::{ENTITY_COLUMNS, entity_row};
+use crate::db::entity_id::check_entity_id;
 use crate::db::schema::Tables;
-use crate::db::shared::{Keep, check_save, check_session, fill, restore, to_i64};
+use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored};
-
-type Json = serde_json::Value;
 
 /// The operations of one unit of work on PostgreSQL ([`PgStore::unit`]).
 ///
@@ -51,25 +51,6 @@ pub struct PgUnit<'a> {
 impl std::fmt::Debug for PgUnit<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgUnit").finish_non_exhaustive()
-    }
-}
-
-pub(super) const ENTITY_COLUMNS: &str =
-    "machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at";
-
-pub(super) fn entity_row(r: &tokio_postgres::Row) -> EntityRow {
-    let data: String = r.get(3);
-    EntityRow {
-        machine: r.get(0),
-        entity_id: r.get(1),
-        state: r.get(2),
-        // Unreadable data is reported when the row is restored.
-        data: serde_json::from_str(&data).unwrap_or(Json::String(data)),
-        version: u64::try_from(r.get::<_, i64>(4)).unwrap_or(0),
-        fingerprint: r.get(5),
-        session: r.get(6),
-        created_at: Timestamp::from_micros(r.get(7)),
-        updated_at: Timestamp::from_micros(r.get(8)),
     }
 }
 
@@ -196,17 +177,21 @@ impl<'a> PgUnit<'a> {
     /// The entity's row, locked until the unit ends when the unit is a
     /// transaction.
     pub(super) fn row(&self, machine: &str, entity_id: &str) -> Result<EntityRow, StoreError> {
+        check_entity_id(entity_id)?;
         let sql = if self.in_transaction() {
             &self.store.sql.row_locked
         } else {
             &self.store.sql.row
         };
-        self.query_opt(sql, &[&machine, &entity_id])?
-            .map(|r| entity_row(&r))
-            .ok_or_else(|| StoreError::NotFound {
-                machine: machine.to_owned(),
-                entity_id: entity_id.to_owned(),
-            })
+        self.query_opt(sql, &[&machine, &entity_id])?.map_or_else(
+            || {
+                Err(StoreError::NotFound {
+                    machine: machine.to_owned(),
+                    entity_id: entity_id.to_owned(),
+                })
+            },
+            |r| entity_row(&r),
+        )
     }
 
     /// [`PgStore::create`], inside the unit.
@@ -246,6 +231,7 @@ impl<'a> PgUnit<'a> {
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
+        check_entity_id(entity_id)?;
         let now = Timestamp::now();
         let inserted = self.execute(
             &format!(
@@ -300,15 +286,15 @@ impl<'a> PgUnit<'a> {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
+        check_entity_id(entity_id)?;
         let machine = M::definition().name();
         let row = self
             .query_opt(&self.store.sql.row, &[&machine, &entity_id])?
-            .map(|r| entity_row(&r))
             .ok_or_else(|| StoreError::NotFound {
                 machine: machine.to_owned(),
                 entity_id: entity_id.to_owned(),
             })?;
-        restore(row)
+        restore(entity_row(&row)?)
     }
 
     /// [`PgStore::fire`], inside the unit.
@@ -417,7 +403,8 @@ impl<'a> PgUnit<'a> {
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         // The statement checks the version, the session and the transition
-        // itself: no read before it.
+        // itself: no read before it, so the id is checked here.
+        check_entity_id(entity_id)?;
         let def = M::definition();
         let stored = match to_stored(machine) {
             Ok(stored) => stored,
@@ -445,6 +432,20 @@ impl<'a> PgUnit<'a> {
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
+        // No row is at 0, and one at the last version cannot move: the
+        // statement would match it and fail on the overflow. The read says
+        // which (a conflict, a bad row).
+        if expected_version == 0 || check_movable(def.name(), entity_id, expected_version).is_err()
+        {
+            return Err(self.not_written(
+                def,
+                entity_id,
+                expected_version,
+                event,
+                &stored.state,
+                meta,
+            ));
+        }
         let now = Timestamp::now();
         // The states `event` leads from to the state written: with the
         // version, the statement writes nothing but that transition.

@@ -13,6 +13,7 @@ use stateforge_core::Machine;
 
 mod busy_wait;
 mod dynamic;
+mod listing;
 mod options;
 mod rows;
 mod sql;
@@ -23,10 +24,10 @@ pub use unit::Unit;
 
 use super::open_unit::{OpenUnit, check_outside};
 use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
-use super::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use super::{HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::{Listeners, TransitionInfo};
-use rows::{entity_row, history_in, load_in};
+use rows::{history_in, load_in};
 
 /// How hard SQLite works to keep a committed transaction across a power
 /// cut (`PRAGMA synchronous`).
@@ -387,17 +388,25 @@ impl SqliteStore {
     /// Creates entity `entity_id` holding `machine` (usually in its initial
     /// state); its first history record has no `from`.
     ///
+    /// An entity id is 1 to [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES)
+    /// (1024) bytes of UTF-8 without U+0000, on every backend; every
+    /// operation that takes an id refuses another one the same way.
+    ///
     /// # Errors
     ///
-    /// [`StoreError::AlreadyExists`], or the database's.
+    /// [`StoreError::AlreadyExists`], [`StoreError::InvalidEntityId`]
+    /// (nothing written), or the database's.
     ///
     /// ```
-    /// # use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
     /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
     /// let store = SqliteStore::open_in_memory()?;
     /// let created = store.create("d-1", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
     /// assert_eq!(created.version, 1);
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// let too_long = "d".repeat(1025);
+    /// let err = store.create(&too_long, &AnyDoor::from(Door::new()), &TransitionMeta::new());
+    /// assert!(matches!(err, Err(StoreError::InvalidEntityId(_))));
+    /// # Ok::<(), StoreError>(())
     /// ```
     pub fn create<M: Machine + Serialize>(
         &self,
@@ -414,7 +423,11 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`], [`StoreError::Restore`], or the database's.
+    /// [`StoreError::NotFound`], [`StoreError::Restore`],
+    /// [`StoreError::BadRow`] for a row a store did not write (a version
+    /// below 1, a column holding another type than the schema's),
+    /// [`StoreError::InvalidEntityId`] (see [`Self::create`]), or the
+    /// database's.
     ///
     /// ```
     /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
@@ -437,7 +450,9 @@ impl SqliteStore {
     /// # Errors
     ///
     /// [`StoreError::Refused`] when the machine refuses the event (nothing
-    /// is written), [`StoreError::OtherSession`], or those of [`Self::load`].
+    /// is written), [`StoreError::OtherSession`], [`StoreError::BadRow`]
+    /// for an entity whose version is the last a row can hold (it cannot
+    /// move again), or those of [`Self::load`].
     ///
     /// ```
     /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
@@ -507,7 +522,8 @@ impl SqliteStore {
     /// # Errors
     ///
     /// [`StoreError::Conflict`] when someone moved it meanwhile,
-    /// [`StoreError::NotATransition`], [`StoreError::OtherSession`].
+    /// [`StoreError::NotATransition`], [`StoreError::OtherSession`],
+    /// [`StoreError::BadRow`] as for [`Self::fire`].
     ///
     /// ```
     /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
@@ -535,7 +551,8 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// The database's.
+    /// The database's; [`StoreError::BadRow`] for a record that does not
+    /// read, naming its entity.
     ///
     /// ```
     /// # use stateforge_runtime::db::{HistoryQuery, SqliteStore};
@@ -546,26 +563,6 @@ impl SqliteStore {
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
         let conn = self.lock()?;
         history_in(&conn, &self.tables, query)
-    }
-
-    /// The entities of `machine`, optionally only those in `state`.
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    ///
-    /// ```
-    /// # use stateforge_runtime::db::SqliteStore;
-    /// let store = SqliteStore::open_in_memory()?;
-    /// assert!(store.entities("task", None)?.is_empty());
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        entities_in(&*self.lock()?, &self.tables, machine, state)
     }
 
     /// Claims the timers of machine `M` due at `now`, oldest first, and
@@ -651,32 +648,4 @@ impl SqliteStore {
         )?;
         Ok(due.map(Timestamp::from_micros))
     }
-}
-
-/// The entities of `machine` (in `state`, if given), read on `conn`: the
-/// store's connection, or a unit's transaction.
-pub(super) fn entities_in(
-    conn: &Connection,
-    tables: &Tables,
-    machine: &str,
-    state: Option<&str>,
-) -> Result<Vec<EntityRow>, StoreError> {
-    // `(?2 IS NULL OR state = ?2)` would keep the by-state index out of
-    // use: a filter reaches the SQL only when it is set.
-    let by_state = if state.is_some() {
-        " AND state = ?2"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
-         FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",
-        tables.entities
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = match state {
-        Some(state) => stmt.query_map(params![machine, state], entity_row)?,
-        None => stmt.query_map(params![machine], entity_row)?,
-    };
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

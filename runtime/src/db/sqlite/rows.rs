@@ -1,33 +1,147 @@
 //! Rows to values and back.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use super::sql::SqliteSql;
 use crate::db::TransitionMeta;
+use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
-use crate::db::shared::{check_session_of, parse_fingerprint, restore};
+use crate::db::shared::{bad_row, check_session_of, parse_fingerprint, restore, stored_version};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::stored::from_stored_data;
 
-pub(super) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
-    let data: String = r.get(3)?;
-    Ok(EntityRow {
-        machine: r.get(0)?,
-        entity_id: r.get(1)?,
-        state: r.get(2)?,
-        // Unreadable data is reported when the row is restored, with the
-        // machine and state it belongs to.
-        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
-        version: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
-        fingerprint: r.get(5)?,
-        session: r.get(6)?,
-        created_at: Timestamp::from_micros(r.get(7)?),
-        updated_at: Timestamp::from_micros(r.get(8)?),
-    })
+/// Why a row's columns do not read: the row is at fault (what is wrong
+/// with it), or the database.
+enum Fault {
+    Row(String),
+    Database(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Fault {
+    fn from(e: rusqlite::Error) -> Self {
+        Fault::Database(e)
+    }
+}
+
+/// What a value is, in words, for a column that holds the wrong kind:
+/// SQLite keeps a value of any type in any column.
+fn kind(value: ValueRef<'_>) -> &'static str {
+    match value {
+        ValueRef::Null => "NULL",
+        ValueRef::Integer(_) => "an integer",
+        ValueRef::Real(_) => "a real number",
+        ValueRef::Text(_) => "text",
+        ValueRef::Blob(_) => "a blob",
+    }
+}
+
+fn column_name<'r>(r: &'r Row<'_>, i: usize) -> &'r str {
+    r.as_ref().column_name(i).unwrap_or("?")
+}
+
+/// Column `i` as text, borrowed from SQLite.
+fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<&'r str, Fault> {
+    match r.get_ref(i)? {
+        ValueRef::Text(bytes) => std::str::from_utf8(bytes).map_err(|_| {
+            Fault::Row(format!(
+                "column `{}` holds text that is not UTF-8",
+                column_name(r, i)
+            ))
+        }),
+        other => Err(Fault::Row(format!(
+            "column `{}` holds {}, not text",
+            column_name(r, i),
+            kind(other)
+        ))),
+    }
+}
+
+/// Column `i` as text, or `None` for NULL.
+fn optional_text<'r>(r: &'r Row<'_>, i: usize) -> Result<Option<&'r str>, Fault> {
+    match r.get_ref(i)? {
+        ValueRef::Null => Ok(None),
+        _ => text(r, i).map(Some),
+    }
+}
+
+fn owned(text: Option<&str>) -> Option<String> {
+    text.map(str::to_owned)
+}
+
+/// Column `i` as an integer.
+fn integer(r: &Row<'_>, i: usize) -> Result<i64, Fault> {
+    match r.get_ref(i)? {
+        ValueRef::Integer(n) => Ok(n),
+        other => Err(Fault::Row(format!(
+            "column `{}` holds {}, not an integer",
+            column_name(r, i),
+            kind(other)
+        ))),
+    }
+}
+
+/// Column `i` as a version.
+fn version(r: &Row<'_>, i: usize) -> Result<u64, Fault> {
+    stored_version(integer(r, i)?).map_err(Fault::Row)
+}
+
+/// Column `i` as it names its row in an error, whatever it holds.
+fn key(r: &Row<'_>, i: usize) -> String {
+    match r.get_ref(i) {
+        Ok(ValueRef::Text(bytes) | ValueRef::Blob(bytes)) => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        Ok(ValueRef::Integer(n)) => n.to_string(),
+        Ok(ValueRef::Real(x)) => x.to_string(),
+        Ok(ValueRef::Null) | Err(_) => "?".to_owned(),
+    }
+}
+
+/// `read` of a row whose columns 0 and 1 are its machine and entity id:
+/// a fault of the database fails the query; a fault of the row is a
+/// [`StoreError::BadRow`] naming its entity, `what` saying where.
+fn named<T>(
+    r: &Row<'_>,
+    what: &str,
+    read: Result<T, Fault>,
+) -> rusqlite::Result<Result<T, StoreError>> {
+    match read {
+        Ok(value) => Ok(Ok(value)),
+        Err(Fault::Database(e)) => Err(e),
+        Err(Fault::Row(wrong)) => Ok(Err(bad_row(
+            &key(r, 0),
+            &key(r, 1),
+            format!("{what}{wrong}"),
+        ))),
+    }
+}
+
+/// An entity's row, or the [`StoreError::BadRow`] saying which of its
+/// columns does not read; the query fails only for the database's errors.
+pub(super) fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, StoreError>> {
+    let read = || -> Result<EntityRow, Fault> {
+        let data = text(r, 3)?;
+        Ok(EntityRow {
+            machine: text(r, 0)?.to_owned(),
+            entity_id: text(r, 1)?.to_owned(),
+            state: text(r, 2)?.to_owned(),
+            // Data that is not JSON is reported when the row is restored,
+            // with the machine and state it belongs to.
+            data: serde_json::from_str(data)
+                .unwrap_or_else(|_| serde_json::Value::String(data.to_owned())),
+            version: version(r, 4)?,
+            fingerprint: text(r, 5)?.to_owned(),
+            session: owned(optional_text(r, 6)?),
+            created_at: Timestamp::from_micros(integer(r, 7)?),
+            updated_at: Timestamp::from_micros(integer(r, 8)?),
+        })
+    };
+    named(r, "", read())
 }
 
 pub(super) fn row_in(
@@ -36,21 +150,24 @@ pub(super) fn row_in(
     machine: &str,
     entity_id: &str,
 ) -> Result<EntityRow, StoreError> {
-    find_row_in(conn, tables, machine, entity_id)?.ok_or_else(|| StoreError::NotFound {
-        machine: machine.to_owned(),
-        entity_id: entity_id.to_owned(),
+    check_entity_id(entity_id)?;
+    find_row_in(conn, tables, machine, entity_id)?.unwrap_or_else(|| {
+        Err(StoreError::NotFound {
+            machine: machine.to_owned(),
+            entity_id: entity_id.to_owned(),
+        })
     })
 }
 
-/// The entity's row, if there is one, with SQLite's own error: a caller
-/// can tell a row whose columns do not read (written past the store; see
-/// [`unreadable`]) from a database that fails.
+/// The entity's row, if there is one: a row whose columns do not read
+/// (written past the store) is a [`StoreError::BadRow`], a database
+/// that fails the outer error.
 pub(super) fn find_row_in(
     conn: &Connection,
     tables: &Tables,
     machine: &str,
     entity_id: &str,
-) -> rusqlite::Result<Option<EntityRow>> {
+) -> rusqlite::Result<Option<Result<EntityRow, StoreError>>> {
     conn.prepare_cached(&format!(
         "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
          FROM {} WHERE machine = ?1 AND entity_id = ?2",
@@ -60,56 +177,64 @@ pub(super) fn find_row_in(
     .optional()
 }
 
-/// Whether `e` says a column holds a value of another type than the
-/// schema's (SQLite keeps whatever it is given): the row is at fault,
-/// not the database.
-pub(super) fn unreadable(e: &rusqlite::Error) -> bool {
-    matches!(
-        e,
-        rusqlite::Error::InvalidColumnType(..)
-            | rusqlite::Error::FromSqlConversionFailure(..)
-            | rusqlite::Error::IntegralValueOutOfRange(..)
-    )
+/// What a transition reads of an entity's row ([`SqliteSql::current`]),
+/// borrowed from SQLite: the data text is deserialized in place, never
+/// copied.
+struct Current<'r> {
+    state: &'r str,
+    data: &'r str,
+    version: u64,
+    fingerprint: &'r str,
+    session: Option<String>,
 }
 
-/// What a transition needs of an entity's row: its session, checked
-/// first, then the machine read straight from the columns SQLite holds
-/// (the data text is deserialized in place, never copied), and the
-/// version.
+impl<'r> Current<'r> {
+    /// The columns, each checked as [`entity_row`] checks it, so that a
+    /// row a load refuses is refused by a transition too.
+    fn read(r: &'r Row<'_>) -> Result<Current<'r>, Fault> {
+        let current = Current {
+            state: text(r, 0)?,
+            data: text(r, 1)?,
+            version: version(r, 2)?,
+            fingerprint: text(r, 3)?,
+            session: owned(optional_text(r, 4)?),
+        };
+        integer(r, 5)?;
+        integer(r, 6)?;
+        Ok(current)
+    }
+}
+
+/// What a transition needs of an entity's row: its columns, checked
+/// first, then its session, then the machine read straight from the
+/// columns SQLite holds, and the version.
 pub(super) fn current_in<M: Machine + DeserializeOwned>(
     conn: &Connection,
     sql: &SqliteSql,
     entity_id: &str,
     meta: &TransitionMeta,
 ) -> Result<(Loaded<M>, Option<String>), StoreError> {
+    check_entity_id(entity_id)?;
     let def = M::definition();
     let read = conn
         .prepare_cached(&sql.current)?
         .query_row(params![def.name(), entity_id], |r| {
-            // Text borrowed from SQLite; a column of another type fails as
-            // reading it as `String` fails, before any check, as
-            // `entity_row` made it fail.
-            let column = |i: usize| {
-                let value = r.get_ref(i)?;
-                value.as_str().map_err(|_| {
-                    let name = r.as_ref().column_name(i).unwrap_or("?").to_owned();
-                    rusqlite::Error::InvalidColumnType(i, name, value.data_type())
-                })
+            let row = match Current::read(r) {
+                Ok(row) => row,
+                Err(Fault::Database(e)) => return Err(e),
+                Err(Fault::Row(what)) => return Ok(Err(bad_row(def.name(), entity_id, what))),
             };
-            let (state, data, fingerprint) = (column(0)?, column(1)?, column(3)?);
-            let session: Option<String> = r.get(4)?;
-            let version = u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
-            if let Err(e) = check_session_of(def.name(), entity_id, session.as_ref(), meta) {
+            if let Err(e) = check_session_of(def.name(), entity_id, row.session.as_ref(), meta) {
                 return Ok(Err(e));
             }
             // An unreadable fingerprint is refused before anything else of
             // the row, as `restore` refuses it.
-            let fingerprint = match parse_fingerprint(def.name(), fingerprint) {
+            let fingerprint = match parse_fingerprint(def.name(), row.fingerprint) {
                 Ok(fingerprint) => fingerprint,
                 Err(e) => return Ok(Err(e)),
             };
-            Ok(from_stored_data::<M>(state, data, fingerprint)
-                .map(|machine| (machine, version, session))
+            Ok(from_stored_data::<M>(row.state, row.data, fingerprint)
+                .map(|machine| (machine, row.version, row.session))
                 .map_err(StoreError::Restore))
         })
         .optional()?
@@ -139,24 +264,34 @@ pub(super) fn history_in(
     tables: &Tables,
     q: &HistoryQuery,
 ) -> Result<Vec<HistoryRecord>, StoreError> {
+    if let Some(entity_id) = &q.entity_id {
+        check_entity_id(entity_id)?;
+    }
     let built = history_sql(&tables.history, q, |n| format!("?{n}"));
     let mut stmt = conn.prepare_cached(&built.sql)?;
     let rows = stmt.query_map(built.sqlite_params().as_slice(), |r| {
-        let metadata: String = r.get(9)?;
-        Ok(HistoryRecord {
-            machine: r.get(0)?,
-            entity_id: r.get(1)?,
-            from: r.get(2)?,
-            to: r.get(3)?,
-            event: r.get(4)?,
-            reason: r.get(5)?,
-            actor: r.get(6)?,
-            session: r.get(7)?,
-            at: Timestamp::from_micros(r.get(8)?),
-            metadata: serde_json::from_str(&metadata)
-                .unwrap_or(serde_json::Value::String(metadata)),
-            version: u64::try_from(r.get::<_, i64>(10)?).unwrap_or(0),
-        })
+        named(r, "history record: ", history_record(r))
     })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    rows.collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .collect()
+}
+
+/// A history record's row.
+fn history_record(r: &Row<'_>) -> Result<HistoryRecord, Fault> {
+    let metadata = text(r, 9)?;
+    Ok(HistoryRecord {
+        machine: text(r, 0)?.to_owned(),
+        entity_id: text(r, 1)?.to_owned(),
+        from: owned(optional_text(r, 2)?),
+        to: text(r, 3)?.to_owned(),
+        event: owned(optional_text(r, 4)?),
+        reason: owned(optional_text(r, 5)?),
+        actor: owned(optional_text(r, 6)?),
+        session: owned(optional_text(r, 7)?),
+        at: Timestamp::from_micros(integer(r, 8)?),
+        metadata: serde_json::from_str(metadata)
+            .unwrap_or_else(|_| serde_json::Value::String(metadata.to_owned())),
+        version: version(r, 10)?,
+    })
 }

@@ -7,7 +7,8 @@ use crate::db::schema::Tables;
 
 /// The SQL of the statements every transition runs.
 pub(super) struct SqliteSql {
-    /// What a transition needs of the entity's row.
+    /// What a transition needs of the entity's row, and its times, read
+    /// only to refuse a row whose times do not read, as a load does.
     pub(super) current: String,
     /// The versioned update.
     pub(super) update: String,
@@ -19,7 +20,7 @@ impl SqliteSql {
     pub(super) fn new(t: &Tables) -> SqliteSql {
         SqliteSql {
             current: format!(
-                "SELECT state, data, version, fingerprint, session FROM {} WHERE machine = ?1 AND entity_id = ?2",
+                "SELECT state, data, version, fingerprint, session, created_at, updated_at FROM {} WHERE machine = ?1 AND entity_id = ?2",
                 t.entities
             ),
             update: format!(

@@ -7,11 +7,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
-use super::rows::{current_in, find_row_in, load_in, row_in, unreadable};
+use super::rows::{current_in, find_row_in, load_in, row_in};
 use super::sql::SqliteSql;
 use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
+use crate::db::entity_id::check_entity_id;
 use crate::db::schema::Tables;
-use crate::db::shared::{Keep, check_save, check_session, fill, to_i64};
+use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, to_i64};
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::Listeners;
@@ -111,7 +112,9 @@ impl<'a> Unit<'a> {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
-        super::entities_in(self.tx, self.tables, machine, state)
+        Ok(crate::db::shared::good_rows(
+            super::listing::checked_entities_in(self.tx, self.tables, machine, state)?,
+        ))
     }
 
     /// [`SqliteStore::create`](crate::db::SqliteStore::create), inside the unit.
@@ -143,6 +146,7 @@ impl<'a> Unit<'a> {
         stored: Stored,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
+        check_entity_id(entity_id)?;
         let t = self.tables;
         let now = Timestamp::now();
         let inserted = self.tx.execute(
@@ -381,18 +385,17 @@ impl<'a> Unit<'a> {
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         };
         let take = |timer: DueTimer, ()| {
-            let row = match find_row_in(self.tx, self.tables, def.name(), &timer.entity_id) {
-                Ok(row) => row,
+            let row = match find_row_in(self.tx, self.tables, def.name(), &timer.entity_id)? {
+                Some(Ok(row)) => Some(row),
                 // One row's bad column must not stop the machine's other
                 // timers: the timer is kept, as for a row that does not
                 // restore.
-                Err(error) if unreadable(&error) => {
-                    tracing::warn!(machine = def.name(), entity_id = %timer.entity_id,
-                        event = %timer.event, %error,
+                Some(Err(error)) => {
+                    tracing::warn!(event = %timer.event, %error,
                         "timer's entity row cannot be read; the timer is kept");
                     return Ok(Taken::Left);
                 }
-                Err(e) => return Err(e.into()),
+                None => None,
             };
             let step = step(&timer, row);
             if let TimerStep::Kept = step {
@@ -486,6 +489,9 @@ impl<'a> Unit<'a> {
     ) -> Result<u64, StoreError> {
         let now = Timestamp::now();
         let expected_version = from.version;
+        // Read in this transaction: the update would match it and write
+        // a version SQLite can only hold as a floating-point number.
+        check_movable(def.name(), entity_id, expected_version)?;
         // No `RETURNING`: SQLite builds a temporary table for it; the
         // session is the row's, read in this transaction.
         let updated = self.tx.prepare_cached(&self.sql.update)?.execute(params![
