@@ -1,30 +1,84 @@
 //! Commands on a store: list entities, read history, fire an event.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde_json::json;
 use stateforge_runtime::db::{
-    DefinitionKind, EntityRow, HistoryQuery, Store, StoreError, TablePrefix, TransitionMeta,
-    redact_url,
+    DefinitionKind, EntityRow, HistoryQuery, PgStore, SqliteStore, Store, StoreError, Synchronous,
+    TablePrefix, TransitionMeta, postgres_url, redact_url,
 };
 use stateforge_runtime::{HistoryRecord, Registry};
 
 use crate::Failure;
+use crate::terminal_text::{self, shown};
 
-/// A store named on the command line: a PostgreSQL URL, or an SQLite file
-/// that must exist (the tool never creates a database by mistake), with
-/// the table prefix the application uses.
+/// A store named on the command line, with the table prefix the
+/// application uses: a PostgreSQL connection string, as the driver reads
+/// it (a URL, its scheme in any case, or `key=value` pairs), or an SQLite
+/// file that must exist (the tool never creates a database by mistake).
 pub(crate) fn open(db: &str, prefix: &str) -> Result<Store, Failure> {
     let prefix = TablePrefix::new(prefix).map_err(|e| Failure::usage(e.to_string()))?;
-    let is_url = db.starts_with("postgres://") || db.starts_with("postgresql://");
-    if !is_url && !Path::new(db).is_file() {
-        return Err(Failure::usage(format!("no database at {db}")));
+    match target(db)? {
+        Target::Postgres(conn) => PgStore::connect_with(&conn, &prefix).map(Store::Postgres),
+        Target::Sqlite => SqliteStore::open_with(db, &prefix, Synchronous::Full).map(Store::Sqlite),
     }
-    Store::open_with(db, &prefix).map_err(|e| store_failure(db, &e))
+    .map_err(|e| store_failure(db, &e))
+}
+
+/// What `--db` names.
+enum Target<'a> {
+    /// A connection string for the driver.
+    Postgres(Cow<'a, str>),
+    /// An existing file.
+    Sqlite,
+}
+
+fn target(db: &str) -> Result<Target<'_>, Failure> {
+    if db.is_empty() {
+        return Err(Failure::usage("--db is empty"));
+    }
+    if let Some(url) = postgres_url(db) {
+        return Ok(Target::Postgres(url));
+    }
+    if Path::new(db).is_file() {
+        return Ok(Target::Sqlite);
+    }
+    // The driver reads anything without `=` as no parameters at all.
+    if db.contains('=') && db.parse::<tokio_postgres::Config>().is_ok() {
+        return Ok(Target::Postgres(Cow::Borrowed(db)));
+    }
+    if db.contains('=') || db.contains("://") {
+        // A connection string the driver cannot read: where its password
+        // ends is unknown, so none of it is shown.
+        return Err(Failure::usage(
+            "--db is neither an existing file nor a PostgreSQL connection string (not shown: it may hold a password)",
+        ));
+    }
+    Err(Failure::usage(format!("no database at {}", shown(db))))
+}
+
+/// The database as messages name it: its password hidden.
+/// Refuses a machine name no definition can have (a store keeps only
+/// valid names) before anything repeats it at length.
+fn known_name(db: &str, machine: &str) -> Result<(), Failure> {
+    if stateforge_core::is_valid_name(machine) {
+        Ok(())
+    } else {
+        Err(Failure::refused(format!(
+            "{}: no machine `{}`",
+            label(db),
+            shown(machine)
+        )))
+    }
+}
+
+fn label(db: &str) -> String {
+    shown(&redact_url(db))
 }
 
 fn store_failure(db: &str, e: &StoreError) -> Failure {
-    let message = format!("{}: {e}", redact_url(db));
+    let message = format!("{}: {e}", label(db));
     match e {
         StoreError::Database(_) | StoreError::SchemaTooNew { .. } => Failure::usage(message),
         _ => Failure::refused(message),
@@ -41,26 +95,35 @@ pub(crate) fn entities(
     state: Option<&str>,
     as_json: bool,
 ) -> Result<(), Failure> {
+    known_name(db.url, machine)?;
     let store = open(db.url, db.prefix)?;
     let db = db.url;
     let checked = store
         .entities_checked(machine, state)
         .map_err(|e| store_failure(db, &e))?;
     if checked.is_empty() && store.definition(machine).is_err() {
-        return Err(Failure::refused(format!("{db}: no machine `{machine}`")));
+        return Err(Failure::refused(format!(
+            "{}: no machine `{}`",
+            label(db),
+            shown(machine)
+        )));
     }
     let (rows, bad): (Vec<_>, Vec<_>) = checked.into_iter().partition(Result::is_ok);
     let rows: Vec<EntityRow> = rows.into_iter().filter_map(Result::ok).collect();
     print_entities(&rows, as_json);
     for error in bad.iter().filter_map(|row| row.as_ref().err()) {
-        eprintln!("stateforge: {}: {error}", redact_url(db));
+        eprintln!(
+            "stateforge: {}",
+            terminal_text::line(&format!("{}: {error}", label(db)))
+        );
     }
     match bad.len() {
         0 => Ok(()),
         n => Err(Failure::refused(format!(
-            "{}: {n} row{} of machine `{machine}` did not read; the others are listed",
-            redact_url(db),
-            if n == 1 { "" } else { "s" }
+            "{}: {n} row{} of machine `{}` did not read; the others are listed",
+            label(db),
+            if n == 1 { "" } else { "s" },
+            shown(machine),
         ))),
     }
 }
@@ -68,7 +131,10 @@ pub(crate) fn entities(
 fn print_entities(rows: &[EntityRow], as_json: bool) {
     if as_json {
         let list: Vec<_> = rows.iter().map(entity_json).collect();
-        println!("{}", serde_json::Value::Array(list));
+        println!(
+            "{}",
+            terminal_text::json(&serde_json::Value::Array(list).to_string())
+        );
         return;
     }
     println!(
@@ -78,10 +144,10 @@ fn print_entities(rows: &[EntityRow], as_json: bool) {
     for r in rows {
         println!(
             "{:<24} {:<16} {:>7}  {:<12} {}",
-            r.entity_id,
-            r.state,
+            shown(&r.entity_id),
+            shown(&r.state),
             r.version,
-            r.session.as_deref().unwrap_or("-"),
+            shown(r.session.as_deref().unwrap_or("-")),
             r.updated_at
         );
     }
@@ -102,6 +168,7 @@ pub(crate) fn history(
     session: Option<&str>,
     as_json: bool,
 ) -> Result<(), Failure> {
+    known_name(db.url, machine)?;
     let store = open(db.url, db.prefix)?;
     let db = db.url;
     let mut query = HistoryQuery::entity(machine, entity).limit(u64::MAX >> 1);
@@ -109,11 +176,15 @@ pub(crate) fn history(
     let records = store.history(&query).map_err(|e| store_failure(db, &e))?;
     if records.is_empty() {
         return Err(Failure::refused(format!(
-            "{db}: no history for {machine} `{entity}`"
+            "{}: no history for {} `{}`",
+            label(db),
+            shown(machine),
+            shown(entity)
         )));
     }
     if as_json {
-        println!("{}", serde_json::to_string(&records).unwrap_or_default());
+        let text = serde_json::to_string(&records).unwrap_or_default();
+        println!("{}", terminal_text::json(&text));
         return Ok(());
     }
     println!(
@@ -131,11 +202,11 @@ fn print_record(r: &HistoryRecord) {
         "{:>3}  {:<27} {:>16} -> {:<16} {:<12} {:<10} {}",
         r.version,
         r.at.to_string(),
-        r.from.as_deref().unwrap_or("(created)"),
-        r.to,
-        r.event.as_deref().unwrap_or(""),
-        r.actor.as_deref().unwrap_or("-"),
-        r.reason.as_deref().unwrap_or(""),
+        shown(r.from.as_deref().unwrap_or("(created)")),
+        shown(&r.to),
+        shown(r.event.as_deref().unwrap_or("")),
+        shown(r.actor.as_deref().unwrap_or("-")),
+        shown(r.reason.as_deref().unwrap_or("")),
     );
 }
 
@@ -152,6 +223,7 @@ pub(crate) struct FireRequest<'a> {
 /// `stateforge fire`: the same checks as the library; machines declared in
 /// Rust, and arms with guards or actions, belong to their application.
 pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
+    known_name(req.db.url, req.machine)?;
     let store = open(req.db.url, req.db.prefix)?;
     let (def, kind) = store
         .kept_definition(req.machine)
@@ -159,12 +231,17 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     if kind == DefinitionKind::Typed {
         return Err(Failure::refused(format!(
             "machine `{}` is declared in Rust: its transitions build typed data that only its application can build; fire `{}` from the application",
-            req.machine, req.event
+            shown(req.machine),
+            shown(req.event)
         )));
     }
     let args: serde_json::Value = match req.args {
-        Some(text) => serde_json::from_str(text)
-            .map_err(|e| Failure::usage(format!("--args is not JSON: {e}")))?,
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            Failure::usage(format!(
+                "--args is not JSON: {}",
+                terminal_text::json_error(&e)
+            ))
+        })?,
         None => serde_json::Value::Null,
     };
     // Guards and actions are the application's code: stand-ins that
@@ -195,8 +272,10 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
         && let Some(code) = t.guard.as_deref().or(t.action.as_deref())
     {
         return Err(Failure::refused(format!(
-            "event `{}` from `{from}` runs `{code}`, which only the application can run; fire it from the application",
-            req.event
+            "event `{}` from `{}` runs `{}`, which only the application can run; fire it from the application",
+            shown(req.event),
+            shown(&from),
+            shown(code)
         )));
     }
     let moved = store
@@ -204,11 +283,11 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
         .map_err(|e| store_failure(req.db.url, &e))?;
     println!(
         "{} `{}`: {} -> {} ({}), version {}",
-        req.machine,
-        req.entity,
-        from,
-        moved.machine.state_name(),
-        req.event,
+        shown(req.machine),
+        shown(req.entity),
+        shown(&from),
+        shown(moved.machine.state_name()),
+        shown(req.event),
         moved.version
     );
     Ok(())
@@ -219,6 +298,7 @@ pub(crate) fn stored_definition(
     db: &Db<'_>,
     machine: &str,
 ) -> Result<stateforge_core::Definition, Failure> {
+    known_name(db.url, machine)?;
     open(db.url, db.prefix)?
         .definition(machine)
         .map_err(|e| store_failure(db.url, &e))
@@ -226,7 +306,7 @@ pub(crate) fn stored_definition(
 
 /// The database options of a command.
 pub(crate) struct Db<'a> {
-    /// The SQLite path or PostgreSQL URL.
+    /// The SQLite path or PostgreSQL connection string.
     pub(crate) url: &'a str,
     /// The table prefix.
     pub(crate) prefix: &'a str,

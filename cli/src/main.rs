@@ -4,10 +4,17 @@
 //! Every failure is one line on stderr and a non-zero exit code: 1 when a
 //! definition has problems or an operation was refused, 2 for bad usage or
 //! input that cannot be read.
+//!
+//! Text that comes from outside (a definition file, a store, the command
+//! line, a library's message quoting them) is printed through
+//! [`terminal_text`]: control characters escaped, long values cut. No
+//! message shows a password: a connection string is shown redacted, or
+//! not at all.
 #![forbid(unsafe_code)]
 
 mod database;
 mod definition_file;
+mod terminal_text;
 
 use std::process::ExitCode;
 
@@ -37,7 +44,7 @@ enum Command {
         /// The definition file.
         #[arg(required_unless_present = "db", conflicts_with = "db")]
         file: Option<std::path::PathBuf>,
-        /// The database: an SQLite file or a PostgreSQL URL.
+        /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
         #[arg(long, requires = "machine")]
         db: Option<String>,
         /// The prefix of the store's table names.
@@ -53,7 +60,7 @@ enum Command {
     /// List a machine's entities; rows that do not read are named on
     /// stderr, and the exit code is then 1.
     Entities {
-        /// The database: an SQLite file or a PostgreSQL URL.
+        /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
         #[arg(long)]
         db: String,
         /// The prefix of the store's table names.
@@ -71,7 +78,7 @@ enum Command {
     },
     /// Show an entity's history, oldest first.
     History {
-        /// The database: an SQLite file or a PostgreSQL URL.
+        /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
         #[arg(long)]
         db: String,
         /// The prefix of the store's table names.
@@ -92,7 +99,7 @@ enum Command {
     },
     /// Fire an event on an entity of a machine defined as data.
     Fire {
-        /// The database: an SQLite file or a PostgreSQL URL.
+        /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
         #[arg(long)]
         db: String,
         /// The prefix of the store's table names.
@@ -156,14 +163,30 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("stateforge: {}", f.message);
+            eprintln!("stateforge: {}", terminal_text::line(&f.message));
             ExitCode::from(f.code)
         }
     }
+}
+
+/// Help and version as clap prints them; a usage error as plain text
+/// (without its colours, which would carry any escape sequence of an
+/// argument it quotes through to a terminal), escaped and cut.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    for l in e.render().to_string().lines() {
+        eprintln!("{}", terminal_text::line(l));
+    }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 fn run(command: Command) -> Result<(), Failure> {
@@ -191,13 +214,20 @@ fn run(command: Command) -> Result<(), Failure> {
                     ));
                 }
             };
-            print!(
-                "{}",
-                match format {
-                    Format::Mermaid => def.to_mermaid(),
-                    Format::Dot => def.to_dot(),
-                }
-            );
+            let diagram = match format {
+                Format::Mermaid => def.to_mermaid(),
+                Format::Dot => def.to_dot(),
+            };
+            // A checked definition's names are identifiers, which neither
+            // language quotes and no terminal acts on; were that to change,
+            // nothing is printed rather than a broken diagram.
+            if !diagram.lines().all(terminal_text::is_plain) {
+                return Err(Failure::refused(format!(
+                    "machine `{}`: a name would not draw safely",
+                    terminal_text::shown(def.name())
+                )));
+            }
+            print!("{diagram}");
             Ok(())
         }
         Command::Entities {

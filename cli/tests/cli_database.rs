@@ -359,3 +359,275 @@ fn entities_lists_the_rows_that_read_and_names_the_others() {
     let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);
 }
+
+/// Fails on any control character but the newlines that end lines.
+fn assert_clean(what: &str, s: &str) {
+    let bad: Vec<char> = s.chars().filter(|&c| c.is_control() && c != '\n').collect();
+    assert!(bad.is_empty(), "{what} holds raw {bad:?}: {s:?}");
+}
+
+/// An entity id that sets the terminal's title, clears the screen and
+/// forges a line of output; the history's actor, session and reason carry
+/// escapes too, and one reason is long.
+const EVIL_ID: &str = "k\x1b]0;pwned\x07\x1b[2J\nforged";
+const EVIL_ID_SHOWN: &str = r"k\u{1b}]0;pwned\u{7}\u{1b}[2J\nforged";
+
+fn crafted_database() -> (tempfile::TempDir, String) {
+    let (dir, db) = database();
+    let store = SqliteStore::open(&db).unwrap();
+    let bound = Registry::new()
+        .guard("has_fix", |_: &serde_json::Value, _| false)
+        .bind(Definition::from_json(TICKET).unwrap())
+        .unwrap();
+    let meta = TransitionMeta::new()
+        .actor("ops\x1b[31m")
+        .session("s\x07\x1b[2J")
+        .reason("why\nstates: forged\r\x1b[2K");
+    store
+        .create_dyn(EVIL_ID, &DynMachine::new(bound.clone(), json!({})), &meta)
+        .unwrap();
+    (dir, db)
+}
+
+#[test]
+fn stored_text_is_escaped_and_capped_in_every_command() {
+    let (_dir, db) = crafted_database();
+    let (code, stdout, stderr) = out(&stateforge(&[
+        "fire",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+        "--entity",
+        EVIL_ID,
+        "triage",
+        "--session",
+        "s\x07\x1b[2J",
+        "--actor",
+        "a\x1b]0;t\x07",
+        "--reason",
+        &"r\x1b".repeat(10_000),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_clean("fire", &stdout);
+    assert_eq!(
+        stdout,
+        format!("ticket `{EVIL_ID_SHOWN}`: open -> triaged (triage), version 2\n")
+    );
+
+    let (code, stdout, stderr) = out(&stateforge(&[
+        "entities",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_clean("entities", &stdout);
+    assert_eq!(
+        stdout.lines().count(),
+        4,
+        "a header and 3 entities: {stdout}"
+    );
+    assert!(stdout.contains(EVIL_ID_SHOWN), "{stdout}");
+    assert!(stdout.contains(r"s\u{7}\u{1b}[2J"), "{stdout}");
+
+    let (code, stdout, stderr) = out(&stateforge(&[
+        "history",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+        "--entity",
+        EVIL_ID,
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_clean("history", &stdout);
+    assert_eq!(
+        stdout.lines().count(),
+        3,
+        "a header and 2 records: {stdout}"
+    );
+    assert!(stdout.contains(r"ops\u{1b}[31m"), "{stdout}");
+    assert!(
+        stdout.contains(r"why\nstates: forged\r\u{1b}[2K"),
+        "{stdout}"
+    );
+    // The long reason is cut, with an ellipsis.
+    let last = stdout.lines().last().unwrap();
+    assert!(last.ends_with('…') && last.chars().count() < 400, "{last}");
+
+    // JSON keeps every value whole, escaped the JSON way.
+    for args in [
+        vec![
+            "history",
+            "--db",
+            &db,
+            "--machine",
+            "ticket",
+            "--entity",
+            EVIL_ID,
+            "--json",
+        ],
+        vec!["entities", "--db", &db, "--machine", "ticket", "--json"],
+    ] {
+        let (code, stdout, stderr) = out(&stateforge(&args));
+        assert_eq!(code, 0, "{stderr}");
+        assert_clean("--json", &stdout);
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let values = v.to_string();
+        assert!(
+            values.contains(r#""k\u001b]0;pwned\u0007\u001b[2J\nforged""#),
+            "{values}"
+        );
+    }
+    let (_, stdout, _) = out(&stateforge(&[
+        "history",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+        "--entity",
+        EVIL_ID,
+        "--json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v[1]["reason"].as_str().unwrap().len(), 20_000);
+}
+
+#[test]
+fn error_messages_escape_and_cap_what_they_echo() {
+    let (_dir, db) = crafted_database();
+    let cases: Vec<(Vec<&str>, i32, String)> = vec![
+        (
+            vec!["entities", "--db", &db, "--machine", "m\x1b[2J"],
+            1,
+            r"no machine `m\u{1b}[2J`".to_owned(),
+        ),
+        (
+            vec![
+                "history",
+                "--db",
+                &db,
+                "--machine",
+                "ticket",
+                "--entity",
+                "no\x1b[2J\npe",
+            ],
+            1,
+            r"no history for ticket `no\u{1b}[2J\npe`".to_owned(),
+        ),
+        (
+            vec![
+                "fire",
+                "--db",
+                &db,
+                "--machine",
+                "x\x1b[2J",
+                "--entity",
+                "k-1",
+                "go",
+            ],
+            1,
+            r"no machine `x\u{1b}[2J`".to_owned(),
+        ),
+        (
+            vec![
+                "fire",
+                "--db",
+                &db,
+                "--machine",
+                "ticket",
+                "--entity",
+                EVIL_ID,
+                "close\x07",
+                "--session",
+                "s\x07\x1b[2J",
+            ],
+            1,
+            r"machine `ticket` has no event `close\u{7}`".to_owned(),
+        ),
+        (
+            vec![
+                "fire",
+                "--db",
+                &db,
+                "--machine",
+                "task",
+                "--entity",
+                "t-1",
+                "go\x1b[2J",
+            ],
+            1,
+            r"fire `go\u{1b}[2J` from the application".to_owned(),
+        ),
+        (
+            vec![
+                "entities",
+                "--db",
+                "/no/such/\x1b]0;pwned\x07.db",
+                "--machine",
+                "m",
+            ],
+            2,
+            r"no database at /no/such/\u{1b}]0;pwned\u{7}.db".to_owned(),
+        ),
+        (
+            vec![
+                "fire",
+                "--db",
+                &db,
+                "--machine",
+                "ticket",
+                "--entity",
+                "k-1",
+                "go",
+                "--args",
+                "\"\x1b[2J",
+            ],
+            2,
+            "--args is not JSON".to_owned(),
+        ),
+    ];
+    for (args, code, expected) in cases {
+        let (got, stdout, stderr) = out(&stateforge(&args));
+        assert_eq!(got, code, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert_clean("stderr", &stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+    }
+    // A huge value is cut (or not repeated at all), not echoed whole.
+    let huge = "m".repeat(100_000);
+    for args in [
+        vec!["entities", "--db", &db, "--machine", &huge],
+        vec![
+            "fire",
+            "--db",
+            &db,
+            "--machine",
+            &huge,
+            "--entity",
+            "k-1",
+            "go",
+        ],
+        vec![
+            "fire",
+            "--db",
+            &db,
+            "--machine",
+            "ticket",
+            "--entity",
+            &huge,
+            "triage",
+        ],
+    ] {
+        let (code, _, stderr) = out(&stateforge(&args));
+        assert_eq!(code, 1, "{stderr}");
+        assert!(
+            stderr.len() < 2100 && !stderr.contains(&huge[..300]),
+            "{} bytes: {stderr}",
+            stderr.len()
+        );
+    }
+}

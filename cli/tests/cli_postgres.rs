@@ -105,3 +105,109 @@ fn the_command_works_on_postgres() {
     assert!(stderr.contains("declared in Rust"), "{stderr}");
     store.drop_tables().unwrap();
 }
+
+/// `STATEFORGE_PG_URL`, or `None` (the test is skipped) when unset.
+fn pg_url() -> Option<String> {
+    match std::env::var("STATEFORGE_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("STATEFORGE_REQUIRE_PG").as_deref() != Ok("1"),
+                "STATEFORGE_PG_URL is required"
+            );
+            eprintln!("skipped: STATEFORGE_PG_URL not set");
+            None
+        }
+    }
+}
+
+/// The server's address in each form the driver reads, each with a
+/// password, and that password: the URL's own if it has one, else one the
+/// server ignores (CI's server trusts the loopback).
+fn with_password(url: &str) -> (Vec<String>, String) {
+    use std::str::FromStr;
+    use tokio_postgres::config::{Config, Host};
+    let config = Config::from_str(url).unwrap();
+    let password = config
+        .get_password()
+        .map(|p| String::from_utf8(p.to_vec()).unwrap())
+        .unwrap_or_else(|| "hun@ter2 'q'".to_owned());
+    let host = match &config.get_hosts()[0] {
+        Host::Tcp(host) => host.clone(),
+        Host::Unix(path) => path.display().to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("postgres");
+    let dbname = config.get_dbname().unwrap_or(user);
+    let encoded: String = password
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let quoted = password.replace('\\', r"\\").replace('\'', r"\'");
+    let forms = vec![
+        format!("postgres://{user}:{encoded}@{host}:{port}/{dbname}"),
+        format!("POSTGRESQL://{user}@{host}:{port}/{dbname}?password={encoded}"),
+        format!("host={host} port={port} user={user} dbname={dbname} password='{quoted}'"),
+    ];
+    (forms, password)
+}
+
+#[test]
+fn no_machine_and_no_history_never_show_the_password() {
+    let Some(url) = pg_url() else { return };
+    let (forms, password) = with_password(&url);
+    for db in &forms {
+        let (code, stdout, stderr) = run(&["entities", "--db", db, "--machine", "nothing"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("no machine `nothing`"), "{stderr}");
+        assert!(stderr.contains("***"), "{stderr}");
+        let (code, _, stderr2) = run(&[
+            "history",
+            "--db",
+            db,
+            "--machine",
+            "nothing",
+            "--entity",
+            "nope",
+        ]);
+        assert_eq!(code, 1, "{stderr2}");
+        assert!(
+            stderr2.contains("no history for nothing `nope`"),
+            "{stderr2}"
+        );
+        for out in [&stdout, &stderr, &stderr2] {
+            assert!(!out.contains(&password), "{db}: {out}");
+            assert!(!out.contains("ter2"), "{db}: {out}");
+        }
+    }
+}
+
+#[test]
+fn every_form_of_connection_string_the_driver_reads_works() {
+    let Some(url) = pg_url() else { return };
+    let prefix = format!("clif{}_", std::process::id() % 100_000);
+    let store = Store::open_with(&url, &TablePrefix::new(&prefix).unwrap()).unwrap();
+    store
+        .create("t-1", &AnyTask::from(Task::new()), &TransitionMeta::new())
+        .unwrap();
+    let (forms, _) = with_password(&url);
+    for db in &forms {
+        let (code, stdout, stderr) = run(&[
+            "entities",
+            "--db",
+            db,
+            "--prefix",
+            &prefix,
+            "--machine",
+            "task",
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(list[0]["entity_id"], "t-1", "{db}");
+    }
+    store.drop_tables().unwrap();
+}

@@ -622,3 +622,17 @@ fn a_column_altered_to_another_type_is_a_bad_row_not_a_panic() {
         "{checked:?}"
     );
 }
+
+/// A scheme is case-insensitive: `POSTGRES://...` opens the server, where
+/// it was taken for an SQLite file name (and such a file created).
+#[test]
+fn an_upper_case_scheme_opens_the_server_not_a_file() {
+    let Some(pg) = Fixture::postgres("upper_scheme") else {
+        return;
+    };
+    let (scheme, rest) = pg.target().split_once("://").unwrap();
+    let upper = format!("{}://{rest}", scheme.to_ascii_uppercase());
+    let store = Store::open_with(&upper, pg.prefix()).unwrap();
+    assert_eq!(store.backend(), "postgres");
+    assert!(!std::path::Path::new(&upper).exists());
+}

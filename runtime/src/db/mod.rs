@@ -29,6 +29,7 @@ mod shared;
 mod sqlite;
 #[cfg(feature = "sqlite")]
 mod store;
+mod target;
 #[cfg(feature = "sqlite")]
 mod timer_worker;
 
@@ -44,5 +45,6 @@ pub use schema::TablePrefix;
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
 #[cfg(feature = "sqlite")]
 pub use store::{Store, StoreUnit};
+pub use target::postgres_url;
 #[cfg(feature = "sqlite")]
 pub use timer_worker::{Round, StopSignal, TimerWorker};

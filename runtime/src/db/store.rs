@@ -128,10 +128,10 @@ impl Store {
         prefix: &TablePrefix,
         options: &StoreOptions,
     ) -> Result<Store, StoreError> {
-        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+        if let Some(_url) = super::postgres_url(target) {
             #[cfg(feature = "postgres")]
             return Ok(Store::Postgres(super::PgStore::connect_with_options(
-                target, prefix, options,
+                &_url, prefix, options,
             )?));
             #[cfg(not(feature = "postgres"))]
             return Err(StoreError::Database(

@@ -8,6 +8,7 @@ mod listing;
 mod lock_wait;
 mod migrate;
 mod reads;
+mod redact;
 mod rows;
 mod sql;
 mod unit;
@@ -20,6 +21,7 @@ use serde::de::DeserializeOwned;
 use sql::PgSql;
 use stateforge_core::{Definition, Machine};
 
+pub use redact::redact_url;
 pub use unit::PgUnit;
 
 use super::schema::{TablePrefix, Tables};
@@ -31,27 +33,6 @@ use crate::history::{HistoryRecord, Timestamp};
 use crate::listener::{Listeners, TransitionInfo};
 
 type Json = serde_json::Value;
-
-/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`: a
-/// password never reaches an error message or a log.
-///
-/// ```
-/// use stateforge_runtime::db::redact_url;
-/// assert_eq!(redact_url("postgres://ada:hunter2@db:5432/app"), "postgres://ada:***@db:5432/app");
-/// assert_eq!(redact_url("postgres://db/app"), "postgres://db/app");
-/// ```
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    match rest.split_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
-}
 
 /// A store in a PostgreSQL database, with a small pool of connections.
 ///
@@ -204,7 +185,13 @@ impl PgStore {
     }
 
     fn error(&self, e: &tokio_postgres::Error) -> StoreError {
-        let message = format!("{}: {}", redact_url(&self.url), super::error::pg_message(e))
+        let mut detail = super::error::pg_message(e);
+        if e.to_string() == "invalid connection string" {
+            // The driver quotes the piece it could not read, which may be
+            // part of a password.
+            detail = redact::hide_quoted_input(&detail);
+        }
+        let message = format!("{}: {detail}", redact_url(&self.url))
             .replace(&self.url, &redact_url(&self.url));
         match super::error::pg_transient_kind(e) {
             Some(kind) => StoreError::Transient { kind, message },
