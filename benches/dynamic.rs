@@ -1,5 +1,5 @@
 //! Firing cost of a machine whose definition is data, beside hand-written
-//! tables: use case 1's task machine cycling assign, start, fail, retry.
+//! tables: the agent dispatcher's task machine cycling assign, start, fail, retry.
 //!
 //! Run: `cargo bench --bench dynamic -- --warm-up-time 1 --measurement-time 3`.
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use stateforge::Definition;
 use stateforge::runtime::{Bound, Registry};
 
-/// The cycle both sides fire: use case 1's task machine.
+/// The cycle both sides fire: the agent dispatcher's task machine.
 pub(crate) const CYCLE: [&str; 4] = ["assign", "start", "fail", "retry"];
 
 /// The task machine as a `DynMachine` fires it, with the guard of `retry`

@@ -1,6 +1,6 @@
-//! Issue 6, benchmark 2: firing events by value. Our `AnyTask::fire`
+//! Firing events by value. Our `AnyTask::fire`
 //! beside a hand-written `enum` + `match` and the same machine in the
-//! peers rust-fsm, smlang and statig, on use case 1's cycle assign, start,
+//! peers rust-fsm, smlang and statig, on the task machine's cycle assign, start,
 //! fail, retry; then a refused event (`complete` in `pending`). statig
 //! ignores an event no state handles without telling the caller, so it has
 //! no refused case. Two more hand-written variants of the cycle keep the

@@ -1,5 +1,5 @@
-//! Issue 6, benchmark 1: the typed API of `state_machine!` beside a
-//! hand-written typestate, on use case 1's cycle assign, start, fail,
+//! The typed API of `state_machine!` beside a
+//! hand-written typestate, on the task machine's cycle assign, start, fail,
 //! retry (retry guarded and counted). The workloads are in
 //! `common/typed.rs`.
 //!

@@ -1,4 +1,4 @@
-//! The machines the benchmarks of issue 6 compare: use case 1's task
+//! The machines the benchmarks compare: the agent dispatcher's task
 //! machine declared with `state_machine!`, and the same machine written by
 //! hand, once as a typestate and once as an `enum` + `match`. The peers'
 //! versions live in `benches/any_enum.rs`, beside their dev-dependencies.

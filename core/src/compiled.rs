@@ -1,7 +1,7 @@
 //! The form in which the `state_machine!` macro hands its checked spec to
 //! the generated code: a few string literals instead of a chain of builder
-//! calls, so that a large machine costs the compiler a handful of tokens
-//! (issue 6). The text mirrors the macro's own syntax:
+//! calls, so that a large machine costs the compiler a handful of tokens.
+//! The text mirrors the macro's own syntax:
 //!
 //! - states: `initial pending, assigned, final completed`: comma-separated,
 //!   each a name after its flags (`initial`, `final`);

@@ -526,7 +526,8 @@ impl Definition {
             .filter(move |&e| self.transition(state, e).is_some())
     }
 
-    /// The definition of use case 1's task machine, for examples and tests.
+    /// The definition of the agent dispatcher's task machine (pending, assigned,
+    /// in progress, completed, failed, escalated), for examples and tests.
     ///
     /// ```
     /// assert_eq!(stateforge_core::Definition::example().name(), "task");

@@ -112,7 +112,7 @@ fn context_type(m: &Model) -> TokenStream {
 /// The expression building the machine's `Definition` at run time, from
 /// the spec checked at compile time, written as the few string literals
 /// of [`MachineSpec::__to_text`]: a builder call per state, event and arm
-/// made large machines slow to compile (issue 6).
+/// made large machines slow to compile.
 fn definition_body(m: &Model) -> TokenStream {
     let krate = &m.krate;
     let spec: &MachineSpec = m.definition.spec();

@@ -1,5 +1,5 @@
 //! How a connection waits for another's lock. SQLite's own busy timeout
-//! sleeps longer the longer a caller has waited (up to 100 ms a try), so
+//! sleeps longer the longer a caller has waited, so
 //! under contention a newcomer, trying again within a millisecond, takes
 //! the lock ahead of callers that have waited for seconds. Here every
 //! waiter tries again at the same short pace until its operation's
