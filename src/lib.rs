@@ -2,10 +2,38 @@
 //!
 //! State machines checked by the compiler and kept in a database.
 //!
-//! Declare a machine once with [`state_machine!`]: invalid transitions do
-//! not compile, the same machine runs dynamically from a stored state
-//! name, and the runtime (module `runtime`, with the default feature of
-//! that name) keeps its state and history in SQLite or PostgreSQL.
+//! Declare a machine once with [`state_machine!`] and get:
+//!
+//! - **typestate structs**: `Task<Pending>` has the methods of the events
+//!   that leave `Pending`, and no others, so `task.complete()` on a
+//!   pending task does not compile, with an error that says why;
+//! - **an any-enum** (`AnyTask`) that holds a machine in whichever state it
+//!   is, fired by event value ([`Machine::fire`]), for code that learns the
+//!   state at run time;
+//! - **a checked [`Definition`]**: the same machine as data, with its
+//!   diagram (Mermaid, DOT) and a [`Fingerprint`] that tells its versions
+//!   apart;
+//! - with the runtime, **stores** that keep each entity's state, data and
+//!   every transition's history row in SQLite (embedded, nothing to
+//!   install) or PostgreSQL (many processes on many machines), with
+//!   optimistic locking and durable timers; and **dynamic machines**
+//!   (`runtime::DynMachine`) whose definition is data (a JSON file, a
+//!   database row), fired by event name.
+//!
+//! ## Features
+//!
+//! | feature | default | gives |
+//! |---|---|---|
+//! | `serde` | yes | JSON for generated machines, their state and event enums, and definitions |
+//! | `sqlite` | yes | the runtime and the embedded SQLite store (`runtime::db::SqliteStore`; SQLite bundled) |
+//! | `postgres` | no | the runtime and the PostgreSQL store (`runtime::db::PgStore`) |
+//! | `runtime` | with `sqlite` or `postgres` | dynamic machines, listeners, history, replay, timers; generated code never needs it |
+//!
+//! A crate that only declares machines can take `default-features = false`:
+//! it then depends on no database, on no `tracing`, and on `serde` only if
+//! it asks for it.
+//!
+//! ## A typed machine
 //!
 //! ```
 //! stateforge::state_machine! {
@@ -26,11 +54,52 @@
 //! let any = AnyDoor::from(door.close());
 //! assert_eq!(any.state(), DoorState::Closed);
 //! ```
+//!
+//! ## Kept in a store
+//!
+//! Each call is one database transaction: the entity's row moves with
+//! `WHERE version = expected`, and its history row is written with it.
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use stateforge::runtime::db::{HistoryQuery, SqliteStore, TransitionMeta};
+//! stateforge::state_machine! {
+//!     #[derive(Debug)]
+//!     pub machine Door {
+//!         initial state Closed;
+//!         state Open;
+//!         event open: Closed -> Open;
+//!         event close: Open -> Closed;
+//!     }
+//! }
+//! let store = SqliteStore::open_in_memory()?; // or SqliteStore::open("doors.db")
+//! store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+//! let door = store.fire::<AnyDoor>("front", DoorEvent::Open, &TransitionMeta::new().actor("ada"))?;
+//! assert_eq!((door.machine.state(), door.version), (DoorState::Open, 2));
+//! let history = store.history(&HistoryQuery::entity("door", "front"))?;
+//! assert_eq!(history[1].actor.as_deref(), Some("ada"));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Where to read on
+//!
+//! The language, every construct with an example, is the documentation of
+//! [`state_machine!`]: a first machine, the machine and its options, the
+//! context, states, events and arms, where a state's data comes from,
+//! guards, actions, timers, what is generated, JSON, and the declarations
+//! that do not compile. The stores, their errors and their timers are in
+//! `runtime::db`; dynamic machines in `runtime::DynMachine` and
+//! `runtime::Registry`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "serde")]
+pub use stateforge_core::LoadError;
 pub use stateforge_core::{
-    Definition, Event, EventId, Fingerprint, InvalidDefinition, Machine, MachineSpec, NotAllowed,
-    ParseStateError, Problem, Refusal, Rejected, StateId, WrongState,
+    ArmSpec, Checks, Definition, Event, EventId, EventSpec, Fingerprint, InvalidDefinition,
+    Machine, MachineSpec, NotAllowed, ParseStateError, Problem, Refusal, Rejected, StateId,
+    StateSpec, Timer, TimerSpec, Transition, WrongState,
 };
 #[cfg(feature = "runtime")]
 pub use stateforge_runtime as runtime;

@@ -18,6 +18,7 @@
 //! # Ok::<(), stateforge_core::InvalidDefinition>(())
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod compiled;
 mod definition;

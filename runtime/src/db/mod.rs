@@ -1,5 +1,7 @@
 //! Stores: a machine's state, data and history in a database, moved
-//! atomically. [`SqliteStore`] is the embedded default.
+//! atomically. `SqliteStore` (feature `sqlite`) is the embedded default,
+//! `PgStore` (feature `postgres`) the one for many processes on many
+//! machines, and `Store` either, chosen by the target.
 //!
 //! A transition updates the entity `WHERE version = expected` and appends
 //! its history record in one database transaction: both or neither. A
