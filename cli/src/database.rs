@@ -183,7 +183,8 @@ pub(crate) fn history(
         )));
     }
     if as_json {
-        let text = serde_json::to_string(&records).unwrap_or_default();
+        let list: Vec<_> = records.iter().map(record_json).collect();
+        let text = serde_json::Value::Array(list).to_string();
         println!("{}", terminal_text::json(&text));
         return Ok(());
     }
@@ -195,6 +196,16 @@ pub(crate) fn history(
         print_record(r);
     }
     Ok(())
+}
+
+/// A history record as `--json` writes it: its time in RFC 3339, as
+/// `entities --json` writes times.
+fn record_json(r: &HistoryRecord) -> serde_json::Value {
+    json!({
+        "machine": r.machine, "entity_id": r.entity_id, "from": r.from, "to": r.to,
+        "event": r.event, "reason": r.reason, "actor": r.actor, "session": r.session,
+        "at": r.at.to_string(), "metadata": r.metadata, "version": r.version,
+    })
 }
 
 fn print_record(r: &HistoryRecord) {
@@ -218,6 +229,8 @@ pub(crate) struct FireRequest<'a> {
     pub(crate) event: &'a str,
     pub(crate) args: Option<&'a str>,
     pub(crate) meta: TransitionMeta,
+    /// Print the transition as JSON.
+    pub(crate) as_json: bool,
 }
 
 /// `stateforge fire`: the same checks as the library; machines declared in
@@ -281,6 +294,16 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     let moved = store
         .fire_dyn(&bound, req.entity, req.event, &args, &req.meta)
         .map_err(|e| store_failure(req.db.url, &e))?;
+    if req.as_json {
+        let text = json!({
+            "machine": req.machine, "entity_id": req.entity, "event": req.event,
+            "from": from, "to": moved.machine.state_name(), "version": moved.version,
+            "context": moved.machine.context(),
+        })
+        .to_string();
+        println!("{}", terminal_text::json(&text));
+        return Ok(());
+    }
     println!(
         "{} `{}`: {} -> {} ({}), version {}",
         shown(req.machine),

@@ -22,7 +22,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Operate systems built on stateforge.
 #[derive(Parser)]
-#[command(name = "stateforge", version, about)]
+#[command(
+    name = "stateforge",
+    version,
+    about,
+    after_help = "Exit codes: 0 done; 1 refused (a definition with problems, an event not \
+                  allowed, no such machine or entity, a row that does not read); 2 bad usage \
+                  or input that cannot be read (a missing file, a database that does not \
+                  open).\n\
+                  The --db of entities, history and fire may come from STATEFORGE_DB."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,7 +70,7 @@ enum Command {
     /// stderr, and the exit code is then 1.
     Entities {
         /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
-        #[arg(long)]
+        #[arg(long, env = "STATEFORGE_DB", hide_env_values = true)]
         db: String,
         /// The prefix of the store's table names.
         #[arg(long, default_value = "")]
@@ -79,7 +88,7 @@ enum Command {
     /// Show an entity's history, oldest first.
     History {
         /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
-        #[arg(long)]
+        #[arg(long, env = "STATEFORGE_DB", hide_env_values = true)]
         db: String,
         /// The prefix of the store's table names.
         #[arg(long, default_value = "")]
@@ -100,7 +109,7 @@ enum Command {
     /// Fire an event on an entity of a machine defined as data.
     Fire {
         /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
-        #[arg(long)]
+        #[arg(long, env = "STATEFORGE_DB", hide_env_values = true)]
         db: String,
         /// The prefix of the store's table names.
         #[arg(long, default_value = "")]
@@ -128,6 +137,9 @@ enum Command {
         /// The event's arguments, as JSON.
         #[arg(long)]
         args: Option<String>,
+        /// Print the transition as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -268,6 +280,7 @@ fn run(command: Command) -> Result<(), Failure> {
             session,
             cross_session,
             args,
+            json,
         } => {
             let mut meta = stateforge_runtime::db::TransitionMeta::new();
             meta.reason = reason;
@@ -284,6 +297,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 event: &event,
                 args: args.as_deref(),
                 meta,
+                as_json: json,
             })
         }
     }
