@@ -66,29 +66,28 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
 
     check_name_case(&mut cx, &name, &states, &events);
     check_fields_unique(&mut cx, &states, &events);
-    check_graph(&mut cx, &name, &machine_token, &states, &events, checks);
-    let durations = check_durations(&mut cx, &events);
-    let stored = stored_state_names(&mut cx, &states);
-    // Rule: the machine's stored name (snake_case) is a valid name.
-    check_stored_length(&mut cx, "machine", &name, &snake(&name.to_string()));
+    let spec = check_graph(&mut cx, &name, &machine_token, &states, &events, checks);
+    check_delays(&mut cx, &events);
+    check_stored_names(&mut cx, &name, &states);
     let transitions = resolve_transitions(&mut cx, &states, &events);
     cx.finish()?;
 
     let state_enum = format_ident(&name, "", "State");
     let event_enum = format_ident(&name, "", "Event");
     let any = format_ident(&name, "Any", "");
-    // The rules above are checked on the declaration as written, to name
-    // what the user wrote; the definition emitted is checked too, so that
-    // the one the generated code builds at run time cannot be refused
-    // there. (The stored names are the only difference, checked above.)
-    let definition = Definition::new(runtime_spec(
-        &name, &states, &events, &stored, &durations, checks,
-    ))
-    .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
+    // The rules ran on the names as written, to name what the user wrote;
+    // the definition emitted is that spec under its stored names (checked
+    // distinct and short enough by `check_stored_names`), validated again
+    // so that the one the generated code builds at run time cannot be
+    // refused there.
+    let stored = stored_spec(spec);
+    let stored_names: Vec<String> = stored.states.iter().map(|s| s.name.clone()).collect();
+    let definition = Definition::new(stored)
+        .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
     let initial = states.iter().position(|s| s.initial.is_some()).unwrap_or(0);
     let states = states
         .into_iter()
-        .zip(stored)
+        .zip(stored_names)
         .map(|(s, stored)| State {
             is_final: s.final_.is_some(),
             ident: s.name,
@@ -276,7 +275,8 @@ fn check_fields_unique(cx: &mut Ctxt, states: &[StateDecl], events: &[EventDecl]
 }
 
 /// Runs the shared graph rules of `stateforge_core` on the declaration as
-/// written and maps each problem back to its token.
+/// written and maps each problem back to its token. Returns the spec it
+/// validated, which lowering renames into the emitted definition.
 fn check_graph(
     cx: &mut Ctxt,
     name: &Ident,
@@ -284,7 +284,32 @@ fn check_graph(
     states: &[StateDecl],
     events: &[EventDecl],
     checks: Checks,
-) {
+) -> MachineSpec {
+    let (spec, timer_spans) = written_spec(name, states, events, checks);
+    for problem in validate(&spec) {
+        // `check_name_case` has said what is wrong with a raw identifier.
+        if let Problem::InvalidName { name, .. } = &problem
+            && name.starts_with("r#")
+        {
+            continue;
+        }
+        let span = match problem.site() {
+            None => machine_token.span(),
+            Some(site) => site_span(site, name, states, events, &timer_spans),
+        };
+        cx.error(span, macro_message(&problem));
+    }
+    spec
+}
+
+/// The declaration as a spec, names as written, and the span of each
+/// timer's `after` delay, in the spec's timer order.
+fn written_spec(
+    name: &Ident,
+    states: &[StateDecl],
+    events: &[EventDecl],
+    checks: Checks,
+) -> (MachineSpec, Vec<Span>) {
     let mut timer_spans = Vec::new();
     let mut spec = MachineSpec::new(name.to_string()).checks(checks);
     for s in states {
@@ -304,27 +329,23 @@ fn check_graph(
                 action: arm.action.as_ref().map(path_name),
             });
             if let Some(after) = &arm.after {
+                // The graph rules never read a delay; one the delay rule
+                // refuses still makes a timer, whose state and event are
+                // checked like any other.
+                let after_ms = delay_ms(after).unwrap_or(0);
                 for source in &arm.sources {
-                    spec = spec.timer(TimerSpec::new(source.to_string(), e.name.to_string(), 0));
+                    spec = spec.timer(TimerSpec::new(
+                        source.to_string(),
+                        e.name.to_string(),
+                        after_ms,
+                    ));
                     timer_spans.push(after.span());
                 }
             }
         }
         spec = spec.event(event);
     }
-    for problem in validate(&spec) {
-        // `check_name_case` has said what is wrong with a raw identifier.
-        if let Problem::InvalidName { name, .. } = &problem
-            && name.starts_with("r#")
-        {
-            continue;
-        }
-        let span = match problem.site() {
-            None => machine_token.span(),
-            Some(site) => site_span(site, name, states, events, &timer_spans),
-        };
-        cx.error(span, macro_message(&problem));
-    }
+    (spec, timer_spans)
 }
 
 fn site_span(
@@ -392,62 +413,46 @@ pub(crate) fn path_name(path: &Path) -> String {
 }
 
 // Rule: a timer delay is a whole number with unit `ms`, `s`, `min` or `h`.
-fn check_durations(cx: &mut Ctxt, events: &[EventDecl]) -> Vec<Vec<Option<u64>>> {
-    events
-        .iter()
-        .map(|e| {
-            e.arms
-                .iter()
-                .map(|arm| arm.after.as_ref().and_then(|lit| duration_ms(cx, lit)))
-                .collect()
-        })
-        .collect()
+fn check_delays(cx: &mut Ctxt, events: &[EventDecl]) {
+    for arm in events.iter().flat_map(|e| &e.arms) {
+        if let Some(lit) = &arm.after
+            && let Err(message) = delay_ms(lit)
+        {
+            cx.error(lit.span(), message);
+        }
+    }
 }
 
-fn duration_ms(cx: &mut Ctxt, lit: &LitInt) -> Option<u64> {
+/// The delay `lit` stands for, in milliseconds, or what is wrong with it.
+fn delay_ms(lit: &LitInt) -> Result<u64, String> {
     let factor = match lit.suffix() {
         "ms" => 1,
         "s" => 1_000,
         "min" => 60_000,
         "h" => 3_600_000,
         "" => {
-            cx.error(
-                lit.span(),
-                format!(
-                    "timer delay `{lit}` needs a unit; write it as `500ms`, `30s`, `5min` or `2h`"
-                ),
-            );
-            return None;
+            return Err(format!(
+                "timer delay `{lit}` needs a unit; write it as `500ms`, `30s`, `5min` or `2h`"
+            ));
         }
         unit => {
-            cx.error(
-                lit.span(),
-                format!(
-                    "unknown unit `{unit}` in timer delay `{lit}`; use `ms`, `s`, `min` or `h`, as in `30s`"
-                ),
-            );
-            return None;
+            return Err(format!(
+                "unknown unit `{unit}` in timer delay `{lit}`; use `ms`, `s`, `min` or `h`, as in `30s`"
+            ));
         }
     };
-    match lit
-        .base10_parse::<u64>()
+    lit.base10_parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(factor))
-    {
-        Some(ms) => Some(ms),
-        None => {
-            cx.error(lit.span(), format!("timer delay `{lit}` is too large"));
-            None
-        }
-    }
+        .ok_or_else(|| format!("timer delay `{lit}` is too large"))
 }
 
 // Rule: stored state names (snake_case) are distinct: `InProgress` and
-// `In_Progress` would share `in_progress` in the database. And they are
-// valid names: snake_case is longer than the name written.
-fn stored_state_names(cx: &mut Ctxt, states: &[StateDecl]) -> Vec<String> {
+// `In_Progress` would share `in_progress` in the database. And they, and
+// the machine's stored name, are valid names: snake_case is longer than the
+// name written.
+fn check_stored_names(cx: &mut Ctxt, machine: &Ident, states: &[StateDecl]) {
     let mut seen: BTreeMap<String, &Ident> = BTreeMap::new();
-    let mut names = Vec::new();
     for s in states {
         let stored = snake(&s.name.to_string());
         check_stored_length(cx, "state", &s.name, &stored);
@@ -462,11 +467,10 @@ fn stored_state_names(cx: &mut Ctxt, states: &[StateDecl]) -> Vec<String> {
                 );
             }
         } else {
-            seen.insert(stored.clone(), &s.name);
+            seen.insert(stored, &s.name);
         }
-        names.push(stored);
     }
-    names
+    check_stored_length(cx, "machine", machine, &snake(&machine.to_string()));
 }
 
 /// An error on `ident` when its stored form, `stored`, is longer than a
@@ -549,46 +553,23 @@ fn resolve_transitions(
         .collect()
 }
 
-/// The definition the generated code builds: stored (snake_case) state
-/// names, timers with their delays.
-fn runtime_spec(
-    name: &Ident,
-    states: &[StateDecl],
-    events: &[EventDecl],
-    stored: &[String],
-    durations: &[Vec<Option<u64>>],
-    checks: Checks,
-) -> MachineSpec {
-    let stored_of = |ident: &Ident| {
-        states
-            .iter()
-            .position(|s| s.name == *ident)
-            .map_or_else(|| snake(&ident.to_string()), |i| stored[i].clone())
-    };
-    let mut spec = MachineSpec::new(snake(&name.to_string())).checks(checks);
-    for (s, stored) in states.iter().zip(stored) {
-        spec = spec.state(StateSpec {
-            name: stored.clone(),
-            initial: s.initial.is_some(),
-            is_final: s.final_.is_some(),
-        });
+/// `spec`, written with the names as declared, under the names it is
+/// stored with: the machine's and every state's in snake_case, wherever a
+/// state is named. Events keep theirs: an event is stored under its
+/// method's name.
+fn stored_spec(mut spec: MachineSpec) -> MachineSpec {
+    spec.name = snake(&spec.name);
+    for state in &mut spec.states {
+        state.name = snake(&state.name);
     }
-    for (e, arm_durations) in events.iter().zip(durations) {
-        let mut event = EventSpec::new(e.name.to_string());
-        for (arm, after) in e.arms.iter().zip(arm_durations) {
-            event = event.arm(ArmSpec {
-                from: arm.sources.iter().map(stored_of).collect(),
-                to: stored_of(&arm.target),
-                guard: arm.guard.as_ref().map(path_name),
-                action: arm.action.as_ref().map(path_name),
-            });
-            if let Some(ms) = after {
-                for source in &arm.sources {
-                    spec = spec.timer(TimerSpec::new(stored_of(source), e.name.to_string(), *ms));
-                }
-            }
+    for arm in spec.events.iter_mut().flat_map(|e| &mut e.arms) {
+        for from in &mut arm.from {
+            *from = snake(from);
         }
-        spec = spec.event(event);
+        arm.to = snake(&arm.to);
+    }
+    for timer in &mut spec.timers {
+        timer.state = snake(&timer.state);
     }
     spec
 }
