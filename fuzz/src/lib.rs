@@ -15,7 +15,10 @@
 #[path = "../../macros/src/ast.rs"]
 mod ast;
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../macros/src/check.rs"]
+#[path = "../../macros/src/case.rs"]
+mod case;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../macros/src/check/mod.rs"]
 mod check;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../macros/src/ctxt.rs"]
@@ -28,6 +31,9 @@ mod expand;
 mod fallback;
 #[path = "../../macros/src/fuzz_property.rs"]
 mod fuzz_property;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../macros/src/lower.rs"]
+mod lower;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../macros/src/model.rs"]
 mod model;

@@ -3,10 +3,12 @@
 #![forbid(unsafe_code)]
 
 mod ast;
+mod case;
 mod check;
 mod ctxt;
 mod expand;
 mod fallback;
+mod lower;
 mod model;
 mod parse;
 

@@ -291,7 +291,7 @@ fn graph_checks_can_be_switched_off() {
 
 #[test]
 fn stored_names_are_snake_case() {
-    use crate::check::{snake, upper_camel};
+    use crate::case::{snake, upper_camel};
     let cases = [
         ("Pending", "pending"),
         ("InProgress", "in_progress"),

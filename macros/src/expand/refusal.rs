@@ -49,7 +49,7 @@ fn trait_name(event: &syn::Ident, state: &syn::Ident) -> syn::Ident {
     format_ident!(
         "cannot_fire_{}_in_{}",
         event,
-        crate::check::snake(&state.to_string())
+        crate::case::snake(&state.to_string())
     )
 }
 

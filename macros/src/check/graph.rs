@@ -1,0 +1,152 @@
+//! The graph rules: the declaration as a `MachineSpec` with the names as
+//! written, so that core's messages name the user's tokens, through core's
+//! `validate`, each problem mapped back to its token.
+
+use proc_macro2::Span;
+use stateforge_core::{
+    ArmSpec, Checks, EventSpec, MachineSpec, Problem, Site, StateSpec, TimerSpec, validate,
+};
+use syn::spanned::Spanned;
+use syn::{Ident, Path};
+
+use super::delays::delay_ms;
+use crate::ast::{EventDecl, StateDecl};
+use crate::ctxt::Ctxt;
+
+/// Runs the shared graph rules of `stateforge_core` on the declaration as
+/// written and maps each problem back to its token. Returns the spec it
+/// validated, which lowering renames into the emitted definition.
+pub(super) fn check_graph(
+    cx: &mut Ctxt,
+    name: &Ident,
+    machine_token: &Ident,
+    states: &[StateDecl],
+    events: &[EventDecl],
+    checks: Checks,
+) -> MachineSpec {
+    let (spec, timer_spans) = written_spec(name, states, events, checks);
+    for problem in validate(&spec) {
+        // `check_name_case` has said what is wrong with a raw identifier.
+        if let Problem::InvalidName { name, .. } = &problem
+            && name.starts_with("r#")
+        {
+            continue;
+        }
+        let span = match problem.site() {
+            None => machine_token.span(),
+            Some(site) => site_span(site, name, states, events, &timer_spans),
+        };
+        cx.error(span, macro_message(&problem));
+    }
+    spec
+}
+
+/// The declaration as a spec, names as written, and the span of each
+/// timer's `after` delay, in the spec's timer order.
+fn written_spec(
+    name: &Ident,
+    states: &[StateDecl],
+    events: &[EventDecl],
+    checks: Checks,
+) -> (MachineSpec, Vec<Span>) {
+    let mut timer_spans = Vec::new();
+    let mut spec = MachineSpec::new(name.to_string()).checks(checks);
+    for s in states {
+        spec = spec.state(StateSpec {
+            name: s.name.to_string(),
+            initial: s.initial.is_some(),
+            is_final: s.final_.is_some(),
+        });
+    }
+    for e in events {
+        let mut event = EventSpec::new(e.name.to_string());
+        for arm in &e.arms {
+            event = event.arm(ArmSpec {
+                from: arm.sources.iter().map(Ident::to_string).collect(),
+                to: arm.target.to_string(),
+                guard: arm.guard.as_ref().map(path_name),
+                action: arm.action.as_ref().map(path_name),
+            });
+            if let Some(after) = &arm.after {
+                // The graph rules never read a delay; one the delay rule
+                // refuses still makes a timer, whose state and event are
+                // checked like any other.
+                let after_ms = delay_ms(after).unwrap_or(0);
+                for source in &arm.sources {
+                    spec = spec.timer(TimerSpec::new(
+                        source.to_string(),
+                        e.name.to_string(),
+                        after_ms,
+                    ));
+                    timer_spans.push(after.span());
+                }
+            }
+        }
+        spec = spec.event(event);
+    }
+    (spec, timer_spans)
+}
+
+fn site_span(
+    site: Site,
+    name: &Ident,
+    states: &[StateDecl],
+    events: &[EventDecl],
+    timer_spans: &[Span],
+) -> Span {
+    let arm = |e: usize, a: usize| &events[e].arms[a];
+    match site {
+        Site::Machine => name.span(),
+        Site::State(i) => states[i].name.span(),
+        Site::Event(i) => events[i].name.span(),
+        Site::ArmSource {
+            event,
+            arm: a,
+            source,
+        } => arm(event, a).sources[source].span(),
+        Site::ArmTarget { event, arm: a } => arm(event, a).target.span(),
+        Site::ArmGuard { event, arm: a } => arm(event, a).guard.span(),
+        Site::ArmAction { event, arm: a } => arm(event, a).action.span(),
+        Site::TimerState(i) | Site::TimerEvent(i) => {
+            timer_spans.get(i).copied().unwrap_or_else(|| name.span())
+        }
+    }
+}
+
+/// The core message, with the fix phrased in the macro's own syntax.
+fn macro_message(problem: &Problem) -> String {
+    match problem {
+        Problem::UnknownState { name, .. } => {
+            format!("unknown state `{name}`; declare it with `state {name};` or correct the name")
+        }
+        Problem::NoInitialState => {
+            "no initial state; mark one state `initial`, as in `initial state Pending;`".to_owned()
+        }
+        Problem::SeveralInitialStates { first, name, .. } => format!(
+            "state `{name}` is marked `initial` but `{first}` is initial already; keep `initial` on one state"
+        ),
+        Problem::DuplicateEvent { name, .. } => format!(
+            "event `{name}` is declared twice; list all its transitions in one declaration: `event {name}: A -> B, C -> D;`"
+        ),
+        Problem::FromFinalState { event, state, .. } => format!(
+            "event `{event}` leaves `{state}`, which is declared `final`; remove `final` from `state {state}` or remove `{state}` from this transition"
+        ),
+        Problem::UnreachableState { state, .. } => format!(
+            "state `{state}` is unreachable from the initial state; add a transition into it, or allow this with `#[stateforge(allow_unreachable)]` on the machine"
+        ),
+        Problem::DeadEnd { state, .. } => format!(
+            "state `{state}` is not final and has no way out; mark it `final state {state}`, add a transition out of it, or allow this with `#[stateforge(allow_dead_ends)]` on the machine"
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// A guard or action as a name: its path's identifiers joined by `::`,
+/// without generic arguments (`Rules::can_retry` for `Rules::can_retry::<u8>`).
+pub(crate) fn path_name(path: &Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
