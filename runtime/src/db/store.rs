@@ -409,18 +409,29 @@ impl Store {
         each_backend!(self, s => s.kept_definition(machine))
     }
 
-    /// Drops the store's tables; for tests that each used a prefix of their own.
+    /// Drops the store's tables, every entity, history record, timer and
+    /// kept definition under its prefix with them: the reset of a test or a
+    /// tool. Other prefixes in the same database are untouched. The store
+    /// is for dropping only afterwards: open a new one to start over (it
+    /// creates the tables again).
     ///
     /// # Errors
     ///
     /// The database's.
-    #[doc(hidden)]
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{Store, TablePrefix};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let target = dir.path().join("t.db");
+    /// let target = target.to_str().unwrap();
+    /// let prefix = TablePrefix::new("test_")?;
+    /// Store::open_with(target, &prefix)?.drop_tables()?;
+    /// let store = Store::open_with(target, &prefix)?; // empty again
+    /// assert!(store.entities("task", None)?.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn drop_tables(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(_) => Ok(()),
-            #[cfg(feature = "postgres")]
-            Store::Postgres(s) => s.drop_tables(),
-        }
+        each_backend!(self, s => s.drop_tables())
     }
 
     /// See [`SqliteStore::definition`].

@@ -594,12 +594,18 @@ impl PgStore {
         self.unit(|u| u.fire_due_dyn(bound, now, limit))
     }
 
-    /// Drops this store's tables (for tests that each used their own prefix).
+    /// See [`Store::drop_tables`](crate::db::Store::drop_tables): this
+    /// store's tables, and their rows, dropped.
     ///
     /// # Errors
     ///
     /// The server's.
-    #[doc(hidden)]
+    ///
+    /// ```no_run
+    /// let store = stateforge_runtime::db::PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// store.drop_tables()?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn drop_tables(&self) -> Result<(), StoreError> {
         let t = &self.tables;
         let mut pooled = self.client()?;

@@ -333,6 +333,31 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// See [`Store::drop_tables`](crate::db::Store::drop_tables): this
+    /// store's tables, and their rows, dropped, in one transaction.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::SqliteStore::open_in_memory()?;
+    /// store.drop_tables()?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn drop_tables(&self) -> Result<(), StoreError> {
+        let t = &self.tables;
+        let mut conn = self.lock()?;
+        // Statements prepared on the dropped tables must not be reused.
+        conn.flush_prepared_statement_cache();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for table in [&t.timers, &t.history, &t.entities, &t.definitions, &t.meta] {
+            tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Runs `work` as one unit: everything it writes commits together, or,
     /// if it returns an error or panics, nothing does. Nor does it when an
     /// operation in it failed after writing part of its changes (a history
