@@ -119,7 +119,7 @@ proptest! {
 
     #[test]
     fn postgres_concurrent_workloads_match_the_model(plan in plans()) {
-        if let Some(pg) = support::PgStore::new("model") {
+        if let Some(pg) = support::PgFixture::new("model") {
             check(&|| pg.reopen(), &plan);
         }
     }

@@ -23,7 +23,7 @@ fn the_breaker_trips_refuses_and_resets_across_a_restart() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("breaker") {
+    if let Some(pg) = support::PgFixture::new("breaker") {
         check_the_example(|| Ok(pg.reopen()));
     }
 }

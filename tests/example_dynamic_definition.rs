@@ -21,7 +21,7 @@ fn the_example_keeps_draws_and_runs_the_definition() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("dynamic_definition") {
+    if let Some(pg) = support::PgFixture::new("dynamic_definition") {
         check_the_example(&pg.store);
     }
 }

@@ -26,7 +26,7 @@ fn the_orchestrator_continues_where_it_stopped() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("orchestrator") {
+    if let Some(pg) = support::PgFixture::new("orchestrator") {
         check_the_example(|| pg.reopen());
     }
 }

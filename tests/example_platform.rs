@@ -22,7 +22,7 @@ fn the_platform_day_ends_where_the_use_case_says() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("platform") {
+    if let Some(pg) = support::PgFixture::new("platform") {
         check_the_example(&pg.store);
     }
 }

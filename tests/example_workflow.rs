@@ -23,7 +23,7 @@ fn the_workflow_example_behaves_as_the_use_case_says() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("workflow") {
+    if let Some(pg) = support::PgFixture::new("workflow") {
         check_the_example(&pg.store);
     }
 }

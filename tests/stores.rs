@@ -67,6 +67,10 @@ macro_rules! behaviours {
     };
 }
 
+// Shared with other binaries and crates, which use all of it.
+#[allow(dead_code)]
+#[path = "support/pg_fixture.rs"]
+mod pg_fixture;
 #[path = "stores/suite/mod.rs"]
 mod suite;
 

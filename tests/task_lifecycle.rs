@@ -23,7 +23,7 @@ fn the_example_ends_every_task_where_the_use_case_says() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("task_lifecycle") {
+    if let Some(pg) = support::PgFixture::new("task_lifecycle") {
         check_the_example(&pg.store);
     }
 }
