@@ -71,6 +71,8 @@ macro_rules! behaviours {
 #[allow(dead_code)]
 #[path = "support/pg_fixture.rs"]
 mod pg_fixture;
+#[path = "support/stored_task.rs"]
+mod stored_task;
 #[path = "stores/suite/mod.rs"]
 mod suite;
 

@@ -13,14 +13,9 @@ use stateforge::runtime::{DynMachine, Registry};
 mod pg_fixture;
 use pg_fixture::{PgFixture, pg_url};
 
-stateforge::state_machine! {
-    #[derive(Debug)]
-    machine Task {
-        initial state Pending;
-        final state Done;
-        event finish: Pending -> Done;
-    }
-}
+#[path = "../../tests/support/stored_task.rs"]
+mod stored_task;
+use stored_task::{AnyTask, Record, Task};
 
 const TICKET: &str = r#"{"name": "ticket",
     "states": [{"name": "open", "initial": true}, {"name": "closed", "final": true}],
@@ -45,7 +40,11 @@ fn the_command_works_on_postgres() {
     };
     let store = &pg.store;
     store
-        .create("t-1", &AnyTask::from(Task::new()), &TransitionMeta::new())
+        .create(
+            "t-1",
+            &AnyTask::from(Task::new(Record::default())),
+            &TransitionMeta::new(),
+        )
         .unwrap();
     let bound = Registry::<serde_json::Value>::new()
         .bind(Definition::from_json(TICKET).unwrap())
@@ -95,7 +94,16 @@ fn the_command_works_on_postgres() {
     assert_eq!(code, 0);
     assert!(stdout.contains("open --> closed: close"), "{stdout}");
     let (code, _, stderr) = run(&with(
-        &["fire", "--machine", "task", "--entity", "t-1", "finish"],
+        &[
+            "fire",
+            "--machine",
+            "task",
+            "--entity",
+            "t-1",
+            "assign",
+            "--args",
+            r#"{"agent": "ada"}"#,
+        ],
         &db,
     ));
     assert_eq!(code, 1);
@@ -175,7 +183,11 @@ fn every_form_of_connection_string_the_driver_reads_works() {
     };
     let prefix = pg.prefix.as_str();
     pg.store
-        .create("t-1", &AnyTask::from(Task::new()), &TransitionMeta::new())
+        .create(
+            "t-1",
+            &AnyTask::from(Task::new(Record::default())),
+            &TransitionMeta::new(),
+        )
         .unwrap();
     let (forms, _) = with_password(&pg.url);
     for db in &forms {
