@@ -1,5 +1,5 @@
 //! The property the `stored_row` fuzz target checks, shared with the test
-//! that replays its corpus (`tests/fuzz_corpus.rs`): the fuzz crate
+//! that replays its corpus (`tests/runtime/stored_row_corpus.rs`): the fuzz crate
 //! includes this file by `#[path]`. The machine is the stored task machine of
 //! `tests/support/stored_task.rs`: states with and without data, a context.
 
@@ -7,7 +7,7 @@ use stateforge::Fingerprint;
 use stateforge::runtime::{Stored, from_stored, to_stored};
 
 #[path = "../support/stored_task.rs"]
-mod stored_task;
+pub(crate) mod stored_task;
 use stored_task::AnyTask;
 
 /// Splits `data` into a row: the machine's name, the state, the

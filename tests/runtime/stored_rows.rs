@@ -1,15 +1,10 @@
 //! Generated machines to rows and back: every state round-trips, and each
 //! kind of bad row is its own typed error, never a panic or a wrong state.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use stateforge::Fingerprint;
 use stateforge::runtime::{RestoreError, Stored, from_stored, to_stored};
 
-#[path = "support/stored_task.rs"]
-mod stored_task;
-use stored_task::{AnyTask, Assigned, InProgress, Record, Task, TaskState};
+use crate::stored_task::{AnyTask, Assigned, InProgress, Record, Task, TaskState};
 
 fn every_state() -> Vec<AnyTask> {
     let record = Record {

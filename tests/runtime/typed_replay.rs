@@ -1,16 +1,11 @@
 //! Replaying a history rebuilds where the entity stands, and a history
 //! that does not hold together is refused, whatever broke it.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use proptest::prelude::*;
 use stateforge::runtime::db::{HistoryQuery, SqliteStore, TransitionMeta};
 use stateforge::runtime::{HistoryRecord, ReplayError, Timestamp, replay};
 
-#[path = "support/stored_task.rs"]
-mod stored_task;
-use stored_task::{AnyTask, Record, Task, TaskEvent};
+use crate::stored_task::{AnyTask, Record, Task, TaskEvent};
 
 fn good_chain() -> Vec<HistoryRecord> {
     let now = Timestamp::now();

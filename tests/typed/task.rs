@@ -1,6 +1,6 @@
 //! The use case 1 task machine, end to end through the generated code.
 
-include!("support/task.rs");
+include!("../support/task.rs");
 
 #[test]
 fn typed_lifecycle() {
