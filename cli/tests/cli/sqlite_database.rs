@@ -7,9 +7,7 @@ use stateforge::Definition;
 use stateforge::runtime::db::{SqliteStore, TransitionMeta};
 use stateforge::runtime::{DynMachine, Registry};
 
-#[path = "../../tests/support/stored_task.rs"]
-mod stored_task;
-use stored_task::{AnyTask, Record, Task, TaskEvent};
+use crate::stored_task::{AnyTask, Record, Task, TaskEvent};
 
 const TICKET: &str = r#"{
     "name": "ticket",

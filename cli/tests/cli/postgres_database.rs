@@ -7,15 +7,8 @@ use stateforge::Definition;
 use stateforge::runtime::db::TransitionMeta;
 use stateforge::runtime::{DynMachine, Registry};
 
-// Shared with the root crate's tests, which use all of it.
-#[allow(dead_code)]
-#[path = "../../tests/support/pg_fixture.rs"]
-mod pg_fixture;
-use pg_fixture::{PgFixture, pg_url};
-
-#[path = "../../tests/support/stored_task.rs"]
-mod stored_task;
-use stored_task::{AnyTask, Record, Task};
+use crate::pg_fixture::{PgFixture, pg_url};
+use crate::stored_task::{AnyTask, Record, Task};
 
 const TICKET: &str = r#"{"name": "ticket",
     "states": [{"name": "open", "initial": true}, {"name": "closed", "final": true}],
