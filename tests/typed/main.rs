@@ -9,7 +9,8 @@ mod generated_definition;
 pub mod hygiene;
 mod machine_without_serde;
 mod reexport;
-// Public: the machine is declared `pub` (as the trybuild case that shares
-// it needs), so it must be reachable from the root.
-pub mod task;
+// Public: the machine is declared `pub`, as the trybuild case that shares
+// it needs, and a `pub` item must be reachable from the root
+// (`unreachable_pub`).
+pub mod task_machine;
 mod unit_event_serde;
