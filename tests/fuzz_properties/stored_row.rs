@@ -1,39 +1,14 @@
 //! The property the `stored_row` fuzz target checks, shared with the test
-//! that replays its corpus (`tests/fuzz_corpus.rs`): the fuzz crate
-//! includes this file by `#[path]`. The machine is the task machine of
-//! `tests/stored_rows.rs`: states with and without data, a context.
+//! that replays its corpus (`tests/runtime/stored_row_corpus.rs`): the fuzz crate
+//! includes this file by `#[path]`. The machine is the stored task machine of
+//! `tests/support/stored_task.rs`: states with and without data, a context.
 
 use stateforge::Fingerprint;
 use stateforge::runtime::{Stored, from_stored, to_stored};
 
-stateforge::state_machine! {
-    #[derive(Debug, Clone, PartialEq)]
-    pub(crate) machine Task {
-        context: Record;
-        initial state Pending;
-        state Assigned { agent: String }
-        state InProgress { agent: String }
-        final state Completed;
-        state Failed { reason: String }
-        final state Escalated { reason: String }
-
-        event assign(agent: String): Pending -> Assigned;
-        event start: Assigned -> InProgress;
-        event complete: InProgress -> Completed;
-        event fail(reason: String): Assigned | InProgress -> Failed;
-        event escalate(reason: String): Assigned | InProgress -> Escalated;
-        event retry: Failed -> Pending;
-    }
-}
-
-/// The task's record.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Record {
-    /// What the task is.
-    pub(crate) title: String,
-    /// How often it was retried.
-    pub(crate) retries: u32,
-}
+#[path = "../support/stored_task.rs"]
+pub(crate) mod stored_task;
+use stored_task::AnyTask;
 
 /// Splits `data` into a row: the machine's name, the state, the
 /// fingerprint in hex (each on its own line), then the data as JSON. A

@@ -1,7 +1,8 @@
 //! The suite on PostgreSQL, and what only a server has: backends killed
 //! mid-transaction, passwords in URLs, round trips over the network.
 
-use crate::suite::fixture::{Fixture, assert_chain, meta, pg_url};
+use crate::pg_fixture::pg_url;
+use crate::suite::fixture::{Fixture, assert_chain, meta};
 use crate::suite::machines::{AnyLamp, AnyTask, Lamp, LampEvent, TaskEvent, new_task};
 use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransientKind};

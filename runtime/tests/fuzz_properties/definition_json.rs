@@ -1,5 +1,6 @@
 //! The property the `definition_json` fuzz target checks, shared with the
-//! test that replays its corpus (`runtime/tests/fuzz_corpus.rs`): the fuzz
+//! test that replays its corpus
+//! (`runtime/tests/standalone/definition_json_corpus.rs`): the fuzz
 //! crate includes this file by `#[path]`.
 
 use serde_json::Value;

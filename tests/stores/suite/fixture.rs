@@ -2,7 +2,8 @@
 //! corrupting rows.
 
 use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TablePrefix, TransitionMeta};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::pg_fixture::PgFixture;
 
 /// Which database a [`Fixture`] is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,25 +23,8 @@ pub(crate) struct Fixture {
     prefix: TablePrefix,
     /// Keeps the SQLite file's directory alive.
     _dir: Option<tempfile::TempDir>,
-    /// Opened first on PostgreSQL, so that the tables can be dropped even
-    /// after a test has made them unopenable (a newer schema).
-    keeper: Option<Store>,
-}
-
-/// The PostgreSQL URL, or `None` after saying the test was skipped; a
-/// failure instead when `STATEFORGE_REQUIRE_PG=1`.
-pub(crate) fn pg_url(test: &str) -> Option<String> {
-    match std::env::var("STATEFORGE_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("STATEFORGE_REQUIRE_PG").as_deref() != Ok("1"),
-                "STATEFORGE_REQUIRE_PG=1 but STATEFORGE_PG_URL is not set"
-            );
-            eprintln!("skipped on PostgreSQL: {test}: STATEFORGE_PG_URL not set");
-            None
-        }
-    }
+    /// On PostgreSQL, drops the tables with the fixture.
+    _pg: Option<PgFixture>,
 }
 
 impl Fixture {
@@ -55,30 +39,20 @@ impl Fixture {
             target,
             prefix: TablePrefix::default(),
             _dir: Some(dir),
-            keeper: None,
+            _pg: None,
         })
     }
 
     /// Tables under a prefix of `test`'s own on the PostgreSQL server, or
-    /// `None` when there is none (see [`pg_url`]).
+    /// `None` when there is none (see [`pg_url`](crate::pg_fixture::pg_url)).
     pub(crate) fn postgres(test: &str) -> Option<Fixture> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let url = pg_url(test)?;
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let short: String = test.chars().take(14).collect();
-        let prefix = TablePrefix::new(&format!(
-            "s{}_{n}_{}_",
-            std::process::id() % 100_000,
-            short.trim_end_matches('_')
-        ))
-        .unwrap();
-        let keeper = Store::open_with(&url, &prefix).unwrap();
+        let pg = PgFixture::new(test)?;
         Some(Fixture {
             backend: Backend::Postgres,
-            target: url,
-            prefix,
+            target: pg.url.clone(),
+            prefix: pg.prefix.clone(),
             _dir: None,
-            keeper: Some(keeper),
+            _pg: Some(pg),
         })
     }
 
@@ -160,14 +134,6 @@ impl Fixture {
                 .unwrap()
                 .batch_execute(sql)
                 .unwrap(),
-        }
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        if let Some(keeper) = &self.keeper {
-            let _ = keeper.drop_tables();
         }
     }
 }

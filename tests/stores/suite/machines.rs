@@ -1,24 +1,6 @@
 //! The machines the suite stores.
 
-stateforge::state_machine! {
-    #[derive(Debug, Clone, PartialEq)]
-    pub machine Task {
-        context: Record;
-        initial state Pending;
-        state Assigned { agent: String }
-        state InProgress { agent: String }
-        final state Completed;
-        state Failed { reason: String }
-        final state Escalated { reason: String }
-
-        event assign(agent: String): Pending -> Assigned;
-        event start: Assigned -> InProgress;
-        event complete: InProgress -> Completed;
-        event fail(reason: String): Assigned | InProgress -> Failed;
-        event escalate(reason: String): Assigned | InProgress -> Escalated;
-        event retry: Failed -> Pending;
-    }
-}
+pub(crate) use crate::stored_task::{AnyTask, Record, Task, TaskEvent, TaskState};
 
 stateforge::state_machine! {
     #[derive(Debug, Clone, PartialEq)]
@@ -74,17 +56,11 @@ stateforge::state_machine! {
     }
 }
 
-/// The task's record.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Record {
-    /// What the task is.
-    pub title: String,
-}
-
 /// A task in `pending`.
 pub fn new_task() -> AnyTask {
     Task::new(Record {
         title: "ship".into(),
+        retries: 0,
     })
     .into()
 }

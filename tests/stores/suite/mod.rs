@@ -1,6 +1,6 @@
 //! The behaviours every store must show, each written once as a function
 //! of a [`Fixture`] and run on each backend by `behaviours!` in
-//! `tests/stores.rs`.
+//! `tests/stores/main.rs`.
 
 pub(crate) mod concurrency;
 pub(crate) mod crash;

@@ -219,7 +219,7 @@ pub(crate) fn rows_read_back_as_written(fx: Fixture) {
     assert_eq!(row.updated_at, history[1].at);
     assert_eq!(
         row.data,
-        serde_json::json!({ "context": { "title": "ship" }, "data": { "agent": "ådå" } }),
+        serde_json::json!({ "context": { "title": "ship", "retries": 0 }, "data": { "agent": "ådå" } }),
         "{}",
         row.data
     );

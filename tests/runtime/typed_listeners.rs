@@ -1,9 +1,6 @@
 //! Listeners around generated machines, alone and through the store:
 //! order, veto, and failures that never break a transition.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use std::sync::{Arc, Mutex};
 
 use stateforge::runtime::db::{HistoryQuery, SqliteStore, StoreError, TransitionMeta};

@@ -2,14 +2,13 @@
 //! refusals that change nothing, and agreement with the generated machine
 //! over the same definition.
 
-// Dynamic machines need the `runtime` feature (a default one).
-#![cfg(feature = "runtime")]
-
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use stateforge::Definition;
 use stateforge::runtime::{DynError, DynMachine, Registry};
 
+// A variant of the task machine whose states carry no data: a DynMachine
+// holds only a context, so the two can agree on everything at every step.
 stateforge::state_machine! {
     #[derive(Debug, Clone, PartialEq)]
     pub machine Task {

@@ -2,20 +2,16 @@
 //! refuses a non-maintainer, and finishes on a maintainer's approval; the
 //! tracker's label follows the state.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use std::sync::Arc;
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/orchestrator.rs"]
+#[path = "../../examples/orchestrator.rs"]
 mod example;
 
 use example::{AnyOrchestration, MemoryTracker, OrchestrationState, ScriptedRunner, Tracker};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
-#[allow(dead_code)]
-mod support;
+use crate::pg_fixture::PgFixture;
 
 #[test]
 fn the_orchestrator_continues_where_it_stopped() {
@@ -26,7 +22,7 @@ fn the_orchestrator_continues_where_it_stopped() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("orchestrator") {
+    if let Some(pg) = PgFixture::new("orchestrator") {
         check_the_example(|| pg.reopen());
     }
 }

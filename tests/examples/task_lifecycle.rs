@@ -1,29 +1,25 @@
 //! Use case 1: the example's behaviour, and the whole transition table of
 //! the task machine checked pair by pair.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 // The example is a binary; here its items are a private module.
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/task_lifecycle.rs"]
+#[path = "../../examples/task_lifecycle.rs"]
 mod example;
 
 use example::{AnyTask, Task, TaskEvent, TaskRecord, TaskState};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
-#[allow(dead_code)]
-mod support;
+use crate::{pg_fixture::PgFixture, sqlite};
 
 #[test]
 fn the_example_ends_every_task_where_the_use_case_says() {
     let dir = tempfile::tempdir().unwrap();
-    check_the_example(&support::sqlite(&dir));
+    check_the_example(&sqlite(&dir));
 }
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("task_lifecycle") {
+    if let Some(pg) = PgFixture::new("task_lifecycle") {
         check_the_example(&pg.store);
     }
 }

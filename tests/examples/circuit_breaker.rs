@@ -1,18 +1,14 @@
 //! Use case 3's circuit breaker: trips after the threshold, refuses while
 //! open, and its reset timer fires after a restart.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/circuit_breaker.rs"]
+#[path = "../../examples/circuit_breaker.rs"]
 mod example;
 
 use example::Outcome::{Failed, Refused, Succeeded};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
-#[allow(dead_code)]
-mod support;
+use crate::pg_fixture::PgFixture;
 
 #[test]
 fn the_breaker_trips_refuses_and_resets_across_a_restart() {
@@ -23,7 +19,7 @@ fn the_breaker_trips_refuses_and_resets_across_a_restart() {
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("breaker") {
+    if let Some(pg) = PgFixture::new("breaker") {
         check_the_example(|| Ok(pg.reopen()));
     }
 }

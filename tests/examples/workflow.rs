@@ -1,29 +1,25 @@
 //! Use case 2: guards, a vetoing and a failing listener, cascades that
 //! commit whole or not at all, status, history and sessions.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/workflow.rs"]
+#[path = "../../examples/workflow.rs"]
 mod example;
 
 use example::step::{AnyStep, StepState};
 use example::workflow::{AnyWorkflow, WorkflowState};
 use stateforge::runtime::db::{HistoryQuery, Store};
 
-#[allow(dead_code)]
-mod support;
+use crate::{pg_fixture::PgFixture, sqlite};
 
 #[test]
 fn the_workflow_example_behaves_as_the_use_case_says() {
     let dir = tempfile::tempdir().unwrap();
-    check_the_example(&support::sqlite(&dir));
+    check_the_example(&sqlite(&dir));
 }
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("workflow") {
+    if let Some(pg) = PgFixture::new("workflow") {
         check_the_example(&pg.store);
     }
 }

@@ -1,11 +1,14 @@
-//! One suite for every store backend (issue 4): each behaviour is written
+//! The stores. One suite for every backend: each behaviour is written
 //! once, in `stores/suite/`, as a function of a fresh, isolated
 //! [`Fixture`](suite::Fixture), and `behaviours!` below runs each on every
 //! backend: `sqlite::NAME` on a fresh SQLite file, `postgres::NAME` under
 //! a table prefix of its own on the server at `STATEFORGE_PG_URL`
 //! (skipped with a message when that is unset; a failure then with
 //! `STATEFORGE_REQUIRE_PG=1`). What only one backend has is tested in that
-//! backend's module: `stores/sqlite.rs`, `stores/postgres.rs`.
+//! backend's module: `stores/sqlite.rs` (and `sqlite_opening.rs`,
+//! `sqlite_faults.rs`), `stores/postgres.rs`. Beside the suite:
+//! `concurrent_model.rs` (random concurrent workloads against a model) and
+//! `worker_faults.rs` (the timer worker when its store fails).
 
 // Stores need the `sqlite` feature (a default one).
 #![cfg(feature = "sqlite")]
@@ -67,14 +70,15 @@ macro_rules! behaviours {
     };
 }
 
-#[path = "stores/suite/mod.rs"]
+#[path = "../support/pg_fixture.rs"]
+mod pg_fixture;
+#[path = "../support/stored_task.rs"]
+mod stored_task;
 mod suite;
 
-#[path = "stores/postgres.rs"]
+mod concurrent_model;
 mod postgres;
-#[path = "stores/sqlite.rs"]
 mod sqlite;
-#[path = "stores/sqlite_opening.rs"]
+mod sqlite_faults;
 mod sqlite_opening;
-#[path = "stores/worker_faults.rs"]
 mod worker_faults;

@@ -1,38 +1,10 @@
 //! Generated machines to rows and back: every state round-trips, and each
 //! kind of bad row is its own typed error, never a panic or a wrong state.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use stateforge::Fingerprint;
 use stateforge::runtime::{RestoreError, Stored, from_stored, to_stored};
 
-stateforge::state_machine! {
-    #[derive(Debug, Clone, PartialEq)]
-    pub machine Task {
-        context: Record;
-        initial state Pending;
-        state Assigned { agent: String }
-        state InProgress { agent: String }
-        final state Completed;
-        state Failed { reason: String }
-        final state Escalated { reason: String }
-
-        event assign(agent: String): Pending -> Assigned;
-        event start: Assigned -> InProgress;
-        event complete: InProgress -> Completed;
-        event fail(reason: String): Assigned | InProgress -> Failed;
-        event escalate(reason: String): Assigned | InProgress -> Escalated;
-        event retry: Failed -> Pending;
-    }
-}
-
-/// The task's record.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Record {
-    title: String,
-    retries: u32,
-}
+use crate::stored_task::{AnyTask, Assigned, InProgress, Record, Task, TaskState};
 
 fn every_state() -> Vec<AnyTask> {
     let record = Record {

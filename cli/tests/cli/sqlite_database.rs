@@ -7,16 +7,7 @@ use stateforge::Definition;
 use stateforge::runtime::db::{SqliteStore, TransitionMeta};
 use stateforge::runtime::{DynMachine, Registry};
 
-stateforge::state_machine! {
-    #[derive(Debug)]
-    machine Task {
-        initial state Pending;
-        state Assigned { agent: String }
-        final state Done;
-        event assign(agent: String): Pending -> Assigned;
-        event finish: Assigned -> Done;
-    }
-}
+use crate::stored_task::{AnyTask, Record, Task, TaskEvent};
 
 const TICKET: &str = r#"{
     "name": "ticket",
@@ -49,10 +40,10 @@ fn database() -> (tempfile::TempDir, String) {
     let store = SqliteStore::open(&path).unwrap();
     let meta = TransitionMeta::new().actor("api").session("s-1");
     store
-        .create("t-1", &AnyTask::from(Task::new()), &meta)
+        .create("t-1", &AnyTask::from(Task::new(Record::default())), &meta)
         .unwrap();
     store
-        .create("t-2", &AnyTask::from(Task::new()), &meta)
+        .create("t-2", &AnyTask::from(Task::new(Record::default())), &meta)
         .unwrap();
     store
         .fire::<AnyTask>(
@@ -206,7 +197,7 @@ fn fire_refuses_a_machine_declared_in_rust() {
         "task",
         "--entity",
         "t-2",
-        "finish",
+        "start",
     ]));
     assert_eq!(code, 1);
     assert!(
@@ -309,7 +300,11 @@ fn entities_lists_the_rows_that_read_and_names_the_others() {
     let store = SqliteStore::open(&db).unwrap();
     for id in ["t-3", "t-\u{1b}[2J"] {
         store
-            .create(id, &AnyTask::from(Task::new()), &TransitionMeta::new())
+            .create(
+                id,
+                &AnyTask::from(Task::new(Record::default())),
+                &TransitionMeta::new(),
+            )
             .unwrap();
     }
     drop(store);

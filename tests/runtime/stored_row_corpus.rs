@@ -2,12 +2,9 @@
 //! (`fuzz/corpus/stored_row/`, `fuzz/regressions/stored_row/`) through the
 //! same property.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
+use crate::stored_row_property as property;
 
-#[path = "fuzz_properties/stored_row.rs"]
-mod property;
-#[path = "../fuzz/replay.rs"]
+#[path = "../../fuzz/replay.rs"]
 mod replay;
 
 #[test]

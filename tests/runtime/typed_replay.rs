@@ -1,30 +1,11 @@
 //! Replaying a history rebuilds where the entity stands, and a history
 //! that does not hold together is refused, whatever broke it.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use proptest::prelude::*;
 use stateforge::runtime::db::{HistoryQuery, SqliteStore, TransitionMeta};
 use stateforge::runtime::{HistoryRecord, ReplayError, Timestamp, replay};
 
-stateforge::state_machine! {
-    #[derive(Debug, Clone, PartialEq)]
-    pub machine Task {
-        initial state Pending;
-        state Assigned;
-        state InProgress;
-        final state Completed;
-        state Failed;
-        final state Escalated;
-        event assign: Pending -> Assigned;
-        event start: Assigned -> InProgress;
-        event complete: InProgress -> Completed;
-        event fail: Assigned | InProgress -> Failed;
-        event escalate: Assigned | InProgress -> Escalated;
-        event retry: Failed -> Pending;
-    }
-}
+use crate::stored_task::{AnyTask, Record, Task, TaskEvent};
 
 fn good_chain() -> Vec<HistoryRecord> {
     let now = Timestamp::now();
@@ -113,15 +94,20 @@ fn every_kind_of_broken_chain_is_refused() {
 }
 
 fn event(i: usize) -> TaskEvent {
-    [
-        TaskEvent::Assign,
-        TaskEvent::Start,
-        TaskEvent::Complete,
-        TaskEvent::Fail,
-        TaskEvent::Escalate,
-        TaskEvent::Retry,
-    ][i % 6]
-        .clone()
+    match i % 6 {
+        0 => TaskEvent::Assign {
+            agent: "ada".into(),
+        },
+        1 => TaskEvent::Start,
+        2 => TaskEvent::Complete,
+        3 => TaskEvent::Fail {
+            reason: "timeout".into(),
+        },
+        4 => TaskEvent::Escalate {
+            reason: "stuck".into(),
+        },
+        _ => TaskEvent::Retry,
+    }
 }
 
 proptest! {
@@ -134,7 +120,7 @@ proptest! {
     fn stored_history_replays_to_the_stored_state(events in prop::collection::vec(0usize..6, 0..30)) {
         let store = SqliteStore::open_in_memory().unwrap();
         let meta = TransitionMeta::new();
-        store.create("t", &AnyTask::from(Task::new()), &meta).unwrap();
+        store.create("t", &AnyTask::from(Task::new(Record::default())), &meta).unwrap();
         for i in events {
             let _ = store.fire::<AnyTask>("t", event(i), &meta);
         }

@@ -5,9 +5,6 @@
 //! The disk faults use a small tmpfs, which needs the right to mount (root
 //! here and in CI); without it they say they were skipped.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;

@@ -2,27 +2,23 @@
 //! race on one patch has one winner, the missed heartbeat fires, and one
 //! audit trail holds every machine's transitions.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/platform.rs"]
+#[path = "../../examples/platform.rs"]
 mod example;
 
 use stateforge::runtime::db::{HistoryQuery, Store};
 
-#[allow(dead_code)]
-mod support;
+use crate::{pg_fixture::PgFixture, sqlite};
 
 #[test]
 fn the_platform_day_ends_where_the_use_case_says() {
     let dir = tempfile::tempdir().unwrap();
-    check_the_example(&support::sqlite(&dir));
+    check_the_example(&sqlite(&dir));
 }
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("platform") {
+    if let Some(pg) = PgFixture::new("platform") {
         check_the_example(&pg.store);
     }
 }

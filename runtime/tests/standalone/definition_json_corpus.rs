@@ -2,9 +2,9 @@
 //! (`fuzz/corpus/definition_json/`, `fuzz/regressions/definition_json/`)
 //! through the same property.
 
-#[path = "fuzz_properties/definition_json.rs"]
+#[path = "../fuzz_properties/definition_json.rs"]
 mod property;
-#[path = "../../fuzz/replay.rs"]
+#[path = "../../../fuzz/replay.rs"]
 mod replay;
 
 #[test]

@@ -3,17 +3,13 @@
 //! of times; every toggle is accepted, so each entity's count of toggles
 //! predicts its version, its state, and whether its timer is pending.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 use std::time::Duration;
 
 use proptest::prelude::*;
 use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{HistoryQuery, Store, TransitionMeta};
 
-#[allow(dead_code)]
-mod support;
+use crate::pg_fixture::PgFixture;
 
 stateforge::state_machine! {
     #[derive(Debug, Clone)]
@@ -119,7 +115,7 @@ proptest! {
 
     #[test]
     fn postgres_concurrent_workloads_match_the_model(plan in plans()) {
-        if let Some(pg) = support::PgStore::new("model") {
+        if let Some(pg) = PgFixture::new("model") {
             check(&|| pg.reopen(), &plan);
         }
     }

@@ -4,17 +4,11 @@ use std::process::Command;
 
 use serde_json::json;
 use stateforge::Definition;
-use stateforge::runtime::db::{Store, TablePrefix, TransitionMeta};
+use stateforge::runtime::db::TransitionMeta;
 use stateforge::runtime::{DynMachine, Registry};
 
-stateforge::state_machine! {
-    #[derive(Debug)]
-    machine Task {
-        initial state Pending;
-        final state Done;
-        event finish: Pending -> Done;
-    }
-}
+use crate::pg_fixture::{PgFixture, pg_url};
+use crate::stored_task::{AnyTask, Record, Task};
 
 const TICKET: &str = r#"{"name": "ticket",
     "states": [{"name": "open", "initial": true}, {"name": "closed", "final": true}],
@@ -34,21 +28,16 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn the_command_works_on_postgres() {
-    let url = match std::env::var("STATEFORGE_PG_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var("STATEFORGE_REQUIRE_PG").as_deref() != Ok("1"),
-                "STATEFORGE_PG_URL is required"
-            );
-            eprintln!("skipped: STATEFORGE_PG_URL not set");
-            return;
-        }
+    let Some(pg) = PgFixture::new("the_command_works_on_postgres") else {
+        return;
     };
-    let prefix = format!("cli{}_", std::process::id() % 100_000);
-    let store = Store::open_with(&url, &TablePrefix::new(&prefix).unwrap()).unwrap();
+    let store = &pg.store;
     store
-        .create("t-1", &AnyTask::from(Task::new()), &TransitionMeta::new())
+        .create(
+            "t-1",
+            &AnyTask::from(Task::new(Record::default())),
+            &TransitionMeta::new(),
+        )
         .unwrap();
     let bound = Registry::<serde_json::Value>::new()
         .bind(Definition::from_json(TICKET).unwrap())
@@ -61,7 +50,7 @@ fn the_command_works_on_postgres() {
         )
         .unwrap();
 
-    let db = ["--db", url.as_str(), "--prefix", prefix.as_str()];
+    let db = ["--db", pg.url.as_str(), "--prefix", pg.prefix.as_str()];
     fn with<'a>(args: &[&'a str], db: &[&'a str]) -> Vec<&'a str> {
         [args, db].concat()
     }
@@ -98,27 +87,20 @@ fn the_command_works_on_postgres() {
     assert_eq!(code, 0);
     assert!(stdout.contains("open --> closed: close"), "{stdout}");
     let (code, _, stderr) = run(&with(
-        &["fire", "--machine", "task", "--entity", "t-1", "finish"],
+        &[
+            "fire",
+            "--machine",
+            "task",
+            "--entity",
+            "t-1",
+            "assign",
+            "--args",
+            r#"{"agent": "ada"}"#,
+        ],
         &db,
     ));
     assert_eq!(code, 1);
     assert!(stderr.contains("declared in Rust"), "{stderr}");
-    store.drop_tables().unwrap();
-}
-
-/// `STATEFORGE_PG_URL`, or `None` (the test is skipped) when unset.
-fn pg_url() -> Option<String> {
-    match std::env::var("STATEFORGE_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("STATEFORGE_REQUIRE_PG").as_deref() != Ok("1"),
-                "STATEFORGE_PG_URL is required"
-            );
-            eprintln!("skipped: STATEFORGE_PG_URL not set");
-            None
-        }
-    }
 }
 
 /// The server's address in each form the driver reads, each with a
@@ -157,7 +139,9 @@ fn with_password(url: &str) -> (Vec<String>, String) {
 
 #[test]
 fn no_machine_and_no_history_never_show_the_password() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = pg_url("no_machine_and_no_history_never_show_the_password") else {
+        return;
+    };
     let (forms, password) = with_password(&url);
     for db in &forms {
         let (code, stdout, stderr) = run(&["entities", "--db", db, "--machine", "nothing"]);
@@ -187,20 +171,25 @@ fn no_machine_and_no_history_never_show_the_password() {
 
 #[test]
 fn every_form_of_connection_string_the_driver_reads_works() {
-    let Some(url) = pg_url() else { return };
-    let prefix = format!("clif{}_", std::process::id() % 100_000);
-    let store = Store::open_with(&url, &TablePrefix::new(&prefix).unwrap()).unwrap();
-    store
-        .create("t-1", &AnyTask::from(Task::new()), &TransitionMeta::new())
+    let Some(pg) = PgFixture::new("every_form_of_connection_string") else {
+        return;
+    };
+    let prefix = pg.prefix.as_str();
+    pg.store
+        .create(
+            "t-1",
+            &AnyTask::from(Task::new(Record::default())),
+            &TransitionMeta::new(),
+        )
         .unwrap();
-    let (forms, _) = with_password(&url);
+    let (forms, _) = with_password(&pg.url);
     for db in &forms {
         let (code, stdout, stderr) = run(&[
             "entities",
             "--db",
             db,
             "--prefix",
-            &prefix,
+            prefix,
             "--machine",
             "task",
             "--json",
@@ -209,5 +198,4 @@ fn every_form_of_connection_string_the_driver_reads_works() {
         let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(list[0]["entity_id"], "t-1", "{db}");
     }
-    store.drop_tables().unwrap();
 }

@@ -1,4 +1,4 @@
-//! The real `stateforge` binary, run as a user would.
+//! Definition files, validated and drawn.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! The definition a generated machine builds at run time is the spec the
 //! macro checked: pinned here as JSON and fingerprint, so that a change in
-//! how the macro emits it (issue 6: tables instead of a builder chain)
-//! cannot change what a store compares rows against.
+//! how the macro emits it (tables instead of a builder chain) cannot
+//! change what a store compares rows against.
 
 // Only serde's impls read the states' data; the test needs the definition.
 #![cfg_attr(not(feature = "serde"), allow(dead_code))]

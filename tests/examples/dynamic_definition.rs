@@ -1,27 +1,23 @@
 //! The dynamic_definition example: a definition kept in the store, a
 //! broken one refused with every problem, expenses run by name.
 
-// Stores need the `sqlite` feature (a default one).
-#![cfg(feature = "sqlite")]
-
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/dynamic_definition.rs"]
+#[path = "../../examples/dynamic_definition.rs"]
 mod example;
 
 use stateforge::runtime::db::{HistoryQuery, Store};
 
-#[allow(dead_code)]
-mod support;
+use crate::{pg_fixture::PgFixture, sqlite};
 
 #[test]
 fn the_example_keeps_draws_and_runs_the_definition() {
     let dir = tempfile::tempdir().unwrap();
-    check_the_example(&support::sqlite(&dir));
+    check_the_example(&sqlite(&dir));
 }
 
 #[test]
 fn the_example_on_postgres() {
-    if let Some(pg) = support::PgStore::new("dynamic_definition") {
+    if let Some(pg) = PgFixture::new("dynamic_definition") {
         check_the_example(&pg.store);
     }
 }

@@ -1,0 +1,6 @@
+//! Definitions built from specs and from JSON, through the crate's public
+//! API: random ones against the properties every definition keeps, and
+//! the reachability rule case by case.
+
+mod random_definitions;
+mod reachability;

@@ -1,0 +1,16 @@
+//! The code `state_machine!` generates, as a crate that only declares
+//! machines uses it: typed machines and their any-enums, definitions,
+//! serde, hygiene; no runtime, no store.
+
+mod generated_definition;
+// Public, as in a user's crate: what the module declares is reachable
+// from the root, so the lints it denies (`missing_docs`, `unreachable_pub`)
+// check the generated code.
+pub mod hygiene;
+mod machine_without_serde;
+mod reexport;
+// Public: the machine is declared `pub`, as the trybuild case that shares
+// it needs, and a `pub` item must be reachable from the root
+// (`unreachable_pub`).
+pub mod task_machine;
+mod unit_event_serde;
