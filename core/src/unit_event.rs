@@ -5,7 +5,7 @@
 //! buffers the input into its `Content` tree and writes a field visitor per
 //! enum; for a 50-event machine that was most of what serde still added to
 //! its build. These two functions read and write the same form, with the
-//! same errors: `tests/unit_event_serde.rs` checks them against the derive.
+//! same errors: `tests/typed/unit_event_serde.rs` checks them against the derive.
 
 use std::fmt;
 

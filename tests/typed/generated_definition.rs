@@ -70,7 +70,8 @@ mod session {
 }
 
 /// Each machine's definition as the builder-chain expansion produced it
-/// (before issue 6), compact JSON and fingerprint.
+/// (before the definition was emitted as text), compact JSON and
+/// fingerprint.
 const PINNED: [(&str, &str); 2] = [
     (
         r#"{"name":"task","states":[{"name":"pending","initial":true},{"name":"assigned"},{"name":"in_progress"},{"name":"completed","final":true},{"name":"failed"},{"name":"escalated","final":true}],"events":[{"name":"assign","arms":[{"from":["pending"],"to":"assigned","action":"on_assign"}]},{"name":"start","arms":[{"from":["assigned"],"to":"in_progress"}]},{"name":"complete","arms":[{"from":["in_progress"],"to":"completed","action":"hooks::on_complete"}]},{"name":"fail","arms":[{"from":["assigned","in_progress"],"to":"failed"}]},{"name":"escalate","arms":[{"from":["assigned"],"to":"escalated"},{"from":["in_progress"],"to":"escalated","guard":"hooks::can_escalate"}]},{"name":"retry","arms":[{"from":["failed"],"to":"pending","guard":"can_retry","action":"on_retry"}]}],"checks":{"unreachable":true,"dead_ends":true}}"#,

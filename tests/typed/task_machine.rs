@@ -1,4 +1,4 @@
-//! The use case 1 task machine, end to end through the generated code.
+//! The agent dispatcher's task machine, end to end through the generated code.
 
 include!("../support/task.rs");
 

@@ -1,4 +1,4 @@
-// The use case 1 task machine in a crate of its own: what a user who only
+// The agent dispatcher's task machine in a crate of its own: what a user who only
 // declares it compiles.
 
 include!("../../tests/support/task.rs");
