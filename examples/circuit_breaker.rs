@@ -89,7 +89,7 @@ pub fn call(store: &Store, id: &str, tool: impl FnOnce() -> bool) -> Result<Outc
         store.fire::<AnyBreaker>(id, BreakerEvent::Failure, &meta)?;
         // Refused while below the threshold: that is the guard's job.
         match store.fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta) {
-            Ok(_) | Err(StoreError::Refused(_)) => {}
+            Ok(_) | Err(StoreError::GuardRefused { .. }) => {}
             Err(other) => return Err(other),
         }
     }

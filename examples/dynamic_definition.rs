@@ -158,7 +158,11 @@ pub fn run(store: &Store) -> Result<Report, Box<dyn std::error::Error>> {
     for (id, event, args, actor) in steps {
         match store.fire_dyn(&bound, id, event, &args, &meta(actor)) {
             Ok(moved) => report.say(format!("{id}: {event} -> {}", moved.machine.state_name())),
-            Err(StoreError::Refused(why)) => report.say(format!("{id}: refused: {why}")),
+            Err(
+                why @ (StoreError::NotAllowed { .. }
+                | StoreError::GuardRefused { .. }
+                | StoreError::ActionFailed { .. }),
+            ) => report.say(format!("{id}: refused: {why}")),
             Err(other) => return Err(other.into()),
         }
     }

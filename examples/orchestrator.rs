@@ -233,7 +233,7 @@ pub fn run(
                 ));
                 state = next.machine.state();
             }
-            Err(StoreError::Refused(why)) => {
+            Err(why @ (StoreError::NotAllowed { .. } | StoreError::GuardRefused { .. })) => {
                 say(format!("{id}: refused: {why}"));
                 break;
             }

@@ -241,7 +241,9 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     }
     report.say("t-b: ran twice: crashed, then rejected by its gate".to_owned());
     match store.fire_with(&tasks, "t-b", TaskEvent::Retry, &meta()) {
-        Err(StoreError::Refused(why)) => report.say(format!("t-b: refused: {why}")),
+        Err(why @ (StoreError::NotAllowed { .. } | StoreError::GuardRefused { .. })) => {
+            report.say(format!("t-b: refused: {why}"))
+        }
         Err(other) => return Err(other),
         Ok(_) => report.say("t-b: retried a third time (it should not)".to_owned()),
     }

@@ -193,7 +193,7 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
                 }
                 report.say("t-2: pending -> assigned -> in_progress -> failed".to_owned());
             }
-            Err(StoreError::Refused(why)) => {
+            Err(why @ (StoreError::NotAllowed { .. } | StoreError::GuardRefused { .. })) => {
                 report.say(format!("t-2: refused: {why}"));
                 break;
             }

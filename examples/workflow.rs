@@ -322,7 +322,9 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
         &meta(),
     )?;
     match store.fire::<AnyWorkflow>("wf-1", WorkflowEvent::Plan, &meta()) {
-        Err(StoreError::Refused(why)) => report.say(format!("wf-1: refused: {why}")),
+        Err(why @ (StoreError::NotAllowed { .. } | StoreError::GuardRefused { .. })) => {
+            report.say(format!("wf-1: refused: {why}"))
+        }
         other => report.say(format!("wf-1: unexpected: {other:?}")),
     }
     store.create("wf-2", &AnyWorkflow::from(Workflow::new(spec)), &meta())?;

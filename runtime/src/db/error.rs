@@ -68,9 +68,51 @@ pub enum StoreError {
         /// The state asked for.
         to: String,
     },
-    /// The machine refused the event; the stored entity is unchanged.
-    #[error("{0}")]
-    Refused(String),
+    /// No arm of the event leaves the entity's state; nothing was written.
+    /// (An HTTP handler's 409: the request does not fit the entity's state.)
+    #[error("event `{event}` is not allowed in state `{state}`")]
+    NotAllowed {
+        /// The machine.
+        machine: String,
+        /// The state the entity is in.
+        state: String,
+        /// The event.
+        event: String,
+    },
+    /// The arm's guard said no; nothing was written. (An HTTP handler's
+    /// 422: the request is understood, and the rule refuses it.)
+    #[error("guard `{guard}` refused event `{event}` in state `{state}`")]
+    GuardRefused {
+        /// The machine.
+        machine: String,
+        /// The state the entity is in.
+        state: String,
+        /// The event.
+        event: String,
+        /// The guard that said no.
+        guard: String,
+    },
+    /// A machine defined as data has no event of that name.
+    #[error("machine `{machine}` has no event `{event}`")]
+    UnknownEvent {
+        /// The machine.
+        machine: String,
+        /// The name given.
+        event: String,
+    },
+    /// The arm's action failed (a machine defined as data, whose actions
+    /// can fail); nothing was written.
+    #[error("action `{action}` of event `{event}` failed: {message}")]
+    ActionFailed {
+        /// The machine.
+        machine: String,
+        /// The event.
+        event: String,
+        /// The action.
+        action: String,
+        /// What it said.
+        message: String,
+    },
     /// A before-listener vetoed the transition; nothing was written.
     #[error("listener `{listener}` vetoed the transition: {reason}")]
     Vetoed {

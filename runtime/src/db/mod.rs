@@ -24,6 +24,8 @@ mod open_unit;
 mod options;
 #[cfg(feature = "postgres")]
 mod pg;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod refusal;
 mod schema;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod shared;

@@ -9,6 +9,7 @@ pub(crate) mod fixture;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;
 pub(crate) mod queries;
+pub(crate) mod refusals;
 pub(crate) mod rows;
 pub(crate) mod timer_worker;
 pub(crate) mod timers;

@@ -54,7 +54,7 @@ pub(crate) fn creating_twice_and_missing_entities_are_typed_errors(fx: Fixture) 
             u.fire::<AnyTask>("new", TaskEvent::Start, &meta())
         })
         .unwrap_err();
-    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert!(matches!(err, StoreError::NotAllowed { .. }), "{err:?}");
     missing(store.load::<AnyTask>("new").map(|_| ()));
     assert_eq!(records(&store, "task", "new"), 0);
     // One that succeeds can create and move in one go.

@@ -54,7 +54,15 @@ pub(crate) fn a_refused_event_writes_nothing(fx: Fixture) {
     let err = store
         .fire::<AnyTask>("t-1", TaskEvent::Complete, &meta())
         .unwrap_err();
-    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert!(
+        matches!(
+            &err,
+            StoreError::NotAllowed { machine, state, event }
+                if (machine.as_str(), state.as_str(), event.as_str())
+                    == ("task", "pending", "complete")
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         "event `complete` is not allowed in state `pending`"
@@ -77,7 +85,15 @@ pub(crate) fn guards_and_vetoes_write_nothing(fx: Fixture) {
     let err = store
         .fire::<AnyTurnstile>("broke", TurnstileEvent::Coin, &meta())
         .unwrap_err();
-    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert!(
+        matches!(
+            &err,
+            StoreError::GuardRefused { machine, state, event, guard }
+                if (machine.as_str(), state.as_str(), event.as_str(), guard.as_str())
+                    == ("turnstile", "locked", "coin", "paid")
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("paid"), "names the guard: {err}");
     assert_eq!(assert_chain(&store, "turnstile", "broke"), 1);
 
@@ -114,7 +130,7 @@ pub(crate) fn guards_and_vetoes_write_nothing(fx: Fixture) {
             u.fire::<AnyTurnstile>("broke", TurnstileEvent::Coin, &meta())
         })
         .unwrap_err();
-    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert!(matches!(err, StoreError::GuardRefused { .. }), "{err:?}");
     assert_eq!(assert_chain(&store, "turnstile", "paid"), 1);
     assert_eq!(assert_chain(&store, "turnstile", "broke"), 1);
 
@@ -145,7 +161,7 @@ pub(crate) fn a_unit_commits_all_or_nothing(fx: Fixture) {
             Ok(())
         })
         .unwrap_err();
-    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert!(matches!(err, StoreError::NotAllowed { .. }), "{err:?}");
     for id in ["a", "b", "c"] {
         let loaded = store.load::<AnyTask>(id).unwrap();
         assert_eq!(loaded.machine.state(), TaskState::Pending, "{id}");

@@ -7,6 +7,7 @@ use stateforge_core::Definition;
 
 use super::PgUnit;
 use crate::db::due::TimerStep;
+use crate::db::refusal::refused_dyn;
 use crate::db::shared::{Keep, check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
@@ -96,7 +97,7 @@ impl PgUnit<'_> {
         loaded
             .machine
             .fire(event, args)
-            .map_err(|e| StoreError::Refused(e.to_string()))?;
+            .map_err(|e| refused_dyn(def.name(), entity_id, e))?;
         let stored = Stored {
             machine: def.name().to_owned(),
             state: loaded.machine.state_name().to_owned(),

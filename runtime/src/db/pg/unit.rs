@@ -14,6 +14,7 @@ use super::PgStore;
 use super::conn::{Outcome, Scope};
 use super::rows::{ENTITY_COLUMNS, entity_row};
 use crate::db::entity_id::check_entity_id;
+use crate::db::refusal::refused;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
@@ -356,7 +357,7 @@ impl<'a> PgUnit<'a> {
         let next = loaded
             .machine
             .fire(event)
-            .map_err(|refused| StoreError::Refused(refused.to_string()))?;
+            .map_err(|r| refused(M::definition().name(), &r))?;
         let version = self.write_stored(
             def,
             entity_id,

@@ -10,6 +10,7 @@ use super::Unit;
 use super::rows::row_in;
 use super::unit::Source;
 use crate::db::due::TimerStep;
+use crate::db::refusal::refused_dyn;
 use crate::db::shared::{Keep, check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dyn_machine::DynMachine;
@@ -186,7 +187,9 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Refused`] (nothing written), those of
+    /// [`StoreError::NotAllowed`], [`StoreError::GuardRefused`],
+    /// [`StoreError::UnknownEvent`], [`StoreError::ActionFailed`] or
+    /// [`StoreError::Vetoed`] (nothing written), those of
     /// [`SqliteStore::load_dyn`], [`StoreError::OtherSession`].
     ///
     /// ```
@@ -221,7 +224,7 @@ impl SqliteStore {
             loaded
                 .machine
                 .fire(event, args)
-                .map_err(|e| StoreError::Refused(e.to_string()))?;
+                .map_err(|e| refused_dyn(def.name(), entity_id, e))?;
             let data = loaded.machine.context().to_string();
             let to = loaded.machine.state_name().to_owned();
             let version = u.write_stored(def, entity_id, from, event, &to, &data, meta)?;

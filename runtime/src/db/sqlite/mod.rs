@@ -474,8 +474,8 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Refused`] when the machine refuses the event (nothing
-    /// is written), [`StoreError::OtherSession`], [`StoreError::BadRow`]
+    /// [`StoreError::NotAllowed`] or [`StoreError::GuardRefused`] when the
+    /// machine refuses the event (nothing is written), [`StoreError::OtherSession`], [`StoreError::BadRow`]
     /// for an entity whose version is the last a row can hold (it cannot
     /// move again), or those of [`Self::load`].
     ///

@@ -11,6 +11,7 @@ use super::rows::{current_in, find_row_in, load_in, row_in};
 use super::sql::SqliteSql;
 use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages};
 use crate::db::entity_id::check_entity_id;
+use crate::db::refusal::refused;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, to_i64};
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
@@ -230,7 +231,7 @@ impl<'a> Unit<'a> {
         let next = loaded
             .machine
             .fire(event)
-            .map_err(|refused| StoreError::Refused(refused.to_string()))?;
+            .map_err(|r| refused(M::definition().name(), &r))?;
         let version = self.write(entity_id, from, event_name, &next, meta)?;
         Ok(Loaded {
             entity_id: entity_id.to_owned(),
