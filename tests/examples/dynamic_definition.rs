@@ -40,9 +40,7 @@ fn check_the_example(store: &Store) {
         "lacks: guard `within_budget`, action `record_approver`, action `record_reason`"
     ));
     assert!(text.contains("e-2: refused: guard `within_budget` refused event `approve`"));
-    assert!(text.contains(
-        "e-2: refused: action `record_reason` of event `reject` failed"
-    ));
+    assert!(text.contains("e-2: refused: action `record_reason` of event `reject` failed"));
     assert!(
         text.contains("e-3: refused: guard `has_receipt` refused event `submit` in state `draft`")
     );
