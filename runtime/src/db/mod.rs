@@ -31,10 +31,10 @@ mod schema;
 mod shared;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod store;
 mod target;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod timer_worker;
 
 pub use entity_id::MAX_ENTITY_ID_BYTES;
@@ -47,8 +47,8 @@ pub use pg::{PgStore, PgUnit, redact_url};
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use store::{Store, StoreUnit};
 pub use target::postgres_url;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use timer_worker::{Round, StopSignal, TimerWorker};

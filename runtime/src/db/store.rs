@@ -7,11 +7,13 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use super::due::{DueCount, TimerStep};
+#[cfg(feature = "sqlite")]
 use super::sqlite::Unit as SqliteUnit;
 use super::{
-    EntityRow, HistoryQuery, Loaded, SqliteOptions, SqliteStore, StoreError, StoreOptions,
-    TablePrefix, TransitionMeta,
+    EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix, TransitionMeta,
 };
+#[cfg(feature = "sqlite")]
+use super::{SqliteOptions, SqliteStore};
 use crate::history::{HistoryRecord, Timestamp};
 use std::sync::Arc;
 
@@ -37,6 +39,7 @@ use crate::listener::Listeners;
 #[non_exhaustive]
 pub enum Store {
     /// The embedded store.
+    #[cfg(feature = "sqlite")]
     Sqlite(SqliteStore),
     /// The PostgreSQL store.
     #[cfg(feature = "postgres")]
@@ -48,6 +51,7 @@ pub enum Store {
 #[non_exhaustive]
 pub enum StoreUnit<'u, 'c> {
     /// A unit on SQLite.
+    #[cfg(feature = "sqlite")]
     Sqlite(&'u SqliteUnit<'c>),
     /// A unit on PostgreSQL.
     #[cfg(feature = "postgres")]
@@ -57,6 +61,7 @@ pub enum StoreUnit<'u, 'c> {
 macro_rules! each_backend {
     ($self:expr, $s:ident => $body:expr) => {
         match $self {
+            #[cfg(feature = "sqlite")]
             Store::Sqlite($s) => $body,
             #[cfg(feature = "postgres")]
             Store::Postgres($s) => $body,
@@ -67,6 +72,7 @@ macro_rules! each_backend {
 macro_rules! each_unit {
     ($self:expr, $u:ident => $body:expr) => {
         match $self {
+            #[cfg(feature = "sqlite")]
             StoreUnit::Sqlite($u) => $body,
             #[cfg(feature = "postgres")]
             StoreUnit::Postgres($u) => $body,
@@ -138,20 +144,28 @@ impl Store {
                 "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
             ));
         }
-        let store = if target == ":memory:" {
-            let store = SqliteStore::open_in_memory_with(prefix)?;
-            store.set_busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT))?;
-            store
-        } else {
-            // The timeout bounds the opening's waits too.
-            SqliteStore::open_with_options(
-                target,
-                &SqliteOptions::new()
-                    .prefix(prefix.clone())
-                    .busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT)),
-            )?
-        };
-        Ok(Store::Sqlite(store))
+        #[cfg(feature = "sqlite")]
+        {
+            let store = if target == ":memory:" {
+                let store = SqliteStore::open_in_memory_with(prefix)?;
+                store
+                    .set_busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT))?;
+                store
+            } else {
+                // The timeout bounds the opening's waits too.
+                SqliteStore::open_with_options(
+                    target,
+                    &SqliteOptions::new()
+                        .prefix(prefix.clone())
+                        .busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT)),
+                )?
+            };
+            Ok(Store::Sqlite(store))
+        }
+        #[cfg(not(feature = "sqlite"))]
+        Err(StoreError::Database(
+            "this build has no SQLite store, and the target is no PostgreSQL URL; enable the `sqlite` feature".to_owned(),
+        ))
     }
 
     /// PostgreSQL at `STATEFORGE_PG_URL` when that is set, else the SQLite
@@ -179,6 +193,7 @@ impl Store {
     /// ```
     pub fn backend(&self) -> &'static str {
         match self {
+            #[cfg(feature = "sqlite")]
             Store::Sqlite(_) => "sqlite",
             #[cfg(feature = "postgres")]
             Store::Postgres(_) => "postgres",
@@ -201,6 +216,7 @@ impl Store {
         work: impl FnOnce(&StoreUnit<'_, '_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         match self {
+            #[cfg(feature = "sqlite")]
             Store::Sqlite(s) => s.unit(|u| work(&StoreUnit::Sqlite(u))),
             #[cfg(feature = "postgres")]
             Store::Postgres(s) => s.unit(|u| work(&StoreUnit::Postgres(u))),
