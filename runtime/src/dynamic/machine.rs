@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, EventId, StateId};
 
-use crate::bound::{Bound, Position, Slot};
-use crate::dyn_error::{DynError, RefusedAt};
-use crate::guard_registry::Args;
+use super::behaviour::Args;
+use super::bind_error::DefinitionError;
+use super::bound::{Bound, Position, Slot};
+use super::refusal::{DynError, RefusedAt};
+use super::registry::Registry;
 
 /// A machine over a definition loaded at run time: its state and its
 /// context (JSON by default, or any `Clone` type).
@@ -79,6 +81,30 @@ impl<C: Clone> DynMachine<C> {
             bound,
             context,
         }
+    }
+
+    /// A machine in the initial state of the definition read from `json`,
+    /// its guards and actions taken from `registry`.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError`], listing every problem.
+    ///
+    /// ```
+    /// use stateforge_runtime::{DynMachine, Registry};
+    /// let json = r#"{"name": "lamp", "states": [{"name": "off", "initial": true}, {"name": "on"}],
+    ///   "events": [{"name": "toggle", "arms": [{"from": ["off"], "to": "on"}, {"from": ["on"], "to": "off"}]}]}"#;
+    /// let mut lamp = DynMachine::from_json_definition(json, &Registry::new(), serde_json::json!({}))?;
+    /// lamp.fire("toggle", &serde_json::Value::Null).unwrap();
+    /// assert_eq!(lamp.state_name(), "on");
+    /// # Ok::<(), stateforge_runtime::DefinitionError>(())
+    /// ```
+    pub fn from_json_definition(
+        json: &str,
+        registry: &Registry<C>,
+        context: C,
+    ) -> Result<Self, DefinitionError> {
+        Ok(DynMachine::new(registry.bind_json(json)?, context))
     }
 
     /// A machine already in state `state` (read from storage): no guard or

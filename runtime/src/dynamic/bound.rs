@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, EventId, StateId};
 
-use crate::event_names::EventNames;
-use crate::guard_registry::{ActionFn, GuardFn};
+use super::behaviour::{ActionFn, GuardFn};
+use super::event_names::EventNames;
 
 /// A definition whose guards and actions are all resolved: what
 /// [`DynMachine`](crate::DynMachine)s of that definition share.
