@@ -157,14 +157,8 @@ impl<C> Bound<C> {
         &self.definition
     }
 
-    /// The event called `name`, like [`Definition::event_id`] but tuned
-    /// for firing by name: one multiply picks the only candidate, then one
-    /// comparison with a word read from `name` when it has 4 to 8 bytes,
-    /// or of its length and two words otherwise (a name over 16 bytes is
-    /// then compared in full; names of 4 to 8 bytes go that way too in a
-    /// definition with more than 48 of them, or when no multiplier tried
-    /// placed them). A binary search over strings,
-    /// or SipHash, cost more than the transition itself.
+    /// The event called `name`, like [`Definition::event_id`], from a hash
+    /// map built at bind time: what firing by name looks up.
     ///
     /// ```
     /// let r = stateforge_runtime::Registry::<()>::new().guard("can_retry", |_, _| true);
