@@ -14,76 +14,22 @@ pub struct Bound<C> {
     /// Shared with every refusal ([`RefusedAt`](crate::RefusedAt)), which
     /// names the state and the event from it.
     pub(crate) definition: Arc<Definition>,
-    /// `slots[row + event]`, where a state's row is `state * events`: the
-    /// arm `event` takes out of `state`, in 8 bytes, so that firing by id
-    /// is one add, one load and one store from the current row to the
-    /// next.
-    slots: Box<[Slot]>,
-    /// The guard and action of each slot, at the slot's index, kept apart
-    /// to keep slots small; neither for a plain arm or no arm, so that a
-    /// slot marked [`Slot::CHECKED`] without either is no arm.
-    checks: Box<[Checks<C>]>,
-    /// The number of events: the row length of `slots`.
+    /// `arms[state * events + event]`: the arm `event` takes out of
+    /// `state`, with its guard and action resolved; `None` where no arm
+    /// is.
+    arms: Box<[Option<Arm<C>>]>,
+    /// The number of events: the length of a state's row in `arms`.
     events: usize,
     /// Event names for [`Bound::event_id`].
     event_names: EventNames,
 }
 
-/// Where a machine is: its state and that state's row in [`Bound`]'s
-/// slots, in one word, so that a transition is one store.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Position(u64);
-
-impl Position {
-    /// `state`, whose row is `row`.
-    #[inline]
-    pub(crate) fn new(state: StateId, row: u32) -> Position {
-        Position(u64::from(state.index() as u32) << 32 | u64::from(row))
-    }
-
-    /// The state.
-    #[inline]
-    pub(crate) fn state(self) -> StateId {
-        StateId::__from_index((self.0 >> 32) as u32)
-    }
-
-    /// The state's row: its index times the number of events.
-    #[inline]
-    pub(crate) fn row(self) -> u32 {
-        self.0 as u32
-    }
-}
-
-/// The arm an event takes out of a state: the [`Position`] it leads to,
-/// with [`Slot::CHECKED`] set when the arm has a guard or an action;
-/// [`Slot::NONE`] when there is no arm.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Slot(u64);
-
-impl Slot {
-    /// Set when the arm has a guard or an action (the top bit of the
-    /// state's index, which is below 2³¹).
-    const CHECKED: u64 = 1 << 63;
-    /// No arm.
-    pub(crate) const NONE: Slot = Slot(u64::MAX);
-
-    /// An arm without guard or action: firing it is storing its position.
-    #[inline]
-    pub(crate) fn is_plain(self) -> bool {
-        self.0 & Slot::CHECKED == 0
-    }
-
-    /// Whether there is an arm.
-    #[inline]
-    pub(crate) fn is_arm(self) -> bool {
-        self != Slot::NONE
-    }
-
-    /// Where the arm leads.
-    #[inline]
-    pub(crate) fn to(self) -> Position {
-        Position(self.0 & !Slot::CHECKED)
-    }
+/// An arm as firing needs it: where it leads, and its guard and action.
+pub(crate) struct Arm<C> {
+    pub(crate) to: Position,
+    /// `None` for an arm with neither guard nor action, most arms: firing
+    /// one reads nothing more, and the table stays small.
+    pub(crate) checks: Option<Box<Checks<C>>>,
 }
 
 /// An arm's guard and action.
@@ -92,11 +38,32 @@ pub(crate) struct Checks<C> {
     pub(crate) action: Option<ActionFn<C>>,
 }
 
-impl<C> Checks<C> {
-    const NONE: Checks<C> = Checks {
-        guard: None,
-        action: None,
-    };
+/// Where a machine is: its state, and the start of that state's row in
+/// [`Bound`]'s arms, kept beside it so that firing reads the next arm
+/// without a multiply on the way from one state to the next.
+// The row first (`repr(C)`): each fire reads the row the previous fire
+// stored, and a load at the start of a store is forwarded from it where
+// one from its middle may wait for the store to reach the cache.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct Position {
+    row: u32,
+    pub(crate) state: StateId,
+}
+
+impl Position {
+    /// `state` of a definition with `events` events.
+    #[inline]
+    fn new(state: StateId, events: usize) -> Position {
+        // A checked definition has at most MAX_STATES x MAX_EVENTS
+        // (state, event) pairs: a row's start fits in a `u32`.
+        const _: () =
+            assert!(stateforge_core::MAX_STATES * stateforge_core::MAX_EVENTS <= u32::MAX as usize);
+        Position {
+            state,
+            row: (state.index() * events) as u32,
+        }
+    }
 }
 
 impl<C> Bound<C> {
@@ -108,39 +75,28 @@ impl<C> Bound<C> {
         actions: &[Option<ActionFn<C>>],
     ) -> Bound<C> {
         let events = definition.events().len();
-        let len = definition.states().len() * events;
-        // A checked definition holds at most MAX_STATES x MAX_EVENTS
-        // (2^20) pairs: a row index fits in 31 bits, below the slot's flag.
-        const _: () =
-            assert!(stateforge_core::MAX_STATES * stateforge_core::MAX_EVENTS < (1 << 31));
-        let mut slots = Vec::with_capacity(len);
-        let mut checks = Vec::with_capacity(len);
-        for state in definition.states() {
-            for event in definition.events() {
-                let Some(i) = definition.transition_index(state, event) else {
-                    slots.push(Slot::NONE);
-                    checks.push(Checks::NONE);
-                    continue;
-                };
+        let arms = definition
+            .states()
+            .flat_map(|state| definition.events().map(move |event| (state, event)))
+            .map(|(state, event)| {
+                let i = definition.transition_index(state, event)?;
                 let to = definition.transitions()[i].to;
-                let plain = guards[i].is_none() && actions[i].is_none();
-                let position = Position::new(to, to.index() as u32 * events as u32);
-                slots.push(Slot(if plain {
-                    position.0
-                } else {
-                    position.0 | Slot::CHECKED
-                }));
-                checks.push(Checks {
-                    guard: guards[i].clone(),
-                    action: actions[i].clone(),
+                let checks = (guards[i].is_some() || actions[i].is_some()).then(|| {
+                    Box::new(Checks {
+                        guard: guards[i].clone(),
+                        action: actions[i].clone(),
+                    })
                 });
-            }
-        }
+                Some(Arm {
+                    to: Position::new(to, events),
+                    checks,
+                })
+            })
+            .collect();
         let event_names = EventNames::new(&definition);
         Bound {
             definition: Arc::new(definition),
-            slots: slots.into_boxed_slice(),
-            checks: checks.into_boxed_slice(),
+            arms,
             events,
             event_names,
         }
@@ -174,32 +130,18 @@ impl<C> Bound<C> {
     /// The position of a machine in `state`.
     #[inline]
     pub(crate) fn position(&self, state: StateId) -> Position {
-        // Below 2³¹: checked by `new`.
-        Position::new(state, (state.index() * self.events) as u32)
+        Position::new(state, self.events)
     }
 
-    /// The arm `event` takes out of the state whose row is `row`
-    /// ([`Slot::NONE`] when none does), and its index; `None` when `event`
-    /// is out of range.
+    /// The arm `event` takes out of the state at `from`; `None` when
+    /// there is none, `event` being one of the definition's events or not.
     #[inline]
-    pub(crate) fn slot(&self, row: u32, event: EventId) -> Option<(usize, Slot)> {
-        let at = row as usize + event.index();
-        let slot = *self.slots.get(at)?;
-        (event.index() < self.events).then_some((at, slot))
-    }
-
-    /// [`slot`](Self::slot) of an event known to be in range (found by
-    /// name), without checking it again.
-    #[inline]
-    pub(crate) fn slot_of_known(&self, row: u32, event: EventId) -> (usize, Slot) {
-        let at = row as usize + event.index();
-        (at, self.slots.get(at).copied().unwrap_or(Slot::NONE))
-    }
-
-    /// The guard and action of the slot at `at`.
-    #[inline]
-    pub(crate) fn checks(&self, at: usize) -> Option<&Checks<C>> {
-        self.checks.get(at)
+    pub(crate) fn arm(&self, from: Position, event: EventId) -> Option<&Arm<C>> {
+        // A larger event number would read the next state's row.
+        if event.index() >= self.events {
+            return None;
+        }
+        self.arms.get(from.row as usize + event.index())?.as_ref()
     }
 }
 
