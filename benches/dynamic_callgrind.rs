@@ -66,10 +66,10 @@ fn main() {
             black_box(m.state());
         }),
         "lookup" => {
-            // The names looked up, with this side's own loop: since the
-            // 4-to-8-byte path LLVM does not unroll it as it unrolls
-            // `name`'s, so `name` minus `id` is not this side's count; read
-            // a lookup's cost in the disassembly of `name` (BENCHMARKS.md).
+            // The names looked up, with this side's own loop: LLVM does
+            // not compile it as it compiles `name`'s, so `name` minus `id`
+            // is not this side's count; read a lookup's cost in the
+            // disassembly of `name`.
             let mut found = 0;
             run(cycles, || {
                 for e in CYCLE {

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::fingerprint::Fingerprint;
 use crate::problem::Problem;
 use crate::spec::MachineSpec;
 use crate::validate::validate;
@@ -167,34 +168,6 @@ impl fmt::Display for InvalidDefinition {
     }
 }
 
-/// A stable hash of what a definition says, so that a store can tell a row
-/// written under another version of the machine.
-///
-/// Declaration order does not change it; a renamed state, a new arm, or
-/// another guard does.
-///
-/// ```
-/// # let def = stateforge_core::Definition::example();
-/// let fp = def.fingerprint();
-/// assert_eq!(fp.to_string().len(), 16);
-/// assert_eq!(fp.to_string().parse::<stateforge_core::Fingerprint>().unwrap(), fp);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Fingerprint(pub u64);
-
-impl fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
-
-impl std::str::FromStr for Fingerprint {
-    type Err = std::num::ParseIntError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        u64::from_str_radix(s, 16).map(Fingerprint)
-    }
-}
-
 /// A checked machine: its states, events and arms with names resolved to
 /// dense ids, so that firing an event is one table lookup.
 ///
@@ -313,7 +286,7 @@ impl Definition {
                 after: Duration::from_millis(t.after_ms),
             })
             .collect();
-        let fingerprint = crate::fingerprint::of(&spec);
+        let fingerprint = Fingerprint::of(&spec);
         Definition {
             spec,
             initial,

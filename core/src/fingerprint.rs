@@ -4,46 +4,78 @@
 //! `DefaultHasher`), and ample for telling versions of one machine apart;
 //! it is not meant to resist a forger.
 
-use crate::definition::Fingerprint;
+use std::fmt;
+
 use crate::spec::MachineSpec;
 
-pub(crate) fn of(spec: &MachineSpec) -> Fingerprint {
-    let mut lines: Vec<String> = Vec::new();
-    for s in &spec.states {
-        lines.push(format!(
-            "state {} {} {}",
-            s.name,
-            u8::from(s.initial),
-            u8::from(s.is_final)
-        ));
+/// A stable hash of what a definition says, so that a store can tell a row
+/// written under another version of the machine.
+///
+/// Declaration order does not change it; a renamed state, a new arm, or
+/// another guard does.
+///
+/// ```
+/// # let def = stateforge_core::Definition::example();
+/// let fp = def.fingerprint();
+/// assert_eq!(fp.to_string().len(), 16);
+/// assert_eq!(fp.to_string().parse::<stateforge_core::Fingerprint>().unwrap(), fp);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub u64);
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
     }
-    for e in &spec.events {
-        for a in &e.arms {
-            let mut from = a.from.clone();
-            from.sort();
+}
+
+impl std::str::FromStr for Fingerprint {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        u64::from_str_radix(s, 16).map(Fingerprint)
+    }
+}
+
+impl Fingerprint {
+    /// The fingerprint of `spec`.
+    pub(crate) fn of(spec: &MachineSpec) -> Fingerprint {
+        let mut lines: Vec<String> = Vec::new();
+        for s in &spec.states {
             lines.push(format!(
-                "arm {} {} {} {} {}",
-                e.name,
-                from.join("|"),
-                a.to,
-                a.guard.as_deref().unwrap_or("-"),
-                a.action.as_deref().unwrap_or("-")
+                "state {} {} {}",
+                s.name,
+                u8::from(s.initial),
+                u8::from(s.is_final)
             ));
         }
-        lines.push(format!("event {}", e.name));
+        for e in &spec.events {
+            for a in &e.arms {
+                let mut from = a.from.clone();
+                from.sort();
+                lines.push(format!(
+                    "arm {} {} {} {} {}",
+                    e.name,
+                    from.join("|"),
+                    a.to,
+                    a.guard.as_deref().unwrap_or("-"),
+                    a.action.as_deref().unwrap_or("-")
+                ));
+            }
+            lines.push(format!("event {}", e.name));
+        }
+        for t in &spec.timers {
+            lines.push(format!("timer {} {} {}", t.state, t.event, t.after_ms));
+        }
+        lines.sort();
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in spec
+            .name
+            .bytes()
+            .chain(lines.iter().flat_map(|l| l.bytes().chain([b'\n'])))
+        {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Fingerprint(hash)
     }
-    for t in &spec.timers {
-        lines.push(format!("timer {} {} {}", t.state, t.event, t.after_ms));
-    }
-    lines.sort();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in spec
-        .name
-        .bytes()
-        .chain(lines.iter().flat_map(|l| l.bytes().chain([b'\n'])))
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    Fingerprint(hash)
 }

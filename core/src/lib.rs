@@ -35,9 +35,8 @@ mod validate;
 
 #[cfg(feature = "serde")]
 pub use definition::LoadError;
-pub use definition::{
-    Definition, EventId, Fingerprint, InvalidDefinition, StateId, Timer, Transition,
-};
+pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Transition};
+pub use fingerprint::Fingerprint;
 pub use machine::{Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState};
 pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};

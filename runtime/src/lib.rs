@@ -2,28 +2,20 @@
 //! timers and stores.
 #![forbid(unsafe_code)]
 
-mod bound;
 pub mod db;
-mod definition_load;
-mod dyn_error;
-mod dyn_listeners;
-mod dyn_machine;
-mod event_names;
-mod guard_registry;
+mod dynamic;
+mod fingerprint_check;
 mod history;
-mod history_log;
 mod listener;
-mod replay;
 mod stored;
+mod time;
 
-pub use bound::Bound;
-pub use definition_load::{DefinitionError, FingerprintMismatch, check_fingerprint};
-pub use dyn_error::{DynError, RefusedAt};
-pub use dyn_machine::DynMachine;
-pub use guard_registry::{Args, MissingBehaviour, Registry};
-pub use history::{HistoryRecord, Timestamp};
-pub use history_log::HistoryLog;
+pub use dynamic::{
+    Args, Bound, DefinitionError, DynError, DynMachine, MissingBehaviour, RefusedAt, Registry,
+};
+pub use fingerprint_check::{FingerprintMismatch, check_fingerprint};
+pub use history::{HistoryLog, HistoryRecord, ReplayError, replay};
 pub use listener::{FireError, Listeners, TransitionInfo};
-pub use replay::{ReplayError, replay};
 pub use stateforge_core as core;
 pub use stored::{RestoreError, Stored, from_stored, to_stored};
+pub use time::Timestamp;

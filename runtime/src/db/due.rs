@@ -10,8 +10,7 @@ use std::sync::Arc;
 
 use crate::db::shared::{check_movable, restore, restore_dyn};
 use crate::db::{EntityRow, Loaded, StoreError};
-use crate::dyn_machine::DynMachine;
-use crate::guard_registry::Bound;
+use crate::dynamic::{Bound, DynMachine};
 use crate::stored::{Stored, to_stored};
 
 type Json = serde_json::Value;

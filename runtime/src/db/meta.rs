@@ -1,6 +1,6 @@
 //! The values that travel with a store operation.
 
-use crate::history::Timestamp;
+use crate::time::Timestamp;
 
 /// Who moves an entity, why, and under which session.
 ///

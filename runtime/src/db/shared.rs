@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use stateforge_core::Fingerprint;
 
-use crate::dyn_machine::DynMachine;
-use crate::guard_registry::Bound;
+use crate::dynamic::{Bound, DynMachine};
 use crate::stored::{RestoreError, Stored, from_stored};
 
 type Json = serde_json::Value;

@@ -14,11 +14,11 @@ use super::{
 };
 #[cfg(feature = "sqlite")]
 use super::{SqliteOptions, SqliteStore};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::history::HistoryRecord;
+use crate::time::Timestamp;
 use std::sync::Arc;
 
-use crate::dyn_machine::DynMachine;
-use crate::guard_registry::{Args, Bound};
+use crate::dynamic::{Args, Bound, DynMachine};
 use crate::listener::Listeners;
 
 /// A store on whichever backend [`Store::open`] was given.

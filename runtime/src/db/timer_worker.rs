@@ -12,8 +12,8 @@ use stateforge_core::Machine;
 
 use super::due::DueCount;
 use super::{Store, StoreError};
-use crate::guard_registry::Bound;
-use crate::history::Timestamp;
+use crate::dynamic::Bound;
+use crate::time::Timestamp;
 
 type FireDue = fn(&Store, Timestamp, usize) -> Result<DueCount, StoreError>;
 

@@ -27,10 +27,10 @@ pub use unit::PgUnit;
 use super::schema::{TablePrefix, Tables};
 use super::shared::Keep;
 use super::{DefinitionKind, HistoryQuery, Loaded, StoreError, StoreOptions, TransitionMeta};
-use crate::dyn_machine::DynMachine;
-use crate::guard_registry::{Args, Bound};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::dynamic::{Args, Bound, DynMachine};
+use crate::history::HistoryRecord;
 use crate::listener::{Listeners, TransitionInfo};
+use crate::time::Timestamp;
 
 type Json = serde_json::Value;
 

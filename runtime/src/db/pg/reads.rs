@@ -10,7 +10,8 @@ use crate::db::due::{DueCount, DueCursor, DueTimer, Taken, TimerStep, fire_pages
 use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::{EntityRow, HistoryQuery, StoreError, TransitionMeta};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::history::HistoryRecord;
+use crate::time::Timestamp;
 
 impl PgUnit<'_> {
     /// History records matching `query`, oldest first.

@@ -8,7 +8,8 @@ use tokio_postgres::types::FromSql;
 use crate::db::error::pg_message;
 use crate::db::shared::{bad_row, stored_version};
 use crate::db::{EntityRow, StoreError};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::history::HistoryRecord;
+use crate::time::Timestamp;
 
 type Json = serde_json::Value;
 

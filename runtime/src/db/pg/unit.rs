@@ -18,9 +18,10 @@ use crate::db::refusal::refused;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, restore, to_i64};
 use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored};
+use crate::time::Timestamp;
 
 /// The operations of one unit of work on PostgreSQL ([`PgStore::unit`]).
 ///

@@ -13,10 +13,9 @@ use crate::db::due::TimerStep;
 use crate::db::refusal::refused_dyn;
 use crate::db::shared::{Keep, check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
-use crate::dyn_machine::DynMachine;
-use crate::guard_registry::{Args, Bound};
-use crate::history::Timestamp;
+use crate::dynamic::{Args, Bound, DynMachine};
 use crate::stored::Stored;
+use crate::time::Timestamp;
 
 type Json = serde_json::Value;
 

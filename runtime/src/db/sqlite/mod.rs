@@ -25,8 +25,9 @@ pub use unit::Unit;
 use super::open_unit::{OpenUnit, check_outside};
 use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
 use super::{HistoryQuery, Loaded, StoreError, TransitionMeta};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::history::HistoryRecord;
 use crate::listener::{Listeners, TransitionInfo};
+use crate::time::Timestamp;
 use rows::{history_in, load_in};
 
 /// How hard SQLite works to keep a committed transaction across a power

@@ -12,8 +12,9 @@ use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
 use crate::db::shared::{bad_row, check_session_of, parse_fingerprint, restore, stored_version};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::history::HistoryRecord;
 use crate::stored::from_stored_data;
+use crate::time::Timestamp;
 
 /// Why a row's columns do not read: the row is at fault (what is wrong
 /// with it), or the database.

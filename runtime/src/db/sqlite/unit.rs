@@ -15,9 +15,10 @@ use crate::db::refusal::refused;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, to_i64};
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
-use crate::history::{HistoryRecord, Timestamp};
+use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored, to_stored_data};
+use crate::time::Timestamp;
 
 /// The operations of one unit of work ([`SqliteStore::unit`](crate::db::SqliteStore::unit)): what they
 /// write commits with the unit, or not at all.

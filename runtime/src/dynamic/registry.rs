@@ -6,14 +6,9 @@ use std::sync::Arc;
 
 use stateforge_core::Definition;
 
-// Also where the stores import it from.
-pub(crate) use crate::bound::Bound;
-
-/// An event's arguments, as JSON (`null` when there are none).
-pub type Args = serde_json::Value;
-
-pub(crate) type GuardFn<C> = Arc<dyn Fn(&C, &Args) -> bool + Send + Sync>;
-pub(crate) type ActionFn<C> = Arc<dyn Fn(&mut C, &Args) -> Result<(), String> + Send + Sync>;
+use super::behaviour::{ActionFn, Args, GuardFn};
+use super::bind_error::{DefinitionError, MissingBehaviour};
+use super::bound::Bound;
 
 /// Guards and actions a definition may name, filled by the application.
 ///
@@ -145,39 +140,23 @@ impl<C> Registry<C> {
             Err(missing)
         }
     }
-}
 
-/// Guards and actions a definition names but the registry lacks.
-///
-/// ```
-/// let e = stateforge_runtime::MissingBehaviour {
-///     machine: "m".into(), guards: vec!["g".into()], actions: vec!["a".into(), "b".into()],
-/// };
-/// assert_eq!(e.to_string(), "machine `m` names what the registry lacks: guard `g`, action `a`, action `b`");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct MissingBehaviour {
-    /// The machine.
-    pub machine: String,
-    /// Missing guards.
-    pub guards: Vec<String>,
-    /// Missing actions.
-    pub actions: Vec<String>,
-}
-
-impl fmt::Display for MissingBehaviour {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<String> = self
-            .guards
-            .iter()
-            .map(|g| format!("guard `{g}`"))
-            .chain(self.actions.iter().map(|a| format!("action `{a}`")))
-            .collect();
-        write!(
-            f,
-            "machine `{}` names what the registry lacks: {}",
-            self.machine,
-            names.join(", ")
-        )
+    /// Reads a definition from JSON, checks it, and binds it to this
+    /// registry.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError`]: bad JSON, an invalid definition, or missing
+    /// guards and actions, each listing every problem.
+    ///
+    /// ```
+    /// let bound = stateforge_runtime::Registry::<u32>::new()
+    ///     .guard("can_retry", |n, _| *n < 3)
+    ///     .bind_json(&stateforge_core::Definition::example().to_json())?;
+    /// assert_eq!(bound.definition().name(), "task");
+    /// # Ok::<(), stateforge_runtime::DefinitionError>(())
+    /// ```
+    pub fn bind_json(&self, json: &str) -> Result<Arc<Bound<C>>, DefinitionError> {
+        Ok(self.bind(Definition::from_json(json)?)?)
     }
 }

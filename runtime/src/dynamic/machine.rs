@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, EventId, StateId};
 
-use crate::bound::{Bound, Position, Slot};
-use crate::dyn_error::{DynError, RefusedAt};
-use crate::guard_registry::Args;
+use super::behaviour::ActionFn;
+use super::behaviour::Args;
+use super::bind_error::DefinitionError;
+use super::bound::{Bound, Position};
+use super::refusal::{DynError, RefusedAt};
+use super::registry::Registry;
 
 /// A machine over a definition loaded at run time: its state and its
 /// context (JSON by default, or any `Clone` type).
@@ -34,8 +37,7 @@ use crate::guard_registry::Args;
 /// ```
 pub struct DynMachine<C = serde_json::Value> {
     bound: Arc<Bound<C>>,
-    /// The state and its row in the bound's table, kept together so that
-    /// firing has no multiply on the way from one state to the next.
+    /// The state, with its row in the bound's arms.
     position: Position,
     context: C,
 }
@@ -46,7 +48,7 @@ impl<C: fmt::Debug> fmt::Debug for DynMachine<C> {
             .field("machine", &self.bound.definition.name())
             .field(
                 "state",
-                &self.bound.definition.state_name(self.position.state()),
+                &self.bound.definition.state_name(self.position.state),
             )
             .field("context", &self.context)
             .finish()
@@ -73,12 +75,35 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.state_name(), "pending");
     /// ```
     pub fn new(bound: Arc<Bound<C>>, context: C) -> Self {
-        let state = bound.definition.initial();
         DynMachine {
-            position: bound.position(state),
+            position: bound.position(bound.definition.initial()),
             bound,
             context,
         }
+    }
+
+    /// A machine in the initial state of the definition read from `json`,
+    /// its guards and actions taken from `registry`.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError`], listing every problem.
+    ///
+    /// ```
+    /// use stateforge_runtime::{DynMachine, Registry};
+    /// let json = r#"{"name": "lamp", "states": [{"name": "off", "initial": true}, {"name": "on"}],
+    ///   "events": [{"name": "toggle", "arms": [{"from": ["off"], "to": "on"}, {"from": ["on"], "to": "off"}]}]}"#;
+    /// let mut lamp = DynMachine::from_json_definition(json, &Registry::new(), serde_json::json!({}))?;
+    /// lamp.fire("toggle", &serde_json::Value::Null).unwrap();
+    /// assert_eq!(lamp.state_name(), "on");
+    /// # Ok::<(), stateforge_runtime::DefinitionError>(())
+    /// ```
+    pub fn from_json_definition(
+        json: &str,
+        registry: &Registry<C>,
+        context: C,
+    ) -> Result<Self, DefinitionError> {
+        Ok(DynMachine::new(registry.bind_json(json)?, context))
     }
 
     /// A machine already in state `state` (read from storage): no guard or
@@ -142,7 +167,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.state(), m.definition().initial());
     /// ```
     pub fn state(&self) -> StateId {
-        self.position.state()
+        self.position.state
     }
 
     /// The current state's name.
@@ -154,7 +179,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert_eq!(m.state_name(), "pending");
     /// ```
     pub fn state_name(&self) -> &str {
-        self.bound.definition.state_name(self.position.state())
+        self.bound.definition.state_name(self.position.state)
     }
 
     /// Whether the current state is final.
@@ -166,7 +191,7 @@ impl<C: Clone> DynMachine<C> {
     /// assert!(!m.is_final());
     /// ```
     pub fn is_final(&self) -> bool {
-        self.bound.definition.is_final(self.position.state())
+        self.bound.definition.is_final(self.position.state)
     }
 
     /// The context.
@@ -216,7 +241,7 @@ impl<C: Clone> DynMachine<C> {
     /// ```
     pub fn allowed_events(&self) -> Vec<&str> {
         let def = &self.bound.definition;
-        def.events_from(self.position.state())
+        def.events_from(self.position.state)
             .map(|e| def.event_name(e))
             .collect()
     }
@@ -231,21 +256,15 @@ impl<C: Clone> DynMachine<C> {
     /// assert!(!m.can_fire("complete", &serde_json::Value::Null));
     /// ```
     pub fn can_fire(&self, event: &str, args: &Args) -> bool {
-        let Some(event) = self.bound.event_id(event) else {
-            return false;
-        };
-        let Some((at, slot)) = self.bound.slot(self.position.row(), event) else {
-            return false;
-        };
-        if slot.is_plain() {
-            return true;
-        }
-        slot.is_arm()
-            && self
-                .bound
-                .checks(at)
-                .and_then(|checks| checks.guard.as_ref())
-                .is_none_or(|guard| guard(&self.context, args))
+        self.bound
+            .event_id(event)
+            .and_then(|event| self.bound.arm(self.position, event))
+            .is_some_and(|arm| {
+                arm.checks
+                    .as_ref()
+                    .and_then(|checks| checks.guard.as_ref())
+                    .is_none_or(|guard| guard(&self.context, args))
+            })
     }
 
     /// Fires the event named `event` with `args`.
@@ -267,8 +286,7 @@ impl<C: Clone> DynMachine<C> {
     #[inline]
     pub fn fire(&mut self, event: &str, args: &Args) -> Result<(), DynError> {
         match self.bound.event_id(event) {
-            // An id of the definition's own names: in range.
-            Some(id) => self.fire_slot(self.bound.slot_of_known(self.position.row(), id), id, args),
+            Some(id) => self.fire_id(id, args),
             None => Err(self.unknown_event(event)),
         }
     }
@@ -289,45 +307,27 @@ impl<C: Clone> DynMachine<C> {
     /// let assign = m.definition().event_id("assign").unwrap();
     /// m.fire_id(assign, &serde_json::Value::Null).unwrap();
     /// ```
-    // Always inlined: the plain path is a few instructions that belong in
-    // the caller's loop; a guard is called from there, an action out of line.
+    // Always inlined: an arm without guard or action is a few
+    // instructions that belong in the caller's loop; a guard is called
+    // from there, an action out of line.
     #[inline(always)]
     pub fn fire_id(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
-        match self.bound.slot(self.position.row(), event) {
-            Some(found) => self.fire_slot(found, event, args),
-            None => Err(self.unknown_id(event)),
-        }
-    }
-
-    /// Fires `slot`, at `at` in the bound's table: the arm of `event` out
-    /// of the current state, or [`Slot::NONE`].
-    #[inline(always)]
-    fn fire_slot(
-        &mut self,
-        (at, slot): (usize, Slot),
-        event: EventId,
-        args: &Args,
-    ) -> Result<(), DynError> {
-        // An arm without guard or action, the common one: no call.
-        if slot.is_plain() {
-            self.position = slot.to();
-            return Ok(());
-        }
-        let Some(checks) = self.bound.checks(at) else {
-            return Err(self.refusal(event));
+        let Some(arm) = self.bound.arm(self.position, event) else {
+            return Err(self.no_arm(event));
         };
-        if let Some(guard) = &checks.guard {
-            if !guard(&self.context, args) {
+        if let Some(checks) = &arm.checks {
+            if let Some(guard) = &checks.guard
+                && !guard(&self.context, args)
+            {
                 return Err(self.guard_refusal(event));
             }
-        } else if checks.action.is_none() {
-            // Checked, yet neither guard nor action: no arm.
-            return Err(self.refusal(event));
+            if let Some(action) = &checks.action
+                && let Err(message) = run_action(action, &mut self.context, args)
+            {
+                return Err(self.action_failure(event, message));
+            }
         }
-        if checks.action.is_some() {
-            return self.fire_action(at, slot, event, args);
-        }
-        self.position = slot.to();
+        self.position = arm.to;
         Ok(())
     }
 
@@ -340,29 +340,15 @@ impl<C: Clone> DynMachine<C> {
         }
     }
 
-    /// Fires `slot`, the arm of `event` at `at`, whose guard (if any) said
-    /// yes and which has an action: the action runs on a copy of the
-    /// context, kept only if the action succeeds. Out of line, so that
-    /// [`fire_id`](Self::fire_id) stays small enough to inline.
+    /// The action of the arm of `event` out of the current state
+    /// failed, saying `message`.
+    #[cold]
     #[inline(never)]
-    fn fire_action(
-        &mut self,
-        at: usize,
-        slot: Slot,
-        event: EventId,
-        args: &Args,
-    ) -> Result<(), DynError> {
-        if let Some(action) = self.bound.checks(at).and_then(|c| c.action.as_ref()) {
-            // The action works on a copy: if it fails, nothing it changed stays.
-            let mut changed = self.context.clone();
-            if let Err(message) = action(&mut changed, args) {
-                let at = self.refused_at(event);
-                return Err(DynError::ActionFailed { at, message });
-            }
-            self.context = changed;
+    fn action_failure(&self, event: EventId, message: String) -> DynError {
+        DynError::ActionFailed {
+            at: self.refused_at(event),
+            message,
         }
-        self.position = slot.to();
-        Ok(())
     }
 
     /// The guard of the arm of `event` out of the current state said no.
@@ -374,11 +360,15 @@ impl<C: Clone> DynMachine<C> {
         }
     }
 
-    /// No arm of `event`, one of the definition's events, leaves the
-    /// current state: no name copied.
+    /// No arm of `event` leaves the current state: a refusal, with no
+    /// name copied, when `event` is one of the definition's events, an
+    /// unknown event otherwise.
     #[cold]
     #[inline(never)]
-    fn refusal(&self, event: EventId) -> DynError {
+    fn no_arm(&self, event: EventId) -> DynError {
+        if event.index() >= self.bound.definition.events().len() {
+            return self.unknown_id(event);
+        }
         DynError::NotAllowed {
             at: self.refused_at(event),
         }
@@ -389,7 +379,7 @@ impl<C: Clone> DynMachine<C> {
     fn refused_at(&self, event: EventId) -> RefusedAt {
         RefusedAt::known(
             Arc::clone(&self.bound.definition),
-            self.position.state(),
+            self.position.state,
             event,
         )
     }
@@ -397,12 +387,21 @@ impl<C: Clone> DynMachine<C> {
     /// `event` is out of the definition's range (an id of another
     /// definition): an unknown event, `#` and its index, rather than a
     /// panic when it is named.
-    #[cold]
-    #[inline(never)]
     fn unknown_id(&self, event: EventId) -> DynError {
         DynError::UnknownEvent {
             machine: self.bound.definition.name().to_owned(),
             event: format!("#{}", event.index()),
         }
     }
+}
+
+/// Runs `action` on a copy of `context`, kept only if the action succeeds:
+/// if it fails, nothing it changed stays. Out of line, so that
+/// [`DynMachine::fire_id`] stays small enough to inline.
+#[inline(never)]
+fn run_action<C: Clone>(action: &ActionFn<C>, context: &mut C, args: &Args) -> Result<(), String> {
+    let mut changed = context.clone();
+    action(&mut changed, args)?;
+    *context = changed;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 
 use stateforge_core::Definition;
 
-use crate::history::HistoryRecord;
+use super::record::HistoryRecord;
 
 /// Why a history does not hold together. Each case names the record.
 ///

@@ -4,12 +4,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use stateforge_core::{Event, Machine};
 
+use super::record::HistoryRecord;
 use crate::db::TransitionMeta;
-use crate::dyn_error::DynError;
-use crate::dyn_machine::DynMachine;
-use crate::guard_registry::Args;
-use crate::history::{HistoryRecord, Timestamp};
+use crate::dynamic::{Args, DynError, DynMachine};
 use crate::listener::{FireError, Listeners, TransitionInfo};
+use crate::time::Timestamp;
 
 /// History records kept in memory, in order; cheap to clone (shared).
 ///
