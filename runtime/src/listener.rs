@@ -9,17 +9,23 @@ use std::sync::Arc;
 
 use stateforge_core::{Event, EventId, Machine, NotAllowed};
 
+use crate::db::TransitionMeta;
 use crate::dynamic::{Args, DynError, DynMachine, RefusedAt};
 
-/// The transition a listener is told about.
+/// The transition a listener is told about: where from, where to, and,
+/// when it came through a store, who moved it and why
+/// ([`meta`](Self::meta)); for a machine defined as data, the event's
+/// arguments ([`args`](Self::args); a typed event carries its own).
 ///
 /// ```
-/// let t = stateforge_runtime::TransitionInfo {
-///     machine: "task", entity_id: Some("t-1"), event: "assign", from: "pending", to: "assigned",
-/// };
-/// assert_eq!(t.to_string(), "task t-1: pending --assign--> assigned");
+/// use stateforge_runtime::{TransitionInfo, db::TransitionMeta};
+/// let meta = TransitionMeta::new().reason("agent crashed").actor("watchdog");
+/// let t = TransitionInfo::new("task", Some("t-1"), "fail", "assigned", "failed").with_meta(&meta);
+/// assert_eq!(t.to_string(), "task t-1: assigned --fail--> failed");
+/// assert_eq!(t.meta.and_then(|m| m.actor.as_deref()), Some("watchdog"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TransitionInfo<'a> {
     /// The machine's name.
     pub machine: &'a str,
@@ -31,6 +37,65 @@ pub struct TransitionInfo<'a> {
     pub from: &'a str,
     /// The state entered (for a before-listener: the one the arm leads to).
     pub to: &'a str,
+    /// Reason, actor, session and metadata, when the transition came
+    /// through a store (after-listeners of `fire_with`, `fire_dyn_with`).
+    pub meta: Option<&'a TransitionMeta>,
+    /// The event's arguments, for a machine defined as data.
+    pub args: Option<&'a Args>,
+}
+
+impl<'a> TransitionInfo<'a> {
+    /// A transition without meta or arguments.
+    ///
+    /// ```
+    /// let t = stateforge_runtime::TransitionInfo::new("door", None, "open", "closed", "open");
+    /// assert!(t.meta.is_none() && t.args.is_none());
+    /// ```
+    pub fn new(
+        machine: &'a str,
+        entity_id: Option<&'a str>,
+        event: &'a str,
+        from: &'a str,
+        to: &'a str,
+    ) -> TransitionInfo<'a> {
+        TransitionInfo {
+            machine,
+            entity_id,
+            event,
+            from,
+            to,
+            meta: None,
+            args: None,
+        }
+    }
+
+    /// With who moved the entity, why, and under which session.
+    ///
+    /// ```
+    /// # use stateforge_runtime::{TransitionInfo, db::TransitionMeta};
+    /// let meta = TransitionMeta::new().reason("done");
+    /// let t = TransitionInfo::new("door", None, "open", "closed", "open").with_meta(&meta);
+    /// assert_eq!(t.meta.unwrap().reason.as_deref(), Some("done"));
+    /// ```
+    #[must_use]
+    pub fn with_meta(mut self, meta: &'a TransitionMeta) -> TransitionInfo<'a> {
+        self.meta = Some(meta);
+        self
+    }
+
+    /// With the event's arguments.
+    ///
+    /// ```
+    /// # use stateforge_runtime::TransitionInfo;
+    /// let args = serde_json::json!({"reason": "late"});
+    /// let t = TransitionInfo::new("job", None, "fail", "running", "failed").with_args(&args);
+    /// assert_eq!(t.args.unwrap()["reason"], "late");
+    /// ```
+    #[must_use]
+    pub fn with_args(mut self, args: &'a Args) -> TransitionInfo<'a> {
+        self.args = Some(args);
+        self
+    }
 }
 
 impl fmt::Display for TransitionInfo<'_> {
@@ -231,7 +296,7 @@ impl<M> Listeners<M> {
     /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
     /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();
     /// l.after("broken", |_, _| panic!("a bug in a listener"));
-    /// let t = stateforge_runtime::TransitionInfo { machine: "door", entity_id: None, event: "open", from: "closed", to: "open" };
+    /// let t = stateforge_runtime::TransitionInfo::new("door", None, "open", "closed", "open");
     /// l.notify(&t, &AnyDoor::from(Door::new().open())); // logged, not propagated
     /// ```
     pub fn notify(&self, info: &TransitionInfo<'_>, machine: &M) {
@@ -282,13 +347,13 @@ impl<M: Machine> Listeners<M> {
     {
         let def = M::definition();
         let t = def.transition(machine.state_id(), event.id())?;
-        Some(TransitionInfo {
-            machine: def.name(),
+        Some(TransitionInfo::new(
+            def.name(),
             entity_id,
-            event: def.event_name(t.event),
-            from: def.state_name(t.from),
-            to: def.state_name(t.to),
-        })
+            def.event_name(t.event),
+            def.state_name(t.from),
+            def.state_name(t.to),
+        ))
     }
 
     /// Runs the before-listeners for `event` on `machine`; the first veto
@@ -351,13 +416,13 @@ impl<M: Machine> Listeners<M> {
         let def = M::definition();
         let (from, event_id) = (machine.state_id(), event.id());
         let next = machine.fire(event).map_err(FireError::NotAllowed)?;
-        let info = TransitionInfo {
-            machine: def.name(),
+        let info = TransitionInfo::new(
+            def.name(),
             entity_id,
-            event: def.event_name(event_id),
-            from: def.state_name(from),
-            to: next.state_name(),
-        };
+            def.event_name(event_id),
+            def.state_name(from),
+            next.state_name(),
+        );
         self.notify(&info, &next);
         Ok(next)
     }
@@ -432,13 +497,14 @@ impl<C: Clone> Listeners<DynMachine<C>> {
         let bound = machine.bound().clone();
         let def = bound.definition();
         if let Some(arm) = def.transition(from, event) {
-            let info = TransitionInfo {
-                machine: def.name(),
+            let info = TransitionInfo::new(
+                def.name(),
                 entity_id,
-                event: def.event_name(event),
-                from: def.state_name(from),
-                to: def.state_name(arm.to),
-            };
+                def.event_name(event),
+                def.state_name(from),
+                def.state_name(arm.to),
+            )
+            .with_args(args);
             if let Err((listener, reason)) = self.veto(&info, machine) {
                 // The arm exists: its state and event are the definition's.
                 let at = RefusedAt::known(Arc::clone(&bound.definition), from, event);
@@ -451,13 +517,14 @@ impl<C: Clone> Listeners<DynMachine<C>> {
         }
         // No arm: `fire_id` reports it, with the same error as without listeners.
         machine.fire_id(event, args)?;
-        let info = TransitionInfo {
-            machine: def.name(),
+        let info = TransitionInfo::new(
+            def.name(),
             entity_id,
-            event: def.event_name(event),
-            from: def.state_name(from),
-            to: def.state_name(machine.state()),
-        };
+            def.event_name(event),
+            def.state_name(from),
+            def.state_name(machine.state()),
+        )
+        .with_args(args);
         self.notify(&info, machine);
         Ok(())
     }

@@ -57,6 +57,7 @@ macro_rules! behaviours {
             units::calling_the_store_inside_its_unit_is_an_error_not_a_wait,
             units::a_units_reads_see_its_own_writes,
             refusals::each_refusal_of_a_dynamic_machine_is_its_own_variant,
+            listened::after_listeners_are_told_who_and_why,
         );
     };
     (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {

@@ -9,7 +9,7 @@ use crate::time::Timestamp;
 /// let meta = TransitionMeta::new().reason("agent crashed").actor("watchdog").session("s-1");
 /// assert_eq!(meta.actor.as_deref(), Some("watchdog"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TransitionMeta {
     /// Why, in the caller's words.
     pub reason: Option<String>,

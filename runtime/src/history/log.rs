@@ -82,13 +82,7 @@ impl HistoryLog {
     /// assert_eq!(log.records()[1].version, 2);
     /// ```
     pub fn transition(&self, machine: &str, entity_id: &str, from: &str, event: &str, to: &str) {
-        let info = TransitionInfo {
-            machine,
-            entity_id: Some(entity_id),
-            event,
-            from,
-            to,
-        };
+        let info = TransitionInfo::new(machine, Some(entity_id), event, from, to);
         self.record(&info, &TransitionMeta::new());
     }
 
@@ -99,7 +93,7 @@ impl HistoryLog {
     /// ```
     /// use stateforge_runtime::{HistoryLog, TransitionInfo, db::TransitionMeta};
     /// let log = HistoryLog::new();
-    /// let t = TransitionInfo { machine: "task", entity_id: Some("t-1"), event: "fail", from: "assigned", to: "failed" };
+    /// let t = TransitionInfo::new("task", Some("t-1"), "fail", "assigned", "failed");
     /// log.record(&t, &TransitionMeta::new().reason("agent crashed").actor("watchdog"));
     /// assert_eq!(log.records()[0].actor.as_deref(), Some("watchdog"));
     /// ```
@@ -158,13 +152,15 @@ impl HistoryLog {
         listeners.fire_dyn(machine, event, args, Some(entity_id))?;
         let def = machine.definition();
         self.record(
-            &TransitionInfo {
-                machine: def.name(),
-                entity_id: Some(entity_id),
+            &TransitionInfo::new(
+                def.name(),
+                Some(entity_id),
                 event,
-                from: def.state_name(from),
-                to: machine.state_name(),
-            },
+                def.state_name(from),
+                machine.state_name(),
+            )
+            .with_meta(meta)
+            .with_args(args),
             meta,
         );
         Ok(())
@@ -202,13 +198,14 @@ impl HistoryLog {
         let next = listeners.fire(machine, event, Some(entity_id))?;
         let def = M::definition();
         self.record(
-            &TransitionInfo {
-                machine: def.name(),
-                entity_id: Some(entity_id),
-                event: def.event_name(event_id),
-                from: def.state_name(from),
-                to: next.state_name(),
-            },
+            &TransitionInfo::new(
+                def.name(),
+                Some(entity_id),
+                def.event_name(event_id),
+                def.state_name(from),
+                next.state_name(),
+            )
+            .with_meta(meta),
             meta,
         );
         Ok(next)

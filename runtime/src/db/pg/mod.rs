@@ -372,13 +372,14 @@ impl PgStore {
     ) -> Result<Loaded<M>, StoreError> {
         let (loaded, from, event_name) =
             self.single(|u| u.fire_with(listeners, entity_id, event, meta))?;
-        let info = TransitionInfo {
-            machine: M::definition().name(),
-            entity_id: Some(entity_id),
-            event: event_name,
+        let info = TransitionInfo::new(
+            M::definition().name(),
+            Some(entity_id),
+            event_name,
             from,
-            to: loaded.machine.state_name(),
-        };
+            loaded.machine.state_name(),
+        )
+        .with_meta(meta);
         listeners.notify(&info, &loaded.machine);
         Ok(loaded)
     }

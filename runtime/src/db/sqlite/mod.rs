@@ -529,13 +529,14 @@ impl SqliteStore {
             self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
         // After-listeners run once the transition is durable, and outside
         // the lock: a slow listener does not hold up other writers.
-        let info = TransitionInfo {
-            machine: M::definition().name(),
-            entity_id: Some(entity_id),
-            event: event_name,
+        let info = TransitionInfo::new(
+            M::definition().name(),
+            Some(entity_id),
+            event_name,
             from,
-            to: loaded.machine.state_name(),
-        };
+            loaded.machine.state_name(),
+        )
+        .with_meta(meta);
         listeners.notify(&info, &loaded.machine);
         Ok(loaded)
     }
