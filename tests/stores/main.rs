@@ -58,6 +58,7 @@ macro_rules! behaviours {
             units::a_units_reads_see_its_own_writes,
             refusals::each_refusal_of_a_dynamic_machine_is_its_own_variant,
             listened::after_listeners_are_told_who_and_why,
+            listened::a_unit_names_what_it_fired_for_the_after_listeners,
         );
     };
     (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {

@@ -145,6 +145,54 @@ pub struct Loaded<M> {
     pub version: u64,
 }
 
+/// A transition made inside a unit of work (`fire_with` on a unit): the
+/// machine as it now is, and where it came from, named, so that the
+/// caller can tell its after-listeners once the unit has committed.
+///
+/// ```
+/// use stateforge_runtime::db::{Fired, Loaded, TransitionMeta};
+/// let fired = Fired {
+///     loaded: Loaded { entity_id: "t-1".to_owned(), machine: (), version: 2 },
+///     machine: "task",
+///     event: "assign",
+///     from: "pending",
+///     to: "assigned",
+/// };
+/// let meta = TransitionMeta::new().actor("ada");
+/// assert_eq!(fired.info(&meta).to_string(), "task t-1: pending --assign--> assigned");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fired<M> {
+    /// The entity, moved, at its new version.
+    pub loaded: Loaded<M>,
+    /// The machine's name.
+    pub machine: &'static str,
+    /// The event fired.
+    pub event: &'static str,
+    /// The state left.
+    pub from: &'static str,
+    /// The state entered.
+    pub to: &'static str,
+}
+
+impl<M> Fired<M> {
+    /// The transition as listeners are told it, with `meta`: pass it to
+    /// [`Listeners::notify`](crate::Listeners::notify) once the unit has
+    /// committed.
+    ///
+    /// See [`Fired`] for an example.
+    pub fn info<'a>(&'a self, meta: &'a TransitionMeta) -> crate::TransitionInfo<'a> {
+        crate::TransitionInfo::new(
+            self.machine,
+            Some(&self.loaded.entity_id),
+            self.event,
+            self.from,
+            self.to,
+        )
+        .with_meta(meta)
+    }
+}
+
 /// Which history records to read, a page at a time: oldest first, or
 /// newest first with [`HistoryQuery::newest_first`].
 ///

@@ -39,7 +39,7 @@ mod timer_worker;
 
 pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{StoreError, TransientKind};
-pub use meta::{DefinitionKind, EntityRow, HistoryQuery, Loaded, TransitionMeta};
+pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
 #[cfg(feature = "postgres")]

@@ -10,7 +10,7 @@ use super::due::{DueCount, TimerStep};
 #[cfg(feature = "sqlite")]
 use super::sqlite::Unit as SqliteUnit;
 use super::{
-    EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix, TransitionMeta,
+    EntityRow, Fired, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix, TransitionMeta,
 };
 #[cfg(feature = "sqlite")]
 use super::{SqliteOptions, SqliteStore};
@@ -567,8 +567,8 @@ impl StoreUnit<'_, '_> {
         each_unit!(self, u => u.fire(entity_id, event, meta))
     }
 
-    /// See [`SqliteUnit::fire_with`]: before-listeners only; call
-    /// [`Listeners::notify`] once the unit has committed.
+    /// See [`SqliteUnit::fire_with`]: before-listeners only; pass
+    /// [`Fired::info`] to [`Listeners::notify`] once the unit has committed.
     ///
     /// # Errors
     ///
@@ -579,7 +579,7 @@ impl StoreUnit<'_, '_> {
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
+    ) -> Result<Fired<M>, StoreError> {
         each_unit!(self, u => u.fire_with(listeners, entity_id, event, meta))
     }
 

@@ -45,3 +45,51 @@ pub(crate) fn after_listeners_are_told_who_and_why(fx: Fixture) {
         ["assign pending->assigned by ada because on call"]
     );
 }
+
+/// Inside a unit, `fire_with` runs the before-listeners and returns the
+/// transition, named; its `info` tells the after-listeners once the unit
+/// has committed.
+pub(crate) fn a_unit_names_what_it_fired_for_the_after_listeners(fx: Fixture) {
+    let store = fx.open();
+    store
+        .create("t", &new_task(), &TransitionMeta::new())
+        .unwrap();
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&heard);
+    let mut listeners = Listeners::<AnyTask>::new();
+    listeners.after("audit", move |info, _| {
+        sink.lock().unwrap().push(info.to_string());
+        Ok(())
+    });
+    let meta = TransitionMeta::new().actor("ada");
+    let fired = store
+        .unit(|u| {
+            u.fire_with(
+                &listeners,
+                "t",
+                TaskEvent::Assign {
+                    agent: "ada".into(),
+                },
+                &meta,
+            )
+        })
+        .unwrap();
+    assert!(heard.lock().unwrap().is_empty(), "not before the commit");
+    assert_eq!(
+        (
+            fired.machine,
+            fired.event,
+            fired.from,
+            fired.to,
+            fired.loaded.version
+        ),
+        ("task", "assign", "pending", "assigned", 2)
+    );
+    let info = fired.info(&meta);
+    assert_eq!(info.meta.and_then(|m| m.actor.as_deref()), Some("ada"));
+    listeners.notify(&info, &fired.loaded.machine);
+    assert_eq!(
+        *heard.lock().unwrap(),
+        ["task t: pending --assign--> assigned"]
+    );
+}

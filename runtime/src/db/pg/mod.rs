@@ -29,7 +29,7 @@ use super::shared::Keep;
 use super::{DefinitionKind, HistoryQuery, Loaded, StoreError, StoreOptions, TransitionMeta};
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::history::HistoryRecord;
-use crate::listener::{Listeners, TransitionInfo};
+use crate::listener::Listeners;
 use crate::time::Timestamp;
 
 type Json = serde_json::Value;
@@ -370,18 +370,9 @@ impl PgStore {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        let (loaded, from, event_name) =
-            self.single(|u| u.fire_with(listeners, entity_id, event, meta))?;
-        let info = TransitionInfo::new(
-            M::definition().name(),
-            Some(entity_id),
-            event_name,
-            from,
-            loaded.machine.state_name(),
-        )
-        .with_meta(meta);
-        listeners.notify(&info, &loaded.machine);
-        Ok(loaded)
+        let fired = self.single(|u| u.fire_with(listeners, entity_id, event, meta))?;
+        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        Ok(fired.loaded)
     }
 
     /// See [`SqliteStore::save`](crate::db::SqliteStore::save). Here the

@@ -17,7 +17,7 @@ use crate::db::entity_id::check_entity_id;
 use crate::db::refusal::refused;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, restore, to_i64};
-use crate::db::{DefinitionKind, EntityRow, Loaded, StoreError, TransitionMeta};
+use crate::db::{DefinitionKind, EntityRow, Fired, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored};
@@ -320,7 +320,7 @@ impl<'a> PgUnit<'a> {
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
         self.fire_with(&Listeners::new(), entity_id, event, meta)
-            .map(|(loaded, _, _)| loaded)
+            .map(|fired| fired.loaded)
     }
 
     /// Fires with the before-listeners of `listeners`; see
@@ -345,7 +345,7 @@ impl<'a> PgUnit<'a> {
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
+    ) -> Result<Fired<M>, StoreError> {
         let def = M::definition();
         let row = self.row(def.name(), entity_id)?;
         check_session(&row, meta)?;
@@ -367,15 +367,18 @@ impl<'a> PgUnit<'a> {
             to_stored(&next)?,
             meta,
         )?;
-        Ok((
-            Loaded {
+        let to = next.state_name();
+        Ok(Fired {
+            loaded: Loaded {
                 entity_id: entity_id.to_owned(),
                 machine: next,
                 version,
             },
+            machine: def.name(),
+            event: event_name,
             from,
-            event_name,
-        ))
+            to,
+        })
     }
 
     /// [`PgStore::save`], inside the unit.

@@ -26,7 +26,7 @@ use super::open_unit::{OpenUnit, check_outside};
 use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
 use super::{HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
-use crate::listener::{Listeners, TransitionInfo};
+use crate::listener::Listeners;
 use crate::time::Timestamp;
 use rows::{history_in, load_in};
 
@@ -525,20 +525,11 @@ impl SqliteStore {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        let (loaded, from, event_name) =
-            self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
+        let fired = self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
         // After-listeners run once the transition is durable, and outside
         // the lock: a slow listener does not hold up other writers.
-        let info = TransitionInfo::new(
-            M::definition().name(),
-            Some(entity_id),
-            event_name,
-            from,
-            loaded.machine.state_name(),
-        )
-        .with_meta(meta);
-        listeners.notify(&info, &loaded.machine);
-        Ok(loaded)
+        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        Ok(fired.loaded)
     }
 
     /// Saves `machine` as the new state of `entity_id` after typed code

@@ -14,7 +14,9 @@ use crate::db::entity_id::check_entity_id;
 use crate::db::refusal::refused;
 use crate::db::schema::Tables;
 use crate::db::shared::{Keep, check_movable, check_save, check_session, fill, to_i64};
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::{
+    DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta,
+};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::stored::{Stored, to_stored, to_stored_data};
@@ -242,8 +244,9 @@ impl<'a> Unit<'a> {
     }
 
     /// Fires with the before-listeners of `listeners` (a veto aborts the
-    /// unit); returns the machine, the state it left and the event, for
-    /// [`Listeners::notify`] once the unit has committed (as
+    /// unit); returns the transition ([`Fired`]), whose
+    /// [`info`](Fired::info) to pass to [`Listeners::notify`] once the
+    /// unit has committed (as
     /// [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with) does).
     ///
     /// # Errors
@@ -255,7 +258,7 @@ impl<'a> Unit<'a> {
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<(Loaded<M>, &'static str, &'static str), StoreError> {
+    ) -> Result<Fired<M>, StoreError> {
         let (loaded, session) = self.current::<M>(entity_id, meta)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
             return Err(StoreError::Vetoed { listener, reason });
@@ -264,7 +267,14 @@ impl<'a> Unit<'a> {
         let from = def.state_name(loaded.machine.state_id());
         let event_name = def.event_name(stateforge_core::Event::id(&event));
         let next = self.fire_loaded(entity_id, loaded, session, event, meta)?;
-        Ok((next, from, event_name))
+        let to = next.machine.state_name();
+        Ok(Fired {
+            loaded: next,
+            machine: def.name(),
+            event: event_name,
+            from,
+            to,
+        })
     }
 
     /// [`SqliteStore::save`](crate::db::SqliteStore::save), inside the unit.
