@@ -3,15 +3,13 @@
 //! fires every timer once, once the database serves again.
 
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use stateforge::runtime::db::{SqliteOptions, SqliteStore, StopSignal, Store, TimerWorker};
 
 use crate::suite::Fixture;
-use crate::suite::fixture::{assert_chain, meta};
+use crate::suite::fixture::{PATIENCE, assert_chain, eventually, meta, on_its_own_thread};
 use crate::suite::machines::{AnyKettle, Kettle, KettleState};
-
-const PATIENCE: Duration = Duration::from_secs(20);
 
 /// Runs a worker for kettles on `store` on its own thread; its fired count
 /// arrives on the receiver once `stop` is stopped.
@@ -20,30 +18,19 @@ fn worker_on(store: Store, stop: &StopSignal) -> mpsc::Receiver<usize> {
         .machine::<AnyKettle>()
         .poll_interval(Duration::from_millis(20))
         .max_backoff(Duration::from_millis(100));
-    let (done, finished) = mpsc::channel();
     let stop = stop.clone();
-    std::thread::spawn(move || {
-        let _ = done.send(worker.run(&store, &stop));
-    });
-    finished
+    on_its_own_thread(move || worker.run(&store, &stop))
 }
 
 fn boil_all(store: &Store, ids: &[String], finished: &mpsc::Receiver<usize>) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
+    eventually("every kettle boils", || {
         assert!(
             finished.try_recv().is_err(),
             "the worker stopped without being told"
         );
-        let boiled = ids
-            .iter()
-            .all(|id| store.load::<AnyKettle>(id).unwrap().machine.state() == KettleState::Boiled);
-        if boiled {
-            return;
-        }
-        assert!(Instant::now() < deadline, "not boiled within {PATIENCE:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        ids.iter()
+            .all(|id| store.load::<AnyKettle>(id).unwrap().machine.state() == KettleState::Boiled)
+    });
 }
 
 fn kettles(store: &Store, from: usize, to: usize) -> Vec<String> {

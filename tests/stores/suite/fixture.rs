@@ -194,3 +194,32 @@ pub(crate) fn last_move(
     let last = history.last().expect("the entity has a history");
     (last.event.clone(), last.actor.clone())
 }
+
+/// How long a test waits for something that should happen in well under
+/// a second, before it fails instead of hanging.
+pub(crate) const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Runs `work` on a thread of its own, not a scoped one: if it never
+/// returns, the test fails at `recv_timeout(PATIENCE)` on the answer
+/// instead of hanging on a join.
+pub(crate) fn on_its_own_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::sync::mpsc::Receiver<T> {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(work());
+    });
+    finished
+}
+
+/// Waits until `done` holds, failing after [`PATIENCE`].
+pub(crate) fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within {PATIENCE:?}: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

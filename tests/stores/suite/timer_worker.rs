@@ -2,10 +2,9 @@
 //! its polling interval, does not spin on a timer it cannot fire, and
 //! stops at once when told.
 
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::fixture::{Fixture, last_move, meta};
+use super::fixture::{Fixture, PATIENCE, eventually, last_move, meta, on_its_own_thread};
 use super::machines::{AnyBreaker, AnyKettle, AnyTicker, Kettle, KettleState, Ticker};
 use super::timers::two_tripped_breakers;
 use serde_json::json;
@@ -16,10 +15,6 @@ use stateforge::runtime::{DynMachine, Registry};
 /// Far longer than any test waits: a worker that sleeps this long has
 /// relied on the polling interval where it should not have.
 const AN_HOUR: Duration = Duration::from_secs(3600);
-
-/// How long a test waits for something the worker should do in well
-/// under a second, before it fails instead of hanging.
-const PATIENCE: Duration = Duration::from_secs(20);
 
 fn kettles(store: &Store, ids: &[&str]) {
     for id in ids {
@@ -37,28 +32,6 @@ fn kettle_state(store: &Store, id: &str) -> KettleState {
 fn due_kettles(store: &Store, ids: &[&str]) {
     kettles(store, ids);
     std::thread::sleep(Duration::from_millis(150));
-}
-
-/// Runs `work` on a thread of its own, not a scoped one: if it never
-/// returns, the test fails at `recv_timeout(PATIENCE)` on the answer
-/// instead of hanging on a join.
-fn on_its_own_thread<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> mpsc::Receiver<T> {
-    let (done, finished) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(work());
-    });
-    finished
-}
-
-/// Waits until `done` holds, failing after [`PATIENCE`].
-fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    while !done() {
-        assert!(Instant::now() < deadline, "not within {PATIENCE:?}: {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Kettles whose timers fall due 100 ms after they are created boil

@@ -3,23 +3,16 @@
 //! lock, and the unit has the reads a controller needs, which see its
 //! writes.
 
-use std::sync::mpsc;
-use std::time::Duration;
-
 use stateforge::runtime::db::{HistoryQuery, Store, StoreError};
 
-use super::fixture::{Fixture, assert_chain, meta};
+use super::fixture::{Fixture, PATIENCE, assert_chain, meta, on_its_own_thread};
 use super::machines::{AnyTask, TaskEvent, new_task};
 
 /// Runs `work` on a thread of its own and waits for it a bounded time: a
 /// call that waits on its own unit fails the test instead of hanging it.
 fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, finished) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(work());
-    });
-    finished
-        .recv_timeout(Duration::from_secs(30))
+    on_its_own_thread(work)
+        .recv_timeout(PATIENCE)
         .expect("the call returned instead of waiting on its own unit")
 }
 
