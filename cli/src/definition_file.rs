@@ -19,7 +19,7 @@ fn read(path: &Path) -> Result<String, Failure> {
     let cannot = |why: &dyn std::fmt::Display| {
         Failure::usage(format!("cannot read {}: {why}", shown_path(path)))
     };
-    // Checked before opening: opening a FIFO waits for a writer.
+    // Checked before opening too: a device is never opened at all.
     let meta = std::fs::metadata(path).map_err(|e| cannot(&e))?;
     check(&meta).map_err(|why| cannot(&why))?;
     let file = open(path).map_err(|e| cannot(&e))?;

@@ -36,11 +36,6 @@ pub(crate) fn line(text: &str) -> String {
     clip(text, MAX_LINE)
 }
 
-/// Whether `text` prints as it is: nothing in it needs an escape.
-pub(crate) fn is_plain(text: &str) -> bool {
-    !text.chars().any(needs_escape)
-}
-
 /// `text` escaped, and cut (with an ellipsis) so that it holds at most
 /// `max` characters; an escape is never cut in two.
 fn clip(text: &str, max: usize) -> String {
@@ -113,16 +108,13 @@ fn needs_escape(c: char) -> bool {
         )
 }
 
+/// `c` as Rust writes it in a string literal when it must be escaped
+/// (`\n`, `\0`, `\u{1b}`), else itself.
 fn escape(c: char, out: &mut String) {
-    match c {
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\0' => out.push_str("\\0"),
-        c if needs_escape(c) => {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        }
-        c => out.push(c),
+    if needs_escape(c) {
+        out.extend(c.escape_debug());
+    } else {
+        out.push(c);
     }
 }
 

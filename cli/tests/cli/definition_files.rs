@@ -238,7 +238,7 @@ fn validate_caps_a_huge_name_in_text_and_json() {
 }
 
 #[test]
-fn diagram_refuses_names_that_could_break_the_diagram() {
+fn diagram_refuses_a_definition_whose_names_could_break_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = crafted_file(&dir);
     for format in ["mermaid", "dot"] {
