@@ -38,7 +38,7 @@ pub struct TransitionInfo<'a> {
     /// The state entered (for a before-listener: the one the arm leads to).
     pub to: &'a str,
     /// Reason, actor, session and metadata, when the transition came
-    /// through a store (after-listeners of `fire_with`, `fire_dyn_with`).
+    /// through a store's `fire_with` (its after-listeners).
     pub meta: Option<&'a TransitionMeta>,
     /// The event's arguments, for a machine defined as data.
     pub args: Option<&'a Args>,

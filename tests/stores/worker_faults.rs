@@ -67,6 +67,13 @@ fn a_worker_keeps_going_past_a_locked_sqlite_file() {
     locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
     // The kettles fall due, and several rounds fail, while it is held.
     std::thread::sleep(Duration::from_millis(400));
+    for id in &later {
+        assert_eq!(
+            store.load::<AnyKettle>(id).unwrap().machine.state(),
+            KettleState::Heating,
+            "{id}: nothing fires while the file is locked"
+        );
+    }
     locker.execute_batch("COMMIT").unwrap();
     boil_all(&store, &later, &finished);
 

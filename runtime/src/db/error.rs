@@ -179,8 +179,9 @@ pub enum StoreError {
     #[error("invalid entity id: {0}")]
     InvalidEntityId(String),
     /// The store was called from inside one of its own units of work, on
-    /// the same thread: the call would wait for ever on the unit's own
-    /// lock. Use the unit's methods instead.
+    /// the same thread: the call would wait on the unit's own lock (for
+    /// ever on SQLite, until the lock timeout on PostgreSQL) or read
+    /// around its writes. Use the unit's methods instead.
     #[error(
         "the store was called from inside one of its own units of work; call the unit's methods (it has the same reads and writes) instead"
     )]
@@ -262,13 +263,17 @@ impl From<rusqlite::Error> for StoreError {
 #[cfg(feature = "postgres")]
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
-        match pg_transient_kind(&e) {
-            Some(kind) => StoreError::Transient {
-                kind,
-                message: pg_message(&e),
-            },
-            None => StoreError::Database(pg_message(&e)),
-        }
+        pg_error(&e, pg_message(&e))
+    }
+}
+
+/// `e` as a store error, with `message` for its words: transient when its
+/// kind passes ([`pg_transient_kind`]), a database error otherwise.
+#[cfg(feature = "postgres")]
+pub(crate) fn pg_error(e: &tokio_postgres::Error, message: String) -> StoreError {
+    match pg_transient_kind(e) {
+        Some(kind) => StoreError::Transient { kind, message },
+        None => StoreError::Database(message),
     }
 }
 

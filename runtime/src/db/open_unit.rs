@@ -1,8 +1,8 @@
 //! The stores that have a unit of work open on this thread. A call to such
-//! a store from inside its own unit would wait for ever on the unit's own
-//! lock (SQLite's connection, PostgreSQL's row locks) or, on another
-//! connection, read the state from before the unit: it is refused with
-//! [`StoreError::InsideUnit`] instead.
+//! a store from inside its own unit would wait for ever on SQLite (the
+//! unit holds the connection) and, on PostgreSQL, wait on the unit's own
+//! row locks until the lock timeout or read the state from before the
+//! unit: it is refused with [`StoreError::InsideUnit`] instead.
 
 use std::cell::RefCell;
 
@@ -32,12 +32,12 @@ pub(crate) fn check_outside<T>(store: &T) -> Result<(), StoreError> {
 pub(crate) struct OpenUnit(usize);
 
 impl OpenUnit {
-    /// Marks a unit of `store` open, refusing one inside another.
-    pub(crate) fn enter<T>(store: &T) -> Result<OpenUnit, StoreError> {
-        check_outside(store)?;
+    /// Marks a unit of `store` open; the caller has just called
+    /// [`check_outside`] (taking the store's connection does).
+    pub(crate) fn mark<T>(store: &T) -> OpenUnit {
         let key = key(store);
         OPEN.with_borrow_mut(|open| open.push(key));
-        Ok(OpenUnit(key))
+        OpenUnit(key)
     }
 }
 

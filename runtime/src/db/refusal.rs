@@ -6,7 +6,7 @@
 use stateforge_core::{NotAllowed, Refusal};
 
 use super::StoreError;
-use super::shared::shown_entity_id;
+use super::shared::bad_row;
 use crate::DynError;
 
 /// A typed machine's refusal of an event. (The caller knows the entity
@@ -31,42 +31,43 @@ pub(crate) fn refused<M, E>(machine: &str, r: &NotAllowed<M, E>) -> StoreError {
 
 /// A dynamic machine's refusal of an event on entity `entity_id`.
 pub(crate) fn refused_dyn(machine: &str, entity_id: &str, e: DynError) -> StoreError {
-    let machine = machine.to_owned();
-    let Some(at) = e.refused_at() else {
-        return match e {
-            DynError::UnknownEvent { machine, event } => {
-                StoreError::UnknownEvent { machine, event }
-            }
-            other => StoreError::BadRow {
-                what: other.to_string(),
-                entity_id: shown_entity_id(entity_id),
-                machine,
-            },
-        };
+    let names = |at: &crate::RefusedAt| {
+        (
+            machine.to_owned(),
+            at.state_name().to_owned(),
+            at.event_name().to_owned(),
+        )
     };
-    let (state, event) = (at.state_name().to_owned(), at.event_name().to_owned());
-    let guard = at.guard().unwrap_or_default().to_owned();
-    let action = at.action().unwrap_or_default().to_owned();
     match e {
-        DynError::GuardRefused { .. } => StoreError::GuardRefused {
-            machine,
-            state,
-            event,
-            guard,
-        },
+        DynError::UnknownEvent { machine, event } => StoreError::UnknownEvent { machine, event },
+        // The state came from the row: a name the definition lacks is the
+        // row's fault.
+        unknown @ DynError::UnknownState { .. } => bad_row(machine, entity_id, unknown.to_string()),
+        DynError::NotAllowed { at } => {
+            let (machine, state, event) = names(&at);
+            StoreError::NotAllowed {
+                machine,
+                state,
+                event,
+            }
+        }
+        DynError::GuardRefused { at } => {
+            let (machine, state, event) = names(&at);
+            StoreError::GuardRefused {
+                machine,
+                state,
+                event,
+                guard: at.guard().unwrap_or_default().to_owned(),
+            }
+        }
         DynError::Vetoed {
             listener, reason, ..
         } => StoreError::Vetoed { listener, reason },
-        DynError::ActionFailed { message, .. } => StoreError::ActionFailed {
-            machine,
-            event,
-            action,
+        DynError::ActionFailed { at, message } => StoreError::ActionFailed {
+            machine: machine.to_owned(),
+            event: at.event_name().to_owned(),
+            action: at.action().unwrap_or_default().to_owned(),
             message,
-        },
-        _ => StoreError::NotAllowed {
-            machine,
-            state,
-            event,
         },
     }
 }

@@ -158,9 +158,7 @@ impl HistoryLog {
                 event,
                 def.state_name(from),
                 machine.state_name(),
-            )
-            .with_meta(meta)
-            .with_args(args),
+            ),
             meta,
         );
         Ok(())
@@ -204,8 +202,7 @@ impl HistoryLog {
                 def.event_name(event_id),
                 def.state_name(from),
                 next.state_name(),
-            )
-            .with_meta(meta),
+            ),
             meta,
         );
         Ok(next)

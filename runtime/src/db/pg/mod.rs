@@ -193,10 +193,7 @@ impl PgStore {
         }
         let message = format!("{}: {detail}", redact_url(&self.url))
             .replace(&self.url, &redact_url(&self.url));
-        match super::error::pg_transient_kind(e) {
-            Some(kind) => StoreError::Transient { kind, message },
-            None => StoreError::Database(message),
-        }
+        super::error::pg_error(e, message)
     }
 
     /// Runs `work` as one database transaction: all of it commits, or none.
@@ -262,7 +259,7 @@ impl PgStore {
         work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut pooled = self.client()?;
-        let _open = super::open_unit::OpenUnit::enter(self)?;
+        let _open = super::open_unit::OpenUnit::mark(self);
         let (scope, statements) = pooled.get().scope(kind != UnitKind::Autocommit);
         let unit = PgUnit::new(
             scope,

@@ -42,7 +42,10 @@ pub(crate) struct Deadline(Option<Instant>);
 impl Deadline {
     /// Statements on this thread wait for locks until `timeout` from now.
     pub(crate) fn start(timeout: Duration) -> Deadline {
-        let until = Instant::now().checked_add(timeout);
+        // A timeout past any instant the clock can hold waits a year: `None`
+        // means "outside any operation", which does not wait.
+        const A_YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+        let until = Instant::now().checked_add(timeout.min(A_YEAR));
         Deadline(DEADLINE.replace(until))
     }
 }

@@ -107,6 +107,14 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
+/// The journal a new connection gets: WAL for a file, SQLite's own for a
+/// database in memory.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Journal {
+    Wal,
+    Memory,
+}
+
 /// Sets WAL mode, waiting up to `timeout` for other connections. SQLite
 /// does not call the busy handler here when the switch would have to
 /// upgrade a read lock another connection is also upgrading (it cannot
@@ -206,13 +214,7 @@ impl SqliteStore {
         path: impl AsRef<Path>,
         options: &SqliteOptions,
     ) -> Result<SqliteStore, StoreError> {
-        let conn = Connection::open(path)?;
-        // Before anything that takes a lock: switching a new file to WAL
-        // waits on other openers like any statement.
-        busy_wait::install(&conn)?;
-        let _deadline = busy_wait::Deadline::start(options.busy_timeout);
-        switch_to_wal(&conn, options.busy_timeout)?;
-        Self::init(conn, options)
+        Self::init(Connection::open(path)?, options, Journal::Wal)
     }
 
     /// A store in memory, gone when dropped: for tests and examples.
@@ -244,12 +246,23 @@ impl SqliteStore {
         Self::init(
             Connection::open_in_memory()?,
             &SqliteOptions::new().prefix(prefix.clone()),
+            Journal::Memory,
         )
     }
 
-    fn init(conn: Connection, options: &SqliteOptions) -> Result<SqliteStore, StoreError> {
+    fn init(
+        conn: Connection,
+        options: &SqliteOptions,
+        journal: Journal,
+    ) -> Result<SqliteStore, StoreError> {
+        // Before anything that takes a lock: switching a new file to WAL
+        // and creating the schema wait on other openers like any
+        // statement, within one deadline.
         busy_wait::install(&conn)?;
         let _deadline = busy_wait::Deadline::start(options.busy_timeout);
+        if journal == Journal::Wal {
+            switch_to_wal(&conn, options.busy_timeout)?;
+        }
         conn.pragma_update(
             None,
             "synchronous",
@@ -284,7 +297,6 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
-        check_outside(self)?;
         self.busy_timeout.store(micros(timeout), Ordering::Relaxed);
         Ok(())
     }
@@ -396,7 +408,7 @@ impl SqliteStore {
         work: impl FnOnce(&Unit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.lock()?;
-        let _open = OpenUnit::enter(self)?;
+        let _open = OpenUnit::mark(self);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let unit = Unit::new(&tx, &self.tables, &self.sql);
         let out = work(&unit)?;
