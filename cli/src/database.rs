@@ -80,7 +80,9 @@ fn label(db: &str) -> String {
 fn store_failure(db: &str, e: &StoreError) -> Failure {
     let message = format!("{}: {e}", label(db));
     match e {
-        StoreError::Database(_) | StoreError::SchemaTooNew { .. } => Failure::usage(message),
+        StoreError::Database(_)
+        | StoreError::Transient { .. }
+        | StoreError::SchemaTooNew { .. } => Failure::usage(message),
         _ => Failure::refused(message),
     }
 }
@@ -201,11 +203,9 @@ pub(crate) fn history(
 /// A history record as `--json` writes it: its time in RFC 3339, as
 /// `entities --json` writes times.
 fn record_json(r: &HistoryRecord) -> serde_json::Value {
-    json!({
-        "machine": r.machine, "entity_id": r.entity_id, "from": r.from, "to": r.to,
-        "event": r.event, "reason": r.reason, "actor": r.actor, "session": r.session,
-        "at": r.at.to_string(), "metadata": r.metadata, "version": r.version,
-    })
+    let mut record = serde_json::to_value(r).unwrap_or_default();
+    record["at"] = r.at.to_string().into();
+    record
 }
 
 fn print_record(r: &HistoryRecord) {

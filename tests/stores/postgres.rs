@@ -637,3 +637,24 @@ fn an_upper_case_scheme_opens_the_server_not_a_file() {
     assert_eq!(store.backend(), "postgres");
     assert!(!std::path::Path::new(&upper).exists());
 }
+
+/// A server that cannot be reached (down, restarting) is a transient
+/// connection failure, which a caller may retry: not a database error.
+#[test]
+fn an_unreachable_server_is_a_retryable_connection_failure() {
+    if pg_url("unreachable_server").is_none() {
+        return;
+    }
+    // Nothing listens on port 1 of the loopback.
+    let err = Store::open("postgres://postgres@127.0.0.1:1/test").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Transient {
+                kind: TransientKind::Connection,
+                ..
+            }
+        ) && err.is_retryable(),
+        "{err:?}"
+    );
+}

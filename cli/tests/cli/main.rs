@@ -14,3 +14,30 @@ mod output;
 mod postgres_database;
 mod secrets;
 mod sqlite_database;
+
+use std::process::{Command, Output};
+
+/// Runs the real binary with `args`; `STATEFORGE_DB` is `db_env` if given,
+/// else unset (the shell running the tests may have one).
+pub(crate) fn stateforge_with_db_env(args: &[&str], db_env: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stateforge"));
+    command.args(args).env_remove("STATEFORGE_DB");
+    if let Some(db) = db_env {
+        command.env("STATEFORGE_DB", db);
+    }
+    command.output().unwrap()
+}
+
+/// Runs the real binary with `args`, without `STATEFORGE_DB`.
+pub(crate) fn stateforge(args: &[&str]) -> Output {
+    stateforge_with_db_env(args, None)
+}
+
+/// Exit code, stdout and stderr.
+pub(crate) fn out(o: &Output) -> (i32, String, String) {
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}

@@ -2,51 +2,14 @@
 //! output, `fire --json`, the database from `STATEFORGE_DB`, and the exit
 //! codes in `--help`.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use stateforge::Definition;
-use stateforge::runtime::db::{SqliteStore, TransitionMeta};
-use stateforge::runtime::{DynMachine, Registry};
-
-const TICKET: &str = r#"{
-    "name": "ticket",
-    "states": [{"name": "open", "initial": true}, {"name": "triaged"}, {"name": "closed", "final": true}],
-    "events": [
-        {"name": "triage", "arms": [{"from": ["open"], "to": "triaged"}]},
-        {"name": "close", "arms": [{"from": ["triaged"], "to": "closed"}]}
-    ]
-}"#;
-
-fn stateforge(args: &[&str], db_env: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_stateforge"));
-    command.args(args).env_remove("STATEFORGE_DB");
-    if let Some(db) = db_env {
-        command.env("STATEFORGE_DB", db);
-    }
-    command.output().unwrap()
-}
+use crate::sqlite_database::database as tickets;
+use crate::stateforge_with_db_env as stateforge;
 
 fn stdout_of(o: &Output) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-/// A database with ticket `k-1`, open.
-fn tickets() -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("ops.db").to_str().unwrap().to_owned();
-    let store = SqliteStore::open(&db).unwrap();
-    let bound = Registry::new()
-        .bind(Definition::from_json(TICKET).unwrap())
-        .unwrap();
-    store
-        .create_dyn(
-            "k-1",
-            &DynMachine::new(bound, serde_json::json!({})),
-            &TransitionMeta::new(),
-        )
-        .unwrap();
-    (dir, db)
 }
 
 fn is_rfc3339(t: &serde_json::Value) -> bool {

@@ -1,13 +1,12 @@
 //! The real binary against real SQLite databases built by the library.
 
-use std::process::{Command, Output};
-
 use serde_json::json;
 use stateforge::Definition;
 use stateforge::runtime::db::{SqliteStore, TransitionMeta};
 use stateforge::runtime::{DynMachine, Registry};
 
 use crate::stored_task::{AnyTask, Record, Task, TaskEvent};
+use crate::{out, stateforge};
 
 const TICKET: &str = r#"{
     "name": "ticket",
@@ -18,23 +17,8 @@ const TICKET: &str = r#"{
     ]
 }"#;
 
-fn stateforge(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stateforge"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn out(o: &Output) -> (i32, String, String) {
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
 /// A database with typed tasks and dynamic tickets.
-fn database() -> (tempfile::TempDir, String) {
+pub(crate) fn database() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ops.db");
     let store = SqliteStore::open(&path).unwrap();

@@ -283,7 +283,10 @@ pub(crate) fn pg_error(e: &tokio_postgres::Error, message: String) -> StoreError
 pub(crate) fn pg_transient_kind(e: &tokio_postgres::Error) -> Option<TransientKind> {
     use tokio_postgres::error::SqlState;
     let Some(code) = e.code() else {
-        return e.is_closed().then_some(TransientKind::Connection);
+        // No SQLSTATE: a connection closed, or one that could not be made
+        // (refused, reset, timed out: an I/O error underneath).
+        let io = std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>());
+        return (e.is_closed() || io).then_some(TransientKind::Connection);
     };
     if *code == SqlState::T_R_DEADLOCK_DETECTED {
         Some(TransientKind::Deadlock)

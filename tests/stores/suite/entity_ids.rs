@@ -84,6 +84,10 @@ pub(crate) fn entity_ids_are_checked_the_same_on_every_backend(fx: Fixture) {
                 "unit save",
                 in_unit(&|u| u.save(id, 1, "assign", &new_task(), &meta()).map(drop)),
             ),
+            (
+                "unit lock_entities",
+                in_unit(&|u| u.lock_entities("task", &["t-ok", id])),
+            ),
         ]);
         for (operation, outcome) in outcomes {
             let err = outcome.unwrap_err();

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::PgUnit;
 use crate::db::StoreError;
+use crate::db::entity_id::check_entity_id;
 
 impl PgUnit<'_> {
     /// Locks the entities `entity_ids` of `machine` until the unit ends,
@@ -43,6 +44,7 @@ impl PgUnit<'_> {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn lock_entities(&self, machine: &str, entity_ids: &[&str]) -> Result<(), StoreError> {
+        entity_ids.iter().try_for_each(|id| check_entity_id(id))?;
         if entity_ids.is_empty() {
             return Ok(());
         }

@@ -326,6 +326,7 @@ impl<'a> Unit<'a> {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn lock_entities(&self, machine: &str, entity_ids: &[&str]) -> Result<(), StoreError> {
+        entity_ids.iter().try_for_each(|id| check_entity_id(id))?;
         let mut exists = self.tx.prepare_cached(&format!(
             "SELECT 1 FROM {} WHERE machine = ?1 AND entity_id = ?2",
             self.tables.entities
