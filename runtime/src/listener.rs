@@ -461,11 +461,7 @@ impl<C: Clone> Listeners<DynMachine<C>> {
         entity_id: Option<&str>,
     ) -> Result<(), DynError> {
         let Some(id) = machine.bound().event_id(event) else {
-            let def = machine.definition();
-            return Err(DynError::UnknownEvent {
-                machine: def.name().to_owned(),
-                event: event.to_owned(),
-            });
+            return Err(machine.unknown_event(event));
         };
         self.fire_dyn_id(machine, id, args, entity_id)
     }

@@ -264,16 +264,25 @@ impl TimerWorker {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn round(&self, store: &Store) -> Result<Round, StoreError> {
+        let mut fired = 0;
+        let wait = self.round_counting(store, &mut fired)?;
+        Ok(Round { fired, wait })
+    }
+
+    /// [`round`](Self::round), adding the timers it fires to `fired` as it
+    /// goes, so that those fired before a failure are counted too (each
+    /// batch commits on its own); returns how long to sleep.
+    fn round_counting(&self, store: &Store, fired: &mut usize) -> Result<Duration, StoreError> {
         // One instant for the whole round: timers that fall due while it
         // runs (armed by its own transitions, say) are the next round's,
         // which starts at once, so a round always ends.
         let now = Timestamp::now();
-        let mut fired = 0;
+        let before = *fired;
         let mut wait = self.poll_interval;
         for machine in &self.machines {
             loop {
                 let count = machine.fire_due(store, now, self.batch)?;
-                fired += count.fired;
+                *fired += count.fired;
                 // A batch that used its whole limit (fired, or dropped)
                 // may have left due timers behind it.
                 if count.used < self.batch {
@@ -288,12 +297,12 @@ impl TimerWorker {
             }
         }
         tracing::debug!(
-            fired,
+            fired = *fired - before,
             wait_ms = wait.as_millis(),
             machines = self.machines.len(),
             "timer round"
         );
-        Ok(Round { fired, wait })
+        Ok(wait)
     }
 
     /// Runs rounds until `stop` is stopped, sleeping between them; returns
@@ -313,14 +322,13 @@ impl TimerWorker {
         let mut fired = 0;
         let mut failures = 0u32;
         while !stop.is_stopped() {
-            let wait = match self.round(store) {
-                Ok(round) => {
+            let wait = match self.round_counting(store, &mut fired) {
+                Ok(wait) => {
                     if failures > 0 {
                         tracing::info!(failures, "timer worker recovered");
                     }
                     failures = 0;
-                    fired += round.fired;
-                    round.wait
+                    wait
                 }
                 Err(error) => {
                     failures = failures.saturating_add(1);

@@ -333,7 +333,7 @@ impl<C: Clone> DynMachine<C> {
 
     #[cold]
     #[inline(never)]
-    fn unknown_event(&self, event: &str) -> DynError {
+    pub(crate) fn unknown_event(&self, event: &str) -> DynError {
         DynError::UnknownEvent {
             machine: self.bound.definition.name().to_owned(),
             event: event.to_owned(),
