@@ -11,6 +11,10 @@
 //! U+0000, on every backend: anything else is a
 //! [`StoreError::InvalidEntityId`] before anything is read or written.
 
+// The primitives each backend gives; the operations over them follow.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[allow(dead_code)]
+mod backend;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod due;
 mod entity_id;

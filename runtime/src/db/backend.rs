@@ -1,0 +1,207 @@
+//! What a database gives a store: the primitives every store operation is
+//! built from. Create, load, fire, save, units of work and due timers are
+//! written once, over these, in `ops`; each backend (SQLite, PostgreSQL)
+//! says only how to read and write its rows.
+//!
+//! Every primitive is async and its future `Send`, so the same operation
+//! runs as a task on a multi-thread runtime, or blocked on by the blocking
+//! API. A future dropped at any await point leaves the connection sound:
+//! a connection dropped before [`Connection::commit`] rolls its
+//! transaction back.
+
+use std::future::Future;
+
+use stateforge_core::Definition;
+
+use crate::db::due::{DueCursor, DueTimer};
+use crate::db::shared::Keep;
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, TransitionMeta};
+use crate::history::HistoryRecord;
+use crate::time::Timestamp;
+
+/// How much of a transaction an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// A unit of work: a transaction, whose reads with `lock` hold their
+    /// rows until it ends.
+    Unit,
+    /// One operation whose writes are one [`Connection::write`]: the
+    /// backend may run it without a transaction when that statement is
+    /// atomic alone (PostgreSQL), reads then lock nothing and a changed
+    /// row is found by the write's version check.
+    Single,
+}
+
+/// An entity row to insert, at version 1.
+pub(crate) struct NewEntity<'a> {
+    pub(crate) machine: &'a str,
+    pub(crate) entity_id: &'a str,
+    pub(crate) state: &'a str,
+    /// The context and state data, as JSON text.
+    pub(crate) data: &'a str,
+    pub(crate) fingerprint: &'a str,
+    pub(crate) session: Option<&'a str>,
+    pub(crate) now: Timestamp,
+}
+
+/// A transition to write: the versioned update of the entity, its history
+/// record and, for machines with timers, the timers of the state entered.
+/// Nothing is written unless the row is still at `expected_version`, in
+/// one of `sources`, and movable by `meta`'s session.
+pub(crate) struct Write<'a> {
+    pub(crate) machine: &'a str,
+    pub(crate) entity_id: &'a str,
+    pub(crate) expected_version: u64,
+    /// The states `event` leads from to `to`.
+    pub(crate) sources: &'a [&'a str],
+    /// The state left, as read.
+    pub(crate) from: &'a str,
+    /// The row's session, as read.
+    pub(crate) session: Option<&'a str>,
+    pub(crate) event: &'a str,
+    pub(crate) to: &'a str,
+    /// The new context and state data, as JSON text.
+    pub(crate) data: &'a str,
+    pub(crate) fingerprint: &'a str,
+    pub(crate) meta: &'a TransitionMeta,
+    pub(crate) now: Timestamp,
+    /// The timers of the state entered, `(event, due_at in µs)`; `None`
+    /// for a machine without timers, whose timer rows are not touched.
+    pub(crate) timers: Option<&'a [(&'a str, i64)]>,
+}
+
+/// A database a store keeps its machines in.
+pub(crate) trait Backend: Send + Sync + 'static {
+    /// A connection taken for one operation or one unit of work.
+    type Connection: Connection;
+
+    /// A connection for `scope`, in a transaction when the scope needs one.
+    fn begin(
+        &self,
+        scope: Scope,
+    ) -> impl Future<Output = Result<Self::Connection, StoreError>> + Send;
+
+    /// Drops the store's tables (tests and tools that reset a database).
+    fn drop_tables(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// `"sqlite"` or `"postgres"`.
+    fn name(&self) -> &'static str;
+}
+
+/// The primitives of one connection, in its transaction when it has one.
+/// Errors are the database's, already as [`StoreError`]s, with no secret
+/// in them.
+pub(crate) trait Connection: Send {
+    /// The entity's row: `None` when there is none, `Some(Err(..))` when
+    /// it does not read as an entity. With `lock`, in a unit, the row is
+    /// held until the unit ends.
+    fn row(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        lock: bool,
+    ) -> impl Future<Output = Result<Option<Result<EntityRow, StoreError>>, StoreError>> + Send;
+
+    /// Inserts the entity at version 1; `false` when it exists.
+    fn insert_entity(
+        &mut self,
+        entity: &NewEntity<'_>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Writes the transition; its new version, or `None` when the row did
+    /// not match (the caller reads it to say why).
+    fn write(
+        &mut self,
+        write: &Write<'_>,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
+
+    /// Appends a history record as it is (an entity's creation record).
+    fn insert_history(
+        &mut self,
+        record: &HistoryRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Replaces the entity's timers with `timers` (`(event, due_at µs)`),
+    /// armed by `state`.
+    fn reset_timers(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        state: &str,
+        timers: &[(&str, i64)],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Keeps `def` as one of its machine's definitions (see [`Keep`]).
+    fn keep_definition(
+        &mut self,
+        def: &Definition,
+        kind: DefinitionKind,
+        now: Timestamp,
+        keep: Keep,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The machine's definition kept last, as `(json, kind)`.
+    fn kept_definition(
+        &mut self,
+        machine: &str,
+    ) -> impl Future<Output = Result<Option<(String, String)>, StoreError>> + Send;
+
+    /// The names of the machines with a kept definition, sorted.
+    fn machines(&mut self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// The history records `query` selects, in its order.
+    fn history(
+        &mut self,
+        query: &HistoryQuery,
+    ) -> impl Future<Output = Result<Vec<HistoryRecord>, StoreError>> + Send;
+
+    /// The machine's entity rows (in `state` only, when given), by id;
+    /// each one that does not read as an entity is its error.
+    fn entities(
+        &mut self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Result<EntityRow, StoreError>>, StoreError>> + Send;
+
+    /// Locks the entities until the unit ends, in one order every unit
+    /// shares; the first of `entity_ids` (in the order given) that does
+    /// not exist, if any.
+    fn lock_entities(
+        &mut self,
+        machine: &str,
+        entity_ids: &[&str],
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// Deletes up to `limit` of the machine's timers due at `now` whose
+    /// entity row is gone; how many.
+    fn purge_orphan_timers(
+        &mut self,
+        machine: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
+
+    /// Up to `at_most` of the machine's timers due at `now`, after
+    /// `after` in `(due_at, id)` order, each with its entity's row, both
+    /// held until the unit ends; a timer whose entity another unit holds
+    /// may be left out, for a later call.
+    fn claim_due(
+        &mut self,
+        machine: &str,
+        now: Timestamp,
+        after: DueCursor,
+        at_most: usize,
+    ) -> impl Future<Output = Result<Vec<(DueTimer, Result<EntityRow, StoreError>)>, StoreError>> + Send;
+
+    /// Deletes a timer; `false` when it was already gone.
+    fn delete_timer(&mut self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// When the machine's next timer is due, in µs.
+    fn next_due(
+        &mut self,
+        machine: &str,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+
+    /// Commits the transaction (nothing to do without one).
+    fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
