@@ -22,6 +22,8 @@ use crate::time::Timestamp;
 /// How much of a transaction an operation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
+    /// Reads only: no transaction is needed, none is opened.
+    Read,
     /// A unit of work: a transaction, whose reads with `lock` hold their
     /// rows until it ends.
     Unit,
@@ -69,6 +71,9 @@ pub(crate) struct Write<'a> {
     /// for a machine without timers, whose timer rows are not touched.
     pub(crate) timers: Option<&'a [(&'a str, i64)]>,
 }
+
+/// A claimed timer and its entity's row, or what is wrong with the row.
+pub(crate) type Claimed = (DueTimer, Result<EntityRow, StoreError>);
 
 /// A database a store keeps its machines in.
 pub(crate) trait Backend: Send + Sync + 'static {
@@ -191,15 +196,16 @@ pub(crate) trait Connection: Send {
         now: Timestamp,
         after: DueCursor,
         at_most: usize,
-    ) -> impl Future<Output = Result<Vec<(DueTimer, Result<EntityRow, StoreError>)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send;
 
     /// Deletes a timer; `false` when it was already gone.
     fn delete_timer(&mut self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// When the machine's next timer is due, in µs.
+    /// When the machine's first timer due after `after` is due, in µs.
     fn next_due(
         &mut self,
         machine: &str,
+        after: Timestamp,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
 
     /// Commits the transaction (nothing to do without one).

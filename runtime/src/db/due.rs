@@ -8,8 +8,10 @@ use stateforge_core::Machine;
 
 use std::sync::Arc;
 
+#[cfg(feature = "postgres")]
+use crate::db::StoreError;
 use crate::db::shared::{check_movable, restore, restore_dyn};
-use crate::db::{EntityRow, Loaded, StoreError};
+use crate::db::{EntityRow, Loaded};
 use crate::dynamic::{Bound, DynMachine};
 use crate::stored::{Stored, to_stored};
 
@@ -181,6 +183,7 @@ impl DueCursor {
 }
 
 /// What became of one claimed timer.
+#[cfg(feature = "postgres")]
 pub(crate) enum Taken {
     /// Still there ([`TimerStep::Kept`]), or already gone (an
     /// earlier transition in the batch replaced its entity's timers): not
@@ -204,6 +207,7 @@ pub(crate) struct DueCount {
 
 /// Claims due timers page by page, `claim(after, at_most)`, and hands each
 /// to `take`, until `limit` timers are used up or none is left.
+#[cfg(feature = "postgres")]
 pub(crate) fn fire_pages<T>(
     limit: usize,
     mut claim: impl FnMut(DueCursor, usize) -> Result<Vec<(DueTimer, T)>, StoreError>,

@@ -142,8 +142,7 @@ mod plan_tests {
     fn plan(q: &HistoryQuery) -> String {
         let store = SqliteStore::open_in_memory().unwrap();
         let built = history_sql("sf_history", q, |n| format!("?{n}"));
-        {
-            let conn = store.lock().unwrap();
+        store.with_connection(|conn| {
             let mut stmt = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {}", built.sql))
                 .unwrap();
@@ -151,7 +150,7 @@ mod plan_tests {
                 .query_map(built.sqlite_params().as_slice(), |r| r.get::<_, String>(3))
                 .unwrap();
             rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
-        }
+        })
     }
 
     #[test]

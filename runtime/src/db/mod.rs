@@ -25,6 +25,9 @@ mod meta;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod open_unit;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[allow(dead_code)]
+mod ops;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod options;
 #[cfg(feature = "postgres")]
 mod pg;

@@ -37,6 +37,7 @@ use crate::listener::Listeners;
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Store {
     /// The embedded store.
     #[cfg(feature = "sqlite")]

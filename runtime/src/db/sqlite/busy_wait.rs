@@ -50,6 +50,14 @@ impl Deadline {
     }
 }
 
+impl Deadline {
+    /// The deadline `until`, already computed (an operation's, run on a
+    /// thread other than the one that started it).
+    pub(crate) fn until(until: Option<Instant>) -> Deadline {
+        Deadline(DEADLINE.replace(until))
+    }
+}
+
 impl Drop for Deadline {
     fn drop(&mut self) {
         DEADLINE.set(self.0);

@@ -2,19 +2,12 @@
 
 use std::sync::Arc;
 
-use rusqlite::{OptionalExtension, params};
 use stateforge_core::Definition;
 
-use super::SqliteStore;
-use super::Unit;
-use super::rows::row_in;
-use super::unit::Source;
-use crate::db::due::TimerStep;
-use crate::db::refusal::refused_dyn;
-use crate::db::shared::{Keep, check_session, restore_dyn};
+use super::{SqliteStore, Unit, block_on};
+use crate::db::backend::Scope;
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dynamic::{Args, Bound, DynMachine};
-use crate::stored::Stored;
 use crate::time::Timestamp;
 
 type Json = serde_json::Value;
@@ -39,14 +32,7 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
-        self.unit(|u| {
-            u.keep_definition(
-                definition,
-                DefinitionKind::Dynamic,
-                Timestamp::now(),
-                Keep::AsLatest,
-            )
-        })
+        self.with_work(Scope::Unit, async |w| w.save_definition(definition).await)
     }
 
     /// The definition of `machine` kept most recently (see
@@ -83,23 +69,7 @@ impl SqliteStore {
         &self,
         machine: &str,
     ) -> Result<(Definition, DefinitionKind), StoreError> {
-        let conn = self.lock()?;
-        let found: Option<(String, String)> = conn
-            .query_row(
-                &format!(
-                    "SELECT json, kind FROM {} WHERE machine = ?1 ORDER BY saved_at DESC, rowid DESC LIMIT 1",
-                    self.tables.definitions
-                ),
-                params![machine],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (json, kind) = found.ok_or_else(|| StoreError::NoDefinition(machine.to_owned()))?;
-        let def = Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
-            machine: machine.to_owned(),
-            message: e.to_string().replace('\n', " "),
-        })?;
-        Ok((def, DefinitionKind::parse(&kind)))
+        self.with_work(Scope::Read, async |w| w.kept_definition(machine).await)
     }
 
     /// The names of the machines whose definitions are kept.
@@ -114,13 +84,7 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn machines(&self) -> Result<Vec<String>, StoreError> {
-        let conn = self.lock()?;
-        let mut stmt = conn.prepare(&format!(
-            "SELECT DISTINCT machine FROM {} ORDER BY machine",
-            self.tables.definitions
-        ))?;
-        let names = stmt.query_map([], |r| r.get(0))?;
-        Ok(names.collect::<Result<_, _>>()?)
+        self.with_work(Scope::Read, async |w| w.machines().await)
     }
 
     /// Creates entity `entity_id` holding a dynamic machine; its data is
@@ -146,14 +110,9 @@ impl SqliteStore {
         machine: &DynMachine<Json>,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        let def = machine.definition();
-        let stored = Stored {
-            machine: def.name().to_owned(),
-            state: machine.state_name().to_owned(),
-            data: machine.context().clone(),
-            fingerprint: def.fingerprint(),
-        };
-        self.unit(|u| u.create_stored(def, DefinitionKind::Dynamic, entity_id, stored, meta))
+        self.with_work(Scope::Unit, async |w| {
+            w.create_dyn(entity_id, machine, meta).await
+        })
     }
 
     /// Loads entity `entity_id` as a dynamic machine of `bound`'s
@@ -176,9 +135,7 @@ impl SqliteStore {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        let conn = self.lock()?;
-        let row = row_in(&conn, &self.tables, bound.definition().name(), entity_id)?;
-        restore_dyn(bound, row)
+        self.with_work(Scope::Read, async |w| w.load_dyn(bound, entity_id).await)
     }
 
     /// Fires the event named `event` with `args` on entity `entity_id`, in
@@ -209,29 +166,8 @@ impl SqliteStore {
         args: &Args,
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.unit(|u| {
-            let def = bound.definition();
-            let row = row_in(u.tx, u.tables, def.name(), entity_id)?;
-            check_session(&row, meta)?;
-            let (state, session) = (row.state.clone(), row.session.clone());
-            let mut loaded = restore_dyn(bound, row)?;
-            let from = Source {
-                state: &state,
-                version: loaded.version,
-                session,
-            };
-            loaded
-                .machine
-                .fire(event, args)
-                .map_err(|e| refused_dyn(def.name(), entity_id, e))?;
-            let data = loaded.machine.context().to_string();
-            let to = loaded.machine.state_name().to_owned();
-            let version = u.write_stored(def, entity_id, from, event, &to, &data, meta)?;
-            Ok(Loaded {
-                entity_id: loaded.entity_id,
-                machine: loaded.machine,
-                version,
-            })
+        self.with_work(Scope::Unit, async |w| {
+            w.fire_dyn(bound, entity_id, event, args, meta).await
         })
     }
     /// Claims the due timers of `bound`'s machine and fires each, as
@@ -291,9 +227,6 @@ impl Unit<'_> {
         now: Timestamp,
         limit: usize,
     ) -> Result<usize, StoreError> {
-        self.fire_due_by(bound.definition(), now, limit, |timer, row| {
-            TimerStep::of_dyn(bound, timer, row)
-        })
-        .map(|c| c.fired)
+        block_on(self.work.borrow_mut().fire_due_dyn(bound, now, limit)).map(|c| c.fired)
     }
 }

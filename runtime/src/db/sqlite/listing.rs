@@ -5,6 +5,7 @@ use rusqlite::{Connection, params};
 
 use super::SqliteStore;
 use super::rows::entity_row;
+use crate::db::backend::Scope;
 use crate::db::schema::Tables;
 use crate::db::shared::good_rows;
 use crate::db::{EntityRow, StoreError};
@@ -60,7 +61,9 @@ impl SqliteStore {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
-        checked_entities_in(&*self.lock()?, &self.tables, machine, state)
+        self.with_work(Scope::Read, async |w| {
+            w.entities_checked(machine, state).await
+        })
     }
 }
 

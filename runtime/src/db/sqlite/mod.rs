@@ -2,19 +2,19 @@
 //! transaction per unit of work.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+mod backend;
 mod busy_wait;
+mod connection;
 mod dynamic;
 mod listing;
 mod options;
+mod primitives;
 mod rows;
 mod sql;
 mod unit;
@@ -22,13 +22,21 @@ mod unit;
 pub use options::SqliteOptions;
 pub use unit::Unit;
 
+use super::backend::{Backend, Scope};
 use super::open_unit::{OpenUnit, check_outside};
-use super::schema::{Dialect, TablePrefix, Tables, check_schema_version};
+use super::ops::Work;
+use super::schema::TablePrefix;
 use super::{HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
-use rows::{history_in, load_in};
+pub(crate) use backend::{SqliteBackend, Target};
+pub(crate) use connection::{Runner, SqliteConnection};
+
+/// Runs an operation of the blocking API to its end on this thread.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    futures_executor::block_on(future)
+}
 
 /// How hard SQLite works to keep a committed transaction across a power
 /// cut (`PRAGMA synchronous`).
@@ -67,74 +75,14 @@ pub enum Synchronous {
 /// # Ok::<(), stateforge_runtime::db::StoreError>(())
 /// ```
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
-    /// How long an operation waits for other connections' locks, in µs.
-    busy_timeout: AtomicU64,
-    tables: Tables,
-    sql: sql::SqliteSql,
+    backend: SqliteBackend,
 }
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteStore")
-            .field("tables", &self.tables.entities)
+            .field("tables", &self.backend.tables().entities)
             .finish_non_exhaustive()
-    }
-}
-
-/// The store's connection, for one operation: its statements wait for
-/// other connections' locks up to the store's busy timeout, counted from
-/// the start of the operation.
-pub(crate) struct Locked<'a> {
-    conn: MutexGuard<'a, Connection>,
-    _deadline: busy_wait::Deadline,
-}
-
-impl std::ops::Deref for Locked<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        &self.conn
-    }
-}
-
-impl std::ops::DerefMut for Locked<'_> {
-    fn deref_mut(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-}
-
-fn micros(d: Duration) -> u64 {
-    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
-}
-
-/// The journal a new connection gets: WAL for a file, SQLite's own for a
-/// database in memory.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Journal {
-    Wal,
-    Memory,
-}
-
-/// Sets WAL mode, waiting up to `timeout` for other connections. SQLite
-/// does not call the busy handler here when the switch would have to
-/// upgrade a read lock another connection is also upgrading (it cannot
-/// tell that wait from a deadlock), so a busy answer is retried by hand,
-/// after the lock has had time to change hands.
-fn switch_to_wal(conn: &Connection, timeout: Duration) -> Result<(), StoreError> {
-    let started = std::time::Instant::now();
-    let mut pause = Duration::from_millis(1);
-    loop {
-        match conn.pragma_update(None, "journal_mode", "WAL") {
-            Ok(()) => return Ok(()),
-            Err(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                    && started.elapsed() + pause < timeout =>
-            {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
-            Err(e) => return Err(e.into()),
-        }
     }
 }
 
@@ -214,7 +162,7 @@ impl SqliteStore {
         path: impl AsRef<Path>,
         options: &SqliteOptions,
     ) -> Result<SqliteStore, StoreError> {
-        Self::init(Connection::open(path)?, options, Journal::Wal)
+        Self::open_target(Target::File(path.as_ref().to_owned()), options)
     }
 
     /// A store in memory, gone when dropped: for tests and examples.
@@ -243,43 +191,12 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn open_in_memory_with(prefix: &TablePrefix) -> Result<SqliteStore, StoreError> {
-        Self::init(
-            Connection::open_in_memory()?,
-            &SqliteOptions::new().prefix(prefix.clone()),
-            Journal::Memory,
-        )
+        Self::open_target(Target::Memory, &SqliteOptions::new().prefix(prefix.clone()))
     }
 
-    fn init(
-        conn: Connection,
-        options: &SqliteOptions,
-        journal: Journal,
-    ) -> Result<SqliteStore, StoreError> {
-        // Before anything that takes a lock: switching a new file to WAL
-        // and creating the schema wait on other openers like any
-        // statement, within one deadline.
-        busy_wait::install(&conn)?;
-        let _deadline = busy_wait::Deadline::start(options.busy_timeout);
-        if journal == Journal::Wal {
-            switch_to_wal(&conn, options.busy_timeout)?;
-        }
-        conn.pragma_update(
-            None,
-            "synchronous",
-            match options.synchronous {
-                Synchronous::Full => "FULL",
-                Synchronous::Normal => "NORMAL",
-            },
-        )?;
-        let tables = Tables::new(&options.prefix);
-        let store = SqliteStore {
-            conn: Mutex::new(conn),
-            busy_timeout: AtomicU64::new(micros(options.busy_timeout)),
-            sql: sql::SqliteSql::new(&tables),
-            tables,
-        };
-        store.migrate()?;
-        Ok(store)
+    fn open_target(target: Target, options: &SqliteOptions) -> Result<SqliteStore, StoreError> {
+        let backend = block_on(SqliteBackend::open(target, options, Runner::Caller))?;
+        Ok(SqliteStore { backend })
     }
 
     /// How long a statement waits for another connection's lock before
@@ -297,53 +214,32 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
-        self.busy_timeout.store(micros(timeout), Ordering::Relaxed);
+        self.backend.set_busy_timeout(timeout);
         Ok(())
     }
 
     /// The connection, waiting for another thread's use of it to end;
     /// refused on this thread while a unit of this store is open on it
     /// (it would wait for ever on itself).
-    pub(crate) fn lock(&self) -> Result<Locked<'_>, StoreError> {
-        check_outside(self)?;
-        let timeout = Duration::from_micros(self.busy_timeout.load(Ordering::Relaxed));
-        Ok(Locked {
-            // A panic while the lock was held dropped its transaction,
-            // which rolled back: the connection is sound to reuse.
-            conn: self
-                .conn
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-            _deadline: busy_wait::Deadline::start(timeout),
-        })
+    /// Runs `f` on the store's connection, outside any unit (tests that
+    /// look at what SQLite does with a statement).
+    #[cfg(test)]
+    pub(crate) fn with_connection<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
+        f(&self.backend.connection())
     }
 
-    /// Creates the tables if missing and records the schema version; a
-    /// second call changes nothing; a newer database is refused.
-    fn migrate(&self) -> Result<(), StoreError> {
-        let t = &self.tables;
-        let mut conn = self.lock()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(&format!(
-            "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
-            t.meta
-        ))?;
-        let found: Option<i64> = tx
-            .query_row(
-                &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        check_schema_version(found)?;
-        if found.is_none() {
-            tx.execute_batch(&t.create_sql(&Dialect {
-                int: "INTEGER",
-                serial_key: "INTEGER PRIMARY KEY AUTOINCREMENT",
-            }))?;
-        }
-        tx.commit()?;
-        Ok(())
+    pub(crate) fn with_work<T>(
+        &self,
+        scope: Scope,
+        op: impl AsyncFnOnce(&mut Work<SqliteConnection>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        check_outside(self)?;
+        block_on(async {
+            let mut work = Work::new(self.backend.begin(scope).await?);
+            let out = op(&mut work).await?;
+            work.commit().await?;
+            Ok(out)
+        })
     }
 
     /// See [`Store::drop_tables`](crate::db::Store::drop_tables): this
@@ -359,16 +255,8 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn drop_tables(&self) -> Result<(), StoreError> {
-        let t = &self.tables;
-        let mut conn = self.lock()?;
-        // Statements prepared on the dropped tables must not be reused.
-        conn.flush_prepared_statement_cache();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for table in [&t.timers, &t.history, &t.entities, &t.definitions, &t.meta] {
-            tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
-        }
-        tx.commit()?;
-        Ok(())
+        check_outside(self)?;
+        block_on(self.backend.drop_tables())
     }
 
     /// Runs `work` as one unit: everything it writes commits together, or,
@@ -407,19 +295,14 @@ impl SqliteStore {
         &self,
         work: impl FnOnce(&Unit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.lock()?;
+        check_outside(self)?;
         let _open = OpenUnit::mark(self);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let unit = Unit::new(&tx, &self.tables, &self.sql);
+        let conn = block_on(self.backend.begin(Scope::Unit))?;
+        let unit = Unit::new(Work::new(conn));
+        // On an error or a panic the unit is dropped: its transaction is
+        // rolled back.
         let out = work(&unit)?;
-        if let Some(error) = unit.broken() {
-            // Dropping the transaction rolls it back.
-            return Err(StoreError::Database(format!(
-                "the unit was rolled back: an operation in it failed after writing part of \
-                 its changes ({error})"
-            )));
-        }
-        tx.commit()?;
+        block_on(unit.into_work().commit())?;
         Ok(out)
     }
 
@@ -478,8 +361,7 @@ impl SqliteStore {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        let conn = self.lock()?;
-        load_in(&conn, &self.tables, entity_id)
+        self.with_work(Scope::Read, async |w| w.load::<M>(entity_id).await)
     }
 
     /// Fires `event` on entity `entity_id`: loads it, fires, writes the new
@@ -591,8 +473,7 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        let conn = self.lock()?;
-        history_in(&conn, &self.tables, query)
+        self.with_work(Scope::Read, async |w| w.history(query).await)
     }
 
     /// Claims the timers of machine `M` due at `now`, oldest first, and
@@ -667,15 +548,6 @@ impl SqliteStore {
         machine: &str,
         after: Timestamp,
     ) -> Result<Option<Timestamp>, StoreError> {
-        let conn = self.lock()?;
-        let due: Option<i64> = conn.query_row(
-            &format!(
-                "SELECT MIN(due_at) FROM {} WHERE machine = ?1 AND due_at > ?2",
-                self.tables.timers
-            ),
-            params![machine, after.as_micros()],
-            |r| r.get(0),
-        )?;
-        Ok(due.map(Timestamp::from_micros))
+        self.with_work(Scope::Read, async |w| w.next_due(machine, after).await)
     }
 }

@@ -2,18 +2,13 @@
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::de::DeserializeOwned;
-use stateforge_core::Machine;
 
-use super::sql::SqliteSql;
-use crate::db::TransitionMeta;
 use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
-use crate::db::shared::{bad_row, check_session_of, parse_fingerprint, restore, stored_version};
-use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError};
+use crate::db::shared::{bad_row, stored_version};
+use crate::db::{EntityRow, HistoryQuery, StoreError};
 use crate::history::HistoryRecord;
-use crate::stored::from_stored_data;
 use crate::time::Timestamp;
 
 /// Why a row's columns do not read: the row is at fault (what is wrong
@@ -145,21 +140,6 @@ pub(super) fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, Stor
     named(r, "", read())
 }
 
-pub(super) fn row_in(
-    conn: &Connection,
-    tables: &Tables,
-    machine: &str,
-    entity_id: &str,
-) -> Result<EntityRow, StoreError> {
-    check_entity_id(entity_id)?;
-    find_row_in(conn, tables, machine, entity_id)?.unwrap_or_else(|| {
-        Err(StoreError::NotFound {
-            machine: machine.to_owned(),
-            entity_id: entity_id.to_owned(),
-        })
-    })
-}
-
 /// The entity's row, if there is one: a row whose columns do not read
 /// (written past the store) is a [`StoreError::BadRow`], a database
 /// that fails the outer error.
@@ -176,88 +156,6 @@ pub(super) fn find_row_in(
     ))?
     .query_row(params![machine, entity_id], entity_row)
     .optional()
-}
-
-/// What a transition reads of an entity's row ([`SqliteSql::current`]),
-/// borrowed from SQLite: the data text is deserialized in place, never
-/// copied.
-struct Current<'r> {
-    state: &'r str,
-    data: &'r str,
-    version: u64,
-    fingerprint: &'r str,
-    session: Option<String>,
-}
-
-impl<'r> Current<'r> {
-    /// The columns, each checked as [`entity_row`] checks it, so that a
-    /// row a load refuses is refused by a transition too.
-    fn read(r: &'r Row<'_>) -> Result<Current<'r>, Fault> {
-        let current = Current {
-            state: text(r, 0)?,
-            data: text(r, 1)?,
-            version: version(r, 2)?,
-            fingerprint: text(r, 3)?,
-            session: owned(optional_text(r, 4)?),
-        };
-        integer(r, 5)?;
-        integer(r, 6)?;
-        Ok(current)
-    }
-}
-
-/// What a transition needs of an entity's row: its columns, checked
-/// first, then its session, then the machine read straight from the
-/// columns SQLite holds, and the version.
-pub(super) fn current_in<M: Machine + DeserializeOwned>(
-    conn: &Connection,
-    sql: &SqliteSql,
-    entity_id: &str,
-    meta: &TransitionMeta,
-) -> Result<(Loaded<M>, Option<String>), StoreError> {
-    check_entity_id(entity_id)?;
-    let def = M::definition();
-    let read = conn
-        .prepare_cached(&sql.current)?
-        .query_row(params![def.name(), entity_id], |r| {
-            let row = match Current::read(r) {
-                Ok(row) => row,
-                Err(Fault::Database(e)) => return Err(e),
-                Err(Fault::Row(what)) => return Ok(Err(bad_row(def.name(), entity_id, what))),
-            };
-            if let Err(e) = check_session_of(def.name(), entity_id, row.session.as_ref(), meta) {
-                return Ok(Err(e));
-            }
-            // An unreadable fingerprint is refused before anything else of
-            // the row, as `restore` refuses it.
-            let fingerprint = match parse_fingerprint(def.name(), row.fingerprint) {
-                Ok(fingerprint) => fingerprint,
-                Err(e) => return Ok(Err(e)),
-            };
-            Ok(from_stored_data::<M>(row.state, row.data, fingerprint)
-                .map(|machine| (machine, row.version, row.session))
-                .map_err(StoreError::Restore))
-        })
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound {
-            machine: def.name().to_owned(),
-            entity_id: entity_id.to_owned(),
-        })?;
-    let (machine, version, session) = read?;
-    let loaded = Loaded {
-        entity_id: entity_id.to_owned(),
-        machine,
-        version,
-    };
-    Ok((loaded, session))
-}
-
-pub(super) fn load_in<M: Machine + DeserializeOwned>(
-    conn: &Connection,
-    tables: &Tables,
-    entity_id: &str,
-) -> Result<Loaded<M>, StoreError> {
-    restore(row_in(conn, tables, M::definition().name(), entity_id)?)
 }
 
 pub(super) fn history_in(

@@ -6,23 +6,16 @@
 use crate::db::schema::Tables;
 
 /// The SQL of the statements every transition runs.
-pub(super) struct SqliteSql {
-    /// What a transition needs of the entity's row, and its times, read
-    /// only to refuse a row whose times do not read, as a load does.
-    pub(super) current: String,
+pub(crate) struct SqliteSql {
     /// The versioned update.
-    pub(super) update: String,
+    pub(crate) update: String,
     /// The history record.
-    pub(super) history_insert: String,
+    pub(crate) history_insert: String,
 }
 
 impl SqliteSql {
     pub(super) fn new(t: &Tables) -> SqliteSql {
         SqliteSql {
-            current: format!(
-                "SELECT state, data, version, fingerprint, session, created_at, updated_at FROM {} WHERE machine = ?1 AND entity_id = ?2",
-                t.entities
-            ),
             update: format!(
                 "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
                  WHERE machine = ?5 AND entity_id = ?6 AND version = ?7",

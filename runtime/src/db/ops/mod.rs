@@ -1,0 +1,33 @@
+//! The store's operations, written once over a backend's primitives
+//! ([`Connection`]): create, load, fire, save, due timers, dynamic
+//! machines and the reads. The public stores, async and blocking, are
+//! thin layers over these.
+
+mod dynamic;
+mod entity;
+mod reads;
+mod timers;
+mod write;
+
+pub(crate) use write::Work;
+
+use crate::db::StoreError;
+use crate::db::backend::Connection;
+
+/// The entity's row, or [`StoreError::NotFound`].
+pub(crate) async fn row<C: Connection>(
+    conn: &mut C,
+    machine: &str,
+    entity_id: &str,
+    lock: bool,
+) -> Result<crate::db::EntityRow, StoreError> {
+    crate::db::entity_id::check_entity_id(entity_id)?;
+    conn.row(machine, entity_id, lock)
+        .await?
+        .unwrap_or_else(|| {
+            Err(StoreError::NotFound {
+                machine: machine.to_owned(),
+                entity_id: entity_id.to_owned(),
+            })
+        })
+}

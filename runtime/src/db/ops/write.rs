@@ -1,0 +1,156 @@
+//! A unit of work over one connection, and the transition write every
+//! operation that moves an entity ends with.
+
+use stateforge_core::Definition;
+
+use crate::db::backend::{Connection, Write};
+use crate::db::shared::{check_movable, check_save, check_session};
+use crate::db::{EntityRow, StoreError, TransitionMeta};
+use crate::stored::Stored;
+use crate::time::Timestamp;
+
+/// A connection doing one operation or one unit of work.
+pub(crate) struct Work<C> {
+    pub(crate) conn: C,
+    /// The first error that came after an operation had written part of
+    /// its changes: the work then must not commit, even when it goes on
+    /// past the error (PostgreSQL ends such a transaction itself).
+    broken: Option<String>,
+}
+
+/// The row a transition starts from, as read in the work's transaction.
+pub(crate) struct Source<'s> {
+    pub(crate) state: &'s str,
+    pub(crate) version: u64,
+    pub(crate) session: Option<&'s str>,
+}
+
+impl<C: Connection> Work<C> {
+    pub(crate) fn new(conn: C) -> Work<C> {
+        Work { conn, broken: None }
+    }
+
+    /// Marks the work as not to commit, because of `error`, which came
+    /// after part of an operation's writes; returns it.
+    pub(crate) fn broke(&mut self, error: StoreError) -> StoreError {
+        self.broken.get_or_insert_with(|| error.to_string());
+        error
+    }
+
+    /// Commits, unless an operation broke the work; dropping the
+    /// connection otherwise rolls it back.
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        if let Some(error) = self.broken {
+            return Err(StoreError::Database(format!(
+                "the unit was rolled back: an operation in it failed after writing part of \
+                 its changes ({error})"
+            )));
+        }
+        self.conn.commit().await
+    }
+
+    /// The versioned update, its history record and the entered state's
+    /// timers: the new version. When nothing is written, the row is read
+    /// again to say why (a conflict, another session, not a transition).
+    pub(crate) async fn write_stored(
+        &mut self,
+        def: &Definition,
+        entity_id: &str,
+        from: Source<'_>,
+        event: &str,
+        stored: &Stored,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError> {
+        let expected_version = from.version;
+        // The write would match a row at the last version and fail on the
+        // overflow (PostgreSQL), or write a version SQLite holds only as a
+        // floating-point number.
+        if expected_version == 0 || check_movable(def.name(), entity_id, expected_version).is_err()
+        {
+            return Err(self
+                .not_written(def, entity_id, expected_version, event, &stored.state, meta)
+                .await);
+        }
+        let now = Timestamp::now();
+        let (event_id, to_id) = (def.event_id(event), def.state_id(&stored.state));
+        let sources: Vec<&str> = def
+            .transitions()
+            .iter()
+            .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
+            .map(|t| def.state_name(t.from))
+            .collect();
+        let timers: Vec<(&str, i64)> = to_id
+            .map(|to| {
+                def.timers_of(to)
+                    .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (data, fingerprint) = (stored.data.to_string(), stored.fingerprint.to_string());
+        let write = Write {
+            machine: def.name(),
+            entity_id,
+            expected_version,
+            sources: &sources,
+            from: from.state,
+            session: from.session,
+            event,
+            to: &stored.state,
+            data: &data,
+            fingerprint: &fingerprint,
+            meta,
+            now,
+            // A machine without timers has no timer rows to cancel or start.
+            timers: (!def.timers().is_empty()).then_some(timers.as_slice()),
+        };
+        match self.conn.write(&write).await {
+            Ok(Some(version)) => Ok(version),
+            Ok(None) => Err(self
+                .not_written(def, entity_id, expected_version, event, &stored.state, meta)
+                .await),
+            // A failed statement may have written part of the transition
+            // on a backend that runs it as several.
+            Err(e) => Err(self.broke(e)),
+        }
+    }
+
+    async fn not_written(
+        &mut self,
+        def: &Definition,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        to: &str,
+        meta: &TransitionMeta,
+    ) -> StoreError {
+        match self
+            .check_row(def, entity_id, expected_version, event, to, meta)
+            .await
+        {
+            Err(e) => e,
+            Ok(row) => StoreError::Conflict {
+                machine: def.name().to_owned(),
+                entity_id: entity_id.to_owned(),
+                expected: expected_version,
+                current: row.version,
+            },
+        }
+    }
+
+    /// Checks a save against the row as it is: the row, when the save
+    /// could go ahead.
+    pub(crate) async fn check_row(
+        &mut self,
+        def: &Definition,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        to: &str,
+        meta: &TransitionMeta,
+    ) -> Result<EntityRow, StoreError> {
+        let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
+        check_session(&row, meta)?;
+        check_save(def, &row, expected_version, event, to)?;
+        Ok(row)
+    }
+}

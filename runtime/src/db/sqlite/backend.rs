@@ -1,0 +1,225 @@
+//! The SQLite backend: a file (or memory) opened, its schema checked, and
+//! its one connection handed out to one operation or unit at a time.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OptionalExtension};
+use tokio::sync::{Semaphore, oneshot};
+
+use super::Synchronous;
+use super::busy_wait;
+use super::connection::{Runner, Shared, SqliteConnection};
+use super::options::SqliteOptions;
+use super::sql::SqliteSql;
+use crate::db::StoreError;
+use crate::db::backend::{Backend, Scope};
+use crate::db::schema::{Dialect, Tables, check_schema_version};
+
+/// What to open.
+pub(crate) enum Target {
+    File(PathBuf),
+    Memory,
+}
+
+/// The SQLite database of a store.
+pub(crate) struct SqliteBackend {
+    shared: Arc<Shared>,
+    gate: Arc<Semaphore>,
+    runner: Runner,
+    /// How long an operation waits for another process's lock, in µs.
+    busy_timeout: AtomicU64,
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+impl SqliteBackend {
+    /// Opens `target` with `options`; its statements run where `runner`
+    /// says. Opening itself runs there too: it reads and may create the
+    /// file.
+    pub(crate) async fn open(
+        target: Target,
+        options: &SqliteOptions,
+        runner: Runner,
+    ) -> Result<SqliteBackend, StoreError> {
+        let opening = {
+            let options = options.clone();
+            move || open_connection(target, &options)
+        };
+        let (conn, tables) = match &runner {
+            Runner::Caller => opening()?,
+            Runner::Thread(jobs) => {
+                let (answer, answered) = oneshot::channel();
+                let job = Box::new(move || {
+                    let _ = answer.send(opening());
+                });
+                let stopped =
+                    || StoreError::Database("the SQLite connection's thread has stopped".into());
+                jobs.send(job).map_err(|_| stopped())?;
+                answered.await.map_err(|_| stopped())??
+            }
+        };
+        Ok(SqliteBackend {
+            shared: Arc::new(Shared {
+                conn: Mutex::new(conn),
+                sql: SqliteSql::new(&tables),
+                tables,
+            }),
+            gate: Arc::new(Semaphore::new(1)),
+            runner,
+            busy_timeout: AtomicU64::new(micros(options.busy_timeout)),
+        })
+    }
+
+    /// See [`SqliteStore::set_busy_timeout`](super::SqliteStore::set_busy_timeout).
+    pub(crate) fn set_busy_timeout(&self, timeout: Duration) {
+        self.busy_timeout.store(micros(timeout), Ordering::Relaxed);
+    }
+
+    /// The connection itself, whoever holds it (tests only).
+    #[cfg(test)]
+    pub(crate) fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.shared
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn tables(&self) -> &Tables {
+        &self.shared.tables
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        // A timeout past any instant the clock can hold waits a year.
+        const A_YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+        let timeout = Duration::from_micros(self.busy_timeout.load(Ordering::Relaxed));
+        Instant::now().checked_add(timeout.min(A_YEAR))
+    }
+}
+
+impl Backend for SqliteBackend {
+    type Connection = SqliteConnection;
+
+    async fn begin(&self, scope: Scope) -> Result<SqliteConnection, StoreError> {
+        let mut conn =
+            SqliteConnection::take(&self.shared, &self.gate, &self.runner, self.deadline()).await?;
+        // Reads need no transaction; writes take the database's write lock
+        // from their start, so that a unit's reads and writes see one state.
+        if scope != Scope::Read {
+            conn.begin_immediate().await?;
+        }
+        Ok(conn)
+    }
+
+    async fn drop_tables(&self) -> Result<(), StoreError> {
+        let conn = self.begin(Scope::Read).await?;
+        conn.call(|conn, s| {
+            // Statements prepared on the dropped tables must not be reused.
+            conn.flush_prepared_statement_cache();
+            let t = &s.tables;
+            let mut sql = String::from("BEGIN IMMEDIATE;");
+            for table in [&t.timers, &t.history, &t.entities, &t.definitions, &t.meta] {
+                sql.push_str(&format!("DROP TABLE IF EXISTS {table};"));
+            }
+            sql.push_str("COMMIT;");
+            if let Err(e) = conn.execute_batch(&sql) {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+            Ok(())
+        })
+        .await?;
+        crate::db::backend::Connection::commit(conn).await
+    }
+
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+/// The store's connection: opened, waiting on other processes' locks the
+/// store's way, in WAL (for a file), with its schema.
+fn open_connection(
+    target: Target,
+    options: &SqliteOptions,
+) -> Result<(Connection, Tables), StoreError> {
+    let conn = match &target {
+        Target::File(path) => Connection::open(path)?,
+        Target::Memory => Connection::open_in_memory()?,
+    };
+    // Before anything that takes a lock: switching a new file to WAL and
+    // creating the schema wait on other openers like any statement,
+    // within one deadline.
+    busy_wait::install(&conn)?;
+    let _deadline = busy_wait::Deadline::start(options.busy_timeout);
+    if let Target::File(_) = target {
+        switch_to_wal(&conn, options.busy_timeout)?;
+    }
+    conn.pragma_update(
+        None,
+        "synchronous",
+        match options.synchronous {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        },
+    )?;
+    let tables = Tables::new(&options.prefix);
+    migrate(&conn, &tables)?;
+    Ok((conn, tables))
+}
+
+/// `journal_mode=WAL`, retried while another opener holds the lock: SQLite
+/// does not call the busy handler for this pragma.
+fn switch_to_wal(conn: &Connection, timeout: Duration) -> Result<(), StoreError> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() + pause < timeout =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Creates the schema in a new database; refuses one written by a newer
+/// stateforge.
+fn migrate(conn: &Connection, t: &Tables) -> Result<(), StoreError> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let done = (|| -> Result<(), StoreError> {
+        conn.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+            t.meta
+        ))?;
+        let found: Option<i64> = conn
+            .query_row(
+                &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        check_schema_version(found)?;
+        if found.is_none() {
+            conn.execute_batch(&t.create_sql(&Dialect {
+                int: "INTEGER",
+                serial_key: "INTEGER PRIMARY KEY AUTOINCREMENT",
+            }))?;
+        }
+        conn.execute_batch("COMMIT")?;
+        Ok(())
+    })();
+    if done.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    done
+}

@@ -1,0 +1,187 @@
+//! The SQLite connection and who may use it.
+//!
+//! A store has one connection. A unit of work (or a single operation)
+//! holds it from its start to its end, through a one-permit semaphore, so
+//! that whoever holds the permit may lock the connection's mutex without
+//! waiting. The async store never runs a statement on an executor thread:
+//! each statement is a job sent to the connection's own thread, and its
+//! answer comes back on a channel. The blocking store runs the same jobs
+//! on the caller's thread: there is nothing to hand over to.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use rusqlite::Connection;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+
+use super::busy_wait::Deadline;
+use super::sql::SqliteSql;
+use crate::db::StoreError;
+use crate::db::schema::Tables;
+
+/// What every job of a store shares: the connection and its statements.
+pub(crate) struct Shared {
+    pub(crate) conn: Mutex<Connection>,
+    pub(crate) tables: Tables,
+    pub(crate) sql: SqliteSql,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Where a store's statements run.
+#[derive(Clone)]
+pub(crate) enum Runner {
+    /// On the caller's thread (the blocking API).
+    Caller,
+    /// On the connection's own thread (the async API).
+    #[allow(dead_code)]
+    Thread(mpsc::Sender<Job>),
+}
+
+impl Runner {
+    /// A thread of its own for the connection; it ends when the last
+    /// sender (the store and its open connections) is gone.
+    #[allow(dead_code)]
+    pub(crate) fn thread() -> Result<Runner, StoreError> {
+        let (sender, jobs) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("stateforge-sqlite".into())
+            .spawn(move || {
+                for job in jobs {
+                    job();
+                }
+            })
+            .map_err(|e| {
+                StoreError::Database(format!("cannot start the SQLite connection's thread: {e}"))
+            })?;
+        Ok(Runner::Thread(sender))
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Database("the SQLite connection's thread has stopped".into())
+}
+
+/// The connection, held for one operation or one unit of work.
+pub(crate) struct SqliteConnection {
+    pub(crate) shared: Arc<Shared>,
+    runner: Runner,
+    /// Held until the connection is dropped, after its rollback.
+    permit: Option<OwnedSemaphorePermit>,
+    /// Until when statements wait for another process's lock.
+    deadline: Option<Instant>,
+    /// Whether a transaction is open: dropped open, it is rolled back.
+    open: bool,
+}
+
+impl SqliteConnection {
+    /// Waits for the connection (`gate`'s permit).
+    pub(crate) async fn take(
+        shared: &Arc<Shared>,
+        gate: &Arc<Semaphore>,
+        runner: &Runner,
+        deadline: Option<Instant>,
+    ) -> Result<SqliteConnection, StoreError> {
+        let permit = Arc::clone(gate)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Database("the SQLite store is closed".into()))?;
+        Ok(SqliteConnection {
+            shared: Arc::clone(shared),
+            runner: runner.clone(),
+            permit: Some(permit),
+            deadline,
+            open: false,
+        })
+    }
+
+    /// Runs `job` on the connection, where this store runs its statements.
+    pub(crate) async fn call<T, F>(&self, job: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &Shared) -> Result<T, StoreError> + Send + 'static,
+    {
+        let shared = Arc::clone(&self.shared);
+        let deadline = self.deadline;
+        let run = move || {
+            // A panic while the lock was held left the connection as it
+            // was; the unit's rollback restores it.
+            let conn = shared
+                .conn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _deadline = Deadline::until(deadline);
+            job(&conn, &shared)
+        };
+        match &self.runner {
+            Runner::Caller => run(),
+            Runner::Thread(jobs) => {
+                let (answer, answered) = oneshot::channel();
+                let job: Job = Box::new(move || {
+                    let outcome =
+                        std::panic::catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
+                            Err(StoreError::Database("a statement panicked".into()))
+                        });
+                    // The caller may have stopped waiting (its future was
+                    // dropped): the work is done either way.
+                    let _ = answer.send(outcome);
+                });
+                jobs.send(job).map_err(|_| stopped())?;
+                answered.await.map_err(|_| stopped())?
+            }
+        }
+    }
+
+    /// Opens the write transaction: the database's write lock, held until
+    /// the connection commits or is dropped.
+    pub(crate) async fn begin_immediate(&mut self) -> Result<(), StoreError> {
+        self.call(|conn, _| Ok(conn.execute_batch("BEGIN IMMEDIATE")?))
+            .await?;
+        self.open = true;
+        Ok(())
+    }
+
+    /// Commits the open transaction, if any.
+    pub(crate) async fn commit_open(&mut self) -> Result<(), StoreError> {
+        if self.open {
+            self.call(|conn, _| Ok(conn.execute_batch("COMMIT")?))
+                .await?;
+            self.open = false;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for SqliteConnection {
+    fn drop(&mut self) {
+        if !self.open {
+            return;
+        }
+        let shared = Arc::clone(&self.shared);
+        // The permit goes with the rollback: nobody takes the connection
+        // before it is rolled back.
+        let permit = self.permit.take();
+        let rollback = move || {
+            let conn = shared
+                .conn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Err(error) = conn.execute_batch("ROLLBACK") {
+                tracing::warn!(%error, "rolling back an unfinished SQLite unit failed");
+            }
+            drop(permit);
+        };
+        match &self.runner {
+            Runner::Caller => rollback(),
+            Runner::Thread(jobs) => {
+                // After the jobs already sent: those of this connection
+                // still running when its future was dropped.
+                if jobs.send(Box::new(rollback)).is_err() {
+                    tracing::warn!("the SQLite connection's thread stopped before a rollback");
+                }
+            }
+        }
+    }
+}

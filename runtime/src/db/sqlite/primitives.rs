@@ -1,0 +1,370 @@
+//! The backend primitives on SQLite: each one job of statements on the
+//! connection, its inputs owned so that the job can run on the
+//! connection's thread.
+
+use rusqlite::{OptionalExtension, params};
+use stateforge_core::Definition;
+
+use super::connection::SqliteConnection;
+use super::listing::checked_entities_in;
+use super::rows::{entity_row, find_row_in, history_in};
+use crate::db::backend::{Claimed, Connection, NewEntity, Write};
+use crate::db::due::{DueCursor, DueTimer};
+use crate::db::shared::{Keep, to_i64};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
+use crate::history::HistoryRecord;
+use crate::time::Timestamp;
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl Connection for SqliteConnection {
+    async fn row(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        _lock: bool,
+    ) -> Result<Option<Result<EntityRow, StoreError>>, StoreError> {
+        // A unit holds the database's write lock from its start: nothing
+        // is left to lock row by row.
+        let (machine, entity_id) = (machine.to_owned(), entity_id.to_owned());
+        self.call(move |conn, s| Ok(find_row_in(conn, &s.tables, &machine, &entity_id)?))
+            .await
+    }
+
+    async fn insert_entity(&mut self, e: &NewEntity<'_>) -> Result<bool, StoreError> {
+        let values = (
+            e.machine.to_owned(),
+            e.entity_id.to_owned(),
+            e.state.to_owned(),
+            e.data.to_owned(),
+            e.fingerprint.to_owned(),
+            e.session.map(str::to_owned),
+            e.now.as_micros(),
+        );
+        self.call(move |conn, s| {
+            let (machine, entity_id, state, data, fingerprint, session, now) = values;
+            let inserted = conn.prepare_cached(&format!(
+                "INSERT INTO {} (machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?7) ON CONFLICT DO NOTHING",
+                s.tables.entities
+            ))?
+            .execute(params![machine, entity_id, state, data, fingerprint, session, now])?;
+            Ok(inserted > 0)
+        })
+        .await
+    }
+
+    async fn write(&mut self, w: &Write<'_>) -> Result<Option<u64>, StoreError> {
+        // The row was read in this transaction, which holds the write lock
+        // from its start: its session and state were checked against it,
+        // and only the version is left for the statement to check.
+        let update = (
+            w.to.to_owned(),
+            w.data.to_owned(),
+            w.fingerprint.to_owned(),
+            w.now.as_micros(),
+            w.machine.to_owned(),
+            w.entity_id.to_owned(),
+            to_i64(w.expected_version),
+        );
+        let record = (
+            w.from.to_owned(),
+            w.event.to_owned(),
+            w.meta.reason.clone(),
+            w.meta.actor.clone(),
+            w.session.map(str::to_owned),
+            w.meta.metadata.to_string(),
+        );
+        let timers: Option<Vec<(String, i64)>> = w.timers.map(|timers| {
+            timers
+                .iter()
+                .map(|(e, at)| ((*e).to_owned(), *at))
+                .collect()
+        });
+        self.call(move |conn, s| {
+            let (to, data, fingerprint, now, machine, entity_id, expected) = update;
+            // No `RETURNING`: SQLite builds a temporary table for it.
+            let updated = conn.prepare_cached(&s.sql.update)?.execute(params![
+                to,
+                data,
+                fingerprint,
+                now,
+                machine,
+                entity_id,
+                expected
+            ])?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            let version = expected.saturating_add(1);
+            let (from, event, reason, actor, session, metadata) = record;
+            conn.prepare_cached(&s.sql.history_insert)?
+                .execute(params![
+                    machine, entity_id, from, to, event, reason, actor, session, now, metadata,
+                    version
+                ])?;
+            if let Some(timers) = timers {
+                replace_timers(conn, s, &machine, &entity_id, &to, &timers)?;
+            }
+            Ok(u64::try_from(version).ok())
+        })
+        .await
+    }
+
+    async fn insert_history(&mut self, r: &HistoryRecord) -> Result<(), StoreError> {
+        let r = r.clone();
+        self.call(move |conn, s| {
+            conn.prepare_cached(&s.sql.history_insert)?
+                .execute(params![
+                    r.machine,
+                    r.entity_id,
+                    r.from,
+                    r.to,
+                    r.event,
+                    r.reason,
+                    r.actor,
+                    r.session,
+                    r.at.as_micros(),
+                    r.metadata.to_string(),
+                    to_i64(r.version)
+                ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn reset_timers(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        state: &str,
+        timers: &[(&str, i64)],
+    ) -> Result<(), StoreError> {
+        let (machine, entity_id, state) =
+            (machine.to_owned(), entity_id.to_owned(), state.to_owned());
+        let timers: Vec<(String, i64)> = timers
+            .iter()
+            .map(|(e, at)| ((*e).to_owned(), *at))
+            .collect();
+        self.call(move |conn, s| replace_timers(conn, s, &machine, &entity_id, &state, &timers))
+            .await
+    }
+
+    async fn keep_definition(
+        &mut self,
+        def: &Definition,
+        kind: DefinitionKind,
+        now: Timestamp,
+        keep: Keep,
+    ) -> Result<(), StoreError> {
+        let values = (
+            def.name().to_owned(),
+            def.fingerprint().to_string(),
+            def.to_json(),
+            kind.as_str(),
+            now.as_micros(),
+        );
+        self.call(move |conn, s| {
+            let (machine, fingerprint, json, kind, now) = values;
+            conn.prepare_cached(&format!(
+                "INSERT INTO {d} (machine, fingerprint, json, kind, saved_at)
+                 VALUES (?1, ?2, ?3, ?4, MAX(?5, COALESCE((SELECT MAX(saved_at) + 1 FROM {d} WHERE machine = ?1), ?5)))
+                 ON CONFLICT (machine, fingerprint) {}",
+                keep.on_conflict(),
+                d = s.tables.definitions,
+            ))?
+            .execute(params![machine, fingerprint, json, kind, now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn kept_definition(
+        &mut self,
+        machine: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let machine = machine.to_owned();
+        self.call(move |conn, s| {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT json, kind FROM {} WHERE machine = ?1 ORDER BY saved_at DESC, rowid DESC LIMIT 1",
+                    s.tables.definitions
+                ))?
+                .query_row(params![machine], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn machines(&mut self) -> Result<Vec<String>, StoreError> {
+        self.call(|conn, s| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT DISTINCT machine FROM {} ORDER BY machine",
+                s.tables.definitions
+            ))?;
+            let names = stmt.query_map([], |r| r.get(0))?;
+            Ok(names.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn history(&mut self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        let query = query.clone();
+        self.call(move |conn, s| history_in(conn, &s.tables, &query))
+            .await
+    }
+
+    async fn entities(
+        &mut self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
+        let (machine, state) = (machine.to_owned(), state.map(str::to_owned));
+        self.call(move |conn, s| checked_entities_in(conn, &s.tables, &machine, state.as_deref()))
+            .await
+    }
+
+    async fn lock_entities(
+        &mut self,
+        machine: &str,
+        entity_ids: &[&str],
+    ) -> Result<Option<String>, StoreError> {
+        // A unit holds the database's write lock from its start (`BEGIN
+        // IMMEDIATE`): no other unit holds any entity, nor can deadlock
+        // with this one. Only the check that each exists is left.
+        let machine = machine.to_owned();
+        let ids: Vec<String> = entity_ids.iter().map(|id| (*id).to_owned()).collect();
+        self.call(move |conn, s| {
+            let mut exists = conn.prepare_cached(&format!(
+                "SELECT 1 FROM {} WHERE machine = ?1 AND entity_id = ?2",
+                s.tables.entities
+            ))?;
+            for id in ids {
+                if !exists.exists(params![machine, id])? {
+                    return Ok(Some(id));
+                }
+            }
+            Ok(None)
+        })
+        .await
+    }
+
+    async fn purge_orphan_timers(
+        &mut self,
+        machine: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        let machine = machine.to_owned();
+        self.call(move |conn, s| {
+            let t = &s.tables;
+            let deleted = conn
+                .prepare_cached(&format!(
+                    "DELETE FROM {tm} WHERE id IN (
+                       SELECT t.id FROM {tm} AS t
+                       WHERE t.machine = ?1 AND t.due_at <= ?2
+                         AND NOT EXISTS (SELECT 1 FROM {e} AS e WHERE e.machine = t.machine AND e.entity_id = t.entity_id)
+                       ORDER BY t.due_at, t.id LIMIT ?3)",
+                    tm = t.timers,
+                    e = t.entities,
+                ))?
+                .execute(params![machine, now.as_micros(), count(limit)])?;
+            Ok(deleted)
+        })
+        .await
+    }
+
+    async fn claim_due(
+        &mut self,
+        machine: &str,
+        now: Timestamp,
+        after: DueCursor,
+        at_most: usize,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let machine = machine.to_owned();
+        self.call(move |conn, s| {
+            let t = &s.tables;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT e.machine, e.entity_id, e.state, e.data, e.version, e.fingerprint, e.session,
+                        e.created_at, e.updated_at, t.id, t.entity_id, t.state, t.event, t.due_at
+                 FROM {tm} AS t JOIN {e} AS e ON e.machine = t.machine AND e.entity_id = t.entity_id
+                 WHERE t.machine = ?1 AND t.due_at <= ?2 AND (t.due_at, t.id) > (?3, ?4)
+                 ORDER BY t.due_at, t.id LIMIT ?5",
+                tm = t.timers,
+                e = t.entities,
+            ))?;
+            let rows = stmt.query_map(
+                params![machine, now.as_micros(), after.due_at, after.id, count(at_most)],
+                |r| {
+                    let timer = DueTimer {
+                        id: r.get(9)?,
+                        entity_id: r.get(10)?,
+                        state: r.get(11)?,
+                        event: r.get(12)?,
+                        due_at: r.get(13)?,
+                    };
+                    Ok((timer, entity_row(r)?))
+                },
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn delete_timer(&mut self, id: i64) -> Result<bool, StoreError> {
+        self.call(move |conn, s| {
+            let deleted = conn
+                .prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", s.tables.timers))?
+                .execute(params![id])?;
+            Ok(deleted > 0)
+        })
+        .await
+    }
+
+    async fn next_due(
+        &mut self,
+        machine: &str,
+        after: Timestamp,
+    ) -> Result<Option<i64>, StoreError> {
+        let machine = machine.to_owned();
+        self.call(move |conn, s| {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT MIN(due_at) FROM {} WHERE machine = ?1 AND due_at > ?2",
+                    s.tables.timers
+                ))?
+                .query_row(params![machine, after.as_micros()], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    async fn commit(mut self) -> Result<(), StoreError> {
+        self.commit_open().await
+    }
+}
+
+/// Leaving a state cancels its timers; entering one starts its own.
+fn replace_timers(
+    conn: &rusqlite::Connection,
+    s: &super::connection::Shared,
+    machine: &str,
+    entity_id: &str,
+    state: &str,
+    timers: &[(String, i64)],
+) -> Result<(), StoreError> {
+    conn.prepare_cached(&format!(
+        "DELETE FROM {} WHERE machine = ?1 AND entity_id = ?2",
+        s.tables.timers
+    ))?
+    .execute(params![machine, entity_id])?;
+    let mut insert = conn.prepare_cached(&format!(
+        "INSERT INTO {} (machine, entity_id, state, event, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        s.tables.timers
+    ))?;
+    for (event, due_at) in timers {
+        insert.execute(params![machine, entity_id, state, event, due_at])?;
+    }
+    Ok(())
+}
