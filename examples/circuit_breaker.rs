@@ -14,7 +14,8 @@
 use std::time::Duration;
 
 use stateforge::runtime::db::{
-    HistoryQuery, StopSignal, Store, StoreError, TimerWorker, TransitionMeta,
+    HistoryQuery, StoreError, TransitionMeta,
+    blocking::{StopSignal, Store, TimerWorker},
 };
 
 /// Failures in a row that trip the breaker.

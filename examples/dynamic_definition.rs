@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 use stateforge::Definition;
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransitionMeta};
+use stateforge::runtime::db::{HistoryQuery, StoreError, TransitionMeta, blocking::Store};
 use stateforge::runtime::{DynMachine, Registry};
 
 /// An expense approval, as an operator wrote it.

@@ -15,7 +15,7 @@
 use std::sync::{Arc, Mutex};
 
 use stateforge::runtime::Listeners;
-use stateforge::runtime::db::{Store, StoreError, TransitionMeta};
+use stateforge::runtime::db::{StoreError, TransitionMeta, blocking::Store};
 
 stateforge::state_machine! {
     /// One piece of work, from an idea to a merged change.

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransitionMeta};
+use stateforge::runtime::db::{HistoryQuery, StoreError, TransitionMeta, blocking::Store};
 use stateforge::runtime::{Listeners, Timestamp};
 
 /// A run of the platform: 5 states.

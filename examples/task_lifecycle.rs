@@ -12,7 +12,9 @@
 //! ```
 
 use stateforge::Timestamp;
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TablePrefix, TransitionMeta};
+use stateforge::runtime::db::{
+    HistoryQuery, StoreError, TablePrefix, TransitionMeta, blocking::Store,
+};
 
 stateforge::state_machine! {
     /// Lifecycle of a task handed to an agent.

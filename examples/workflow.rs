@@ -9,7 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use stateforge::runtime::Listeners;
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError, StoreUnit, TransitionMeta};
+use stateforge::runtime::db::{
+    HistoryQuery, StoreError, TransitionMeta,
+    blocking::{Store, StoreUnit},
+};
 
 /// The workflow machine (its own module: its states share names with the
 /// step machine's, and states are types).

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde_json::json;
 use stateforge_runtime::db::{
-    DefinitionKind, EntityRow, HistoryQuery, PgStore, SqliteStore, Store, StoreError, Synchronous,
-    TablePrefix, TransitionMeta, postgres_url, redact_url,
+    DefinitionKind, EntityRow, HistoryQuery, PgStore, SqliteStore, StoreError, Synchronous,
+    TablePrefix, TransitionMeta, blocking::Store, postgres_url, redact_url,
 };
 use stateforge_runtime::{HistoryRecord, Registry};
 

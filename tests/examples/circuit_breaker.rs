@@ -6,7 +6,7 @@
 mod example;
 
 use example::Outcome::{Failed, Refused, Succeeded};
-use stateforge::runtime::db::{HistoryQuery, Store};
+use stateforge::runtime::db::{HistoryQuery, blocking::Store};
 
 use crate::pg_fixture::PgFixture;
 

@@ -5,7 +5,7 @@
 #[path = "../../examples/dynamic_definition.rs"]
 mod example;
 
-use stateforge::runtime::db::{HistoryQuery, Store};
+use stateforge::runtime::db::{HistoryQuery, blocking::Store};
 
 use crate::{pg_fixture::PgFixture, sqlite};
 

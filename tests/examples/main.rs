@@ -7,7 +7,7 @@
 // default one).
 #![cfg(feature = "sqlite")]
 
-use stateforge::runtime::db::Store;
+use stateforge::runtime::db::blocking::Store;
 
 #[path = "../support/pg_fixture.rs"]
 mod pg_fixture;

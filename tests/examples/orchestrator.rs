@@ -9,7 +9,7 @@ use std::sync::Arc;
 mod example;
 
 use example::{AnyOrchestration, MemoryTracker, OrchestrationState, ScriptedRunner, Tracker};
-use stateforge::runtime::db::{HistoryQuery, Store};
+use stateforge::runtime::db::{HistoryQuery, blocking::Store};
 
 use crate::pg_fixture::PgFixture;
 

@@ -6,7 +6,7 @@
 #[path = "../../examples/platform.rs"]
 mod example;
 
-use stateforge::runtime::db::{HistoryQuery, Store};
+use stateforge::runtime::db::{HistoryQuery, blocking::Store};
 
 use crate::{pg_fixture::PgFixture, sqlite};
 

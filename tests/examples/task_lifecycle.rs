@@ -7,7 +7,7 @@
 mod example;
 
 use example::{AnyTask, Task, TaskEvent, TaskRecord, TaskState};
-use stateforge::runtime::db::{HistoryQuery, Store};
+use stateforge::runtime::db::{HistoryQuery, blocking::Store};
 
 use crate::{pg_fixture::PgFixture, sqlite};
 

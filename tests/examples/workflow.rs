@@ -7,7 +7,7 @@ mod example;
 
 use example::step::{AnyStep, StepState};
 use example::workflow::{AnyWorkflow, WorkflowState};
-use stateforge::runtime::db::{HistoryQuery, Store};
+use stateforge::runtime::db::{HistoryQuery, blocking::Store};
 
 use crate::{pg_fixture::PgFixture, sqlite};
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use stateforge::runtime::Timestamp;
-use stateforge::runtime::db::{HistoryQuery, Store, TransitionMeta};
+use stateforge::runtime::db::{HistoryQuery, TransitionMeta, blocking::Store};
 
 use crate::pg_fixture::PgFixture;
 

@@ -5,7 +5,7 @@ use crate::pg_fixture::pg_url;
 use crate::suite::fixture::{Fixture, assert_chain, meta};
 use crate::suite::machines::{AnyLamp, AnyTask, Lamp, LampEvent, TaskEvent, new_task};
 use stateforge::runtime::Timestamp;
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransientKind};
+use stateforge::runtime::db::{HistoryQuery, StoreError, TransientKind, blocking::Store};
 
 behaviours!(crate::suite::Fixture::postgres);
 

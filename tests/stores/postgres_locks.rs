@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::suite::fixture::{Fixture, assert_chain, meta};
 use crate::suite::machines::{AnyLamp, Lamp, LampEvent};
-use stateforge::runtime::db::{Store, StoreError, StoreOptions, TransientKind};
+use stateforge::runtime::db::{StoreError, StoreOptions, TransientKind, blocking::Store};
 
 /// How long a test waits for a call that should return long before; a
 /// call that waits for ever fails the test here instead of hanging it.

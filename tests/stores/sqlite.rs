@@ -8,8 +8,8 @@ use crate::suite::machines::{AnyBreaker, AnyTask, BreakerState, TaskEvent, new_t
 use crate::suite::timers::two_tripped_breakers;
 use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{
-    HistoryQuery, SqliteStore, Store, StoreError, StoreOptions, Synchronous, TablePrefix,
-    TransientKind,
+    HistoryQuery, SqliteStore, StoreError, StoreOptions, Synchronous, TablePrefix, TransientKind,
+    blocking::Store,
 };
 
 behaviours!(crate::suite::Fixture::sqlite);

@@ -5,7 +5,10 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use stateforge::runtime::db::{SqliteOptions, SqliteStore, StopSignal, Store, TimerWorker};
+use stateforge::runtime::db::{
+    SqliteOptions, SqliteStore,
+    blocking::{StopSignal, Store, TimerWorker},
+};
 
 use crate::suite::Fixture;
 use crate::suite::fixture::{PATIENCE, assert_chain, eventually, meta, on_its_own_thread};

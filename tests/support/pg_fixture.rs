@@ -7,7 +7,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use stateforge::runtime::db::{Store, TablePrefix};
+use stateforge::runtime::db::{TablePrefix, blocking::Store};
 
 /// The PostgreSQL URL, or `None` after saying that `test` was skipped; a
 /// failure instead when `STATEFORGE_REQUIRE_PG=1`.

@@ -55,6 +55,7 @@ pub(crate) struct Write<'a> {
     pub(crate) entity_id: &'a str,
     pub(crate) expected_version: u64,
     /// The states `event` leads from to `to`.
+    #[allow(dead_code)]
     pub(crate) sources: &'a [&'a str],
     /// The state left, as read.
     pub(crate) from: &'a str,

@@ -241,6 +241,46 @@ impl StoreError {
             StoreError::Transient { .. } | StoreError::Conflict { .. }
         )
     }
+
+    /// A short, stable name of the error's kind, for logs, metrics and
+    /// the `outcome` of the store's spans.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::StoreError;
+    /// assert_eq!(StoreError::InsideUnit.kind(), "inside_unit");
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::AlreadyExists { .. } => "already_exists",
+            StoreError::Conflict { .. } => "conflict",
+            StoreError::OtherSession { .. } => "other_session",
+            StoreError::NotATransition { .. } => "not_a_transition",
+            StoreError::NotAllowed { .. } => "not_allowed",
+            StoreError::GuardRefused { .. } => "guard_refused",
+            StoreError::UnknownEvent { .. } => "unknown_event",
+            StoreError::ActionFailed { .. } => "action_failed",
+            StoreError::Vetoed { .. } => "vetoed",
+            StoreError::Restore(_) => "restore",
+            StoreError::Json(_) => "json",
+            StoreError::NoDefinition(_) => "no_definition",
+            StoreError::BadDefinition { .. } => "bad_definition",
+            StoreError::InvalidPrefix(_) => "invalid_prefix",
+            StoreError::SchemaTooNew { .. } => "schema_too_new",
+            StoreError::Transient { kind, .. } => match kind {
+                TransientKind::Busy => "busy",
+                TransientKind::LockTimeout => "lock_timeout",
+                TransientKind::Deadlock => "deadlock",
+                TransientKind::Serialization => "serialization",
+                TransientKind::Connection => "connection",
+            },
+            StoreError::BadRow { .. } => "bad_row",
+            StoreError::InvalidEntityId(_) => "invalid_entity_id",
+            StoreError::InsideUnit => "inside_unit",
+            StoreError::Database(_) => "database",
+        }
+    }
 }
 
 #[cfg(feature = "sqlite")]

@@ -11,10 +11,14 @@
 //! U+0000, on every backend: anything else is a
 //! [`StoreError::InvalidEntityId`] before anything is read or written.
 
+#[cfg(feature = "sqlite")]
+mod any_backend;
 // The primitives each backend gives; the operations over them follow.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-#[allow(dead_code)]
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 mod backend;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod blocking;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod due;
 mod entity_id;
@@ -25,7 +29,7 @@ mod meta;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod open_unit;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-#[allow(dead_code)]
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 mod ops;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod options;
@@ -38,11 +42,9 @@ mod schema;
 mod shared;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg(feature = "sqlite")]
 mod store;
 mod target;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod timer_worker;
 
 pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{StoreError, TransientKind};
@@ -54,8 +56,6 @@ pub use pg::{PgStore, PgUnit, redact_url};
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg(feature = "sqlite")]
 pub use store::{Store, StoreUnit};
 pub use target::postgres_url;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub use timer_worker::{Round, StopSignal, TimerWorker};

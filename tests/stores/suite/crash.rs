@@ -8,7 +8,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use stateforge::runtime::db::{HistoryQuery, Store, TablePrefix, TransitionMeta};
+use stateforge::runtime::db::{HistoryQuery, TablePrefix, TransitionMeta, blocking::Store};
 
 use super::Fixture;
 use super::fixture::assert_chain;

@@ -64,7 +64,7 @@ pub(crate) fn entity_ids_are_checked_the_same_on_every_backend(fx: Fixture) {
             ),
         ];
         let in_unit = |work: &dyn Fn(
-            &stateforge::runtime::db::StoreUnit<'_, '_>,
+            &stateforge::runtime::db::blocking::StoreUnit<'_, '_>,
         ) -> Result<(), StoreError>| { store.unit(|u| work(u)) };
         outcomes.extend([
             (

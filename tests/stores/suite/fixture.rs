@@ -1,7 +1,9 @@
 //! A fresh, isolated store on one backend, with raw SQL beside it for
 //! corrupting rows.
 
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TablePrefix, TransitionMeta};
+use stateforge::runtime::db::{
+    HistoryQuery, StoreError, TablePrefix, TransitionMeta, blocking::Store,
+};
 
 use crate::pg_fixture::PgFixture;
 

@@ -9,7 +9,7 @@ use super::machines::{AnyBreaker, AnyKettle, AnyTicker, Kettle, KettleState, Tic
 use super::timers::two_tripped_breakers;
 use serde_json::json;
 use stateforge::Definition;
-use stateforge::runtime::db::{StopSignal, Store, TimerWorker};
+use stateforge::runtime::db::blocking::{StopSignal, Store, TimerWorker};
 use stateforge::runtime::{DynMachine, Registry};
 
 /// Far longer than any test waits: a worker that sleeps this long has

@@ -10,7 +10,7 @@ use super::machines::{
 };
 use serde_json::{Value, json};
 use stateforge::Definition;
-use stateforge::runtime::db::{Store, StoreError};
+use stateforge::runtime::db::{StoreError, blocking::Store};
 use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 /// Timers set by a store that is closed before any worker starts fire

@@ -6,7 +6,7 @@ use super::machines::{
     new_task,
 };
 use stateforge::runtime::Listeners;
-use stateforge::runtime::db::{HistoryQuery, StoreError, StoreUnit};
+use stateforge::runtime::db::{HistoryQuery, StoreError, blocking::StoreUnit};
 
 /// A transition writes the new state and its history record together,
 /// with the caller's actor, reason and session.

@@ -3,7 +3,7 @@
 //! lock, and the unit has the reads a controller needs, which see its
 //! writes.
 
-use stateforge::runtime::db::{HistoryQuery, Store, StoreError};
+use stateforge::runtime::db::{HistoryQuery, StoreError, blocking::Store};
 
 use super::fixture::{Fixture, PATIENCE, assert_chain, meta, on_its_own_thread};
 use super::machines::{AnyTask, TaskEvent, new_task};

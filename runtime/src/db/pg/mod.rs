@@ -583,7 +583,7 @@ impl PgStore {
         self.unit(|u| u.fire_due_dyn(bound, now, limit))
     }
 
-    /// See [`Store::drop_tables`](crate::db::Store::drop_tables): this
+    /// See [`Store::drop_tables`](crate::db::blocking::Store::drop_tables): this
     /// store's tables, and their rows, dropped.
     ///
     /// # Errors

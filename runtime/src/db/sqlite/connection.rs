@@ -36,14 +36,12 @@ pub(crate) enum Runner {
     /// On the caller's thread (the blocking API).
     Caller,
     /// On the connection's own thread (the async API).
-    #[allow(dead_code)]
     Thread(mpsc::Sender<Job>),
 }
 
 impl Runner {
     /// A thread of its own for the connection; it ends when the last
     /// sender (the store and its open connections) is gone.
-    #[allow(dead_code)]
     pub(crate) fn thread() -> Result<Runner, StoreError> {
         let (sender, jobs) = mpsc::channel::<Job>();
         std::thread::Builder::new()
@@ -72,8 +70,6 @@ pub(crate) struct SqliteConnection {
     permit: Option<OwnedSemaphorePermit>,
     /// Until when statements wait for another process's lock.
     deadline: Option<Instant>,
-    /// Whether a transaction is open: dropped open, it is rolled back.
-    open: bool,
 }
 
 impl SqliteConnection {
@@ -93,7 +89,6 @@ impl SqliteConnection {
             runner: runner.clone(),
             permit: Some(permit),
             deadline,
-            open: false,
         })
     }
 
@@ -138,27 +133,26 @@ impl SqliteConnection {
     /// the connection commits or is dropped.
     pub(crate) async fn begin_immediate(&mut self) -> Result<(), StoreError> {
         self.call(|conn, _| Ok(conn.execute_batch("BEGIN IMMEDIATE")?))
-            .await?;
-        self.open = true;
-        Ok(())
+            .await
     }
 
     /// Commits the open transaction, if any.
     pub(crate) async fn commit_open(&mut self) -> Result<(), StoreError> {
-        if self.open {
-            self.call(|conn, _| Ok(conn.execute_batch("COMMIT")?))
-                .await?;
-            self.open = false;
-        }
-        Ok(())
+        self.call(|conn, _| {
+            if !conn.is_autocommit() {
+                conn.execute_batch("COMMIT")?;
+            }
+            Ok(())
+        })
+        .await
     }
 }
 
 impl Drop for SqliteConnection {
     fn drop(&mut self) {
-        if !self.open {
-            return;
-        }
+        // Whether a transaction is open is asked of the connection itself,
+        // where the rollback runs: a future dropped while its `BEGIN` or
+        // `COMMIT` was on the way cannot know.
         let shared = Arc::clone(&self.shared);
         // The permit goes with the rollback: nobody takes the connection
         // before it is rolled back.
@@ -168,7 +162,9 @@ impl Drop for SqliteConnection {
                 .conn
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Err(error) = conn.execute_batch("ROLLBACK") {
+            if !conn.is_autocommit()
+                && let Err(error) = conn.execute_batch("ROLLBACK")
+            {
                 tracing::warn!(%error, "rolling back an unfinished SQLite unit failed");
             }
             drop(permit);

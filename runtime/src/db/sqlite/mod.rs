@@ -242,7 +242,7 @@ impl SqliteStore {
         })
     }
 
-    /// See [`Store::drop_tables`](crate::db::Store::drop_tables): this
+    /// See [`Store::drop_tables`](crate::db::blocking::Store::drop_tables): this
     /// store's tables, and their rows, dropped, in one transaction.
     ///
     /// # Errors

@@ -6,14 +6,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
-use super::due::{DueCount, TimerStep};
+use crate::db::due::{DueCount, TimerStep};
 #[cfg(feature = "sqlite")]
-use super::sqlite::Unit as SqliteUnit;
-use super::{
+use crate::db::sqlite::Unit as SqliteUnit;
+use crate::db::{
     EntityRow, Fired, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix, TransitionMeta,
 };
 #[cfg(feature = "sqlite")]
-use super::{SqliteOptions, SqliteStore};
+use crate::db::{SqliteOptions, SqliteStore};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use crate::listener::Listeners;
 /// A store on whichever backend [`Store::open`] was given.
 ///
 /// ```
-/// use stateforge_runtime::db::{Store, TransitionMeta};
+/// use stateforge_runtime::db::{TransitionMeta, blocking::Store};
 /// stateforge::state_machine! {
 ///     #[derive(Debug)]
 ///     machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; }
@@ -44,7 +44,7 @@ pub enum Store {
     Sqlite(SqliteStore),
     /// The PostgreSQL store.
     #[cfg(feature = "postgres")]
-    Postgres(super::PgStore),
+    Postgres(crate::db::PgStore),
 }
 
 /// The operations of one unit of work on a [`Store`] ([`Store::unit`]).
@@ -56,7 +56,7 @@ pub enum StoreUnit<'u, 'c> {
     Sqlite(&'u SqliteUnit<'c>),
     /// A unit on PostgreSQL.
     #[cfg(feature = "postgres")]
-    Postgres(&'u super::PgUnit<'c>),
+    Postgres(&'u crate::db::PgUnit<'c>),
 }
 
 macro_rules! each_backend {
@@ -91,7 +91,7 @@ impl Store {
     /// build lacks.
     ///
     /// ```
-    /// let store = stateforge_runtime::db::Store::open(":memory:")?;
+    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn open(target: &str) -> Result<Store, StoreError> {
@@ -106,7 +106,7 @@ impl Store {
     /// As [`Store::open`].
     ///
     /// ```
-    /// use stateforge_runtime::db::{Store, TablePrefix};
+    /// use stateforge_runtime::db::{TablePrefix, blocking::Store};
     /// let store = Store::open_with(":memory:", &TablePrefix::new("app_")?)?;
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
@@ -116,7 +116,7 @@ impl Store {
 
     /// [`Store::open_with`] with `options`: how long an operation waits
     /// for a lock another connection holds, on PostgreSQL its
-    /// `lock_timeout` ([`PgStore::connect_with_options`](super::PgStore::connect_with_options)),
+    /// `lock_timeout` ([`PgStore::connect_with_options`](crate::db::PgStore::connect_with_options)),
     /// on SQLite its busy timeout ([`SqliteStore::set_busy_timeout`]).
     ///
     /// # Errors
@@ -125,7 +125,7 @@ impl Store {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use stateforge_runtime::db::{Store, StoreOptions, TablePrefix};
+    /// use stateforge_runtime::db::{StoreOptions, TablePrefix, blocking::Store};
     /// let options = StoreOptions::new().lock_timeout(Duration::from_secs(2));
     /// let store = Store::open_with_options(":memory:", &TablePrefix::new("app_")?, &options)?;
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
@@ -135,9 +135,9 @@ impl Store {
         prefix: &TablePrefix,
         options: &StoreOptions,
     ) -> Result<Store, StoreError> {
-        if let Some(_url) = super::postgres_url(target) {
+        if let Some(_url) = crate::db::postgres_url(target) {
             #[cfg(feature = "postgres")]
-            return Ok(Store::Postgres(super::PgStore::connect_with_options(
+            return Ok(Store::Postgres(crate::db::PgStore::connect_with_options(
                 &_url, prefix, options,
             )?));
             #[cfg(not(feature = "postgres"))]
@@ -177,7 +177,7 @@ impl Store {
     /// As [`Store::open`].
     ///
     /// ```no_run
-    /// let store = stateforge_runtime::db::Store::from_env("app.db")?;
+    /// let store = stateforge_runtime::db::blocking::Store::from_env("app.db")?;
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn from_env(sqlite_path: &str) -> Result<Store, StoreError> {
@@ -190,7 +190,7 @@ impl Store {
     /// Which backend this is: `sqlite` or `postgres`.
     ///
     /// ```
-    /// assert_eq!(stateforge_runtime::db::Store::open(":memory:").unwrap().backend(), "sqlite");
+    /// assert_eq!(stateforge_runtime::db::blocking::Store::open(":memory:").unwrap().backend(), "sqlite");
     /// ```
     pub fn backend(&self) -> &'static str {
         match self {
@@ -329,7 +329,7 @@ impl Store {
     /// The database's.
     ///
     /// ```
-    /// let store = stateforge_runtime::db::Store::open(":memory:")?;
+    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
     /// let (good, bad): (Vec<_>, Vec<_>) =
     ///     store.entities_checked("task", None)?.into_iter().partition(Result::is_ok);
     /// assert!(good.is_empty() && bad.is_empty());
@@ -422,7 +422,7 @@ impl Store {
     pub fn kept_definition(
         &self,
         machine: &str,
-    ) -> Result<(stateforge_core::Definition, super::DefinitionKind), StoreError> {
+    ) -> Result<(stateforge_core::Definition, crate::db::DefinitionKind), StoreError> {
         each_backend!(self, s => s.kept_definition(machine))
     }
 
@@ -437,7 +437,7 @@ impl Store {
     /// The database's.
     ///
     /// ```
-    /// use stateforge_runtime::db::{Store, TablePrefix};
+    /// use stateforge_runtime::db::{TablePrefix, blocking::Store};
     /// let dir = tempfile::tempdir().unwrap();
     /// let target = dir.path().join("t.db");
     /// let target = target.to_str().unwrap();
@@ -513,7 +513,7 @@ impl Store {
     /// # use stateforge_runtime::{Registry, Timestamp};
     /// # let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
     /// #     .bind(stateforge_core::Definition::example()).unwrap();
-    /// let store = stateforge_runtime::db::Store::open(":memory:")?;
+    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
     /// assert_eq!(store.fire_due_dyn(&bound, Timestamp::now(), 10)?, 0);
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
@@ -587,7 +587,7 @@ impl StoreUnit<'_, '_> {
     /// Locks the entities `entity_ids` of `machine` until the unit ends,
     /// in one order whatever the order given; a unit that fires or saves
     /// several entities should call it first. See
-    /// [`PgUnit::lock_entities`](super::PgUnit::lock_entities) (on
+    /// [`PgUnit::lock_entities`](crate::db::PgUnit::lock_entities) (on
     /// PostgreSQL) and [`SqliteUnit::lock_entities`] (on SQLite, where a
     /// unit holds the whole database and this only checks the entities
     /// exist).
@@ -601,7 +601,7 @@ impl StoreUnit<'_, '_> {
     ///
     /// ```
     /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
-    /// use stateforge_runtime::db::{Store, TransitionMeta};
+    /// use stateforge_runtime::db::{TransitionMeta, blocking::Store};
     /// let store = Store::open(":memory:")?;
     /// let meta = TransitionMeta::new();
     /// for id in ["front", "back"] {

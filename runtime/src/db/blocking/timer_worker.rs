@@ -10,8 +10,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
-use super::due::DueCount;
-use super::{Store, StoreError};
+use super::Store;
+use crate::db::StoreError;
+use crate::db::due::DueCount;
 use crate::dynamic::Bound;
 use crate::time::Timestamp;
 
@@ -35,7 +36,7 @@ type FireDue = fn(&Store, Timestamp, usize) -> Result<DueCount, StoreError>;
 ///
 /// ```
 /// use std::time::Duration;
-/// use stateforge_runtime::db::{StopSignal, Store, TimerWorker, TransitionMeta};
+/// use stateforge_runtime::db::{TransitionMeta, blocking::{StopSignal, Store, TimerWorker}};
 /// stateforge::state_machine! {
 ///     #[derive(Debug)]
 ///     machine Breaker {
@@ -129,7 +130,7 @@ impl TimerWorker {
     /// timers per transaction.
     ///
     /// ```
-    /// let worker = stateforge_runtime::db::TimerWorker::new();
+    /// let worker = stateforge_runtime::db::blocking::TimerWorker::new();
     /// assert_eq!(worker.machines().count(), 0);
     /// ```
     pub fn new() -> TimerWorker {
@@ -149,7 +150,7 @@ impl TimerWorker {
     ///     #[derive(Debug)]
     ///     machine Breaker { initial state Open; state HalfOpen; event reset: Open -> HalfOpen after 30s; event trip: HalfOpen -> Open; }
     /// }
-    /// let worker = stateforge_runtime::db::TimerWorker::new().machine::<AnyBreaker>();
+    /// let worker = stateforge_runtime::db::blocking::TimerWorker::new().machine::<AnyBreaker>();
     /// assert_eq!(worker.machines().collect::<Vec<_>>(), ["breaker"]);
     /// ```
     #[must_use]
@@ -169,7 +170,7 @@ impl TimerWorker {
     /// [`Store::fire_due_dyn`] does.
     ///
     /// ```
-    /// use stateforge_runtime::{Registry, core::Definition, db::TimerWorker};
+    /// use stateforge_runtime::{Registry, core::Definition, db::blocking::TimerWorker};
     /// let def = Definition::from_json(r#"{"name": "lease",
     ///     "states": [{"name": "held", "initial": true}, {"name": "expired", "final": true}],
     ///     "events": [{"name": "expire", "arms": [{"from": ["held"], "to": "expired"}]}],
@@ -190,7 +191,7 @@ impl TimerWorker {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let worker = stateforge_runtime::db::TimerWorker::new().poll_interval(Duration::from_millis(250));
+    /// let worker = stateforge_runtime::db::blocking::TimerWorker::new().poll_interval(Duration::from_millis(250));
     /// ```
     #[must_use]
     pub fn poll_interval(mut self, interval: Duration) -> TimerWorker {
@@ -203,7 +204,7 @@ impl TimerWorker {
     /// for less time.
     ///
     /// ```
-    /// let worker = stateforge_runtime::db::TimerWorker::new().batch(10);
+    /// let worker = stateforge_runtime::db::blocking::TimerWorker::new().batch(10);
     /// ```
     #[must_use]
     pub fn batch(mut self, timers: usize) -> TimerWorker {
@@ -218,7 +219,7 @@ impl TimerWorker {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let worker = stateforge_runtime::db::TimerWorker::new().max_backoff(Duration::from_secs(5));
+    /// let worker = stateforge_runtime::db::blocking::TimerWorker::new().max_backoff(Duration::from_secs(5));
     /// ```
     #[must_use]
     pub fn max_backoff(mut self, longest: Duration) -> TimerWorker {
@@ -235,7 +236,7 @@ impl TimerWorker {
     /// The names of the machines this worker fires the timers of.
     ///
     /// ```
-    /// assert!(stateforge_runtime::db::TimerWorker::new().machines().next().is_none());
+    /// assert!(stateforge_runtime::db::blocking::TimerWorker::new().machines().next().is_none());
     /// ```
     pub fn machines(&self) -> impl Iterator<Item = &str> {
         self.machines.iter().map(TimedMachine::name)
@@ -252,7 +253,7 @@ impl TimerWorker {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use stateforge_runtime::db::{SqliteStore, Store, TimerWorker};
+    /// use stateforge_runtime::db::{SqliteStore, blocking::{Store, TimerWorker}};
     /// stateforge::state_machine! {
     ///     #[derive(Debug)]
     ///     machine Breaker { initial state Open; state HalfOpen; event reset: Open -> HalfOpen after 30s; event trip: HalfOpen -> Open; }
@@ -378,7 +379,7 @@ fn duration_until(t: Timestamp) -> Duration {
 /// signal; once stopped, it stays stopped.
 ///
 /// ```
-/// let stop = stateforge_runtime::db::StopSignal::new();
+/// let stop = stateforge_runtime::db::blocking::StopSignal::new();
 /// let other = stop.clone();
 /// other.stop();
 /// assert!(stop.is_stopped());
@@ -390,7 +391,7 @@ impl StopSignal {
     /// A signal not yet stopped.
     ///
     /// ```
-    /// assert!(!stateforge_runtime::db::StopSignal::new().is_stopped());
+    /// assert!(!stateforge_runtime::db::blocking::StopSignal::new().is_stopped());
     /// ```
     pub fn new() -> StopSignal {
         StopSignal::default()
@@ -399,7 +400,7 @@ impl StopSignal {
     /// Stops every worker running with this signal: a sleeping one wakes.
     ///
     /// ```
-    /// let stop = stateforge_runtime::db::StopSignal::new();
+    /// let stop = stateforge_runtime::db::blocking::StopSignal::new();
     /// stop.stop();
     /// assert!(stop.is_stopped());
     /// ```
@@ -414,7 +415,7 @@ impl StopSignal {
     /// Whether [`stop`](Self::stop) was called.
     ///
     /// ```
-    /// assert!(!stateforge_runtime::db::StopSignal::new().is_stopped());
+    /// assert!(!stateforge_runtime::db::blocking::StopSignal::new().is_stopped());
     /// ```
     pub fn is_stopped(&self) -> bool {
         *self.0.0.lock().unwrap_or_else(PoisonError::into_inner)
@@ -425,7 +426,7 @@ impl StopSignal {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let stop = stateforge_runtime::db::StopSignal::new();
+    /// let stop = stateforge_runtime::db::blocking::StopSignal::new();
     /// assert!(!stop.wait_timeout(Duration::from_millis(1)));
     /// stop.stop();
     /// assert!(stop.wait_timeout(Duration::from_secs(3600)), "at once, once stopped");

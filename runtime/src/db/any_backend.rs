@@ -1,0 +1,161 @@
+//! The backend a [`Store`](crate::db::Store) was opened on, chosen at run
+//! time: the primitives forward to SQLite's or PostgreSQL's.
+
+use stateforge_core::Definition;
+
+use crate::db::backend::{Backend, Claimed, Connection, NewEntity, Scope, Write};
+use crate::db::due::DueCursor;
+use crate::db::shared::Keep;
+use crate::db::sqlite::{SqliteBackend, SqliteConnection};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
+use crate::history::HistoryRecord;
+use crate::time::Timestamp;
+
+/// One of the backends.
+pub(crate) enum AnyBackend {
+    Sqlite(SqliteBackend),
+}
+
+/// A connection of one of the backends.
+pub(crate) enum AnyConnection {
+    Sqlite(SqliteConnection),
+}
+
+macro_rules! each {
+    ($self:expr, $c:ident => $body:expr) => {
+        match $self {
+            AnyConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+impl Backend for AnyBackend {
+    type Connection = AnyConnection;
+
+    async fn begin(&self, scope: Scope) -> Result<AnyConnection, StoreError> {
+        match self {
+            AnyBackend::Sqlite(b) => Ok(AnyConnection::Sqlite(b.begin(scope).await?)),
+        }
+    }
+
+    async fn drop_tables(&self) -> Result<(), StoreError> {
+        match self {
+            AnyBackend::Sqlite(b) => b.drop_tables().await,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            AnyBackend::Sqlite(b) => b.name(),
+        }
+    }
+}
+
+impl Connection for AnyConnection {
+    async fn row(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        lock: bool,
+    ) -> Result<Option<Result<EntityRow, StoreError>>, StoreError> {
+        each!(self, c => c.row(machine, entity_id, lock).await)
+    }
+
+    async fn insert_entity(&mut self, entity: &NewEntity<'_>) -> Result<bool, StoreError> {
+        each!(self, c => c.insert_entity(entity).await)
+    }
+
+    async fn write(&mut self, write: &Write<'_>) -> Result<Option<u64>, StoreError> {
+        each!(self, c => c.write(write).await)
+    }
+
+    async fn insert_history(&mut self, record: &HistoryRecord) -> Result<(), StoreError> {
+        each!(self, c => c.insert_history(record).await)
+    }
+
+    async fn reset_timers(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        state: &str,
+        timers: &[(&str, i64)],
+    ) -> Result<(), StoreError> {
+        each!(self, c => c.reset_timers(machine, entity_id, state, timers).await)
+    }
+
+    async fn keep_definition(
+        &mut self,
+        def: &Definition,
+        kind: DefinitionKind,
+        now: Timestamp,
+        keep: Keep,
+    ) -> Result<(), StoreError> {
+        each!(self, c => c.keep_definition(def, kind, now, keep).await)
+    }
+
+    async fn kept_definition(
+        &mut self,
+        machine: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        each!(self, c => c.kept_definition(machine).await)
+    }
+
+    async fn machines(&mut self) -> Result<Vec<String>, StoreError> {
+        each!(self, c => c.machines().await)
+    }
+
+    async fn history(&mut self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        each!(self, c => c.history(query).await)
+    }
+
+    async fn entities(
+        &mut self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
+        each!(self, c => c.entities(machine, state).await)
+    }
+
+    async fn lock_entities(
+        &mut self,
+        machine: &str,
+        entity_ids: &[&str],
+    ) -> Result<Option<String>, StoreError> {
+        each!(self, c => c.lock_entities(machine, entity_ids).await)
+    }
+
+    async fn purge_orphan_timers(
+        &mut self,
+        machine: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        each!(self, c => c.purge_orphan_timers(machine, now, limit).await)
+    }
+
+    async fn claim_due(
+        &mut self,
+        machine: &str,
+        now: Timestamp,
+        after: DueCursor,
+        at_most: usize,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        each!(self, c => c.claim_due(machine, now, after, at_most).await)
+    }
+
+    async fn delete_timer(&mut self, id: i64) -> Result<bool, StoreError> {
+        each!(self, c => c.delete_timer(id).await)
+    }
+
+    async fn next_due(
+        &mut self,
+        machine: &str,
+        after: Timestamp,
+    ) -> Result<Option<i64>, StoreError> {
+        each!(self, c => c.next_due(machine, after).await)
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        each!(self, c => c.commit().await)
+    }
+}

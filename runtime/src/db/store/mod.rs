@@ -1,0 +1,754 @@
+//! The async store: every operation an `async fn` whose future is `Send`,
+//! for services on tokio (axum and the like). Statements never run on an
+//! executor thread: SQLite's run on the connection's own thread.
+
+mod trace;
+mod unit;
+
+pub use unit::StoreUnit;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::{Definition, Machine};
+
+use crate::db::any_backend::{AnyBackend, AnyConnection};
+use crate::db::backend::{Backend, Scope};
+use crate::db::ops::Work;
+use crate::db::sqlite::{Runner, SqliteBackend, Target};
+use crate::db::{
+    DefinitionKind, EntityRow, HistoryQuery, Loaded, SqliteOptions, StoreError, TransitionMeta,
+};
+use crate::dynamic::{Args, Bound, DynMachine};
+use crate::history::HistoryRecord;
+use crate::listener::Listeners;
+use crate::time::Timestamp;
+use trace::{span, traced};
+
+type Json = serde_json::Value;
+
+/// A store of machines: their state, data and history in a database,
+/// moved atomically, from async code. Cheap to clone: clones share the
+/// database.
+///
+/// ```
+/// use stateforge_runtime::db::{HistoryQuery, Store, TransitionMeta};
+/// stateforge::state_machine! {
+///     #[derive(Debug)]
+///     machine Door {
+///         initial state Closed;
+///         state Open;
+///         event open: Closed -> Open;
+///         event close: Open -> Closed;
+///     }
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+/// let store = Store::in_memory().await?;
+/// let meta = TransitionMeta::new().actor("ada");
+/// store.create("front", &AnyDoor::from(Door::new()), &meta).await?;
+/// let door = store.fire::<AnyDoor>("front", DoorEvent::Open, &meta).await?;
+/// assert_eq!((door.machine.state(), door.version), (DoorState::Open, 2));
+/// let history = store.history(&HistoryQuery::entity("door", "front")).await?;
+/// assert_eq!(history.len(), 2);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<AnyBackend>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the SQLite database at `path` (created if missing), with the
+    /// default [`SqliteOptions`].
+    ///
+    /// # Errors
+    ///
+    /// The database's, or [`StoreError::SchemaTooNew`] for a database
+    /// written by a newer stateforge.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = stateforge_runtime::db::Store::sqlite(dir.path().join("app.db")).await?;
+    /// assert_eq!(store.backend(), "sqlite");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn sqlite(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        Store::sqlite_with(path, &SqliteOptions::new()).await
+    }
+
+    /// Opens the SQLite database at `path` with `options`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::sqlite`].
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteOptions, Store, Synchronous};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let options = SqliteOptions::new().synchronous(Synchronous::Normal);
+    /// let store = Store::sqlite_with(dir.path().join("app.db"), &options).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn sqlite_with(
+        path: impl AsRef<Path>,
+        options: &SqliteOptions,
+    ) -> Result<Store, StoreError> {
+        let target = Target::File(path.as_ref().to_owned());
+        let backend = SqliteBackend::open(target, options, Runner::thread()?).await?;
+        Ok(Store::on(AnyBackend::Sqlite(backend)))
+    }
+
+    /// A store in a SQLite database in memory, gone with the store (tests,
+    /// examples).
+    ///
+    /// # Errors
+    ///
+    /// Only if SQLite cannot allocate.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn in_memory() -> Result<Store, StoreError> {
+        let backend =
+            SqliteBackend::open(Target::Memory, &SqliteOptions::new(), Runner::thread()?).await?;
+        Ok(Store::on(AnyBackend::Sqlite(backend)))
+    }
+
+    fn on(backend: AnyBackend) -> Store {
+        Store {
+            backend: Arc::new(backend),
+        }
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// assert_eq!(stateforge_runtime::db::Store::in_memory().await?.backend(), "sqlite");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn backend(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// Starts a unit of work: the operations run on it commit together
+    /// with [`StoreUnit::commit`], or not at all (dropped, or on an error).
+    ///
+    /// # Errors
+    ///
+    /// The database's (on SQLite, [`TransientKind::Busy`](crate::db::TransientKind::Busy)
+    /// when another process holds the write lock past the busy timeout).
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{Store, TransitionMeta};
+    /// stateforge::state_machine! {
+    ///     #[derive(Debug)]
+    ///     machine Step { initial state Running; final state Paused; event pause: Running -> Paused; }
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let meta = TransitionMeta::new();
+    /// let mut unit = store.begin().await?;
+    /// for id in ["a", "b"] {
+    ///     unit.create(id, &AnyStep::from(Step::new()), &meta).await?;
+    ///     unit.fire::<AnyStep>(id, StepEvent::Pause, &meta).await?;
+    /// }
+    /// unit.commit().await?;
+    /// assert_eq!(store.load::<AnyStep>("b").await?.machine.state(), StepState::Paused);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn begin(&self) -> Result<StoreUnit, StoreError> {
+        let conn = self.backend.begin(Scope::Unit).await?;
+        Ok(StoreUnit::new(Work::new(conn), self.backend.name()))
+    }
+
+    /// Runs `op` on a connection for `scope`, committed when it succeeds.
+    async fn run<T>(
+        &self,
+        scope: Scope,
+        op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut work = Work::new(self.backend.begin(scope).await?);
+        let out = op(&mut work).await?;
+        work.commit().await?;
+        Ok(out)
+    }
+
+    /// Creates entity `entity_id` holding `machine` (usually in its initial
+    /// state), with its first history record, and keeps the machine's
+    /// definition.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::AlreadyExists`], [`StoreError::InvalidEntityId`], or
+    /// the database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{Store, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let door = AnyDoor::from(Door::new());
+    /// assert_eq!(store.create("d", &door, &TransitionMeta::new()).await?.version, 1);
+    /// let again = store.create("d", &door, &TransitionMeta::new()).await;
+    /// assert!(matches!(again, Err(StoreError::AlreadyExists { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create<M>(
+        &self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError>
+    where
+        M: Machine + Serialize + Sync,
+    {
+        let span = span(self.backend(), "create", M::definition().name(), entity_id);
+        span.record("to", machine.state_name());
+        traced(
+            span,
+            self.run(Scope::Unit, async |w| {
+                w.create(entity_id, machine, meta).await
+            }),
+        )
+        .await
+    }
+
+    /// Loads entity `entity_id` as machine `M`, checked: another machine's
+    /// row, an unknown state, another definition or data that does not
+    /// fit is an error saying which.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`], [`StoreError::Restore`],
+    /// [`StoreError::BadRow`], [`StoreError::InvalidEntityId`], or the
+    /// database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{Store, StoreError};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// assert!(matches!(store.load::<AnyDoor>("nope").await, Err(StoreError::NotFound { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn load<M>(&self, entity_id: &str) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + DeserializeOwned + Send,
+    {
+        let span = span(self.backend(), "load", M::definition().name(), entity_id);
+        traced(
+            span,
+            self.run(Scope::Read, async |w| w.load::<M>(entity_id).await),
+        )
+        .await
+    }
+
+    /// Fires `event` on entity `entity_id`: loads it, fires, writes the new
+    /// state and its history record, in one transaction. A concurrent
+    /// transition of the same entity waits for this one (the row is
+    /// locked until it commits), then fires from the state this one left.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotAllowed`] or [`StoreError::GuardRefused`] when the
+    /// machine refuses the event (nothing is written),
+    /// [`StoreError::OtherSession`], or those of [`Store::load`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{Store, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
+    /// let err = store.fire::<AnyDoor>("d", DoorEvent::Close, &TransitionMeta::new()).await.unwrap_err();
+    /// assert!(matches!(err, StoreError::NotAllowed { .. }));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fire<M>(
+        &self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
+        self.fire_with(&Listeners::new(), entity_id, event, meta)
+            .await
+    }
+
+    /// [`Store::fire`] with listeners: before-listeners run inside the
+    /// transaction (a veto writes nothing), after-listeners once it has
+    /// committed (their failures are logged, never returned).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::fire`], and [`StoreError::Vetoed`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::{Listeners, db::{Store, StoreError, TransitionMeta}};
+    /// # stateforge::state_machine! { #[derive(Debug, Clone)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
+    /// let mut listeners = Listeners::<AnyDoor>::new();
+    /// listeners.before("maintenance", |_, _| Err("door under repair".to_owned()));
+    /// let err = store.fire_with(&listeners, "d", DoorEvent::Open, &TransitionMeta::new()).await;
+    /// assert!(matches!(err, Err(StoreError::Vetoed { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fire_with<M>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
+        let def = M::definition();
+        let span = span(self.backend(), "fire", def.name(), entity_id);
+        span.record("event", def.event_name(stateforge_core::Event::id(&event)));
+        let recorded = span.clone();
+        let fired = traced(
+            span,
+            self.run(Scope::Unit, async |w| {
+                let fired = w.fire_with(listeners, entity_id, event, meta).await?;
+                recorded.record("from", fired.from);
+                recorded.record("to", fired.to);
+                recorded.record("version", fired.loaded.version);
+                Ok(fired)
+            }),
+        )
+        .await?;
+        // After-listeners run once the transition is durable.
+        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        Ok(fired.loaded)
+    }
+
+    /// Saves `machine` as the new state of `entity_id` after typed code
+    /// moved it with `event`: checks that the entity is still at
+    /// `expected_version` and that `event` leads from the stored state to
+    /// the machine's, then writes it with its history record.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when someone moved it meanwhile,
+    /// [`StoreError::NotATransition`], [`StoreError::OtherSession`], or
+    /// the database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{Store, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let meta = TransitionMeta::new();
+    /// store.create("d", &AnyDoor::from(Door::new()), &meta).await?;
+    /// let loaded = store.load::<AnyDoor>("d").await?;
+    /// let AnyDoor::Closed(door) = loaded.machine else { unreachable!() };
+    /// let open = AnyDoor::from(door.open()); // typed, checked by the compiler
+    /// assert_eq!(store.save("d", loaded.version, "open", &open, &meta).await?, 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn save<M>(
+        &self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError>
+    where
+        M: Machine + Serialize + Sync,
+    {
+        let span = span(self.backend(), "save", M::definition().name(), entity_id);
+        span.record("event", event);
+        span.record("to", machine.state_name());
+        traced(
+            span,
+            self.run(Scope::Single, async |w| {
+                w.save(entity_id, expected_version, event, machine, meta)
+                    .await
+            }),
+        )
+        .await
+    }
+
+    /// History records matching `query`, in its order.
+    ///
+    /// # Errors
+    ///
+    /// The database's; [`StoreError::BadRow`] for a record that does not
+    /// read.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{HistoryQuery, Store};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// assert!(store.history(&HistoryQuery::session("nobody")).await?.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
+        self.run(Scope::Read, async |w| w.history(query).await)
+            .await
+    }
+
+    /// The entities of `machine` (in `state` only, when given), by id; a
+    /// row that does not read is logged and left out (see
+    /// [`Store::entities_checked`]).
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// assert!(store.entities("door", Some("open")).await?.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        self.run(Scope::Read, async |w| w.entities(machine, state).await)
+            .await
+    }
+
+    /// Every row of `machine`'s entities, each as its entity or the
+    /// [`StoreError::BadRow`] saying what is wrong with it.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// assert!(store.entities_checked("door", None).await?.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn entities_checked(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
+        self.run(Scope::Read, async |w| {
+            w.entities_checked(machine, state).await
+        })
+        .await
+    }
+
+    /// Claims the timers of machine `M` due at `now`, oldest first, and
+    /// fires each, in one transaction; with any number of workers on the
+    /// same database each timer fires once. How many fired. See
+    /// [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due) for what
+    /// is used up, kept and dropped.
+    ///
+    /// # Errors
+    ///
+    /// The database's: nothing a row holds stops the other timers.
+    ///
+    /// ```
+    /// use stateforge_runtime::{Timestamp, db::{Store, TransitionMeta}};
+    /// stateforge::state_machine! {
+    ///     #[derive(Debug)]
+    ///     machine Breaker { initial state Open; state HalfOpen; event reset: Open -> HalfOpen after 30s; event trip: HalfOpen -> Open; }
+    /// }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// store.create("b", &AnyBreaker::from(Breaker::new()), &TransitionMeta::new()).await?;
+    /// let later = Timestamp::now() + std::time::Duration::from_secs(31);
+    /// assert_eq!(store.fire_due::<AnyBreaker>(later, 10).await?, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: DeserializeOwned + Send,
+    {
+        let span = span(self.backend(), "fire_due", M::definition().name(), "");
+        traced(
+            span,
+            self.run(Scope::Unit, async |w| w.fire_due::<M>(now, limit).await),
+        )
+        .await
+    }
+
+    /// When the next timer of `machine` is due, if any.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// assert!(store.next_due("breaker").await?.is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        let after = Timestamp::from_micros(i64::MIN);
+        self.run(Scope::Read, async |w| w.next_due(machine, after).await)
+            .await
+    }
+
+    /// Keeps `definition` as the latest of its machine's: tools draw it,
+    /// and dynamic machines of its name fire by it.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// let def = stateforge_core::Definition::example();
+    /// store.save_definition(&def).await?;
+    /// assert_eq!(store.definition("task").await?.fingerprint(), def.fingerprint());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
+        self.run(Scope::Unit, async |w| w.save_definition(definition).await)
+            .await
+    }
+
+    /// The definition of `machine` kept last.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NoDefinition`], [`StoreError::BadDefinition`], or the
+    /// database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{Store, StoreError};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// assert!(matches!(store.definition("nope").await, Err(StoreError::NoDefinition(_))));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn definition(&self, machine: &str) -> Result<Definition, StoreError> {
+        Ok(self.kept_definition(machine).await?.0)
+    }
+
+    /// The definition of `machine` kept last, and its kind.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::definition`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{DefinitionKind, Store};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// store.save_definition(&stateforge_core::Definition::example()).await?;
+    /// assert_eq!(store.kept_definition("task").await?.1, DefinitionKind::Dynamic);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn kept_definition(
+        &self,
+        machine: &str,
+    ) -> Result<(Definition, DefinitionKind), StoreError> {
+        self.run(Scope::Read, async |w| w.kept_definition(machine).await)
+            .await
+    }
+
+    /// The machines with a kept definition, sorted.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// assert!(store.machines().await?.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn machines(&self) -> Result<Vec<String>, StoreError> {
+        self.run(Scope::Read, async |w| w.machines().await).await
+    }
+
+    /// Creates an entity of a dynamic machine; its definition is kept.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::create`].
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use stateforge_runtime::{DynMachine, Registry, db::{Store, TransitionMeta}};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = Store::in_memory().await?;
+    /// let bound = Registry::<serde_json::Value>::new()
+    ///     .guard("can_retry", |_, _| true)
+    ///     .bind(stateforge_core::Definition::example())?;
+    /// let task = DynMachine::new(Arc::clone(&bound), serde_json::json!({}));
+    /// store.create_dyn("t", &task, &TransitionMeta::new()).await?;
+    /// let t = store.fire_dyn(&bound, "t", "assign", &serde_json::Value::Null, &TransitionMeta::new()).await?;
+    /// assert_eq!(t.machine.state_name(), "assigned");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_dyn(
+        &self,
+        entity_id: &str,
+        machine: &DynMachine<Json>,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        let span = span(
+            self.backend(),
+            "create",
+            machine.definition().name(),
+            entity_id,
+        );
+        traced(
+            span,
+            self.run(Scope::Unit, async |w| {
+                w.create_dyn(entity_id, machine, meta).await
+            }),
+        )
+        .await
+    }
+
+    /// Loads an entity as a dynamic machine of `bound`'s definition.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::load`].
+    pub async fn load_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        self.run(Scope::Read, async |w| w.load_dyn(bound, entity_id).await)
+            .await
+    }
+
+    /// Fires `event` by name, with `args`, on an entity of a dynamic
+    /// machine, through `bound`'s guards and actions.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::fire`], and [`StoreError::UnknownEvent`],
+    /// [`StoreError::ActionFailed`].
+    pub async fn fire_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+        event: &str,
+        args: &Args,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        let span = span(self.backend(), "fire", bound.definition().name(), entity_id);
+        span.record("event", event);
+        let recorded = span.clone();
+        traced(
+            span,
+            self.run(Scope::Unit, async |w| {
+                let fired = w.fire_dyn(bound, entity_id, event, args, meta).await?;
+                recorded.record("to", fired.machine.state_name());
+                recorded.record("version", fired.version);
+                Ok(fired)
+            }),
+        )
+        .await
+    }
+
+    /// Fires up to `limit` due timers of `bound`'s machine; how many fired.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub async fn fire_due_dyn(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        let count = self
+            .run(Scope::Unit, async |w| {
+                w.fire_due_dyn(bound, now, limit).await
+            })
+            .await?;
+        Ok(count.fired)
+    }
+
+    /// Drops the store's tables and their rows (tests and tools that
+    /// reset a database); the store must not be used afterwards.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// stateforge_runtime::db::Store::in_memory().await?.drop_tables().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn drop_tables(&self) -> Result<(), StoreError> {
+        self.backend.drop_tables().await
+    }
+}

@@ -1,0 +1,52 @@
+//! The spans of store operations: one per operation, named after it, with
+//! the fields of OpenTelemetry's database conventions that apply
+//! (`db.system.name`, `db.operation.name`) and the transition's own
+//! (machine, entity, event, from, to, version), its outcome and duration.
+
+use std::future::Future;
+use std::time::Instant;
+
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use crate::db::StoreError;
+
+/// A span for operation `operation` of machine `machine` on `entity`.
+pub(crate) fn span(
+    system: &'static str,
+    operation: &'static str,
+    machine: &str,
+    entity: &str,
+) -> tracing::Span {
+    tracing::info_span!(
+        "stateforge.store",
+        otel.name = operation,
+        db.system.name = system,
+        db.operation.name = operation,
+        machine,
+        entity,
+        event = Empty,
+        from = Empty,
+        to = Empty,
+        version = Empty,
+        outcome = Empty,
+        duration_us = Empty,
+    )
+}
+
+/// Runs `operation` in `span`, recording its outcome (`ok`, or the
+/// error's kind) and duration.
+pub(crate) async fn traced<T>(
+    span: tracing::Span,
+    operation: impl Future<Output = Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    let started = Instant::now();
+    let out = operation.instrument(span.clone()).await;
+    let elapsed = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    span.record("duration_us", elapsed);
+    match &out {
+        Ok(_) => span.record("outcome", "ok"),
+        Err(e) => span.record("outcome", e.kind()),
+    };
+    out
+}

@@ -1,0 +1,286 @@
+//! The async unit of work: a transaction the caller drives.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stateforge_core::Machine;
+
+use crate::db::any_backend::AnyConnection;
+use crate::db::ops::Work;
+use crate::db::{EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::dynamic::{Args, Bound, DynMachine};
+use crate::history::HistoryRecord;
+use crate::listener::Listeners;
+use crate::time::Timestamp;
+
+type Json = serde_json::Value;
+
+/// A unit of work ([`Store::begin`](crate::db::Store::begin)): what its
+/// operations write commits with [`StoreUnit::commit`], or not at all. A
+/// unit dropped without a commit (an error returned with `?`, a request
+/// cancelled, a panic) is rolled back, and its connection stays sound.
+///
+/// Its operations read their rows locked until the unit ends: a unit
+/// that moves several entities on PostgreSQL should lock them first, in
+/// one order ([`StoreUnit::lock_entities`]), so that two such units
+/// cannot deadlock. On SQLite a unit holds the database's write lock from
+/// its start.
+///
+/// An operation that failed after writing part of its changes leaves the
+/// unit unable to commit: its [`commit`](StoreUnit::commit) rolls back
+/// and says why.
+pub struct StoreUnit {
+    work: Work<AnyConnection>,
+    backend: &'static str,
+}
+
+impl std::fmt::Debug for StoreUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreUnit")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoreUnit {
+    pub(crate) fn new(work: Work<AnyConnection>, backend: &'static str) -> StoreUnit {
+        StoreUnit { work, backend }
+    }
+
+    /// Commits everything the unit wrote.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Database`] when an operation failed halfway (the unit
+    /// is rolled back instead), or the database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// store.begin().await?.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.work.commit().await
+    }
+
+    /// Rolls the unit back: nothing it wrote stays. Dropping the unit does
+    /// the same.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{Store, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let mut unit = store.begin().await?;
+    /// unit.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
+    /// unit.rollback();
+    /// assert!(matches!(store.load::<AnyDoor>("d").await, Err(StoreError::NotFound { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rollback(self) {
+        drop(self);
+    }
+
+    /// [`Store::create`](crate::db::Store::create), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::create`](crate::db::Store::create).
+    pub async fn create<M>(
+        &mut self,
+        entity_id: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError>
+    where
+        M: Machine + Serialize + Sync,
+    {
+        self.work.create(entity_id, machine, meta).await
+    }
+
+    /// [`Store::load`](crate::db::Store::load), inside the unit: its own
+    /// writes included.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::load`](crate::db::Store::load).
+    pub async fn load<M>(&mut self, entity_id: &str) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + DeserializeOwned + Send,
+    {
+        self.work.load::<M>(entity_id).await
+    }
+
+    /// [`Store::fire`](crate::db::Store::fire), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::fire`](crate::db::Store::fire).
+    pub async fn fire<M>(
+        &mut self,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
+        let fired = self
+            .work
+            .fire_with(&Listeners::new(), entity_id, event, meta)
+            .await?;
+        Ok(fired.loaded)
+    }
+
+    /// Fires with `listeners`' before-listeners (a veto fails the call and
+    /// writes nothing); returns the transition, whose
+    /// [`info`](Fired::info) to pass to [`Listeners::notify`] once the
+    /// unit has committed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::fire_with`](crate::db::Store::fire_with).
+    ///
+    /// ```
+    /// # use stateforge_runtime::{Listeners, db::{Store, StoreError, TransitionMeta}};
+    /// # stateforge::state_machine! { #[derive(Debug, Clone)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let (meta, listeners) = (TransitionMeta::new(), Listeners::<AnyDoor>::new());
+    /// let mut unit = store.begin().await?;
+    /// unit.create("d", &AnyDoor::from(Door::new()), &meta).await?;
+    /// let fired = unit.fire_with(&listeners, "d", DoorEvent::Open, &meta).await?;
+    /// unit.commit().await?;
+    /// listeners.notify(&fired.info(&meta), &fired.loaded.machine);
+    /// assert_eq!((fired.from, fired.to), ("closed", "open"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fire_with<M>(
+        &mut self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<Fired<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
+        self.work.fire_with(listeners, entity_id, event, meta).await
+    }
+
+    /// [`Store::save`](crate::db::Store::save), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::save`](crate::db::Store::save).
+    pub async fn save<M>(
+        &mut self,
+        entity_id: &str,
+        expected_version: u64,
+        event: &str,
+        machine: &M,
+        meta: &TransitionMeta,
+    ) -> Result<u64, StoreError>
+    where
+        M: Machine + Serialize + Sync,
+    {
+        self.work
+            .save(entity_id, expected_version, event, machine, meta)
+            .await
+    }
+
+    /// Locks the entities until the unit ends, all in one order, so that
+    /// units moving several of them never deadlock; call it first.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for the first id (in the order given)
+    /// with no entity; or the database's.
+    pub async fn lock_entities(
+        &mut self,
+        machine: &str,
+        entity_ids: &[&str],
+    ) -> Result<(), StoreError> {
+        self.work.lock_entities(machine, entity_ids).await
+    }
+
+    /// [`Store::history`](crate::db::Store::history), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub async fn history(
+        &mut self,
+        query: &HistoryQuery,
+    ) -> Result<Vec<HistoryRecord>, StoreError> {
+        self.work.history(query).await
+    }
+
+    /// [`Store::entities`](crate::db::Store::entities), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub async fn entities(
+        &mut self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        self.work.entities(machine, state).await
+    }
+
+    /// [`Store::fire_due`](crate::db::Store::fire_due), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub async fn fire_due<M>(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: DeserializeOwned + Send,
+    {
+        self.work.fire_due::<M>(now, limit).await
+    }
+
+    /// [`Store::create_dyn`](crate::db::Store::create_dyn), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::create`](crate::db::Store::create).
+    pub async fn create_dyn(
+        &mut self,
+        entity_id: &str,
+        machine: &DynMachine<Json>,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<()>, StoreError> {
+        self.work.create_dyn(entity_id, machine, meta).await
+    }
+
+    /// [`Store::fire_dyn`](crate::db::Store::fire_dyn), inside the unit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::fire_dyn`](crate::db::Store::fire_dyn).
+    pub async fn fire_dyn(
+        &mut self,
+        bound: &Arc<Bound<Json>>,
+        entity_id: &str,
+        event: &str,
+        args: &Args,
+        meta: &TransitionMeta,
+    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+        self.work
+            .fire_dyn(bound, entity_id, event, args, meta)
+            .await
+    }
+}

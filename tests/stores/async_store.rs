@@ -1,0 +1,221 @@
+//! The async store as a service uses it: futures spawned on tokio's
+//! multi-thread runtime (so `Send`), many at once, and futures dropped
+//! half-way (a cancelled request) leaving nothing half-written.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransitionMeta};
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone)]
+    machine Lamp {
+        context: u32;
+        initial state Off;
+        state On;
+        event flip_on: Off -> On => count;
+        event flip_off: On -> Off => count;
+    }
+}
+
+fn count<S>(flips: &mut u32, _from: &S) {
+    *flips += 1;
+}
+
+async fn file_store(dir: &tempfile::TempDir) -> Store {
+    Store::sqlite(dir.path().join("lamps.db")).await.unwrap()
+}
+
+/// Flips lamp `id` once, whichever way it is.
+async fn flip(store: &Store, id: &str) -> Result<u64, StoreError> {
+    let meta = TransitionMeta::new().actor("test");
+    let lamp = store.load::<AnyLamp>(id).await?;
+    let event = match lamp.machine.state() {
+        LampState::Off => LampEvent::FlipOn,
+        LampState::On => LampEvent::FlipOff,
+    };
+    match store.fire::<AnyLamp>(id, event, &meta).await {
+        Ok(lamp) => Ok(lamp.version),
+        // Another task flipped it between the load and the fire.
+        Err(StoreError::NotAllowed { .. }) => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_two_tasks_on_a_multi_thread_runtime_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = file_store(&dir).await;
+    let meta = TransitionMeta::new();
+    for lamp in 0..8 {
+        store
+            .create(&format!("lamp-{lamp}"), &AnyLamp::from(Lamp::new(0)), &meta)
+            .await
+            .unwrap();
+    }
+    let tasks: Vec<_> = (0..32)
+        .map(|task| {
+            let store = store.clone();
+            // `spawn` takes only `Send` futures: this compiles only if the
+            // store's futures are.
+            tokio::spawn(async move {
+                let id = format!("lamp-{}", task % 8);
+                let mut flipped = 0;
+                for _ in 0..10 {
+                    if flip(&store, &id).await.unwrap() > 0 {
+                        flipped += 1;
+                    }
+                }
+                flipped
+            })
+        })
+        .collect();
+    let mut flipped = 0;
+    for task in tasks {
+        flipped += task.await.unwrap();
+    }
+    let mut versions = 0;
+    for lamp in 0..8 {
+        let id = format!("lamp-{lamp}");
+        let loaded = store.load::<AnyLamp>(&id).await.unwrap();
+        let history = store
+            .history(&HistoryQuery::entity("lamp", &id))
+            .await
+            .unwrap();
+        // Every transition is one version and one record, none lost.
+        assert_eq!(history.len() as u64, loaded.version, "{id}");
+        assert_eq!(
+            u64::from(*loaded.machine.context()) + 1,
+            loaded.version,
+            "{id}"
+        );
+        versions += loaded.version - 1;
+    }
+    assert_eq!(versions, flipped);
+}
+
+/// Polls `future` at most `polls` times, letting the connection's thread
+/// answer between polls; whether it finished (it must finish well).
+async fn poll_at_most<T, F>(future: F, polls: usize) -> bool
+where
+    F: Future<Output = Result<T, StoreError>>,
+{
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..polls {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            if let Err(e) = out {
+                panic!("after {polls} polls: {e}");
+            }
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_dropped_at_any_await_point_leaves_nothing_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = file_store(&dir).await;
+    let meta = TransitionMeta::new();
+    let mut polls = 1;
+    loop {
+        let id = format!("lamp-{polls}");
+        let work = async {
+            let mut unit = store.begin().await?;
+            unit.create(&id, &AnyLamp::from(Lamp::new(0)), &meta)
+                .await?;
+            unit.fire::<AnyLamp>(&id, LampEvent::FlipOn, &meta).await?;
+            unit.commit().await
+        };
+        let finished = poll_at_most(work, polls).await;
+        // All of the unit, or none of it.
+        match store.load::<AnyLamp>(&id).await {
+            Ok(lamp) => {
+                assert_eq!(lamp.version, 2, "dropped after {polls} polls");
+                let history = store
+                    .history(&HistoryQuery::entity("lamp", &id))
+                    .await
+                    .unwrap();
+                assert_eq!(history.len(), 2, "dropped after {polls} polls");
+            }
+            Err(StoreError::NotFound { .. }) => assert!(!finished),
+            Err(e) => panic!("dropped after {polls} polls: {e}"),
+        }
+        if finished {
+            break;
+        }
+        polls += 1;
+        assert!(polls < 100, "the unit never finished");
+    }
+    // The store, and its connection, still serve.
+    store
+        .create("after", &AnyLamp::from(Lamp::new(0)), &meta)
+        .await
+        .unwrap();
+    assert_eq!(flip(&store, "after").await.unwrap(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fire_dropped_at_any_await_point_moves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = file_store(&dir).await;
+    let meta = TransitionMeta::new();
+    store
+        .create("lamp", &AnyLamp::from(Lamp::new(0)), &meta)
+        .await
+        .unwrap();
+    let mut polls = 1;
+    loop {
+        let before = store.load::<AnyLamp>("lamp").await.unwrap();
+        let event = match before.machine.state() {
+            LampState::Off => LampEvent::FlipOn,
+            LampState::On => LampEvent::FlipOff,
+        };
+        let finished = poll_at_most(store.fire::<AnyLamp>("lamp", event, &meta), polls).await;
+        let after = store.load::<AnyLamp>("lamp").await.unwrap();
+        let history = store
+            .history(&HistoryQuery::entity("lamp", "lamp"))
+            .await
+            .unwrap();
+        assert!(
+            after.version == before.version || after.version == before.version + 1,
+            "dropped after {polls} polls"
+        );
+        assert!(!finished || after.version == before.version + 1);
+        assert_eq!(
+            history.len() as u64,
+            after.version,
+            "dropped after {polls} polls"
+        );
+        if finished {
+            break;
+        }
+        polls += 1;
+        assert!(polls < 100, "the fire never finished");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_async_and_blocking_stores_read_each_others_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let meta = TransitionMeta::new();
+    {
+        let store = Store::sqlite(&path).await.unwrap();
+        store
+            .create("lamp", &AnyLamp::from(Lamp::new(0)), &meta)
+            .await
+            .unwrap();
+        store
+            .fire::<AnyLamp>("lamp", LampEvent::FlipOn, &meta)
+            .await
+            .unwrap();
+    }
+    let blocking = stateforge::runtime::db::SqliteStore::open(&path).unwrap();
+    let lamp = blocking.load::<AnyLamp>("lamp").unwrap();
+    assert_eq!((lamp.machine.state(), lamp.version), (LampState::On, 2));
+}
