@@ -17,6 +17,7 @@ mod dynamic_definition;
 mod orchestrator;
 mod platform;
 mod task_lifecycle;
+mod task_service;
 mod workflow;
 
 /// A store in a fresh SQLite file in `dir`.
