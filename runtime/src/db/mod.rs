@@ -57,5 +57,5 @@ pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
 #[cfg(feature = "sqlite")]
-pub use store::{Store, StoreUnit};
+pub use store::{Store, StoreUnit, TimerWorker};
 pub use target::postgres_url;

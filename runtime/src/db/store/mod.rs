@@ -2,9 +2,11 @@
 //! for services on tokio (axum and the like). Statements never run on an
 //! executor thread: SQLite's run on the connection's own thread.
 
+mod timer_worker;
 mod trace;
 mod unit;
 
+pub use timer_worker::TimerWorker;
 pub use unit::StoreUnit;
 
 use std::path::Path;
@@ -16,6 +18,7 @@ use stateforge_core::{Definition, Machine};
 
 use crate::db::any_backend::{AnyBackend, AnyConnection};
 use crate::db::backend::{Backend, Scope};
+use crate::db::due::DueCount;
 use crate::db::ops::Work;
 use crate::db::sqlite::{Runner, SqliteBackend, Target};
 use crate::db::{
@@ -522,6 +525,47 @@ impl Store {
             self.run(Scope::Unit, async |w| w.fire_due::<M>(now, limit).await),
         )
         .await
+    }
+
+    /// [`Store::fire_due`], saying how much of the limit it used.
+    pub(crate) async fn fire_due_counted<M>(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<DueCount, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: DeserializeOwned + Send,
+    {
+        let def = M::definition();
+        self.run(Scope::Unit, async |w| {
+            w.fire_due_by(def, now, limit, crate::db::due::TimerStep::of::<M>)
+                .await
+        })
+        .await
+    }
+
+    /// [`Store::fire_due_dyn`], saying how much of the limit it used.
+    pub(crate) async fn fire_due_dyn_counted(
+        &self,
+        bound: &Arc<Bound<Json>>,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<DueCount, StoreError> {
+        self.run(Scope::Unit, async |w| {
+            w.fire_due_dyn(bound, now, limit).await
+        })
+        .await
+    }
+
+    /// When the first timer of `machine` due after `after` is due.
+    pub(crate) async fn next_due_after(
+        &self,
+        machine: &str,
+        after: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        self.run(Scope::Read, async |w| w.next_due(machine, after).await)
+            .await
     }
 
     /// When the next timer of `machine` is due, if any.
