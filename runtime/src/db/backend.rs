@@ -185,6 +185,7 @@ pub(crate) trait Connection: Send {
     /// `after` in `(due_at, id)` order, each with its entity's row, both
     /// held until the unit ends; a timer whose entity another unit holds
     /// may be left out, for a later call.
+    #[allow(clippy::type_complexity)]
     fn claim_due(
         &mut self,
         machine: &str,

@@ -28,6 +28,11 @@ mod open_unit;
 mod options;
 #[cfg(feature = "postgres")]
 mod pg;
+// The PostgreSQL backend on sqlx, which the stores are moving to; wired
+// to them next.
+#[cfg(feature = "postgres")]
+#[allow(dead_code)]
+mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod refusal;
 mod schema;
