@@ -102,8 +102,8 @@ pub(super) fn message(e: &sqlx::Error) -> String {
             return text.replace('\n', " ");
         }
         sqlx::Error::PoolTimedOut => {
-            "no pooled connection came free within the acquire timeout (every connection in \
-             use, or the server unreachable)"
+            "every pooled connection stayed in use, or none could be opened (a server \
+             unreachable, or refusing connections)"
                 .to_owned()
         }
         other => other.to_string(),

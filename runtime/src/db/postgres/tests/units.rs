@@ -1,0 +1,107 @@
+//! Units of work: locking entities up front, waits bounded by the lock
+//! timeout, and a unit dropped before its commit.
+
+use std::time::{Duration, Instant};
+
+use super::{MACHINE, PATIENCE, fresh, insert, pg_url, version_of, write};
+use crate::db::backend::{Backend, Connection, Scope};
+use crate::db::{StoreError, StoreOptions, TransientKind, TransitionMeta};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_entities_locks_them_and_names_the_first_missing() {
+    let Some(url) = pg_url() else { return };
+    let options = StoreOptions::new().lock_timeout(Duration::from_millis(200));
+    let b = fresh(&url, "sqlx_locks_", &options).await;
+    for id in ["a", "b", "c"] {
+        insert(&b, id, "closed", None).await;
+    }
+    let mut c = b.begin(Scope::Unit).await.unwrap();
+    assert_eq!(c.lock_entities(MACHINE, &[]).await.unwrap(), None);
+    assert_eq!(
+        c.lock_entities(MACHINE, &["c", "a", "b"]).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        c.lock_entities(MACHINE, &["b", "x", "a", "y"])
+            .await
+            .unwrap(),
+        Some("x".to_owned())
+    );
+
+    // Another unit waits for them at most the lock timeout.
+    let mut other = b.begin(Scope::Unit).await.unwrap();
+    let started = Instant::now();
+    let waited = other.row(MACHINE, "a", true).await;
+    assert!(
+        matches!(
+            waited,
+            Err(StoreError::Transient {
+                kind: TransientKind::LockTimeout,
+                ..
+            })
+        ),
+        "{waited:?}"
+    );
+    assert!(started.elapsed() < PATIENCE);
+    drop(other);
+    // A single operation's write waits as long, and writes nothing.
+    let meta = TransitionMeta::new();
+    let mut single = b.begin(Scope::Single).await.unwrap();
+    let w = write("b", 1, &["closed"], "open", &meta, None);
+    let blocked = single.write(&w).await;
+    assert!(
+        matches!(
+            blocked,
+            Err(StoreError::Transient {
+                kind: TransientKind::LockTimeout,
+                ..
+            })
+        ),
+        "{blocked:?}"
+    );
+    // Without the lock a single read does not wait.
+    let read = single.row(MACHINE, "a", true).await.unwrap();
+    assert_eq!(read.unwrap().unwrap().version, 1);
+    drop(single);
+    c.commit().await.unwrap();
+    b.drop_tables().await.unwrap();
+}
+
+/// A unit whose future is dropped after its write (a cancelled task, a
+/// timeout) rolls back, and its connection serves the next operation.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_unit_dropped_mid_transaction_rolls_back_and_the_pool_still_serves() {
+    let Some(url) = pg_url() else { return };
+    // One connection: the next operation gets the same one back.
+    let options = StoreOptions::new().max_connections(1);
+    let b = fresh(&url, "sqlx_dropped_", &options).await;
+    insert(&b, "d", "closed", None).await;
+    let meta = TransitionMeta::new();
+    let unit = async {
+        let mut c = b.begin(Scope::Unit).await?;
+        let w = write("d", 1, &["closed"], "open", &meta, None);
+        assert_eq!(c.write(&w).await?, Some(2));
+        std::future::pending::<()>().await;
+        c.commit().await
+    };
+    let cut = tokio::time::timeout(Duration::from_millis(300), unit).await;
+    assert!(cut.is_err(), "the unit never ends by itself");
+    assert_eq!(version_of(&b, "d").await, Some((1, "closed".to_owned())));
+    // The same write, in a new unit, on the same connection.
+    let mut c = tokio::time::timeout(PATIENCE, b.begin(Scope::Unit))
+        .await
+        .expect("the pool's one connection came back")
+        .unwrap();
+    let w = write("d", 1, &["closed"], "open", &meta, None);
+    assert_eq!(c.write(&w).await.unwrap(), Some(2));
+    c.commit().await.unwrap();
+    assert_eq!(version_of(&b, "d").await, Some((2, "open".to_owned())));
+
+    // Dropped as a value, uncommitted, it rolls back too.
+    let mut c = b.begin(Scope::Unit).await.unwrap();
+    let w = write("d", 2, &["open"], "closed", &meta, None);
+    assert_eq!(c.write(&w).await.unwrap(), Some(3));
+    drop(c);
+    assert_eq!(version_of(&b, "d").await, Some((2, "open".to_owned())));
+    b.drop_tables().await.unwrap();
+}
