@@ -224,11 +224,10 @@ pub enum TransientKind {
     #[error("connection lost")]
     Connection,
     /// No pooled connection came free within the pool's acquire timeout
-    /// ([`StoreOptions::acquire_timeout`](crate::db::StoreOptions::acquire_timeout)):
+    /// (`StoreOptions::acquire_timeout`, with the `postgres` feature):
     /// every connection was in use (more concurrent operations than
-    /// [`StoreOptions::max_connections`](crate::db::StoreOptions::max_connections)),
-    /// or no new one could be opened in time (the server unreachable, or
-    /// refusing connections).
+    /// `StoreOptions::max_connections`), or no new one could be opened in
+    /// time (the server unreachable, or refusing connections).
     #[error("no pooled connection within the acquire timeout")]
     PoolTimeout,
 }
