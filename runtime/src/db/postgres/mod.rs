@@ -89,6 +89,10 @@ impl Shared {
 pub(crate) struct PgBackend {
     pool: PgPool,
     shared: Arc<Shared>,
+    /// The pool is the backend's own (made from a URL), closed by
+    /// [`PgBackend::close`]; the application's is the application's to
+    /// close.
+    owns_pool: bool,
 }
 
 impl std::fmt::Debug for PgBackend {
@@ -121,7 +125,7 @@ impl PgBackend {
     ) -> Result<PgBackend, StoreError> {
         let millis = pool::lock_timeout_millis(options.lock_timeout_or(Self::DEFAULT_LOCK_TIMEOUT));
         let begin = format!("BEGIN; SET LOCAL lock_timeout = {millis}");
-        Self::open(pool, prefix, Some(begin.into()), Redactor::none()).await
+        Self::open(pool, prefix, Some(begin.into()), Redactor::none(), false).await
     }
 
     /// A backend on a pool of its own to `url`, of at most
@@ -142,7 +146,7 @@ impl PgBackend {
         let redactor = Redactor::for_url(url);
         let lock_timeout = options.lock_timeout_or(Self::DEFAULT_LOCK_TIMEOUT);
         let pool = pool::connect(url, options, lock_timeout, &redactor).await?;
-        Self::open(pool, prefix, None, redactor).await
+        Self::open(pool, prefix, None, redactor, true).await
     }
 
     async fn open(
@@ -150,6 +154,7 @@ impl PgBackend {
         prefix: &TablePrefix,
         begin_bounded: Option<Arc<str>>,
         redactor: Redactor,
+        owns_pool: bool,
     ) -> Result<PgBackend, StoreError> {
         let tables = Tables::new(prefix);
         let shared = Arc::new(Shared {
@@ -159,12 +164,26 @@ impl PgBackend {
             redactor,
         });
         migrate::migrate(&pool, &shared).await?;
-        Ok(PgBackend { pool, shared })
+        Ok(PgBackend {
+            pool,
+            shared,
+            owns_pool,
+        })
     }
 
     /// The pool the backend runs on.
     pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Closes the backend's own pool, waiting for the connections in use
+    /// to come back and saying goodbye to the server on each (a pool
+    /// merely dropped closes its connections without, which the server
+    /// logs). The application's pool is left open.
+    pub(crate) async fn close(&self) {
+        if self.owns_pool {
+            self.pool.close().await;
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! has its own table prefix and drops its tables at the end.
 
 mod pool;
+#[cfg(feature = "postgres-tls")]
+mod tls;
 mod units;
 
 use std::time::Duration;
@@ -39,7 +41,7 @@ pub(super) async fn fresh(url: &str, prefix: &str, options: &StoreOptions) -> Pg
     let prefix = TablePrefix::new(prefix).unwrap();
     let old = PgBackend::connect(url, &prefix, options).await.unwrap();
     old.drop_tables().await.unwrap();
-    old.pool().close().await;
+    old.close().await;
     PgBackend::connect(url, &prefix, options).await.unwrap()
 }
 
@@ -159,6 +161,7 @@ async fn a_row_is_created_read_listed_and_a_bad_one_is_its_error() {
     assert_eq!(open.len(), 1);
     c.commit().await.unwrap();
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -247,6 +250,7 @@ async fn a_write_checks_version_state_and_session_and_records_history() {
     assert_eq!(newest[0].version, 1);
     c.commit().await.unwrap();
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -325,6 +329,7 @@ async fn a_write_replaces_the_timers_and_due_ones_are_claimed_and_deleted() {
     c.commit().await.unwrap();
     assert!(timers_of(&b, "d").await.is_empty());
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -354,6 +359,7 @@ async fn timers_whose_entity_is_gone_are_purged() {
     assert_eq!(timers_of(&b, "gone").await.len(), 1, "t3 is not due");
     assert_eq!(timers_of(&b, "d").await.len(), 1, "d's timer stays");
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -374,6 +380,7 @@ async fn definitions_are_kept_and_listed() {
     assert_eq!(c.machines().await.unwrap(), [def.name().to_owned()]);
     c.commit().await.unwrap();
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 /// A statement that fails in a unit ends its transaction: its commit
@@ -397,6 +404,7 @@ async fn a_unit_whose_statement_failed_is_rolled_back() {
     );
     assert_eq!(version_of(&b, "d").await, Some((1, "closed".to_owned())));
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 /// How long a test waits for something that should not take long.

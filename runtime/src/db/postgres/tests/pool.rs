@@ -44,6 +44,7 @@ async fn a_full_pool_refuses_after_the_acquire_timeout() {
     again.commit().await.unwrap();
     second.commit().await.unwrap();
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 /// `SHOW lock_timeout` on the application's pool, outside any unit.

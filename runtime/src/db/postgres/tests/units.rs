@@ -65,6 +65,7 @@ async fn lock_entities_locks_them_and_names_the_first_missing() {
     drop(single);
     c.commit().await.unwrap();
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
 
 /// A unit whose future is dropped after its write (a cancelled task, a
@@ -104,4 +105,5 @@ async fn a_unit_dropped_mid_transaction_rolls_back_and_the_pool_still_serves() {
     drop(c);
     assert_eq!(version_of(&b, "d").await, Some((2, "open".to_owned())));
     b.drop_tables().await.unwrap();
+    b.close().await;
 }
