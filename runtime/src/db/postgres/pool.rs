@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{AssertSqlSafe, Connection as _};
+use sqlx::{AssertSqlSafe, ConnectOptions as _, Connection as _};
 
 use super::error::{Redactor, percent_decode};
-use crate::db::{StoreError, StoreOptions};
+use crate::db::{StoreError, StoreOptions, TransientKind};
 
 /// A pooled connection idle for longer is asked whether it still answers
 /// before it is handed out: a server that closed it (a restart, a killed
@@ -67,6 +67,29 @@ fn check_parameters(url: &str, redactor: &Redactor) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Connects once, outside the pool, and says goodbye: the pool retries
+/// a refused connection until its acquire timeout and then reports only
+/// that it timed out, where this says why (refused, unknown host, no
+/// such role, a TLS failure) at once.
+async fn probe(
+    connect: &PgConnectOptions,
+    wait: Duration,
+    redactor: &Redactor,
+) -> Result<(), StoreError> {
+    match tokio::time::timeout(wait, connect.connect()).await {
+        Ok(Ok(conn)) => {
+            // Only the goodbye is left: a failure there changes nothing.
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(redactor.error(&e)),
+        Err(_) => Err(StoreError::Transient {
+            kind: TransientKind::Connection,
+            message: redactor.clean("the server did not answer within the acquire timeout"),
+        }),
+    }
+}
+
 /// A pool of at most `options`' connections to `url`, each of which sets
 /// the lock timeout once, when it is made; one connection is made now, so
 /// that a URL or a server that does not serve fails here.
@@ -78,6 +101,7 @@ pub(super) async fn connect(
 ) -> Result<PgPool, StoreError> {
     check_parameters(url, redactor)?;
     let connect: PgConnectOptions = url.parse().map_err(|e| redactor.error(&e))?;
+    probe(&connect, options.get_acquire_timeout(), redactor).await?;
     // It wins over one in the URL's `options`: it runs after them.
     let setup: Arc<str> =
         format!("SET lock_timeout = {}", lock_timeout_millis(lock_timeout)).into();

@@ -186,3 +186,37 @@ async fn no_password_in_the_error_of_a_bad_url() {
         println!("{shown}");
     }
 }
+
+/// A server that cannot be reached (down, restarting) is a transient
+/// connection failure, said at once rather than after the acquire timeout.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_server_is_a_retryable_connection_failure() {
+    if pg_url().is_none() {
+        return;
+    }
+    let prefix = TablePrefix::new("sqlx_unreachable_").unwrap();
+    let started = Instant::now();
+    // Nothing listens on port 1 of the loopback.
+    let e = PgBackend::connect(
+        "postgres://postgres@127.0.0.1:1/test",
+        &prefix,
+        &StoreOptions::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Transient {
+                kind: TransientKind::Connection,
+                ..
+            }
+        ) && e.is_retryable(),
+        "{e:?}"
+    );
+    assert!(
+        started.elapsed() < StoreOptions::DEFAULT_ACQUIRE_TIMEOUT,
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -107,3 +107,51 @@ async fn a_unit_dropped_mid_transaction_rolls_back_and_the_pool_still_serves() {
     b.drop_tables().await.unwrap();
     b.close().await;
 }
+
+/// A connection the server ends in the middle of a unit (a terminated
+/// backend, a restart) fails the unit with a transient connection error,
+/// nothing half-written, and the pool serves the next one on a new
+/// connection.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_lost_mid_unit_is_transient_and_the_pool_serves_on() {
+    let Some(url) = pg_url() else { return };
+    let options = StoreOptions::new().max_connections(1);
+    let b = fresh(&url, "sqlx_lost_", &options).await;
+    insert(&b, "d", "closed", None).await;
+    let meta = TransitionMeta::new();
+    let mut c = b.begin(Scope::Unit).await.unwrap();
+    let w = write("d", 1, &["closed"], "open", &meta, None);
+    assert_eq!(c.write(&w).await.unwrap(), Some(2));
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(c.reader())
+        .await
+        .unwrap();
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query("SELECT pg_terminate_backend($1)")
+        .bind(pid)
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let lost = c.row(MACHINE, "d", true).await;
+    assert!(
+        matches!(
+            lost,
+            Err(StoreError::Transient {
+                kind: TransientKind::Connection,
+                ..
+            })
+        ),
+        "{lost:?}"
+    );
+    assert!(c.commit().await.is_err(), "a lost unit does not commit");
+    assert_eq!(version_of(&b, "d").await, Some((1, "closed".to_owned())));
+    let mut c = tokio::time::timeout(PATIENCE, b.begin(Scope::Unit))
+        .await
+        .expect("the pool made a new connection")
+        .unwrap();
+    assert_eq!(c.write(&w).await.unwrap(), Some(2));
+    c.commit().await.unwrap();
+    b.drop_tables().await.unwrap();
+    b.close().await;
+}
