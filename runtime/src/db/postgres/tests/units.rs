@@ -155,3 +155,48 @@ async fn a_connection_lost_mid_unit_is_transient_and_the_pool_serves_on() {
     b.drop_tables().await.unwrap();
     b.close().await;
 }
+
+/// Units spawned as tasks on a multi-thread runtime, all moving one
+/// entity through a small pool: each waits its turn on the row's lock,
+/// none loses a transition, and every one leaves its history record.
+#[tokio::test(flavor = "multi_thread")]
+async fn units_spawned_as_tasks_take_turns_on_a_row() {
+    let Some(url) = pg_url() else { return };
+    let options = StoreOptions::new().max_connections(3);
+    let b = std::sync::Arc::new(fresh(&url, "sqlx_tasks_", &options).await);
+    insert(&b, "d", "closed", None).await;
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let b = std::sync::Arc::clone(&b);
+            tokio::spawn(async move {
+                let meta = TransitionMeta::new().actor("task");
+                let mut c = b.begin(Scope::Unit).await?;
+                let row = c.row(MACHINE, "d", true).await?.expect("d exists")?;
+                let (from, to) = if row.state == "closed" {
+                    ("closed", "open")
+                } else {
+                    ("open", "closed")
+                };
+                let sources = [from];
+                let w = write("d", row.version, &sources, to, &meta, Some(&[]));
+                let written = c.write(&w).await?;
+                c.commit().await?;
+                Ok::<_, StoreError>(written)
+            })
+        })
+        .collect();
+    for task in tasks {
+        let written = task.await.unwrap().unwrap();
+        assert!(written.is_some(), "a locked row never moves under a unit");
+    }
+    assert_eq!(version_of(&b, "d").await, Some((13, "closed".to_owned())));
+    let mut c = b.begin(Scope::Single).await.unwrap();
+    let history = c
+        .history(&crate::db::HistoryQuery::entity(MACHINE, "d"))
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 12);
+    drop(c);
+    b.drop_tables().await.unwrap();
+    b.close().await;
+}
