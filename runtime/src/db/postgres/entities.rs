@@ -51,6 +51,9 @@ impl PgConnection {
 
     /// See [`Connection::write`](crate::db::backend::Connection::write):
     /// one statement ([`PgSql::write`](super::sql::PgSql)), atomic alone.
+    /// `w.from` and `w.session` are not sent: the statement takes the
+    /// state left and the history record's session from the row it
+    /// updates, as it is at that moment.
     pub(super) async fn write_transition(
         &mut self,
         w: &Write<'_>,
