@@ -10,6 +10,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use stateforge::runtime::db::Store;
 
+use crate::pg_fixture::PgFixture;
+
 /// Serves the example's routes on `store` at a free port; its base URL.
 async fn serve(store: Store) -> String {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
@@ -37,6 +39,14 @@ async fn the_service_moves_a_task_and_maps_each_error_to_its_status() {
     let dir = tempfile::tempdir().unwrap();
     let base = sqlite_service(&dir).await;
     check_the_service(&base).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_on_postgres() {
+    if let Some(pg) = PgFixture::new("task_service") {
+        let base = serve(pg.async_store().await).await;
+        check_the_service(&base).await;
+    }
 }
 
 async fn check_the_service(base: &str) {
@@ -187,6 +197,14 @@ async fn thirty_two_clients_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let base = sqlite_service(&dir).await;
     check_thirty_two_clients(&base).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_clients_on_postgres() {
+    if let Some(pg) = PgFixture::new("task_service_32") {
+        let base = serve(pg.async_store().await).await;
+        check_thirty_two_clients(&base).await;
+    }
 }
 
 async fn check_thirty_two_clients(base: &str) {

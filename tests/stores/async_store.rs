@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use stateforge::runtime::db::{HistoryQuery, Store, StoreError, TransitionMeta};
 
+use crate::pg_fixture::PgFixture;
+
 stateforge::state_machine! {
     #[derive(Debug, Clone)]
     machine Lamp {
@@ -47,7 +49,17 @@ async fn flip(store: &Store, id: &str) -> Result<u64, StoreError> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_two_tasks_on_a_multi_thread_runtime_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = file_store(&dir).await;
+    thirty_two_tasks(file_store(&dir).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_two_tasks_on_postgres_lose_nothing() {
+    if let Some(pg) = PgFixture::new("async_32_tasks") {
+        thirty_two_tasks(pg.async_store().await).await;
+    }
+}
+
+async fn thirty_two_tasks(store: Store) {
     let meta = TransitionMeta::new();
     for lamp in 0..8 {
         store
@@ -119,7 +131,17 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_dropped_at_any_await_point_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().unwrap();
-    let store = file_store(&dir).await;
+    unit_dropped_at_each_point(file_store(&dir).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_dropped_at_any_await_point_on_postgres() {
+    if let Some(pg) = PgFixture::new("async_unit_dropped") {
+        unit_dropped_at_each_point(pg.async_store().await).await;
+    }
+}
+
+async fn unit_dropped_at_each_point(store: Store) {
     let meta = TransitionMeta::new();
     let mut polls = 1;
     loop {
@@ -162,7 +184,17 @@ async fn a_unit_dropped_at_any_await_point_leaves_nothing_half_written() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fire_dropped_at_any_await_point_moves_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = file_store(&dir).await;
+    fire_dropped_at_each_point(file_store(&dir).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fire_dropped_at_any_await_point_on_postgres() {
+    if let Some(pg) = PgFixture::new("async_fire_dropped") {
+        fire_dropped_at_each_point(pg.async_store().await).await;
+    }
+}
+
+async fn fire_dropped_at_each_point(store: Store) {
     let meta = TransitionMeta::new();
     store
         .create("lamp", &AnyLamp::from(Lamp::new(0)), &meta)

@@ -71,6 +71,15 @@ impl PgFixture {
         Some(PgFixture { url, prefix, store })
     }
 
+    /// The async store on the fixture's tables.
+    #[allow(dead_code)]
+    pub(crate) async fn async_store(&self) -> stateforge::runtime::db::Store {
+        let options = stateforge::runtime::db::StoreOptions::new();
+        stateforge::runtime::db::Store::open_with(&self.url, &self.prefix, &options)
+            .await
+            .unwrap()
+    }
+
     /// Another connection to the same tables, as after a restart.
     pub(crate) fn reopen(&self) -> Store {
         Store::open_with(&self.url, &self.prefix).unwrap()

@@ -5,7 +5,10 @@ use stateforge_core::Definition;
 
 use crate::db::backend::{Backend, Claimed, Connection, NewEntity, Scope, Write};
 use crate::db::due::DueCursor;
+#[cfg(feature = "postgres")]
+use crate::db::postgres::{PgBackend, PgConnection};
 use crate::db::shared::Keep;
+#[cfg(feature = "sqlite")]
 use crate::db::sqlite::{SqliteBackend, SqliteConnection};
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
 use crate::history::HistoryRecord;
@@ -13,18 +16,27 @@ use crate::time::Timestamp;
 
 /// One of the backends.
 pub(crate) enum AnyBackend {
+    #[cfg(feature = "sqlite")]
     Sqlite(SqliteBackend),
+    #[cfg(feature = "postgres")]
+    Postgres(PgBackend),
 }
 
 /// A connection of one of the backends.
 pub(crate) enum AnyConnection {
+    #[cfg(feature = "sqlite")]
     Sqlite(SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Postgres(PgConnection),
 }
 
 macro_rules! each {
     ($self:expr, $c:ident => $body:expr) => {
         match $self {
+            #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite($c) => $body,
+            #[cfg(feature = "postgres")]
+            AnyConnection::Postgres($c) => $body,
         }
     };
 }
@@ -34,19 +46,28 @@ impl Backend for AnyBackend {
 
     async fn begin(&self, scope: Scope) -> Result<AnyConnection, StoreError> {
         match self {
+            #[cfg(feature = "sqlite")]
             AnyBackend::Sqlite(b) => Ok(AnyConnection::Sqlite(b.begin(scope).await?)),
+            #[cfg(feature = "postgres")]
+            AnyBackend::Postgres(b) => Ok(AnyConnection::Postgres(b.begin(scope).await?)),
         }
     }
 
     async fn drop_tables(&self) -> Result<(), StoreError> {
         match self {
+            #[cfg(feature = "sqlite")]
             AnyBackend::Sqlite(b) => b.drop_tables().await,
+            #[cfg(feature = "postgres")]
+            AnyBackend::Postgres(b) => b.drop_tables().await,
         }
     }
 
     fn name(&self) -> &'static str {
         match self {
+            #[cfg(feature = "sqlite")]
             AnyBackend::Sqlite(b) => b.name(),
+            #[cfg(feature = "postgres")]
+            AnyBackend::Postgres(b) => b.name(),
         }
     }
 }

@@ -54,12 +54,15 @@ pub(crate) struct Write<'a> {
     pub(crate) machine: &'a str,
     pub(crate) entity_id: &'a str,
     pub(crate) expected_version: u64,
-    /// The states `event` leads from to `to`.
-    #[allow(dead_code)]
+    /// The states `event` leads from to `to` (PostgreSQL checks them in
+    /// its one statement; SQLite's unit read the row it writes).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) sources: &'a [&'a str],
-    /// The state left, as read.
+    /// The state left, as read (PostgreSQL reads it in its statement).
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) from: &'a str,
-    /// The row's session, as read.
+    /// The row's session, as read (PostgreSQL reads it in its statement).
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) session: Option<&'a str>,
     pub(crate) event: &'a str,
     pub(crate) to: &'a str,
@@ -191,6 +194,7 @@ pub(crate) trait Connection: Send {
     /// `after` in `(due_at, id)` order, each with its entity's row, both
     /// held until the unit ends; a timer whose entity another unit holds
     /// may be left out, for a later call.
+    #[allow(clippy::type_complexity)]
     fn claim_due(
         &mut self,
         machine: &str,

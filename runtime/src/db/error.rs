@@ -223,6 +223,13 @@ pub enum TransientKind {
     /// `08`, a terminated backend `57P01`..`57P03`).
     #[error("connection lost")]
     Connection,
+    /// No pooled connection came free within the pool's acquire timeout
+    /// (`StoreOptions::acquire_timeout`, with the `postgres` feature):
+    /// every connection was in use (more concurrent operations than
+    /// `StoreOptions::max_connections`), or no new one could be opened in
+    /// time (the server unreachable, or refusing connections).
+    #[error("no pooled connection within the acquire timeout")]
+    PoolTimeout,
 }
 
 impl StoreError {
@@ -274,6 +281,7 @@ impl StoreError {
                 TransientKind::Deadlock => "deadlock",
                 TransientKind::Serialization => "serialization",
                 TransientKind::Connection => "connection",
+                TransientKind::PoolTimeout => "pool_timeout",
             },
             StoreError::BadRow { .. } => "bad_row",
             StoreError::InvalidEntityId(_) => "invalid_entity_id",
@@ -321,27 +329,29 @@ pub(crate) fn pg_error(e: &tokio_postgres::Error, message: String) -> StoreError
 /// connection that is gone.
 #[cfg(feature = "postgres")]
 pub(crate) fn pg_transient_kind(e: &tokio_postgres::Error) -> Option<TransientKind> {
-    use tokio_postgres::error::SqlState;
     let Some(code) = e.code() else {
         // No SQLSTATE: a connection closed, or one that could not be made
         // (refused, reset, timed out: an I/O error underneath).
         let io = std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>());
         return (e.is_closed() || io).then_some(TransientKind::Connection);
     };
-    if *code == SqlState::T_R_DEADLOCK_DETECTED {
-        Some(TransientKind::Deadlock)
-    } else if *code == SqlState::T_R_SERIALIZATION_FAILURE {
-        Some(TransientKind::Serialization)
-    } else if *code == SqlState::LOCK_NOT_AVAILABLE || *code == SqlState::QUERY_CANCELED {
-        Some(TransientKind::LockTimeout)
-    } else if code.code().starts_with("08")
-        || *code == SqlState::ADMIN_SHUTDOWN
-        || *code == SqlState::CRASH_SHUTDOWN
-        || *code == SqlState::CANNOT_CONNECT_NOW
-    {
-        Some(TransientKind::Connection)
-    } else {
-        None
+    sqlstate_transient_kind(code.code())
+}
+
+/// The retryable kind of a PostgreSQL error by its SQLSTATE (five
+/// characters), whatever the client that read it: `40P01` a deadlock,
+/// `40001` a serialization failure, `55P03` a lock not granted within
+/// `lock_timeout` (or `57014`, a statement cancelled by its timeout),
+/// class `08` and `57P01`..`57P03` a connection lost or refused.
+#[cfg(feature = "postgres")]
+pub(crate) fn sqlstate_transient_kind(code: &str) -> Option<TransientKind> {
+    match code {
+        "40P01" => Some(TransientKind::Deadlock),
+        "40001" => Some(TransientKind::Serialization),
+        "55P03" | "57014" => Some(TransientKind::LockTimeout),
+        "57P01" | "57P02" | "57P03" => Some(TransientKind::Connection),
+        _ if code.starts_with("08") => Some(TransientKind::Connection),
+        _ => None,
     }
 }
 

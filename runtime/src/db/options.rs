@@ -1,9 +1,12 @@
-//! How a store waits for locks other connections hold.
+//! How a store waits for locks other connections hold, and for a pooled
+//! connection.
 
 use std::time::Duration;
 
 /// Options of a store's connections: how long an operation waits for a
-/// lock another connection holds before it gives up.
+/// lock another connection holds before it gives up and, for a PostgreSQL
+/// store that makes its own pool, how many connections that pool holds
+/// and how long an operation waits for one.
 ///
 /// Every wait is bounded: an operation that would wait longer fails,
 /// having written nothing, with an error a caller may retry
@@ -20,10 +23,24 @@ use std::time::Duration;
 /// assert_eq!(options.lock_timeout_or(Duration::from_secs(5)), Duration::from_secs(2));
 /// assert_eq!(StoreOptions::new().lock_timeout_or(Duration::from_secs(5)), Duration::from_secs(5));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
     /// `None`: the backend's default.
     lock_timeout: Option<Duration>,
+    /// The most connections a pool the store makes holds.
+    max_connections: u32,
+    /// How long an operation waits for a pooled connection.
+    acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> StoreOptions {
+        StoreOptions {
+            lock_timeout: None,
+            max_connections: StoreOptions::DEFAULT_MAX_CONNECTIONS,
+            acquire_timeout: StoreOptions::DEFAULT_ACQUIRE_TIMEOUT,
+        }
+    }
 }
 
 impl StoreOptions {
@@ -70,5 +87,83 @@ impl StoreOptions {
     #[must_use]
     pub fn lock_timeout_or(&self, default: Duration) -> Duration {
         self.lock_timeout.unwrap_or(default)
+    }
+
+    /// The pool size unless [`StoreOptions::max_connections`] says
+    /// otherwise.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::StoreOptions::DEFAULT_MAX_CONNECTIONS, 10);
+    /// ```
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+
+    /// The wait for a pooled connection unless
+    /// [`StoreOptions::acquire_timeout`] says otherwise.
+    ///
+    /// ```
+    /// assert_eq!(stateforge_runtime::db::StoreOptions::DEFAULT_ACQUIRE_TIMEOUT.as_secs(), 5);
+    /// ```
+    pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// The most connections the pool of a PostgreSQL store that connects
+    /// by URL holds at once ([`StoreOptions::DEFAULT_MAX_CONNECTIONS`]
+    /// unless set; 0 is taken as 1): as many operations and units run at
+    /// once, and the next one waits up to
+    /// [`StoreOptions::acquire_timeout`] for one of them to end. A store
+    /// built on the application's own pool takes that pool's limits, not
+    /// these. SQLite ignores it.
+    ///
+    /// ```
+    /// let options = stateforge_runtime::db::StoreOptions::new().max_connections(32);
+    /// assert_eq!(options.get_max_connections(), 32);
+    /// assert_eq!(stateforge_runtime::db::StoreOptions::new().max_connections(0).get_max_connections(), 1);
+    /// ```
+    #[must_use]
+    pub fn max_connections(mut self, max: u32) -> StoreOptions {
+        self.max_connections = max.max(1);
+        self
+    }
+
+    /// The pool size set, or [`StoreOptions::DEFAULT_MAX_CONNECTIONS`].
+    ///
+    /// ```
+    /// let options = stateforge_runtime::db::StoreOptions::new();
+    /// assert_eq!(options.get_max_connections(), 10);
+    /// ```
+    #[must_use]
+    pub fn get_max_connections(&self) -> u32 {
+        self.max_connections
+    }
+
+    /// How long an operation waits for a pooled connection when every one
+    /// is in use (or a new one is being opened) before it gives up with
+    /// [`StoreError::Transient`](crate::db::StoreError::Transient) of kind
+    /// [`PoolTimeout`](crate::db::TransientKind::PoolTimeout), having
+    /// written nothing ([`StoreOptions::DEFAULT_ACQUIRE_TIMEOUT`] unless
+    /// set). A server that refuses connections is retried within the
+    /// same wait, and fails the same way. Applies to a PostgreSQL store
+    /// that connects by URL; SQLite ignores it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let options = stateforge_runtime::db::StoreOptions::new().acquire_timeout(Duration::from_millis(500));
+    /// assert_eq!(options.get_acquire_timeout(), Duration::from_millis(500));
+    /// ```
+    #[must_use]
+    pub fn acquire_timeout(mut self, timeout: Duration) -> StoreOptions {
+        self.acquire_timeout = timeout;
+        self
+    }
+
+    /// The wait for a pooled connection set, or
+    /// [`StoreOptions::DEFAULT_ACQUIRE_TIMEOUT`].
+    ///
+    /// ```
+    /// let options = stateforge_runtime::db::StoreOptions::new();
+    /// assert_eq!(options.get_acquire_timeout().as_secs(), 5);
+    /// ```
+    #[must_use]
+    pub fn get_acquire_timeout(&self) -> Duration {
+        self.acquire_timeout
     }
 }

@@ -9,6 +9,7 @@ mod unit;
 pub use timer_worker::TimerWorker;
 pub use unit::StoreUnit;
 
+#[cfg(feature = "sqlite")]
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,13 +17,19 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
+#[cfg(feature = "sqlite")]
+use crate::db::SqliteOptions;
 use crate::db::any_backend::{AnyBackend, AnyConnection};
 use crate::db::backend::{Backend, Scope};
 use crate::db::due::DueCount;
 use crate::db::ops::Work;
+#[cfg(feature = "postgres")]
+use crate::db::postgres::PgBackend;
+#[cfg(feature = "sqlite")]
 use crate::db::sqlite::{Runner, SqliteBackend, Target};
 use crate::db::{
-    DefinitionKind, EntityRow, HistoryQuery, Loaded, SqliteOptions, StoreError, TransitionMeta,
+    DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix,
+    TransitionMeta,
 };
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::history::HistoryRecord;
@@ -73,6 +80,7 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    #[cfg(feature = "sqlite")]
     /// Opens the SQLite database at `path` (created if missing), with the
     /// default [`SqliteOptions`].
     ///
@@ -94,6 +102,205 @@ impl Store {
         Store::sqlite_with(path, &SqliteOptions::new()).await
     }
 
+    /// Opens `target`: a `postgres://` or `postgresql://` URL (any case
+    /// of the scheme), `:memory:` for SQLite in memory, or else the path
+    /// of a SQLite file; the same code then runs on either backend.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::sqlite`] or [`Store::postgres`]; a PostgreSQL URL in a
+    /// build without the `postgres` feature (or a path without `sqlite`)
+    /// is a [`StoreError::Database`] saying so.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::open(":memory:").await?;
+    /// assert_eq!(store.backend(), "sqlite");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn open(target: &str) -> Result<Store, StoreError> {
+        Store::open_with(target, &TablePrefix::default(), &StoreOptions::new()).await
+    }
+
+    /// [`Store::open`] with the store's tables under `prefix`, and
+    /// `options` (on SQLite, the lock timeout is the busy timeout).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open`].
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{Store, StoreOptions, TablePrefix};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let prefix = TablePrefix::new("billing_")?;
+    /// let store = Store::open_with(":memory:", &prefix, &StoreOptions::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn open_with(
+        target: &str,
+        prefix: &TablePrefix,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
+        if let Some(_url) = crate::db::postgres_url(target) {
+            #[cfg(feature = "postgres")]
+            return Store::postgres_with(&_url, prefix, options).await;
+            #[cfg(not(feature = "postgres"))]
+            return Err(StoreError::Database(
+                "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
+            ));
+        }
+        #[cfg(feature = "sqlite")]
+        {
+            let timeout = options.lock_timeout_or(crate::db::SqliteStore::DEFAULT_BUSY_TIMEOUT);
+            let sqlite = SqliteOptions::new()
+                .prefix(prefix.clone())
+                .busy_timeout(timeout);
+            let target = match target {
+                ":memory:" => Target::Memory,
+                path => Target::File(path.into()),
+            };
+            let backend = SqliteBackend::open(target, &sqlite, Runner::thread()?).await?;
+            Ok(Store::on(AnyBackend::Sqlite(backend)))
+        }
+        #[cfg(not(feature = "sqlite"))]
+        Err(StoreError::Database(
+            "this build has no SQLite store, and the target is no PostgreSQL URL; enable the `sqlite` feature".to_owned(),
+        ))
+    }
+
+    /// Connects to PostgreSQL at `url` with a pool of its own, bounded by
+    /// the default [`StoreOptions`] (10 connections, 5 s to acquire one).
+    /// With the `postgres-tls` feature, `sslmode=require` and
+    /// `verify-full` connect over TLS.
+    ///
+    /// # Errors
+    ///
+    /// A URL that does not read, a server that does not answer
+    /// ([`TransientKind::Connection`](crate::db::TransientKind::Connection)),
+    /// [`StoreError::SchemaTooNew`]; never with the password in the
+    /// message.
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::postgres("postgres://app@db/app").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "postgres")]
+    pub async fn postgres(url: &str) -> Result<Store, StoreError> {
+        Store::postgres_with(url, &TablePrefix::default(), &StoreOptions::new()).await
+    }
+
+    /// [`Store::postgres`] with the tables under `prefix` and `options`
+    /// (pool size, acquire timeout, lock timeout).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::postgres`].
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use stateforge_runtime::db::{Store, StoreOptions, TablePrefix};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let options = StoreOptions::new().max_connections(32).acquire_timeout(Duration::from_secs(2));
+    /// let store = Store::postgres_with("postgres://app@db/app", &TablePrefix::default(), &options).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "postgres")]
+    pub async fn postgres_with(
+        url: &str,
+        prefix: &TablePrefix,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let backend = PgBackend::connect(url, prefix, options).await?;
+        Ok(Store::on(AnyBackend::Postgres(backend)))
+    }
+
+    /// A store on the application's own `sqlx` pool: its size, timeouts
+    /// and sessions stay the application's (the store bounds its lock
+    /// waits per transaction with `SET LOCAL`).
+    ///
+    /// # Errors
+    ///
+    /// The server's; [`StoreError::SchemaTooNew`].
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pool = sqlx::PgPool::connect("postgres://app@db/app").await?;
+    /// let store = stateforge_runtime::db::Store::from_pool(pool.clone()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "postgres")]
+    pub async fn from_pool(pool: sqlx::PgPool) -> Result<Store, StoreError> {
+        Store::from_pool_with(pool, &TablePrefix::default(), &StoreOptions::new()).await
+    }
+
+    /// [`Store::from_pool`] with the tables under `prefix`, and `options`
+    /// (only its lock timeout applies: the pool is the application's).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::from_pool`].
+    #[cfg(feature = "postgres")]
+    pub async fn from_pool_with(
+        pool: sqlx::PgPool,
+        prefix: &TablePrefix,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let backend = PgBackend::from_pool(pool, prefix, options).await?;
+        Ok(Store::on(AnyBackend::Postgres(backend)))
+    }
+
+    /// The PostgreSQL pool the store runs on (the application's, or its
+    /// own), for the application's own queries; `None` on SQLite.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// assert!(stateforge_runtime::db::Store::in_memory().await?.pg_pool().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "postgres")]
+    pub fn pg_pool(&self) -> Option<&sqlx::PgPool> {
+        match &*self.backend {
+            AnyBackend::Postgres(backend) => Some(backend.pool()),
+            #[cfg(feature = "sqlite")]
+            AnyBackend::Sqlite(_) => None,
+        }
+    }
+
+    /// Closes the store's own PostgreSQL pool, waiting for connections in
+    /// use and saying goodbye to the server on each (an application's
+    /// pool is left open; on SQLite there is nothing to close). The store
+    /// must not be used afterwards.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// stateforge_runtime::db::Store::in_memory().await?.close().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn close(&self) {
+        match &*self.backend {
+            #[cfg(feature = "postgres")]
+            AnyBackend::Postgres(backend) => backend.close().await,
+            #[cfg(feature = "sqlite")]
+            AnyBackend::Sqlite(_) => {}
+        }
+    }
+
+    #[cfg(feature = "sqlite")]
     /// Opens the SQLite database at `path` with `options`.
     ///
     /// # Errors
@@ -119,6 +326,7 @@ impl Store {
         Ok(Store::on(AnyBackend::Sqlite(backend)))
     }
 
+    #[cfg(feature = "sqlite")]
     /// A store in a SQLite database in memory, gone with the store (tests,
     /// examples).
     ///
