@@ -251,3 +251,120 @@ async fn the_async_and_blocking_stores_read_each_others_rows() {
     let lamp = blocking.load::<AnyLamp>("lamp").unwrap();
     assert_eq!((lamp.machine.state(), lamp.version), (LampState::On, 2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fire_on_postgres_is_two_round_trips() {
+    use crate::postgres::{counting_proxy, describe, messages};
+    let Some(pg) = PgFixture::new("async_round_trips") else {
+        return;
+    };
+    let config: postgres::Config = pg.url.parse().unwrap();
+    let postgres::config::Host::Tcp(host) = &config.get_hosts()[0] else {
+        return eprintln!("skipped: not a TCP server");
+    };
+    let target = format!(
+        "{host}:{}",
+        config.get_ports().first().copied().unwrap_or(5432)
+    );
+    let (port, bursts) = counting_proxy(&target);
+    let user = config.get_user().unwrap_or("postgres");
+    let password = config
+        .get_password()
+        .map(|p| format!(":{}", String::from_utf8_lossy(p)))
+        .unwrap_or_default();
+    let db = config.get_dbname().unwrap_or("postgres");
+    let proxied = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}");
+    let options = stateforge::runtime::db::StoreOptions::new().max_connections(1);
+    let store = Store::open_with(&proxied, &pg.prefix, &options)
+        .await
+        .unwrap();
+    let meta = TransitionMeta::new();
+    store
+        .create("lamp", &AnyLamp::from(Lamp::new(0)), &meta)
+        .await
+        .unwrap();
+    // The connection's first fire prepares its statements.
+    store
+        .fire::<AnyLamp>("lamp", LampEvent::FlipOn, &meta)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let before = bursts.lock().unwrap().len();
+    store
+        .fire::<AnyLamp>("lamp", LampEvent::FlipOff, &meta)
+        .await
+        .unwrap();
+    let sent: Vec<String> = bursts.lock().unwrap()[before..]
+        .iter()
+        .map(|burst| describe(&messages(burst)))
+        .collect();
+    // The row, then the write. sqlx checks a connection going back to the
+    // pool with a bare Sync, after the caller has its answer: not a round
+    // trip of the fire.
+    let statements: Vec<&String> = sent.iter().filter(|burst| burst.contains('B')).collect();
+    assert_eq!(statements.len(), 2, "{sent:?}");
+    assert!(
+        sent.iter().all(|burst| burst.contains('B') || burst == "S"),
+        "{sent:?}"
+    );
+    store.close().await;
+}
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone)]
+    machine Tally {
+        context: u32;
+        initial state Counting;
+        event bump: Counting -> Counting => add_one;
+    }
+}
+
+fn add_one(n: &mut u32, _from: &Counting) {
+    *n += 1;
+}
+
+/// Sixteen tasks bump one entity ten times each: every bump lands, once.
+async fn bumps_on_one_entity(store: Store) {
+    let meta = TransitionMeta::new();
+    store
+        .create("tally", &AnyTally::from(Tally::new(0)), &meta)
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for _ in 0..10 {
+                    let meta = TransitionMeta::new();
+                    store
+                        .fire::<AnyTally>("tally", TallyEvent::Bump, &meta)
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let tally = store.load::<AnyTally>("tally").await.unwrap();
+    assert_eq!((*tally.machine.context(), tally.version), (160, 161));
+    let history = store
+        .history(&HistoryQuery::entity("tally", "tally"))
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 161);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_fires_on_one_entity_all_land_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    bumps_on_one_entity(file_store(&dir).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_fires_on_one_entity_all_land_on_postgres() {
+    if let Some(pg) = PgFixture::new("async_bumps") {
+        bumps_on_one_entity(pg.async_store().await).await;
+    }
+}

@@ -172,14 +172,14 @@ impl tracing::Subscriber for Collect {
 
 /// What the client sent through a [`counting_proxy`]: one entry per round
 /// trip, the bytes of that burst.
-type Bursts = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+pub(crate) type Bursts = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
 
 /// Counts round trips through a forwarding proxy: a burst the client sends
 /// after the server has spoken. A burst is recorded before it is forwarded
 /// (so the record is up to date when the client has its answer), and bytes
 /// the client sends before any answer belong to the same round trip (so a
 /// message split across reads is not counted twice).
-fn counting_proxy(target: &str) -> (u16, Bursts) {
+pub(crate) fn counting_proxy(target: &str) -> (u16, Bursts) {
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
     use std::sync::Arc;
@@ -237,7 +237,7 @@ fn counting_proxy(target: &str) -> (u16, Bursts) {
 /// The frontend messages of a burst: each a type byte and its body (the
 /// startup message, which has no type byte, never shares a burst with the
 /// statements the tests look at).
-fn messages(burst: &[u8]) -> Vec<(u8, &[u8])> {
+pub(crate) fn messages(burst: &[u8]) -> Vec<(u8, &[u8])> {
     let mut out = Vec::new();
     let mut rest = burst;
     while let [kind, a, b, c, d, tail @ ..] = rest {
@@ -252,7 +252,7 @@ fn messages(burst: &[u8]) -> Vec<(u8, &[u8])> {
 
 /// The messages of a burst as a person reads them: each type letter, and
 /// a simple query's text (`B E S Q(BEGIN)`).
-fn describe(messages: &[(u8, &[u8])]) -> String {
+pub(crate) fn describe(messages: &[(u8, &[u8])]) -> String {
     let one = |&(kind, body): &(u8, &[u8])| match kind {
         b'Q' => format!(
             "Q({})",

@@ -70,6 +70,15 @@ impl Backend for AnyBackend {
             AnyBackend::Postgres(b) => b.name(),
         }
     }
+
+    fn reads_optimistically(&self) -> bool {
+        match self {
+            #[cfg(feature = "sqlite")]
+            AnyBackend::Sqlite(b) => b.reads_optimistically(),
+            #[cfg(feature = "postgres")]
+            AnyBackend::Postgres(b) => b.reads_optimistically(),
+        }
+    }
 }
 
 impl Connection for AnyConnection {

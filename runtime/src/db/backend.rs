@@ -95,6 +95,11 @@ pub(crate) trait Backend: Send + Sync + 'static {
 
     /// `"sqlite"` or `"postgres"`.
     fn name(&self) -> &'static str;
+
+    /// Whether a fire outside a unit should read without a lock and retry
+    /// on a conflict: where a transaction costs round trips to a server,
+    /// rather than take the row's lock in one.
+    fn reads_optimistically(&self) -> bool;
 }
 
 /// The primitives of one connection, in its transaction when it has one.

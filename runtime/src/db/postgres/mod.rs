@@ -228,6 +228,10 @@ impl Backend for PgBackend {
     fn name(&self) -> &'static str {
         "postgres"
     }
+
+    fn reads_optimistically(&self) -> bool {
+        true
+    }
 }
 
 impl Connection for PgConnection {

@@ -139,6 +139,11 @@ impl Backend for SqliteBackend {
     fn name(&self) -> &'static str {
         "sqlite"
     }
+
+    fn reads_optimistically(&self) -> bool {
+        // A unit holds the write lock from its start, at no round trip.
+        false
+    }
 }
 
 /// The store's connection: opened, waiting on other processes' locks the

@@ -486,9 +486,12 @@ impl Store {
     }
 
     /// Fires `event` on entity `entity_id`: loads it, fires, writes the new
-    /// state and its history record, in one transaction. A concurrent
-    /// transition of the same entity waits for this one (the row is
-    /// locked until it commits), then fires from the state this one left.
+    /// state and its history record, atomically. Concurrent transitions of
+    /// the same entity take turns: each fires from the state the one
+    /// before left. On SQLite the write lock orders them; on PostgreSQL
+    /// the read takes no lock (two round trips in all) and a fire that
+    /// finds the entity moved since its read reads it again and fires
+    /// again, guards included.
     ///
     /// # Errors
     ///
@@ -516,7 +519,7 @@ impl Store {
     ) -> Result<Loaded<M>, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Send,
+        M::Event: Serialize + DeserializeOwned + Send,
     {
         self.fire_with(&Listeners::new(), entity_id, event, meta)
             .await
@@ -553,26 +556,70 @@ impl Store {
     ) -> Result<Loaded<M>, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Send,
+        M::Event: Serialize + DeserializeOwned + Send,
     {
         let def = M::definition();
         let span = span(self.backend(), "fire", def.name(), entity_id);
         span.record("event", def.event_name(stateforge_core::Event::id(&event)));
         let recorded = span.clone();
-        let fired = traced(
-            span,
-            self.run(Scope::Unit, async |w| {
-                let fired = w.fire_with(listeners, entity_id, event, meta).await?;
-                recorded.record("from", fired.from);
-                recorded.record("to", fired.to);
-                recorded.record("version", fired.loaded.version);
-                Ok(fired)
-            }),
-        )
+        let fired = traced(span, async {
+            let fired = if self.backend.reads_optimistically() {
+                self.fire_optimistically(listeners, entity_id, event, meta)
+                    .await?
+            } else {
+                self.run(Scope::Unit, async |w| {
+                    w.fire_with(listeners, entity_id, event, meta).await
+                })
+                .await?
+            };
+            recorded.record("from", fired.from);
+            recorded.record("to", fired.to);
+            recorded.record("version", fired.loaded.version);
+            Ok(fired)
+        })
         .await?;
         // After-listeners run once the transition is durable.
         listeners.notify(&fired.info(meta), &fired.loaded.machine);
         Ok(fired.loaded)
+    }
+
+    /// A fire whose read locks nothing and whose write checks the version
+    /// read: on a conflict (another transition of the entity came between
+    /// the two), the entity is read again and the event fired again from
+    /// where the other left it, guards and before-listeners included. The
+    /// event is kept as JSON for that, since firing consumes it.
+    async fn fire_optimistically<M>(
+        &self,
+        listeners: &Listeners<M>,
+        entity_id: &str,
+        event: M::Event,
+        meta: &TransitionMeta,
+    ) -> Result<crate::db::Fired<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Serialize + DeserializeOwned + Send,
+    {
+        // Enough for every contender of a busy entity to get through; a
+        // caller that still conflicts gets the conflict, retryable.
+        const ATTEMPTS: usize = 32;
+        let kept = serde_json::to_value(&event)?;
+        let mut event = Some(event);
+        let mut attempt = 1;
+        loop {
+            let this = match event.take() {
+                Some(event) => event,
+                None => serde_json::from_value(kept.clone())?,
+            };
+            let outcome = self
+                .run(Scope::Single, async |w| {
+                    w.fire_with(listeners, entity_id, this, meta).await
+                })
+                .await;
+            match outcome {
+                Err(StoreError::Conflict { .. }) if attempt < ATTEMPTS => attempt += 1,
+                outcome => return outcome,
+            }
+        }
     }
 
     /// Saves `machine` as the new state of `entity_id` after typed code
