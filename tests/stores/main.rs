@@ -82,6 +82,7 @@ mod suite;
 mod async_store;
 mod concurrent_model;
 mod postgres;
+mod spans;
 mod sqlite;
 mod sqlite_faults;
 mod sqlite_opening;

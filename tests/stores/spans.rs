@@ -1,0 +1,113 @@
+//! The async store's spans: one per operation, with the transition's
+//! fields, as a tracing backend (OpenTelemetry, logs) receives them.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use stateforge::runtime::db::{Store, StoreError, TransitionMeta};
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone)]
+    machine Valve {
+        initial state Shut;
+        state Open;
+        event open: Shut -> Open;
+        event shut: Open -> Shut;
+    }
+}
+
+/// Each span's name and fields, as recorded, in the order the spans began.
+type Spans = Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>;
+
+/// A subscriber of this test's own that keeps every span and what is
+/// recorded on it later.
+struct Recorder(Spans);
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+}
+
+impl tracing::Subscriber for Recorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, attributes: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut fields = BTreeMap::new();
+        attributes.record(&mut Fields(&mut fields));
+        let mut spans = self.0.lock().unwrap();
+        spans.push((attributes.metadata().name().to_owned(), fields));
+        tracing::span::Id::from_u64(spans.len() as u64)
+    }
+    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut spans = self.0.lock().unwrap();
+        let index = usize::try_from(span.into_u64()).unwrap() - 1;
+        values.record(&mut Fields(&mut spans[index].1));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, _: &tracing::Event<'_>) {}
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn each_operation_is_a_span_with_its_transition() {
+    let spans = Spans::default();
+    let recorder = Recorder(spans.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    tracing::subscriber::with_default(recorder, || {
+        runtime.block_on(async {
+            let store = Store::in_memory().await.unwrap();
+            let meta = TransitionMeta::new();
+            store
+                .create("v", &AnyValve::from(Valve::new()), &meta)
+                .await
+                .unwrap();
+            store
+                .fire::<AnyValve>("v", ValveEvent::Open, &meta)
+                .await
+                .unwrap();
+            let refused = store.fire::<AnyValve>("v", ValveEvent::Open, &meta).await;
+            assert!(matches!(refused, Err(StoreError::NotAllowed { .. })));
+        });
+    });
+    let spans = spans.lock().unwrap();
+    let ops: Vec<_> = spans
+        .iter()
+        .filter(|(name, _)| name == "stateforge.store")
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(ops.len(), 3, "{spans:?}");
+    let field = |i: usize, name: &str| ops[i].get(name).map(String::as_str);
+    assert_eq!(field(0, "db.operation.name"), Some("create"));
+    assert_eq!(field(0, "db.system.name"), Some("sqlite"));
+    assert_eq!(field(0, "outcome"), Some("ok"));
+    let fired = [
+        "machine", "entity", "event", "from", "to", "version", "outcome",
+    ]
+    .map(|name| field(1, name));
+    assert_eq!(
+        fired,
+        [
+            Some("valve"),
+            Some("v"),
+            Some("open"),
+            Some("shut"),
+            Some("open"),
+            Some("2"),
+            Some("ok")
+        ]
+    );
+    assert!(field(1, "duration_us").is_some());
+    assert_eq!(field(2, "outcome"), Some("not_allowed"));
+    assert_eq!(field(2, "to"), None, "a refused fire writes no transition");
+}
