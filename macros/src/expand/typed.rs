@@ -20,6 +20,7 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
     let context = context_type(m);
     let diagram = diagram_doc(m);
     let krate = &m.krate;
+    let new = expand_new(m);
     let sep = if has_docs(docs) { "\n\n" } else { "" };
     let summary = format!(
         "{sep}A `{name}<S>` is a machine in state `S`; only the transitions declared out of `S` \
@@ -40,6 +41,8 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
         }
 
         impl<S> #name<S> {
+            #new
+
             /// The context, carried through every state.
             #vis fn context(&self) -> &#context {
                 &self.context
@@ -68,6 +71,48 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
     }
 }
 
+/// `new`, generic over the state but bounded so that only the initial
+/// state has it (see `refusal::starts_in_trait`).
+fn expand_new(m: &Model) -> TokenStream {
+    let (vis, name, state_enum) = (&m.vis, &m.name, &m.state_enum);
+    let initial = &m.states[m.initial];
+    let context = context_type(m);
+    // Every token of the bound at the initial state's declaration, where
+    // rustc's "required by this bound" then points.
+    let span = initial.ident.span();
+    let bound = super::refusal::starts_in_path(m, span);
+    let bound_enum = syn::Ident::new(&state_enum.to_string(), span);
+    let new = syn::Ident::new("new", span);
+    let ctx_param = m.context.is_some().then(|| quote!(context: #context,));
+    let ctx_value = if m.context.is_some() {
+        quote!(context)
+    } else {
+        quote!(context: ())
+    };
+    let (param, value) = if initial.fields.is_empty() {
+        (None, quote!(<#state_enum as #bound<S>>::initial()))
+    } else {
+        (Some(quote!(state: S)), quote!(state))
+    };
+    let doc = format!(
+        "A new machine, in its initial state `{}` (`{name}<{}>`): `S` is inferred, \
+         and no other state has `new` (a machine in another state is reached by firing \
+         events, or rebuilt from storage by `restore`).",
+        initial.stored, initial.ident
+    );
+    let where_clause = quote_spanned! {span=>
+        where #bound_enum: #bound<S>
+    };
+    quote! {
+        #[doc = #doc]
+        #vis fn #new(#ctx_param #param) -> Self
+        #where_clause
+        {
+            #name { #ctx_value, state: #value }
+        }
+    }
+}
+
 /// One inherent impl per state: its constant, constructor or restore
 /// path, and its transition methods.
 pub(super) fn expand_transitions(m: &Model) -> TokenStream {
@@ -86,20 +131,6 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
             } else {
                 quote!(context: ())
             };
-            let new = (si == m.initial).then(|| {
-                let (param, value) = if s.fields.is_empty() {
-                    (None, quote!(#ident))
-                } else {
-                    (Some(quote!(state: #ident)), quote!(state))
-                };
-                let doc = format!("A new machine, in its initial state `{stored}`.");
-                quote! {
-                    #[doc = #doc]
-                    #vis fn new(#ctx_param #param) -> Self {
-                        #name { #ctx_value, state: #value }
-                    }
-                }
-            });
             let restore_doc =
                 format!("Rebuilds a machine in state `{stored}`, from storage; see [`{name}`].");
             let methods = m.events.iter().flat_map(|e| {
@@ -114,8 +145,6 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                 impl #name<#ident> {
                     /// The state this machine is in.
                     #vis const STATE: #state_enum = #state_enum::#ident;
-
-                    #new
 
                     #[doc = #restore_doc]
                     #vis fn restore(#ctx_param state: #ident) -> Self {

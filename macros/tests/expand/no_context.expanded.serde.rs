@@ -22,6 +22,16 @@ struct Switch<S> {
     state: S,
 }
 impl<S> Switch<S> {
+    ///A new machine, in its initial state `off` (`Switch<Off>`): `S` is inferred, and no other state has `new` (a machine in another state is reached by firing events, or rebuilt from storage by `restore`).
+    fn new() -> Self
+    where
+        SwitchState: __sf_switch::SwitchStartsIn<S>,
+    {
+        Switch {
+            context: (),
+            state: <SwitchState as __sf_switch::SwitchStartsIn<S>>::initial(),
+        }
+    }
     /// The context, carried through every state.
     fn context(&self) -> &() {
         &self.context
@@ -47,10 +57,6 @@ impl<S> Switch<S> {
 impl Switch<Off> {
     /// The state this machine is in.
     const STATE: SwitchState = SwitchState::Off;
-    ///A new machine, in its initial state `off`.
-    fn new() -> Self {
-        Switch { context: (), state: Off }
-    }
     ///Rebuilds a machine in state `off`, from storage; see [`Switch`].
     fn restore(state: Off) -> Self {
         Switch { context: (), state }
@@ -91,13 +97,32 @@ impl Switch<On> {
 }
 ///Compile-time refusals of [`Switch`]'s events; nothing here is meant to be used.
 #[doc(hidden)]
-#[allow(non_camel_case_types)]
+#[allow(non_camel_case_types, non_snake_case, dead_code, unreachable_pub)]
 mod __sf_switch {
-    /// What a refused method's body calls: the traits below have
-    /// it as their supertrait, and nothing implements them.
-    pub trait Never {
+    /// What a refused method's body calls: the traits of `refused`
+    /// have it as their supertrait, and nothing implements it.
+    pub trait never {
         /// Never called.
         fn never(&self) -> !;
+    }
+    ///Implemented for the initial state only: what `new` requires.
+    #[diagnostic::on_unimplemented(
+        message = "`new` starts a `Switch` in its initial state `Off`, not in `{S}`",
+        label = "`Switch::new` builds a `Switch<Off>`",
+        note = "a `Switch<{S}>` is reached by firing events from `Switch::new(..)`",
+        note = "to rebuild a `Switch<{S}>` from storage, use `Switch::<{S}>::restore(state)`",
+    )]
+    pub trait SwitchStartsIn<S> {
+        /// The initial state, which has no data.
+        fn initial() -> S;
+    }
+    /// One module per state, named as the state, holding one
+    /// trait per event the state refuses.
+    pub mod refused {}
+}
+impl __sf_switch::SwitchStartsIn<Off> for SwitchState {
+    fn initial() -> Off {
+        Off
     }
 }
 ///The states of [`Switch`], by name.
