@@ -187,13 +187,10 @@ fn starts_in_trait(m: &Model) -> (TokenStream, TokenStream) {
     } else {
         "state"
     };
-    let message = format!(
-        "`new` starts a `{name}` in its initial state `{initial_ident}`, not in `{{S}}`"
-    );
+    let message =
+        format!("`new` starts a `{name}` in its initial state `{initial_ident}`, not in `{{S}}`");
     let label = format!("`{name}::new` builds a `{name}<{initial_ident}>`");
-    let fire = format!(
-        "a `{name}<{{S}}>` is reached by firing events from `{name}::new(..)`"
-    );
+    let fire = format!("a `{name}<{{S}}>` is reached by firing events from `{name}::new(..)`");
     let restore = format!(
         "to rebuild a `{name}<{{S}}>` from storage, use `{name}::<{{S}}>::restore({restore_args})`"
     );

@@ -767,8 +767,26 @@ impl AnyDoor {
     pub fn is_final(&self) -> bool {
         self.state().is_final()
     }
-    /// The names of the events declared out of the current state
-    /// (guards not consulted: see [`Self::can_fire`]).
+    /**Rebuilds a machine in the state of `state`, from `context` and that state's data (read from storage, say); no guard and no action runs.
+
+The state's type says which state: `S` is one of the state types (`Locked`, ...), so a wrong pairing does not compile. This is `AnyDoor::from(Door::<S>::restore(..))` in one call; a state known only at run time, as a name, goes through the JSON impls instead.
+
+```ignore
+let any = AnyDoor::restore(context, Locked { code: todo!() });
+assert_eq!(any.state(), DoorState::Locked);
+```*/
+    pub fn restore<S>(context: u32, state: S) -> Self
+    where
+        Self: ::core::convert::From<Door<S>>,
+    {
+        <Self as ::core::convert::From<Door<S>>>::from(Door { context, state })
+    }
+    /**The names of the events declared out of the current state, in declaration order (guards not consulted: see [`Self::can_fire`]). The same list as `Machine::allowed_events`.
+
+```ignore
+let any = AnyDoor::from(Door::new(context));
+assert_eq!(any.allowed_events(), ["open", "lock", "smash"]);
+```*/
     pub fn allowed_events(&self) -> &'static [&'static str] {
         match self {
             AnyDoor::Closed(_) => &["open", "lock", "smash"],
@@ -776,6 +794,31 @@ impl AnyDoor {
             AnyDoor::Locked(_) => &["unlock", "smash"],
             AnyDoor::Broken(_) => &[],
         }
+    }
+    /**The states one event leads to from the current state, each once, in declaration order (guards not consulted); the current state itself when an event leads back to it.
+
+```ignore
+let any = AnyDoor::from(Door::new(context));
+assert_eq!(any.next_states(), [DoorState::Open, DoorState::Locked, DoorState::Broken]);
+```*/
+    pub fn next_states(&self) -> &'static [DoorState] {
+        match self {
+            AnyDoor::Closed(_) => {
+                &[DoorState::Open, DoorState::Locked, DoorState::Broken]
+            }
+            AnyDoor::Open(_) => &[DoorState::Closed],
+            AnyDoor::Locked(_) => &[DoorState::Closed, DoorState::Broken],
+            AnyDoor::Broken(_) => &[],
+        }
+    }
+    /**Whether one event leads from the current state to `state`: [`Self::next_states`] contains it.
+
+```ignore
+let any = AnyDoor::from(Door::new(context));
+assert_eq!(any.can_transition_to(DoorState::Open), true);
+```*/
+    pub fn can_transition_to(&self, state: DoorState) -> bool {
+        self.next_states().contains(&state)
     }
     /// Whether `event` would be accepted now, its guard consulted.
     #[inline]
@@ -935,6 +978,9 @@ impl ::stateforge::__private::core::Machine for AnyDoor {
     }
     fn can_fire(&self, event: &DoorEvent) -> bool {
         AnyDoor::can_fire(self, event)
+    }
+    fn allowed_events(&self) -> &'static [&'static str] {
+        AnyDoor::allowed_events(self)
     }
     fn fire(
         self,

@@ -265,13 +265,52 @@ impl AnySwitch {
     fn is_final(&self) -> bool {
         self.state().is_final()
     }
-    /// The names of the events declared out of the current state
-    /// (guards not consulted: see [`Self::can_fire`]).
+    /**Rebuilds a machine in the state of `state`, from that state's data (read from storage, say); no guard and no action runs.
+
+The state's type says which state: `S` is one of the state types (`Off`, ...), so a wrong pairing does not compile. This is `AnySwitch::from(Switch::<S>::restore(..))` in one call; a state known only at run time, as a name, goes through the JSON impls instead.
+
+```ignore
+let any = AnySwitch::restore(Off);
+assert_eq!(any.state(), SwitchState::Off);
+```*/
+    fn restore<S>(state: S) -> Self
+    where
+        Self: ::core::convert::From<Switch<S>>,
+    {
+        <Self as ::core::convert::From<Switch<S>>>::from(Switch { context: (), state })
+    }
+    /**The names of the events declared out of the current state, in declaration order (guards not consulted: see [`Self::can_fire`]). The same list as `Machine::allowed_events`.
+
+```ignore
+let any = AnySwitch::from(Switch::new());
+assert_eq!(any.allowed_events(), ["toggle"]);
+```*/
     fn allowed_events(&self) -> &'static [&'static str] {
         match self {
             AnySwitch::Off(_) => &["toggle"],
             AnySwitch::On(_) => &["toggle"],
         }
+    }
+    /**The states one event leads to from the current state, each once, in declaration order (guards not consulted); the current state itself when an event leads back to it.
+
+```ignore
+let any = AnySwitch::from(Switch::new());
+assert_eq!(any.next_states(), [SwitchState::On]);
+```*/
+    fn next_states(&self) -> &'static [SwitchState] {
+        match self {
+            AnySwitch::Off(_) => &[SwitchState::On],
+            AnySwitch::On(_) => &[SwitchState::Off],
+        }
+    }
+    /**Whether one event leads from the current state to `state`: [`Self::next_states`] contains it.
+
+```ignore
+let any = AnySwitch::from(Switch::new());
+assert_eq!(any.can_transition_to(SwitchState::On), true);
+```*/
+    fn can_transition_to(&self, state: SwitchState) -> bool {
+        self.next_states().contains(&state)
     }
     /// Whether `event` would be accepted now, its guard consulted.
     #[inline]
@@ -350,6 +389,9 @@ impl ::stateforge::__private::core::Machine for AnySwitch {
     }
     fn can_fire(&self, event: &SwitchEvent) -> bool {
         AnySwitch::can_fire(self, event)
+    }
+    fn allowed_events(&self) -> &'static [&'static str] {
+        AnySwitch::allowed_events(self)
     }
     fn fire(
         self,
