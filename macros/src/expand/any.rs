@@ -186,10 +186,19 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         &docs.can_transition_to,
     );
     let ctx_param = m.context.is_some().then(|| quote!(context: #context,));
-    let ctx_value = if m.context.is_some() {
+    let ctx_arg = if m.context.is_some() {
         quote!(context)
     } else {
-        quote!(context: ())
+        quote!(())
+    };
+    let state_of = super::refusal::state_of_path(m);
+    // `restore` and its bound at the machine's name: rustc's "required by
+    // this bound" then shows one line, not the whole macro.
+    let restore_ident = syn::Ident::new("restore", name.span());
+    let restore_bound = {
+        let span = name.span();
+        let s = syn::Ident::new("S", span);
+        quote::quote_spanned!(span=> where #s: #state_of<Machine = Self, Context = #context>)
     };
 
     let mut can_fire = Vec::new();
@@ -328,11 +337,10 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             }
 
             #[doc = #restore_doc]
-            #vis fn restore<S>(#ctx_param state: S) -> Self
-            where
-                Self: ::core::convert::From<#name<S>>,
+            #vis fn #restore_ident<S>(#ctx_param state: S) -> Self
+            #restore_bound
             {
-                <Self as ::core::convert::From<#name<S>>>::from(#name { #ctx_value, state })
+                S::restore_any(#ctx_arg, state)
             }
 
             #[doc = #allowed_doc]

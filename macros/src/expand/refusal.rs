@@ -71,6 +71,7 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
     let (vis, name) = (&m.vis, &m.name);
     let module = module(m);
     let (starts_in, starts_in_impl) = starts_in_trait(m);
+    let (state_of, state_of_impls) = state_of_trait(m);
     let mut state_modules = Vec::new();
     for (si, s) in m.states.iter().enumerate() {
         if !enabled(m) {
@@ -146,6 +147,7 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
                 fn never(&self) -> !;
             }
             #starts_in
+            #state_of
             /// One module per state, named as the state, holding one
             /// trait per event the state refuses.
             pub mod refused {
@@ -153,6 +155,7 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
             }
         }
         #starts_in_impl
+        #state_of_impls
     }
 }
 
@@ -231,6 +234,67 @@ fn starts_in_trait(m: &Model) -> (TokenStream, TokenStream) {
         }
     };
     (declaration, implementation)
+}
+
+/// The name of the trait every state type has, which bounds the any-enum's
+/// `restore`.
+fn state_of_name(m: &Model) -> syn::Ident {
+    format_ident!("StateOf{}", m.name)
+}
+
+/// The path of that trait, for `restore`'s bound, at the machine's name
+/// (where rustc's "required by this bound" then points).
+pub(super) fn state_of_path(m: &Model) -> TokenStream {
+    let span = m.name.span();
+    let module = syn::Ident::new(&module(m).to_string(), span);
+    let name = syn::Ident::new(&state_of_name(m).to_string(), span);
+    quote_spanned!(span=> #module::#name)
+}
+
+/// The trait of the state types, which `AnyTask::restore` takes, with
+/// its impls. Its `on_unimplemented` names the states, where a bound on
+/// `AnyTask: From<Task<S>>` listed the five `From` impls and drew the macro.
+/// The machine and context are associated types: the module cannot name
+/// them (a machine declared in a function body).
+fn state_of_trait(m: &Model) -> (TokenStream, TokenStream) {
+    let (name, any) = (&m.name, &m.any);
+    let context = super::context_type(m);
+    let trait_ident = syn::Ident::new(&state_of_name(m).to_string(), name.span());
+    let path = state_of_path(m);
+    let states: Vec<String> = m.states.iter().map(|s| format!("`{}`", s.ident)).collect();
+    let message = format!("`{{Self}}` is not a state of `{name}`");
+    let label = format!("not a state of `{name}`");
+    let note = format!(
+        "`{any}::restore` takes the data of one of `{name}`'s states: {}",
+        states.join(", ")
+    );
+    let declaration = quote_spanned! {name.span()=>
+        #[doc = "The state types: what the any-enum's `restore` takes."]
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        pub trait #trait_ident: ::core::marker::Sized {
+            /// The any-enum.
+            type Machine;
+            /// The machine's context.
+            type Context;
+            /// The any-enum in this state.
+            fn restore_any(context: Self::Context, state: Self) -> Self::Machine;
+        }
+    };
+    let impls = m.states.iter().map(|s| {
+        let ident = &s.ident;
+        quote_spanned! {ident.span()=>
+            // The note names the states: rustc's list of them would repeat it.
+            #[diagnostic::do_not_recommend]
+            impl #path for #ident {
+                type Machine = #any;
+                type Context = #context;
+                fn restore_any(context: #context, state: #ident) -> #any {
+                    #any::#ident(#name { context, state })
+                }
+            }
+        }
+    });
+    (declaration, quote!(#(#impls)*))
 }
 
 /// The impl block of state `si`'s refused methods, if it has any.

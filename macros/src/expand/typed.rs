@@ -83,16 +83,29 @@ fn expand_new(m: &Model) -> TokenStream {
     let bound = super::refusal::starts_in_path(m, span);
     let bound_enum = syn::Ident::new(&state_enum.to_string(), span);
     let new = syn::Ident::new("new", span);
-    let ctx_param = m.context.is_some().then(|| quote!(context: #context,));
+    // The rest of the function there too, resolved as the macro's own:
+    // rustc's "associated function defined here" (a wrong argument) then
+    // shows one line.
+    let at = span.resolved_at(Span::call_site());
+    let ctx_param = m
+        .context
+        .is_some()
+        .then(|| quote_spanned!(at=> context: #context,));
     let ctx_value = if m.context.is_some() {
-        quote!(context)
+        quote_spanned!(at=> context)
     } else {
-        quote!(context: ())
+        quote_spanned!(at=> context: ())
     };
     let (param, value) = if initial.fields.is_empty() {
-        (None, quote!(<#state_enum as #bound<S>>::initial()))
+        (
+            None,
+            quote_spanned!(at=> <#bound_enum as #bound<S>>::initial()),
+        )
     } else {
-        (Some(quote!(state: S)), quote!(state))
+        (
+            Some(quote_spanned!(at=> state: S)),
+            quote_spanned!(at=> state),
+        )
     };
     let doc = format!(
         "A new machine, in its initial state `{}` (`{name}<{}>`): `S` is inferred, \
@@ -103,7 +116,7 @@ fn expand_new(m: &Model) -> TokenStream {
     let where_clause = quote_spanned! {span=>
         where #bound_enum: #bound<S>
     };
-    quote! {
+    quote_spanned! {at=>
         #[doc = #doc]
         #vis fn #new(#ctx_param #param) -> Self
         #where_clause
@@ -125,14 +138,23 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
         .map(|(si, s)| {
             let ident = &s.ident;
             let stored = &s.stored;
-            let ctx_param = has_context.then(|| quote!(context: #context,));
-            let ctx_value = if has_context {
-                quote!(context)
-            } else {
-                quote!(context: ())
-            };
             let restore_doc =
                 format!("Rebuilds a machine in state `{stored}`, from storage; see [`{name}`].");
+            // At the state's declaration, resolved as the macro's own:
+            // rustc's "associated function defined here" then shows one line.
+            let at = ident.span().resolved_at(Span::call_site());
+            let ctx_param = has_context.then(|| quote_spanned!(at=> context: #context,));
+            let ctx_value = if has_context {
+                quote_spanned!(at=> context)
+            } else {
+                quote_spanned!(at=> context: ())
+            };
+            let restore = quote_spanned! {at=>
+                #[doc = #restore_doc]
+                #vis fn restore(#ctx_param state: #ident) -> Self {
+                    #name { #ctx_value, state }
+                }
+            };
             let methods = m.events.iter().flat_map(|e| {
                 e.transitions
                     .iter()
@@ -146,10 +168,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     /// The state this machine is in.
                     #vis const STATE: #state_enum = #state_enum::#ident;
 
-                    #[doc = #restore_doc]
-                    #vis fn restore(#ctx_param state: #ident) -> Self {
-                        #name { #ctx_value, state }
-                    }
+                    #restore
 
                     /// The current state's stored name.
                     #vis fn state_name(&self) -> &'static str {
@@ -254,6 +273,9 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 .context
                 .as_ref()
                 .map(|_| quote_spanned!(span=> &self.context,));
+            // At the guard too: a guard returning another type is then
+            // "expected `bool`" on the guard, not on the whole macro.
+            let returns = quote_spanned!(span=> bool);
             let call = quote_spanned! {span=>
                 #guard(#context_arg &self.state, #(#args),*)
             };
@@ -270,7 +292,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 // The arguments are the user's types by reference (`&String`
                 // for a `String` argument): the user chose the types.
                 #[allow(clippy::ptr_arg)]
-                #vis fn #check(&self, #(#args: &#types),*) -> bool {
+                #vis fn #check(&self, #(#args: &#types),*) -> #returns {
                     #call
                 }
 

@@ -366,6 +366,20 @@ pub mod __sf_door {
         /// The initial state, which has no data.
         fn initial() -> S;
     }
+    ///The state types: what the any-enum's `restore` takes.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a state of `Door`",
+        label = "not a state of `Door`",
+        note = "`AnyDoor::restore` takes the data of one of `Door`'s states: `Closed`, `Open`, `Locked`, `Broken`"
+    )]
+    pub trait StateOfDoor: ::core::marker::Sized {
+        /// The any-enum.
+        type Machine;
+        /// The machine's context.
+        type Context;
+        /// The any-enum in this state.
+        fn restore_any(context: Self::Context, state: Self) -> Self::Machine;
+    }
     /// One module per state, named as the state, holding one
     /// trait per event the state refuses.
     pub mod refused {
@@ -539,6 +553,38 @@ pub mod __sf_door {
 impl __sf_door::DoorStartsIn<Closed> for DoorState {
     fn initial() -> Closed {
         Closed
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Closed {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Closed) -> AnyDoor {
+        AnyDoor::Closed(Door { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Open {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Open) -> AnyDoor {
+        AnyDoor::Open(Door { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Locked {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Locked) -> AnyDoor {
+        AnyDoor::Locked(Door { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Broken {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Broken) -> AnyDoor {
+        AnyDoor::Broken(Door { context, state })
     }
 }
 ///The states of [`Door`], by name.
@@ -748,9 +794,9 @@ assert_eq!(any.state(), DoorState::Locked);
 ```*/
     pub fn restore<S>(context: u32, state: S) -> Self
     where
-        Self: ::core::convert::From<Door<S>>,
+        S: __sf_door::StateOfDoor<Machine = Self, Context = u32>,
     {
-        <Self as ::core::convert::From<Door<S>>>::from(Door { context, state })
+        S::restore_any(context, state)
     }
     /**The names of the events declared out of the current state, in declaration order (guards not consulted: see [`Self::can_fire`]). The same list as `Machine::allowed_events`.
 

@@ -116,6 +116,20 @@ mod __sf_switch {
         /// The initial state, which has no data.
         fn initial() -> S;
     }
+    ///The state types: what the any-enum's `restore` takes.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a state of `Switch`",
+        label = "not a state of `Switch`",
+        note = "`AnySwitch::restore` takes the data of one of `Switch`'s states: `Off`, `On`"
+    )]
+    pub trait StateOfSwitch: ::core::marker::Sized {
+        /// The any-enum.
+        type Machine;
+        /// The machine's context.
+        type Context;
+        /// The any-enum in this state.
+        fn restore_any(context: Self::Context, state: Self) -> Self::Machine;
+    }
     /// One module per state, named as the state, holding one
     /// trait per event the state refuses.
     pub mod refused {}
@@ -123,6 +137,22 @@ mod __sf_switch {
 impl __sf_switch::SwitchStartsIn<Off> for SwitchState {
     fn initial() -> Off {
         Off
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_switch::StateOfSwitch for Off {
+    type Machine = AnySwitch;
+    type Context = ();
+    fn restore_any(context: (), state: Off) -> AnySwitch {
+        AnySwitch::Off(Switch { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_switch::StateOfSwitch for On {
+    type Machine = AnySwitch;
+    type Context = ();
+    fn restore_any(context: (), state: On) -> AnySwitch {
+        AnySwitch::On(Switch { context, state })
     }
 }
 ///The states of [`Switch`], by name.
@@ -275,9 +305,9 @@ assert_eq!(any.state(), SwitchState::Off);
 ```*/
     fn restore<S>(state: S) -> Self
     where
-        Self: ::core::convert::From<Switch<S>>,
+        S: __sf_switch::StateOfSwitch<Machine = Self, Context = ()>,
     {
-        <Self as ::core::convert::From<Switch<S>>>::from(Switch { context: (), state })
+        S::restore_any((), state)
     }
     /**The names of the events declared out of the current state, in declaration order (guards not consulted: see [`Self::can_fire`]). The same list as `Machine::allowed_events`.
 
