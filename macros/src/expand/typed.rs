@@ -21,6 +21,15 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
     let diagram = diagram_doc(m);
     let krate = &m.krate;
     let new = expand_new(m);
+    // At the machine's name, resolved as the macro's own: rustc's notes
+    // about the struct ("method not found for this struct") show that line.
+    let at = name.span().resolved_at(Span::call_site());
+    let declaration = quote_spanned! {at=>
+        #vis struct #name<S> {
+            context: #context,
+            state: S,
+        }
+    };
     let sep = if has_docs(docs) { "\n\n" } else { "" };
     let summary = format!(
         "{sep}A `{name}<S>` is a machine in state `S`; only the transitions declared out of `S` \
@@ -35,10 +44,7 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
         #[doc = #summary]
         #[doc = #diagram]
         #(#attrs)*
-        #vis struct #name<S> {
-            context: #context,
-            state: S,
-        }
+        #declaration
 
         impl<S> #name<S> {
             #new
@@ -162,9 +168,12 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     .map(move |t| expand_transition(m, e, t))
             });
             let refusals = super::refusal::refused_methods(m, si);
+            // The impl's header at the state's declaration: rustc's "the
+            // method exists on the type `Task<Pending>`" then shows that line.
+            let header = quote_spanned!(at=> impl #name<#ident>);
             quote! {
                 #[allow(clippy::too_many_arguments)]
-                impl #name<#ident> {
+                #header {
                     /// The state this machine is in.
                     #vis const STATE: #state_enum = #state_enum::#ident;
 
@@ -235,6 +244,10 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         }
     });
     let mut_self = t.action.as_ref().map(|_| quote!(mut));
+    // `self` at the event's declaration, resolved as the macro's own (the
+    // body's `self`): rustc's "takes ownership of the receiver `self`"
+    // then shows that line, not the whole macro.
+    let receiver = quote_spanned!(e.ident.span().resolved_at(Span::call_site())=> self);
     let sep = if has_docs(event_docs) { "\n\n" } else { "" };
     let arrow = format!(
         "{sep}Fires `{event}`: `{}` → `{}`{}{}.",
@@ -255,12 +268,16 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         #name { context: self.context, state: #construct }
     };
 
+    // The method at the event's declaration, resolved as the macro's own:
+    // rustc's notes about it ("the method exists on the type") show that
+    // line, not the whole macro.
+    let at = e.ident.span().resolved_at(Span::call_site());
     match &t.guard {
-        None => quote! {
+        None => quote_spanned! {at=>
             #(#event_docs)*
             #[doc = #arrow]
             #[inline]
-            #vis fn #event(#mut_self self, #(#args: #types),*) -> #name<#target_ident> {
+            #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> #name<#target_ident> {
                 #body
             }
         },
@@ -286,7 +303,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                  come back unchanged in a `Rejected`."
             );
             let source_ident = &source.ident;
-            quote! {
+            let hidden_check = quote! {
                 #[doc(hidden)]
                 #[inline]
                 // The arguments are the user's types by reference (`&String`
@@ -295,12 +312,15 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 #vis fn #check(&self, #(#args: &#types),*) -> #returns {
                     #call
                 }
+            };
+            quote_spanned! {at=>
+                #hidden_check
 
                 #(#event_docs)*
                 #[doc = #arrow]
                 #[doc = #refused]
                 #[inline]
-                #vis fn #event(#mut_self self, #(#args: #types),*) -> ::core::result::Result<
+                #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> ::core::result::Result<
                     #name<#target_ident>,
                     #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,
                 > {
