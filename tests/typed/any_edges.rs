@@ -126,13 +126,17 @@ mod looping {
 
 #[test]
 fn a_self_transition_makes_the_state_its_own_next() {
-    use looping::{AnyMeter, Meter, MeterState};
+    use looping::{AnyMeter, Meter, MeterState, Running};
     let running = AnyMeter::from(Meter::new().start());
     assert_eq!(
         running.next_states(),
         [MeterState::Idle, MeterState::Running]
     );
     assert!(running.can_transition_to(MeterState::Running));
+    // Without a context, `restore` takes the state alone.
+    let restored = AnyMeter::restore(Running);
+    assert_eq!(restored.state(), MeterState::Running);
+    assert_eq!(restored.next_states(), running.next_states());
 }
 
 fn through_the_trait<M: Machine>(machine: &M) -> &'static [&'static str] {
