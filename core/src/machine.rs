@@ -1,7 +1,9 @@
 //! What every machine the `state_machine!` macro generates offers the
 //! runtime, and the errors a refused transition hands back.
 
+use std::any::TypeId;
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 use crate::definition::{Definition, EventId, StateId};
 
@@ -77,13 +79,43 @@ pub trait Machine: Sized + 'static {
 
     /// The names of the events with an arm out of the current state, in
     /// declaration order (guards are not consulted: they need the event's
-    /// arguments; [`Machine::can_fire`] consults them).
-    fn allowed_events(&self) -> Vec<&'static str> {
-        let def = Self::definition();
-        def.events_from(self.state_id())
-            .map(|e| def.event_name(e))
-            .collect()
+    /// arguments; [`Machine::can_fire`] consults them): the names of
+    /// `definition().events_from(state_id())`.
+    ///
+    /// The generated any-enums return a literal per state, the same as
+    /// their inherent `allowed_events`. This default, for machines written
+    /// by hand, builds every state's list once per machine type and keeps
+    /// it for the rest of the program.
+    fn allowed_events(&self) -> &'static [&'static str] {
+        let lists = event_names_by_state::<Self>();
+        lists[self.state_id().index()]
     }
+}
+
+/// The names of the events out of each state of `M`, by state index.
+///
+/// A slice of `&'static str` must live somewhere: for a hand-written
+/// machine it is leaked, once per type (a bounded amount: the types of a
+/// program are fixed), under a lock taken only by such machines.
+fn event_names_by_state<M: Machine>() -> &'static [&'static [&'static str]] {
+    type Lists = &'static [&'static [&'static str]];
+    static BY_TYPE: Mutex<Vec<(TypeId, Lists)>> = Mutex::new(Vec::new());
+    let mut by_type = BY_TYPE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, lists)) = by_type.iter().find(|(id, _)| *id == TypeId::of::<M>()) {
+        return lists;
+    }
+    let def = M::definition();
+    let lists: Vec<&'static [&'static str]> = def
+        .states()
+        .map(|state| {
+            let names: Vec<&'static str> =
+                def.events_from(state).map(|e| def.event_name(e)).collect();
+            &*Box::leak(names.into_boxed_slice())
+        })
+        .collect();
+    let lists: Lists = Box::leak(lists.into_boxed_slice());
+    by_type.push((TypeId::of::<M>(), lists));
+    lists
 }
 
 /// Implemented by a machine's event enum (`TaskEvent`).

@@ -59,6 +59,11 @@ impl Parse for MachineDecl {
         let machine_kw: kw::machine = input.parse()?;
         let machine_token = Ident::new("machine", machine_kw.span);
         let name: Ident = input.parse()?;
+        if input.peek(Token![<]) {
+            return Err(input.error(format!(
+                "a machine takes no type parameters; name a concrete context type instead, as in `context: {name}Data;`"
+            )));
+        }
         let body;
         braced!(body in input);
         let mut items = Vec::new();
@@ -103,6 +108,21 @@ impl Parse for Item {
             parse_state(input, attrs).map(Item::State)
         } else if lookahead.peek(kw::event) {
             parse_event(input, attrs).map(Item::Event)
+        } else if input.peek(kw::context) {
+            Err(input.error("`context` needs a type: `context: TaskData;`"))
+        } else if input.peek(Token![pub]) {
+            Err(input.error(
+                "states and events take the machine's visibility; remove `pub` here and write it before `machine`",
+            ))
+        } else if let Some(keyword) = input
+            .fork()
+            .parse::<Ident>()
+            .ok()
+            .and_then(|word| misspelled_keyword(&word.to_string()))
+        {
+            Err(input.error(format!(
+                "expected one of: `context`, `initial`, `final`, `state`, `event`; did you mean `{keyword}`?"
+            )))
         } else {
             Err(lookahead.error())
         }
@@ -146,6 +166,10 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         // A `;` after the braces is accepted, as after a struct.
         let _ = input.parse::<Option<Token![;]>>()?;
         fields.into_iter().collect()
+    } else if input.peek(syn::token::Paren) {
+        return Err(input.error(format!(
+            "a state's fields are named: write `state {name} {{ value: Type }}`"
+        )));
     } else {
         return Err(lookahead.error());
     };
@@ -166,6 +190,12 @@ impl Parse for FieldDecl {
             return Err(syn::Error::new(
                 name.span(),
                 format!("`{name}` cannot name a field; choose another name"),
+            ));
+        }
+        if !input.peek(Token![:]) {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("`{name}` needs a type: `{name}: String`"),
             ));
         }
         input.parse::<Token![:]>()?;
@@ -226,28 +256,53 @@ impl Parse for ArmDecl {
         }
         let lookahead = input.lookahead1();
         if !lookahead.peek(Token![->]) {
+            let last = &sources[sources.len() - 1];
+            if input.peek(Token![=>]) {
+                return Err(input.error(
+                    "write the arrow of a transition as `->`; `=>` names an action after the target",
+                ));
+            }
+            if input.peek(Token![,]) {
+                return Err(input.error(format!(
+                    "expected `->` after `{last}`; join several sources with `|`, as in `{last} | Other -> Target` (`,` separates transitions)"
+                )));
+            }
             return Err(lookahead.error());
         }
         input.parse::<Token![->]>()?;
+        if !input.peek(Ident) {
+            return Err(input.error("expected the target state after `->`"));
+        }
         let target = input.parse()?;
         let guard = if input.peek(Token![if]) {
             input.parse::<Token![if]>()?;
-            Some(input.call(callable_path)?)
+            Some(function_path(input, "guard", "if", "can_retry")?)
         } else {
             None
         };
         let action = if input.peek(Token![=>]) {
             input.parse::<Token![=>]>()?;
-            Some(input.call(callable_path)?)
+            Some(function_path(input, "action", "=>", "record")?)
         } else {
             None
         };
         let after = if input.peek(kw::after) {
             input.parse::<kw::after>()?;
+            if !input.peek(syn::LitInt) {
+                return Err(input.error(
+                    "a timer's delay is a whole number with a unit: `after 30s`, `after 1500ms`",
+                ));
+            }
             Some(input.parse()?)
         } else {
             None
         };
+        // A part written out of order would otherwise be "expected `;`".
+        if input.peek(Token![if]) || input.peek(Token![=>]) || input.peek(kw::after) {
+            return Err(input.error(
+                "the parts of a transition come in this order: `Source -> Target if guard => action after 30s`",
+            ));
+        }
         Ok(ArmDecl {
             sources,
             target,
@@ -256,6 +311,63 @@ impl Parse for ArmDecl {
             after,
         })
     }
+}
+
+/// A guard or action after its keyword, with the mistakes a user makes
+/// there named: nothing, a closure, a call.
+fn function_path(
+    input: ParseStream<'_>,
+    what: &str,
+    keyword: &str,
+    example: &str,
+) -> syn::Result<Path> {
+    if input.peek(Token![|]) || input.peek(Token![||]) || input.peek(Token![move]) {
+        return Err(input.error(format!(
+            "a {what} is the path of a function, not a closure; write the function and name it: `{keyword} {example}`"
+        )));
+    }
+    if !(input.peek(Ident::peek_any) || input.peek(Token![::]) || input.peek(Token![<])) {
+        return Err(input.error(format!(
+            "expected the {what}'s function after `{keyword}`, as in `{keyword} {example}`"
+        )));
+    }
+    let path = input.call(callable_path)?;
+    if input.peek(syn::token::Paren) {
+        let name = crate::check::path_name(&path);
+        return Err(input.error(format!(
+            "a {what} is named, not called: write `{keyword} {name}`; stateforge calls it with the context, the source state and the event's arguments"
+        )));
+    }
+    Ok(path)
+}
+
+/// The keyword `word` was probably meant to be: one edit away, or two for
+/// the longer ones.
+fn misspelled_keyword(word: &str) -> Option<&'static str> {
+    ["context", "initial", "final", "state", "event"]
+        .into_iter()
+        .find(|keyword| {
+            let distance = edit_distance(word, keyword);
+            distance > 0 && distance <= if keyword.len() > 5 { 2 } else { 1 }
+        })
+}
+
+/// Levenshtein distance, for short words.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// A guard or action: a path to a function as an expression writes it,

@@ -116,6 +116,54 @@ fn syntax_errors_say_what_was_expected() {
             quote!(crate; machine Task { state A { self: u8 } }),
             "`self` cannot name a field",
         ),
+        (
+            quote!(crate; machine Task { stat A; }),
+            "did you mean `state`?",
+        ),
+        (
+            quote!(crate; machine Task { event go: A, B -> C; }),
+            "join several sources with `|`",
+        ),
+        (
+            quote!(crate; machine Task { event go: A => B; }),
+            "write the arrow of a transition as `->`",
+        ),
+        (
+            quote!(crate; machine Task { event go: A -> B if ok(); }),
+            "a guard is named, not called: write `if ok`",
+        ),
+        (
+            quote!(crate; machine Task { event go: A -> B if |_| true; }),
+            "not a closure",
+        ),
+        (
+            quote!(crate; machine Task { event go: A -> B => act if ok; }),
+            "come in this order",
+        ),
+        (
+            quote!(crate; machine Task { event go: A -> B after "30s"; }),
+            "a whole number with a unit",
+        ),
+        (
+            quote!(crate; machine Task { state A(u8); }),
+            "a state's fields are named",
+        ),
+        (
+            quote!(crate; machine Task { state A { agent } }),
+            "`agent` needs a type",
+        ),
+        (
+            quote!(crate; machine Task { pub state A; }),
+            "take the machine's visibility",
+        ),
+        (
+            quote!(crate; machine Task { context; }),
+            "`context` needs a type",
+        ),
+        (
+            quote!(crate; machine Task<T> {}),
+            "a machine takes no type parameters",
+        ),
     ];
     for (tokens, expected) in cases {
         let errs = errors(tokens.clone());
@@ -176,6 +224,18 @@ fn a_misspelt_state_is_one_error_not_a_cascade() {
 #[test]
 fn declaration_errors_name_the_fix() {
     let cases: &[(TokenStream, &str)] = &[
+        (
+            quote!(crate; machine M { initial state Pending; state InProgress; event go: Pending -> in_progress, InProgress -> Pending; }),
+            "unknown state `in_progress`; did you mean `InProgress`?",
+        ),
+        (
+            quote!(crate; machine M { initial state Pending; final state Assigned; event go: Pending -> Asigned; }),
+            "unknown state `Asigned`; did you mean `Assigned`?",
+        ),
+        (
+            quote!(crate; machine M { #[stateforge(allow_unreachable)] initial state A; final state B; event go: A -> B; }),
+            "options apply to the whole machine",
+        ),
         (
             quote!(crate; machine M { state A; event go: A -> A; }),
             "no initial state; mark one state `initial`",

@@ -2,6 +2,7 @@
 //! machines uses it: typed machines and their any-enums, definitions,
 //! serde, hygiene; no runtime, no store.
 
+mod any_edges;
 mod generated_definition;
 // Public, as in a user's crate: what the module declares is reachable
 // from the root, so the lints it denies (`missing_docs`, `unreachable_pub`)

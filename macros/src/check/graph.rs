@@ -32,13 +32,46 @@ pub(super) fn check_graph(
         {
             continue;
         }
+        // A timer is an arm's `after`: its unknown source state is the
+        // arm's, reported there already.
+        if let Problem::UnknownState {
+            site: Site::TimerState(_),
+            ..
+        } = &problem
+        {
+            continue;
+        }
         let span = match problem.site() {
             None => machine_token.span(),
             Some(site) => site_span(site, name, states, events, &timer_spans),
         };
-        cx.error(span, macro_message(&problem));
+        let message = match &problem {
+            Problem::UnknownState { name, .. } => match closest_state(name, states) {
+                Some(known) => format!("unknown state `{name}`; did you mean `{known}`?"),
+                None => macro_message(&problem),
+            },
+            _ => macro_message(&problem),
+        };
+        cx.error(span, message);
     }
     spec
+}
+
+/// The declared state `name` was probably meant to be: the same but for
+/// case or underscores (`in_progress` for `InProgress`), or a typo away.
+fn closest_state<'a>(name: &str, states: &'a [StateDecl]) -> Option<&'a Ident> {
+    let folded = |s: &str| s.replace('_', "").to_lowercase();
+    let wanted = folded(name);
+    states
+        .iter()
+        .map(|s| &s.name)
+        .find(|s| folded(&s.to_string()) == wanted)
+        .or_else(|| {
+            states.iter().map(|s| &s.name).find(|s| {
+                let distance = crate::parse::edit_distance(name, &s.to_string());
+                distance > 0 && distance <= 2 && name.len() > 3
+            })
+        })
 }
 
 /// The declaration as a spec, names as written, and the span of each

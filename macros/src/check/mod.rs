@@ -41,6 +41,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     let (context, states, events) = split_items(&mut cx, items);
 
     // Errors at one token keep the order of these rules (`Ctxt::finish`).
+    options::check_misplaced_options(&mut cx, &states, &events);
     names::check_name_case(&mut cx, &name, &states, &events);
     names::check_fields_unique(&mut cx, &states, &events);
     let spec = graph::check_graph(&mut cx, &name, &machine_token, &states, &events, checks);

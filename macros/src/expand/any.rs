@@ -164,6 +164,43 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         quote!(#any::#ident(_) => &[#(#events),*])
     });
 
+    let next = m.states.iter().enumerate().map(|(si, s)| {
+        let ident = &s.ident;
+        // In declaration order, each once, however many events lead there.
+        let targets = m.states.iter().enumerate().filter_map(|(ti, t)| {
+            let reached = m
+                .events
+                .iter()
+                .flat_map(|e| &e.transitions)
+                .any(|tr| tr.source == si && tr.target == ti);
+            let ident = &t.ident;
+            reached.then(|| quote!(#state_enum::#ident))
+        });
+        quote!(#any::#ident(_) => &[#(#targets),*])
+    });
+    let docs = AnyDocs::new(m);
+    let (restore_doc, allowed_doc, next_doc, can_transition_doc) = (
+        &docs.restore,
+        &docs.allowed_events,
+        &docs.next_states,
+        &docs.can_transition_to,
+    );
+    let ctx_param = m.context.is_some().then(|| quote!(context: #context,));
+    let ctx_arg = if m.context.is_some() {
+        quote!(context)
+    } else {
+        quote!(())
+    };
+    let state_of = super::refusal::state_of_path(m);
+    // `restore` and its bound at the machine's name: rustc's "required by
+    // this bound" then shows one line, not the whole macro.
+    let restore_ident = syn::Ident::new("restore", name.span());
+    let restore_bound = {
+        let span = name.span();
+        let s = syn::Ident::new("S", span);
+        quote::quote_spanned!(span=> where #s: #state_of<Machine = Self, Context = #context>)
+    };
+
     let mut can_fire = Vec::new();
     // `fire` dispatches on the event first, then on the state: most events
     // leave few states, so the inner match is usually a compare or two.
@@ -299,12 +336,30 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 self.state().is_final()
             }
 
-            /// The names of the events declared out of the current state
-            /// (guards not consulted: see [`Self::can_fire`]).
+            #[doc = #restore_doc]
+            #vis fn #restore_ident<S>(#ctx_param state: S) -> Self
+            #restore_bound
+            {
+                S::restore_any(#ctx_arg, state)
+            }
+
+            #[doc = #allowed_doc]
             #vis fn allowed_events(&self) -> &'static [&'static str] {
                 match self {
                     #(#allowed,)*
                 }
+            }
+
+            #[doc = #next_doc]
+            #vis fn next_states(&self) -> &'static [#state_enum] {
+                match self {
+                    #(#next,)*
+                }
+            }
+
+            #[doc = #can_transition_doc]
+            #vis fn can_transition_to(&self, state: #state_enum) -> bool {
+                self.next_states().contains(&state)
             }
 
             /// Whether `event` would be accepted now, its guard consulted.
@@ -373,6 +428,10 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 #any::can_fire(self, event)
             }
 
+            fn allowed_events(&self) -> &'static [&'static str] {
+                #any::allowed_events(self)
+            }
+
             fn fire(self, event: #event_enum)
                 -> ::core::result::Result<Self, #core::NotAllowed<Self, #event_enum>>
             {
@@ -382,4 +441,125 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
 
         #(#conversions)*
     }
+}
+
+/// The rustdoc of the any-enum's methods that a user reads first, with
+/// examples in the machine's own names. The examples are not run: they
+/// would be doctests of the user's crate, whose paths and context the
+/// macro does not know (the typed tests run the same calls).
+struct AnyDocs {
+    restore: String,
+    allowed_events: String,
+    next_states: String,
+    can_transition_to: String,
+}
+
+impl AnyDocs {
+    fn new(m: &Model) -> AnyDocs {
+        let (name, any, state_enum) = (&m.name, &m.any, &m.state_enum);
+        // An example state: one with data if there is one, to show it.
+        let example = m
+            .states
+            .iter()
+            .find(|s| !s.fields.is_empty())
+            .unwrap_or(&m.states[m.initial]);
+        let ident = &example.ident;
+        let value = state_value(example);
+        let (ctx_arg, ctx_doc) = if m.context.is_some() {
+            ("context, ", "`context` and ")
+        } else {
+            ("", "")
+        };
+        let restore = format!(
+            "Rebuilds a machine in the state of `state`, from {ctx_doc}that state's \
+             data (read from storage, say); no guard and no action runs.\n\n\
+             The state's type says which state: `S` is one of the state types \
+             (`{ident}`, ...), so a wrong pairing does not compile. This is \
+             `{any}::from({name}::<S>::restore(..))` in one call; a state known only \
+             at run time, as a name, goes through the JSON impls instead.\n\n\
+             ```ignore\n\
+             let any = {any}::restore({ctx_arg}{value});\n\
+             assert_eq!(any.state(), {state_enum}::{ident});\n\
+             ```"
+        );
+        let initial = &m.states[m.initial];
+        let first_events: Vec<String> = m
+            .events
+            .iter()
+            .filter(|e| e.transitions.iter().any(|t| t.source == m.initial))
+            .map(|e| format!("{:?}", e.ident.to_string()))
+            .collect();
+        let mut new_args = Vec::new();
+        if m.context.is_some() {
+            new_args.push("context".to_owned());
+        }
+        if !initial.fields.is_empty() {
+            new_args.push(state_value(initial));
+        }
+        let new_call = format!("{name}::new({})", new_args.join(", "));
+        let allowed_events = format!(
+            "The names of the events declared out of the current state, in declaration \
+             order (guards not consulted: see [`Self::can_fire`]). The same list as \
+             `Machine::allowed_events`.\n\n\
+             ```ignore\n\
+             let any = {any}::from({new_call});\n\
+             assert_eq!(any.allowed_events(), [{}]);\n\
+             ```",
+            first_events.join(", ")
+        );
+        let next: Vec<String> = m
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(ti, _)| {
+                m.events
+                    .iter()
+                    .flat_map(|e| &e.transitions)
+                    .any(|t| t.source == m.initial && t.target == *ti)
+            })
+            .map(|(_, s)| format!("{state_enum}::{}", s.ident))
+            .collect();
+        let next_states = format!(
+            "The states one event leads to from the current state, each once, in \
+             declaration order (guards not consulted); the current state itself when an \
+             event leads back to it.\n\n\
+             ```ignore\n\
+             let any = {any}::from({new_call});\n\
+             assert_eq!(any.next_states(), [{}]);\n\
+             ```",
+            next.join(", ")
+        );
+        let target = next
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("{state_enum}::{}", initial.ident));
+        let can_transition_to = format!(
+            "Whether one event leads from the current state to `state`: \
+             [`Self::next_states`] contains it.\n\n\
+             ```ignore\n\
+             let any = {any}::from({new_call});\n\
+             assert_eq!(any.can_transition_to({target}), {});\n\
+             ```",
+            !next.is_empty()
+        );
+        AnyDocs {
+            restore,
+            allowed_events,
+            next_states,
+            can_transition_to,
+        }
+    }
+}
+
+/// A state's value as an example writes it: `Pending`, `Assigned { agent: todo!() }`.
+fn state_value(state: &crate::model::State) -> String {
+    if state.fields.is_empty() {
+        return state.ident.to_string();
+    }
+    let fields: Vec<String> = state
+        .fields
+        .iter()
+        .map(|f| format!("{}: todo!()", f.name))
+        .collect();
+    format!("{} {{ {} }}", state.ident, fields.join(", "))
 }

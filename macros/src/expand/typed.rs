@@ -20,6 +20,16 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
     let context = context_type(m);
     let diagram = diagram_doc(m);
     let krate = &m.krate;
+    let new = expand_new(m);
+    // At the machine's name, resolved as the macro's own: rustc's notes
+    // about the struct ("method not found for this struct") show that line.
+    let at = name.span().resolved_at(Span::call_site());
+    let declaration = quote_spanned! {at=>
+        #vis struct #name<S> {
+            context: #context,
+            state: S,
+        }
+    };
     let sep = if has_docs(docs) { "\n\n" } else { "" };
     let summary = format!(
         "{sep}A `{name}<S>` is a machine in state `S`; only the transitions declared out of `S` \
@@ -34,12 +44,11 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
         #[doc = #summary]
         #[doc = #diagram]
         #(#attrs)*
-        #vis struct #name<S> {
-            context: #context,
-            state: S,
-        }
+        #declaration
 
         impl<S> #name<S> {
+            #new
+
             /// The context, carried through every state.
             #vis fn context(&self) -> &#context {
                 &self.context
@@ -68,6 +77,61 @@ pub(super) fn expand_machine(m: &Model) -> TokenStream {
     }
 }
 
+/// `new`, generic over the state but bounded so that only the initial
+/// state has it (see `refusal::starts_in_trait`).
+fn expand_new(m: &Model) -> TokenStream {
+    let (vis, name, state_enum) = (&m.vis, &m.name, &m.state_enum);
+    let initial = &m.states[m.initial];
+    let context = context_type(m);
+    // Every token of the bound at the initial state's declaration, where
+    // rustc's "required by this bound" then points.
+    let span = initial.ident.span();
+    let bound = super::refusal::starts_in_path(m, span);
+    let bound_enum = syn::Ident::new(&state_enum.to_string(), span);
+    let new = syn::Ident::new("new", span);
+    // The rest of the function there too, resolved as the macro's own:
+    // rustc's "associated function defined here" (a wrong argument) then
+    // shows one line.
+    let at = span.resolved_at(Span::call_site());
+    let ctx_param = m
+        .context
+        .is_some()
+        .then(|| quote_spanned!(at=> context: #context,));
+    let ctx_value = if m.context.is_some() {
+        quote_spanned!(at=> context)
+    } else {
+        quote_spanned!(at=> context: ())
+    };
+    let (param, value) = if initial.fields.is_empty() {
+        (
+            None,
+            quote_spanned!(at=> <#bound_enum as #bound<S>>::initial()),
+        )
+    } else {
+        (
+            Some(quote_spanned!(at=> state: S)),
+            quote_spanned!(at=> state),
+        )
+    };
+    let doc = format!(
+        "A new machine, in its initial state `{}` (`{name}<{}>`): `S` is inferred, \
+         and no other state has `new` (a machine in another state is reached by firing \
+         events, or rebuilt from storage by `restore`).",
+        initial.stored, initial.ident
+    );
+    let where_clause = quote_spanned! {span=>
+        where #bound_enum: #bound<S>
+    };
+    quote_spanned! {at=>
+        #[doc = #doc]
+        #vis fn #new(#ctx_param #param) -> Self
+        #where_clause
+        {
+            #name { #ctx_value, state: #value }
+        }
+    }
+}
+
 /// One inherent impl per state: its constant, constructor or restore
 /// path, and its transition methods.
 pub(super) fn expand_transitions(m: &Model) -> TokenStream {
@@ -80,28 +144,23 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
         .map(|(si, s)| {
             let ident = &s.ident;
             let stored = &s.stored;
-            let ctx_param = has_context.then(|| quote!(context: #context,));
-            let ctx_value = if has_context {
-                quote!(context)
-            } else {
-                quote!(context: ())
-            };
-            let new = (si == m.initial).then(|| {
-                let (param, value) = if s.fields.is_empty() {
-                    (None, quote!(#ident))
-                } else {
-                    (Some(quote!(state: #ident)), quote!(state))
-                };
-                let doc = format!("A new machine, in its initial state `{stored}`.");
-                quote! {
-                    #[doc = #doc]
-                    #vis fn new(#ctx_param #param) -> Self {
-                        #name { #ctx_value, state: #value }
-                    }
-                }
-            });
             let restore_doc =
                 format!("Rebuilds a machine in state `{stored}`, from storage; see [`{name}`].");
+            // At the state's declaration, resolved as the macro's own:
+            // rustc's "associated function defined here" then shows one line.
+            let at = ident.span().resolved_at(Span::call_site());
+            let ctx_param = has_context.then(|| quote_spanned!(at=> context: #context,));
+            let ctx_value = if has_context {
+                quote_spanned!(at=> context)
+            } else {
+                quote_spanned!(at=> context: ())
+            };
+            let restore = quote_spanned! {at=>
+                #[doc = #restore_doc]
+                #vis fn restore(#ctx_param state: #ident) -> Self {
+                    #name { #ctx_value, state }
+                }
+            };
             let methods = m.events.iter().flat_map(|e| {
                 e.transitions
                     .iter()
@@ -109,18 +168,16 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     .map(move |t| expand_transition(m, e, t))
             });
             let refusals = super::refusal::refused_methods(m, si);
+            // The impl's header at the state's declaration: rustc's "the
+            // method exists on the type `Task<Pending>`" then shows that line.
+            let header = quote_spanned!(at=> impl #name<#ident>);
             quote! {
                 #[allow(clippy::too_many_arguments)]
-                impl #name<#ident> {
+                #header {
                     /// The state this machine is in.
                     #vis const STATE: #state_enum = #state_enum::#ident;
 
-                    #new
-
-                    #[doc = #restore_doc]
-                    #vis fn restore(#ctx_param state: #ident) -> Self {
-                        #name { #ctx_value, state }
-                    }
+                    #restore
 
                     /// The current state's stored name.
                     #vis fn state_name(&self) -> &'static str {
@@ -187,6 +244,10 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         }
     });
     let mut_self = t.action.as_ref().map(|_| quote!(mut));
+    // `self` at the event's declaration, resolved as the macro's own (the
+    // body's `self`): rustc's "takes ownership of the receiver `self`"
+    // then shows that line, not the whole macro.
+    let receiver = quote_spanned!(e.ident.span().resolved_at(Span::call_site())=> self);
     let sep = if has_docs(event_docs) { "\n\n" } else { "" };
     let arrow = format!(
         "{sep}Fires `{event}`: `{}` → `{}`{}{}.",
@@ -207,12 +268,16 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         #name { context: self.context, state: #construct }
     };
 
+    // The method at the event's declaration, resolved as the macro's own:
+    // rustc's notes about it ("the method exists on the type") show that
+    // line, not the whole macro.
+    let at = e.ident.span().resolved_at(Span::call_site());
     match &t.guard {
-        None => quote! {
+        None => quote_spanned! {at=>
             #(#event_docs)*
             #[doc = #arrow]
             #[inline]
-            #vis fn #event(#mut_self self, #(#args: #types),*) -> #name<#target_ident> {
+            #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> #name<#target_ident> {
                 #body
             }
         },
@@ -225,6 +290,9 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 .context
                 .as_ref()
                 .map(|_| quote_spanned!(span=> &self.context,));
+            // At the guard too: a guard returning another type is then
+            // "expected `bool`" on the guard, not on the whole macro.
+            let returns = quote_spanned!(span=> bool);
             let call = quote_spanned! {span=>
                 #guard(#context_arg &self.state, #(#args),*)
             };
@@ -235,21 +303,24 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                  come back unchanged in a `Rejected`."
             );
             let source_ident = &source.ident;
-            quote! {
+            let hidden_check = quote! {
                 #[doc(hidden)]
                 #[inline]
                 // The arguments are the user's types by reference (`&String`
                 // for a `String` argument): the user chose the types.
                 #[allow(clippy::ptr_arg)]
-                #vis fn #check(&self, #(#args: &#types),*) -> bool {
+                #vis fn #check(&self, #(#args: &#types),*) -> #returns {
                     #call
                 }
+            };
+            quote_spanned! {at=>
+                #hidden_check
 
                 #(#event_docs)*
                 #[doc = #arrow]
                 #[doc = #refused]
                 #[inline]
-                #vis fn #event(#mut_self self, #(#args: #types),*) -> ::core::result::Result<
+                #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> ::core::result::Result<
                     #name<#target_ident>,
                     #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,
                 > {

@@ -43,6 +43,16 @@ pub struct Door<S> {
     state: S,
 }
 impl<S> Door<S> {
+    ///A new machine, in its initial state `closed` (`Door<Closed>`): `S` is inferred, and no other state has `new` (a machine in another state is reached by firing events, or rebuilt from storage by `restore`).
+    pub fn new(context: u32) -> Self
+    where
+        DoorState: __sf_door::DoorStartsIn<S>,
+    {
+        Door {
+            context,
+            state: <DoorState as __sf_door::DoorStartsIn<S>>::initial(),
+        }
+    }
     /// The context, carried through every state.
     pub fn context(&self) -> &u32 {
         &self.context
@@ -68,10 +78,6 @@ impl<S> Door<S> {
 impl Door<Closed> {
     /// The state this machine is in.
     pub const STATE: DoorState = DoorState::Closed;
-    ///A new machine, in its initial state `closed`.
-    pub fn new(context: u32) -> Self {
-        Door { context, state: Closed }
-    }
     ///Rebuilds a machine in state `closed`, from storage; see [`Door`].
     pub fn restore(context: u32, state: Closed) -> Self {
         Door { context, state }
@@ -110,23 +116,23 @@ impl Door<Closed> {
     #[doc(hidden)]
     pub fn close(self) -> Door<Closed>
     where
-        for<'__sf> Closed: __sf_door::cannot_fire_close_in_closed,
+        for<'__sf> Closed: __sf_door::refused::Closed::ClosedCanFireClose,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
-        for<'__sf> Closed: __sf_door::cannot_fire_unlock_in_closed,
+        for<'__sf> Closed: __sf_door::refused::Closed::ClosedCanFireUnlock,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn autoclose(self) -> Door<Closed>
     where
-        for<'__sf> Closed: __sf_door::cannot_fire_autoclose_in_closed,
+        for<'__sf> Closed: __sf_door::refused::Closed::ClosedCanFireAutoclose,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
 }
 #[allow(clippy::too_many_arguments)]
@@ -163,30 +169,30 @@ impl Door<Open> {
     #[doc(hidden)]
     pub fn open(self) -> Door<Open>
     where
-        for<'__sf> Open: __sf_door::cannot_fire_open_in_open,
+        for<'__sf> Open: __sf_door::refused::Open::OpenCanFireOpen,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
-        for<'__sf> Open: __sf_door::cannot_fire_lock_in_open,
+        for<'__sf> Open: __sf_door::refused::Open::OpenCanFireLock,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
-        for<'__sf> Open: __sf_door::cannot_fire_unlock_in_open,
+        for<'__sf> Open: __sf_door::refused::Open::OpenCanFireUnlock,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn smash(self) -> Door<Broken>
     where
-        for<'__sf> Open: __sf_door::cannot_fire_smash_in_open,
+        for<'__sf> Open: __sf_door::refused::Open::OpenCanFireSmash,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
 }
 #[allow(clippy::too_many_arguments)]
@@ -255,30 +261,30 @@ impl Door<Locked> {
     #[doc(hidden)]
     pub fn open(self) -> Door<Open>
     where
-        for<'__sf> Locked: __sf_door::cannot_fire_open_in_locked,
+        for<'__sf> Locked: __sf_door::refused::Locked::LockedCanFireOpen,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn close(self) -> Door<Closed>
     where
-        for<'__sf> Locked: __sf_door::cannot_fire_close_in_locked,
+        for<'__sf> Locked: __sf_door::refused::Locked::LockedCanFireClose,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
-        for<'__sf> Locked: __sf_door::cannot_fire_lock_in_locked,
+        for<'__sf> Locked: __sf_door::refused::Locked::LockedCanFireLock,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn autoclose(self) -> Door<Closed>
     where
-        for<'__sf> Locked: __sf_door::cannot_fire_autoclose_in_locked,
+        for<'__sf> Locked: __sf_door::refused::Locked::LockedCanFireAutoclose,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
 }
 #[allow(clippy::too_many_arguments)]
@@ -299,175 +305,287 @@ impl Door<Broken> {
     #[doc(hidden)]
     pub fn open(self) -> Door<Open>
     where
-        for<'__sf> Broken: __sf_door::cannot_fire_open_in_broken,
+        for<'__sf> Broken: __sf_door::refused::Broken::BrokenCanFireOpen,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn close(self) -> Door<Closed>
     where
-        for<'__sf> Broken: __sf_door::cannot_fire_close_in_broken,
+        for<'__sf> Broken: __sf_door::refused::Broken::BrokenCanFireClose,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn lock(self, code: u16) -> Door<Locked>
     where
-        for<'__sf> Broken: __sf_door::cannot_fire_lock_in_broken,
+        for<'__sf> Broken: __sf_door::refused::Broken::BrokenCanFireLock,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn unlock(self, code: u16) -> Door<Closed>
     where
-        for<'__sf> Broken: __sf_door::cannot_fire_unlock_in_broken,
+        for<'__sf> Broken: __sf_door::refused::Broken::BrokenCanFireUnlock,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn smash(self) -> Door<Broken>
     where
-        for<'__sf> Broken: __sf_door::cannot_fire_smash_in_broken,
+        for<'__sf> Broken: __sf_door::refused::Broken::BrokenCanFireSmash,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
     #[doc(hidden)]
     pub fn autoclose(self) -> Door<Closed>
     where
-        for<'__sf> Broken: __sf_door::cannot_fire_autoclose_in_broken,
+        for<'__sf> Broken: __sf_door::refused::Broken::BrokenCanFireAutoclose,
     {
-        __sf_door::Never::never(&self.state)
+        __sf_door::never::never(&self.state)
     }
 }
 ///Compile-time refusals of [`Door`]'s events; nothing here is meant to be used.
 #[doc(hidden)]
-#[allow(non_camel_case_types)]
+#[allow(non_camel_case_types, non_snake_case, dead_code, unreachable_pub)]
 pub mod __sf_door {
-    /// What a refused method's body calls: the traits below have
-    /// it as their supertrait, and nothing implements them.
-    pub trait Never {
+    /// What a refused method's body calls: the traits of `refused`
+    /// have it as their supertrait, and nothing implements it.
+    pub trait never {
         /// Never called.
         fn never(&self) -> !;
     }
+    ///Implemented for the initial state only: what `new` requires.
     #[diagnostic::on_unimplemented(
-        message = "event `close` cannot fire in state `Closed`",
-        label = "`Door<Closed>` has no transition `close`",
-        note = "from `Closed`, the events are: `open`, `lock`, `smash`",
-        note = "`close` fires from: `Open`",
+        message = "`new` starts a `Door` in its initial state `Closed`, not in `{S}`",
+        label = "`Door::new` builds a `Door<Closed>`",
+        note = "a `Door<{S}>` is reached by firing events from `Door::new(..)`",
+        note = "to rebuild a `Door<{S}>` from storage, use `Door::<{S}>::restore(context, state)`",
     )]
-    pub trait cannot_fire_close_in_closed: Never {}
+    pub trait DoorStartsIn<S> {
+        /// The initial state, which has no data.
+        fn initial() -> S;
+    }
+    ///The state types: what the any-enum's `restore` takes.
     #[diagnostic::on_unimplemented(
-        message = "event `unlock` cannot fire in state `Closed`",
-        label = "`Door<Closed>` has no transition `unlock`",
-        note = "from `Closed`, the events are: `open`, `lock`, `smash`",
-        note = "`unlock` fires from: `Locked`",
+        message = "`{Self}` is not a state of `Door`",
+        label = "not a state of `Door`",
+        note = "`AnyDoor::restore` takes the data of one of `Door`'s states: `Closed`, `Open`, `Locked`, `Broken`"
     )]
-    pub trait cannot_fire_unlock_in_closed: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `autoclose` cannot fire in state `Closed`",
-        label = "`Door<Closed>` has no transition `autoclose`",
-        note = "from `Closed`, the events are: `open`, `lock`, `smash`",
-        note = "`autoclose` fires from: `Open`",
-    )]
-    pub trait cannot_fire_autoclose_in_closed: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `open` cannot fire in state `Open`",
-        label = "`Door<Open>` has no transition `open`",
-        note = "from `Open`, the events are: `close`, `autoclose`",
-        note = "`open` fires from: `Closed`",
-    )]
-    pub trait cannot_fire_open_in_open: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `lock` cannot fire in state `Open`",
-        label = "`Door<Open>` has no transition `lock`",
-        note = "from `Open`, the events are: `close`, `autoclose`",
-        note = "`lock` fires from: `Closed`",
-    )]
-    pub trait cannot_fire_lock_in_open: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `unlock` cannot fire in state `Open`",
-        label = "`Door<Open>` has no transition `unlock`",
-        note = "from `Open`, the events are: `close`, `autoclose`",
-        note = "`unlock` fires from: `Locked`",
-    )]
-    pub trait cannot_fire_unlock_in_open: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `smash` cannot fire in state `Open`",
-        label = "`Door<Open>` has no transition `smash`",
-        note = "from `Open`, the events are: `close`, `autoclose`",
-        note = "`smash` fires from: `Closed`, `Locked`",
-    )]
-    pub trait cannot_fire_smash_in_open: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `open` cannot fire in state `Locked`",
-        label = "`Door<Locked>` has no transition `open`",
-        note = "from `Locked`, the events are: `unlock`, `smash`",
-        note = "`open` fires from: `Closed`",
-    )]
-    pub trait cannot_fire_open_in_locked: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `close` cannot fire in state `Locked`",
-        label = "`Door<Locked>` has no transition `close`",
-        note = "from `Locked`, the events are: `unlock`, `smash`",
-        note = "`close` fires from: `Open`",
-    )]
-    pub trait cannot_fire_close_in_locked: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `lock` cannot fire in state `Locked`",
-        label = "`Door<Locked>` has no transition `lock`",
-        note = "from `Locked`, the events are: `unlock`, `smash`",
-        note = "`lock` fires from: `Closed`",
-    )]
-    pub trait cannot_fire_lock_in_locked: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `autoclose` cannot fire in state `Locked`",
-        label = "`Door<Locked>` has no transition `autoclose`",
-        note = "from `Locked`, the events are: `unlock`, `smash`",
-        note = "`autoclose` fires from: `Open`",
-    )]
-    pub trait cannot_fire_autoclose_in_locked: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `open` cannot fire in state `Broken`",
-        label = "`Door<Broken>` has no transition `open`",
-        note = "`Broken` is final: no event leaves it",
-        note = "`open` fires from: `Closed`",
-    )]
-    pub trait cannot_fire_open_in_broken: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `close` cannot fire in state `Broken`",
-        label = "`Door<Broken>` has no transition `close`",
-        note = "`Broken` is final: no event leaves it",
-        note = "`close` fires from: `Open`",
-    )]
-    pub trait cannot_fire_close_in_broken: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `lock` cannot fire in state `Broken`",
-        label = "`Door<Broken>` has no transition `lock`",
-        note = "`Broken` is final: no event leaves it",
-        note = "`lock` fires from: `Closed`",
-    )]
-    pub trait cannot_fire_lock_in_broken: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `unlock` cannot fire in state `Broken`",
-        label = "`Door<Broken>` has no transition `unlock`",
-        note = "`Broken` is final: no event leaves it",
-        note = "`unlock` fires from: `Locked`",
-    )]
-    pub trait cannot_fire_unlock_in_broken: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `smash` cannot fire in state `Broken`",
-        label = "`Door<Broken>` has no transition `smash`",
-        note = "`Broken` is final: no event leaves it",
-        note = "`smash` fires from: `Closed`, `Locked`",
-    )]
-    pub trait cannot_fire_smash_in_broken: Never {}
-    #[diagnostic::on_unimplemented(
-        message = "event `autoclose` cannot fire in state `Broken`",
-        label = "`Door<Broken>` has no transition `autoclose`",
-        note = "`Broken` is final: no event leaves it",
-        note = "`autoclose` fires from: `Open`",
-    )]
-    pub trait cannot_fire_autoclose_in_broken: Never {}
+    pub trait StateOfDoor: ::core::marker::Sized {
+        /// The any-enum.
+        type Machine;
+        /// The machine's context.
+        type Context;
+        /// The any-enum in this state.
+        fn restore_any(context: Self::Context, state: Self) -> Self::Machine;
+    }
+    /// One module per state, named as the state, holding one
+    /// trait per event the state refuses.
+    pub mod refused {
+        pub mod Closed {
+            use super::super::never;
+            #[diagnostic::on_unimplemented(
+                message = "event `close` cannot fire in state `Closed`",
+                label = "`Door<Closed>` has no transition `close`",
+                note = "from `Closed`, the events are: `open`, `lock`, `smash`",
+                note = "`close` fires from: `Open`",
+            )]
+            pub trait ClosedCanFireClose: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> ClosedCanFireClose for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `unlock` cannot fire in state `Closed`",
+                label = "`Door<Closed>` has no transition `unlock`",
+                note = "from `Closed`, the events are: `open`, `lock`, `smash`",
+                note = "`unlock` fires from: `Locked`",
+            )]
+            pub trait ClosedCanFireUnlock: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> ClosedCanFireUnlock for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `autoclose` cannot fire in state `Closed`",
+                label = "`Door<Closed>` has no transition `autoclose`",
+                note = "from `Closed`, the events are: `open`, `lock`, `smash`",
+                note = "`autoclose` fires from: `Open`",
+            )]
+            pub trait ClosedCanFireAutoclose: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> ClosedCanFireAutoclose for T {}
+        }
+        pub mod Open {
+            use super::super::never;
+            #[diagnostic::on_unimplemented(
+                message = "event `open` cannot fire in state `Open`",
+                label = "`Door<Open>` has no transition `open`",
+                note = "from `Open`, the events are: `close`, `autoclose`",
+                note = "`open` fires from: `Closed`",
+            )]
+            pub trait OpenCanFireOpen: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> OpenCanFireOpen for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `lock` cannot fire in state `Open`",
+                label = "`Door<Open>` has no transition `lock`",
+                note = "from `Open`, the events are: `close`, `autoclose`",
+                note = "`lock` fires from: `Closed`",
+            )]
+            pub trait OpenCanFireLock: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> OpenCanFireLock for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `unlock` cannot fire in state `Open`",
+                label = "`Door<Open>` has no transition `unlock`",
+                note = "from `Open`, the events are: `close`, `autoclose`",
+                note = "`unlock` fires from: `Locked`",
+            )]
+            pub trait OpenCanFireUnlock: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> OpenCanFireUnlock for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `smash` cannot fire in state `Open`",
+                label = "`Door<Open>` has no transition `smash`",
+                note = "from `Open`, the events are: `close`, `autoclose`",
+                note = "`smash` fires from: `Closed`, `Locked`",
+            )]
+            pub trait OpenCanFireSmash: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> OpenCanFireSmash for T {}
+        }
+        pub mod Locked {
+            use super::super::never;
+            #[diagnostic::on_unimplemented(
+                message = "event `open` cannot fire in state `Locked`",
+                label = "`Door<Locked>` has no transition `open`",
+                note = "from `Locked`, the events are: `unlock`, `smash`",
+                note = "`open` fires from: `Closed`",
+            )]
+            pub trait LockedCanFireOpen: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> LockedCanFireOpen for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `close` cannot fire in state `Locked`",
+                label = "`Door<Locked>` has no transition `close`",
+                note = "from `Locked`, the events are: `unlock`, `smash`",
+                note = "`close` fires from: `Open`",
+            )]
+            pub trait LockedCanFireClose: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> LockedCanFireClose for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `lock` cannot fire in state `Locked`",
+                label = "`Door<Locked>` has no transition `lock`",
+                note = "from `Locked`, the events are: `unlock`, `smash`",
+                note = "`lock` fires from: `Closed`",
+            )]
+            pub trait LockedCanFireLock: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> LockedCanFireLock for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `autoclose` cannot fire in state `Locked`",
+                label = "`Door<Locked>` has no transition `autoclose`",
+                note = "from `Locked`, the events are: `unlock`, `smash`",
+                note = "`autoclose` fires from: `Open`",
+            )]
+            pub trait LockedCanFireAutoclose: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> LockedCanFireAutoclose for T {}
+        }
+        pub mod Broken {
+            use super::super::never;
+            #[diagnostic::on_unimplemented(
+                message = "event `open` cannot fire in state `Broken`",
+                label = "`Door<Broken>` has no transition `open`",
+                note = "`Broken` is final: no event leaves it",
+                note = "`open` fires from: `Closed`",
+            )]
+            pub trait BrokenCanFireOpen: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> BrokenCanFireOpen for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `close` cannot fire in state `Broken`",
+                label = "`Door<Broken>` has no transition `close`",
+                note = "`Broken` is final: no event leaves it",
+                note = "`close` fires from: `Open`",
+            )]
+            pub trait BrokenCanFireClose: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> BrokenCanFireClose for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `lock` cannot fire in state `Broken`",
+                label = "`Door<Broken>` has no transition `lock`",
+                note = "`Broken` is final: no event leaves it",
+                note = "`lock` fires from: `Closed`",
+            )]
+            pub trait BrokenCanFireLock: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> BrokenCanFireLock for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `unlock` cannot fire in state `Broken`",
+                label = "`Door<Broken>` has no transition `unlock`",
+                note = "`Broken` is final: no event leaves it",
+                note = "`unlock` fires from: `Locked`",
+            )]
+            pub trait BrokenCanFireUnlock: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> BrokenCanFireUnlock for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `smash` cannot fire in state `Broken`",
+                label = "`Door<Broken>` has no transition `smash`",
+                note = "`Broken` is final: no event leaves it",
+                note = "`smash` fires from: `Closed`, `Locked`",
+            )]
+            pub trait BrokenCanFireSmash: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> BrokenCanFireSmash for T {}
+            #[diagnostic::on_unimplemented(
+                message = "event `autoclose` cannot fire in state `Broken`",
+                label = "`Door<Broken>` has no transition `autoclose`",
+                note = "`Broken` is final: no event leaves it",
+                note = "`autoclose` fires from: `Open`",
+            )]
+            pub trait BrokenCanFireAutoclose: never {}
+            #[diagnostic::do_not_recommend]
+            impl<T: never> BrokenCanFireAutoclose for T {}
+        }
+    }
+}
+impl __sf_door::DoorStartsIn<Closed> for DoorState {
+    fn initial() -> Closed {
+        Closed
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Closed {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Closed) -> AnyDoor {
+        AnyDoor::Closed(Door { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Open {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Open) -> AnyDoor {
+        AnyDoor::Open(Door { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Locked {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Locked) -> AnyDoor {
+        AnyDoor::Locked(Door { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_door::StateOfDoor for Broken {
+    type Machine = AnyDoor;
+    type Context = u32;
+    fn restore_any(context: u32, state: Broken) -> AnyDoor {
+        AnyDoor::Broken(Door { context, state })
+    }
 }
 ///The states of [`Door`], by name.
 #[derive(
@@ -666,8 +784,26 @@ impl AnyDoor {
     pub fn is_final(&self) -> bool {
         self.state().is_final()
     }
-    /// The names of the events declared out of the current state
-    /// (guards not consulted: see [`Self::can_fire`]).
+    /**Rebuilds a machine in the state of `state`, from `context` and that state's data (read from storage, say); no guard and no action runs.
+
+The state's type says which state: `S` is one of the state types (`Locked`, ...), so a wrong pairing does not compile. This is `AnyDoor::from(Door::<S>::restore(..))` in one call; a state known only at run time, as a name, goes through the JSON impls instead.
+
+```ignore
+let any = AnyDoor::restore(context, Locked { code: todo!() });
+assert_eq!(any.state(), DoorState::Locked);
+```*/
+    pub fn restore<S>(context: u32, state: S) -> Self
+    where
+        S: __sf_door::StateOfDoor<Machine = Self, Context = u32>,
+    {
+        S::restore_any(context, state)
+    }
+    /**The names of the events declared out of the current state, in declaration order (guards not consulted: see [`Self::can_fire`]). The same list as `Machine::allowed_events`.
+
+```ignore
+let any = AnyDoor::from(Door::new(context));
+assert_eq!(any.allowed_events(), ["open", "lock", "smash"]);
+```*/
     pub fn allowed_events(&self) -> &'static [&'static str] {
         match self {
             AnyDoor::Closed(_) => &["open", "lock", "smash"],
@@ -675,6 +811,31 @@ impl AnyDoor {
             AnyDoor::Locked(_) => &["unlock", "smash"],
             AnyDoor::Broken(_) => &[],
         }
+    }
+    /**The states one event leads to from the current state, each once, in declaration order (guards not consulted); the current state itself when an event leads back to it.
+
+```ignore
+let any = AnyDoor::from(Door::new(context));
+assert_eq!(any.next_states(), [DoorState::Open, DoorState::Locked, DoorState::Broken]);
+```*/
+    pub fn next_states(&self) -> &'static [DoorState] {
+        match self {
+            AnyDoor::Closed(_) => {
+                &[DoorState::Open, DoorState::Locked, DoorState::Broken]
+            }
+            AnyDoor::Open(_) => &[DoorState::Closed],
+            AnyDoor::Locked(_) => &[DoorState::Closed, DoorState::Broken],
+            AnyDoor::Broken(_) => &[],
+        }
+    }
+    /**Whether one event leads from the current state to `state`: [`Self::next_states`] contains it.
+
+```ignore
+let any = AnyDoor::from(Door::new(context));
+assert_eq!(any.can_transition_to(DoorState::Open), true);
+```*/
+    pub fn can_transition_to(&self, state: DoorState) -> bool {
+        self.next_states().contains(&state)
     }
     /// Whether `event` would be accepted now, its guard consulted.
     #[inline]
@@ -834,6 +995,9 @@ impl ::stateforge::__private::core::Machine for AnyDoor {
     }
     fn can_fire(&self, event: &DoorEvent) -> bool {
         AnyDoor::can_fire(self, event)
+    }
+    fn allowed_events(&self) -> &'static [&'static str] {
+        AnyDoor::allowed_events(self)
     }
     fn fire(
         self,

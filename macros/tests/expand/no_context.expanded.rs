@@ -22,6 +22,16 @@ struct Switch<S> {
     state: S,
 }
 impl<S> Switch<S> {
+    ///A new machine, in its initial state `off` (`Switch<Off>`): `S` is inferred, and no other state has `new` (a machine in another state is reached by firing events, or rebuilt from storage by `restore`).
+    fn new() -> Self
+    where
+        SwitchState: __sf_switch::SwitchStartsIn<S>,
+    {
+        Switch {
+            context: (),
+            state: <SwitchState as __sf_switch::SwitchStartsIn<S>>::initial(),
+        }
+    }
     /// The context, carried through every state.
     fn context(&self) -> &() {
         &self.context
@@ -47,10 +57,6 @@ impl<S> Switch<S> {
 impl Switch<Off> {
     /// The state this machine is in.
     const STATE: SwitchState = SwitchState::Off;
-    ///A new machine, in its initial state `off`.
-    fn new() -> Self {
-        Switch { context: (), state: Off }
-    }
     ///Rebuilds a machine in state `off`, from storage; see [`Switch`].
     fn restore(state: Off) -> Self {
         Switch { context: (), state }
@@ -91,13 +97,62 @@ impl Switch<On> {
 }
 ///Compile-time refusals of [`Switch`]'s events; nothing here is meant to be used.
 #[doc(hidden)]
-#[allow(non_camel_case_types)]
+#[allow(non_camel_case_types, non_snake_case, dead_code, unreachable_pub)]
 mod __sf_switch {
-    /// What a refused method's body calls: the traits below have
-    /// it as their supertrait, and nothing implements them.
-    pub trait Never {
+    /// What a refused method's body calls: the traits of `refused`
+    /// have it as their supertrait, and nothing implements it.
+    pub trait never {
         /// Never called.
         fn never(&self) -> !;
+    }
+    ///Implemented for the initial state only: what `new` requires.
+    #[diagnostic::on_unimplemented(
+        message = "`new` starts a `Switch` in its initial state `Off`, not in `{S}`",
+        label = "`Switch::new` builds a `Switch<Off>`",
+        note = "a `Switch<{S}>` is reached by firing events from `Switch::new(..)`",
+        note = "to rebuild a `Switch<{S}>` from storage, use `Switch::<{S}>::restore(state)`",
+    )]
+    pub trait SwitchStartsIn<S> {
+        /// The initial state, which has no data.
+        fn initial() -> S;
+    }
+    ///The state types: what the any-enum's `restore` takes.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a state of `Switch`",
+        label = "not a state of `Switch`",
+        note = "`AnySwitch::restore` takes the data of one of `Switch`'s states: `Off`, `On`"
+    )]
+    pub trait StateOfSwitch: ::core::marker::Sized {
+        /// The any-enum.
+        type Machine;
+        /// The machine's context.
+        type Context;
+        /// The any-enum in this state.
+        fn restore_any(context: Self::Context, state: Self) -> Self::Machine;
+    }
+    /// One module per state, named as the state, holding one
+    /// trait per event the state refuses.
+    pub mod refused {}
+}
+impl __sf_switch::SwitchStartsIn<Off> for SwitchState {
+    fn initial() -> Off {
+        Off
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_switch::StateOfSwitch for Off {
+    type Machine = AnySwitch;
+    type Context = ();
+    fn restore_any(context: (), state: Off) -> AnySwitch {
+        AnySwitch::Off(Switch { context, state })
+    }
+}
+#[diagnostic::do_not_recommend]
+impl __sf_switch::StateOfSwitch for On {
+    type Machine = AnySwitch;
+    type Context = ();
+    fn restore_any(context: (), state: On) -> AnySwitch {
+        AnySwitch::On(Switch { context, state })
     }
 }
 ///The states of [`Switch`], by name.
@@ -240,13 +295,52 @@ impl AnySwitch {
     fn is_final(&self) -> bool {
         self.state().is_final()
     }
-    /// The names of the events declared out of the current state
-    /// (guards not consulted: see [`Self::can_fire`]).
+    /**Rebuilds a machine in the state of `state`, from that state's data (read from storage, say); no guard and no action runs.
+
+The state's type says which state: `S` is one of the state types (`Off`, ...), so a wrong pairing does not compile. This is `AnySwitch::from(Switch::<S>::restore(..))` in one call; a state known only at run time, as a name, goes through the JSON impls instead.
+
+```ignore
+let any = AnySwitch::restore(Off);
+assert_eq!(any.state(), SwitchState::Off);
+```*/
+    fn restore<S>(state: S) -> Self
+    where
+        S: __sf_switch::StateOfSwitch<Machine = Self, Context = ()>,
+    {
+        S::restore_any((), state)
+    }
+    /**The names of the events declared out of the current state, in declaration order (guards not consulted: see [`Self::can_fire`]). The same list as `Machine::allowed_events`.
+
+```ignore
+let any = AnySwitch::from(Switch::new());
+assert_eq!(any.allowed_events(), ["toggle"]);
+```*/
     fn allowed_events(&self) -> &'static [&'static str] {
         match self {
             AnySwitch::Off(_) => &["toggle"],
             AnySwitch::On(_) => &["toggle"],
         }
+    }
+    /**The states one event leads to from the current state, each once, in declaration order (guards not consulted); the current state itself when an event leads back to it.
+
+```ignore
+let any = AnySwitch::from(Switch::new());
+assert_eq!(any.next_states(), [SwitchState::On]);
+```*/
+    fn next_states(&self) -> &'static [SwitchState] {
+        match self {
+            AnySwitch::Off(_) => &[SwitchState::On],
+            AnySwitch::On(_) => &[SwitchState::Off],
+        }
+    }
+    /**Whether one event leads from the current state to `state`: [`Self::next_states`] contains it.
+
+```ignore
+let any = AnySwitch::from(Switch::new());
+assert_eq!(any.can_transition_to(SwitchState::On), true);
+```*/
+    fn can_transition_to(&self, state: SwitchState) -> bool {
+        self.next_states().contains(&state)
     }
     /// Whether `event` would be accepted now, its guard consulted.
     #[inline]
@@ -325,6 +419,9 @@ impl ::stateforge::__private::core::Machine for AnySwitch {
     }
     fn can_fire(&self, event: &SwitchEvent) -> bool {
         AnySwitch::can_fire(self, event)
+    }
+    fn allowed_events(&self) -> &'static [&'static str] {
+        AnySwitch::allowed_events(self)
     }
     fn fire(
         self,

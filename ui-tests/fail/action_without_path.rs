@@ -1,0 +1,11 @@
+// `=>` without an action.
+
+stateforge::state_machine! {
+    machine Task {
+        initial state Pending;
+        final state Done;
+        event finish: Pending -> Done =>;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+// An arm written with `=>` instead of `->`.
+
+stateforge::state_machine! {
+    machine Task {
+        initial state Pending;
+        final state Done;
+        event finish: Pending => Done;
+    }
+}
+
+fn main() {}

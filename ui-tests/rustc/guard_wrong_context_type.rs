@@ -1,0 +1,19 @@
+// The guard expects a `u32` context; the machine's is a `String`.
+
+stateforge::state_machine! {
+    pub machine Task {
+        context: String;
+        initial state Pending;
+        state Failed;
+        final state Done;
+        event finish: Pending -> Done;
+        event fail(reason: String): Pending -> Failed;
+        event retry: Failed -> Pending if can_retry;
+    }
+}
+
+fn can_retry(retries: &u32, _from: &Failed) -> bool {
+    *retries < 3
+}
+
+fn main() {}

@@ -1,0 +1,36 @@
+// A `match` on the any-enum must cover every state.
+
+stateforge::state_machine! {
+    #[derive(Debug)]
+    pub machine Task {
+        context: u32;
+        initial state Pending;
+        state Assigned { agent: String }
+        state InProgress { agent: String }
+        final state Completed;
+        state Failed { reason: String }
+        event assign(agent: String): Pending -> Assigned;
+        event start: Assigned -> InProgress;
+        event complete: InProgress -> Completed => stamp;
+        event fail(reason: String): Assigned | InProgress -> Failed;
+        event retry: Failed -> Pending if can_retry;
+        event tick: InProgress -> InProgress;
+        event time_out: Assigned -> Pending after 30s;
+    }
+}
+
+fn stamp(done: &mut u32, _from: &InProgress) {
+    *done += 1;
+}
+
+fn can_retry(retries: &u32, _from: &Failed) -> bool {
+    *retries < 3
+}
+
+fn main() {
+    match AnyTask::from(Task::new(0)) {
+        AnyTask::Pending(_) => {}
+        AnyTask::Assigned(_) | AnyTask::InProgress(_) => {}
+        AnyTask::Completed(_) => {}
+    }
+}
