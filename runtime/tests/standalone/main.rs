@@ -8,3 +8,5 @@ mod definition_json_corpus;
 mod dyn_machine;
 mod listeners;
 mod replay;
+#[cfg(feature = "sqlite")]
+mod sqlx_sqlite_beside;
