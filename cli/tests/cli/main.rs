@@ -11,6 +11,7 @@ mod stored_task;
 
 mod definition_files;
 mod output;
+mod pictures;
 mod postgres_database;
 mod secrets;
 mod sqlite_database;

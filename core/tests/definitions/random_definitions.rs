@@ -1,6 +1,6 @@
 //! Random definitions, valid and invalid, from random specs and from
 //! random JSON: validation never panics, an invalid spec is refused with
-//! named problems, a valid one draws both diagrams and survives any event
+//! named problems, a valid one draws every diagram and survives any event
 //! sequence.
 
 use proptest::prelude::*;
@@ -130,6 +130,19 @@ proptest! {
                 prop_assert!(def.to_mermaid().starts_with("stateDiagram-v2"));
                 let dot = def.to_dot();
                 prop_assert!(dot.ends_with("}\n"), "{}", dot);
+                // The picture lays out any valid machine (the macro draws
+                // one for every machine's rustdoc): XML, every state, every arm.
+                #[cfg(feature = "svg")]
+                {
+                    let svg = def.to_svg_marking(Some(def.initial()));
+                    let doc = roxmltree::Document::parse(&svg);
+                    prop_assert!(doc.is_ok(), "{:?}: {}", doc.err(), svg);
+                    let doc = doc.unwrap();
+                    let class = |c: &str| doc.descendants().filter(|n| n.attribute("class").is_some_and(|a| a.split(' ').any(|x| x == c))).count();
+                    prop_assert_eq!(class("state"), def.states().len());
+                    prop_assert_eq!(class("arm"), def.transitions().len());
+                    prop_assert_eq!(class("current"), 1);
+                }
                 // Any event sequence: follow the table, never leave it.
                 let mut state = def.initial();
                 let all: Vec<_> = def.events().collect();

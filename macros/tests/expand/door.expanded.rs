@@ -32,7 +32,7 @@ stateDiagram-v2
     locked --> closed: unlock [code_matches]
     closed --> broken: smash
     locked --> broken: smash
-    open --> closed: autoclose
+    open --> closed: autoclose (after 30s)
     broken --> [*]
 ```
 
