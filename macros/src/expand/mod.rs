@@ -130,11 +130,23 @@ fn definition_body(m: &Model) -> TokenStream {
     }
 }
 
-/// The machine's diagram for its rustdoc, drawn at compile time.
+/// The machine's diagram for its rustdoc, drawn at compile time: an SVG
+/// picture inlined in the page (rustdoc passes HTML through; the picture
+/// has no blank line, which would end the HTML block, and styles itself
+/// on a white background, readable in every theme). The layout's
+/// optimizations, whose cost grows steeply with the machine and is paid
+/// at every expansion, tidy small machines only; past
+/// [`PICTURE_MAX_STATES`] states even the plain layout costs too much,
+/// and the Mermaid text stands instead.
 fn diagram_doc(m: &Model) -> String {
+    let diagram = if m.states.len() <= PICTURE_MAX_STATES {
+        let optimize = m.states.len() <= TIDY_MAX_STATES;
+        format!("\n\n{}", m.definition.__to_svg(optimize))
+    } else {
+        format!("```text\n{}```", m.definition.to_mermaid())
+    };
     format!(
-        "\n\n# Diagram\n\n```text\n{}```\n\nStates: {}.",
-        m.definition.to_mermaid(),
+        "\n\n# Diagram\n{diagram}\n\nStates: {}.",
         m.states
             .iter()
             .map(|s| format!("`{}`", s.stored))
@@ -142,6 +154,11 @@ fn diagram_doc(m: &Model) -> String {
             .join(", ")
     )
 }
+
+/// The largest machine whose rustdoc shows a picture.
+const PICTURE_MAX_STATES: usize = 16;
+/// The largest machine whose picture is tidied.
+const TIDY_MAX_STATES: usize = 8;
 
 /// A `#[doc]` for an item the user left undocumented, so generated code
 /// passes `#![deny(missing_docs)]`.
