@@ -13,6 +13,7 @@ mod definition_files;
 mod output;
 mod pictures;
 mod postgres_database;
+mod readme;
 mod secrets;
 mod sqlite_database;
 
