@@ -202,3 +202,64 @@ fn the_generator_makes_both_valid_and_invalid_specs() {
         "{valid} of 2000 random specs are valid"
     );
 }
+
+/// Machines of up to 16 states, the largest whose rustdoc the macro draws
+/// (a tidy layout up to 8, a plain one above): valid by construction,
+/// every state reachable, self-loops, parallel arms and cycles common.
+#[cfg(feature = "svg")]
+fn drawable_spec() -> impl Strategy<Value = MachineSpec> {
+    (2usize..17).prop_flat_map(|n| {
+        let arms = prop::collection::vec((0..n, 0..n, 0usize..6), 0..3 * n);
+        let finals = prop::collection::vec(prop::bool::weighted(0.2), n);
+        (arms, finals).prop_map(move |(arms, finals)| {
+            let is_final = |i: usize| i != 0 && finals[i];
+            let mut spec = MachineSpec::new("m").checks(Checks {
+                unreachable: false,
+                dead_ends: false,
+            });
+            for i in 0..n {
+                spec = spec.state(StateSpec {
+                    name: format!("s{i}"),
+                    initial: i == 0,
+                    is_final: is_final(i),
+                });
+            }
+            let mut events: Vec<EventSpec> =
+                (0..6).map(|e| EventSpec::new(format!("e{e}"))).collect();
+            let mut used = std::collections::BTreeSet::new();
+            // A chain reaches every state, then the random arms.
+            let chain = (1..n).map(|i| (i - 1, i, 5));
+            for (from, to, e) in chain.chain(arms) {
+                if !is_final(from) && used.insert((e, from)) {
+                    events[e] = events[e]
+                        .clone()
+                        .arm(ArmSpec::new([format!("s{from}")], format!("s{to}")));
+                }
+            }
+            for e in events.into_iter().filter(|e| !e.arms.is_empty()) {
+                spec = spec.event(e);
+            }
+            spec
+        })
+    })
+}
+
+#[cfg(feature = "svg")]
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Layout-rs asserts on its input: the macro must never panic drawing
+    /// a machine, tidy or plain.
+    #[test]
+    fn every_machine_the_macro_draws_lays_out(spec in drawable_spec()) {
+        let def = Definition::new(spec).unwrap();
+        // As the macro draws them: the tidy layout, slow on large
+        // machines, only up to 8 states.
+        for optimize in [true, false].into_iter().filter(|&o| !o || def.states().len() <= 8) {
+            let svg = def.__to_svg(optimize);
+            let doc = roxmltree::Document::parse(&svg);
+            prop_assert!(doc.is_ok(), "{:?}: {}", doc.err(), svg);
+            prop_assert_eq!(svg.matches("<path class=\"arm\"").count(), def.transitions().len());
+        }
+    }
+}
