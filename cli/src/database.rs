@@ -344,7 +344,8 @@ pub(crate) fn stored_definition(
         .into_iter()
         .find(|row| match row {
             Ok(row) => row.entity_id == entity,
-            Err(e) => e.to_string().contains(entity),
+            Err(StoreError::BadRow { entity_id, .. }) => entity_id == entity,
+            Err(_) => false,
         });
     let state = match row {
         Some(Ok(row)) => row.state,

@@ -141,6 +141,17 @@ fn entity_marks_the_state_it_is_in() {
     let (code, _, stderr) = args("svg", "nobody")();
     assert_eq!(code, 1);
     assert!(stderr.contains("no task `nobody`"), "{stderr}");
+    // A row that does not read is named, not drawn.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE sf_entities SET state = 'nowhere' WHERE entity_id = 't-1'",
+            [],
+        )
+        .unwrap();
+    let (code, svg, stderr) = args("svg", "t-1")();
+    assert_eq!(code, 1, "{svg}");
+    assert!(stderr.contains("task `t-1`"), "{stderr}");
     // --entity reads a store: with a file it is bad usage.
     let (code, _, _) = out(&stateforge(&[
         "diagram",
