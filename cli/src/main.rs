@@ -259,7 +259,15 @@ fn run(command: Command) -> Result<(), Failure> {
                     }
                     dot
                 }
-                Format::Svg => def.to_svg_marking(current),
+                Format::Svg => {
+                    // The layout may panic and be retried (see
+                    // `to_svg_marking`): its message is not this command's.
+                    let hook = std::panic::take_hook();
+                    std::panic::set_hook(Box::new(|_| {}));
+                    let svg = def.to_svg_marking(current);
+                    std::panic::set_hook(hook);
+                    svg
+                }
             };
             print!("{diagram}");
             Ok(())

@@ -67,7 +67,24 @@ impl Definition {
         self.draw_svg(None, optimize)
     }
 
+    /// Layout-rs asserts on some graphs (a node found past its neighbour
+    /// while it straightens edges): then the picture is laid out again
+    /// without that phase, each state in its layer and order but not
+    /// aligned with its neighbours. A binary that must print nothing but
+    /// the picture silences the panic hook around this call (the `stateforge`
+    /// command does; a proc macro's panics are silent already).
     fn draw_svg(&self, current: Option<StateId>, optimize: bool) -> String {
+        let attempt = |place: bool| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.lay_out(current, optimize, place)
+            }))
+        };
+        attempt(true)
+            .or_else(|_| attempt(false))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    fn lay_out(&self, current: Option<StateId>, optimize: bool, place: bool) -> String {
         let mut graph = VisualGraph::new(Orientation::LeftToRight);
         let start = graph.add_node(Element::create_with_properties(
             ShapeKind::Circle(String::new()),
@@ -111,7 +128,7 @@ impl Definition {
             graph.add_edge(arrow, nodes[t.from.index()], nodes[t.to.index()]);
         }
         let mut svg = Svg::new(self.name());
-        graph.do_it(false, !optimize, false, &mut svg);
+        graph.do_it(false, !optimize, !place, &mut svg);
         svg.finish()
     }
 }

@@ -263,3 +263,40 @@ proptest! {
         }
     }
 }
+
+/// The machine on which layout-rs first asserted (found by the property
+/// above): parallel arms both ways between two states, one of them with a
+/// self-loop. It is drawn anyway, laid out again without the failing phase.
+#[cfg(feature = "svg")]
+#[test]
+fn a_machine_the_layout_asserts_on_is_drawn_anyway() {
+    let arm = |from: &str, to: &str| ArmSpec::new([from], to);
+    let spec = MachineSpec::new("m")
+        .checks(Checks {
+            unreachable: false,
+            dead_ends: false,
+        })
+        .state(StateSpec::initial("s0"))
+        .state(StateSpec::new("s1"))
+        .state(StateSpec::final_state("s2"))
+        .state(StateSpec::new("s3"))
+        .event(
+            EventSpec::new("e0")
+                .arm(arm("s0", "s1"))
+                .arm(arm("s1", "s1"))
+                .arm(arm("s3", "s0")),
+        )
+        .event(EventSpec::new("e1").arm(arm("s0", "s1")))
+        .event(EventSpec::new("e2").arm(arm("s1", "s0")))
+        .event(
+            EventSpec::new("e5")
+                .arm(arm("s0", "s1"))
+                .arm(arm("s1", "s2")),
+        );
+    let def = Definition::new(spec).unwrap();
+    for svg in [def.to_svg(), def.__to_svg(false)] {
+        assert!(roxmltree::Document::parse(&svg).is_ok(), "{svg}");
+        assert_eq!(svg.matches("<path class=\"arm\"").count(), 7);
+        assert_eq!(svg.matches("<g class=\"state").count(), 4);
+    }
+}
