@@ -139,11 +139,20 @@ fn definition_body(m: &Model) -> TokenStream {
 /// [`PICTURE_MAX_STATES`] states even the plain layout costs too much,
 /// and the Mermaid text stands instead.
 fn diagram_doc(m: &Model) -> String {
-    let diagram = if m.states.len() <= PICTURE_MAX_STATES {
-        let optimize = m.states.len() <= TIDY_MAX_STATES;
-        format!("\n\n{}", m.definition.__to_svg(optimize))
-    } else {
-        format!("```text\n{}```", m.definition.to_mermaid())
+    let optimize = m.states.len() <= TIDY_MAX_STATES;
+    // A layout that fails (core retries it once already) must not fail
+    // the user's build: the text stands in for the picture.
+    let picture = (m.states.len() <= PICTURE_MAX_STATES)
+        .then(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                m.definition.__to_svg(optimize)
+            }))
+            .ok()
+        })
+        .flatten();
+    let diagram = match picture {
+        Some(svg) => format!("\n\n{svg}"),
+        None => format!("```text\n{}```", m.definition.to_mermaid()),
     };
     format!(
         "\n\n# Diagram\n{diagram}\n\nStates: {}.",
