@@ -316,15 +316,59 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `stateforge diagram --db`: the kept definition of a machine.
+/// `stateforge diagram --db`: the kept definition of a machine, and with
+/// `entity` the state that entity is in (its row read with the store's
+/// checks, as `entities` reads it).
 pub(crate) fn stored_definition(
     db: &Db<'_>,
     machine: &str,
-) -> Result<stateforge_core::Definition, Failure> {
+    entity: Option<&str>,
+) -> Result<
+    (
+        stateforge_core::Definition,
+        Option<stateforge_core::StateId>,
+    ),
+    Failure,
+> {
     known_name(db.url, machine)?;
-    open(db.url, db.prefix)?
+    let store = open(db.url, db.prefix)?;
+    let def = store
         .definition(machine)
-        .map_err(|e| store_failure(db.url, &e))
+        .map_err(|e| store_failure(db.url, &e))?;
+    let Some(entity) = entity else {
+        return Ok((def, None));
+    };
+    let row = store
+        .entities_checked(machine, None)
+        .map_err(|e| store_failure(db.url, &e))?
+        .into_iter()
+        .find(|row| match row {
+            Ok(row) => row.entity_id == entity,
+            Err(StoreError::BadRow { entity_id, .. }) => entity_id == entity,
+            Err(_) => false,
+        });
+    let state = match row {
+        Some(Ok(row)) => row.state,
+        Some(Err(e)) => return Err(store_failure(db.url, &e)),
+        None => {
+            return Err(Failure::refused(format!(
+                "{}: no {} `{}`",
+                label(db.url),
+                shown(machine),
+                shown(entity)
+            )));
+        }
+    };
+    let current = def.state_id(&state).ok_or_else(|| {
+        Failure::refused(format!(
+            "{}: {} `{}` is in state `{}`, which its definition does not have",
+            label(db.url),
+            shown(machine),
+            shown(entity),
+            shown(&state)
+        ))
+    })?;
+    Ok((def, Some(current)))
 }
 
 /// The database options of a command.

@@ -62,6 +62,9 @@ enum Command {
         /// The machine whose kept definition to draw (with --db).
         #[arg(long)]
         machine: Option<String>,
+        /// Mark the state this entity is in (with --db and --machine).
+        #[arg(long, requires = "db")]
+        entity: Option<String>,
         /// The diagram language.
         #[arg(long, value_enum, default_value_t = Format::Mermaid)]
         format: Format,
@@ -150,6 +153,8 @@ enum Format {
     Mermaid,
     /// Graphviz DOT.
     Dot,
+    /// An SVG picture, laid out here: nothing to install.
+    Svg,
 }
 
 /// A failure, reported as one line.
@@ -209,16 +214,17 @@ fn run(command: Command) -> Result<(), Failure> {
             db,
             prefix,
             machine,
+            entity,
             format,
         } => {
-            let def = match (file, db, machine) {
-                (Some(file), _, _) => definition_file::load(&file)?,
+            let (def, current) = match (file, db, machine) {
+                (Some(file), _, _) => (definition_file::load(&file)?, None),
                 (None, Some(db), Some(machine)) => {
                     let db = database::Db {
                         url: &db,
                         prefix: &prefix,
                     };
-                    database::stored_definition(&db, &machine)?
+                    database::stored_definition(&db, &machine, entity.as_deref())?
                 }
                 _ => {
                     return Err(Failure::usage(
@@ -228,10 +234,40 @@ fn run(command: Command) -> Result<(), Failure> {
             };
             // A checked definition's names are identifiers (core's
             // `is_valid_name`), which neither language quotes and no
-            // terminal acts on.
+            // terminal acts on. The entity's state is filled yellow in
+            // every format.
+            let current_name = current.map(|s| def.state_name(s));
             let diagram = match format {
-                Format::Mermaid => def.to_mermaid(),
-                Format::Dot => def.to_dot(),
+                Format::Mermaid => {
+                    let mut m = def.to_mermaid();
+                    if let Some(name) = current_name {
+                        m.push_str("    classDef current fill:#ffd966,stroke-width:2px\n");
+                        m.push_str(&format!("    class {name} current\n"));
+                    }
+                    m
+                }
+                Format::Dot => {
+                    let mut dot = def.to_dot();
+                    if let Some(name) = current_name {
+                        let closing = dot.len() - "}\n".len();
+                        dot.insert_str(
+                            closing,
+                            &format!(
+                                "    \"{name}\" [style=filled, fillcolor=\"#ffd966\", penwidth=2];\n"
+                            ),
+                        );
+                    }
+                    dot
+                }
+                Format::Svg => {
+                    // The layout may panic and be retried (see
+                    // `to_svg_marking`): its message is not this command's.
+                    let hook = std::panic::take_hook();
+                    std::panic::set_hook(Box::new(|_| {}));
+                    let svg = def.to_svg_marking(current);
+                    std::panic::set_hook(hook);
+                    svg
+                }
             };
             print!("{diagram}");
             Ok(())

@@ -1,12 +1,15 @@
-//! State diagrams of a [`Definition`]: Mermaid and Graphviz DOT.
+//! State diagrams of a [`Definition`]: Mermaid and Graphviz DOT (and SVG,
+//! in `svg.rs`, with the `svg` feature).
 
 use std::fmt::Write;
+use std::time::Duration;
 
 use crate::definition::{Definition, Transition};
 
 impl Definition {
     /// The machine as a Mermaid `stateDiagram-v2`: `[*]` marks the initial
-    /// and final states, a guard shows as `event [guard]` on its arrow.
+    /// and final states, a guard shows as `event [guard]` on its arrow and
+    /// a timer as `event (after 30s)`.
     ///
     /// ```
     /// # let def = stateforge_core::Definition::example();
@@ -15,6 +18,22 @@ impl Definition {
     /// assert!(m.contains("    [*] --> pending\n"));
     /// assert!(m.contains("    failed --> pending: retry [can_retry]\n"));
     /// assert!(m.contains("    completed --> [*]\n"));
+    /// ```
+    ///
+    /// A timer's delay shows on its arm, in every format:
+    ///
+    /// ```
+    /// use stateforge_core::{ArmSpec, Definition, EventSpec, MachineSpec, StateSpec, TimerSpec};
+    /// let def = Definition::new(
+    ///     MachineSpec::new("breaker")
+    ///         .state(StateSpec::initial("closed"))
+    ///         .state(StateSpec::new("open"))
+    ///         .event(EventSpec::new("trip").arm(ArmSpec::new(["closed"], "open")))
+    ///         .event(EventSpec::new("reset").arm(ArmSpec::new(["open"], "closed")))
+    ///         .timer(TimerSpec::new("open", "reset", 200)),
+    /// ).unwrap();
+    /// assert!(def.to_mermaid().contains("    open --> closed: reset (after 200ms)\n"));
+    /// assert!(def.to_dot().contains("\"open\" -> \"closed\" [label=\"reset (after 200ms)\"];"));
     /// ```
     pub fn to_mermaid(&self) -> String {
         let mut out = String::from("stateDiagram-v2\n");
@@ -35,7 +54,8 @@ impl Definition {
     }
 
     /// The machine as a Graphviz DOT digraph: a point leads to the initial
-    /// state, final states are double circles, guards show on the arrows.
+    /// state, final states are double circles, guards and timers show on
+    /// the arrows.
     ///
     /// ```
     /// # let def = stateforge_core::Definition::example();
@@ -71,15 +91,50 @@ impl Definition {
 
     /// One arrow per transition, in declaration order. Names are checked to
     /// be identifier-like paths, so nothing needs escaping in either format.
-    fn merged_arrows(&self) -> impl Iterator<Item = &Transition> + '_ {
+    pub(crate) fn merged_arrows(&self) -> impl Iterator<Item = &Transition> + '_ {
         self.transitions().iter()
     }
 
-    fn label(&self, t: &Transition) -> String {
-        let event = self.event_name(t.event);
-        match &t.guard {
-            Some(g) => format!("{event} [{g}]"),
-            None => event.to_owned(),
+    /// `event`, `event [guard]`, `event (after 30s)`: the arrow's label in
+    /// every format.
+    pub(crate) fn label(&self, t: &Transition) -> String {
+        let mut label = self.event_name(t.event).to_owned();
+        if let Some(g) = &t.guard {
+            let _ = write!(label, " [{g}]");
         }
+        if let Some(timer) = self.timers_of(t.from).find(|timer| timer.event == t.event) {
+            let _ = write!(label, " (after {})", delay(timer.after));
+        }
+        label
+    }
+}
+
+/// A delay as the DSL writes it: the largest of `h`, `min`, `s`, `ms` that
+/// divides it.
+fn delay(after: Duration) -> String {
+    let ms = after.as_millis();
+    [(3_600_000, "h"), (60_000, "min"), (1_000, "s")]
+        .into_iter()
+        .find(|&(unit, _)| ms != 0 && ms.is_multiple_of(unit))
+        .map_or_else(
+            || format!("{ms}ms"),
+            |(unit, name)| format!("{}{name}", ms / unit),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::delay;
+    use std::time::Duration;
+
+    #[test]
+    fn delays_read_as_the_dsl_writes_them() {
+        let ms = Duration::from_millis;
+        assert_eq!(delay(ms(200)), "200ms");
+        assert_eq!(delay(ms(1_500)), "1500ms");
+        assert_eq!(delay(ms(30_000)), "30s");
+        assert_eq!(delay(ms(120_000)), "2min");
+        assert_eq!(delay(ms(7_200_000)), "2h");
+        assert_eq!(delay(ms(0)), "0ms");
     }
 }

@@ -29,6 +29,8 @@ mod problem;
 mod spec;
 #[cfg(feature = "serde")]
 mod stored_body;
+#[cfg(feature = "svg")]
+mod svg;
 #[cfg(feature = "serde")]
 mod unit_event;
 mod validate;

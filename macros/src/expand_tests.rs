@@ -49,3 +49,28 @@ fn expansions_match_their_snapshots() {
         "expansions changed: {stale:?}; run `STATEFORGE_BLESS=1 cargo test -p stateforge-macros` (and with `--features serde`) and review the diff"
     );
 }
+
+/// The machine's rustdoc shows a picture up to 16 states, the Mermaid
+/// text past them.
+#[test]
+fn small_machines_get_a_picture_and_large_ones_the_text() {
+    let doc = |states: usize| {
+        let names: Vec<String> = (0..states).map(|i| format!("S{i}")).collect();
+        let mut source = format!("::stateforge; machine M {{ initial state {};", names[0]);
+        for n in &names[1..states - 1] {
+            source.push_str(&format!(" state {n};"));
+        }
+        source.push_str(&format!(" final state {};", names[states - 1]));
+        for (i, pair) in names.windows(2).enumerate() {
+            source.push_str(&format!(" event e{i}: {} -> {};", pair[0], pair[1]));
+        }
+        source.push('}');
+        crate::expand::state_machine(source.parse().unwrap()).to_string()
+    };
+    let small = doc(16);
+    assert!(small.contains("<svg "), "{small}");
+    assert!(!small.contains("stateDiagram-v2"));
+    let large = doc(17);
+    assert!(large.contains("stateDiagram-v2"));
+    assert!(!large.contains("<svg "));
+}

@@ -150,3 +150,8 @@ fn a_failed_trial_reopens_the_breaker_and_the_timer_fires_on_time() {
         ]
     );
 }
+
+/// The example's machine, for its picture (`pictures.rs`).
+pub(crate) fn definition() -> &'static stateforge::Definition {
+    example::AnyBreaker::definition()
+}

@@ -76,3 +76,8 @@ fn check_the_example(store: &Store) {
         stateforge::Definition::from_json(example::EXPENSE).unwrap()
     );
 }
+
+/// The example's machine, for its picture (`pictures.rs`).
+pub(crate) fn definition() -> stateforge::Definition {
+    stateforge::Definition::from_json(example::EXPENSE).unwrap()
+}

@@ -146,3 +146,8 @@ fn a_failed_agent_leaves_the_work_in_phase_1_and_labels_follow_every_state() {
     assert_eq!(done.context().output.as_deref(), Some("second try"));
     assert_eq!(done.context().approved_by.as_deref(), Some("grace"));
 }
+
+/// The example's machine, for its picture (`pictures.rs`).
+pub(crate) fn definition() -> &'static stateforge::Definition {
+    example::AnyOrchestration::definition()
+}

@@ -72,3 +72,13 @@ fn check_the_example(store: &Store) {
     assert_eq!(counted, 29);
     assert_eq!(report.audit.values().sum::<usize>(), 8 + counted + 1 + 1);
 }
+
+/// The example's machines, for their pictures (`pictures.rs`).
+pub(crate) fn definitions() -> [&'static stateforge::Definition; 4] {
+    [
+        example::run::AnyRun::definition(),
+        example::task::AnyTask::definition(),
+        example::patch::AnyPatch::definition(),
+        example::worker::AnyWorker::definition(),
+    ]
+}

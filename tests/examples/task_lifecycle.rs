@@ -166,3 +166,8 @@ fn retry_clears_the_assignment_and_completion_sets_its_time() {
     assert_eq!(retried.context().completed_at, None);
     assert_eq!(retried.context().retries, 1);
 }
+
+/// The example's machine, for its picture (`pictures.rs`).
+pub(crate) fn definition() -> &'static stateforge::Definition {
+    example::Task::<example::Pending>::definition()
+}

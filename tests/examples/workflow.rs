@@ -181,3 +181,14 @@ fn a_failed_step_retries_and_terminal_states_accept_nothing() {
     assert!(example::next_states(&cancelled).is_empty());
     assert!(!cancelled.can_fire(&WorkflowEvent::Resume));
 }
+
+/// The example's machines, for their pictures (`pictures.rs`).
+pub(crate) fn definitions() -> (
+    &'static stateforge::Definition,
+    &'static stateforge::Definition,
+) {
+    (
+        example::workflow::AnyWorkflow::definition(),
+        example::step::AnyStep::definition(),
+    )
+}

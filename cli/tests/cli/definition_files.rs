@@ -10,7 +10,7 @@ fn stateforge(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
@@ -241,7 +241,7 @@ fn validate_caps_a_huge_name_in_text_and_json() {
 fn diagram_refuses_a_definition_whose_names_could_break_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = crafted_file(&dir);
-    for format in ["mermaid", "dot"] {
+    for format in ["mermaid", "dot", "svg"] {
         let out = stateforge(&["diagram", "--format", format, &file]);
         assert_eq!(out.status.code(), Some(1));
         assert!(out.stdout.is_empty(), "{}", text(&out.stdout));

@@ -11,7 +11,9 @@ mod stored_task;
 
 mod definition_files;
 mod output;
+mod pictures;
 mod postgres_database;
+mod readme;
 mod secrets;
 mod sqlite_database;
 

@@ -1,6 +1,6 @@
 //! Random definitions, valid and invalid, from random specs and from
 //! random JSON: validation never panics, an invalid spec is refused with
-//! named problems, a valid one draws both diagrams and survives any event
+//! named problems, a valid one draws every diagram and survives any event
 //! sequence.
 
 use proptest::prelude::*;
@@ -130,6 +130,19 @@ proptest! {
                 prop_assert!(def.to_mermaid().starts_with("stateDiagram-v2"));
                 let dot = def.to_dot();
                 prop_assert!(dot.ends_with("}\n"), "{}", dot);
+                // The picture lays out any valid machine (the macro draws
+                // one for every machine's rustdoc): XML, every state, every arm.
+                #[cfg(feature = "svg")]
+                {
+                    let svg = def.to_svg_marking(Some(def.initial()));
+                    let doc = roxmltree::Document::parse(&svg);
+                    prop_assert!(doc.is_ok(), "{:?}: {}", doc.err(), svg);
+                    let doc = doc.unwrap();
+                    let class = |c: &str| doc.descendants().filter(|n| n.attribute("class").is_some_and(|a| a.split(' ').any(|x| x == c))).count();
+                    prop_assert_eq!(class("state"), def.states().len());
+                    prop_assert_eq!(class("arm"), def.transitions().len());
+                    prop_assert_eq!(class("current"), 1);
+                }
                 // Any event sequence: follow the table, never leave it.
                 let mut state = def.initial();
                 let all: Vec<_> = def.events().collect();
@@ -188,4 +201,102 @@ fn the_generator_makes_both_valid_and_invalid_specs() {
         (20..1980).contains(&valid),
         "{valid} of 2000 random specs are valid"
     );
+}
+
+/// Machines of up to 16 states, the largest whose rustdoc the macro draws
+/// (a tidy layout up to 8, a plain one above): valid by construction,
+/// every state reachable, self-loops, parallel arms and cycles common.
+#[cfg(feature = "svg")]
+fn drawable_spec() -> impl Strategy<Value = MachineSpec> {
+    (2usize..17).prop_flat_map(|n| {
+        let arms = prop::collection::vec((0..n, 0..n, 0usize..6), 0..3 * n);
+        let finals = prop::collection::vec(prop::bool::weighted(0.2), n);
+        (arms, finals).prop_map(move |(arms, finals)| {
+            let is_final = |i: usize| i != 0 && finals[i];
+            let mut spec = MachineSpec::new("m").checks(Checks {
+                unreachable: false,
+                dead_ends: false,
+            });
+            for i in 0..n {
+                spec = spec.state(StateSpec {
+                    name: format!("s{i}"),
+                    initial: i == 0,
+                    is_final: is_final(i),
+                });
+            }
+            let mut events: Vec<EventSpec> =
+                (0..6).map(|e| EventSpec::new(format!("e{e}"))).collect();
+            let mut used = std::collections::BTreeSet::new();
+            // A chain reaches every state, then the random arms.
+            let chain = (1..n).map(|i| (i - 1, i, 5));
+            for (from, to, e) in chain.chain(arms) {
+                if !is_final(from) && used.insert((e, from)) {
+                    events[e] = events[e]
+                        .clone()
+                        .arm(ArmSpec::new([format!("s{from}")], format!("s{to}")));
+                }
+            }
+            for e in events.into_iter().filter(|e| !e.arms.is_empty()) {
+                spec = spec.event(e);
+            }
+            spec
+        })
+    })
+}
+
+#[cfg(feature = "svg")]
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Layout-rs asserts on its input: the macro must never panic drawing
+    /// a machine, tidy or plain.
+    #[test]
+    fn every_machine_the_macro_draws_lays_out(spec in drawable_spec()) {
+        let def = Definition::new(spec).unwrap();
+        // As the macro draws them: the tidy layout, slow on large
+        // machines, only up to 8 states.
+        for optimize in [true, false].into_iter().filter(|&o| !o || def.states().len() <= 8) {
+            let svg = def.__to_svg(optimize);
+            let doc = roxmltree::Document::parse(&svg);
+            prop_assert!(doc.is_ok(), "{:?}: {}", doc.err(), svg);
+            prop_assert_eq!(svg.matches("<path class=\"arm\"").count(), def.transitions().len());
+        }
+    }
+}
+
+/// The machine on which layout-rs first asserted (found by the property
+/// above): parallel arms both ways between two states, one of them with a
+/// self-loop. It is drawn anyway, laid out again without the failing phase.
+#[cfg(feature = "svg")]
+#[test]
+fn a_machine_the_layout_asserts_on_is_drawn_anyway() {
+    let arm = |from: &str, to: &str| ArmSpec::new([from], to);
+    let spec = MachineSpec::new("m")
+        .checks(Checks {
+            unreachable: false,
+            dead_ends: false,
+        })
+        .state(StateSpec::initial("s0"))
+        .state(StateSpec::new("s1"))
+        .state(StateSpec::final_state("s2"))
+        .state(StateSpec::new("s3"))
+        .event(
+            EventSpec::new("e0")
+                .arm(arm("s0", "s1"))
+                .arm(arm("s1", "s1"))
+                .arm(arm("s3", "s0")),
+        )
+        .event(EventSpec::new("e1").arm(arm("s0", "s1")))
+        .event(EventSpec::new("e2").arm(arm("s1", "s0")))
+        .event(
+            EventSpec::new("e5")
+                .arm(arm("s0", "s1"))
+                .arm(arm("s1", "s2")),
+        );
+    let def = Definition::new(spec).unwrap();
+    for svg in [def.to_svg(), def.__to_svg(false)] {
+        assert!(roxmltree::Document::parse(&svg).is_ok(), "{svg}");
+        assert_eq!(svg.matches("<path class=\"arm\"").count(), 7);
+        assert_eq!(svg.matches("<g class=\"state").count(), 4);
+    }
 }

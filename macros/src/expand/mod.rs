@@ -130,11 +130,32 @@ fn definition_body(m: &Model) -> TokenStream {
     }
 }
 
-/// The machine's diagram for its rustdoc, drawn at compile time.
+/// The machine's diagram for its rustdoc, drawn at compile time: an SVG
+/// picture inlined in the page (rustdoc passes HTML through; the picture
+/// has no blank line, which would end the HTML block, and styles itself
+/// on a white background, readable in every theme). The layout's
+/// optimizations, whose cost grows steeply with the machine and is paid
+/// at every expansion, tidy small machines only; past
+/// [`PICTURE_MAX_STATES`] states even the plain layout costs too much,
+/// and the Mermaid text stands instead.
 fn diagram_doc(m: &Model) -> String {
+    let optimize = m.states.len() <= TIDY_MAX_STATES;
+    // A layout that fails (core retries it once already) must not fail
+    // the user's build: the text stands in for the picture.
+    let picture = (m.states.len() <= PICTURE_MAX_STATES)
+        .then(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                m.definition.__to_svg(optimize)
+            }))
+            .ok()
+        })
+        .flatten();
+    let diagram = match picture {
+        Some(svg) => format!("\n\n{svg}"),
+        None => format!("```text\n{}```", m.definition.to_mermaid()),
+    };
     format!(
-        "\n\n# Diagram\n\n```text\n{}```\n\nStates: {}.",
-        m.definition.to_mermaid(),
+        "\n\n# Diagram\n{diagram}\n\nStates: {}.",
         m.states
             .iter()
             .map(|s| format!("`{}`", s.stored))
@@ -142,6 +163,11 @@ fn diagram_doc(m: &Model) -> String {
             .join(", ")
     )
 }
+
+/// The largest machine whose rustdoc shows a picture.
+const PICTURE_MAX_STATES: usize = 16;
+/// The largest machine whose picture is tidied.
+const TIDY_MAX_STATES: usize = 8;
 
 /// A `#[doc]` for an item the user left undocumented, so generated code
 /// passes `#![deny(missing_docs)]`.

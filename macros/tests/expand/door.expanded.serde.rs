@@ -34,18 +34,42 @@ A `Door<S>` is a machine in state `S`; only the transitions declared out of `S` 
 
 # Diagram
 
-```text
-stateDiagram-v2
-    [*] --> closed
-    closed --> open: open
-    open --> closed: close
-    closed --> locked: lock
-    locked --> closed: unlock [code_matches]
-    closed --> broken: smash
-    locked --> broken: smash
-    open --> closed: autoclose
-    broken --> [*]
-```
+
+<svg xmlns="http://www.w3.org/2000/svg" width="703" height="198" viewBox="18 16 703 198" font-family="sans-serif">
+<defs><marker id="sf-door-head" markerWidth="10" markerHeight="7" refX="10" refY="3.5" orient="auto-start-reverse"><polygon points="0 0, 10 3.5, 0 7" fill="#333"/></marker></defs>
+<rect x="18" y="16" width="703" height="198" fill="white"/>
+<g class="start"><circle cx="37" cy="122.8" r="7" fill="#333"/>
+</g>
+<g class="state"><rect x="104" y="104.8" width="79" height="36" rx="8" fill="#f4f6fb" stroke="#333" stroke-width="1.2"/>
+<text x="143.5" y="122.8" font-size="14" text-anchor="middle" dominant-baseline="central" fill="#111">closed</text>
+</g>
+<g class="state"><rect x="439.5" y="30" width="62" height="36" rx="8" fill="#f4f6fb" stroke="#333" stroke-width="1.2"/>
+<text x="470.5" y="48" font-size="14" text-anchor="middle" dominant-baseline="central" fill="#111">open</text>
+</g>
+<g class="state"><rect x="431" y="126" width="79" height="36" rx="8" fill="#f4f6fb" stroke="#333" stroke-width="1.2"/>
+<text x="470.5" y="144" font-size="14" text-anchor="middle" dominant-baseline="central" fill="#111">locked</text>
+</g>
+<g class="state final"><rect x="630" y="126" width="79" height="36" rx="8" fill="#f4f6fb" stroke="#333" stroke-width="1.2"/>
+<rect x="633" y="129" width="73" height="30" rx="6" fill="none" stroke="#333" stroke-width="1.2"/>
+<text x="669.5" y="144" font-size="14" text-anchor="middle" dominant-baseline="central" fill="#111">broken</text>
+</g>
+<text class="label" x="307" y="40" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">open</text>
+<text class="label" x="257" y="74" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">close</text>
+<text class="label" x="307" y="125.4" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">lock</text>
+<text class="label" x="307" y="167" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">unlock [code_matches]</text>
+<text class="label" x="570" y="189.5" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">smash</text>
+<text class="label" x="570" y="136" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">smash</text>
+<text class="label" x="307" y="102" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">autoclose (after 30s)</text>
+<path class="initial" d="M 44 122.8 C 74 122.8, 74 122.8, 104 122.8" fill="none" stroke="#333" stroke-width="1.2" marker-end="url(#sf-door-head)"/>
+<path class="arm" d="M 183 113.8 C 210.3 101.4, 298 48, 328 48 S 409.5 48, 439.5 48" fill="none" stroke="#333" stroke-width="1.2" marker-end="url(#sf-door-head)"/>
+<path class="arm" d="M 183 116 C 211.4 106.2, 253.2 90.2, 282 82 S 410.1 56.8, 439.5 51" fill="none" stroke="#333" stroke-width="1.2" marker-start="url(#sf-door-head)"/>
+<path class="arm" d="M 183 124 C 212.9 126, 298.1 131.3, 328 133.4 S 401.1 139.7, 431 142.3" fill="none" stroke="#333" stroke-width="1.2" marker-end="url(#sf-door-head)"/>
+<path class="arm" d="M 183 127.2 C 212.3 133.8, 367.9 181.6, 396 175 S 404.9 170, 431 155.2" fill="none" stroke="#333" stroke-width="1.2" marker-start="url(#sf-door-head)"/>
+<path class="arm" d="M 183 133 C 209.6 146.8, 277.5 197.5, 307.5 197.5 S 441 197.5, 471 197.5 S 565 197.5, 595 197.5 S 609.9 183, 631.3 162" fill="none" stroke="#333" stroke-width="1.2" marker-end="url(#sf-door-head)"/>
+<path class="arm" d="M 510 144 C 540 144, 565 144, 595 144 S 600 144, 630 144" fill="none" stroke="#333" stroke-width="1.2" marker-end="url(#sf-door-head)"/>
+<path class="arm" d="M 183 121.7 C 213 120, 370.8 123.7, 396 110 S 418.8 86, 439.5 64.3" fill="none" stroke="#333" stroke-width="1.2" marker-start="url(#sf-door-head)"/>
+</svg>
+
 
 States: `closed`, `open`, `locked`, `broken`.*/
 #[derive(Debug, Clone)]

@@ -9,12 +9,25 @@ struct On;
 
 # Diagram
 
-```text
-stateDiagram-v2
-    [*] --> off
-    off --> on: toggle
-    on --> off: toggle
-```
+
+<svg xmlns="http://www.w3.org/2000/svg" width="325" height="79" viewBox="18 16 325 79" font-family="sans-serif">
+<defs><marker id="sf-switch-head" markerWidth="10" markerHeight="7" refX="10" refY="3.5" orient="auto-start-reverse"><polygon points="0 0, 10 3.5, 0 7" fill="#333"/></marker></defs>
+<rect x="18" y="16" width="325" height="79" fill="white"/>
+<g class="start"><circle cx="37" cy="62" r="7" fill="#333"/>
+</g>
+<g class="state"><rect x="104" y="44" width="53.5" height="36" rx="8" fill="#f4f6fb" stroke="#333" stroke-width="1.2"/>
+<text x="130.8" y="62" font-size="14" text-anchor="middle" dominant-baseline="central" fill="#111">off</text>
+</g>
+<g class="state"><rect x="285.5" y="30" width="45" height="36" rx="8" fill="#f4f6fb" stroke="#333" stroke-width="1.2"/>
+<text x="308" y="48" font-size="14" text-anchor="middle" dominant-baseline="central" fill="#111">on</text>
+</g>
+<text class="label" x="221.5" y="40" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">toggle</text>
+<text class="label" x="221.5" y="68" font-size="12" text-anchor="middle" dominant-baseline="central" fill="#111">toggle</text>
+<path class="initial" d="M 44 62 C 74 62, 74 62, 104 62" fill="none" stroke="#333" stroke-width="1.2" marker-end="url(#sf-switch-head)"/>
+<path class="arm" d="M 157.5 60.2 C 187.2 56.3, 220.5 48, 250.5 48 S 255.5 48, 285.5 48" fill="none" stroke="#333" stroke-width="1.2" marker-end="url(#sf-switch-head)"/>
+<path class="arm" d="M 157.5 63.8 C 187.2 67.7, 222.4 82.2, 250.5 76 S 259.8 70.3, 285.5 54.8" fill="none" stroke="#333" stroke-width="1.2" marker-start="url(#sf-switch-head)"/>
+</svg>
+
 
 States: `off`, `on`.*/
 struct Switch<S> {
