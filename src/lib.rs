@@ -25,8 +25,10 @@
 //! | feature | default | gives |
 //! |---|---|---|
 //! | `serde` | yes | JSON for generated machines, their state and event enums, and definitions |
-//! | `sqlite` | yes | the runtime and the embedded SQLite store (`runtime::db::SqliteStore`; SQLite bundled) |
-//! | `postgres` | no | the runtime and the PostgreSQL store (`runtime::db::PgStore`) |
+//! | `sqlite` | yes | the runtime and the embedded SQLite store (`runtime::db::Store::sqlite`, and the blocking `SqliteStore`; SQLite compiled in) |
+//! | `sqlite-unbundled` | no | the same on the system's SQLite library (beside sqlx's SQLite driver, say) |
+//! | `postgres` | no | the runtime and the PostgreSQL store on sqlx (`runtime::db::Store::postgres`, `Store::from_pool`; the blocking `PgStore`) |
+//! | `postgres-tls` | no | PostgreSQL over TLS (rustls) |
 //! | `runtime` | with `sqlite` or `postgres` | dynamic machines, listeners, history, replay, timers; generated code never needs it |
 //!
 //! A crate that only declares machines can take `default-features = false`:
@@ -57,12 +59,14 @@
 //!
 //! ## Kept in a store
 //!
-//! Each call is one database transaction: the entity's row moves with
-//! `WHERE version = expected`, and its history row is written with it.
+//! The store is async (its futures are `Send`: call it from tokio tasks and
+//! axum handlers). Each call is one database transaction: the entity's
+//! row moves with `WHERE version = expected`, and its history row is
+//! written with it.
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")] {
-//! use stateforge::runtime::db::{HistoryQuery, SqliteStore, TransitionMeta};
+//! use stateforge::runtime::db::{HistoryQuery, Store, TransitionMeta};
 //! stateforge::state_machine! {
 //!     #[derive(Debug)]
 //!     pub machine Door {
@@ -72,12 +76,31 @@
 //!         event close: Open -> Closed;
 //!     }
 //! }
-//! let store = SqliteStore::open_in_memory()?; // or SqliteStore::open("doors.db")
-//! store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
-//! let door = store.fire::<AnyDoor>("front", DoorEvent::Open, &TransitionMeta::new().actor("ada"))?;
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let store = Store::open(":memory:").await?; // or "doors.db", or a postgres:// URL
+//! store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
+//! let meta = TransitionMeta::new().actor("ada");
+//! let door = store.fire::<AnyDoor>("front", DoorEvent::Open, &meta).await?;
 //! assert_eq!((door.machine.state(), door.version), (DoorState::Open, 2));
-//! let history = store.history(&HistoryQuery::entity("door", "front"))?;
+//! let history = store.history(&HistoryQuery::entity("door", "front")).await?;
 //! assert_eq!(history[1].actor.as_deref(), Some("ada"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! # }
+//! ```
+//!
+//! Without an async runtime, `runtime::db::blocking::Store` (and
+//! `SqliteStore`, `PgStore`) run the same operations to their end on the
+//! caller's thread:
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use stateforge::runtime::db::{TransitionMeta, blocking::Store};
+//! # stateforge::state_machine! { #[derive(Debug)] pub machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+//! let store = Store::open(":memory:")?;
+//! store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+//! let door = store.fire::<AnyDoor>("front", DoorEvent::Open, &TransitionMeta::new())?;
+//! assert_eq!(door.version, 2);
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -88,8 +111,8 @@
 //! [`state_machine!`]: a first machine, the machine and its options, the
 //! context, states, events and arms, where a state's data comes from,
 //! guards, actions, timers, what is generated, JSON, and the declarations
-//! that do not compile. The stores, their errors and their timers are in
-//! `runtime::db`; dynamic machines in `runtime::DynMachine` and
+//! that do not compile, and keeping machines in a store. The stores, their
+//! errors and their timers are in `runtime::db`; dynamic machines in `runtime::DynMachine` and
 //! `runtime::Registry`.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
