@@ -292,6 +292,14 @@ impl<M> Listeners<M> {
     /// Runs the after-listeners for a transition that has happened. Each
     /// runs whatever the others do; errors and panics are logged.
     ///
+    /// A panic is caught, and logged as an `error` event with its message,
+    /// but Rust's panic hook runs first, as for every panic: the default
+    /// hook prints `thread '…' panicked at …` on stderr. Catching cannot
+    /// skip the hook, and replacing it here would replace the
+    /// application's own for every thread; an application that wants
+    /// panics only in its logs installs its hook once
+    /// (`std::panic::set_hook`), which these panics then go through too.
+    ///
     /// ```
     /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
     /// let mut l = stateforge_runtime::Listeners::<AnyDoor>::new();

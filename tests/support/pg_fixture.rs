@@ -20,8 +20,31 @@ pub(crate) fn pg_url(test: &str) -> Option<String> {
                 "STATEFORGE_REQUIRE_PG=1 but STATEFORGE_PG_URL is not set"
             );
             eprintln!("skipped on PostgreSQL: {test}: STATEFORGE_PG_URL not set");
+            say_once_that_postgres_is_skipped();
             None
         }
+    }
+}
+
+/// Says on the terminal, once per test binary, that its PostgreSQL tests
+/// are skipped and why. The harness captures `eprintln!` (a skipped test
+/// would otherwise pass as `ok` and say nothing), but not writes to the
+/// stderr handle itself.
+fn say_once_that_postgres_is_skipped() {
+    use std::io::Write;
+    use std::sync::atomic::AtomicBool;
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if !SAID.swap(true, Ordering::SeqCst) {
+        let binary = std::env::args().next().unwrap_or_default();
+        let binary = std::path::Path::new(&binary)
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "note: {binary}: PostgreSQL tests pass without running: STATEFORGE_PG_URL is not set \
+             (e.g. STATEFORGE_PG_URL=postgres://postgres@127.0.0.1:5432/test)"
+        );
     }
 }
 
