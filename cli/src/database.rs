@@ -81,6 +81,7 @@ fn store_failure(db: &str, e: &StoreError) -> Failure {
     let message = format!("{}: {e}", label(db));
     match e {
         StoreError::Database(_)
+        | StoreError::Sql { .. }
         | StoreError::Transient { .. }
         | StoreError::SchemaTooNew { .. } => Failure::usage(message),
         _ => Failure::refused(message),

@@ -368,3 +368,51 @@ async fn concurrent_fires_on_one_entity_all_land_on_postgres() {
         bumps_on_one_entity(pg.async_store().await).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_error_carries_its_code_and_the_drivers_error() {
+    let Some(pg) = PgFixture::new("async_error_code") else {
+        return;
+    };
+    let store = pg.async_store().await;
+    // PostgreSQL's text cannot hold U+0000: the server refuses the record.
+    let meta = TransitionMeta::new().actor("a\u{0}b");
+    let err = store
+        .create("lamp", &AnyLamp::from(Lamp::new(0)), &meta)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Sql { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("22021"), "{err:?}");
+    let source = std::error::Error::source(&err).expect("the driver's error");
+    assert!(source.to_string().contains("0x00"), "{source}");
+    assert!(matches!(
+        store.load::<AnyLamp>("lamp").await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_sqlite_error_carries_its_code_and_the_drivers_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lamps.db");
+    let store = Store::sqlite(&path).await.unwrap();
+    store
+        .create("lamp", &AnyLamp::from(Lamp::new(0)), &TransitionMeta::new())
+        .await
+        .unwrap();
+    // A trigger of the application's refuses every history record.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON sf_history
+         BEGIN SELECT RAISE(ABORT, 'no more history'); END;",
+    )
+    .unwrap();
+    let err = store
+        .fire::<AnyLamp>("lamp", LampEvent::FlipOn, &TransitionMeta::new())
+        .await
+        .unwrap_err();
+    // SQLITE_CONSTRAINT_TRIGGER.
+    assert_eq!(err.code(), Some("1811"), "{err:?}");
+    assert!(std::error::Error::source(&err).is_some(), "{err:?}");
+    assert_eq!(store.load::<AnyLamp>("lamp").await.unwrap().version, 1);
+}

@@ -398,7 +398,7 @@ fn a_unit_that_went_on_past_a_server_error_says_it_was_rolled_back() {
             // error is dropped here on purpose.
             let refused = u.create("b", &AnyLamp::from(Lamp::new(0)), &meta().reason("a\u{0}b"));
             assert!(
-                matches!(refused, Err(StoreError::Database(_))),
+                matches!(refused, Err(StoreError::Sql { .. })),
                 "{refused:?}"
             );
             Ok(())
@@ -446,7 +446,7 @@ fn a_write_that_fails_with_its_commit_writes_nothing() {
         .fire::<AnyLamp>("l", LampEvent::Toggle, &meta())
         .unwrap_err();
     assert!(
-        matches!(&err, StoreError::Database(m) if m.contains("no more history, says the trigger")),
+        matches!(&err, StoreError::Sql { message, .. } if message.contains("no more history, says the trigger")),
         "{err}"
     );
     assert_eq!(assert_chain(&store, "lamp", "l"), 2);
@@ -474,10 +474,12 @@ fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
     let err = store
         .create("n", &new_task(), &meta().actor("a\u{0}b"))
         .unwrap_err();
-    let StoreError::Database(message) = &err else {
+    let StoreError::Sql { message, .. } = &err else {
         panic!("{err:?}")
     };
     assert!(message.contains("0x00"), "the server's reason: {message}");
+    // The server's SQLSTATE.
+    assert_eq!(err.code(), Some("22021"), "{err:?}");
     store.create("t", &new_task(), &meta()).unwrap();
     let err = store
         .fire::<AnyTask>(
@@ -486,7 +488,7 @@ fn text_the_server_cannot_keep_is_an_error_that_writes_nothing() {
             &meta().reason("a\u{0}b"),
         )
         .unwrap_err();
-    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert!(matches!(err, StoreError::Sql { .. }), "{err}");
     assert_eq!(assert_chain(&store, "task", "t"), 1);
     assert!(store.load::<AnyTask>("a\u{0}b").is_err());
     assert_eq!(store.entities("task", None).unwrap().len(), 1);

@@ -121,7 +121,9 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
         assert!(moved < 10_000, "the disk never filled");
     };
     assert!(
-        matches!(err, StoreError::Database(ref m) if m.contains("full")),
+        // SQLITE_FULL, with SQLite's code and its error as the source.
+        matches!(err, StoreError::Sql { code: Some(ref code), ref message, source: Some(_) }
+            if message.contains("full") && code == "13"),
         "{err}"
     );
     // Each transition rewrites the whole (growing) record: a few fit.
@@ -163,7 +165,7 @@ fn a_read_only_filesystem_is_a_clear_error_and_changes_nothing() {
     // the store closed it can.
     assert!(disk.remount(true), "remount read-only");
     let err = SqliteStore::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert!(matches!(err, StoreError::Sql { .. }), "{err}");
     assert!(disk.remount(false), "remount read-write");
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(assert_consistent(&store, "d"), 2);
@@ -199,7 +201,7 @@ fn a_locked_database_is_a_clear_error_after_the_timeout_and_then_works() {
     assert!(
         matches!(
             err,
-            StoreError::Transient { kind: TransientKind::Busy, ref message } if message.contains("locked")
+            StoreError::Transient { kind: TransientKind::Busy, ref message, .. } if message.contains("locked")
         ) && err.is_retryable(),
         "{err}"
     );

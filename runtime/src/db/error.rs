@@ -162,6 +162,14 @@ pub enum StoreError {
         kind: TransientKind,
         /// The database's words.
         message: String,
+        /// The database's own code, when it gave one: PostgreSQL's
+        /// SQLSTATE (`40P01`), SQLite's extended result code (`5` for
+        /// `SQLITE_BUSY`).
+        code: Option<String>,
+        /// The driver's error, as [`source`](std::error::Error::source)
+        /// returns it (none where it could show a connection string).
+        #[source]
+        source: Option<Cause>,
     },
     /// A stored row that does not read as an entity (edited by hand,
     /// corrupt, or written by something else): the row is left as it is.
@@ -186,17 +194,42 @@ pub enum StoreError {
         "the store was called from inside one of its own units of work; call the unit's methods (it has the same reads and writes) instead"
     )]
     InsideUnit,
-    /// The database itself failed (I/O, full, corrupt, refused).
+    /// A statement the database refused or failed for a reason that
+    /// retrying does not change (a constraint, a missing table, a full
+    /// disk), with the database's own code.
+    #[error("database error: {message}")]
+    Sql {
+        /// The database's own code, when it gave one: PostgreSQL's
+        /// SQLSTATE (`23505`), SQLite's extended result code (`2067`
+        /// for a UNIQUE constraint).
+        code: Option<String>,
+        /// The database's words.
+        message: String,
+        /// The driver's error, as [`source`](std::error::Error::source)
+        /// returns it (none where it could show a connection string).
+        #[source]
+        source: Option<Cause>,
+    },
+    /// The store could not go on (a unit that failed half-way, a row it
+    /// cannot read, a connection's thread gone), in its own words.
     #[error("database error: {0}")]
     Database(String),
 }
+
+/// A driver's error under a [`StoreError`].
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a database gave up on a call that may succeed if retried
 /// ([`StoreError::Transient`]).
 ///
 /// ```
 /// use stateforge_runtime::db::{StoreError, TransientKind};
-/// let e = StoreError::Transient { kind: TransientKind::Deadlock, message: "deadlock detected".into() };
+/// let e = StoreError::Transient {
+///     kind: TransientKind::Deadlock,
+///     message: "deadlock detected".into(),
+///     code: Some("40P01".into()),
+///     source: None,
+/// };
 /// assert!(e.is_retryable());
 /// assert_eq!(e.to_string(), "deadlock: deadlock detected; retry");
 /// ```
@@ -286,7 +319,23 @@ impl StoreError {
             StoreError::BadRow { .. } => "bad_row",
             StoreError::InvalidEntityId(_) => "invalid_entity_id",
             StoreError::InsideUnit => "inside_unit",
-            StoreError::Database(_) => "database",
+            StoreError::Sql { .. } | StoreError::Database(_) => "database",
+        }
+    }
+
+    /// The database's own code under the error, if it gave one:
+    /// PostgreSQL's SQLSTATE, SQLite's extended result code.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::StoreError;
+    /// let e = StoreError::Sql { code: Some("23505".into()), message: "duplicate key".into(), source: None };
+    /// assert_eq!(e.code(), Some("23505"));
+    /// ```
+    #[must_use]
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            StoreError::Transient { code, .. } | StoreError::Sql { code, .. } => code.as_deref(),
+            _ => None,
         }
     }
 }
@@ -295,12 +344,20 @@ impl StoreError {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        let code = e.sqlite_error().map(|ffi| ffi.extended_code.to_string());
+        let message = e.to_string();
         match e.sqlite_error_code() {
             Some(DatabaseBusy | DatabaseLocked) => StoreError::Transient {
                 kind: TransientKind::Busy,
-                message: e.to_string(),
+                message,
+                code,
+                source: Some(Box::new(e)),
             },
-            _ => StoreError::Database(e.to_string()),
+            _ => StoreError::Sql {
+                code,
+                message,
+                source: Some(Box::new(e)),
+            },
         }
     }
 }
@@ -319,9 +376,19 @@ impl From<tokio_postgres::Error> for StoreError {
 /// kind passes ([`pg_transient_kind`]), a database error otherwise.
 #[cfg(feature = "postgres")]
 pub(crate) fn pg_error(e: &tokio_postgres::Error, message: String) -> StoreError {
+    let code = e.code().map(|c| c.code().to_owned());
     match pg_transient_kind(e) {
-        Some(kind) => StoreError::Transient { kind, message },
-        None => StoreError::Database(message),
+        Some(kind) => StoreError::Transient {
+            kind,
+            message,
+            code,
+            source: None,
+        },
+        None => StoreError::Sql {
+            code,
+            message,
+            source: None,
+        },
     }
 }
 

@@ -49,7 +49,7 @@ mod store;
 mod target;
 
 pub use entity_id::MAX_ENTITY_ID_BYTES;
-pub use error::{StoreError, TransientKind};
+pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;

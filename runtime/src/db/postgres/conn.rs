@@ -110,9 +110,7 @@ impl PgConnection {
         match (&mut self.link, &shared.begin_bounded) {
             (Link::Autocommit(conn), Some(begin)) => {
                 let begun = (**conn).begin_with(AssertSqlSafe(Arc::clone(begin))).await;
-                begun
-                    .map(Writer::Own)
-                    .map_err(|e| shared.redactor.error(&e))
+                begun.map(Writer::Own).map_err(|e| shared.redactor.error(e))
             }
             (Link::Transaction(tx), _) => Ok(Writer::Direct(tx)),
             (Link::Autocommit(conn), None) => Ok(Writer::Direct(conn)),
@@ -121,7 +119,7 @@ impl PgConnection {
 
     /// `e` as a store error; in a unit, the transaction is marked aborted
     /// (PostgreSQL ends a transaction at its first error).
-    pub(super) fn failed(&mut self, e: &sqlx::Error) -> StoreError {
+    pub(super) fn failed(&mut self, e: sqlx::Error) -> StoreError {
         if self.in_unit() {
             self.aborted = true;
         }
@@ -137,14 +135,14 @@ impl PgConnection {
         match self.link {
             Link::Autocommit(_) => Ok(()),
             Link::Transaction(tx) if self.aborted => {
-                tx.rollback().await.map_err(|e| redactor.error(&e))?;
+                tx.rollback().await.map_err(|e| redactor.error(e))?;
                 Err(StoreError::Database(
                     "the unit was rolled back: a statement in it failed, and PostgreSQL \
                      ends a transaction at its first error"
                         .into(),
                 ))
             }
-            Link::Transaction(tx) => tx.commit().await.map_err(|e| redactor.error(&e)),
+            Link::Transaction(tx) => tx.commit().await.map_err(|e| redactor.error(e)),
         }
     }
 }
@@ -154,13 +152,13 @@ impl PgConnection {
     /// The rows of a read that locks nothing.
     pub(super) async fn read_all(&mut self, q: PgQuery) -> Result<Vec<PgRow>, StoreError> {
         let out = q.fetch_all(self.reader()).await;
-        out.map_err(|e| self.failed(&e))
+        out.map_err(|e| self.failed(e))
     }
 
     /// The row, if any, of a read that locks nothing.
     pub(super) async fn read_optional(&mut self, q: PgQuery) -> Result<Option<PgRow>, StoreError> {
         let out = q.fetch_optional(self.reader()).await;
-        out.map_err(|e| self.failed(&e))
+        out.map_err(|e| self.failed(e))
     }
 
     /// The rows of a statement that may wait on a lock.
@@ -172,7 +170,7 @@ impl PgConnection {
                 Err(e) => Err(e),
             }
         };
-        out.map_err(|e| self.failed(&e))
+        out.map_err(|e| self.failed(e))
     }
 
     /// The row, if any, of a statement that may wait on a lock.
@@ -184,7 +182,7 @@ impl PgConnection {
                 Err(e) => Err(e),
             }
         };
-        out.map_err(|e| self.failed(&e))
+        out.map_err(|e| self.failed(e))
     }
 
     /// How many rows a statement that may wait on a lock changed.
@@ -196,6 +194,6 @@ impl PgConnection {
                 Err(e) => Err(e),
             }
         };
-        out.map_err(|e| self.failed(&e))
+        out.map_err(|e| self.failed(e))
     }
 }

@@ -1,6 +1,6 @@
 //! sqlx's errors as [`StoreError`]s: the retryable ones by their SQLSTATE
 //! (or a lost connection, or a pool with no connection free in time), the
-//! others as [`StoreError::Database`] with their SQLSTATE in the message;
+//! others as [`StoreError::Sql`] with their SQLSTATE as its code;
 //! and never a password in a message.
 
 use sqlx::postgres::PgDatabaseError;
@@ -62,11 +62,31 @@ impl Redactor {
 
     /// `e` as a store error: transient when its kind passes, a database
     /// error otherwise.
-    pub(super) fn error(&self, e: &sqlx::Error) -> StoreError {
-        let message = self.clean(&message(e));
-        match transient_kind(e) {
-            Some(kind) => StoreError::Transient { kind, message },
-            None => StoreError::Database(message),
+    pub(super) fn error(&self, e: sqlx::Error) -> StoreError {
+        let message = self.clean(&message(&e));
+        let kind = transient_kind(&e);
+        // Only the server's own errors go along as the source: the others
+        // (a URL that does not read, a TLS or I/O failure) could show the
+        // connection string, which the message has masked.
+        let (code, source) = match e {
+            sqlx::Error::Database(db) => (
+                db.code().map(|code| code.into_owned()),
+                Some(Box::new(sqlx::Error::Database(db)) as crate::db::error::Cause),
+            ),
+            _ => (None, None),
+        };
+        match kind {
+            Some(kind) => StoreError::Transient {
+                kind,
+                message,
+                code,
+                source,
+            },
+            None => StoreError::Sql {
+                code,
+                message,
+                source,
+            },
         }
     }
 }
@@ -192,7 +212,7 @@ mod unit_tests {
 
     #[test]
     fn a_pool_timeout_is_retryable() {
-        let e = Redactor::none().error(&sqlx::Error::PoolTimedOut);
+        let e = Redactor::none().error(sqlx::Error::PoolTimedOut);
         assert!(e.is_retryable(), "{e}");
         assert!(matches!(
             e,

@@ -14,7 +14,7 @@ use crate::db::schema::{Dialect, check_schema_version};
 /// advisory lock: two processes starting at once take turns.
 pub(super) async fn migrate(pool: &PgPool, shared: &Shared) -> Result<(), StoreError> {
     let t = &shared.tables;
-    let err = |e: sqlx::Error| shared.redactor.error(&e);
+    let err = |e: sqlx::Error| shared.redactor.error(e);
     let mut tx = shared.begin_unit(pool).await?;
     sqlx::query("SELECT 1 FROM pg_advisory_xact_lock(hashtext($1))")
         .bind(t.meta.as_str())

@@ -80,7 +80,7 @@ impl Shared {
             Some(begin) => pool.begin_with(AssertSqlSafe(Arc::clone(begin))).await,
             None => pool.begin().await,
         };
-        begun.map_err(|e| self.redactor.error(&e))
+        begun.map_err(|e| self.redactor.error(e))
     }
 }
 
@@ -200,10 +200,7 @@ impl Backend for PgBackend {
                     Ok(PgConnection::unit(tx, shared))
                 }
                 Scope::Single | Scope::Read => {
-                    let conn = pool
-                        .acquire()
-                        .await
-                        .map_err(|e| shared.redactor.error(&e))?;
+                    let conn = pool.acquire().await.map_err(|e| shared.redactor.error(e))?;
                     Ok(PgConnection::single(conn, shared))
                 }
             }
@@ -221,7 +218,7 @@ impl Backend for PgBackend {
                 .execute(&self.pool)
                 .await
                 .map(drop)
-                .map_err(|e| self.shared.redactor.error(&e))
+                .map_err(|e| self.shared.redactor.error(e))
         }
     }
 

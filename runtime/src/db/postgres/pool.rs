@@ -82,10 +82,12 @@ async fn probe(
             let _ = conn.close().await;
             Ok(())
         }
-        Ok(Err(e)) => Err(redactor.error(&e)),
+        Ok(Err(e)) => Err(redactor.error(e)),
         Err(_) => Err(StoreError::Transient {
             kind: TransientKind::Connection,
             message: redactor.clean("the server did not answer within the acquire timeout"),
+            code: None,
+            source: None,
         }),
     }
 }
@@ -100,7 +102,7 @@ pub(super) async fn connect(
     redactor: &Redactor,
 ) -> Result<PgPool, StoreError> {
     check_parameters(url, redactor)?;
-    let connect: PgConnectOptions = url.parse().map_err(|e| redactor.error(&e))?;
+    let connect: PgConnectOptions = url.parse().map_err(|e| redactor.error(e))?;
     probe(&connect, options.get_acquire_timeout(), redactor).await?;
     // It wins over one in the URL's `options`: it runs after them.
     let setup: Arc<str> =
@@ -126,7 +128,7 @@ pub(super) async fn connect(
         })
         .connect_with(connect)
         .await
-        .map_err(|e| redactor.error(&e))
+        .map_err(|e| redactor.error(e))
 }
 
 #[cfg(test)]

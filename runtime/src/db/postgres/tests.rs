@@ -415,7 +415,7 @@ async fn a_unit_whose_statement_failed_is_rolled_back() {
     assert_eq!(c.write(&w).await.unwrap(), Some(2));
     // Not UTF-8's NUL: PostgreSQL refuses it.
     let failed = c.row(MACHINE, "bad\0id", false).await;
-    assert!(matches!(failed, Err(StoreError::Database(_))), "{failed:?}");
+    assert!(matches!(failed, Err(StoreError::Sql { .. })), "{failed:?}");
     let committed = c.commit().await;
     assert!(
         matches!(committed, Err(StoreError::Database(ref m)) if m.contains("rolled back")),
