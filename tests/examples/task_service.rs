@@ -286,3 +286,50 @@ async fn check_thirty_two_clients(base: &str) {
         assert_eq!(history.len(), 4, "t-{n}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_out_of_connections_answers_503_then_recovers() {
+    let Some(pg) = PgFixture::new("task_service_503") else {
+        return;
+    };
+    let options = stateforge::runtime::db::StoreOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(200));
+    let store = Store::open_with(&pg.url, &pg.prefix, &options)
+        .await
+        .unwrap();
+    let base = serve(store.clone()).await;
+    let client = Client::new();
+    let (status, _) = post(
+        &client,
+        format!("{base}/tasks"),
+        json!({"id": "t-1", "title": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The pool's one connection, held by a unit of the application's.
+    let unit = store.begin().await.unwrap();
+    let (status, error) = post(
+        &client,
+        format!("{base}/tasks/t-1/events/assign"),
+        json!({"agent": "ada"}),
+    )
+    .await;
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("pool_timeout")),
+        "{error}"
+    );
+    drop(unit);
+    let (status, task) = post(
+        &client,
+        format!("{base}/tasks/t-1/events/assign"),
+        json!({"agent": "ada"}),
+    )
+    .await;
+    assert_eq!(
+        (status, task["version"].as_u64()),
+        (StatusCode::OK, Some(2)),
+        "{task}"
+    );
+}
