@@ -79,6 +79,7 @@ mod pg_fixture;
 mod stored_task;
 mod suite;
 
+mod app_transaction;
 mod async_store;
 mod concurrent_model;
 mod postgres;

@@ -27,7 +27,7 @@ pub(crate) enum AnyConnection {
     #[cfg(feature = "sqlite")]
     Sqlite(SqliteConnection),
     #[cfg(feature = "postgres")]
-    Postgres(PgConnection),
+    Postgres(PgConnection<'static>),
 }
 
 macro_rules! each {

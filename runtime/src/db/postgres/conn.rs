@@ -23,19 +23,22 @@ pub(super) fn query(sql: &Arc<str>) -> PgQuery {
 }
 
 /// Where a connection's statements run.
-enum Link {
+enum Link<'c> {
     /// A unit's transaction: rolled back when dropped uncommitted (sqlx
     /// queues the `ROLLBACK`, sent before the connection is pooled again).
     Transaction(Transaction<'static, Postgres>),
     /// A pooled connection, each statement its own transaction.
     Autocommit(PoolConnection<Postgres>),
+    /// The application's own transaction: its statements and the store's
+    /// commit or roll back together, when the application says.
+    Application(&'c mut sqlx::PgConnection),
 }
 
 /// A connection of a [`PgBackend`](super::PgBackend), for one operation
 /// ([`Scope::Single`](crate::db::backend::Scope::Single)) or one unit of
 /// work ([`Scope::Unit`](crate::db::backend::Scope::Unit)).
-pub(crate) struct PgConnection {
-    link: Link,
+pub(crate) struct PgConnection<'c> {
+    link: Link<'c>,
     pub(super) shared: Arc<Shared>,
     /// A statement of the transaction failed: PostgreSQL has ended it, and
     /// would answer a `COMMIT` by rolling back.
@@ -67,8 +70,19 @@ impl Writer<'_> {
     }
 }
 
-impl PgConnection {
-    pub(super) fn unit(tx: Transaction<'static, Postgres>, shared: Arc<Shared>) -> PgConnection {
+impl<'c> PgConnection<'c> {
+    /// The store's statements on the application's transaction `conn`.
+    pub(super) fn application(conn: &'c mut sqlx::PgConnection, shared: Arc<Shared>) -> Self {
+        PgConnection {
+            link: Link::Application(conn),
+            shared,
+            aborted: false,
+        }
+    }
+}
+
+impl PgConnection<'static> {
+    pub(super) fn unit(tx: Transaction<'static, Postgres>, shared: Arc<Shared>) -> Self {
         PgConnection {
             link: Link::Transaction(tx),
             shared,
@@ -76,18 +90,21 @@ impl PgConnection {
         }
     }
 
-    pub(super) fn single(conn: PoolConnection<Postgres>, shared: Arc<Shared>) -> PgConnection {
+    pub(super) fn single(conn: PoolConnection<Postgres>, shared: Arc<Shared>) -> Self {
         PgConnection {
             link: Link::Autocommit(conn),
             shared,
             aborted: false,
         }
     }
+}
 
-    /// Whether the statements run in a unit's transaction (rows read to
-    /// be changed are then locked until it ends).
+impl PgConnection<'_> {
+    /// Whether the statements run in a unit's transaction, the store's or
+    /// the application's (rows read to be changed are then locked until
+    /// it ends).
     pub(super) fn in_unit(&self) -> bool {
-        matches!(self.link, Link::Transaction(_))
+        matches!(self.link, Link::Transaction(_) | Link::Application(_))
     }
 
     /// The connection, for a statement that waits on no row lock (a read
@@ -96,6 +113,7 @@ impl PgConnection {
         match &mut self.link {
             Link::Transaction(tx) => tx,
             Link::Autocommit(conn) => conn,
+            Link::Application(conn) => conn,
         }
     }
 
@@ -113,6 +131,7 @@ impl PgConnection {
                 begun.map(Writer::Own).map_err(|e| shared.redactor.error(e))
             }
             (Link::Transaction(tx), _) => Ok(Writer::Direct(tx)),
+            (Link::Application(conn), _) => Ok(Writer::Direct(conn)),
             (Link::Autocommit(conn), None) => Ok(Writer::Direct(conn)),
         }
     }
@@ -134,6 +153,15 @@ impl PgConnection {
         let redactor = &self.shared.redactor;
         match self.link {
             Link::Autocommit(_) => Ok(()),
+            // The application commits its transaction; a failed statement
+            // has ended it, and the application's next statement or its
+            // commit will say so too.
+            Link::Application(_) if self.aborted => Err(StoreError::Database(
+                "a statement of the store failed, and PostgreSQL ended the application's \
+                 transaction at it"
+                    .into(),
+            )),
+            Link::Application(_) => Ok(()),
             Link::Transaction(tx) if self.aborted => {
                 tx.rollback().await.map_err(|e| redactor.error(e))?;
                 Err(StoreError::Database(
@@ -148,7 +176,7 @@ impl PgConnection {
 }
 
 /// The statements' round trips, their errors as store errors.
-impl PgConnection {
+impl PgConnection<'_> {
     /// The rows of a read that locks nothing.
     pub(super) async fn read_all(&mut self, q: PgQuery) -> Result<Vec<PgRow>, StoreError> {
         let out = q.fetch_all(self.reader()).await;

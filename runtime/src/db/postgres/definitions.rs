@@ -9,7 +9,7 @@ use crate::db::shared::Keep;
 use crate::db::{DefinitionKind, StoreError};
 use crate::time::Timestamp;
 
-impl PgConnection {
+impl PgConnection<'_> {
     /// See [`Connection::keep_definition`](crate::db::backend::Connection::keep_definition).
     pub(super) async fn keep(
         &mut self,

@@ -9,7 +9,7 @@ use crate::db::backend::{NewEntity, Write};
 use crate::db::shared::{check_movable, to_i64};
 use crate::db::{EntityRow, StoreError};
 
-impl PgConnection {
+impl PgConnection<'_> {
     /// See [`Connection::row`](crate::db::backend::Connection::row): locked
     /// (`FOR UPDATE`) only in a unit, whose transaction then holds it.
     pub(super) async fn entity_row(

@@ -171,6 +171,11 @@ impl PgBackend {
         })
     }
 
+    /// The store's statements on the application's transaction `conn`.
+    pub(crate) fn application<'c>(&self, conn: &'c mut sqlx::PgConnection) -> PgConnection<'c> {
+        PgConnection::application(conn, Arc::clone(&self.shared))
+    }
+
     /// The pool the backend runs on.
     pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
@@ -188,9 +193,12 @@ impl PgBackend {
 }
 
 impl Backend for PgBackend {
-    type Connection = PgConnection;
+    type Connection = PgConnection<'static>;
 
-    fn begin(&self, scope: Scope) -> impl Future<Output = Result<PgConnection, StoreError>> + Send {
+    fn begin(
+        &self,
+        scope: Scope,
+    ) -> impl Future<Output = Result<PgConnection<'static>, StoreError>> + Send {
         let shared = Arc::clone(&self.shared);
         let pool = self.pool.clone();
         async move {
@@ -231,7 +239,7 @@ impl Backend for PgBackend {
     }
 }
 
-impl Connection for PgConnection {
+impl Connection for PgConnection<'_> {
     fn row(
         &mut self,
         machine: &str,

@@ -9,7 +9,7 @@ use crate::db::shared::to_i64;
 use crate::db::{HistoryQuery, StoreError};
 use crate::history::HistoryRecord;
 
-impl PgConnection {
+impl PgConnection<'_> {
     /// See [`Connection::insert_history`](crate::db::backend::Connection::insert_history).
     pub(super) async fn insert_record(&mut self, r: &HistoryRecord) -> Result<(), StoreError> {
         let q = query(&self.shared.sql.insert_history)

@@ -15,7 +15,7 @@ fn limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-impl PgConnection {
+impl PgConnection<'_> {
     /// See [`Connection::reset_timers`](crate::db::backend::Connection::reset_timers):
     /// one statement, atomic alone.
     pub(super) async fn replace_timers(

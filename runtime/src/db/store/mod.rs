@@ -394,9 +394,57 @@ impl Store {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn begin(&self) -> Result<StoreUnit, StoreError> {
+    pub async fn begin(&self) -> Result<StoreUnit<'static>, StoreError> {
         let conn = self.backend.begin(Scope::Unit).await?;
-        Ok(StoreUnit::new(Work::new(conn), self.backend.name()))
+        Ok(StoreUnit::owned(Work::new(conn), self.backend.name()))
+    }
+
+    /// A unit of work inside the application's own transaction `conn` (a
+    /// `sqlx::Transaction<Postgres>`, passed as `&mut tx`): the store's
+    /// writes (the transition, its history record, its timers) commit or
+    /// roll back with the application's, when the application commits or
+    /// rolls back `tx`. The unit's reads lock their rows until then, as a
+    /// unit's do. Its [`commit`](StoreUnit::commit) commits nothing: it
+    /// says whether an operation failed half-way, in which case the
+    /// application must roll back.
+    ///
+    /// The tables are the store's, so `conn` must reach the store's
+    /// database; lock waits follow the application's own settings.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Database`] on a store that is not on PostgreSQL.
+    ///
+    /// ```no_run
+    /// use stateforge_runtime::db::{Store, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pool = sqlx::PgPool::connect("postgres://app@db/app").await?;
+    /// let store = Store::from_pool(pool.clone()).await?;
+    /// let mut tx = pool.begin().await?;
+    /// sqlx::query("INSERT INTO audit (what) VALUES ('opened the door')").execute(&mut *tx).await?;
+    /// let mut unit = store.unit_in(&mut tx)?;
+    /// unit.fire::<AnyDoor>("front", DoorEvent::Open, &TransitionMeta::new()).await?;
+    /// unit.commit().await?; // nothing failed half-way
+    /// tx.commit().await?;   // the door and the audit row, together
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "postgres")]
+    pub fn unit_in<'c>(
+        &self,
+        conn: &'c mut sqlx::PgConnection,
+    ) -> Result<StoreUnit<'c>, StoreError> {
+        match &*self.backend {
+            AnyBackend::Postgres(backend) => {
+                Ok(StoreUnit::application(Work::new(backend.application(conn))))
+            }
+            #[cfg(feature = "sqlite")]
+            AnyBackend::Sqlite(_) => Err(StoreError::Database(
+                "this store is on SQLite: it cannot run in a PostgreSQL transaction".to_owned(),
+            )),
+        }
     }
 
     /// Runs `op` on a connection for `scope`, committed when it succeeds.
@@ -792,12 +840,14 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: DeserializeOwned + Send,
     {
-        let def = M::definition();
-        self.run(Scope::Unit, async |w| {
-            w.fire_due_by(def, now, limit, crate::db::due::TimerStep::of::<M>)
-                .await
-        })
-        .await
+        // Written out rather than through `run`: the timer worker boxes
+        // this future as `Send` for every lifetime of the store, which
+        // rustc cannot prove through an async closure.
+        let mut work = Work::new(self.backend.begin(Scope::Unit).await?);
+        let step = crate::db::due::TimerStep::of::<M>;
+        let count = work.fire_due_by(M::definition(), now, limit, step).await?;
+        work.commit().await?;
+        Ok(count)
     }
 
     /// [`Store::fire_due_dyn`], saying how much of the limit it used.

@@ -30,12 +30,37 @@ type Json = serde_json::Value;
 /// An operation that failed after writing part of its changes leaves the
 /// unit unable to commit: its [`commit`](StoreUnit::commit) rolls back
 /// and says why.
-pub struct StoreUnit {
-    work: Work<AnyConnection>,
+pub struct StoreUnit<'c> {
+    work: UnitWork<'c>,
     backend: &'static str,
 }
 
-impl std::fmt::Debug for StoreUnit {
+/// A unit's connection: the store's own, or the application's
+/// transaction. The operations are the same on either.
+enum UnitWork<'c> {
+    Owned(Work<AnyConnection>),
+    #[cfg(feature = "postgres")]
+    Application(Work<crate::db::postgres::PgConnection<'c>>),
+    /// Without PostgreSQL nothing is borrowed: this cannot be built.
+    #[cfg(not(feature = "postgres"))]
+    #[allow(dead_code)]
+    Never(std::convert::Infallible, std::marker::PhantomData<&'c ()>),
+}
+
+/// Runs `$body` with `$w` the unit's work, whichever connection it has.
+macro_rules! on_work {
+    ($unit:expr, $w:ident => $body:expr) => {
+        match &mut $unit.work {
+            UnitWork::Owned($w) => $body,
+            #[cfg(feature = "postgres")]
+            UnitWork::Application($w) => $body,
+            #[cfg(not(feature = "postgres"))]
+            UnitWork::Never(never, _) => match *never {},
+        }
+    };
+}
+
+impl std::fmt::Debug for StoreUnit<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StoreUnit")
             .field("backend", &self.backend)
@@ -43,9 +68,22 @@ impl std::fmt::Debug for StoreUnit {
     }
 }
 
-impl StoreUnit {
-    pub(crate) fn new(work: Work<AnyConnection>, backend: &'static str) -> StoreUnit {
-        StoreUnit { work, backend }
+impl StoreUnit<'static> {
+    pub(crate) fn owned(work: Work<AnyConnection>, backend: &'static str) -> Self {
+        StoreUnit {
+            work: UnitWork::Owned(work),
+            backend,
+        }
+    }
+}
+
+impl<'c> StoreUnit<'c> {
+    #[cfg(feature = "postgres")]
+    pub(crate) fn application(work: Work<crate::db::postgres::PgConnection<'c>>) -> Self {
+        StoreUnit {
+            work: UnitWork::Application(work),
+            backend: "postgres",
+        }
     }
 
     /// Commits everything the unit wrote.
@@ -64,7 +102,13 @@ impl StoreUnit {
     /// # }
     /// ```
     pub async fn commit(self) -> Result<(), StoreError> {
-        self.work.commit().await
+        match self.work {
+            UnitWork::Owned(work) => work.commit().await,
+            #[cfg(feature = "postgres")]
+            UnitWork::Application(work) => work.commit().await,
+            #[cfg(not(feature = "postgres"))]
+            UnitWork::Never(never, _) => match never {},
+        }
     }
 
     /// Rolls the unit back: nothing it wrote stays. Dropping the unit does
@@ -101,7 +145,7 @@ impl StoreUnit {
     where
         M: Machine + Serialize + Sync,
     {
-        self.work.create(entity_id, machine, meta).await
+        on_work!(self, w => w.create(entity_id, machine, meta).await)
     }
 
     /// [`Store::load`](crate::db::Store::load), inside the unit: its own
@@ -114,7 +158,7 @@ impl StoreUnit {
     where
         M: Machine + DeserializeOwned + Send,
     {
-        self.work.load::<M>(entity_id).await
+        on_work!(self, w => w.load::<M>(entity_id).await)
     }
 
     /// [`Store::fire`](crate::db::Store::fire), inside the unit.
@@ -132,10 +176,8 @@ impl StoreUnit {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: Send,
     {
-        let fired = self
-            .work
-            .fire_with(&Listeners::new(), entity_id, event, meta)
-            .await?;
+        let listeners = Listeners::new();
+        let fired = on_work!(self, w => w.fire_with(&listeners, entity_id, event, meta).await)?;
         Ok(fired.loaded)
     }
 
@@ -175,7 +217,7 @@ impl StoreUnit {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: Send,
     {
-        self.work.fire_with(listeners, entity_id, event, meta).await
+        on_work!(self, w => w.fire_with(listeners, entity_id, event, meta).await)
     }
 
     /// [`Store::save`](crate::db::Store::save), inside the unit.
@@ -194,9 +236,7 @@ impl StoreUnit {
     where
         M: Machine + Serialize + Sync,
     {
-        self.work
-            .save(entity_id, expected_version, event, machine, meta)
-            .await
+        on_work!(self, w => w.save(entity_id, expected_version, event, machine, meta).await)
     }
 
     /// Locks the entities until the unit ends, all in one order, so that
@@ -211,7 +251,7 @@ impl StoreUnit {
         machine: &str,
         entity_ids: &[&str],
     ) -> Result<(), StoreError> {
-        self.work.lock_entities(machine, entity_ids).await
+        on_work!(self, w => w.lock_entities(machine, entity_ids).await)
     }
 
     /// [`Store::history`](crate::db::Store::history), inside the unit.
@@ -223,7 +263,7 @@ impl StoreUnit {
         &mut self,
         query: &HistoryQuery,
     ) -> Result<Vec<HistoryRecord>, StoreError> {
-        self.work.history(query).await
+        on_work!(self, w => w.history(query).await)
     }
 
     /// [`Store::entities`](crate::db::Store::entities), inside the unit.
@@ -236,7 +276,7 @@ impl StoreUnit {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
-        self.work.entities(machine, state).await
+        on_work!(self, w => w.entities(machine, state).await)
     }
 
     /// [`Store::fire_due`](crate::db::Store::fire_due), inside the unit.
@@ -249,7 +289,7 @@ impl StoreUnit {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: DeserializeOwned + Send,
     {
-        self.work.fire_due::<M>(now, limit).await
+        on_work!(self, w => w.fire_due::<M>(now, limit).await)
     }
 
     /// [`Store::create_dyn`](crate::db::Store::create_dyn), inside the unit.
@@ -263,7 +303,7 @@ impl StoreUnit {
         machine: &DynMachine<Json>,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        self.work.create_dyn(entity_id, machine, meta).await
+        on_work!(self, w => w.create_dyn(entity_id, machine, meta).await)
     }
 
     /// [`Store::fire_dyn`](crate::db::Store::fire_dyn), inside the unit.
@@ -279,8 +319,6 @@ impl StoreUnit {
         args: &Args,
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.work
-            .fire_dyn(bound, entity_id, event, args, meta)
-            .await
+        on_work!(self, w => w.fire_dyn(bound, entity_id, event, args, meta).await)
     }
 }
