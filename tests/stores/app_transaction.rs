@@ -168,3 +168,72 @@ async fn a_sqlite_store_refuses_a_postgres_transaction() {
         Err(StoreError::Database(_))
     ));
 }
+
+/// On SQLite the application's connection is its own rusqlite one, to the
+/// store's file, in a transaction it began.
+#[test]
+fn on_sqlite_the_transition_commits_and_rolls_back_with_the_application() {
+    use stateforge::runtime::db::SqliteStore;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let meta = TransitionMeta::new();
+    store
+        .create("o-1", &AnyOrder::from(Order::new()), &meta)
+        .unwrap();
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE invoices (id TEXT PRIMARY KEY, entity TEXT NOT NULL)")
+        .unwrap();
+    let insert = "INSERT INTO invoices (id, entity) VALUES ('inv-1', 'o-1')";
+
+    // The application's second write fails: it rolls back everything.
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let version = store
+        .unit_in(&mut conn, |u| {
+            u.fire::<AnyOrder>("o-1", OrderEvent::Invoice, &meta)
+        })
+        .unwrap()
+        .version;
+    assert_eq!(version, 2);
+    conn.execute(insert, []).unwrap();
+    assert!(conn.execute(insert, []).is_err());
+    conn.execute_batch("ROLLBACK").unwrap();
+    let order = store.load::<AnyOrder>("o-1").unwrap();
+    assert_eq!(
+        (order.machine.state(), order.version),
+        (OrderState::Placed, 1)
+    );
+    assert_eq!(
+        store
+            .history(&HistoryQuery::entity("order", "o-1"))
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Committed: both.
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    store
+        .unit_in(&mut conn, |u| {
+            u.fire::<AnyOrder>("o-1", OrderEvent::Invoice, &meta)
+        })
+        .unwrap();
+    conn.execute(insert, []).unwrap();
+    conn.execute_batch("COMMIT").unwrap();
+    let order = store.load::<AnyOrder>("o-1").unwrap();
+    assert_eq!(
+        (order.machine.state(), order.version),
+        (OrderState::Invoiced, 2)
+    );
+    assert_eq!(
+        store
+            .history(&HistoryQuery::entity("order", "o-1"))
+            .unwrap()
+            .len(),
+        2
+    );
+    let invoices: i64 = conn
+        .query_row("SELECT count(*) FROM invoices", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(invoices, 1);
+}

@@ -25,7 +25,7 @@ pub(crate) enum AnyBackend {
 /// A connection of one of the backends.
 pub(crate) enum AnyConnection {
     #[cfg(feature = "sqlite")]
-    Sqlite(SqliteConnection),
+    Sqlite(SqliteConnection<'static>),
     #[cfg(feature = "postgres")]
     Postgres(PgConnection<'static>),
 }

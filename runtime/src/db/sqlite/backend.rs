@@ -89,6 +89,11 @@ impl SqliteBackend {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The store's statements on the application's own connection.
+    pub(crate) fn application<'c>(&self, conn: &'c mut Connection) -> SqliteConnection<'c> {
+        SqliteConnection::application(conn, &self.shared)
+    }
+
     pub(crate) fn tables(&self) -> &Tables {
         &self.shared.tables
     }
@@ -102,9 +107,9 @@ impl SqliteBackend {
 }
 
 impl Backend for SqliteBackend {
-    type Connection = SqliteConnection;
+    type Connection = SqliteConnection<'static>;
 
-    async fn begin(&self, scope: Scope) -> Result<SqliteConnection, StoreError> {
+    async fn begin(&self, scope: Scope) -> Result<SqliteConnection<'static>, StoreError> {
         let mut conn =
             SqliteConnection::take(&self.shared, &self.gate, &self.runner, self.deadline()).await?;
         // Reads need no transaction; writes take the database's write lock
@@ -116,7 +121,7 @@ impl Backend for SqliteBackend {
     }
 
     async fn drop_tables(&self) -> Result<(), StoreError> {
-        let conn = self.begin(Scope::Read).await?;
+        let mut conn = self.begin(Scope::Read).await?;
         conn.call(|conn, s| {
             // Statements prepared on the dropped tables must not be reused.
             conn.flush_prepared_statement_cache();

@@ -63,23 +63,43 @@ fn stopped() -> StoreError {
 }
 
 /// The connection, held for one operation or one unit of work.
-pub(crate) struct SqliteConnection {
+pub(crate) struct SqliteConnection<'c> {
     pub(crate) shared: Arc<Shared>,
     runner: Runner,
+    /// The application's own connection, in its own transaction, when the
+    /// unit runs there: its statements run on it, on the caller's thread,
+    /// and the application commits or rolls back.
+    /// (Borrowed mutably: a shared `&Connection` could not go between
+    /// threads, and every connection of a store can.)
+    application: Option<&'c mut Connection>,
     /// Held until the connection is dropped, after its rollback.
     permit: Option<OwnedSemaphorePermit>,
     /// Until when statements wait for another process's lock.
     deadline: Option<Instant>,
 }
 
-impl SqliteConnection {
+impl<'c> SqliteConnection<'c> {
+    /// The store's statements on the application's connection `conn`, in
+    /// the application's transaction.
+    pub(crate) fn application(conn: &'c mut Connection, shared: &Arc<Shared>) -> Self {
+        SqliteConnection {
+            shared: Arc::clone(shared),
+            runner: Runner::Caller,
+            application: Some(conn),
+            permit: None,
+            deadline: None,
+        }
+    }
+}
+
+impl SqliteConnection<'static> {
     /// Waits for the connection (`gate`'s permit).
     pub(crate) async fn take(
         shared: &Arc<Shared>,
         gate: &Arc<Semaphore>,
         runner: &Runner,
         deadline: Option<Instant>,
-    ) -> Result<SqliteConnection, StoreError> {
+    ) -> Result<SqliteConnection<'static>, StoreError> {
         let permit = Arc::clone(gate)
             .acquire_owned()
             .await
@@ -87,17 +107,23 @@ impl SqliteConnection {
         Ok(SqliteConnection {
             shared: Arc::clone(shared),
             runner: runner.clone(),
+            application: None,
             permit: Some(permit),
             deadline,
         })
     }
+}
 
+impl SqliteConnection<'_> {
     /// Runs `job` on the connection, where this store runs its statements.
-    pub(crate) async fn call<T, F>(&self, job: F) -> Result<T, StoreError>
+    pub(crate) async fn call<T, F>(&mut self, job: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection, &Shared) -> Result<T, StoreError> + Send + 'static,
     {
+        if let Some(conn) = &mut self.application {
+            return job(conn, &self.shared);
+        }
         let shared = Arc::clone(&self.shared);
         let deadline = self.deadline;
         let run = move || {
@@ -138,6 +164,10 @@ impl SqliteConnection {
 
     /// Commits the open transaction, if any.
     pub(crate) async fn commit_open(&mut self) -> Result<(), StoreError> {
+        // The application commits its own transaction.
+        if self.application.is_some() {
+            return Ok(());
+        }
         self.call(|conn, _| {
             if !conn.is_autocommit() {
                 conn.execute_batch("COMMIT")?;
@@ -148,8 +178,12 @@ impl SqliteConnection {
     }
 }
 
-impl Drop for SqliteConnection {
+impl Drop for SqliteConnection<'_> {
     fn drop(&mut self) {
+        // The application's transaction is the application's to end.
+        if self.application.is_some() {
+            return;
+        }
         // Whether a transaction is open is asked of the connection itself,
         // where the rollback runs: a future dropped while its `BEGIN` or
         // `COMMIT` was on the way cannot know.

@@ -306,6 +306,47 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Runs `work` as a unit inside the application's own transaction on
+    /// `conn`, a connection of the application's to the store's database
+    /// file: the transitions, their history records and timers commit or
+    /// roll back with the application's writes, when the application
+    /// commits or rolls back. Begin the transaction with `BEGIN IMMEDIATE`
+    /// (the store writes; a deferred transaction that must upgrade its
+    /// lock can fail with busy). The unit commits nothing itself: an error
+    /// from `work`, or an operation that failed half-way, is returned, and
+    /// the application must then roll back.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::unit`].
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("app.db");
+    /// let store = SqliteStore::open(&path)?;
+    /// store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    ///
+    /// let mut conn = rusqlite::Connection::open(&path).unwrap();
+    /// conn.execute_batch("CREATE TABLE audit (what TEXT); BEGIN IMMEDIATE").unwrap();
+    /// conn.execute("INSERT INTO audit VALUES ('opened the door')", []).unwrap();
+    /// store.unit_in(&mut conn, |u| u.fire::<AnyDoor>("front", DoorEvent::Open, &TransitionMeta::new()))?;
+    /// conn.execute_batch("COMMIT").unwrap(); // the door and the audit row, together
+    /// assert_eq!(store.load::<AnyDoor>("front")?.version, 2);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn unit_in<T>(
+        &self,
+        conn: &mut rusqlite::Connection,
+        work: impl FnOnce(&Unit<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let unit = Unit::new(Work::new(self.backend.application(conn)));
+        let out = work(&unit)?;
+        block_on(unit.into_work().commit())?;
+        Ok(out)
+    }
+
     /// Creates entity `entity_id` holding `machine` (usually in its initial
     /// state); its first history record has no `from`.
     ///

@@ -19,7 +19,7 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-impl Connection for SqliteConnection {
+impl Connection for SqliteConnection<'_> {
     async fn row(
         &mut self,
         machine: &str,

@@ -18,7 +18,7 @@ use crate::time::Timestamp;
 /// The operations of one unit of work ([`SqliteStore::unit`](crate::db::SqliteStore::unit)): what they
 /// write commits with the unit, or not at all.
 pub struct Unit<'a> {
-    pub(super) work: RefCell<Work<SqliteConnection>>,
+    pub(super) work: RefCell<Work<SqliteConnection<'a>>>,
     store: PhantomData<&'a super::SqliteStore>,
 }
 
@@ -28,15 +28,15 @@ impl std::fmt::Debug for Unit<'_> {
     }
 }
 
-impl Unit<'_> {
-    pub(super) fn new(work: Work<SqliteConnection>) -> Self {
+impl<'a> Unit<'a> {
+    pub(super) fn new(work: Work<SqliteConnection<'a>>) -> Self {
         Unit {
             work: RefCell::new(work),
             store: PhantomData,
         }
     }
 
-    pub(super) fn into_work(self) -> Work<SqliteConnection> {
+    pub(super) fn into_work(self) -> Work<SqliteConnection<'a>> {
         self.work.into_inner()
     }
 
