@@ -11,6 +11,7 @@ use stateforge_runtime::db::{
 use stateforge_runtime::{HistoryRecord, Registry};
 
 use crate::Failure;
+use crate::stdout::outln;
 use crate::terminal_text::{self, shown};
 
 /// A store named on the command line, with the table prefix the
@@ -134,18 +135,21 @@ pub(crate) fn entities(
 fn print_entities(rows: &[EntityRow], as_json: bool) {
     if as_json {
         let list: Vec<_> = rows.iter().map(entity_json).collect();
-        println!(
+        outln!(
             "{}",
             terminal_text::json(&serde_json::Value::Array(list).to_string())
         );
         return;
     }
-    println!(
+    outln!(
         "{:<24} {:<16} {:>7}  {:<12} UPDATED",
-        "ENTITY", "STATE", "VERSION", "SESSION"
+        "ENTITY",
+        "STATE",
+        "VERSION",
+        "SESSION"
     );
     for r in rows {
-        println!(
+        outln!(
             "{:<24} {:<16} {:>7}  {:<12} {}",
             shown(&r.entity_id),
             shown(&r.state),
@@ -188,12 +192,17 @@ pub(crate) fn history(
     if as_json {
         let list: Vec<_> = records.iter().map(record_json).collect();
         let text = serde_json::Value::Array(list).to_string();
-        println!("{}", terminal_text::json(&text));
+        outln!("{}", terminal_text::json(&text));
         return Ok(());
     }
-    println!(
+    outln!(
         "{:>3}  {:<27} {:>16} -> {:<16} {:<12} {:<10} REASON",
-        "V", "AT", "FROM", "TO", "EVENT", "ACTOR"
+        "V",
+        "AT",
+        "FROM",
+        "TO",
+        "EVENT",
+        "ACTOR"
     );
     for r in &records {
         print_record(r);
@@ -210,7 +219,7 @@ fn record_json(r: &HistoryRecord) -> serde_json::Value {
 }
 
 fn print_record(r: &HistoryRecord) {
-    println!(
+    outln!(
         "{:>3}  {:<27} {:>16} -> {:<16} {:<12} {:<10} {}",
         r.version,
         r.at.to_string(),
@@ -302,10 +311,10 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
             "context": moved.machine.context(),
         })
         .to_string();
-        println!("{}", terminal_text::json(&text));
+        outln!("{}", terminal_text::json(&text));
         return Ok(());
     }
-    println!(
+    outln!(
         "{} `{}`: {} -> {} ({}), version {}",
         shown(req.machine),
         shown(req.entity),

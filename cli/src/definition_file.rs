@@ -7,6 +7,7 @@ use std::path::Path;
 use stateforge_core::{Definition, InvalidDefinition, LoadError, MachineSpec, Problem};
 
 use crate::Failure;
+use crate::stdout::outln;
 use crate::terminal_text::{self, MAX_SHOWN, shown};
 
 /// The largest definition file read: the largest machine a definition
@@ -194,14 +195,14 @@ pub(crate) fn validate(path: &Path, json: bool) -> Result<(), Failure> {
             "valid": problems.is_empty(),
             "problems": list,
         });
-        println!("{}", terminal_text::json(&report.to_string()));
+        outln!("{}", terminal_text::json(&report.to_string()));
     } else if problems.is_empty() {
-        println!("{file}: machine `{}` is valid", shown(&spec.name));
+        outln!("{file}: machine `{}` is valid", shown(&spec.name));
     } else {
         for (p, message) in problems.iter().zip(&messages) {
             match p.site() {
-                Some(site) => println!("{file}: {site}: {message}"),
-                None => println!("{file}: {message}"),
+                Some(site) => outln!("{file}: {site}: {message}"),
+                None => outln!("{file}: {message}"),
             }
         }
     }

@@ -14,9 +14,12 @@
 
 mod database;
 mod definition_file;
+mod stdout;
 mod terminal_text;
 
 use std::process::ExitCode;
+
+use stdout::out;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -269,7 +272,7 @@ fn run(command: Command) -> Result<(), Failure> {
                     svg
                 }
             };
-            print!("{diagram}");
+            out!("{diagram}");
             Ok(())
         }
         Command::Entities {

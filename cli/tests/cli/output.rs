@@ -100,3 +100,41 @@ fn help_states_the_exit_codes() {
     assert!(help.contains("2 bad usage"), "{help}");
     assert!(help.contains("STATEFORGE_DB"), "{help}");
 }
+
+/// A reader that stops reading (`stateforge history ... | head`) closes
+/// the pipe: the command ends quietly and successfully, as shell tools
+/// do, without a panic on stderr.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::process::{Command, Stdio};
+    let (_dir, db) = tickets();
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/task.json");
+    let runs: [&[&str]; 3] = [
+        &[
+            "history",
+            "--db",
+            &db,
+            "--machine",
+            "task",
+            "--entity",
+            "t-2",
+        ],
+        &["diagram", fixture, "--format", "svg"],
+        &["validate", fixture],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stateforge"))
+            .args(args)
+            .env_remove("STATEFORGE_DB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the command writes anything.
+        drop(child.stdout.take());
+        let done = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(done.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
