@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde_json::json;
 use stateforge_runtime::db::{
-    DefinitionKind, EntityRow, HistoryQuery, PgStore, SqliteStore, StoreError, Synchronous,
-    TablePrefix, TransitionMeta, blocking::Store, postgres_url, redact_url,
+    DefinitionKind, EntityRow, HistoryQuery, PgStore, SqliteOptions, SqliteStore, StoreError,
+    Synchronous, TablePrefix, TransitionMeta, blocking::Store, postgres_url, redact_url,
 };
 use stateforge_runtime::{HistoryRecord, Registry};
 
@@ -18,13 +18,31 @@ use crate::terminal_text::{self, shown};
 /// application uses: a PostgreSQL connection string, as the driver reads
 /// it (a URL, its scheme in any case, or `key=value` pairs), or an SQLite
 /// file that must exist (the tool never creates a database by mistake).
-pub(crate) fn open(db: &str, prefix: &str) -> Result<Store, Failure> {
+/// The commands that only read open an SQLite file read-only: they create
+/// no table and change no journal mode in another application's file,
+/// and work on a file they may not write.
+pub(crate) fn open(db: &str, prefix: &str, access: Access) -> Result<Store, Failure> {
     let prefix = TablePrefix::new(prefix).map_err(|e| Failure::usage(e.to_string()))?;
     match target(db)? {
         Target::Postgres(conn) => PgStore::connect_with(&conn, &prefix).map(Store::Postgres),
-        Target::Sqlite => SqliteStore::open_with(db, &prefix, Synchronous::Full).map(Store::Sqlite),
+        Target::Sqlite => {
+            let options = SqliteOptions::new()
+                .prefix(prefix)
+                .synchronous(Synchronous::Full)
+                .read_only(access == Access::Read);
+            SqliteStore::open_with_options(db, &options).map(Store::Sqlite)
+        }
     }
     .map_err(|e| store_failure(db, &e))
+}
+
+/// What a command does with the store.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Looks only.
+    Read,
+    /// Fires events.
+    Write,
 }
 
 /// What `--db` names.
@@ -83,6 +101,7 @@ fn store_failure(db: &str, e: &StoreError) -> Failure {
     match e {
         StoreError::Database(_)
         | StoreError::Sql { .. }
+        | StoreError::NoSchema(_)
         | StoreError::Transient { .. }
         | StoreError::SchemaTooNew { .. } => Failure::usage(message),
         _ => Failure::refused(message),
@@ -100,7 +119,7 @@ pub(crate) fn entities(
     as_json: bool,
 ) -> Result<(), Failure> {
     known_name(db.url, machine)?;
-    let store = open(db.url, db.prefix)?;
+    let store = open(db.url, db.prefix, Access::Read)?;
     let db = db.url;
     let checked = store
         .entities_checked(machine, state)
@@ -176,7 +195,7 @@ pub(crate) fn history(
     as_json: bool,
 ) -> Result<(), Failure> {
     known_name(db.url, machine)?;
-    let store = open(db.url, db.prefix)?;
+    let store = open(db.url, db.prefix, Access::Read)?;
     let db = db.url;
     let mut query = HistoryQuery::entity(machine, entity).limit(u64::MAX >> 1);
     query.session = session.map(str::to_owned);
@@ -247,7 +266,7 @@ pub(crate) struct FireRequest<'a> {
 /// Rust, and arms with guards or actions, belong to their application.
 pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     known_name(req.db.url, req.machine)?;
-    let store = open(req.db.url, req.db.prefix)?;
+    let store = open(req.db.url, req.db.prefix, Access::Write)?;
     let (def, kind) = store
         .kept_definition(req.machine)
         .map_err(|e| store_failure(req.db.url, &e))?;
@@ -341,7 +360,7 @@ pub(crate) fn stored_definition(
     Failure,
 > {
     known_name(db.url, machine)?;
-    let store = open(db.url, db.prefix)?;
+    let store = open(db.url, db.prefix, Access::Read)?;
     let def = store
         .definition(machine)
         .map_err(|e| store_failure(db.url, &e))?;

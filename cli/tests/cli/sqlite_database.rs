@@ -610,3 +610,56 @@ fn error_messages_escape_and_cap_what_they_echo() {
         );
     }
 }
+
+/// The commands that only read leave another application's file as it
+/// was: no stateforge table, no journal mode changed; they say that the
+/// file has no stateforge tables.
+#[test]
+fn reading_commands_change_nothing_in_a_file_without_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')")
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let db = path.to_str().unwrap();
+    for args in [
+        vec!["entities", "--db", db, "--machine", "task"],
+        vec![
+            "history",
+            "--db",
+            db,
+            "--machine",
+            "task",
+            "--entity",
+            "t-1",
+        ],
+        vec!["diagram", "--db", db, "--machine", "task"],
+    ] {
+        let (code, _, stderr) = out(&stateforge(&args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("no stateforge tables in"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is unchanged"
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tables, ["notes"]);
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "delete");
+}

@@ -186,6 +186,10 @@ pub enum StoreError {
     /// [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES), or holding a NUL.
     #[error("invalid entity id: {0}")]
     InvalidEntityId(String),
+    /// The database has no stateforge tables, and was opened to read only
+    /// (or without creating the schema): nothing was created.
+    #[error("no stateforge tables in {0}")]
+    NoSchema(String),
     /// The store was called from inside one of its own units of work, on
     /// the same thread: the call would wait on the unit's own lock (for
     /// ever on SQLite, until the lock timeout on PostgreSQL) or read
@@ -319,6 +323,7 @@ impl StoreError {
             StoreError::BadRow { .. } => "bad_row",
             StoreError::InvalidEntityId(_) => "invalid_entity_id",
             StoreError::InsideUnit => "inside_unit",
+            StoreError::NoSchema(_) => "no_schema",
             StoreError::Sql { .. } | StoreError::Database(_) => "database",
         }
     }

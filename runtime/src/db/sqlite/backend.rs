@@ -158,6 +158,13 @@ fn open_connection(
     options: &SqliteOptions,
 ) -> Result<(Connection, Tables), StoreError> {
     let conn = match &target {
+        Target::File(path) if options.read_only => {
+            use rusqlite::OpenFlags;
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(path, flags)?
+        }
         Target::File(path) => Connection::open(path)?,
         Target::Memory => Connection::open_in_memory()?,
     };
@@ -166,7 +173,9 @@ fn open_connection(
     // within one deadline.
     busy_wait::install(&conn)?;
     let _deadline = busy_wait::Deadline::start(options.busy_timeout);
-    if let Target::File(_) = target {
+    if let Target::File(_) = target
+        && !options.read_only
+    {
         switch_to_wal(&conn, options.busy_timeout)?;
     }
     conn.pragma_update(
@@ -178,7 +187,15 @@ fn open_connection(
         },
     )?;
     let tables = Tables::new(&options.prefix);
-    migrate(&conn, &tables)?;
+    if options.read_only {
+        let shown = match &target {
+            Target::File(path) => path.display().to_string(),
+            Target::Memory => ":memory:".to_owned(),
+        };
+        check_schema(&conn, &tables, &shown)?;
+    } else {
+        migrate(&conn, &tables)?;
+    }
     Ok((conn, tables))
 }
 
@@ -199,6 +216,30 @@ fn switch_to_wal(conn: &Connection, timeout: Duration) -> Result<(), StoreError>
             }
             Err(e) => return Err(e.into()),
         }
+    }
+}
+
+/// Checks that the schema is there and not newer than this build's,
+/// changing nothing.
+fn check_schema(conn: &Connection, t: &Tables, shown: &str) -> Result<(), StoreError> {
+    let present: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        [&t.meta],
+        |r| r.get(0),
+    )?;
+    if !present {
+        return Err(StoreError::NoSchema(shown.to_owned()));
+    }
+    let found: Option<i64> = conn
+        .query_row(
+            &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match found {
+        None => Err(StoreError::NoSchema(shown.to_owned())),
+        found => check_schema_version(found),
     }
 }
 

@@ -36,6 +36,7 @@ pub struct SqliteOptions {
     pub(crate) prefix: TablePrefix,
     pub(crate) synchronous: Synchronous,
     pub(crate) busy_timeout: Duration,
+    pub(crate) read_only: bool,
 }
 
 impl SqliteOptions {
@@ -52,6 +53,7 @@ impl SqliteOptions {
             prefix: TablePrefix::default(),
             synchronous: Synchronous::Full,
             busy_timeout: super::SqliteStore::DEFAULT_BUSY_TIMEOUT,
+            read_only: false,
         }
     }
 
@@ -91,6 +93,26 @@ impl SqliteOptions {
     #[must_use]
     pub fn busy_timeout(mut self, timeout: Duration) -> SqliteOptions {
         self.busy_timeout = timeout;
+        self
+    }
+
+    /// Opens the file read-only, for tools that look and must change
+    /// nothing: no file is created, the journal mode is left as it is,
+    /// and no table is created. A file without the store's tables is
+    /// [`StoreError::NoSchema`](crate::db::StoreError::NoSchema); every
+    /// write fails.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteOptions, SqliteStore, StoreError};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let other = dir.path().join("other.db");
+    /// rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE notes (x)").unwrap();
+    /// let err = SqliteStore::open_with_options(&other, &SqliteOptions::new().read_only(true));
+    /// assert!(matches!(err, Err(StoreError::NoSchema(_))));
+    /// ```
+    #[must_use]
+    pub fn read_only(mut self, read_only: bool) -> SqliteOptions {
+        self.read_only = read_only;
         self
     }
 
