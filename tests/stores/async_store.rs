@@ -416,3 +416,44 @@ async fn a_sqlite_error_carries_its_code_and_the_drivers_error() {
     assert!(std::error::Error::source(&err).is_some(), "{err:?}");
     assert_eq!(store.load::<AnyLamp>("lamp").await.unwrap().version, 1);
 }
+
+/// Without migration, opening a database without the store's tables
+/// creates nothing and says so, on both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_without_migration_creates_nothing() {
+    let options = stateforge::runtime::db::StoreOptions::new().migrate(false);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("absent.db");
+    let err = Store::open_with(path.to_str().unwrap(), &Default::default(), &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NoSchema(_)), "{err:?}");
+    let Some(pg) = PgFixture::new("no_migration") else {
+        return;
+    };
+    let prefix = crate::pg_fixture::unique_prefix("no_migration_other");
+    let url = pg.url.replacen("://postgres@", "://postgres:hunter2@", 1);
+    let err = Store::open_with(&url, &prefix, &options).await.unwrap_err();
+    let shown = err.to_string();
+    assert!(matches!(err, StoreError::NoSchema(_)), "{err:?}");
+    assert!(
+        shown.starts_with("no stateforge tables in postgres://"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let pool = sqlx::PgPool::connect(&pg.url).await.unwrap();
+    let created: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+        .bind(format!("{}sf_meta", prefix.as_str()))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(!created, "no table was created");
+    // Where the tables are, the same options open the store.
+    let store = Store::open_with(&pg.url, &pg.prefix, &options)
+        .await
+        .unwrap();
+    store
+        .create("lamp", &AnyLamp::from(Lamp::new(0)), &TransitionMeta::new())
+        .await
+        .unwrap();
+}

@@ -31,6 +31,8 @@ pub struct StoreOptions {
     max_connections: u32,
     /// How long an operation waits for a pooled connection.
     acquire_timeout: Duration,
+    /// Whether opening creates the schema when it is missing.
+    migrate: bool,
 }
 
 impl Default for StoreOptions {
@@ -39,6 +41,7 @@ impl Default for StoreOptions {
             lock_timeout: None,
             max_connections: StoreOptions::DEFAULT_MAX_CONNECTIONS,
             acquire_timeout: StoreOptions::DEFAULT_ACQUIRE_TIMEOUT,
+            migrate: true,
         }
     }
 }
@@ -56,6 +59,33 @@ impl StoreOptions {
     #[must_use]
     pub fn new() -> StoreOptions {
         StoreOptions::default()
+    }
+
+    /// Whether opening the store creates its tables when they are missing
+    /// (the default). With `false` it changes nothing: a database without
+    /// them is [`StoreError::NoSchema`](crate::db::StoreError::NoSchema),
+    /// so that a mistyped prefix or database creates nothing, and a role
+    /// that may not create tables can open a store whose tables exist
+    /// (an application's migrations made them).
+    ///
+    /// ```
+    /// let options = stateforge_runtime::db::StoreOptions::new().migrate(false);
+    /// assert!(!options.get_migrate());
+    /// ```
+    #[must_use]
+    pub fn migrate(mut self, migrate: bool) -> StoreOptions {
+        self.migrate = migrate;
+        self
+    }
+
+    /// Whether opening creates missing tables.
+    ///
+    /// ```
+    /// assert!(stateforge_runtime::db::StoreOptions::new().get_migrate());
+    /// ```
+    #[must_use]
+    pub fn get_migrate(&self) -> bool {
+        self.migrate
     }
 
     /// How long an operation waits for a lock another connection holds.

@@ -46,6 +46,14 @@ impl Redactor {
         }
     }
 
+    /// The database as messages name it: the redacted URL, or the
+    /// application's pool.
+    pub(super) fn shown(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| "the application's database".to_owned())
+    }
+
     /// `message`, prefixed by the redacted URL, with every secret masked.
     pub(super) fn clean(&self, message: &str) -> String {
         let mut message = match &self.label {

@@ -48,3 +48,33 @@ pub(super) async fn migrate(pool: &PgPool, shared: &Shared) -> Result<(), StoreE
     }
     tx.commit().await.map_err(err)
 }
+
+/// Checks that the tables are there and not newer than this build's,
+/// changing nothing and taking no lock.
+pub(super) async fn check(pool: &PgPool, shared: &Shared) -> Result<(), StoreError> {
+    let t = &shared.tables;
+    let err = |e: sqlx::Error| shared.redactor.error(e);
+    let present: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+        .bind(t.meta.as_str())
+        .fetch_one(pool)
+        .await
+        .map_err(err)?;
+    let missing = || {
+        let shown = shared.redactor.shown();
+        StoreError::NoSchema(format!("{shown} (looked for `{}`)", t.meta))
+    };
+    if !present {
+        return Err(missing());
+    }
+    let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT value FROM {} WHERE key = 'schema_version'",
+        t.meta
+    )))
+    .fetch_optional(pool)
+    .await
+    .map_err(err)?;
+    match found {
+        None => Err(missing()),
+        found => check_schema_version(found),
+    }
+}

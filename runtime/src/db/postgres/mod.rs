@@ -125,7 +125,15 @@ impl PgBackend {
     ) -> Result<PgBackend, StoreError> {
         let millis = pool::lock_timeout_millis(options.lock_timeout_or(Self::DEFAULT_LOCK_TIMEOUT));
         let begin = format!("BEGIN; SET LOCAL lock_timeout = {millis}");
-        Self::open(pool, prefix, Some(begin.into()), Redactor::none(), false).await
+        Self::open(
+            pool,
+            prefix,
+            Some(begin.into()),
+            Redactor::none(),
+            false,
+            options,
+        )
+        .await
     }
 
     /// A backend on a pool of its own to `url`, of at most
@@ -146,7 +154,7 @@ impl PgBackend {
         let redactor = Redactor::for_url(url);
         let lock_timeout = options.lock_timeout_or(Self::DEFAULT_LOCK_TIMEOUT);
         let pool = pool::connect(url, options, lock_timeout, &redactor).await?;
-        Self::open(pool, prefix, None, redactor, true).await
+        Self::open(pool, prefix, None, redactor, true, options).await
     }
 
     async fn open(
@@ -155,6 +163,7 @@ impl PgBackend {
         begin_bounded: Option<Arc<str>>,
         redactor: Redactor,
         owns_pool: bool,
+        options: &StoreOptions,
     ) -> Result<PgBackend, StoreError> {
         let tables = Tables::new(prefix);
         let shared = Arc::new(Shared {
@@ -163,7 +172,11 @@ impl PgBackend {
             begin_bounded,
             redactor,
         });
-        migrate::migrate(&pool, &shared).await?;
+        if options.get_migrate() {
+            migrate::migrate(&pool, &shared).await?;
+        } else {
+            migrate::check(&pool, &shared).await?;
+        }
         Ok(PgBackend {
             pool,
             shared,

@@ -187,7 +187,7 @@ fn open_connection(
         },
     )?;
     let tables = Tables::new(&options.prefix);
-    if options.read_only {
+    if options.read_only || !options.migrate {
         let shown = match &target {
             Target::File(path) => path.display().to_string(),
             Target::Memory => ":memory:".to_owned(),
@@ -227,8 +227,9 @@ fn check_schema(conn: &Connection, t: &Tables, shown: &str) -> Result<(), StoreE
         [&t.meta],
         |r| r.get(0),
     )?;
+    let missing = || StoreError::NoSchema(format!("{shown} (looked for `{}`)", t.meta));
     if !present {
-        return Err(StoreError::NoSchema(shown.to_owned()));
+        return Err(missing());
     }
     let found: Option<i64> = conn
         .query_row(
@@ -238,7 +239,7 @@ fn check_schema(conn: &Connection, t: &Tables, shown: &str) -> Result<(), StoreE
         )
         .optional()?;
     match found {
-        None => Err(StoreError::NoSchema(shown.to_owned())),
+        None => Err(missing()),
         found => check_schema_version(found),
     }
 }

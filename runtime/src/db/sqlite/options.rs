@@ -37,6 +37,7 @@ pub struct SqliteOptions {
     pub(crate) synchronous: Synchronous,
     pub(crate) busy_timeout: Duration,
     pub(crate) read_only: bool,
+    pub(crate) migrate: bool,
 }
 
 impl SqliteOptions {
@@ -54,6 +55,7 @@ impl SqliteOptions {
             synchronous: Synchronous::Full,
             busy_timeout: super::SqliteStore::DEFAULT_BUSY_TIMEOUT,
             read_only: false,
+            migrate: true,
         }
     }
 
@@ -113,6 +115,25 @@ impl SqliteOptions {
     #[must_use]
     pub fn read_only(mut self, read_only: bool) -> SqliteOptions {
         self.read_only = read_only;
+        self
+    }
+
+    /// Whether opening creates the store's tables when they are missing
+    /// (the default); with `false`, a file without them is
+    /// [`StoreError::NoSchema`](crate::db::StoreError::NoSchema) and
+    /// nothing is created (see
+    /// [`StoreOptions::migrate`](crate::db::StoreOptions::migrate)).
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteOptions, SqliteStore, StoreError};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let options = SqliteOptions::new().migrate(false);
+    /// let err = SqliteStore::open_with_options(dir.path().join("new.db"), &options);
+    /// assert!(matches!(err, Err(StoreError::NoSchema(_))));
+    /// ```
+    #[must_use]
+    pub fn migrate(mut self, migrate: bool) -> SqliteOptions {
+        self.migrate = migrate;
         self
     }
 

@@ -158,7 +158,8 @@ impl Store {
             let timeout = options.lock_timeout_or(crate::db::SqliteStore::DEFAULT_BUSY_TIMEOUT);
             let sqlite = SqliteOptions::new()
                 .prefix(prefix.clone())
-                .busy_timeout(timeout);
+                .busy_timeout(timeout)
+                .migrate(options.get_migrate());
             let target = match target {
                 ":memory:" => Target::Memory,
                 path => Target::File(path.into()),
