@@ -254,6 +254,11 @@ impl<M> Listeners<M> {
         self.before.is_empty() && self.after.is_empty()
     }
 
+    /// Whether any after-listener is registered.
+    pub(crate) fn has_after(&self) -> bool {
+        !self.after.is_empty()
+    }
+
     /// Adds a listener called before a transition; `Err(reason)` vetoes it.
     ///
     /// ```

@@ -457,3 +457,53 @@ async fn opening_without_migration_creates_nothing() {
         .await
         .unwrap();
 }
+
+/// A unit tells its transitions' after-listeners once it has committed,
+/// and nothing when it is rolled back.
+#[tokio::test(flavor = "current_thread")]
+async fn a_unit_tells_after_listeners_when_it_commits() {
+    use std::sync::{Arc, Mutex};
+    let store = Store::in_memory().await.unwrap();
+    let heard = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut listeners = stateforge::runtime::Listeners::<AnyLamp>::new();
+    let sink = Arc::clone(&heard);
+    listeners.after("audit", move |info, lamp| {
+        let actor = info.meta.and_then(|m| m.actor.clone()).unwrap_or_default();
+        sink.lock()
+            .unwrap()
+            .push(format!("{info} by {actor}, {} flips", lamp.context()));
+        Ok(())
+    });
+    let meta = TransitionMeta::new().actor("ada");
+    store
+        .create("l", &AnyLamp::from(Lamp::new(0)), &meta)
+        .await
+        .unwrap();
+
+    let mut unit = store.begin().await.unwrap();
+    unit.fire_with(&listeners, "l", LampEvent::FlipOn, &meta)
+        .await
+        .unwrap();
+    drop(unit);
+    assert!(
+        heard.lock().unwrap().is_empty(),
+        "a unit rolled back tells nothing"
+    );
+
+    let mut unit = store.begin().await.unwrap();
+    unit.fire_with(&listeners, "l", LampEvent::FlipOn, &meta)
+        .await
+        .unwrap();
+    unit.fire_with(&listeners, "l", LampEvent::FlipOff, &meta)
+        .await
+        .unwrap();
+    assert!(heard.lock().unwrap().is_empty(), "not before the commit");
+    unit.commit().await.unwrap();
+    assert_eq!(
+        *heard.lock().unwrap(),
+        [
+            "lamp l: off --flip_on--> on by ada, 1 flips",
+            "lamp l: on --flip_off--> off by ada, 2 flips"
+        ]
+    );
+}

@@ -33,6 +33,44 @@ type Json = serde_json::Value;
 pub struct StoreUnit<'c> {
     work: UnitWork<'c>,
     backend: &'static str,
+    /// The after-listeners of the unit's transitions, told once it has
+    /// committed, in order.
+    after: Vec<Notice<'c>>,
+}
+
+/// Tells a transition's after-listeners.
+type Notice<'c> = Box<dyn FnOnce() + Send + 'c>;
+
+/// The notice of `fired` for `listeners`' after-listeners, if it has any.
+/// The machine is kept as its stored form (so it need not be `Clone`) and
+/// rebuilt for the listeners.
+fn notice<'c, M>(
+    listeners: &'c Listeners<M>,
+    fired: &Fired<M>,
+    meta: &TransitionMeta,
+) -> Result<Option<Notice<'c>>, StoreError>
+where
+    M: Machine + Serialize + DeserializeOwned + Send + Sync + 'c,
+{
+    if !listeners.has_after() {
+        return Ok(None);
+    }
+    let stored = crate::stored::to_stored(&fired.loaded.machine)?;
+    let (machine, event, from, to) = (fired.machine, fired.event, fired.from, fired.to);
+    let entity_id = fired.loaded.entity_id.clone();
+    let meta = meta.clone();
+    Ok(Some(Box::new(move || {
+        match crate::stored::from_stored::<M>(stored) {
+            Ok(entered) => {
+                let info = crate::TransitionInfo::new(machine, Some(&entity_id), event, from, to)
+                    .with_meta(&meta);
+                listeners.notify(&info, &entered);
+            }
+            Err(error) => {
+                tracing::warn!(machine, entity_id, %error, "after-listeners not told: the machine does not read back");
+            }
+        }
+    })))
 }
 
 /// A unit's connection: the store's own, or the application's
@@ -73,6 +111,7 @@ impl StoreUnit<'static> {
         StoreUnit {
             work: UnitWork::Owned(work),
             backend,
+            after: Vec::new(),
         }
     }
 }
@@ -83,6 +122,7 @@ impl<'c> StoreUnit<'c> {
         StoreUnit {
             work: UnitWork::Application(work),
             backend: "postgres",
+            after: Vec::new(),
         }
     }
 
@@ -103,12 +143,18 @@ impl<'c> StoreUnit<'c> {
     /// ```
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.work {
-            UnitWork::Owned(work) => work.commit().await,
+            UnitWork::Owned(work) => work.commit().await?,
             #[cfg(feature = "postgres")]
-            UnitWork::Application(work) => work.commit().await,
+            UnitWork::Application(work) => work.commit().await?,
             #[cfg(not(feature = "postgres"))]
             UnitWork::Never(never, _) => match never {},
         }
+        // Durable now (in the application's transaction: as durable as
+        // the store can tell).
+        for notice in self.after {
+            notice();
+        }
+        Ok(())
     }
 
     /// Rolls the unit back: nothing it wrote stays. Dropping the unit does
@@ -181,10 +227,9 @@ impl<'c> StoreUnit<'c> {
         Ok(fired.loaded)
     }
 
-    /// Fires with `listeners`' before-listeners (a veto fails the call and
-    /// writes nothing); returns the transition, whose
-    /// [`info`](Fired::info) to pass to [`Listeners::notify`] once the
-    /// unit has committed.
+    /// Fires with `listeners`: before-listeners now (a veto fails the call
+    /// and writes nothing), after-listeners once the unit has committed
+    /// (a unit rolled back tells them nothing). Returns the transition.
     ///
     /// # Errors
     ///
@@ -200,24 +245,27 @@ impl<'c> StoreUnit<'c> {
     /// let mut unit = store.begin().await?;
     /// unit.create("d", &AnyDoor::from(Door::new()), &meta).await?;
     /// let fired = unit.fire_with(&listeners, "d", DoorEvent::Open, &meta).await?;
-    /// unit.commit().await?;
-    /// listeners.notify(&fired.info(&meta), &fired.loaded.machine);
     /// assert_eq!((fired.from, fired.to), ("closed", "open"));
+    /// unit.commit().await?; // the after-listeners hear of it now
     /// # Ok(())
     /// # }
     /// ```
     pub async fn fire_with<M>(
         &mut self,
-        listeners: &Listeners<M>,
+        listeners: &'c Listeners<M>,
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Fired<M>, StoreError>
     where
-        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M: Machine + Serialize + DeserializeOwned + Send + Sync + 'c,
         M::Event: Send,
     {
-        on_work!(self, w => w.fire_with(listeners, entity_id, event, meta).await)
+        let fired = on_work!(self, w => w.fire_with(listeners, entity_id, event, meta).await)?;
+        if let Some(notice) = notice(listeners, &fired, meta)? {
+            self.after.push(notice);
+        }
+        Ok(fired)
     }
 
     /// [`Store::save`](crate::db::Store::save), inside the unit.
