@@ -1,6 +1,6 @@
-//! `docs/definition.schema.json` against the reader: every definition the
-//! repository holds or writes fits the schema, and documents the reader
-//! refuses for their shape the schema refuses too.
+//! `docs/definition.schema.json` against the reader: every definition
+//! the repository holds, writes or documents fits the schema, and the
+//! documents the reader refuses for their shape the schema refuses too.
 
 use std::path::{Path, PathBuf};
 
@@ -89,6 +89,20 @@ fn every_definition_of_the_repository_fits_the_schema() {
         let found = definitions_in_source(file);
         assert!(!found.is_empty(), "no definition found in {file}");
         texts.extend(found.into_iter().map(|t| (file.to_owned(), t)));
+    }
+    let dsl = fixture("docs/dsl.md");
+    let documented: Vec<String> = dsl
+        .split("```json\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("```").map(|(text, _)| text.to_owned()))
+        .collect();
+    assert!(!documented.is_empty(), "docs/dsl.md shows no definition");
+    for text in documented {
+        // What the documentation shows is a definition that loads.
+        if let Err(e) = Definition::from_json(&text) {
+            panic!("docs/dsl.md: {e}\n{text}");
+        }
+        texts.push(("docs/dsl.md".into(), text));
     }
     texts.push((
         "Definition::example".into(),
