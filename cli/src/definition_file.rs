@@ -66,18 +66,21 @@ fn shown_path(path: &Path) -> String {
 
 /// A checked definition, or a one-line failure listing its problems.
 pub(crate) fn load(path: &Path) -> Result<Definition, Failure> {
-    Definition::from_json(&read(path)?).map_err(|e| match e {
-        LoadError::Json(e) => not_a_definition(path, &e),
-        LoadError::Invalid(e) => Failure::refused(format!("{}: {}", shown_path(path), invalid(&e))),
-    })
+    Definition::from_json(&read(path)?).map_err(|e| unreadable(path, e))
 }
 
-fn not_a_definition(path: &Path, e: &serde_json::Error) -> Failure {
-    Failure::usage(format!(
-        "{}: not a machine definition: {}",
-        shown_path(path),
-        terminal_text::json_error(e)
-    ))
+fn unreadable(path: &Path, e: LoadError) -> Failure {
+    match e {
+        LoadError::Json(e) => Failure::usage(format!(
+            "{}: not a machine definition: {}",
+            shown_path(path),
+            terminal_text::json_error(&e)
+        )),
+        // Exit 2, as for any file this build cannot read: 1 would say the
+        // definition is wrong, which it may well not be.
+        e @ LoadError::NewerFormat { .. } => Failure::usage(format!("{}: {e}", shown_path(path))),
+        LoadError::Invalid(e) => Failure::refused(format!("{}: {}", shown_path(path), invalid(&e))),
+    }
 }
 
 /// Every problem of `e` on one line.
@@ -175,7 +178,7 @@ fn problem_message(p: &Problem) -> String {
 /// text output does; JSON escapes the rest.
 pub(crate) fn validate(path: &Path, json: bool) -> Result<(), Failure> {
     let text = read(path)?;
-    let spec: MachineSpec = serde_json::from_str(&text).map_err(|e| not_a_definition(path, &e))?;
+    let spec = MachineSpec::from_json(&text).map_err(|e| unreadable(path, e))?;
     let problems = stateforge_core::validate(&spec);
     let messages: Vec<String> = problems.iter().map(problem_message).collect();
     let file = shown_path(path);

@@ -22,6 +22,8 @@
 
 mod compiled;
 mod definition;
+#[cfg(feature = "serde")]
+mod definition_json;
 mod diagram;
 mod fingerprint;
 mod machine;
@@ -35,9 +37,9 @@ mod svg;
 mod unit_event;
 mod validate;
 
-#[cfg(feature = "serde")]
-pub use definition::LoadError;
 pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Transition};
+#[cfg(feature = "serde")]
+pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
 pub use machine::{Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState};
 pub use problem::{NameKind, Problem, Site};

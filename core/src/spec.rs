@@ -17,9 +17,9 @@
 ///     .event(EventSpec::new("close").arm(ArmSpec::new(["open"], "closed")));
 /// assert!(stateforge_core::Definition::new(spec).is_ok());
 /// ```
+// Its JSON form, with the `format` field it does not hold, is written by
+// hand in `definition_json`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MachineSpec {
     /// The machine's name, as stored beside each entity (`task`).
     pub name: String,
@@ -28,13 +28,8 @@ pub struct MachineSpec {
     /// Every event, in declaration order.
     pub events: Vec<EventSpec>,
     /// Events fired by themselves some time after a state is entered.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Vec::is_empty")
-    )]
     pub timers: Vec<TimerSpec>,
     /// Which graph checks run (both by default).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub checks: Checks,
 }
 

@@ -336,3 +336,99 @@ fn usage_errors_escape_the_argument_they_quote() {
     assert_clean("stderr", &stderr);
     assert!(stderr.contains("invalid value 'png\\r"), "{stderr}");
 }
+
+/// `task.json` as a newer stateforge might write it: a later format, with
+/// a field this build has never heard of.
+fn newer_format_file(dir: &tempfile::TempDir) -> String {
+    let task = std::fs::read_to_string(fixture("task.json")).unwrap();
+    let newer = task.replacen("{", r#"{"format": 2, "owner": "ops","#, 1);
+    let path = dir.path().join("newer.json");
+    std::fs::write(&path, newer).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_newer_format_is_named_with_the_upgrade_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = newer_format_file(&dir);
+    for args in [
+        &["validate", file.as_str()][..],
+        &["validate", "--json", &file],
+        &["diagram", &file],
+    ] {
+        let out = stateforge(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.trim(),
+            format!(
+                "stateforge: {file}: this definition is format 2; \
+                 this stateforge reads format 1 at most: upgrade stateforge"
+            ),
+            "{args:?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn a_format_1_file_validates_as_one_without_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = std::fs::read_to_string(fixture("task.json")).unwrap();
+    let path = dir.path().join("task.json");
+    std::fs::write(&path, task.replacen("{", r#"{"format": 1,"#, 1)).unwrap();
+    let out = stateforge(&["validate", &path.display().to_string()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("machine `task` is valid"));
+}
+
+/// A database whose kept `ticket` definition is `json`, as a store of an
+/// older or newer stateforge would have written it.
+fn database_keeping(json: &str) -> (tempfile::TempDir, String) {
+    let (dir, db) = crate::sqlite_database::database();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE sf_definitions SET json = ?1 WHERE machine = 'ticket'",
+            [json],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    (dir, db)
+}
+
+#[test]
+fn a_definition_stored_without_format_keeps_loading_and_matching_its_rows() {
+    let stored = crate::sqlite_database::TICKET;
+    assert!(!stored.contains("\"format\""));
+    let (_dir, db) = database_keeping(stored);
+    // Firing reads the kept definition and checks the row's fingerprint
+    // against it.
+    let out = stateforge(&[
+        "fire",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+        "--entity",
+        "k-1",
+        "triage",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("open -> triaged"));
+}
+
+#[test]
+fn a_definition_stored_in_a_newer_format_is_named_as_such() {
+    let newer = crate::sqlite_database::TICKET.replacen("{", r#"{"format": 3, "owner": 1,"#, 1);
+    let (_dir, db) = database_keeping(&newer);
+    let out = stateforge(&["diagram", "--db", &db, "--machine", "ticket"]);
+    let stderr = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr.contains(
+            "this definition is format 3; this stateforge reads format 1 at most: upgrade stateforge"
+        ),
+        "{stderr}"
+    );
+}

@@ -8,7 +8,7 @@ use stateforge::runtime::{DynMachine, Registry};
 use crate::stored_task::{AnyTask, Record, Task, TaskEvent};
 use crate::{out, stateforge};
 
-const TICKET: &str = r#"{
+pub(crate) const TICKET: &str = r#"{
     "name": "ticket",
     "states": [{"name": "open", "initial": true}, {"name": "triaged"}, {"name": "closed", "final": true}],
     "events": [

@@ -1,6 +1,11 @@
 //! Definitions built from specs and from JSON, through the crate's public
-//! API: random ones against the properties every definition keeps, and
-//! the reachability rule case by case.
+//! API: random ones against the properties every definition keeps, the
+//! reachability rule case by case, and the JSON form against its
+//! versioning rule and its schema.
 
+#[cfg(feature = "serde")]
+mod json_format;
+#[cfg(feature = "serde")]
+mod json_schema;
 mod random_definitions;
 mod reachability;
