@@ -26,6 +26,8 @@ mod error;
 mod history_sql;
 mod meta;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod notice;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod open_unit;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod ops;

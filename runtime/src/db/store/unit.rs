@@ -41,38 +41,6 @@ pub struct StoreUnit<'c> {
 /// Tells a transition's after-listeners.
 type Notice<'c> = Box<dyn FnOnce() + Send + 'c>;
 
-/// The notice of `fired` for `listeners`' after-listeners, if it has any.
-/// The machine is kept as its stored form (so it need not be `Clone`) and
-/// rebuilt for the listeners.
-fn notice<'c, M>(
-    listeners: &'c Listeners<M>,
-    fired: &Fired<M>,
-    meta: &TransitionMeta,
-) -> Result<Option<Notice<'c>>, StoreError>
-where
-    M: Machine + Serialize + DeserializeOwned + Send + Sync + 'c,
-{
-    if !listeners.has_after() {
-        return Ok(None);
-    }
-    let stored = crate::stored::to_stored(&fired.loaded.machine)?;
-    let (machine, event, from, to) = (fired.machine, fired.event, fired.from, fired.to);
-    let entity_id = fired.loaded.entity_id.clone();
-    let meta = meta.clone();
-    Ok(Some(Box::new(move || {
-        match crate::stored::from_stored::<M>(stored) {
-            Ok(entered) => {
-                let info = crate::TransitionInfo::new(machine, Some(&entity_id), event, from, to)
-                    .with_meta(&meta);
-                listeners.notify(&info, &entered);
-            }
-            Err(error) => {
-                tracing::warn!(machine, entity_id, %error, "after-listeners not told: the machine does not read back");
-            }
-        }
-    })))
-}
-
 /// A unit's connection: the store's own, or the application's
 /// transaction. The operations are the same on either.
 enum UnitWork<'c> {
@@ -262,8 +230,8 @@ impl<'c> StoreUnit<'c> {
         M::Event: Send,
     {
         let fired = on_work!(self, w => w.fire_with(listeners, entity_id, event, meta).await)?;
-        if let Some(notice) = notice(listeners, &fired, meta)? {
-            self.after.push(notice);
+        if let Some(notice) = crate::db::notice::after_commit(listeners, &fired, meta)? {
+            self.after.push(Box::new(notice));
         }
         Ok(fired)
     }
