@@ -35,7 +35,7 @@ use light::{AnyLight, Light, LightEvent};
 
 #[path = "rounds.rs"]
 mod rounds;
-use rounds::{Settings, Tally, throughput};
+use rounds::{Measured, Settings, Tally, throughput};
 
 /// The pool size of both sides.
 const POOL: u32 = 8;
@@ -178,7 +178,7 @@ async fn run_ours(
     tasks: usize,
     s: &Settings,
     warm: bool,
-) -> (f64, u64) {
+) -> (Measured, u64) {
     let (store, ids) = (store.clone(), Arc::clone(ids));
     let conflicts = Arc::new(AtomicU64::new(0));
     let counted = Arc::clone(&conflicts);
@@ -197,7 +197,7 @@ async fn run_hand(
     tasks: usize,
     s: &Settings,
     warm: bool,
-) -> (f64, u64) {
+) -> (Measured, u64) {
     let (hand, ids) = (Arc::clone(hand), Arc::clone(ids));
     let before = hand.conflicts.load(Ordering::Relaxed);
     let length = if warm { s.warm_up() } else { s.measure() };

@@ -26,7 +26,7 @@ mod example;
 
 #[path = "rounds.rs"]
 mod rounds;
-use rounds::{Settings, Tally, throughput};
+use rounds::{Measured, Settings, Tally, throughput};
 
 #[path = "task_hand.rs"]
 mod task_hand;
@@ -126,7 +126,7 @@ impl Clients {
         .await;
     }
 
-    async fn round(self: &Arc<Clients>, length: std::time::Duration) -> f64 {
+    async fn round(self: &Arc<Clients>, length: std::time::Duration) -> Measured {
         let clients = Arc::clone(self);
         throughput(CLIENTS, length, move |c| {
             let clients = Arc::clone(&clients);
