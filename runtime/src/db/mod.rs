@@ -37,6 +37,8 @@ mod pg;
 // to them next.
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod redact;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod refusal;
 mod schema;
@@ -54,7 +56,9 @@ pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, Transitio
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
 #[cfg(feature = "postgres")]
-pub use pg::{PgStore, PgUnit, redact_url};
+pub use pg::{PgStore, PgUnit};
+#[cfg(feature = "postgres")]
+pub use redact::redact_url;
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};

@@ -400,7 +400,7 @@ impl Store {
     }
 
     /// Runs `op` on a connection for `scope`, committed when it succeeds.
-    async fn run<T>(
+    pub(crate) async fn run<T>(
         &self,
         scope: Scope,
         op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,

@@ -48,6 +48,13 @@ impl StoreUnit {
         StoreUnit { work, backend }
     }
 
+    /// The unit's operations, for the blocking
+    /// [`PgUnit`](crate::db::PgUnit), whose machines need not be `Send`.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn work_mut(&mut self) -> &mut Work<AnyConnection> {
+        &mut self.work
+    }
+
     /// Commits everything the unit wrote.
     ///
     /// # Errors
