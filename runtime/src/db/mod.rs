@@ -33,8 +33,8 @@ mod ops;
 mod options;
 #[cfg(feature = "postgres")]
 mod pg;
-// The PostgreSQL backend on sqlx, which the stores are moving to; wired
-// to them next.
+// The PostgreSQL backend on sqlx, under the async store and the
+// blocking `PgStore`.
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
