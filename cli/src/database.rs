@@ -45,6 +45,57 @@ pub(crate) enum Access {
     Write,
 }
 
+/// A key/value connection string, as the driver read it, as the URL the
+/// store reads: each part percent-encoded.
+fn key_value_url(config: &tokio_postgres::Config) -> String {
+    let encode = |text: &str| {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let mut url = String::from("postgres://");
+    if let Some(user) = config.get_user() {
+        url.push_str(&encode(user));
+        if let Some(password) = config.get_password() {
+            url.push(':');
+            url.push_str(&encode(&String::from_utf8_lossy(password)));
+        }
+        url.push('@');
+    }
+    let mut query = Vec::new();
+    match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(host)) => url.push_str(&encode(host)),
+        #[cfg(unix)]
+        Some(tokio_postgres::config::Host::Unix(dir)) => {
+            query.push(format!("host={}", encode(&dir.to_string_lossy())));
+        }
+        None => {}
+    }
+    if let Some(port) = config.get_ports().first() {
+        url.push_str(&format!(":{port}"));
+    }
+    url.push('/');
+    if let Some(dbname) = config.get_dbname() {
+        url.push_str(&encode(dbname));
+    }
+    if let Some(name) = config.get_application_name() {
+        query.push(format!("application_name={}", encode(name)));
+    }
+    if let Some(options) = config.get_options() {
+        query.push(format!("options={}", encode(options)));
+    }
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    url
+}
+
 /// What `--db` names.
 enum Target<'a> {
     /// A connection string for the driver.
@@ -64,8 +115,10 @@ fn target(db: &str) -> Result<Target<'_>, Failure> {
         return Ok(Target::Sqlite);
     }
     // The driver reads anything without `=` as no parameters at all.
-    if db.contains('=') && db.parse::<tokio_postgres::Config>().is_ok() {
-        return Ok(Target::Postgres(Cow::Borrowed(db)));
+    if db.contains('=')
+        && let Ok(config) = db.parse::<tokio_postgres::Config>()
+    {
+        return Ok(Target::Postgres(Cow::Owned(key_value_url(&config))));
     }
     if db.contains('=') || db.contains("://") {
         // A connection string the driver cannot read: where its password

@@ -255,6 +255,7 @@ impl<M> Listeners<M> {
     }
 
     /// Whether any after-listener is registered.
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     pub(crate) fn has_after(&self) -> bool {
         !self.after.is_empty()
     }

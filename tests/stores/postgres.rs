@@ -300,54 +300,93 @@ fn round_trips_per_transition() {
     let trips = |work: &dyn Fn()| sent(work).len();
     store.create("t", &new_task(), &meta()).unwrap();
     store.create("u", &new_task(), &meta()).unwrap();
-    // Every statement is prepared once per connection (the store has one
-    // here); the first that a transition needs brings the others along, in
-    // one round trip.
-    let first = trips(&|| {
+    let shown = |bursts: &[Vec<u8>]| {
+        bursts
+            .iter()
+            .map(|burst| describe(&messages(burst)))
+            .collect::<Vec<_>>()
+    };
+    // sqlx checks a connection going back to the pool with a bare Sync;
+    // the blocking store waits for it before it returns, so that the next
+    // call finds the connection idle instead of opening another: the last
+    // round trip of every call.
+    let released = |bursts: &[Vec<u8>]| {
+        let last = bursts.last().map(|burst| messages(burst));
+        last.is_some_and(|m| m.last().is_some_and(|m| m.0 == b'S' && m.1.is_empty()))
+    };
+    // A statement is prepared once per connection (the store has one
+    // here), by a round trip of its own the first time.
+    let first = sent(&|| {
         store
             .fire::<AnyTask>("u", TaskEvent::Assign { agent: "a".into() }, &meta())
             .unwrap();
     });
-    assert_eq!(first, 3, "round trips for a connection's first fire by id");
+    assert_eq!(
+        first
+            .iter()
+            .filter(|b| describe(&messages(b)) == "P D S")
+            .count(),
+        2,
+        "the row's and the write's statements prepared: {:?}",
+        shown(&first)
+    );
+    assert_eq!(
+        first.len(),
+        7,
+        "round trips for a connection's first fire by id: {:?}",
+        shown(&first)
+    );
     store.load::<AnyTask>("u").unwrap();
 
-    // BEGIN sent with the row it locks, and ahead of it; the update and
-    // its history record as one statement, sent with COMMIT after it.
+    // A fire by id is a unit: BEGIN, the row read FOR UPDATE (locked until
+    // COMMIT, so the event fires from the state the entity is in), the
+    // update with its history record as one statement, COMMIT.
     let fire = sent(&|| {
         store
             .fire::<AnyTask>("t", TaskEvent::Assign { agent: "a".into() }, &meta())
             .unwrap();
     });
-    assert_eq!(fire.len(), 2, "round trips for a fire by id");
-    let (first, second) = (messages(&fire[0]), messages(&fire[1]));
-    let (one, two) = (describe(&first), describe(&second));
+    let described = shown(&fire);
+    assert_eq!(fire.len(), 5, "round trips for a fire by id: {described:?}");
     assert!(
-        first.first().is_some_and(|m| is_query(m, "BEGIN")),
-        "BEGIN first, sent: {one}"
+        is_query(&messages(&fire[0])[0], "BEGIN"),
+        "BEGIN first: {described:?}"
     );
     assert!(
-        first.iter().skip(1).any(|m| m.0 == b'B'),
-        "the row's read, sent: {one}"
+        messages(&fire[1]).iter().any(|m| m.0 == b'B')
+            && messages(&fire[2]).iter().any(|m| m.0 == b'B'),
+        "the row's read, then the write: {described:?}"
     );
-    assert!(second.iter().any(|m| m.0 == b'B'), "the write, sent: {two}");
     assert!(
-        second.last().is_some_and(|m| is_query(m, "COMMIT")),
-        "COMMIT last, sent: {two}"
+        is_query(&messages(&fire[3])[0], "COMMIT"),
+        "COMMIT after the write: {described:?}"
     );
+    assert!(released(&fire), "{described:?}");
     let fire = fire.len();
     let load = trips(&|| {
         store.load::<AnyTask>("t").unwrap();
     });
-    assert_eq!(load, 1, "round trips for a load");
-    // Typed code: load, fire in memory, save. The save is one statement,
-    // its own transaction.
+    assert_eq!(
+        load, 2,
+        "round trips for a load, the release check included"
+    );
+    // Typed code: load, fire in memory, save. The save reads the row to
+    // check it, then writes with the version read: no transaction.
     let loaded = store.load::<AnyTask>("t").unwrap();
     let next = loaded.machine.fire(TaskEvent::Start).unwrap();
-    let save = trips(&|| {
+    let save = sent(&|| {
         assert_eq!(store.save("t", 2, "start", &next, &meta()).unwrap(), 3);
     });
-    assert_eq!(save, 1, "round trips for a versioned save");
-    // A stale save: the statement writes nothing, one read says why.
+    assert!(
+        !save
+            .iter()
+            .any(|b| describe(&messages(b)).contains("BEGIN")),
+        "a save takes no transaction: {:?}",
+        shown(&save)
+    );
+    let save = save.len();
+    assert_eq!(save, 3, "round trips for a versioned save");
+    // A stale save: the row's read says why, and nothing is written.
     let stale = trips(&|| {
         let err = store.save("t", 2, "start", &next, &meta()).unwrap_err();
         assert!(
@@ -356,16 +395,22 @@ fn round_trips_per_transition() {
         );
     });
     assert_eq!(stale, 2, "round trips for a conflict");
-    // A refused event: BEGIN with the row, then ROLLBACK.
-    let refused = trips(&|| {
+    // A refused event: BEGIN, the row, then ROLLBACK (with the release
+    // check).
+    let refused = sent(&|| {
         let err = store
             .fire::<AnyTask>("t", TaskEvent::Retry, &meta())
             .unwrap_err();
         assert!(matches!(err, StoreError::NotAllowed { .. }), "{err:?}");
     });
-    assert_eq!(refused, 2, "round trips for a refused event");
-    // Two fires in one unit: BEGIN with the first row, each write, the
-    // second row, and COMMIT on its own (the unit may still read or write).
+    assert!(
+        is_query(&messages(&refused[refused.len() - 1])[0], "ROLLBACK"),
+        "{:?}",
+        shown(&refused)
+    );
+    let refused = refused.len();
+    assert_eq!(refused, 3, "round trips for a refused event");
+    // Two fires in one unit: BEGIN, each row and each write, COMMIT.
     let unit = trips(&|| {
         store
             .unit(|u| {
@@ -374,7 +419,7 @@ fn round_trips_per_transition() {
             })
             .unwrap();
     });
-    assert_eq!(unit, 5, "round trips for a unit of two fires");
+    assert_eq!(unit, 7, "round trips for a unit of two fires");
     eprintln!(
         "round trips: fire = {fire}, load = {load}, save = {save}, stale save = {stale}, \
          refused = {refused}, unit of two fires = {unit}"

@@ -73,7 +73,9 @@ fn passwords_never_show_in_any_form_the_driver_reads() {
             assert_eq!(stderr.lines().count(), 1, "{stderr}");
             // The driver was asked: the string was not taken for a file.
             assert!(
-                stderr.contains("error connecting to server")
+                stderr.contains("error communicating with database")
+                    || stderr.contains("query parameter PostgreSQL's client does not take")
+                    || stderr.contains("error with configuration")
                     || stderr.contains("invalid connection string"),
                 "{db}: {stderr}"
             );

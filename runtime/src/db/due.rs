@@ -8,8 +8,6 @@ use stateforge_core::Machine;
 
 use std::sync::Arc;
 
-#[cfg(feature = "postgres")]
-use crate::db::StoreError;
 use crate::db::shared::{check_movable, restore, restore_dyn};
 use crate::db::{EntityRow, Loaded};
 use crate::dynamic::{Bound, DynMachine};
@@ -182,19 +180,6 @@ impl DueCursor {
     }
 }
 
-/// What became of one claimed timer.
-#[cfg(feature = "postgres")]
-pub(crate) enum Taken {
-    /// Still there ([`TimerStep::Kept`]), or already gone (an
-    /// earlier transition in the batch replaced its entity's timers): not
-    /// counted against the limit.
-    Left,
-    /// Deleted without firing.
-    UsedUp,
-    /// Deleted, and its transition written.
-    Fired,
-}
-
 /// What one call of `fire_due` did with its limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct DueCount {
@@ -203,35 +188,4 @@ pub(crate) struct DueCount {
     /// Timers used up, fired or not: when it reaches the limit, more may
     /// be due.
     pub(crate) used: usize,
-}
-
-/// Claims due timers page by page, `claim(after, at_most)`, and hands each
-/// to `take`, until `limit` timers are used up or none is left.
-#[cfg(feature = "postgres")]
-pub(crate) fn fire_pages<T>(
-    limit: usize,
-    mut claim: impl FnMut(DueCursor, usize) -> Result<Vec<(DueTimer, T)>, StoreError>,
-    mut take: impl FnMut(DueTimer, T) -> Result<Taken, StoreError>,
-) -> Result<DueCount, StoreError> {
-    let (mut cursor, mut used, mut fired) = (DueCursor::START, 0, 0);
-    while used < limit {
-        let wanted = limit - used;
-        let page = claim(cursor, wanted)?;
-        let full = page.len() >= wanted;
-        for (timer, extra) in page {
-            cursor = DueCursor::after(&timer);
-            match take(timer, extra)? {
-                Taken::Left => {}
-                Taken::UsedUp => used += 1,
-                Taken::Fired => {
-                    used += 1;
-                    fired += 1;
-                }
-            }
-        }
-        if !full {
-            break;
-        }
-    }
-    Ok(DueCount { fired, used })
 }

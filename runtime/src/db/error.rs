@@ -367,49 +367,6 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A PostgreSQL client error as [`StoreError::Database`]. The client's
-/// messages never carry the connection URL; [`PgStore`](crate::db::PgStore)
-/// adds the URL itself, with the password redacted.
-#[cfg(feature = "postgres")]
-impl From<tokio_postgres::Error> for StoreError {
-    fn from(e: tokio_postgres::Error) -> Self {
-        pg_error(&e, pg_message(&e))
-    }
-}
-
-/// `e` as a store error, with `message` for its words: transient when its
-/// kind passes ([`pg_transient_kind`]), a database error otherwise.
-#[cfg(feature = "postgres")]
-pub(crate) fn pg_error(e: &tokio_postgres::Error, message: String) -> StoreError {
-    let code = e.code().map(|c| c.code().to_owned());
-    match pg_transient_kind(e) {
-        Some(kind) => StoreError::Transient {
-            kind,
-            message,
-            code,
-            source: None,
-        },
-        None => StoreError::Sql {
-            code,
-            message,
-            source: None,
-        },
-    }
-}
-
-/// The retryable kind of a PostgreSQL failure, by its SQLSTATE, or for a
-/// connection that is gone.
-#[cfg(feature = "postgres")]
-pub(crate) fn pg_transient_kind(e: &tokio_postgres::Error) -> Option<TransientKind> {
-    let Some(code) = e.code() else {
-        // No SQLSTATE: a connection closed, or one that could not be made
-        // (refused, reset, timed out: an I/O error underneath).
-        let io = std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>());
-        return (e.is_closed() || io).then_some(TransientKind::Connection);
-    };
-    sqlstate_transient_kind(code.code())
-}
-
 /// The retryable kind of a PostgreSQL error by its SQLSTATE (five
 /// characters), whatever the client that read it: `40P01` a deadlock,
 /// `40001` a serialization failure, `55P03` a lock not granted within
@@ -425,19 +382,4 @@ pub(crate) fn sqlstate_transient_kind(code: &str) -> Option<TransientKind> {
         _ if code.starts_with("08") => Some(TransientKind::Connection),
         _ => None,
     }
-}
-
-/// A PostgreSQL client error with its causes: the client's own message
-/// for a server error is only `db error`, the server's words (and an I/O
-/// error's) are in its source.
-#[cfg(feature = "postgres")]
-pub(crate) fn pg_message(e: &tokio_postgres::Error) -> String {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string().replace('\n', " "));
-        source = cause.source();
-    }
-    message
 }

@@ -35,18 +35,6 @@ impl HistorySql<'_> {
             })
             .collect()
     }
-
-    /// The values as `tokio-postgres` binds them.
-    #[cfg(feature = "postgres")]
-    pub(crate) fn pg_params(&self) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
-        self.params
-            .iter()
-            .map(|p| match p {
-                HistoryParam::Text(text) => text as &(dyn tokio_postgres::types::ToSql + Sync),
-                HistoryParam::Int(int) => int as &(dyn tokio_postgres::types::ToSql + Sync),
-            })
-            .collect()
-    }
 }
 
 pub(crate) const HISTORY_COLUMNS: &str = "machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version";

@@ -35,10 +35,12 @@ mod ops;
 mod options;
 #[cfg(feature = "postgres")]
 mod pg;
-// The PostgreSQL backend on sqlx, which the stores are moving to; wired
-// to them next.
+// The PostgreSQL backend on sqlx, under the async store and the
+// blocking `PgStore`.
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod redact;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod refusal;
 mod schema;
@@ -56,7 +58,9 @@ pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, Transitio
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
 #[cfg(feature = "postgres")]
-pub use pg::{PgStore, PgUnit, redact_url};
+pub use pg::{PgStore, PgUnit};
+#[cfg(feature = "postgres")]
+pub use redact::redact_url;
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};

@@ -1,11 +1,8 @@
 //! Locking a unit's entities up front, in one order, so that units that
 //! touch the same entities wait for each other instead of deadlocking.
 
-use std::collections::HashSet;
-
 use super::PgUnit;
 use crate::db::StoreError;
-use crate::db::entity_id::check_entity_id;
 
 impl PgUnit<'_> {
     /// Locks the entities `entity_ids` of `machine` until the unit ends,
@@ -44,18 +41,6 @@ impl PgUnit<'_> {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn lock_entities(&self, machine: &str, entity_ids: &[&str]) -> Result<(), StoreError> {
-        entity_ids.iter().try_for_each(|id| check_entity_id(id))?;
-        if entity_ids.is_empty() {
-            return Ok(());
-        }
-        let locked = self.query(&self.store.sql.lock_entities, &[&machine, &entity_ids])?;
-        let locked: HashSet<String> = locked.iter().map(|r| r.get(0)).collect();
-        match entity_ids.iter().find(|id| !locked.contains(**id)) {
-            Some(missing) => Err(StoreError::NotFound {
-                machine: machine.to_owned(),
-                entity_id: (*missing).to_owned(),
-            }),
-            None => Ok(()),
-        }
+        self.run(async |w| w.lock_entities(machine, entity_ids).await)
     }
 }

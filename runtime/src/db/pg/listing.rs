@@ -1,9 +1,7 @@
 //! Listing a machine's entities, each row read on its own: one that does
 //! not read does not hide the others.
 
-use super::rows::{ENTITY_COLUMNS, entity_row};
 use super::{PgStore, PgUnit};
-use crate::db::shared::good_rows;
 use crate::db::{EntityRow, StoreError};
 
 impl PgStore {
@@ -26,7 +24,7 @@ impl PgStore {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
-        self.autocommit(|u| u.entities(machine, state))
+        self.call(async |s| s.entities(machine, state).await)
     }
 
     /// See [`SqliteStore::entities_checked`](crate::db::SqliteStore::entities_checked):
@@ -49,7 +47,7 @@ impl PgStore {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
-        self.autocommit(|u| u.entities_checked(machine, state))
+        self.call(async |s| s.entities_checked(machine, state).await)
     }
 }
 
@@ -71,7 +69,7 @@ impl PgUnit<'_> {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
-        Ok(good_rows(self.entities_checked(machine, state)?))
+        self.run(async |w| w.entities(machine, state).await)
     }
 
     /// [`PgStore::entities_checked`], inside the unit.
@@ -91,22 +89,6 @@ impl PgUnit<'_> {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
-        // `($2 IS NULL OR state = $2)` would keep the by-state index out of
-        // a prepared statement's generic plan: a filter reaches the SQL only
-        // when it is set.
-        let by_state = if state.is_some() {
-            " AND state = $2"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM {} WHERE machine = $1{by_state} ORDER BY entity_id",
-            self.tables.entities
-        );
-        let rows = match state {
-            Some(state) => self.query(&sql, &[&machine, &state])?,
-            None => self.query(&sql, &[&machine])?,
-        };
-        Ok(rows.iter().map(entity_row).collect())
+        self.run(async |w| w.entities_checked(machine, state).await)
     }
 }

@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use super::PgStore;
-use super::sql::PgSql;
-use crate::db::schema::{TablePrefix, Tables};
-use crate::db::{StoreError, StoreOptions};
+use super::release::Calls;
+use super::runtime::OwnRuntime;
+use crate::db::schema::TablePrefix;
+use crate::db::{Store, StoreError, StoreOptions, redact_url};
 
 impl PgStore {
     /// How long a statement waits for a lock another transaction holds
@@ -50,47 +51,22 @@ impl PgStore {
         prefix: &TablePrefix,
         options: &StoreOptions,
     ) -> Result<PgStore, StoreError> {
-        let tables = Tables::new(prefix);
+        let shown = redact_url(url);
+        let runtime = OwnRuntime::new().map_err(|e| {
+            StoreError::Database(format!("{shown}: cannot start the store's runtime: {e}"))
+        })?;
+        let store = runtime.block_on(Store::postgres_with(url, prefix, options))?;
         let store = PgStore {
-            url: url.to_owned(),
-            pool: std::sync::Mutex::new(Vec::new()),
-            sql: PgSql::new(&tables),
-            tables,
-            session_setup: session_setup(options.lock_timeout_or(Self::DEFAULT_LOCK_TIMEOUT)),
+            store: Some(store),
+            shown,
+            calls: Calls::default(),
+            runtime,
         };
-        store.migrate()?;
+        // The connection that made the schema goes back to the pool
+        // before the first call wants one.
+        let call = store.in_call();
+        store.runtime.block_on(store.settle());
+        drop(call);
         Ok(store)
-    }
-}
-
-/// What each new connection runs first. PostgreSQL counts `lock_timeout`
-/// in whole milliseconds and takes 0 as no timeout at all, so a shorter
-/// wait is rounded up to 1 ms, and a longer one than it can hold is cut
-/// to the longest it can.
-fn session_setup(lock_timeout: Duration) -> String {
-    let millis = lock_timeout.as_millis().clamp(1, i32::MAX as u128);
-    format!("SET lock_timeout = {millis}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::session_setup;
-    use std::time::Duration;
-
-    #[test]
-    fn every_lock_timeout_is_a_bounded_wait_postgresql_accepts() {
-        assert_eq!(session_setup(Duration::ZERO), "SET lock_timeout = 1");
-        assert_eq!(
-            session_setup(Duration::from_micros(300)),
-            "SET lock_timeout = 1"
-        );
-        assert_eq!(
-            session_setup(Duration::from_secs(5)),
-            "SET lock_timeout = 5000"
-        );
-        assert_eq!(
-            session_setup(Duration::MAX),
-            format!("SET lock_timeout = {}", i32::MAX)
-        );
     }
 }

@@ -1,56 +1,55 @@
 //! The PostgreSQL store: many processes on many machines share one
 //! database. The same operations, errors and schema as the SQLite store.
 
-mod conn;
 mod dynamic;
 mod entity_locks;
 mod listing;
 mod lock_wait;
-mod migrate;
 mod reads;
-mod redact;
-mod rows;
-mod sql;
+mod release;
+mod runtime;
 mod unit;
 
-use std::sync::{Arc, Mutex, PoisonError};
-
-use conn::PgConn;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sql::PgSql;
-use stateforge_core::{Definition, Machine};
+use stateforge_core::Machine;
 
-pub use redact::redact_url;
 pub use unit::PgUnit;
 
-use super::schema::{TablePrefix, Tables};
-use super::shared::Keep;
-use super::{DefinitionKind, HistoryQuery, Loaded, StoreError, StoreOptions, TransitionMeta};
-use crate::dynamic::{Args, Bound, DynMachine};
+use super::any_backend::AnyConnection;
+use super::backend::Scope;
+use super::open_unit::{OpenUnit, check_outside};
+use super::ops::Work;
+use super::schema::TablePrefix;
+use super::{HistoryQuery, Loaded, Store, StoreError, StoreOptions, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
+use release::Calls;
+use runtime::OwnRuntime;
 
-type Json = serde_json::Value;
-
-/// A store in a PostgreSQL database, with a small pool of connections.
+/// A store in a PostgreSQL database, with a small pool of connections:
+/// the async [`Store`] on PostgreSQL, each call run to its end.
 ///
-/// Each connection prepares a statement once and keeps it, and
-/// single-statement operations run outside `BEGIN`/`COMMIT`: connect to
+/// Each connection prepares a statement once and keeps it: connect to
 /// the server itself or through a session-mode pooler. A transaction-mode
 /// pooler that does not carry prepared statements across transactions
 /// (PgBouncer before 1.21, or with `max_prepared_statements = 0`) fails
 /// with "prepared statement ... does not exist".
 ///
-/// Each connection runs on a small runtime of its own on the calling
-/// thread, so the store's methods block: from async code, call them on a
-/// blocking thread (`tokio::task::spawn_blocking`). Unlike the `postgres`
-/// crate, the store does not panic when called (or dropped) in an async
-/// task: wherever a tokio runtime is current (a task, or a blocking thread,
-/// which tokio gives no public way to tell apart), each round trip runs on
-/// a short-lived thread of its own, which costs a thread start per round
-/// trip. In a task, the call still blocks the task's thread.
+/// The store runs its connections on one small runtime of its own, which
+/// each call drives on the calling thread until its answer comes, so the
+/// store's methods block: from async code, call them on a blocking thread
+/// (`tokio::task::spawn_blocking`), or use the async [`Store`]. Unlike the
+/// `postgres` crate, the store does not panic when called (or dropped) in
+/// an async task: wherever a tokio runtime is current (a task, or a
+/// blocking thread, which tokio gives no public way to tell apart), its
+/// own runtime is driven on a short-lived thread of its own for the
+/// length of the call, which costs a thread start per call. In a task,
+/// the call still blocks the task's thread.
+///
+/// Dropped, the store closes its connections, each with a goodbye to the
+/// server.
 ///
 /// ```no_run
 /// use stateforge_runtime::db::{PgStore, TransitionMeta};
@@ -58,61 +57,32 @@ type Json = serde_json::Value;
 /// # Ok::<(), stateforge_runtime::db::StoreError>(())
 /// ```
 pub struct PgStore {
-    url: String,
-    pool: Mutex<Vec<PgConn>>,
-    tables: Tables,
-    sql: PgSql,
-    /// What each new connection runs first: its lock timeout.
-    session_setup: String,
+    /// Present until dropped, when it is closed on the runtime.
+    store: Option<Store>,
+    /// The URL, its password redacted.
+    shown: String,
+    calls: Calls,
+    runtime: OwnRuntime,
 }
 
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgStore")
-            .field("url", &redact_url(&self.url))
-            .field("tables", &self.tables.entities)
+            .field("url", &self.shown)
             .finish_non_exhaustive()
     }
 }
 
-/// How a unit's statements are grouped.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum UnitKind {
-    /// One transaction.
-    Transaction,
-    /// One transaction whose last statement, its one write, carries the
-    /// `COMMIT`.
-    EndsWithWrite,
-    /// Each statement its own transaction.
-    Autocommit,
-}
-
-/// A connection taken from the pool, given back when dropped unless broken.
-struct Pooled<'a> {
-    conn: Option<PgConn>,
-    pool: &'a Mutex<Vec<PgConn>>,
-}
-
-impl Drop for Pooled<'_> {
+impl Drop for PgStore {
     fn drop(&mut self) {
-        if let Some(mut conn) = self.conn.take()
-            && conn.is_reusable()
-        {
-            conn.park();
-            self.pool
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(conn);
+        // A pool merely dropped closes its connections without a goodbye,
+        // which the server logs as connections reset.
+        if let Some(store) = self.store.take() {
+            self.runtime.block_on(async move {
+                store.close().await;
+                drop(store);
+            });
         }
-    }
-}
-
-impl Pooled<'_> {
-    fn get(&mut self) -> &mut PgConn {
-        // Present from construction to drop.
-        self.conn
-            .as_mut()
-            .unwrap_or_else(|| unreachable!("a pooled connection is present until dropped"))
     }
 }
 
@@ -150,50 +120,44 @@ impl PgStore {
         Self::connect_with_options(url, prefix, &StoreOptions::new())
     }
 
-    /// A pooled connection; refused on this thread while a unit of this
-    /// store is open on it (the call would wait on the unit's own row
-    /// locks, or read around its writes).
-    fn client(&self) -> Result<Pooled<'_>, StoreError> {
-        super::open_unit::check_outside(self)?;
-        let conn = loop {
-            let pooled = self
-                .pool
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop();
-            match pooled {
-                Some(conn) if conn.still_serves() => break conn,
-                // Closed on the server's side: dropped, and the next one
-                // tried.
-                Some(_) => {}
-                None => {
-                    break PgConn::connect(&self.url, &self.session_setup)
-                        .map_err(|e| {
-                            StoreError::Database(format!(
-                                "{}: cannot start the connection's runtime: {e}",
-                                redact_url(&self.url)
-                            ))
-                        })?
-                        .map_err(|e| self.error(&e))?;
-                }
-            }
-        };
-        Ok(Pooled {
-            conn: Some(conn),
-            pool: &self.pool,
+    /// The async store; present until dropped.
+    fn store(&self) -> &Store {
+        self.store
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a PgStore's store is present until dropped"))
+    }
+
+    /// Runs `call` on the async store to its end; refused on this thread
+    /// while a unit of this store is open on it (the call would wait on
+    /// the unit's own row locks, or read around its writes).
+    fn call<T>(
+        &self,
+        call: impl AsyncFnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        check_outside(self)?;
+        let _call = self.in_call();
+        self.runtime.block_on(async {
+            let out = call(self.store()).await;
+            self.settle().await;
+            out
         })
     }
 
-    fn error(&self, e: &tokio_postgres::Error) -> StoreError {
-        let mut detail = super::error::pg_message(e);
-        if e.to_string() == "invalid connection string" {
-            // The driver quotes the piece it could not read, which may be
-            // part of a password.
-            detail = redact::hide_quoted_input(&detail);
-        }
-        let message = format!("{}: {detail}", redact_url(&self.url))
-            .replace(&self.url, &redact_url(&self.url));
-        super::error::pg_error(e, message)
+    /// Runs `op` on a connection for `scope`, committed when it succeeds:
+    /// what the async store's typed methods do, without the `Send` bounds
+    /// they put on machines for futures that move between threads.
+    fn run<T>(
+        &self,
+        scope: Scope,
+        op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        check_outside(self)?;
+        let _call = self.in_call();
+        self.runtime.block_on(async {
+            let out = self.store().run(scope, op).await;
+            self.settle().await;
+            out
+        })
     }
 
     /// Runs `work` as one database transaction: all of it commits, or none.
@@ -229,52 +193,26 @@ impl PgStore {
         &self,
         work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.run(UnitKind::Transaction, work)
-    }
-
-    /// Runs `work`, one operation that ends with its one write, as one
-    /// transaction whose `COMMIT` travels with that write: a fire by id
-    /// costs two round trips, the row (with `BEGIN`) and the write (with
-    /// `COMMIT`).
-    fn single<T>(
-        &self,
-        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        self.run(UnitKind::EndsWithWrite, work)
-    }
-
-    /// Runs `work` with each statement its own transaction: for operations
-    /// that are one statement (a read, a versioned save), which then cost
-    /// one round trip.
-    fn autocommit<T>(
-        &self,
-        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        self.run(UnitKind::Autocommit, work)
-    }
-
-    fn run<T>(
-        &self,
-        kind: UnitKind,
-        work: impl FnOnce(&PgUnit<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut pooled = self.client()?;
-        let _open = super::open_unit::OpenUnit::mark(self);
-        let (scope, statements) = pooled.get().scope(kind != UnitKind::Autocommit);
-        let unit = PgUnit::new(
-            scope,
-            statements,
-            &self.tables,
-            self,
-            kind == UnitKind::EndsWithWrite,
-        );
-        let out = work(&unit)?;
-        unit.commit()?;
-        Ok(out)
-    }
-
-    pub(crate) fn pg_error(&self, e: &tokio_postgres::Error) -> StoreError {
-        self.error(e)
+        check_outside(self)?;
+        let _open = OpenUnit::mark(self);
+        let _call = self.in_call();
+        let begun = self.runtime.block_on(async {
+            let begun = self.store().begin().await;
+            if begun.is_err() {
+                self.settle().await;
+            }
+            begun
+        });
+        let unit = PgUnit::new(begun?, self);
+        // On an error the unit is rolled back; on a panic it is dropped,
+        // which rolls it back too.
+        match work(&unit) {
+            Ok(out) => unit.commit().map(|()| out),
+            Err(e) => {
+                unit.rollback();
+                Err(e)
+            }
+        }
     }
 
     /// See [`SqliteStore::create`](crate::db::SqliteStore::create): the
@@ -300,7 +238,9 @@ impl PgStore {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        self.unit(|u| u.create(entity_id, machine, meta))
+        self.run(Scope::Unit, async |w| {
+            w.create(entity_id, machine, meta).await
+        })
     }
 
     /// See [`SqliteStore::load`](crate::db::SqliteStore::load).
@@ -322,16 +262,17 @@ impl PgStore {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        self.autocommit(|u| u.load(entity_id))
+        self.run(Scope::Read, async |w| w.load::<M>(entity_id).await)
     }
 
     /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire). The row is
-    /// locked while the event fires, so the event applies to the state the
-    /// entity is in and never fails with a conflict. Two round trips once
-    /// the pooled connection has prepared its statements (its first fire
-    /// prepares them all, in one more): the row, read `FOR UPDATE` and sent with `BEGIN`,
-    /// then the write (one statement) sent with `COMMIT`. Code that holds a loaded machine
-    /// saves in one with [`PgStore::save`].
+    /// locked while the event fires (a unit: `BEGIN`, the row read `FOR
+    /// UPDATE`, the write as one statement, `COMMIT`), so the event
+    /// applies to the state the entity is in and never fails with a
+    /// conflict. Code that holds a loaded machine saves without a
+    /// transaction with [`PgStore::save`]; the async
+    /// [`Store::fire`](crate::db::Store::fire) fires without a lock, in
+    /// two round trips, retrying on a conflict.
     ///
     /// # Errors
     ///
@@ -352,7 +293,7 @@ impl PgStore {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        self.single(|u| u.fire(entity_id, event, meta))
+        self.fire_with(&Listeners::new(), entity_id, event, meta)
     }
 
     /// See [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with).
@@ -367,14 +308,16 @@ impl PgStore {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        let fired = self.single(|u| u.fire_with(listeners, entity_id, event, meta))?;
+        let fired = self.run(Scope::Unit, async |w| {
+            w.fire_with(listeners, entity_id, event, meta).await
+        })?;
         listeners.notify(&fired.info(meta), &fired.loaded.machine);
         Ok(fired.loaded)
     }
 
     /// See [`SqliteStore::save`](crate::db::SqliteStore::save). Here the
-    /// save is one statement and one round trip: the version, the session
-    /// and the transition are checked by the statement itself.
+    /// save takes no transaction: the row is read to check it, and the
+    /// write, one statement, checks the version read.
     ///
     /// # Errors
     ///
@@ -399,7 +342,10 @@ impl PgStore {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        self.autocommit(|u| u.save(entity_id, expected_version, event, machine, meta))
+        self.run(Scope::Single, async |w| {
+            w.save(entity_id, expected_version, event, machine, meta)
+                .await
+        })
     }
 
     /// See [`SqliteStore::history`](crate::db::SqliteStore::history).
@@ -420,7 +366,7 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        self.autocommit(|u| u.history(query))
+        self.call(async |s| s.history(query).await)
     }
 
     /// See [`SqliteStore::fire_due`](crate::db::SqliteStore::fire_due):
@@ -445,7 +391,7 @@ impl PgStore {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        self.unit(|u| u.fire_due::<M>(now, limit))
+        self.run(Scope::Unit, async |w| w.fire_due::<M>(now, limit).await)
     }
 
     /// See [`SqliteStore::next_due`](crate::db::SqliteStore::next_due).
@@ -465,7 +411,7 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
-        self.autocommit(|u| u.next_due(machine))
+        self.call(async |s| s.next_due(machine).await)
     }
 
     /// When the first timer of `machine` due after `after` is due.
@@ -476,111 +422,7 @@ impl PgStore {
         machine: &str,
         after: Timestamp,
     ) -> Result<Option<Timestamp>, StoreError> {
-        self.autocommit(|u| u.next_due_after(machine, after))
-    }
-
-    /// See [`SqliteStore::save_definition`](crate::db::SqliteStore::save_definition).
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
-        self.autocommit(|u| {
-            u.keep_definition(
-                definition,
-                DefinitionKind::Dynamic,
-                Timestamp::now(),
-                Keep::AsLatest,
-            )
-        })
-    }
-
-    /// See [`SqliteStore::kept_definition`](crate::db::SqliteStore::kept_definition).
-    ///
-    /// # Errors
-    ///
-    /// As there.
-    pub fn kept_definition(
-        &self,
-        machine: &str,
-    ) -> Result<(Definition, DefinitionKind), StoreError> {
-        self.autocommit(|u| u.kept_definition(machine))
-    }
-
-    /// See [`SqliteStore::definition`](crate::db::SqliteStore::definition).
-    ///
-    /// # Errors
-    ///
-    /// As there.
-    pub fn definition(&self, machine: &str) -> Result<Definition, StoreError> {
-        self.kept_definition(machine).map(|(d, _)| d)
-    }
-
-    /// See [`SqliteStore::create_dyn`](crate::db::SqliteStore::create_dyn).
-    ///
-    /// # Errors
-    ///
-    /// As there.
-    pub fn create_dyn(
-        &self,
-        entity_id: &str,
-        machine: &DynMachine<Json>,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<()>, StoreError> {
-        self.unit(|u| u.create_dyn(entity_id, machine, meta))
-    }
-
-    /// See [`SqliteStore::load_dyn`](crate::db::SqliteStore::load_dyn).
-    ///
-    /// # Errors
-    ///
-    /// As there.
-    pub fn load_dyn(
-        &self,
-        bound: &Arc<Bound<Json>>,
-        entity_id: &str,
-    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.autocommit(|u| u.load_dyn(bound, entity_id))
-    }
-
-    /// See [`SqliteStore::fire_dyn`](crate::db::SqliteStore::fire_dyn).
-    ///
-    /// # Errors
-    ///
-    /// As there.
-    pub fn fire_dyn(
-        &self,
-        bound: &Arc<Bound<Json>>,
-        entity_id: &str,
-        event: &str,
-        args: &Args,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.single(|u| u.fire_dyn(bound, entity_id, event, args, meta))
-    }
-
-    /// See [`SqliteStore::fire_due_dyn`](crate::db::SqliteStore::fire_due_dyn):
-    /// timers are claimed as [`PgStore::fire_due`] claims them.
-    ///
-    /// # Errors
-    ///
-    /// The server's.
-    ///
-    /// ```no_run
-    /// use stateforge_runtime::{Registry, Timestamp, db::PgStore};
-    /// let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
-    ///     .bind(stateforge_core::Definition::example()).unwrap();
-    /// let store = PgStore::connect("postgres://postgres@127.0.0.1/test")?;
-    /// let fired = store.fire_due_dyn(&bound, Timestamp::now(), 100)?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn fire_due_dyn(
-        &self,
-        bound: &Arc<Bound<Json>>,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<usize, StoreError> {
-        self.unit(|u| u.fire_due_dyn(bound, now, limit))
+        self.call(async |s| s.next_due_after(machine, after).await)
     }
 
     /// See [`Store::drop_tables`](crate::db::blocking::Store::drop_tables): this
@@ -596,20 +438,6 @@ impl PgStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn drop_tables(&self) -> Result<(), StoreError> {
-        let t = &self.tables;
-        let mut pooled = self.client()?;
-        // Statements prepared on the dropped tables must not be reused.
-        // The connections are closed outside the lock: each waits for
-        // its goodbye.
-        let idle = std::mem::take(&mut *self.pool.lock().unwrap_or_else(PoisonError::into_inner));
-        drop(idle);
-        let (mut scope, statements) = pooled.get().scope(false);
-        statements.clear();
-        scope
-            .batch_execute(&format!(
-                "DROP TABLE IF EXISTS {}, {}, {}, {}, {}",
-                t.entities, t.history, t.timers, t.definitions, t.meta
-            ))
-            .map_err(|e| self.error(&e))
+        self.call(async |s| s.drop_tables().await)
     }
 }

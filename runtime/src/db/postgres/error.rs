@@ -6,7 +6,7 @@
 use sqlx::postgres::PgDatabaseError;
 
 use crate::db::error::sqlstate_transient_kind;
-use crate::db::pg::redact_url;
+use crate::db::redact_url;
 use crate::db::{StoreError, TransientKind};
 
 /// A password this short is not looked for in messages: every occurrence

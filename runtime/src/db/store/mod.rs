@@ -449,7 +449,7 @@ impl Store {
     }
 
     /// Runs `op` on a connection for `scope`, committed when it succeeds.
-    async fn run<T>(
+    pub(crate) async fn run<T>(
         &self,
         scope: Scope,
         op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,
@@ -540,7 +540,8 @@ impl Store {
     /// before left. On SQLite the write lock orders them; on PostgreSQL
     /// the read takes no lock (two round trips in all) and a fire that
     /// finds the entity moved since its read reads it again and fires
-    /// again, guards included.
+    /// again, guards included, and after a few such races waits for the
+    /// row's lock instead.
     ///
     /// # Errors
     ///
@@ -636,7 +637,9 @@ impl Store {
     /// read: on a conflict (another transition of the entity came between
     /// the two), the entity is read again and the event fired again from
     /// where the other left it, guards and before-listeners included. The
-    /// event is kept as JSON for that, since firing consumes it.
+    /// event is kept as JSON for that, since firing consumes it. An entity
+    /// so busy that the fire keeps losing is fired once more with its row
+    /// locked, waiting its turn: the fire always ends.
     async fn fire_optimistically<M>(
         &self,
         listeners: &Listeners<M>,
@@ -648,13 +651,12 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: Serialize + DeserializeOwned + Send,
     {
-        // Enough for every contender of a busy entity to get through; a
-        // caller that still conflicts gets the conflict, retryable.
-        const ATTEMPTS: usize = 32;
+        // Past this many lost races, waiting for the row's lock costs less
+        // than racing again.
+        const OPTIMISTIC_ATTEMPTS: usize = 3;
         let kept = serde_json::to_value(&event)?;
         let mut event = Some(event);
-        let mut attempt = 1;
-        loop {
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
             let this = match event.take() {
                 Some(event) => event,
                 None => serde_json::from_value(kept.clone())?,
@@ -665,10 +667,15 @@ impl Store {
                 })
                 .await;
             match outcome {
-                Err(StoreError::Conflict { .. }) if attempt < ATTEMPTS => attempt += 1,
+                Err(StoreError::Conflict { .. }) => {}
                 outcome => return outcome,
             }
         }
+        let event: M::Event = serde_json::from_value(kept)?;
+        self.run(Scope::Unit, async |w| {
+            w.fire_with(listeners, entity_id, event, meta).await
+        })
+        .await
     }
 
     /// Saves `machine` as the new state of `entity_id` after typed code

@@ -79,24 +79,6 @@ pub fn redact_url(target: &str) -> String {
     mask(target, ranges)
 }
 
-/// The driver's message on a connection string it cannot read, with each
-/// quoted piece of that string hidden (`unknown option `…``) but the
-/// names of the parameters it knows: a piece may be part of a password.
-pub(super) fn hide_quoted_input(message: &str) -> String {
-    message
-        .split('`')
-        .enumerate()
-        .map(|(i, piece)| {
-            if i % 2 == 0 || piece == "=" || KEYWORDS.contains(&piece) {
-                piece
-            } else {
-                "…"
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("`")
-}
-
 /// Where what follows `scheme://` starts, if `target` is a URL.
 fn url_body(target: &str) -> Option<usize> {
     let trimmed = target.trim_start();
@@ -243,7 +225,7 @@ fn mask(target: &str, mut ranges: Vec<Range<usize>>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{hide_quoted_input, redact_url};
+    use super::redact_url;
 
     #[test]
     fn the_user_information_of_a_url() {
@@ -350,21 +332,5 @@ mod tests {
         ] {
             assert_eq!(redact_url(s), redacted, "{s}");
         }
-    }
-
-    #[test]
-    fn quoted_input_in_a_driver_message_is_hidden() {
-        assert_eq!(
-            hide_quoted_input("invalid connection string: unknown option `ret&sslmode`"),
-            "invalid connection string: unknown option `…`"
-        );
-        assert_eq!(
-            hide_quoted_input("unexpected character at byte 9: expected `=` but got `w`"),
-            "unexpected character at byte 9: expected `=` but got `…`"
-        );
-        assert_eq!(
-            hide_quoted_input("invalid value for option `port`"),
-            "invalid value for option `port`"
-        );
     }
 }

@@ -1,0 +1,88 @@
+//! A call waits, before it returns, for the connection it used to be back
+//! in the pool.
+//!
+//! sqlx hands a connection back to its pool by a task, which first checks
+//! it with a round trip. The store's runtime runs only while a call blocks
+//! on it: a call that returned at once would leave that task to the next
+//! call, which would find no idle connection and open another. Waiting
+//! keeps the pool as small as the number of callers using it at once.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use super::PgStore;
+
+/// How long a call polls for its connection without sleeping: a check's
+/// round trip on a nearby server is shorter than a timer's tick.
+const SPIN: Duration = Duration::from_millis(2);
+
+/// A call gives up waiting after this: the pool then opens another
+/// connection if a call needs one, which is only slower.
+const PATIENCE: Duration = Duration::from_secs(1);
+
+/// The calls (and units) in progress on a store.
+#[derive(Default)]
+pub(super) struct Calls(AtomicUsize);
+
+/// One call in progress, counted until dropped.
+pub(super) struct InCall<'a>(&'a AtomicUsize);
+
+impl Drop for InCall<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl PgStore {
+    /// Counts a call in progress until the guard drops.
+    pub(super) fn in_call(&self) -> InCall<'_> {
+        self.calls.0.fetch_add(1, Ordering::SeqCst);
+        InCall(&self.calls.0)
+    }
+
+    /// Waits until every connection out of the pool is one that another
+    /// call in progress may hold: this call's own is back (or closed).
+    pub(super) async fn settle(&self) {
+        let Some(pool) = self.store().pg_pool() else {
+            return;
+        };
+        let started = Instant::now();
+        loop {
+            let others = self.calls.0.load(Ordering::SeqCst).saturating_sub(1);
+            let out = usize::try_from(pool.size())
+                .unwrap_or(usize::MAX)
+                .saturating_sub(pool.num_idle());
+            let waited = started.elapsed();
+            if out <= others || pool.is_closed() || waited >= PATIENCE {
+                return;
+            }
+            if waited < SPIN {
+                YieldOnce(false).await;
+            } else {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+    }
+}
+
+/// Pending once, woken at once: the runtime polls its I/O before the
+/// call looks again. Not tokio's `yield_now`, which inside another
+/// runtime's task hands the wake to that runtime's scheduler, blocked
+/// while the call is.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
