@@ -33,6 +33,8 @@ mod open_unit;
 mod ops;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod options;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod pace;
 #[cfg(feature = "postgres")]
 mod pg;
 // The PostgreSQL backend on sqlx, under the async store and the

@@ -77,10 +77,6 @@ pub struct TimerWorker {
     max_backoff: Duration,
 }
 
-/// The first pause after a failed round; each failure in a row doubles it,
-/// up to [`TimerWorker::max_backoff`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(50);
-
 /// One machine whose timers a worker fires.
 #[derive(Clone)]
 enum TimedMachine {
@@ -227,12 +223,6 @@ impl TimerWorker {
         self
     }
 
-    /// The pause after `failures` failed rounds in a row.
-    fn backoff(&self, failures: u32) -> Duration {
-        let doubled = FIRST_BACKOFF.saturating_mul(1 << failures.saturating_sub(1).min(16));
-        doubled.min(self.max_backoff)
-    }
-
     /// The names of the machines this worker fires the timers of.
     ///
     /// ```
@@ -294,7 +284,7 @@ impl TimerWorker {
             // by another worker: they wait for the polling interval. The
             // first one after `now` sets the wake-up.
             if let Some(next) = store.next_due_after(machine.name(), now)? {
-                wait = wait.min(duration_until(next));
+                wait = wait.min(crate::db::pace::duration_until(next));
             }
         }
         tracing::debug!(
@@ -333,7 +323,7 @@ impl TimerWorker {
                 }
                 Err(error) => {
                     failures = failures.saturating_add(1);
-                    let pause = self.backoff(failures);
+                    let pause = crate::db::pace::backoff(failures, self.max_backoff);
                     tracing::warn!(
                         %error,
                         retryable = error.is_retryable(),
@@ -367,12 +357,6 @@ impl fmt::Debug for TimerWorker {
             .field("max_backoff", &self.max_backoff)
             .finish()
     }
-}
-
-/// From now until `t`; zero if `t` has passed.
-fn duration_until(t: Timestamp) -> Duration {
-    let micros = t.as_micros().saturating_sub(Timestamp::now().as_micros());
-    Duration::from_micros(u64::try_from(micros).unwrap_or(0))
 }
 
 /// Tells a [`TimerWorker::run`] to stop, from any thread. Clones share one

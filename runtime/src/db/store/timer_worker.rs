@@ -59,10 +59,6 @@ impl TimedMachine {
     }
 }
 
-/// The first pause after a failed round; each failure in a row doubles it,
-/// up to [`TimerWorker::max_backoff`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(50);
-
 /// Fires the due timers of some machines on a [`Store`], round after
 /// round, as a task of its own, until a [`CancellationToken`] is
 /// cancelled.
@@ -237,11 +233,6 @@ impl TimerWorker {
         self.machines.iter().map(TimedMachine::name)
     }
 
-    fn backoff(&self, failures: u32) -> Duration {
-        let doubled = FIRST_BACKOFF.saturating_mul(1 << failures.saturating_sub(1).min(16));
-        doubled.min(self.max_backoff)
-    }
-
     /// One round: fires every timer due now, and says how long to sleep
     /// before the next. [`run`](Self::run) is this in a
     /// loop.
@@ -291,7 +282,7 @@ impl TimerWorker {
             // Timers due at `now` that are still there are kept or locked
             // by another worker: they wait for the polling interval.
             if let Some(next) = store.next_due_after(machine.name(), now).await? {
-                wait = wait.min(duration_until(next));
+                wait = wait.min(crate::db::pace::duration_until(next));
             }
         }
         tracing::debug!(
@@ -327,7 +318,7 @@ impl TimerWorker {
                 }
                 Some(Err(error)) => {
                     failures = failures.saturating_add(1);
-                    let pause = self.backoff(failures);
+                    let pause = crate::db::pace::backoff(failures, self.max_backoff);
                     tracing::warn!(
                         %error,
                         retryable = error.is_retryable(),
@@ -348,10 +339,4 @@ impl TimerWorker {
         }
         fired
     }
-}
-
-/// How long until `at`; zero when it is past.
-fn duration_until(at: Timestamp) -> Duration {
-    let micros = at.as_micros().saturating_sub(Timestamp::now().as_micros());
-    Duration::from_micros(u64::try_from(micros).unwrap_or(0))
 }
