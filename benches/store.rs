@@ -7,6 +7,11 @@
 //! entity's record, as an application would), update where the version is
 //! still the one read, append the history row with the time, commit.
 //!
+//! Beside both, the leanest transition a user could write by hand
+//! (`sqlite_lean.rs`: a state and a version updated, a history row of
+//! entity, from, to and time inserted), to show what the store's schema
+//! and work cost against the least a transition can do.
+//!
 //! Run: `cargo bench --bench store -- --warm-up-time 1 --measurement-time 5`.
 
 // criterion's macros generate undocumented functions.
@@ -18,6 +23,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rusqlite::TransactionBehavior;
 use stateforge::runtime::db::{Synchronous, TransitionMeta};
 
+// The other steps of the ladder are for the instruction counts only.
+#[allow(dead_code)]
+#[path = "sqlite_lean.rs"]
+mod sqlite_lean;
 #[path = "sqlite_pair.rs"]
 mod sqlite_pair;
 use sqlite_pair::{AnyLight, LightEvent, hand, hand_toggle, store};
@@ -44,6 +53,16 @@ fn one_per_transaction(c: &mut Criterion, sync: Synchronous, label: &str) {
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .unwrap();
             hand_toggle(&tx);
+            tx.commit().unwrap();
+        });
+    });
+    let mut lean = sqlite_lean::open(dir.path(), sqlite_lean::Step::Lean, sync);
+    group.bench_function("leanest hand-written SQL", |b| {
+        b.iter(|| {
+            let tx = lean
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .unwrap();
+            sqlite_lean::toggle(&tx, sqlite_lean::Step::Lean);
             tx.commit().unwrap();
         });
     });
@@ -75,6 +94,18 @@ fn hundred_per_transaction(c: &mut Criterion) {
                 .unwrap();
             for _ in 0..100 {
                 hand_toggle(&tx);
+            }
+            tx.commit().unwrap();
+        });
+    });
+    let mut lean = sqlite_lean::open(dir.path(), sqlite_lean::Step::Lean, Synchronous::Normal);
+    group.bench_function("leanest hand-written SQL", |b| {
+        b.iter(|| {
+            let tx = lean
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .unwrap();
+            for _ in 0..100 {
+                sqlite_lean::toggle(&tx, sqlite_lean::Step::Lean);
             }
             tx.commit().unwrap();
         });
