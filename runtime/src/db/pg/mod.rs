@@ -10,6 +10,8 @@ mod release;
 mod runtime;
 mod unit;
 
+use std::future::Future;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
@@ -25,7 +27,7 @@ use super::{HistoryQuery, Loaded, Store, StoreError, StoreOptions, TransitionMet
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
-use release::Calls;
+use release::{Calls, Waiter};
 use runtime::OwnRuntime;
 
 /// A store in a PostgreSQL database, with a small pool of connections:
@@ -37,16 +39,18 @@ use runtime::OwnRuntime;
 /// (PgBouncer before 1.21, or with `max_prepared_statements = 0`) fails
 /// with "prepared statement ... does not exist".
 ///
-/// The store runs its connections on one small runtime of its own, which
-/// each call drives on the calling thread until its answer comes, so the
-/// store's methods block: from async code, call them on a blocking thread
-/// (`tokio::task::spawn_blocking`), or use the async [`Store`]. Unlike the
-/// `postgres` crate, the store does not panic when called (or dropped) in
-/// an async task: wherever a tokio runtime is current (a task, or a
-/// blocking thread, which tokio gives no public way to tell apart), its
-/// own runtime is driven on a short-lived thread of its own for the
-/// length of the call, which costs a thread start per call. In a task,
-/// the call still blocks the task's thread.
+/// The store runs its connections on a runtime of its own, a worker
+/// thread per core. `fire`, `fire_with` and `load` run there whole, as a
+/// task, while the calling thread waits once for the answer, so threads
+/// calling at once each have their call in progress; the other operations
+/// and a unit's are polled on the calling thread while the workers drive
+/// their I/O. The store's methods block: from async code, call them on a
+/// blocking thread (`tokio::task::spawn_blocking`), or use the async
+/// [`Store`]. Unlike the `postgres` crate, the store does not panic when
+/// called (or dropped) in an async task, but the call blocks the task's
+/// thread. `fire`, `fire_with` and `load` ask the machine and its event
+/// to be `Send` (and the machine `Sync`), as the async store does, since
+/// they run on another thread.
 ///
 /// Dropped, the store closes its connections, each with a goodbye to the
 /// server.
@@ -160,6 +164,27 @@ impl PgStore {
         })
     }
 
+    /// Runs `call` as a task of the store's runtime: its round trips
+    /// never wake this thread, which waits once for the answer. `call`
+    /// owns what it needs (the store is a handle on the same pool).
+    fn spawned<T, F>(&self, call: impl FnOnce(Store) -> F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        check_outside(self)?;
+        let (store, calls) = (self.store().clone(), self.calls.clone());
+        let call_counted = calls.in_call();
+        let pool = store.pg_pool().cloned();
+        let call = call(store);
+        self.runtime.spawn_wait(async move {
+            let out = call.await;
+            calls.settle(pool.as_ref(), Waiter::Worker).await;
+            drop(call_counted);
+            out
+        })
+    }
+
     /// Runs `work` as one database transaction: all of it commits, or none.
     ///
     /// Each entity the unit fires or saves stays locked until it ends. A
@@ -258,11 +283,16 @@ impl PgStore {
     /// println!("{:?} at version {}", loaded.machine, loaded.version);
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
-    pub fn load<M: Machine + DeserializeOwned>(
+    pub fn load<M: Machine + DeserializeOwned + Send>(
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        self.run(Scope::Read, async |w| w.load::<M>(entity_id).await)
+        let entity_id = entity_id.to_owned();
+        self.spawned(move |store| async move {
+            store
+                .run(Scope::Read, async |w| w.load::<M>(&entity_id).await)
+                .await
+        })
     }
 
     /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire). The row is
@@ -287,12 +317,16 @@ impl PgStore {
     /// assert_eq!(moved.machine.state(), DoorState::Open);
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
-    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+    pub fn fire<M>(
         &self,
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<Loaded<M>, StoreError> {
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
         self.fire_with(&Listeners::new(), entity_id, event, meta)
     }
 
@@ -301,15 +335,24 @@ impl PgStore {
     /// # Errors
     ///
     /// As there.
-    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+    pub fn fire_with<M>(
         &self,
         listeners: &Listeners<M>,
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<Loaded<M>, StoreError> {
-        let fired = self.run(Scope::Unit, async |w| {
-            w.fire_with(listeners, entity_id, event, meta).await
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
+        let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
+        let fired = self.spawned(move |store| async move {
+            store
+                .run(Scope::Unit, async |w| {
+                    w.fire_with(&shared, &id, event, &owned_meta).await
+                })
+                .await
         })?;
         listeners.notify(&fired.info(meta), &fired.loaded.machine);
         Ok(fired.loaded)

@@ -2,13 +2,15 @@
 //! in the pool.
 //!
 //! sqlx hands a connection back to its pool by a task, which first checks
-//! it with a round trip. The store's runtime runs only while a call blocks
-//! on it: a call that returned at once would leave that task to the next
-//! call, which would find no idle connection and open another. Waiting
-//! keeps the pool as small as the number of callers using it at once.
+//! it with a round trip. A call that returned at once would leave that
+//! check running while the caller's next call asks for a connection: it
+//! would find none idle and open another. Waiting keeps the pool as small
+//! as the number of callers using it at once, and a connection's
+//! statements prepared once.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -23,35 +25,44 @@ const SPIN: Duration = Duration::from_millis(2);
 /// connection if a call needs one, which is only slower.
 const PATIENCE: Duration = Duration::from_secs(1);
 
-/// The calls (and units) in progress on a store.
-#[derive(Default)]
-pub(super) struct Calls(AtomicUsize);
+/// The calls (and units) in progress on a store; shared with the tasks
+/// that run them.
+#[derive(Default, Clone)]
+pub(super) struct Calls(Arc<AtomicUsize>);
 
 /// One call in progress, counted until dropped.
-pub(super) struct InCall<'a>(&'a AtomicUsize);
+pub(super) struct InCall(Arc<AtomicUsize>);
 
-impl Drop for InCall<'_> {
+impl Drop for InCall {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-impl PgStore {
+/// Where a call waits: on a worker of the store's runtime (a spawned
+/// call), or on the caller's thread (a call polled there).
+#[derive(Clone, Copy)]
+pub(super) enum Waiter {
+    Worker,
+    Caller,
+}
+
+impl Calls {
     /// Counts a call in progress until the guard drops.
-    pub(super) fn in_call(&self) -> InCall<'_> {
-        self.calls.0.fetch_add(1, Ordering::SeqCst);
-        InCall(&self.calls.0)
+    pub(super) fn in_call(&self) -> InCall {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        InCall(Arc::clone(&self.0))
     }
 
-    /// Waits until every connection out of the pool is one that another
+    /// Waits until every connection out of `pool` is one that another
     /// call in progress may hold: this call's own is back (or closed).
-    pub(super) async fn settle(&self) {
-        let Some(pool) = self.store().pg_pool() else {
+    pub(super) async fn settle(&self, pool: Option<&sqlx::PgPool>, waiter: Waiter) {
+        let Some(pool) = pool else {
             return;
         };
         let started = Instant::now();
         loop {
-            let others = self.calls.0.load(Ordering::SeqCst).saturating_sub(1);
+            let others = self.0.load(Ordering::SeqCst).saturating_sub(1);
             let out = usize::try_from(pool.size())
                 .unwrap_or(usize::MAX)
                 .saturating_sub(pool.num_idle());
@@ -59,19 +70,37 @@ impl PgStore {
             if out <= others || pool.is_closed() || waited >= PATIENCE {
                 return;
             }
-            if waited < SPIN {
-                YieldOnce(false).await;
-            } else {
+            if waited >= SPIN {
                 tokio::time::sleep(Duration::from_millis(1)).await;
+                continue;
+            }
+            match waiter {
+                // On a worker, tokio's yield lets the worker poll its I/O
+                // before the task runs again.
+                Waiter::Worker => tokio::task::yield_now().await,
+                Waiter::Caller => YieldOnce(false).await,
             }
         }
     }
 }
 
-/// Pending once, woken at once: the runtime polls its I/O before the
-/// call looks again. Not tokio's `yield_now`, which inside another
-/// runtime's task hands the wake to that runtime's scheduler, blocked
-/// while the call is.
+impl PgStore {
+    /// Counts a call in progress until the guard drops.
+    pub(super) fn in_call(&self) -> InCall {
+        self.calls.in_call()
+    }
+
+    /// [`Calls::settle`] for a call polled on the caller's thread.
+    pub(super) async fn settle(&self) {
+        self.calls
+            .settle(self.store().pg_pool(), Waiter::Caller)
+            .await;
+    }
+}
+
+/// Pending once, woken at once: the workers poll the I/O meanwhile. Not
+/// tokio's `yield_now`, which inside another runtime's task hands the
+/// wake to that runtime's scheduler, blocked while the call is.
 struct YieldOnce(bool);
 
 impl Future for YieldOnce {
