@@ -6,7 +6,6 @@ mod entity_locks;
 mod listing;
 mod lock_wait;
 mod reads;
-mod release;
 mod runtime;
 mod unit;
 
@@ -27,7 +26,6 @@ use super::{HistoryQuery, Loaded, Store, StoreError, StoreOptions, TransitionMet
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
-use release::{Calls, Waiter};
 use runtime::OwnRuntime;
 
 /// A store in a PostgreSQL database, with a small pool of connections:
@@ -65,7 +63,6 @@ pub struct PgStore {
     store: Option<Store>,
     /// The URL, its password redacted.
     shown: String,
-    calls: Calls,
     runtime: OwnRuntime,
 }
 
@@ -139,12 +136,7 @@ impl PgStore {
         call: impl AsyncFnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         check_outside(self)?;
-        let _call = self.in_call();
-        self.runtime.block_on(async {
-            let out = call(self.store()).await;
-            self.settle().await;
-            out
-        })
+        self.runtime.block_on(call(self.store()))
     }
 
     /// Runs `op` on a connection for `scope`, committed when it succeeds:
@@ -156,12 +148,7 @@ impl PgStore {
         op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         check_outside(self)?;
-        let _call = self.in_call();
-        self.runtime.block_on(async {
-            let out = self.store().run(scope, op).await;
-            self.settle().await;
-            out
-        })
+        self.runtime.block_on(self.store().run(scope, op))
     }
 
     /// Runs `call` as a task of the store's runtime: its round trips
@@ -173,16 +160,7 @@ impl PgStore {
         F: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
         check_outside(self)?;
-        let (store, calls) = (self.store().clone(), self.calls.clone());
-        let call_counted = calls.in_call();
-        let pool = store.pg_pool().cloned();
-        let call = call(store);
-        self.runtime.spawn_wait(async move {
-            let out = call.await;
-            calls.settle(pool.as_ref(), Waiter::Worker).await;
-            drop(call_counted);
-            out
-        })
+        self.runtime.spawn_wait(call(self.store().clone()))
     }
 
     /// Runs `work` as one database transaction: all of it commits, or none.
@@ -220,14 +198,7 @@ impl PgStore {
     ) -> Result<T, StoreError> {
         check_outside(self)?;
         let _open = OpenUnit::mark(self);
-        let _call = self.in_call();
-        let begun = self.runtime.block_on(async {
-            let begun = self.store().begin().await;
-            if begun.is_err() {
-                self.settle().await;
-            }
-            begun
-        });
+        let begun = self.runtime.block_on(self.store().begin());
         let unit = PgUnit::new(begun?, self);
         // On an error the unit is rolled back; on a panic it is dropped,
         // which rolls it back too.

@@ -15,6 +15,11 @@
 //! Both ways work wherever they are called: outside any runtime, on a
 //! blocking thread of the application's runtime, or (blocking it) in an
 //! async task. No thread starts per call.
+//!
+//! A call returns once it has its answer: sqlx's check of its connection
+//! going back to the pool (a round trip) runs on a worker meanwhile, and
+//! a next call that comes before it ends takes another connection, up to
+//! the pool's bound.
 
 use std::future::Future;
 

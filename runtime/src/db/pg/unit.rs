@@ -63,14 +63,11 @@ impl<'a> PgUnit<'a> {
     /// what it fired.
     pub(super) fn commit(mut self) -> Result<(), StoreError> {
         let unit = self.unit.borrow_mut().take();
-        let store = self.store;
-        store.runtime.block_on(async move {
-            let committed = match unit {
+        self.store.runtime.block_on(async move {
+            match unit {
                 Some(unit) => unit.commit().await,
                 None => Ok(()),
-            };
-            store.settle().await;
-            committed
+            }
         })?;
         std::mem::take(&mut self.notices).tell();
         Ok(())
@@ -79,11 +76,10 @@ impl<'a> PgUnit<'a> {
     /// Rolls the unit's transaction back.
     pub(super) fn rollback(self) {
         let unit = self.unit.borrow_mut().take();
-        let store = self.store;
-        store.runtime.block_on(async move {
-            drop(unit);
-            store.settle().await;
-        });
+        // The transaction rolls back as its connection goes back to the
+        // pool, which a task on the store's runtime does.
+        let _current = self.store.runtime.enter();
+        drop(unit);
     }
 
     /// Runs `op` on the unit's transaction, on the store's runtime.
