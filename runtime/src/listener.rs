@@ -108,9 +108,10 @@ impl fmt::Display for TransitionInfo<'_> {
     }
 }
 
-type Before<M> = Box<dyn Fn(&TransitionInfo<'_>, &M) -> Result<(), String> + Send + Sync>;
+// Shared, so that a store may hand a copy of the listeners to a task.
+type Before<M> = Arc<dyn Fn(&TransitionInfo<'_>, &M) -> Result<(), String> + Send + Sync>;
 type After<M> =
-    Box<dyn Fn(&TransitionInfo<'_>, &M) -> Result<(), Box<dyn std::error::Error>> + Send + Sync>;
+    Arc<dyn Fn(&TransitionInfo<'_>, &M) -> Result<(), Box<dyn std::error::Error>> + Send + Sync>;
 
 /// A refused [`Listeners::fire`]: the machine and the event come back.
 ///
@@ -254,6 +255,16 @@ impl<M> Listeners<M> {
         self.before.is_empty() && self.after.is_empty()
     }
 
+    /// The same listeners, shared: for a task that runs them while the
+    /// caller keeps its own.
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+    pub(crate) fn share(&self) -> Self {
+        Listeners {
+            before: self.before.clone(),
+            after: self.after.clone(),
+        }
+    }
+
     /// Whether any after-listener is registered.
     #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     pub(crate) fn has_after(&self) -> bool {
@@ -272,7 +283,7 @@ impl<M> Listeners<M> {
         name: impl Into<String>,
         listener: impl Fn(&TransitionInfo<'_>, &M) -> Result<(), String> + Send + Sync + 'static,
     ) -> &mut Self {
-        self.before.push((name.into(), Box::new(listener)));
+        self.before.push((name.into(), Arc::new(listener)));
         self
     }
 
@@ -291,7 +302,7 @@ impl<M> Listeners<M> {
         + Sync
         + 'static,
     ) -> &mut Self {
-        self.after.push((name.into(), Box::new(listener)));
+        self.after.push((name.into(), Arc::new(listener)));
         self
     }
 

@@ -59,6 +59,7 @@ macro_rules! behaviours {
             refusals::each_refusal_of_a_dynamic_machine_is_its_own_variant,
             listened::after_listeners_are_told_who_and_why,
             listened::a_unit_names_what_it_fired_for_the_after_listeners,
+            listened::a_units_after_listeners_hear_only_of_its_commit,
         );
     };
     (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {

@@ -5,12 +5,22 @@ use crate::pg_fixture::pg_url;
 use crate::suite::fixture::{Fixture, assert_chain, meta};
 use crate::suite::machines::{AnyLamp, AnyTask, Lamp, LampEvent, TaskEvent, new_task};
 use stateforge::runtime::Timestamp;
-use stateforge::runtime::db::{HistoryQuery, StoreError, TransientKind, blocking::Store};
+use stateforge::runtime::db::{
+    HistoryQuery, StoreError, StoreOptions, TransientKind, blocking::Store,
+};
 
 behaviours!(crate::suite::Fixture::postgres);
 
 #[path = "postgres_locks.rs"]
 mod locks;
+
+/// A pool of one connection, for the tests that kill or count the store's
+/// connections: a call returns before sqlx's check of its connection
+/// going back to the pool ends, and the next call, rather than open
+/// another, then waits for it.
+fn one_connection() -> StoreOptions {
+    StoreOptions::new().max_connections(1)
+}
 
 #[test]
 fn a_killed_backend_is_an_error_then_the_store_reconnects() {
@@ -21,7 +31,8 @@ fn a_killed_backend_is_an_error_then_the_store_reconnects() {
     // killed, not those of tests running beside this one.
     let name = format!("sf_kill_{}", std::process::id());
     let url = pg.target();
-    let store = Store::open_with(&pg.target_named(&name), pg.prefix()).unwrap();
+    let store =
+        Store::open_with_options(&pg.target_named(&name), pg.prefix(), &one_connection()).unwrap();
     store
         .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
         .unwrap();
@@ -66,7 +77,8 @@ fn an_idle_connection_the_server_closed_is_replaced_before_use() {
     };
     let name = format!("sf_idle_{}", std::process::id());
     let url = pg.target();
-    let store = Store::open_with(&pg.target_named(&name), pg.prefix()).unwrap();
+    let store =
+        Store::open_with_options(&pg.target_named(&name), pg.prefix(), &one_connection()).unwrap();
     store
         .create("l", &AnyLamp::from(Lamp::new(0)), &meta())
         .unwrap();
@@ -291,10 +303,16 @@ fn round_trips_per_transition() {
         .unwrap_or_default();
     let db = config.get_dbname().unwrap_or("postgres");
     let url = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}");
-    let store = Store::open_with(&url, pg.prefix()).unwrap();
+    let store = Store::open_with_options(&url, pg.prefix(), &one_connection()).unwrap();
+    // A call returns before sqlx's check of its connection going back to
+    // the pool (below) has ended: wait for it, to count it with the call
+    // (and the one of a call before, to leave it out).
     let sent = |work: &dyn Fn()| {
+        let released = std::time::Duration::from_millis(200);
+        std::thread::sleep(released);
         let before = bursts.lock().unwrap().len();
         work();
+        std::thread::sleep(released);
         bursts.lock().unwrap()[before..].to_vec()
     };
     let trips = |work: &dyn Fn()| sent(work).len();
@@ -306,10 +324,9 @@ fn round_trips_per_transition() {
             .map(|burst| describe(&messages(burst)))
             .collect::<Vec<_>>()
     };
-    // sqlx checks a connection going back to the pool with a bare Sync;
-    // the blocking store waits for it before it returns, so that the next
-    // call finds the connection idle instead of opening another: the last
-    // round trip of every call.
+    // sqlx checks a connection going back to the pool with a bare Sync:
+    // the last round trip of every call, which the blocking store leaves
+    // to the store's runtime once it has its answer.
     let released = |bursts: &[Vec<u8>]| {
         let last = bursts.last().map(|burst| messages(burst));
         last.is_some_and(|m| m.last().is_some_and(|m| m.0 == b'S' && m.1.is_empty()))

@@ -2,6 +2,9 @@
 //! committed: a unit keeps a notice per transition and runs them, in
 //! order, after its commit; a unit rolled back drops them.
 
+use std::borrow::Borrow;
+use std::cell::RefCell;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
@@ -10,17 +13,20 @@ use crate::db::{Fired, StoreError, TransitionMeta};
 use crate::listener::Listeners;
 
 /// The notice of `fired` for `listeners`' after-listeners, if it has
-/// any. The machine is kept in its stored form (so it need not be
-/// `Clone`) and rebuilt for the listeners.
-pub(crate) fn after_commit<'c, M>(
-    listeners: &'c Listeners<M>,
+/// any: `listeners` borrowed (by the async unit, which lives no longer
+/// than they do) or owned (a shared copy, kept by a blocking unit). The
+/// machine is kept in its stored form (so it need not be `Clone`) and
+/// rebuilt for the listeners.
+pub(crate) fn after_commit<M, L>(
+    listeners: L,
     fired: &Fired<M>,
     meta: &TransitionMeta,
-) -> Result<Option<impl FnOnce() + use<'c, M>>, StoreError>
+) -> Result<Option<impl FnOnce() + use<M, L>>, StoreError>
 where
-    M: Machine + Serialize + DeserializeOwned + 'c,
+    M: Machine + Serialize + DeserializeOwned,
+    L: Borrow<Listeners<M>>,
 {
-    if !listeners.has_after() {
+    if !listeners.borrow().has_after() {
         return Ok(None);
     }
     let stored = crate::stored::to_stored(&fired.loaded.machine)?;
@@ -32,7 +38,7 @@ where
             Ok(entered) => {
                 let info = crate::TransitionInfo::new(machine, Some(&entity_id), event, from, to)
                     .with_meta(&meta);
-                listeners.notify(&info, &entered);
+                listeners.borrow().notify(&info, &entered);
             }
             Err(error) => {
                 tracing::warn!(machine, entity_id, %error,
@@ -40,4 +46,37 @@ where
             }
         }
     }))
+}
+
+/// The notices a blocking unit keeps until it has committed, in order.
+#[derive(Default)]
+pub(crate) struct Notices(RefCell<Vec<Box<dyn FnOnce()>>>);
+
+impl Notices {
+    /// Keeps the notice of `fired` for the after-listeners of
+    /// `listeners`, if it has any, with a shared copy of them: the unit's
+    /// closure may end before the listeners it borrowed.
+    pub(crate) fn keep<M>(
+        &self,
+        listeners: &Listeners<M>,
+        fired: &Fired<M>,
+        meta: &TransitionMeta,
+    ) -> Result<(), StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned,
+    {
+        if let Some(notice) = after_commit(listeners.share(), fired, meta)? {
+            self.0.borrow_mut().push(Box::new(notice));
+        }
+        Ok(())
+    }
+
+    /// Tells every kept notice, in order: the unit has committed. Each
+    /// listener's error or panic is caught and logged, as
+    /// [`Listeners::notify`] does.
+    pub(crate) fn tell(self) {
+        for notice in self.0.into_inner() {
+            notice();
+        }
+    }
 }

@@ -245,7 +245,7 @@ impl Store {
     /// # Errors
     ///
     /// As [`SqliteStore::load`].
-    pub fn load<M: Machine + DeserializeOwned>(
+    pub fn load<M: Machine + DeserializeOwned + Send>(
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
@@ -257,12 +257,16 @@ impl Store {
     /// # Errors
     ///
     /// As [`SqliteStore::fire`].
-    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+    pub fn fire<M>(
         &self,
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<Loaded<M>, StoreError> {
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
         each_backend!(self, s => s.fire(entity_id, event, meta))
     }
 
@@ -271,13 +275,17 @@ impl Store {
     /// # Errors
     ///
     /// As [`SqliteStore::fire_with`].
-    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+    pub fn fire_with<M>(
         &self,
         listeners: &Listeners<M>,
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<Loaded<M>, StoreError> {
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
         each_backend!(self, s => s.fire_with(listeners, entity_id, event, meta))
     }
 
@@ -568,8 +576,10 @@ impl StoreUnit<'_, '_> {
         each_unit!(self, u => u.fire(entity_id, event, meta))
     }
 
-    /// See [`SqliteUnit::fire_with`]: before-listeners only; pass
-    /// [`Fired::info`] to [`Listeners::notify`] once the unit has committed.
+    /// See [`SqliteUnit::fire_with`]: the before-listeners now, the
+    /// after-listeners once the unit has committed (never if it rolls
+    /// back); a panic in one is caught and logged, as
+    /// [`Listeners::notify`] does.
     ///
     /// # Errors
     ///

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use super::PgStore;
-use super::release::Calls;
 use super::runtime::OwnRuntime;
 use crate::db::schema::TablePrefix;
 use crate::db::{Store, StoreError, StoreOptions, redact_url};
@@ -59,14 +58,8 @@ impl PgStore {
         let store = PgStore {
             store: Some(store),
             shown,
-            calls: Calls::default(),
             runtime,
         };
-        // The connection that made the schema goes back to the pool
-        // before the first call wants one.
-        let call = store.in_call();
-        store.runtime.block_on(store.settle());
-        drop(call);
         Ok(store)
     }
 }

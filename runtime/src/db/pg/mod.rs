@@ -6,9 +6,10 @@ mod entity_locks;
 mod listing;
 mod lock_wait;
 mod reads;
-mod release;
 mod runtime;
 mod unit;
+
+use std::future::Future;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -25,7 +26,6 @@ use super::{HistoryQuery, Loaded, Store, StoreError, StoreOptions, TransitionMet
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
-use release::Calls;
 use runtime::OwnRuntime;
 
 /// A store in a PostgreSQL database, with a small pool of connections:
@@ -37,16 +37,18 @@ use runtime::OwnRuntime;
 /// (PgBouncer before 1.21, or with `max_prepared_statements = 0`) fails
 /// with "prepared statement ... does not exist".
 ///
-/// The store runs its connections on one small runtime of its own, which
-/// each call drives on the calling thread until its answer comes, so the
-/// store's methods block: from async code, call them on a blocking thread
-/// (`tokio::task::spawn_blocking`), or use the async [`Store`]. Unlike the
-/// `postgres` crate, the store does not panic when called (or dropped) in
-/// an async task: wherever a tokio runtime is current (a task, or a
-/// blocking thread, which tokio gives no public way to tell apart), its
-/// own runtime is driven on a short-lived thread of its own for the
-/// length of the call, which costs a thread start per call. In a task,
-/// the call still blocks the task's thread.
+/// The store runs its connections on a runtime of its own, a worker
+/// thread per core. `fire`, `fire_with` and `load` run there whole, as a
+/// task, while the calling thread waits once for the answer, so threads
+/// calling at once each have their call in progress; the other operations
+/// and a unit's are polled on the calling thread while the workers drive
+/// their I/O. The store's methods block: from async code, call them on a
+/// blocking thread (`tokio::task::spawn_blocking`), or use the async
+/// [`Store`]. Unlike the `postgres` crate, the store does not panic when
+/// called (or dropped) in an async task, but the call blocks the task's
+/// thread. `fire`, `fire_with` and `load` ask the machine and its event
+/// to be `Send` (and the machine `Sync`), as the async store does, since
+/// they run on another thread.
 ///
 /// Dropped, the store closes its connections, each with a goodbye to the
 /// server.
@@ -61,7 +63,6 @@ pub struct PgStore {
     store: Option<Store>,
     /// The URL, its password redacted.
     shown: String,
-    calls: Calls,
     runtime: OwnRuntime,
 }
 
@@ -135,12 +136,7 @@ impl PgStore {
         call: impl AsyncFnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         check_outside(self)?;
-        let _call = self.in_call();
-        self.runtime.block_on(async {
-            let out = call(self.store()).await;
-            self.settle().await;
-            out
-        })
+        self.runtime.block_on(call(self.store()))
     }
 
     /// Runs `op` on a connection for `scope`, committed when it succeeds:
@@ -152,12 +148,19 @@ impl PgStore {
         op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         check_outside(self)?;
-        let _call = self.in_call();
-        self.runtime.block_on(async {
-            let out = self.store().run(scope, op).await;
-            self.settle().await;
-            out
-        })
+        self.runtime.block_on(self.store().run(scope, op))
+    }
+
+    /// Runs `call` as a task of the store's runtime: its round trips
+    /// never wake this thread, which waits once for the answer. `call`
+    /// owns what it needs (the store is a handle on the same pool).
+    fn spawned<T, F>(&self, call: impl FnOnce(Store) -> F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        check_outside(self)?;
+        self.runtime.spawn_wait(call(self.store().clone()))
     }
 
     /// Runs `work` as one database transaction: all of it commits, or none.
@@ -195,14 +198,7 @@ impl PgStore {
     ) -> Result<T, StoreError> {
         check_outside(self)?;
         let _open = OpenUnit::mark(self);
-        let _call = self.in_call();
-        let begun = self.runtime.block_on(async {
-            let begun = self.store().begin().await;
-            if begun.is_err() {
-                self.settle().await;
-            }
-            begun
-        });
+        let begun = self.runtime.block_on(self.store().begin());
         let unit = PgUnit::new(begun?, self);
         // On an error the unit is rolled back; on a panic it is dropped,
         // which rolls it back too.
@@ -258,11 +254,16 @@ impl PgStore {
     /// println!("{:?} at version {}", loaded.machine, loaded.version);
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
-    pub fn load<M: Machine + DeserializeOwned>(
+    pub fn load<M: Machine + DeserializeOwned + Send>(
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        self.run(Scope::Read, async |w| w.load::<M>(entity_id).await)
+        let entity_id = entity_id.to_owned();
+        self.spawned(move |store| async move {
+            store
+                .run(Scope::Read, async |w| w.load::<M>(&entity_id).await)
+                .await
+        })
     }
 
     /// See [`SqliteStore::fire`](crate::db::SqliteStore::fire). The row is
@@ -287,12 +288,16 @@ impl PgStore {
     /// assert_eq!(moved.machine.state(), DoorState::Open);
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
-    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
+    pub fn fire<M>(
         &self,
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<Loaded<M>, StoreError> {
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
         self.fire_with(&Listeners::new(), entity_id, event, meta)
     }
 
@@ -301,15 +306,24 @@ impl PgStore {
     /// # Errors
     ///
     /// As there.
-    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
+    pub fn fire_with<M>(
         &self,
         listeners: &Listeners<M>,
         entity_id: &str,
         event: M::Event,
         meta: &TransitionMeta,
-    ) -> Result<Loaded<M>, StoreError> {
-        let fired = self.run(Scope::Unit, async |w| {
-            w.fire_with(listeners, entity_id, event, meta).await
+    ) -> Result<Loaded<M>, StoreError>
+    where
+        M: Machine + Serialize + DeserializeOwned + Send + Sync,
+        M::Event: Send,
+    {
+        let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
+        let fired = self.spawned(move |store| async move {
+            store
+                .run(Scope::Unit, async |w| {
+                    w.fire_with(&shared, &id, event, &owned_meta).await
+                })
+                .await
         })?;
         listeners.notify(&fired.info(meta), &fired.loaded.machine);
         Ok(fired.loaded)

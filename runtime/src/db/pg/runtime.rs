@@ -1,11 +1,25 @@
 //! The one runtime a [`PgStore`](super::PgStore) runs its connections on,
 //! and how a blocking call waits on it.
 //!
-//! A current-thread runtime has no thread of its own: whichever thread
-//! blocks on it drives it (its connections' I/O, its timers, the tasks
-//! its pool spawns), and several threads may block on it at once, one of
-//! them driving it for all. So the store costs no thread while idle, and
-//! none per call outside async code.
+//! The runtime has a worker thread per core, which drive every
+//! connection's I/O, timers and the tasks the pool spawns (a connection
+//! handed back is checked by one). A call that the runtime may run on
+//! its own, its arguments owned, is spawned there whole: all its round
+//! trips and wake-ups stay on one worker, and the caller's thread sleeps
+//! once, until the answer comes. Any number of threads call at once,
+//! each its own task. A call that borrows what it needs (a unit's
+//! operations, the rarer reads and writes) is polled on the caller's
+//! thread instead, while the workers drive its I/O: each round trip then
+//! wakes the caller from a worker.
+//!
+//! Both ways work wherever they are called: outside any runtime, on a
+//! blocking thread of the application's runtime, or (blocking it) in an
+//! async task. No thread starts per call.
+//!
+//! A call returns once it has its answer: sqlx's check of its connection
+//! going back to the pool (a round trip) runs on a worker meanwhile, and
+//! a next call that comes before it ends takes another connection, up to
+//! the pool's bound.
 
 use std::future::Future;
 
@@ -19,7 +33,10 @@ pub(super) struct OwnRuntime(Option<Runtime>);
 
 impl OwnRuntime {
     pub(super) fn new() -> std::io::Result<OwnRuntime> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name("stateforge-pg")
             .enable_all()
             .build()?;
         Ok(OwnRuntime(Some(runtime)))
@@ -39,45 +56,33 @@ impl OwnRuntime {
         self.get().handle().enter()
     }
 
-    /// Runs `future` to its end on the store's runtime.
-    ///
-    /// In an async task tokio refuses to block on another runtime (it
-    /// panics: "Cannot start a runtime from within a runtime"); in a
-    /// `spawn_blocking` thread it allows it, but no public API tells the
-    /// two apart: both have a current runtime handle. So wherever there is
-    /// one, a scoped thread drives the store's runtime for the length of
-    /// the call while this thread polls `future` (in a `spawn_blocking`
-    /// thread too, where it was not needed); outside any runtime, the
-    /// common case, the runtime runs on the caller's thread. `future` never
-    /// leaves this thread, so it need not be `Send`: the machines and
-    /// listeners of the blocking API are not asked to be.
-    pub(super) fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let runtime = self.get();
-        if Handle::try_current().is_err() {
-            return runtime.block_on(future);
+    /// Runs `future` on a worker and waits for its output. A panic in it
+    /// goes on in the caller.
+    pub(super) fn spawn_wait<F>(&self, future: F) -> F::Output
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let task = self.get().spawn(future);
+        match futures_executor::block_on(task) {
+            Ok(out) => out,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            // Tasks are cancelled only when the runtime shuts down, which
+            // the store does when dropped, after every call.
+            Err(error) => unreachable!("a store's task was cancelled: {error}"),
         }
-        // The store's runtime is the current one while `future` is polled,
-        // for what it spawns and the timers it sets.
-        let _current = runtime.handle().enter();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        std::thread::scope(|s| {
-            let driver = s.spawn(move || {
-                runtime.block_on(async {
-                    // Ends when `stop` is dropped: after `future`, or on
-                    // its panic.
-                    let _ = stopped.await;
-                });
-            });
-            // Unconstrained: the caller's task budget, which this thread
-            // still carries, must not make the store's I/O yield to a
-            // scheduler that is not polling it.
-            let out = futures_executor::block_on(tokio::task::unconstrained(future));
-            drop(stop);
-            if let Err(panic) = driver.join() {
-                std::panic::resume_unwind(panic);
-            }
-            out
-        })
+    }
+
+    /// Runs `future` to its end on this thread, the runtime current (for
+    /// what it spawns and the timers it sets) and its workers driving the
+    /// I/O. `future` never leaves this thread, so it need not be `Send`:
+    /// the machines and listeners it borrows are not asked to be.
+    pub(super) fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _current = self.enter();
+        // Unconstrained: a caller inside an async task carries its task's
+        // budget, which must not make the store's I/O yield to a
+        // scheduler that is not polling it.
+        futures_executor::block_on(tokio::task::unconstrained(future))
     }
 }
 

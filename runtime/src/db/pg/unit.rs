@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use super::PgStore;
+use crate::db::notice::Notices;
 use crate::db::{Fired, Loaded, StoreError, StoreUnit, TransitionMeta};
 use crate::listener::Listeners;
 
@@ -27,6 +28,8 @@ use crate::listener::Listeners;
 pub struct PgUnit<'a> {
     /// Present until the unit commits or is dropped.
     unit: RefCell<Option<StoreUnit<'static>>>,
+    /// For the after-listeners, once the unit has committed.
+    notices: Notices,
     pub(super) store: &'a PgStore,
 }
 
@@ -51,32 +54,32 @@ impl<'a> PgUnit<'a> {
     pub(super) fn new(unit: StoreUnit<'static>, store: &'a PgStore) -> Self {
         PgUnit {
             unit: RefCell::new(Some(unit)),
+            notices: Notices::default(),
             store,
         }
     }
 
-    /// Commits the unit's transaction.
-    pub(super) fn commit(self) -> Result<(), StoreError> {
+    /// Commits the unit's transaction, then tells the after-listeners of
+    /// what it fired.
+    pub(super) fn commit(mut self) -> Result<(), StoreError> {
         let unit = self.unit.borrow_mut().take();
-        let store = self.store;
-        store.runtime.block_on(async move {
-            let committed = match unit {
+        self.store.runtime.block_on(async move {
+            match unit {
                 Some(unit) => unit.commit().await,
                 None => Ok(()),
-            };
-            store.settle().await;
-            committed
-        })
+            }
+        })?;
+        std::mem::take(&mut self.notices).tell();
+        Ok(())
     }
 
     /// Rolls the unit's transaction back.
     pub(super) fn rollback(self) {
         let unit = self.unit.borrow_mut().take();
-        let store = self.store;
-        store.runtime.block_on(async move {
-            drop(unit);
-            store.settle().await;
-        });
+        // The transaction rolls back as its connection goes back to the
+        // pool, which a task on the store's runtime does.
+        let _current = self.store.runtime.enter();
+        drop(unit);
     }
 
     /// Runs `op` on the unit's transaction, on the store's runtime.
@@ -162,7 +165,8 @@ impl<'a> PgUnit<'a> {
             .map(|fired| fired.loaded)
     }
 
-    /// Fires with the before-listeners of `listeners`; see
+    /// Fires with `listeners`: the before-listeners now, the
+    /// after-listeners once the unit has committed; see
     /// [`SqliteUnit::fire_with`](crate::db::Unit::fire_with).
     ///
     /// # Errors
@@ -185,7 +189,9 @@ impl<'a> PgUnit<'a> {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Fired<M>, StoreError> {
-        self.run(async |w| w.fire_with(listeners, entity_id, event, meta).await)
+        let fired = self.run(async |w| w.fire_with(listeners, entity_id, event, meta).await)?;
+        self.notices.keep(listeners, &fired, meta)?;
+        Ok(fired)
     }
 
     /// [`PgStore::save`], inside the unit.

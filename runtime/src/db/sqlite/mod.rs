@@ -302,7 +302,7 @@ impl SqliteStore {
         // On an error or a panic the unit is dropped: its transaction is
         // rolled back.
         let out = work(&unit)?;
-        block_on(unit.into_work().commit())?;
+        unit.commit()?;
         Ok(out)
     }
 
@@ -314,7 +314,10 @@ impl SqliteStore {
     /// (the store writes; a deferred transaction that must upgrade its
     /// lock can fail with busy). The unit commits nothing itself: an error
     /// from `work`, or an operation that failed half-way, is returned, and
-    /// the application must then roll back.
+    /// the application must then roll back. The after-listeners of the
+    /// unit's `fire_with` are told when `work` has returned without an
+    /// error, as durable as the store can tell: before the application's
+    /// own commit.
     ///
     /// # Errors
     ///
@@ -343,7 +346,7 @@ impl SqliteStore {
     ) -> Result<T, StoreError> {
         let unit = Unit::new(Work::new(self.backend.application(conn)));
         let out = work(&unit)?;
-        block_on(unit.into_work().commit())?;
+        unit.commit()?;
         Ok(out)
     }
 
@@ -460,7 +463,15 @@ impl SqliteStore {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Loaded<M>, StoreError> {
-        let fired = self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
+        // Fired on the unit's work itself, so the unit keeps no notice:
+        // the after-listeners are told below.
+        let fired = self.unit(|u| {
+            block_on(
+                u.work
+                    .borrow_mut()
+                    .fire_with(listeners, entity_id, event, meta),
+            )
+        })?;
         // After-listeners run once the transition is durable, and outside
         // the lock: a slow listener does not hold up other writers.
         listeners.notify(&fired.info(meta), &fired.loaded.machine);

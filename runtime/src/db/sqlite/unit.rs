@@ -9,6 +9,7 @@ use stateforge_core::{Definition, Machine};
 
 use super::{SqliteConnection, block_on};
 use crate::db::due::{DueCount, DueTimer, TimerStep};
+use crate::db::notice::Notices;
 use crate::db::ops::Work;
 use crate::db::{EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
@@ -19,6 +20,8 @@ use crate::time::Timestamp;
 /// write commits with the unit, or not at all.
 pub struct Unit<'a> {
     pub(super) work: RefCell<Work<SqliteConnection<'a>>>,
+    /// For the after-listeners, once the unit has committed.
+    notices: Notices,
     store: PhantomData<&'a super::SqliteStore>,
 }
 
@@ -32,12 +35,16 @@ impl<'a> Unit<'a> {
     pub(super) fn new(work: Work<SqliteConnection<'a>>) -> Self {
         Unit {
             work: RefCell::new(work),
+            notices: Notices::default(),
             store: PhantomData,
         }
     }
 
-    pub(super) fn into_work(self) -> Work<SqliteConnection<'a>> {
-        self.work.into_inner()
+    /// Commits the unit, then tells the after-listeners of what it fired.
+    pub(super) fn commit(self) -> Result<(), StoreError> {
+        block_on(self.work.into_inner().commit())?;
+        self.notices.tell();
+        Ok(())
     }
 
     /// [`SqliteStore::history`](crate::db::SqliteStore::history), inside the
@@ -129,11 +136,11 @@ impl<'a> Unit<'a> {
             .map(|fired| fired.loaded)
     }
 
-    /// Fires with the before-listeners of `listeners` (a veto aborts the
-    /// unit); returns the transition ([`Fired`]), whose
-    /// [`info`](Fired::info) to pass to [`Listeners::notify`] once the
-    /// unit has committed (as
-    /// [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with) does).
+    /// Fires with `listeners`: the before-listeners now (a veto fails the
+    /// call and writes nothing), the after-listeners once the unit has
+    /// committed (not at all if it rolls back), as
+    /// [`SqliteStore::fire_with`](crate::db::SqliteStore::fire_with) tells
+    /// them after its own commit. Returns the transition ([`Fired`]).
     ///
     /// # Errors
     ///
@@ -145,11 +152,13 @@ impl<'a> Unit<'a> {
         event: M::Event,
         meta: &TransitionMeta,
     ) -> Result<Fired<M>, StoreError> {
-        block_on(
+        let fired = block_on(
             self.work
                 .borrow_mut()
                 .fire_with(listeners, entity_id, event, meta),
-        )
+        )?;
+        self.notices.keep(listeners, &fired, meta)?;
+        Ok(fired)
     }
 
     /// [`SqliteStore::save`](crate::db::SqliteStore::save), inside the unit.
