@@ -7,7 +7,7 @@ use stateforge::Definition;
 use stateforge::runtime::db::TransitionMeta;
 use stateforge::runtime::{DynMachine, Registry};
 
-use crate::pg_fixture::{PgFixture, pg_url};
+use crate::pg_fixture::PgFixture;
 use crate::stored_task::{AnyTask, Record, Task};
 
 const TICKET: &str = r#"{"name": "ticket",
@@ -139,12 +139,23 @@ fn with_password(url: &str) -> (Vec<String>, String) {
 
 #[test]
 fn no_machine_and_no_history_never_show_the_password() {
-    let Some(url) = pg_url("no_machine_and_no_history_never_show_the_password") else {
+    // Tables of its own: the database's default ones may be another
+    // test's, or another version's.
+    let Some(pg) = PgFixture::new("no_machine_and_no_history_never_show_the_password") else {
         return;
     };
-    let (forms, password) = with_password(&url);
+    let prefix = pg.prefix.as_str();
+    let (forms, password) = with_password(&pg.url);
     for db in &forms {
-        let (code, stdout, stderr) = run(&["entities", "--db", db, "--machine", "nothing"]);
+        let (code, stdout, stderr) = run(&[
+            "entities",
+            "--db",
+            db,
+            "--prefix",
+            prefix,
+            "--machine",
+            "nothing",
+        ]);
         assert_eq!(code, 1, "{stderr}");
         assert!(stderr.contains("no machine `nothing`"), "{stderr}");
         assert!(stderr.contains("***"), "{stderr}");
@@ -152,6 +163,8 @@ fn no_machine_and_no_history_never_show_the_password() {
             "history",
             "--db",
             db,
+            "--prefix",
+            prefix,
             "--machine",
             "nothing",
             "--entity",
