@@ -10,7 +10,7 @@ use crate::db::postgres::{PgBackend, PgConnection};
 use crate::db::shared::Keep;
 #[cfg(feature = "sqlite")]
 use crate::db::sqlite::{SqliteBackend, SqliteConnection};
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -87,7 +87,7 @@ impl Connection for AnyConnection {
         machine: &str,
         entity_id: &str,
         lock: bool,
-    ) -> Result<Option<Result<EntityRow, StoreError>>, StoreError> {
+    ) -> Result<Option<Result<StoredRow, StoreError>>, StoreError> {
         each!(self, c => c.row(machine, entity_id, lock).await)
     }
 

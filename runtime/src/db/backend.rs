@@ -15,7 +15,7 @@ use stateforge_core::Definition;
 
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::shared::Keep;
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, TransitionMeta};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -106,15 +106,15 @@ pub(crate) trait Backend: Send + Sync + 'static {
 /// Errors are the database's, already as [`StoreError`]s, with no secret
 /// in them.
 pub(crate) trait Connection: Send {
-    /// The entity's row: `None` when there is none, `Some(Err(..))` when
-    /// it does not read as an entity. With `lock`, in a unit, the row is
-    /// held until the unit ends.
+    /// The entity's row, its data as the column's text: `None` when there
+    /// is none, `Some(Err(..))` when it does not read as an entity. With
+    /// `lock`, in a unit, the row is held until the unit ends.
     fn row(
         &mut self,
         machine: &str,
         entity_id: &str,
         lock: bool,
-    ) -> impl Future<Output = Result<Option<Result<EntityRow, StoreError>>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Result<StoredRow, StoreError>>, StoreError>> + Send;
 
     /// Inserts the entity at version 1; `false` when it exists.
     fn insert_entity(

@@ -5,8 +5,7 @@ use stateforge_core::Definition;
 
 use crate::db::backend::{Connection, Write};
 use crate::db::shared::{check_movable, check_save, check_session};
-use crate::db::{EntityRow, StoreError, TransitionMeta};
-use crate::stored::Stored;
+use crate::db::{StoreError, StoredRow, TransitionMeta};
 use crate::time::Timestamp;
 
 /// A connection doing one operation or one unit of work.
@@ -49,16 +48,19 @@ impl<C: Connection> Work<C> {
         self.conn.commit().await
     }
 
-    /// The versioned update, its history record and the entered state's
-    /// timers: the new version. When nothing is written, the row is read
-    /// again to say why (a conflict, another session, not a transition).
+    /// The versioned update to state `to` with `data` (JSON text), its
+    /// history record and the entered state's timers: the new version.
+    /// When nothing is written, the row is read again to say why (a
+    /// conflict, another session, not a transition).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn write_stored(
         &mut self,
         def: &Definition,
         entity_id: &str,
         from: Source<'_>,
         event: &str,
-        stored: &Stored,
+        to: &str,
+        data: &str,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         let expected_version = from.version;
@@ -68,11 +70,11 @@ impl<C: Connection> Work<C> {
         if expected_version == 0 || check_movable(def.name(), entity_id, expected_version).is_err()
         {
             return Err(self
-                .not_written(def, entity_id, expected_version, event, &stored.state, meta)
+                .not_written(def, entity_id, expected_version, event, to, meta)
                 .await);
         }
         let now = Timestamp::now();
-        let (event_id, to_id) = (def.event_id(event), def.state_id(&stored.state));
+        let (event_id, to_id) = (def.event_id(event), def.state_id(to));
         let sources: Vec<&str> = def
             .transitions()
             .iter()
@@ -86,7 +88,7 @@ impl<C: Connection> Work<C> {
                     .collect()
             })
             .unwrap_or_default();
-        let (data, fingerprint) = (stored.data.to_string(), stored.fingerprint.to_string());
+        let fingerprint = def.fingerprint().to_string();
         let write = Write {
             machine: def.name(),
             entity_id,
@@ -95,8 +97,8 @@ impl<C: Connection> Work<C> {
             from: from.state,
             session: from.session,
             event,
-            to: &stored.state,
-            data: &data,
+            to,
+            data,
             fingerprint: &fingerprint,
             meta,
             now,
@@ -106,7 +108,7 @@ impl<C: Connection> Work<C> {
         match self.conn.write(&write).await {
             Ok(Some(version)) => Ok(version),
             Ok(None) => Err(self
-                .not_written(def, entity_id, expected_version, event, &stored.state, meta)
+                .not_written(def, entity_id, expected_version, event, to, meta)
                 .await),
             // A failed statement may have written part of the transition
             // on a backend that runs it as several.
@@ -147,7 +149,7 @@ impl<C: Connection> Work<C> {
         event: &str,
         to: &str,
         meta: &TransitionMeta,
-    ) -> Result<EntityRow, StoreError> {
+    ) -> Result<StoredRow, StoreError> {
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
         check_save(def, &row, expected_version, event, to)?;
