@@ -257,7 +257,7 @@ pub(crate) fn from_stored_text<M: Machine + DeserializeOwned>(
     } else {
         ","
     };
-    let text = format!("{{\"state\":\"{state}\"{separator}{fields}");
+    let text = ["{\"state\":\"", state, "\"", separator, fields].concat();
     serde_json::from_str(&text).or_else(|_| slow())
 }
 

@@ -23,6 +23,8 @@ mod due;
 mod entity_id;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod fingerprint_text;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;
 mod meta;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

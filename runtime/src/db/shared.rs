@@ -3,6 +3,7 @@
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+use crate::db::fingerprint_text::FingerprintText;
 use crate::db::{EntityRow, Loaded, StoreError, StoredRow, TransitionMeta};
 use crate::history::HistoryRecord;
 use std::sync::Arc;
@@ -172,7 +173,14 @@ pub(crate) fn restore<M: Machine + DeserializeOwned>(
 pub(crate) fn restore_row<M: Machine + DeserializeOwned>(
     row: StoredRow,
 ) -> Result<Loaded<M>, StoreError> {
-    let fingerprint = parse_fingerprint(&row.machine, &row.fingerprint)?;
+    // A row written under this definition, the usual case, has its
+    // fingerprint's very text: no need to parse it.
+    let current = M::definition().fingerprint();
+    let fingerprint = if row.fingerprint == FingerprintText::new(current).as_str() {
+        current
+    } else {
+        parse_fingerprint(&row.machine, &row.fingerprint)?
+    };
     let machine = from_stored_text(&row.machine, &row.state, &row.data, fingerprint)?;
     Ok(Loaded {
         entity_id: row.entity_id,

@@ -8,6 +8,7 @@ use super::Work;
 use super::write::Source;
 use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
+use crate::db::fingerprint_text::FingerprintText;
 use crate::db::refusal::refused;
 use crate::db::shared::{Keep, check_session, fill, restore_row};
 use crate::db::{DefinitionKind, Fired, Loaded, StoreError, TransitionMeta};
@@ -31,7 +32,7 @@ impl<C: Connection> Work<C> {
     ) -> Result<Loaded<()>, StoreError> {
         check_entity_id(entity_id)?;
         let now = Timestamp::now();
-        let fingerprint = def.fingerprint().to_string();
+        let fingerprint = FingerprintText::new(def.fingerprint());
         let inserted = self
             .conn
             .insert_entity(&NewEntity {
@@ -39,7 +40,7 @@ impl<C: Connection> Work<C> {
                 entity_id,
                 state,
                 data,
-                fingerprint: &fingerprint,
+                fingerprint: fingerprint.as_str(),
                 session: meta.session.as_deref(),
                 now,
             })

@@ -4,6 +4,7 @@
 use stateforge_core::Definition;
 
 use crate::db::backend::{Connection, Write};
+use crate::db::fingerprint_text::FingerprintText;
 use crate::db::shared::{check_movable, check_save, check_session};
 use crate::db::{StoreError, StoredRow, TransitionMeta};
 use crate::time::Timestamp;
@@ -88,7 +89,7 @@ impl<C: Connection> Work<C> {
                     .collect()
             })
             .unwrap_or_default();
-        let fingerprint = def.fingerprint().to_string();
+        let fingerprint = FingerprintText::new(def.fingerprint());
         let write = Write {
             machine: def.name(),
             entity_id,
@@ -99,7 +100,7 @@ impl<C: Connection> Work<C> {
             event,
             to,
             data,
-            fingerprint: &fingerprint,
+            fingerprint: fingerprint.as_str(),
             meta,
             now,
             // A machine without timers has no timer rows to cancel or start.
