@@ -95,6 +95,10 @@ impl Connection for AnyConnection {
         each!(self, c => c.insert_entity(entity).await)
     }
 
+    fn checks_sources(&self) -> bool {
+        each!(self, c => c.checks_sources())
+    }
+
     async fn write(&mut self, write: &Write<'_>) -> Result<Option<u64>, StoreError> {
         each!(self, c => c.write(write).await)
     }

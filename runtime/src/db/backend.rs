@@ -54,8 +54,10 @@ pub(crate) struct Write<'a> {
     pub(crate) machine: &'a str,
     pub(crate) entity_id: &'a str,
     pub(crate) expected_version: u64,
-    /// The states `event` leads from to `to` (PostgreSQL checks them in
-    /// its one statement; SQLite's unit read the row it writes).
+    /// The states `event` leads from to `to`, where the connection
+    /// [checks them](Connection::checks_sources) (PostgreSQL, in its one
+    /// statement); empty where it does not (SQLite's unit read the row
+    /// it writes).
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) sources: &'a [&'a str],
     /// The state left, as read (PostgreSQL reads it in its statement).
@@ -121,6 +123,11 @@ pub(crate) trait Connection: Send {
         &mut self,
         entity: &NewEntity<'_>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Whether [`Connection::write`] checks [`Write::sources`] itself
+    /// (PostgreSQL, in its one statement); where it does not (SQLite,
+    /// whose unit read the row it writes), they are not collected.
+    fn checks_sources(&self) -> bool;
 
     /// Writes the transition; its new version, or `None` when the row did
     /// not match (the caller reads it to say why).

@@ -75,14 +75,23 @@ impl<C: Connection> Work<C> {
                 .await);
         }
         let now = Timestamp::now();
-        let (event_id, to_id) = (def.event_id(event), def.state_id(to));
-        let sources: Vec<&str> = def
-            .transitions()
-            .iter()
-            .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
-            .map(|t| def.state_name(t.from))
-            .collect();
+        // A machine without timers has no timer rows to cancel or start.
+        let timed = !def.timers().is_empty();
+        let to_id = (timed || self.conn.checks_sources())
+            .then(|| def.state_id(to))
+            .flatten();
+        let sources: Vec<&str> = if self.conn.checks_sources() {
+            let event_id = def.event_id(event);
+            def.transitions()
+                .iter()
+                .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
+                .map(|t| def.state_name(t.from))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let timers: Vec<(&str, i64)> = to_id
+            .filter(|_| timed)
             .map(|to| {
                 def.timers_of(to)
                     .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
@@ -103,8 +112,7 @@ impl<C: Connection> Work<C> {
             fingerprint: fingerprint.as_str(),
             meta,
             now,
-            // A machine without timers has no timer rows to cancel or start.
-            timers: (!def.timers().is_empty()).then_some(timers.as_slice()),
+            timers: timed.then_some(timers.as_slice()),
         };
         match self.conn.write(&write).await {
             Ok(Some(version)) => Ok(version),

@@ -263,6 +263,10 @@ impl Connection for PgConnection<'_> {
         self.entity_row(machine, entity_id, lock)
     }
 
+    fn checks_sources(&self) -> bool {
+        true
+    }
+
     fn insert_entity(
         &mut self,
         entity: &NewEntity<'_>,

@@ -62,6 +62,10 @@ impl Connection for SqliteConnection<'_> {
         .await
     }
 
+    fn checks_sources(&self) -> bool {
+        false
+    }
+
     async fn write(&mut self, w: &Write<'_>) -> Result<Option<u64>, StoreError> {
         if self.runs_here() {
             let metadata = metadata_text(w);
