@@ -192,6 +192,75 @@ pub fn from_stored<M: Machine + DeserializeOwned>(stored: Stored) -> Result<M, R
     })
 }
 
+/// The data column of a generated machine's row, written straight from
+/// the machine: `{"context": ..., "data": ...}` without the `state` its
+/// serializer writes first (the state has a column of its own). No
+/// `serde_json::Value` tree is built; a machine whose serializer does not
+/// start with its state goes the way of [`to_stored`].
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn to_stored_text<M: Machine + Serialize>(
+    machine: &M,
+) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string(machine)?;
+    // A state's name is an identifier: its JSON string needs no escaping.
+    let lead = text
+        .strip_prefix("{\"state\":\"")
+        .and_then(|rest| rest.strip_prefix(machine.state_name()))
+        .and_then(|rest| rest.strip_prefix('"'))
+        .map(|rest| text.len() - rest.len());
+    match lead {
+        Some(end) if text[end..].starts_with(',') => {
+            // `{"state":"on","context"...` becomes `{"context"...` in place.
+            text.replace_range(1..=end, "");
+            Ok(text)
+        }
+        Some(end) if &text[end..] == "}" => Ok("{}".to_owned()),
+        _ => to_stored(machine).map(|stored| stored.data.to_string()),
+    }
+}
+
+/// [`from_stored`] from the row's columns as text: the same checks in the
+/// same order, then the data is read straight into the machine, its state
+/// put back in front, without a `serde_json::Value` tree. Data that does
+/// not read that way is read again as [`from_stored`] reads it, so the
+/// error says the same whichever way the row came.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn from_stored_text<M: Machine + DeserializeOwned>(
+    machine: &str,
+    state: &str,
+    data: &str,
+    fingerprint: Fingerprint,
+) -> Result<M, RestoreError> {
+    let def = M::definition();
+    if machine != def.name() {
+        return Err(RestoreError::WrongMachine {
+            expected: def.name().to_owned(),
+            found: machine.to_owned(),
+        });
+    }
+    check_fingerprint_and_state::<M>(state, fingerprint)?;
+    let slow = || {
+        from_stored(Stored {
+            machine: machine.to_owned(),
+            state: state.to_owned(),
+            data: crate::db::json_or_text(data.to_owned()),
+            fingerprint,
+        })
+    };
+    let Some(fields) = data.trim_start().strip_prefix('{') else {
+        return slow();
+    };
+    // A state's name is an identifier (checked above to be one of the
+    // machine's), so it needs no escaping.
+    let separator = if fields.trim_start().starts_with('}') {
+        ""
+    } else {
+        ","
+    };
+    let text = ["{\"state\":\"", state, "\"", separator, fields].concat();
+    serde_json::from_str(&text).or_else(|_| slow())
+}
+
 /// The checks of a row before its data is read: written under this
 /// definition, in a state of the machine (the machine's name is checked by
 /// the caller, who has it). The fingerprint comes first: a row of another

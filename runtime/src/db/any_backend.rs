@@ -10,7 +10,7 @@ use crate::db::postgres::{PgBackend, PgConnection};
 use crate::db::shared::Keep;
 #[cfg(feature = "sqlite")]
 use crate::db::sqlite::{SqliteBackend, SqliteConnection};
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -87,12 +87,16 @@ impl Connection for AnyConnection {
         machine: &str,
         entity_id: &str,
         lock: bool,
-    ) -> Result<Option<Result<EntityRow, StoreError>>, StoreError> {
+    ) -> Result<Option<Result<StoredRow, StoreError>>, StoreError> {
         each!(self, c => c.row(machine, entity_id, lock).await)
     }
 
     async fn insert_entity(&mut self, entity: &NewEntity<'_>) -> Result<bool, StoreError> {
         each!(self, c => c.insert_entity(entity).await)
+    }
+
+    fn checks_sources(&self) -> bool {
+        each!(self, c => c.checks_sources())
     }
 
     async fn write(&mut self, write: &Write<'_>) -> Result<Option<u64>, StoreError> {

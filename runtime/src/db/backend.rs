@@ -15,7 +15,7 @@ use stateforge_core::Definition;
 
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::shared::Keep;
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, TransitionMeta};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -54,8 +54,10 @@ pub(crate) struct Write<'a> {
     pub(crate) machine: &'a str,
     pub(crate) entity_id: &'a str,
     pub(crate) expected_version: u64,
-    /// The states `event` leads from to `to` (PostgreSQL checks them in
-    /// its one statement; SQLite's unit read the row it writes).
+    /// The states `event` leads from to `to`, where the connection
+    /// [checks them](Connection::checks_sources) (PostgreSQL, in its one
+    /// statement); empty where it does not (SQLite's unit read the row
+    /// it writes).
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) sources: &'a [&'a str],
     /// The state left, as read (PostgreSQL reads it in its statement).
@@ -106,21 +108,26 @@ pub(crate) trait Backend: Send + Sync + 'static {
 /// Errors are the database's, already as [`StoreError`]s, with no secret
 /// in them.
 pub(crate) trait Connection: Send {
-    /// The entity's row: `None` when there is none, `Some(Err(..))` when
-    /// it does not read as an entity. With `lock`, in a unit, the row is
-    /// held until the unit ends.
+    /// The entity's row, its data as the column's text: `None` when there
+    /// is none, `Some(Err(..))` when it does not read as an entity. With
+    /// `lock`, in a unit, the row is held until the unit ends.
     fn row(
         &mut self,
         machine: &str,
         entity_id: &str,
         lock: bool,
-    ) -> impl Future<Output = Result<Option<Result<EntityRow, StoreError>>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Result<StoredRow, StoreError>>, StoreError>> + Send;
 
     /// Inserts the entity at version 1; `false` when it exists.
     fn insert_entity(
         &mut self,
         entity: &NewEntity<'_>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Whether [`Connection::write`] checks [`Write::sources`] itself
+    /// (PostgreSQL, in its one statement); where it does not (SQLite,
+    /// whose unit read the row it writes), they are not collected.
+    fn checks_sources(&self) -> bool;
 
     /// Writes the transition; its new version, or `None` when the row did
     /// not match (the caller reads it to say why).

@@ -23,6 +23,8 @@ mod due;
 mod entity_id;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod fingerprint_text;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;
 mod meta;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -52,6 +54,8 @@ mod shared;
 mod sqlite;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod store;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod stored_row;
 mod target;
 
 pub use entity_id::MAX_ENTITY_ID_BYTES;
@@ -68,4 +72,6 @@ pub use schema::TablePrefix;
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use store::{Store, StoreUnit, TimerWorker};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use stored_row::{StoredRow, json_or_text};
 pub use target::postgres_url;

@@ -3,14 +3,15 @@
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
-use crate::db::{EntityRow, Loaded, StoreError, TransitionMeta};
+use crate::db::fingerprint_text::FingerprintText;
+use crate::db::{EntityRow, Loaded, StoreError, StoredRow, TransitionMeta};
 use crate::history::HistoryRecord;
 use std::sync::Arc;
 
 use stateforge_core::Fingerprint;
 
 use crate::dynamic::{Bound, DynMachine};
-use crate::stored::{RestoreError, Stored, from_stored};
+use crate::stored::{RestoreError, Stored, from_stored, from_stored_text};
 
 type Json = serde_json::Value;
 
@@ -48,7 +49,7 @@ pub(crate) fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
     record.metadata = meta.metadata.clone();
 }
 
-pub(crate) fn check_session(row: &EntityRow, meta: &TransitionMeta) -> Result<(), StoreError> {
+pub(crate) fn check_session(row: &StoredRow, meta: &TransitionMeta) -> Result<(), StoreError> {
     check_session_of(&row.machine, &row.entity_id, row.session.as_ref(), meta)
 }
 
@@ -166,6 +167,28 @@ pub(crate) fn restore<M: Machine + DeserializeOwned>(
     })
 }
 
+/// A typed machine from its row as read, its data read from the text
+/// straight into the machine: the same checks, in the same order, as
+/// [`restore`].
+pub(crate) fn restore_row<M: Machine + DeserializeOwned>(
+    row: StoredRow,
+) -> Result<Loaded<M>, StoreError> {
+    // A row written under this definition, the usual case, has its
+    // fingerprint's very text: no need to parse it.
+    let current = M::definition().fingerprint();
+    let fingerprint = if row.fingerprint == FingerprintText::new(current).as_str() {
+        current
+    } else {
+        parse_fingerprint(&row.machine, &row.fingerprint)?
+    };
+    let machine = from_stored_text(&row.machine, &row.state, &row.data, fingerprint)?;
+    Ok(Loaded {
+        entity_id: row.entity_id,
+        machine,
+        version: row.version,
+    })
+}
+
 /// A dynamic machine from its row: the fingerprint and the state's name
 /// are checked.
 pub(crate) fn restore_dyn(
@@ -199,7 +222,7 @@ pub(crate) fn restore_dyn(
 /// `event` leads from the stored state to the state being saved.
 pub(crate) fn check_save(
     def: &stateforge_core::Definition,
-    row: &EntityRow,
+    row: &StoredRow,
     expected_version: u64,
     event: &str,
     to: &str,

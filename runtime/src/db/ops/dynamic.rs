@@ -10,7 +10,6 @@ use crate::db::refusal::refused_dyn;
 use crate::db::shared::{check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dynamic::{Args, Bound, DynMachine};
-use crate::stored::Stored;
 use crate::time::Timestamp;
 
 type Json = serde_json::Value;
@@ -24,13 +23,9 @@ impl<C: Connection> Work<C> {
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
         let def = machine.definition();
-        let stored = Stored {
-            machine: def.name().to_owned(),
-            state: machine.state_name().to_owned(),
-            data: machine.context().clone(),
-            fingerprint: def.fingerprint(),
-        };
-        self.create_stored(def, DefinitionKind::Dynamic, entity_id, stored, meta)
+        let data = machine.context().to_string();
+        let state = machine.state_name();
+        self.create_stored(def, DefinitionKind::Dynamic, entity_id, state, &data, meta)
             .await
     }
 
@@ -41,7 +36,7 @@ impl<C: Connection> Work<C> {
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
         let row = super::row(&mut self.conn, bound.definition().name(), entity_id, false).await?;
-        restore_dyn(bound, row)
+        restore_dyn(bound, row.into_entity_row())
     }
 
     /// Fires `event` by name with `args` through `bound`'s guards and
@@ -58,24 +53,27 @@ impl<C: Connection> Work<C> {
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
         let (state, session) = (row.state.clone(), row.session.clone());
-        let mut loaded = restore_dyn(bound, row)?;
+        let mut loaded = restore_dyn(bound, row.into_entity_row())?;
         loaded
             .machine
             .fire(event, args)
             .map_err(|e| refused_dyn(def.name(), entity_id, e))?;
-        let stored = Stored {
-            machine: def.name().to_owned(),
-            state: loaded.machine.state_name().to_owned(),
-            data: loaded.machine.context().clone(),
-            fingerprint: def.fingerprint(),
-        };
+        let data = loaded.machine.context().to_string();
         let from = Source {
             state: &state,
             version: loaded.version,
             session: session.as_deref(),
         };
         let version = self
-            .write_stored(def, entity_id, from, event, &stored, meta)
+            .write_stored(
+                def,
+                entity_id,
+                from,
+                event,
+                loaded.machine.state_name(),
+                &data,
+                meta,
+            )
             .await?;
         Ok(Loaded {
             entity_id: loaded.entity_id,

@@ -8,52 +8,55 @@ use super::Work;
 use super::write::Source;
 use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
+use crate::db::fingerprint_text::FingerprintText;
 use crate::db::refusal::refused;
-use crate::db::shared::{Keep, check_session, fill, restore};
+use crate::db::shared::{Keep, check_session, fill, restore_row};
 use crate::db::{DefinitionKind, Fired, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
-use crate::stored::{Stored, to_stored};
+use crate::stored::to_stored_text;
 use crate::time::Timestamp;
 
 impl<C: Connection> Work<C> {
-    /// Inserts an entity row and its creation record; keeps its definition
-    /// and starts the initial state's timers.
+    /// Inserts an entity row in `state` with `data` (JSON text) and its
+    /// creation record; keeps its definition and starts the initial
+    /// state's timers.
     pub(crate) async fn create_stored(
         &mut self,
         def: &Definition,
         kind: DefinitionKind,
         entity_id: &str,
-        stored: Stored,
+        state: &str,
+        data: &str,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
         check_entity_id(entity_id)?;
         let now = Timestamp::now();
-        let (data, fingerprint) = (stored.data.to_string(), stored.fingerprint.to_string());
+        let fingerprint = FingerprintText::new(def.fingerprint());
         let inserted = self
             .conn
             .insert_entity(&NewEntity {
-                machine: &stored.machine,
+                machine: def.name(),
                 entity_id,
-                state: &stored.state,
-                data: &data,
-                fingerprint: &fingerprint,
+                state,
+                data,
+                fingerprint: fingerprint.as_str(),
                 session: meta.session.as_deref(),
                 now,
             })
             .await?;
         if !inserted {
             return Err(StoreError::AlreadyExists {
-                machine: stored.machine,
+                machine: def.name().to_owned(),
                 entity_id: entity_id.to_owned(),
             });
         }
-        let mut record = HistoryRecord::created(&stored.machine, entity_id, &stored.state, now);
+        let mut record = HistoryRecord::created(def.name(), entity_id, state, now);
         fill(&mut record, meta);
         // Kept after the insert, so that an entity that exists keeps no
         // definition behind a refusal the caller may swallow. Past the
         // insert, a failure must not let the work commit.
-        let kept = self.rest_of_create(def, kind, entity_id, &stored.state, &record, now);
+        let kept = self.rest_of_create(def, kind, entity_id, state, &record, now);
         kept.await.map_err(|e| self.broke(e))?;
         Ok(Loaded {
             entity_id: entity_id.to_owned(),
@@ -96,12 +99,13 @@ impl<C: Connection> Work<C> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        let stored = to_stored(machine)?;
+        let data = to_stored_text(machine)?;
         self.create_stored(
             M::definition(),
             DefinitionKind::Typed,
             entity_id,
-            stored,
+            machine.state_name(),
+            &data,
             meta,
         )
         .await
@@ -113,7 +117,7 @@ impl<C: Connection> Work<C> {
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
         let row = super::row(&mut self.conn, M::definition().name(), entity_id, false).await?;
-        restore(row)
+        restore_row(row)
     }
 
     /// Fires `event` on the entity, with `listeners`' before-listeners (a
@@ -134,7 +138,7 @@ impl<C: Connection> Work<C> {
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
         let session = row.session.clone();
-        let loaded: Loaded<M> = restore(row)?;
+        let loaded: Loaded<M> = restore_row(row)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
             return Err(StoreError::Vetoed { listener, reason });
         }
@@ -145,16 +149,16 @@ impl<C: Connection> Work<C> {
             .machine
             .fire(event)
             .map_err(|r| refused(def.name(), &r))?;
-        let stored = to_stored(&next)?;
+        let data = to_stored_text(&next)?;
+        let to = next.state_name();
         let source = Source {
             state: from,
             version,
             session: session.as_deref(),
         };
         let version = self
-            .write_stored(def, entity_id, source, event_name, &stored, meta)
+            .write_stored(def, entity_id, source, event_name, to, &data, meta)
             .await?;
-        let to = next.state_name();
         Ok(Fired {
             loaded: Loaded {
                 entity_id: entity_id.to_owned(),
@@ -185,13 +189,13 @@ impl<C: Connection> Work<C> {
         let row = self
             .check_row(def, entity_id, expected_version, event, to, meta)
             .await?;
-        let stored = to_stored(machine)?;
+        let data = to_stored_text(machine)?;
         let source = Source {
             state: &row.state,
             version: expected_version,
             session: row.session.as_deref(),
         };
-        self.write_stored(def, entity_id, source, event, &stored, meta)
+        self.write_stored(def, entity_id, source, event, to, &data, meta)
             .await
     }
 }

@@ -14,13 +14,13 @@ pub(crate) use write::Work;
 use crate::db::StoreError;
 use crate::db::backend::Connection;
 
-/// The entity's row, or [`StoreError::NotFound`].
+/// The entity's row, its data as text, or [`StoreError::NotFound`].
 pub(crate) async fn row<C: Connection>(
     conn: &mut C,
     machine: &str,
     entity_id: &str,
     lock: bool,
-) -> Result<crate::db::EntityRow, StoreError> {
+) -> Result<crate::db::StoredRow, StoreError> {
     crate::db::entity_id::check_entity_id(entity_id)?;
     conn.row(machine, entity_id, lock)
         .await?

@@ -96,7 +96,15 @@ impl<C: Connection> Work<C> {
                 // The timer is deleted: were the work to commit without
                 // its transition, the timer would be lost.
                 let written = self
-                    .write_stored(def, &timer.entity_id, from, &timer.event, &stored, &meta)
+                    .write_stored(
+                        def,
+                        &timer.entity_id,
+                        from,
+                        &timer.event,
+                        &stored.state,
+                        &stored.data.to_string(),
+                        &meta,
+                    )
                     .await;
                 written.map_err(|e| self.broke(e))?;
                 count.fired += 1;

@@ -4,9 +4,9 @@
 use stateforge_core::Definition;
 
 use crate::db::backend::{Connection, Write};
+use crate::db::fingerprint_text::FingerprintText;
 use crate::db::shared::{check_movable, check_save, check_session};
-use crate::db::{EntityRow, StoreError, TransitionMeta};
-use crate::stored::Stored;
+use crate::db::{StoreError, StoredRow, TransitionMeta};
 use crate::time::Timestamp;
 
 /// A connection doing one operation or one unit of work.
@@ -49,16 +49,19 @@ impl<C: Connection> Work<C> {
         self.conn.commit().await
     }
 
-    /// The versioned update, its history record and the entered state's
-    /// timers: the new version. When nothing is written, the row is read
-    /// again to say why (a conflict, another session, not a transition).
+    /// The versioned update to state `to` with `data` (JSON text), its
+    /// history record and the entered state's timers: the new version.
+    /// When nothing is written, the row is read again to say why (a
+    /// conflict, another session, not a transition).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn write_stored(
         &mut self,
         def: &Definition,
         entity_id: &str,
         from: Source<'_>,
         event: &str,
-        stored: &Stored,
+        to: &str,
+        data: &str,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
         let expected_version = from.version;
@@ -68,25 +71,34 @@ impl<C: Connection> Work<C> {
         if expected_version == 0 || check_movable(def.name(), entity_id, expected_version).is_err()
         {
             return Err(self
-                .not_written(def, entity_id, expected_version, event, &stored.state, meta)
+                .not_written(def, entity_id, expected_version, event, to, meta)
                 .await);
         }
         let now = Timestamp::now();
-        let (event_id, to_id) = (def.event_id(event), def.state_id(&stored.state));
-        let sources: Vec<&str> = def
-            .transitions()
-            .iter()
-            .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
-            .map(|t| def.state_name(t.from))
-            .collect();
+        // A machine without timers has no timer rows to cancel or start.
+        let timed = !def.timers().is_empty();
+        let to_id = (timed || self.conn.checks_sources())
+            .then(|| def.state_id(to))
+            .flatten();
+        let sources: Vec<&str> = if self.conn.checks_sources() {
+            let event_id = def.event_id(event);
+            def.transitions()
+                .iter()
+                .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
+                .map(|t| def.state_name(t.from))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let timers: Vec<(&str, i64)> = to_id
+            .filter(|_| timed)
             .map(|to| {
                 def.timers_of(to)
                     .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
                     .collect()
             })
             .unwrap_or_default();
-        let (data, fingerprint) = (stored.data.to_string(), stored.fingerprint.to_string());
+        let fingerprint = FingerprintText::new(def.fingerprint());
         let write = Write {
             machine: def.name(),
             entity_id,
@@ -95,18 +107,17 @@ impl<C: Connection> Work<C> {
             from: from.state,
             session: from.session,
             event,
-            to: &stored.state,
-            data: &data,
-            fingerprint: &fingerprint,
+            to,
+            data,
+            fingerprint: fingerprint.as_str(),
             meta,
             now,
-            // A machine without timers has no timer rows to cancel or start.
-            timers: (!def.timers().is_empty()).then_some(timers.as_slice()),
+            timers: timed.then_some(timers.as_slice()),
         };
         match self.conn.write(&write).await {
             Ok(Some(version)) => Ok(version),
             Ok(None) => Err(self
-                .not_written(def, entity_id, expected_version, event, &stored.state, meta)
+                .not_written(def, entity_id, expected_version, event, to, meta)
                 .await),
             // A failed statement may have written part of the transition
             // on a backend that runs it as several.
@@ -147,7 +158,7 @@ impl<C: Connection> Work<C> {
         event: &str,
         to: &str,
         meta: &TransitionMeta,
-    ) -> Result<EntityRow, StoreError> {
+    ) -> Result<StoredRow, StoreError> {
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
         check_save(def, &row, expected_version, event, to)?;

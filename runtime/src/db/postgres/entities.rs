@@ -4,10 +4,10 @@
 use std::collections::HashSet;
 
 use super::conn::{PgConnection, query};
-use super::rows::{column, entity_row};
+use super::rows::{column, entity_row, stored_row};
 use crate::db::backend::{NewEntity, Write};
 use crate::db::shared::{check_movable, to_i64};
-use crate::db::{EntityRow, StoreError};
+use crate::db::{EntityRow, StoreError, StoredRow};
 
 impl PgConnection<'_> {
     /// See [`Connection::row`](crate::db::backend::Connection::row): locked
@@ -17,7 +17,7 @@ impl PgConnection<'_> {
         machine: &str,
         entity_id: &str,
         lock: bool,
-    ) -> Result<Option<Result<EntityRow, StoreError>>, StoreError> {
+    ) -> Result<Option<Result<StoredRow, StoreError>>, StoreError> {
         let sql = if lock && self.in_unit() {
             &self.shared.sql.row_locked
         } else {
@@ -30,7 +30,7 @@ impl PgConnection<'_> {
         } else {
             self.read_optional(q).await?
         };
-        Ok(row.map(|r| entity_row(&r)))
+        Ok(row.map(|r| stored_row(&r)))
     }
 
     /// See [`Connection::insert_entity`](crate::db::backend::Connection::insert_entity).

@@ -55,7 +55,7 @@ use crate::db::backend::{Backend, Connection, NewEntity, Scope, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::schema::{TablePrefix, Tables};
 use crate::db::shared::Keep;
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoreOptions};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoreOptions, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -258,9 +258,13 @@ impl Connection for PgConnection<'_> {
         machine: &str,
         entity_id: &str,
         lock: bool,
-    ) -> impl Future<Output = Result<Option<Result<EntityRow, StoreError>>, StoreError>> + Send
+    ) -> impl Future<Output = Result<Option<Result<StoredRow, StoreError>>, StoreError>> + Send
     {
         self.entity_row(machine, entity_id, lock)
+    }
+
+    fn checks_sources(&self) -> bool {
+        true
     }
 
     fn insert_entity(

@@ -7,7 +7,7 @@ use sqlx::{Column, Decode, Postgres, Row, Type};
 
 use crate::db::due::DueTimer;
 use crate::db::shared::{bad_row, stored_version};
-use crate::db::{EntityRow, StoreError};
+use crate::db::{EntityRow, StoreError, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -46,14 +46,19 @@ fn named<T>(r: &PgRow, key: usize, what: &str, read: Result<T, String>) -> Resul
 
 /// An entity's row, selected as [`ENTITY_COLUMNS`] from column 0.
 pub(super) fn entity_row(r: &PgRow) -> Result<EntityRow, StoreError> {
-    let read = || -> Result<EntityRow, String> {
-        let data: String = column(r, 3)?;
-        Ok(EntityRow {
+    stored_row(r).map(StoredRow::into_entity_row)
+}
+
+/// An entity's row, its data as the column's text, selected as
+/// [`ENTITY_COLUMNS`] from column 0.
+pub(super) fn stored_row(r: &PgRow) -> Result<StoredRow, StoreError> {
+    let read = || -> Result<StoredRow, String> {
+        Ok(StoredRow {
             machine: column(r, 0)?,
             entity_id: column(r, 1)?,
             state: column(r, 2)?,
             // Data that is not JSON is reported when the row is restored.
-            data: serde_json::from_str(&data).unwrap_or(Json::String(data)),
+            data: column(r, 3)?,
             version: stored_version(column(r, 4)?)?,
             fingerprint: column(r, 5)?,
             session: column(r, 6)?,

@@ -115,20 +115,50 @@ impl SqliteConnection<'static> {
 }
 
 impl SqliteConnection<'_> {
+    /// Whether the statements run on the calling thread (the blocking
+    /// store, or the application's connection): a job may then borrow its
+    /// inputs, see [`SqliteConnection::run_here`].
+    pub(crate) fn runs_here(&self) -> bool {
+        self.application.is_some() || matches!(self.runner, Runner::Caller)
+    }
+
+    /// Runs `job` on the connection on this thread, its inputs borrowed
+    /// from the caller. Only where [`SqliteConnection::runs_here`];
+    /// elsewhere the statements go to the connection's own thread, with
+    /// owned inputs, through [`SqliteConnection::call`].
+    pub(crate) fn run_here<T>(
+        &mut self,
+        job: impl FnOnce(&Connection, &Shared) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        debug_assert!(self.runs_here());
+        if let Some(conn) = &mut self.application {
+            return job(conn, &self.shared);
+        }
+        // A panic while the lock was held left the connection as it was;
+        // the unit's rollback restores it.
+        let conn = self
+            .shared
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _deadline = Deadline::until(self.deadline);
+        job(&conn, &self.shared)
+    }
+
     /// Runs `job` on the connection, where this store runs its statements.
     pub(crate) async fn call<T, F>(&mut self, job: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection, &Shared) -> Result<T, StoreError> + Send + 'static,
     {
-        if let Some(conn) = &mut self.application {
-            return job(conn, &self.shared);
-        }
+        let jobs = match (&self.application, &self.runner) {
+            (None, Runner::Thread(jobs)) => jobs,
+            _ => return self.run_here(job),
+        };
         let shared = Arc::clone(&self.shared);
         let deadline = self.deadline;
         let run = move || {
-            // A panic while the lock was held left the connection as it
-            // was; the unit's rollback restores it.
+            // As in `run_here`.
             let conn = shared
                 .conn
                 .lock()
@@ -136,23 +166,16 @@ impl SqliteConnection<'_> {
             let _deadline = Deadline::until(deadline);
             job(&conn, &shared)
         };
-        match &self.runner {
-            Runner::Caller => run(),
-            Runner::Thread(jobs) => {
-                let (answer, answered) = oneshot::channel();
-                let job: Job = Box::new(move || {
-                    let outcome =
-                        std::panic::catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
-                            Err(StoreError::Database("a statement panicked".into()))
-                        });
-                    // The caller may have stopped waiting (its future was
-                    // dropped): the work is done either way.
-                    let _ = answer.send(outcome);
-                });
-                jobs.send(job).map_err(|_| stopped())?;
-                answered.await.map_err(|_| stopped())?
-            }
-        }
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(run))
+                .unwrap_or_else(|_| Err(StoreError::Database("a statement panicked".into())));
+            // The caller may have stopped waiting (its future was dropped):
+            // the work is done either way.
+            let _ = answer.send(outcome);
+        });
+        jobs.send(job).map_err(|_| stopped())?;
+        answered.await.map_err(|_| stopped())?
     }
 
     /// Opens the write transaction: the database's write lock, held until

@@ -17,6 +17,7 @@ mod options;
 mod primitives;
 mod rows;
 mod sql;
+mod transition;
 mod unit;
 
 pub use options::SqliteOptions;
@@ -34,8 +35,18 @@ pub(crate) use backend::{SqliteBackend, Target};
 pub(crate) use connection::{Runner, SqliteConnection};
 
 /// Runs an operation of the blocking API to its end on this thread.
+///
+/// The blocking store runs its statements inside the poll, on this
+/// thread, so an operation is done after one poll unless it waits for the
+/// connection another thread holds: only then is a real waker needed,
+/// and the operation is blocked on from where it stands.
 pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    futures_executor::block_on(future)
+    let mut future = std::pin::pin!(future);
+    let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut noop) {
+        std::task::Poll::Ready(out) => out,
+        std::task::Poll::Pending => futures_executor::block_on(future),
+    }
 }
 
 /// How hard SQLite works to keep a committed transaction across a power

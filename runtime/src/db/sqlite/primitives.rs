@@ -8,10 +8,13 @@ use stateforge_core::Definition;
 use super::connection::SqliteConnection;
 use super::listing::checked_entities_in;
 use super::rows::{entity_row, find_row_in, history_in};
+use super::transition::{
+    OwnedTransition, TransitionValues, metadata_text, replace_timers, write_transition,
+};
 use crate::db::backend::{Claimed, Connection, NewEntity, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::shared::{Keep, to_i64};
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
+use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -25,11 +28,14 @@ impl Connection for SqliteConnection<'_> {
         machine: &str,
         entity_id: &str,
         _lock: bool,
-    ) -> Result<Option<Result<EntityRow, StoreError>>, StoreError> {
+    ) -> Result<Option<Result<StoredRow, StoreError>>, StoreError> {
         // A unit holds the database's write lock from its start: nothing
         // is left to lock row by row.
+        if self.runs_here() {
+            return self.run_here(|conn, s| Ok(find_row_in(conn, s, machine, entity_id)?));
+        }
         let (machine, entity_id) = (machine.to_owned(), entity_id.to_owned());
-        self.call(move |conn, s| Ok(find_row_in(conn, &s.tables, &machine, &entity_id)?))
+        self.call(move |conn, s| Ok(find_row_in(conn, s, &machine, &entity_id)?))
             .await
     }
 
@@ -56,61 +62,19 @@ impl Connection for SqliteConnection<'_> {
         .await
     }
 
+    fn checks_sources(&self) -> bool {
+        false
+    }
+
     async fn write(&mut self, w: &Write<'_>) -> Result<Option<u64>, StoreError> {
-        // The row was read in this transaction, which holds the write lock
-        // from its start: its session and state were checked against it,
-        // and only the version is left for the statement to check.
-        let update = (
-            w.to.to_owned(),
-            w.data.to_owned(),
-            w.fingerprint.to_owned(),
-            w.now.as_micros(),
-            w.machine.to_owned(),
-            w.entity_id.to_owned(),
-            to_i64(w.expected_version),
-        );
-        let record = (
-            w.from.to_owned(),
-            w.event.to_owned(),
-            w.meta.reason.clone(),
-            w.meta.actor.clone(),
-            w.session.map(str::to_owned),
-            w.meta.metadata.to_string(),
-        );
-        let timers: Option<Vec<(String, i64)>> = w.timers.map(|timers| {
-            timers
-                .iter()
-                .map(|(e, at)| ((*e).to_owned(), *at))
-                .collect()
-        });
-        self.call(move |conn, s| {
-            let (to, data, fingerprint, now, machine, entity_id, expected) = update;
-            // No `RETURNING`: SQLite builds a temporary table for it.
-            let updated = conn.prepare_cached(&s.sql.update)?.execute(params![
-                to,
-                data,
-                fingerprint,
-                now,
-                machine,
-                entity_id,
-                expected
-            ])?;
-            if updated == 0 {
-                return Ok(None);
-            }
-            let version = expected.saturating_add(1);
-            let (from, event, reason, actor, session, metadata) = record;
-            conn.prepare_cached(&s.sql.history_insert)?
-                .execute(params![
-                    machine, entity_id, from, to, event, reason, actor, session, now, metadata,
-                    version
-                ])?;
-            if let Some(timers) = timers {
-                replace_timers(conn, s, &machine, &entity_id, &to, &timers)?;
-            }
-            Ok(u64::try_from(version).ok())
-        })
-        .await
+        if self.runs_here() {
+            let metadata = metadata_text(w);
+            let values = TransitionValues::of(w, &metadata);
+            return self.run_here(|conn, s| write_transition(conn, s, &values));
+        }
+        let owned = OwnedTransition::of(w);
+        self.call(move |conn, s| write_transition(conn, s, &owned.values()))
+            .await
     }
 
     async fn insert_history(&mut self, r: &HistoryRecord) -> Result<(), StoreError> {
@@ -343,28 +307,4 @@ impl Connection for SqliteConnection<'_> {
     async fn commit(mut self) -> Result<(), StoreError> {
         self.commit_open().await
     }
-}
-
-/// Leaving a state cancels its timers; entering one starts its own.
-fn replace_timers(
-    conn: &rusqlite::Connection,
-    s: &super::connection::Shared,
-    machine: &str,
-    entity_id: &str,
-    state: &str,
-    timers: &[(String, i64)],
-) -> Result<(), StoreError> {
-    conn.prepare_cached(&format!(
-        "DELETE FROM {} WHERE machine = ?1 AND entity_id = ?2",
-        s.tables.timers
-    ))?
-    .execute(params![machine, entity_id])?;
-    let mut insert = conn.prepare_cached(&format!(
-        "INSERT INTO {} (machine, entity_id, state, event, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        s.tables.timers
-    ))?;
-    for (event, due_at) in timers {
-        insert.execute(params![machine, entity_id, state, event, due_at])?;
-    }
-    Ok(())
 }

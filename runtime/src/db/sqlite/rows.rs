@@ -3,11 +3,12 @@
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::connection::Shared;
 use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
 use crate::db::shared::{bad_row, stored_version};
-use crate::db::{EntityRow, HistoryQuery, StoreError};
+use crate::db::{EntityRow, HistoryQuery, StoreError, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -120,16 +121,19 @@ fn named<T>(
 /// An entity's row, or the [`StoreError::BadRow`] saying which of its
 /// columns does not read; the query fails only for the database's errors.
 pub(super) fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, StoreError>> {
-    let read = || -> Result<EntityRow, Fault> {
-        let data = text(r, 3)?;
-        Ok(EntityRow {
+    Ok(stored_row(r)?.map(StoredRow::into_entity_row))
+}
+
+/// [`entity_row`], its data as the column's text.
+pub(super) fn stored_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredRow, StoreError>> {
+    let read = || -> Result<StoredRow, Fault> {
+        Ok(StoredRow {
             machine: text(r, 0)?.to_owned(),
             entity_id: text(r, 1)?.to_owned(),
             state: text(r, 2)?.to_owned(),
             // Data that is not JSON is reported when the row is restored,
             // with the machine and state it belongs to.
-            data: serde_json::from_str(data)
-                .unwrap_or_else(|_| serde_json::Value::String(data.to_owned())),
+            data: text(r, 3)?.to_owned(),
             version: version(r, 4)?,
             fingerprint: text(r, 5)?.to_owned(),
             session: owned(optional_text(r, 6)?),
@@ -145,17 +149,13 @@ pub(super) fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, Stor
 /// that fails the outer error.
 pub(super) fn find_row_in(
     conn: &Connection,
-    tables: &Tables,
+    s: &Shared,
     machine: &str,
     entity_id: &str,
-) -> rusqlite::Result<Option<Result<EntityRow, StoreError>>> {
-    conn.prepare_cached(&format!(
-        "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
-         FROM {} WHERE machine = ?1 AND entity_id = ?2",
-        tables.entities
-    ))?
-    .query_row(params![machine, entity_id], entity_row)
-    .optional()
+) -> rusqlite::Result<Option<Result<StoredRow, StoreError>>> {
+    conn.prepare_cached(&s.sql.row)?
+        .query_row(params![machine, entity_id], stored_row)
+        .optional()
 }
 
 pub(super) fn history_in(

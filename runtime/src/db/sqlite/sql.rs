@@ -7,6 +7,8 @@ use crate::db::schema::Tables;
 
 /// The SQL of the statements every transition runs.
 pub(crate) struct SqliteSql {
+    /// An entity's row, as `rows::stored_row` reads it.
+    pub(crate) row: String,
     /// The versioned update.
     pub(crate) update: String,
     /// The history record.
@@ -16,6 +18,11 @@ pub(crate) struct SqliteSql {
 impl SqliteSql {
     pub(super) fn new(t: &Tables) -> SqliteSql {
         SqliteSql {
+            row: format!(
+                "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
+                 FROM {} WHERE machine = ?1 AND entity_id = ?2",
+                t.entities
+            ),
             update: format!(
                 "UPDATE {} SET state = ?1, data = ?2, version = version + 1, fingerprint = ?3, updated_at = ?4
                  WHERE machine = ?5 AND entity_id = ?6 AND version = ?7",
