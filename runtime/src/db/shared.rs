@@ -49,10 +49,6 @@ pub(crate) fn fill(record: &mut HistoryRecord, meta: &TransitionMeta) {
     record.metadata = meta.metadata.clone();
 }
 
-pub(crate) fn check_session(row: &StoredRow, meta: &TransitionMeta) -> Result<(), StoreError> {
-    check_session_of(&row.machine, &row.entity_id, row.session.as_ref(), meta)
-}
-
 /// An entity created in a session moves only in that session, unless the
 /// caller crosses sessions explicitly.
 pub(crate) fn check_session_of(
@@ -171,19 +167,21 @@ pub(crate) fn restore<M: Machine + DeserializeOwned>(
 /// straight into the machine: the same checks, in the same order, as
 /// [`restore`].
 pub(crate) fn restore_row<M: Machine + DeserializeOwned>(
+    entity_id: &str,
     row: StoredRow,
 ) -> Result<Loaded<M>, StoreError> {
+    let def = M::definition();
     // A row written under this definition, the usual case, has its
     // fingerprint's very text: no need to parse it.
-    let current = M::definition().fingerprint();
+    let current = def.fingerprint();
     let fingerprint = if row.fingerprint == FingerprintText::new(current).as_str() {
         current
     } else {
-        parse_fingerprint(&row.machine, &row.fingerprint)?
+        parse_fingerprint(def.name(), &row.fingerprint)?
     };
-    let machine = from_stored_text(&row.machine, &row.state, &row.data, fingerprint)?;
+    let machine = from_stored_text(def.name(), &row.state, &row.data, fingerprint)?;
     Ok(Loaded {
-        entity_id: row.entity_id,
+        entity_id: entity_id.to_owned(),
         machine,
         version: row.version,
     })
@@ -195,23 +193,50 @@ pub(crate) fn restore_dyn(
     bound: &Arc<Bound<Json>>,
     row: crate::db::EntityRow,
 ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+    let stored = StoredRow {
+        state: row.state,
+        data: String::new(),
+        version: row.version,
+        fingerprint: row.fingerprint,
+        session: None,
+    };
+    restore_dyn_from(bound, row.entity_id, stored, row.data)
+}
+
+/// [`restore_dyn`] from the row an operation read by `entity_id`.
+pub(crate) fn restore_dyn_row(
+    bound: &Arc<Bound<Json>>,
+    entity_id: &str,
+    mut row: StoredRow,
+) -> Result<Loaded<DynMachine<Json>>, StoreError> {
+    let data = crate::db::json_or_text(std::mem::take(&mut row.data));
+    restore_dyn_from(bound, entity_id.to_owned(), row, data)
+}
+
+/// `row`'s checks and machine, its data already a value.
+fn restore_dyn_from(
+    bound: &Arc<Bound<Json>>,
+    entity_id: String,
+    row: StoredRow,
+    data: Json,
+) -> Result<Loaded<DynMachine<Json>>, StoreError> {
     let def = bound.definition();
-    let found = parse_fingerprint(&row.machine, &row.fingerprint)?;
+    let found = parse_fingerprint(def.name(), &row.fingerprint)?;
     if found != def.fingerprint() {
         return Err(StoreError::Restore(RestoreError::FingerprintMismatch {
-            machine: row.machine,
+            machine: def.name().to_owned(),
             expected: def.fingerprint(),
             found,
         }));
     }
-    let machine = DynMachine::restore(Arc::clone(bound), &row.state, row.data).map_err(|_| {
+    let machine = DynMachine::restore(Arc::clone(bound), &row.state, data).map_err(|_| {
         StoreError::Restore(RestoreError::UnknownState {
-            machine: row.machine.clone(),
+            machine: def.name().to_owned(),
             state: row.state.clone(),
         })
     })?;
     Ok(Loaded {
-        entity_id: row.entity_id,
+        entity_id,
         machine,
         version: row.version,
     })
@@ -222,6 +247,7 @@ pub(crate) fn restore_dyn(
 /// `event` leads from the stored state to the state being saved.
 pub(crate) fn check_save(
     def: &stateforge_core::Definition,
+    entity_id: &str,
     row: &StoredRow,
     expected_version: u64,
     event: &str,
@@ -229,13 +255,13 @@ pub(crate) fn check_save(
 ) -> Result<(), StoreError> {
     if row.version != expected_version {
         return Err(StoreError::Conflict {
-            machine: row.machine.clone(),
-            entity_id: row.entity_id.clone(),
+            machine: def.name().to_owned(),
+            entity_id: entity_id.to_owned(),
             expected: expected_version,
             current: row.version,
         });
     }
-    check_movable(&row.machine, &row.entity_id, row.version)?;
+    check_movable(def.name(), entity_id, row.version)?;
     let leads = def
         .state_id(&row.state)
         .zip(def.event_id(event))
@@ -245,7 +271,7 @@ pub(crate) fn check_save(
         Ok(())
     } else {
         Err(StoreError::NotATransition {
-            machine: row.machine.clone(),
+            machine: def.name().to_owned(),
             event: event.to_owned(),
             from: row.state.clone(),
             to: to.to_owned(),

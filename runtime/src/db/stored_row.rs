@@ -1,15 +1,12 @@
-//! An entity's row as a backend reads it for an operation: its data still
-//! the column's JSON text, so that a typed machine is read from it
-//! straight, without a `serde_json::Value` tree in between.
+//! An entity's row as a backend reads it for an operation: what the
+//! operation needs of it, its data still the column's JSON text, so that
+//! a typed machine is read from it straight, without a
+//! `serde_json::Value` tree in between. The machine and the entity id are
+//! the operation's own (the row was read by them).
 
-use crate::db::EntityRow;
-use crate::time::Timestamp;
-
-/// An entity's row, its data as the column holds it.
+/// What an operation reads of an entity's row.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StoredRow {
-    pub(crate) machine: String,
-    pub(crate) entity_id: String,
     pub(crate) state: String,
     /// The context and state data: JSON text, unless written past the
     /// store (then reported when the row is restored).
@@ -17,25 +14,6 @@ pub(crate) struct StoredRow {
     pub(crate) version: u64,
     pub(crate) fingerprint: String,
     pub(crate) session: Option<String>,
-    pub(crate) created_at: Timestamp,
-    pub(crate) updated_at: Timestamp,
-}
-
-impl StoredRow {
-    /// The row as listings give it, its data as a JSON value.
-    pub(crate) fn into_entity_row(self) -> EntityRow {
-        EntityRow {
-            machine: self.machine,
-            entity_id: self.entity_id,
-            state: self.state,
-            data: json_or_text(self.data),
-            version: self.version,
-            fingerprint: self.fingerprint,
-            session: self.session,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
 }
 
 /// A JSON column as a value: text that is not JSON becomes a JSON string,

@@ -7,7 +7,7 @@ use super::write::Source;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, TimerStep};
 use crate::db::refusal::refused_dyn;
-use crate::db::shared::{check_session, restore_dyn};
+use crate::db::shared::{check_session_of, restore_dyn_row};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::time::Timestamp;
@@ -36,7 +36,7 @@ impl<C: Connection> Work<C> {
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
         let row = super::row(&mut self.conn, bound.definition().name(), entity_id, false).await?;
-        restore_dyn(bound, row.into_entity_row())
+        restore_dyn_row(bound, entity_id, row)
     }
 
     /// Fires `event` by name with `args` through `bound`'s guards and
@@ -51,9 +51,9 @@ impl<C: Connection> Work<C> {
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
         let def = bound.definition();
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
-        check_session(&row, meta)?;
+        check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
         let (state, session) = (row.state.clone(), row.session.clone());
-        let mut loaded = restore_dyn(bound, row.into_entity_row())?;
+        let mut loaded = restore_dyn_row(bound, entity_id, row)?;
         loaded
             .machine
             .fire(event, args)

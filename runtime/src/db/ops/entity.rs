@@ -10,7 +10,7 @@ use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
 use crate::db::fingerprint_text::FingerprintText;
 use crate::db::refusal::refused;
-use crate::db::shared::{Keep, check_session, fill, restore_row};
+use crate::db::shared::{Keep, check_session_of, fill, restore_row};
 use crate::db::{DefinitionKind, Fired, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
@@ -117,7 +117,7 @@ impl<C: Connection> Work<C> {
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
         let row = super::row(&mut self.conn, M::definition().name(), entity_id, false).await?;
-        restore_row(row)
+        restore_row(entity_id, row)
     }
 
     /// Fires `event` on the entity, with `listeners`' before-listeners (a
@@ -136,9 +136,9 @@ impl<C: Connection> Work<C> {
     {
         let def = M::definition();
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
-        check_session(&row, meta)?;
+        check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
         let session = row.session.clone();
-        let loaded: Loaded<M> = restore_row(row)?;
+        let loaded: Loaded<M> = restore_row(entity_id, row)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
             return Err(StoreError::Vetoed { listener, reason });
         }

@@ -5,7 +5,7 @@ use stateforge_core::Definition;
 
 use crate::db::backend::{Connection, Write};
 use crate::db::fingerprint_text::FingerprintText;
-use crate::db::shared::{check_movable, check_save, check_session};
+use crate::db::shared::{check_movable, check_save, check_session_of};
 use crate::db::{StoreError, StoredRow, TransitionMeta};
 use crate::time::Timestamp;
 
@@ -160,8 +160,8 @@ impl<C: Connection> Work<C> {
         meta: &TransitionMeta,
     ) -> Result<StoredRow, StoreError> {
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
-        check_session(&row, meta)?;
-        check_save(def, &row, expected_version, event, to)?;
+        check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
+        check_save(def, entity_id, &row, expected_version, event, to)?;
         Ok(row)
     }
 }

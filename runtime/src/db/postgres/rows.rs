@@ -7,7 +7,7 @@ use sqlx::{Column, Decode, Postgres, Row, Type};
 
 use crate::db::due::DueTimer;
 use crate::db::shared::{bad_row, stored_version};
-use crate::db::{EntityRow, StoreError, StoredRow};
+use crate::db::{EntityRow, StoreError, StoredRow, json_or_text};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -46,25 +46,39 @@ fn named<T>(r: &PgRow, key: usize, what: &str, read: Result<T, String>) -> Resul
 
 /// An entity's row, selected as [`ENTITY_COLUMNS`] from column 0.
 pub(super) fn entity_row(r: &PgRow) -> Result<EntityRow, StoreError> {
-    stored_row(r).map(StoredRow::into_entity_row)
-}
-
-/// An entity's row, its data as the column's text, selected as
-/// [`ENTITY_COLUMNS`] from column 0.
-pub(super) fn stored_row(r: &PgRow) -> Result<StoredRow, StoreError> {
-    let read = || -> Result<StoredRow, String> {
-        Ok(StoredRow {
+    let read = || -> Result<EntityRow, String> {
+        Ok(EntityRow {
             machine: column(r, 0)?,
             entity_id: column(r, 1)?,
             state: column(r, 2)?,
             // Data that is not JSON is reported when the row is restored.
-            data: column(r, 3)?,
+            data: json_or_text(column(r, 3)?),
             version: stored_version(column(r, 4)?)?,
             fingerprint: column(r, 5)?,
             session: column(r, 6)?,
             created_at: Timestamp::from_micros(column(r, 7)?),
             updated_at: Timestamp::from_micros(column(r, 8)?),
         })
+    };
+    named(r, 0, "", read())
+}
+
+/// What an operation reads of an entity's row, selected as
+/// [`ENTITY_COLUMNS`] from column 0, each column checked as
+/// [`entity_row`] checks it.
+pub(super) fn stored_row(r: &PgRow) -> Result<StoredRow, StoreError> {
+    let read = || -> Result<StoredRow, String> {
+        let row = StoredRow {
+            state: column(r, 2)?,
+            // Data that is not JSON is reported when the row is restored.
+            data: column(r, 3)?,
+            version: stored_version(column(r, 4)?)?,
+            fingerprint: column(r, 5)?,
+            session: column(r, 6)?,
+        };
+        column::<i64>(r, 7)?;
+        column::<i64>(r, 8)?;
+        Ok(row)
     };
     named(r, 0, "", read())
 }

@@ -8,7 +8,7 @@ use crate::db::entity_id::check_entity_id;
 use crate::db::history_sql::history_sql;
 use crate::db::schema::Tables;
 use crate::db::shared::{bad_row, stored_version};
-use crate::db::{EntityRow, HistoryQuery, StoreError, StoredRow};
+use crate::db::{EntityRow, HistoryQuery, StoreError, StoredRow, json_or_text};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -121,19 +121,14 @@ fn named<T>(
 /// An entity's row, or the [`StoreError::BadRow`] saying which of its
 /// columns does not read; the query fails only for the database's errors.
 pub(super) fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, StoreError>> {
-    Ok(stored_row(r)?.map(StoredRow::into_entity_row))
-}
-
-/// [`entity_row`], its data as the column's text.
-pub(super) fn stored_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredRow, StoreError>> {
-    let read = || -> Result<StoredRow, Fault> {
-        Ok(StoredRow {
+    let read = || -> Result<EntityRow, Fault> {
+        Ok(EntityRow {
             machine: text(r, 0)?.to_owned(),
             entity_id: text(r, 1)?.to_owned(),
             state: text(r, 2)?.to_owned(),
             // Data that is not JSON is reported when the row is restored,
             // with the machine and state it belongs to.
-            data: text(r, 3)?.to_owned(),
+            data: json_or_text(text(r, 3)?.to_owned()),
             version: version(r, 4)?,
             fingerprint: text(r, 5)?.to_owned(),
             session: owned(optional_text(r, 6)?),
@@ -142,6 +137,36 @@ pub(super) fn stored_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredRow, Stor
         })
     };
     named(r, "", read())
+}
+
+/// What an operation reads of the row of `machine`'s `entity_id`
+/// (`SqliteSql::row`'s columns), each column checked as [`entity_row`]
+/// checks it, so that a row a listing refuses is refused by a
+/// transition too.
+fn stored_row(
+    r: &Row<'_>,
+    machine: &str,
+    entity_id: &str,
+) -> rusqlite::Result<Result<StoredRow, StoreError>> {
+    let read = || -> Result<StoredRow, Fault> {
+        let row = StoredRow {
+            state: text(r, 0)?.to_owned(),
+            // Data that is not JSON is reported when the row is restored,
+            // with the machine and state it belongs to.
+            data: text(r, 1)?.to_owned(),
+            version: version(r, 2)?,
+            fingerprint: text(r, 3)?.to_owned(),
+            session: owned(optional_text(r, 4)?),
+        };
+        integer(r, 5)?;
+        integer(r, 6)?;
+        Ok(row)
+    };
+    match read() {
+        Ok(row) => Ok(Ok(row)),
+        Err(Fault::Database(e)) => Err(e),
+        Err(Fault::Row(wrong)) => Ok(Err(bad_row(machine, entity_id, wrong))),
+    }
 }
 
 /// The entity's row, if there is one: a row whose columns do not read
@@ -154,7 +179,9 @@ pub(super) fn find_row_in(
     entity_id: &str,
 ) -> rusqlite::Result<Option<Result<StoredRow, StoreError>>> {
     conn.prepare_cached(&s.sql.row)?
-        .query_row(params![machine, entity_id], stored_row)
+        .query_row(params![machine, entity_id], |r| {
+            stored_row(r, machine, entity_id)
+        })
         .optional()
 }
 

@@ -7,7 +7,7 @@ use crate::db::schema::Tables;
 
 /// The SQL of the statements every transition runs.
 pub(crate) struct SqliteSql {
-    /// An entity's row, as `rows::stored_row` reads it.
+    /// What an operation reads of an entity's row (`rows::stored_row`).
     pub(crate) row: String,
     /// The versioned update.
     pub(crate) update: String,
@@ -19,7 +19,7 @@ impl SqliteSql {
     pub(super) fn new(t: &Tables) -> SqliteSql {
         SqliteSql {
             row: format!(
-                "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
+                "SELECT state, data, version, fingerprint, session, created_at, updated_at
                  FROM {} WHERE machine = ?1 AND entity_id = ?2",
                 t.entities
             ),
