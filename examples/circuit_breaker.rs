@@ -30,14 +30,15 @@ stateforge::state_machine! {
         state Open;
         state HalfOpen;
 
-        // The DSL allows one arm per (event, source state), so counting a
-        // failure and tripping are two events: `failure` counts, and the
-        // caller fires `trip`, whose guard says whether the count reached
-        // the threshold. The decision stays in the machine's guard.
-        event failure: Closed -> Closed => count_failure;
-        event trip: Closed -> Open if threshold_reached;
+        // One `failure` event decides by its guarded alternatives, tried
+        // in order: the failure that reaches the threshold trips the
+        // breaker, any other is counted and it stays closed (the else);
+        // a failed trial call, half open, opens it again.
+        event failure:
+            Closed -> Open if reaches_threshold => count_failure,
+            Closed -> Closed => count_failure,
+            HalfOpen -> Open;
         event success: Closed -> Closed => reset_count, HalfOpen -> Closed => reset_count;
-        event trial_failed: HalfOpen -> Open;
         event reset: Open -> HalfOpen after 200ms;
     }
 }
@@ -54,8 +55,9 @@ fn reset_count<S>(f: &mut Failures, _from: &S) {
     f.0 = 0;
 }
 
-fn threshold_reached(f: &Failures, _from: &Closed) -> bool {
-    f.0 >= THRESHOLD
+/// Whether this failure, counted, reaches the threshold.
+fn reaches_threshold(f: &Failures, _from: &Closed) -> bool {
+    f.0 + 1 >= THRESHOLD
 }
 
 /// What a call through the breaker did.
@@ -84,16 +86,8 @@ pub fn call(store: &Store, id: &str, tool: impl FnOnce() -> bool) -> Result<Outc
         store.fire::<AnyBreaker>(id, BreakerEvent::Success, &meta)?;
         return Ok(Outcome::Succeeded);
     }
-    if state == BreakerState::HalfOpen {
-        store.fire::<AnyBreaker>(id, BreakerEvent::TrialFailed, &meta)?;
-    } else {
-        store.fire::<AnyBreaker>(id, BreakerEvent::Failure, &meta)?;
-        // Refused while below the threshold: that is the guard's job.
-        match store.fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta) {
-            Ok(_) | Err(StoreError::GuardRefused { .. }) => {}
-            Err(other) => return Err(other),
-        }
-    }
+    // Closed or half open, the machine's guards decide where it goes.
+    store.fire::<AnyBreaker>(id, BreakerEvent::Failure, &meta)?;
     Ok(Outcome::Failed)
 }
 

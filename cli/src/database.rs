@@ -363,8 +363,10 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     let from = current.machine.state_name().to_owned();
     let def = bound.definition();
     if let (Some(state), Some(event)) = (def.state_id(&from), def.event_id(req.event))
-        && let Some(t) = def.transition(state, event)
-        && let Some(code) = t.guard.as_deref().or(t.action.as_deref())
+        && let Some(code) = def
+            .alternatives(state, event)
+            .iter()
+            .find_map(|t| t.guard.as_deref().or(t.action.as_deref()))
     {
         return Err(Failure::refused(format!(
             "event `{}` from `{}` runs `{}`, which only the application can run; fire it from the application",

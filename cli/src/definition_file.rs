@@ -140,6 +140,11 @@ fn problem_message(p: &Problem) -> String {
             state: s(state),
             site: *site,
         },
+        Problem::AlternativeAfterElse { event, state, site } => Problem::AlternativeAfterElse {
+            event: s(event),
+            state: s(state),
+            site: *site,
+        },
         Problem::FromFinalState { event, state, site } => Problem::FromFinalState {
             event: s(event),
             state: s(state),

@@ -262,15 +262,29 @@ impl Definition {
         let mut table = vec![NONE; spec.states.len() * events].into_boxed_slice();
         let mut transitions = Vec::new();
         for (ei, event) in spec.events.iter().enumerate() {
-            for arm in &event.arms {
-                let to = find_state(&arm.to);
-                for source in &arm.from {
-                    let from = find_state(source);
-                    table[from.index() * events + ei] = index_u32(transitions.len());
+            // The alternatives of one (state, event) pair sit side by side,
+            // in declaration order, the table pointing at the first: the
+            // sources in the order they first appear, then for each every
+            // arm that leaves it. Without alternatives this is the order
+            // of the arms as written.
+            let mut sources: Vec<&str> = Vec::new();
+            for source in event.arms.iter().flat_map(|a| &a.from) {
+                if !sources.contains(&source.as_str()) {
+                    sources.push(source);
+                }
+            }
+            for source in sources {
+                let from = find_state(source);
+                table[from.index() * events + ei] = index_u32(transitions.len());
+                for arm in event
+                    .arms
+                    .iter()
+                    .filter(|a| a.from.iter().any(|f| f == source))
+                {
                     transitions.push(Transition {
                         from,
                         event: EventId(index_u32(ei)),
-                        to,
+                        to: find_state(&arm.to),
                         guard: arm.guard.as_deref().map(Into::into),
                         action: arm.action.as_deref().map(Into::into),
                     });
@@ -359,7 +373,8 @@ impl Definition {
         (0..self.spec.events.len()).map(|i| EventId(index_u32(i)))
     }
 
-    /// Every resolved arm, one per (event, source) pair.
+    /// Every resolved arm, one per (event, source) pair and alternative:
+    /// the alternatives of a pair side by side, in the order they are tried.
     ///
     /// ```
     /// # let def = stateforge_core::Definition::example();
@@ -446,7 +461,9 @@ impl Definition {
         self.spec.states[state.index()].is_final
     }
 
-    /// The arm `event` takes out of `state`, if any.
+    /// The arm `event` takes out of `state`, if any; when several guarded
+    /// alternatives leave `state`, the first one
+    /// ([`Definition::alternatives`] gives them all).
     ///
     /// ```
     /// # let def = stateforge_core::Definition::example();
@@ -485,6 +502,58 @@ impl Definition {
             Some(NONE) | None => None,
             Some(i) => Some(i as usize),
         }
+    }
+
+    /// Every arm `event` may take out of `state`, in the order their guards
+    /// are tried: empty when none leaves it, one arm for most pairs, and
+    /// for guarded alternatives each of them, the unguarded else (if any)
+    /// last. The first whose guard says yes (or that has none) is taken.
+    ///
+    /// ```
+    /// use stateforge_core::{ArmSpec, Definition, EventSpec, MachineSpec, StateSpec};
+    /// let def = Definition::new(
+    ///     MachineSpec::new("order")
+    ///         .state(StateSpec::initial("submitted"))
+    ///         .state(StateSpec::final_state("accepted"))
+    ///         .state(StateSpec::final_state("rejected"))
+    ///         .event(
+    ///             EventSpec::new("decide")
+    ///                 .arm(ArmSpec::new(["submitted"], "accepted").guard("good"))
+    ///                 .arm(ArmSpec::new(["submitted"], "rejected")),
+    ///         ),
+    /// )?;
+    /// let decide = def.event_id("decide").unwrap();
+    /// let tried: Vec<_> = def
+    ///     .alternatives(def.initial(), decide)
+    ///     .iter()
+    ///     .map(|t| (def.state_name(t.to), t.guard.as_deref()))
+    ///     .collect();
+    /// assert_eq!(tried, [("accepted", Some("good")), ("rejected", None)]);
+    /// # Ok::<(), stateforge_core::InvalidDefinition>(())
+    /// ```
+    pub fn alternatives(&self, state: StateId, event: EventId) -> &[Transition] {
+        let Some(first) = self.transition_index(state, event) else {
+            return &[];
+        };
+        let rest = &self.transitions[first..];
+        let len = rest
+            .iter()
+            .take_while(|t| t.from == state && t.event == event)
+            .count();
+        &rest[..len]
+    }
+
+    /// Whether `event` may take more than one arm out of `state`, by guards.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// let retry = def.event_id("retry").unwrap();
+    /// assert!(!def.has_alternatives(def.state_id("failed").unwrap(), retry));
+    /// ```
+    pub fn has_alternatives(&self, state: StateId, event: EventId) -> bool {
+        self.transition_index(state, event)
+            .and_then(|i| self.transitions.get(i + 1))
+            .is_some_and(|next| next.from == state && next.event == event)
     }
 
     /// The events that have an arm out of `state` (guards not consulted).

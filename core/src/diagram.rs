@@ -20,6 +20,27 @@ impl Definition {
     /// assert!(m.contains("    completed --> [*]\n"));
     /// ```
     ///
+    /// Guarded alternatives are one arrow each, in the order they are
+    /// tried; the unguarded one, tried last, says `[else]`:
+    ///
+    /// ```
+    /// use stateforge_core::{ArmSpec, Definition, EventSpec, MachineSpec, StateSpec};
+    /// let def = Definition::new(
+    ///     MachineSpec::new("order")
+    ///         .state(StateSpec::initial("submitted"))
+    ///         .state(StateSpec::final_state("accepted"))
+    ///         .state(StateSpec::final_state("rejected"))
+    ///         .event(
+    ///             EventSpec::new("decide")
+    ///                 .arm(ArmSpec::new(["submitted"], "accepted").guard("good"))
+    ///                 .arm(ArmSpec::new(["submitted"], "rejected")),
+    ///         ),
+    /// ).unwrap();
+    /// let m = def.to_mermaid();
+    /// assert!(m.contains("    submitted --> accepted: decide [good]\n    submitted --> rejected: decide [else]\n"));
+    /// assert!(def.to_dot().contains("\"submitted\" -> \"rejected\" [label=\"decide [else]\"];"));
+    /// ```
+    ///
     /// A timer's delay shows on its arm, in every format:
     ///
     /// ```
@@ -96,11 +117,14 @@ impl Definition {
     }
 
     /// `event`, `event [guard]`, `event (after 30s)`: the arrow's label in
-    /// every format.
+    /// every format. Of guarded alternatives, each shows its guard and
+    /// the unguarded one tried last shows `[else]`.
     pub(crate) fn label(&self, t: &Transition) -> String {
         let mut label = self.event_name(t.event).to_owned();
         if let Some(g) = &t.guard {
             let _ = write!(label, " [{g}]");
+        } else if self.has_alternatives(t.from, t.event) {
+            label.push_str(" [else]");
         }
         if let Some(timer) = self.timers_of(t.from).find(|timer| timer.event == t.event) {
             let _ = write!(label, " (after {})", delay(timer.after));

@@ -11,8 +11,9 @@ use crate::spec::MachineSpec;
 /// A stable hash of what a definition says, so that a store can tell a row
 /// written under another version of the machine.
 ///
-/// Declaration order does not change it; a renamed state, a new arm, or
-/// another guard does.
+/// Declaration order does not change it, except the order of an event's
+/// guarded alternatives out of one state, which decides what fires; a
+/// renamed state, a new arm, or another guard does.
 ///
 /// ```
 /// # let def = stateforge_core::Definition::example();
@@ -62,6 +63,30 @@ impl Fingerprint {
                 ));
             }
             lines.push(format!("event {}", e.name));
+            // The order of guarded alternatives decides which one fires:
+            // it counts, for the events that have some (and only for
+            // them, so that every other machine keeps its fingerprint).
+            let mut sources: Vec<&str> = Vec::new();
+            for source in e.arms.iter().flat_map(|a| &a.from) {
+                if !sources.contains(&source.as_str()) {
+                    sources.push(source);
+                }
+            }
+            for source in sources {
+                let tried: Vec<String> = e
+                    .arms
+                    .iter()
+                    .filter(|a| a.from.iter().any(|f| f == source))
+                    .map(|a| format!("{}>{}", a.guard.as_deref().unwrap_or("-"), a.to))
+                    .collect();
+                if tried.len() > 1 {
+                    lines.push(format!(
+                        "alternatives {} {source} {}",
+                        e.name,
+                        tried.join(" ")
+                    ));
+                }
+            }
         }
         for t in &spec.timers {
             lines.push(format!("timer {} {} {}", t.state, t.event, t.after_ms));

@@ -67,6 +67,43 @@ pub trait Machine: Sized + 'static {
     /// Fires `event`. A refusal hands back the machine, unchanged, and the event.
     fn fire(self, event: Self::Event) -> Result<Self, NotAllowed<Self, Self::Event>>;
 
+    /// The state `event` would lead to now, without firing it (what
+    /// before-listeners are shown): `None` when no arm of the event
+    /// leaves the current state. Guards are consulted only to choose
+    /// among guarded alternatives; when none says yes, the first
+    /// alternative's target (firing then refuses). This default, for
+    /// machines written by hand, takes the first arm; the generated
+    /// any-enums consult the guards of their alternatives.
+    ///
+    /// ```
+    /// # use stateforge_core::{Definition, Event, EventId, Machine, NotAllowed, StateId};
+    /// # struct Task(StateId);
+    /// # struct Ev(EventId);
+    /// # impl Event for Ev { fn id(&self) -> EventId { self.0 } }
+    /// # impl Machine for Task {
+    /// #     type Context = ();
+    /// #     type Event = Ev;
+    /// #     fn definition() -> &'static Definition {
+    /// #         static DEF: std::sync::LazyLock<Definition> = std::sync::LazyLock::new(Definition::example);
+    /// #         &DEF
+    /// #     }
+    /// #     fn state_id(&self) -> StateId { self.0 }
+    /// #     fn context(&self) -> &() { &() }
+    /// #     fn can_fire(&self, _: &Ev) -> bool { true }
+    /// #     fn fire(self, _: Ev) -> Result<Self, NotAllowed<Self, Ev>> { Ok(self) }
+    /// # }
+    /// let def = Task::definition();
+    /// let task = Task(def.initial());
+    /// let assigned = task.target(&Ev(def.event_id("assign").unwrap())).unwrap();
+    /// assert_eq!(def.state_name(assigned), "assigned");
+    /// assert_eq!(task.target(&Ev(def.event_id("complete").unwrap())), None);
+    /// ```
+    fn target(&self, event: &Self::Event) -> Option<StateId> {
+        Self::definition()
+            .transition(self.state_id(), event.id())
+            .map(|t| t.to)
+    }
+
     /// The current state's name, as stored.
     fn state_name(&self) -> &'static str {
         Self::definition().state_name(self.state_id())
@@ -145,6 +182,9 @@ pub enum Refusal {
     NoTransition,
     /// The arm's guard said no.
     Guard(&'static str),
+    /// The event has guarded alternatives out of the state and no else:
+    /// every guard said no, each named here in the order tried.
+    Guards(&'static [&'static str]),
 }
 
 /// A refused event: the machine and the event, handed back unchanged.
@@ -218,8 +258,24 @@ impl<M, E> fmt::Display for NotAllowed<M, E> {
                 "guard `{guard}` refused event `{}` in state `{}`",
                 self.event_name, self.state
             ),
+            Refusal::Guards(guards) => write!(
+                f,
+                "guards {} refused event `{}` in state `{}`",
+                guard_list(guards),
+                self.event_name,
+                self.state
+            ),
         }
     }
+}
+
+/// `` `a`, `b` ``: guard names as a refusal lists them.
+fn guard_list(guards: &[&str]) -> String {
+    guards
+        .iter()
+        .map(|g| format!("`{g}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl<M, E> fmt::Debug for NotAllowed<M, E> {
@@ -252,8 +308,12 @@ pub struct Rejected<M, A = ()> {
     pub state: &'static str,
     /// The event's name.
     pub event_name: &'static str,
-    /// The guard that said no.
+    /// The guard that said no (the last one tried, for alternatives).
     pub guard: &'static str,
+    /// For an event with guarded alternatives and no else out of the
+    /// state: every guard tried, in order, each of which said no (the
+    /// last is [`Rejected::guard`]). Empty for a single guard.
+    pub tried: &'static [&'static str],
 }
 
 impl<M, A> Rejected<M, A> {
@@ -277,7 +337,29 @@ impl<M, A> Rejected<M, A> {
             state,
             event_name,
             guard,
+            tried: &[],
         }
+    }
+
+    /// The refusal of guarded alternatives: every guard in `tried` said
+    /// no, in that order (used by generated code).
+    ///
+    /// ```
+    /// # use stateforge_core::Rejected;
+    /// let r = Rejected::new(0u8, (), "closed", "failure", "").with_tried(&["over_threshold", "flaky"]);
+    /// assert_eq!(r.guard, "flaky");
+    /// assert_eq!(
+    ///     r.to_string(),
+    ///     "guards `over_threshold`, `flaky` refused event `failure` in state `closed`"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn with_tried(mut self, tried: &'static [&'static str]) -> Self {
+        if let Some(last) = tried.last() {
+            self.guard = last;
+        }
+        self.tried = tried;
+        self
     }
 
     /// The machine, handed back.
@@ -293,6 +375,15 @@ impl<M, A> Rejected<M, A> {
 
 impl<M, A> fmt::Display for Rejected<M, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.tried.len() > 1 {
+            return write!(
+                f,
+                "guards {} refused event `{}` in state `{}`",
+                guard_list(self.tried),
+                self.event_name,
+                self.state
+            );
+        }
         write!(
             f,
             "guard `{}` refused event `{}` in state `{}`",
@@ -307,6 +398,7 @@ impl<M, A> fmt::Debug for Rejected<M, A> {
             .field("state", &self.state)
             .field("event", &self.event_name)
             .field("guard", &self.guard)
+            .field("tried", &self.tried)
             .finish_non_exhaustive()
     }
 }

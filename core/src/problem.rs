@@ -173,13 +173,24 @@ pub enum Problem {
         /// Where it is declared.
         site: Site,
     },
-    /// Two arms of one event leave the same state.
+    /// One arm lists the same source state twice.
     DuplicateArm {
         /// The event.
         event: String,
         /// The state it leaves twice.
         state: String,
-        /// The second arm's source.
+        /// The second mention of the source.
+        site: Site,
+    },
+    /// An arm of an event leaves a state that an earlier arm of the same
+    /// event leaves without a guard: that earlier arm is the else of the
+    /// alternatives, so this one would never be tried.
+    AlternativeAfterElse {
+        /// The event.
+        event: String,
+        /// The state both arms leave.
+        state: String,
+        /// The later arm's source.
         site: Site,
     },
     /// An arm leaves a final state.
@@ -251,6 +262,7 @@ impl Problem {
             | Problem::UnknownEvent { site, .. }
             | Problem::EventWithoutArms { site, .. }
             | Problem::DuplicateArm { site, .. }
+            | Problem::AlternativeAfterElse { site, .. }
             | Problem::FromFinalState { site, .. }
             | Problem::UnreachableState { site, .. }
             | Problem::DeadEnd { site, .. }
@@ -305,7 +317,11 @@ impl fmt::Display for Problem {
             }
             Problem::DuplicateArm { event, state, .. } => write!(
                 f,
-                "event `{event}` leaves state `{state}` twice; keep one transition per event and source state"
+                "event `{event}` lists state `{state}` twice in one transition; list it once"
+            ),
+            Problem::AlternativeAfterElse { event, state, .. } => write!(
+                f,
+                "event `{event}` already leaves state `{state}` by a transition without a guard, so this one would never be tried; give the earlier one a guard, or put the unguarded one last"
             ),
             Problem::FromFinalState { event, state, .. } => write!(
                 f,

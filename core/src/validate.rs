@@ -217,8 +217,11 @@ fn check_one_initial(spec: &MachineSpec, problems: &mut Vec<Problem>) {
     }
 }
 
-// Rules: every arm names known states; an event has at least one arm and
-// leaves each state at most once; no arm leaves a final state.
+// Rules: every arm names known states; an event has at least one arm; no
+// arm leaves a final state. Several arms of one event may leave one state:
+// they are alternatives, tried in declaration order, so every one but the
+// last needs a guard (an unguarded one is the else, and one after it would
+// never be tried), and one arm lists each source once.
 fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut Vec<Problem>) {
     for (ei, event) in spec.events.iter().enumerate() {
         if event.arms.is_empty() {
@@ -227,8 +230,10 @@ fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut
                 site: Site::Event(ei),
             });
         }
-        let mut left = BTreeSet::new();
+        // The sources an unguarded arm of this event has left already.
+        let mut without_guard = BTreeSet::new();
         for (ai, arm) in event.arms.iter().enumerate() {
+            let mut in_arm = BTreeSet::new();
             for (si, source) in arm.from.iter().enumerate() {
                 let site = Site::ArmSource {
                     event: ei,
@@ -242,8 +247,14 @@ fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut
                     });
                     continue;
                 };
-                if !left.insert(source.as_str()) {
+                if !in_arm.insert(source.as_str()) {
                     problems.push(Problem::DuplicateArm {
+                        event: event.name.clone(),
+                        state: source.clone(),
+                        site,
+                    });
+                } else if without_guard.contains(source.as_str()) {
+                    problems.push(Problem::AlternativeAfterElse {
                         event: event.name.clone(),
                         state: source.clone(),
                         site,
@@ -256,6 +267,9 @@ fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut
                         site,
                     });
                 }
+            }
+            if arm.guard.is_none() {
+                without_guard.extend(arm.from.iter().map(String::as_str));
             }
             if !states.contains_key(arm.to.as_str()) {
                 problems.push(Problem::UnknownState {

@@ -31,7 +31,7 @@ pub(crate) struct Checked {
     pub(crate) states: Vec<StateDecl>,
     /// Events in declaration order.
     pub(crate) events: Vec<EventDecl>,
-    /// Per event, one transition per source state.
+    /// Per event, one transition per (arm, source state).
     pub(crate) transitions: Vec<Vec<Transition>>,
     /// The machine with the names as written, as the graph rules validated it.
     pub(crate) spec: MachineSpec,

@@ -61,7 +61,8 @@ pub(crate) struct Event {
     pub(crate) variant: Ident,
     /// Its arguments.
     pub(crate) args: Vec<FieldDecl>,
-    /// One transition per source state, in declaration order.
+    /// One transition per (arm, source state), in declaration order; a
+    /// source several arms leave has guarded alternatives.
     pub(crate) transitions: Vec<Transition>,
 }
 
@@ -86,4 +87,28 @@ pub(crate) enum FieldSource {
     Arg(usize),
     /// The source state's field with this index.
     Source(usize),
+}
+
+impl Event {
+    /// The transitions by source state, in the order each source first
+    /// appears: one typed method each. A source with more than one is
+    /// left by guarded alternatives, listed in the order they are tried.
+    pub(crate) fn by_source(&self) -> Vec<(usize, Vec<&Transition>)> {
+        let mut groups: Vec<(usize, Vec<&Transition>)> = Vec::new();
+        for t in &self.transitions {
+            match groups.iter_mut().find(|(source, _)| *source == t.source) {
+                Some((_, group)) => group.push(t),
+                None => groups.push((t.source, vec![t])),
+            }
+        }
+        groups
+    }
+
+    /// The transitions out of state `source`, in the order they are tried.
+    pub(crate) fn leaving(&self, source: usize) -> Vec<&Transition> {
+        self.transitions
+            .iter()
+            .filter(|t| t.source == source)
+            .collect()
+    }
 }

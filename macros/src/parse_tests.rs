@@ -250,7 +250,15 @@ fn declaration_errors_name_the_fix() {
         ),
         (
             quote!(crate; machine M { initial state A; final state B; event go: A -> B, A -> B; }),
-            "event `go` leaves state `A` twice",
+            "event `go` already leaves state `A` by a transition without a guard",
+        ),
+        (
+            quote!(crate; machine M { initial state A; final state B; event go: A -> B, A -> B if g; }),
+            "so this one would never be tried; give the earlier one a guard, or put the unguarded one last",
+        ),
+        (
+            quote!(crate; machine M { initial state A; final state B; event go: A | A -> B if g; }),
+            "event `go` lists state `A` twice in one transition; list it once",
         ),
         (
             quote!(crate; machine M { initial state A; final state B; event go: A -> B; event go: A -> B; }),

@@ -371,13 +371,13 @@ impl<M: Machine> Listeners<M> {
         M: 'a,
     {
         let def = M::definition();
-        let t = def.transition(machine.state_id(), event.id())?;
+        let to = machine.target(event)?;
         Some(TransitionInfo::new(
             def.name(),
             entity_id,
-            def.event_name(t.event),
-            def.state_name(t.from),
-            def.state_name(t.to),
+            def.event_name(event.id()),
+            def.state_name(machine.state_id()),
+            def.state_name(to),
         ))
     }
 
@@ -517,13 +517,13 @@ impl<C: Clone> Listeners<DynMachine<C>> {
         let from = machine.state();
         let bound = machine.bound().clone();
         let def = bound.definition();
-        if let Some(arm) = def.transition(from, event) {
+        if let Some(to) = machine.target_id(event, args) {
             let info = TransitionInfo::new(
                 def.name(),
                 entity_id,
                 def.event_name(event),
                 def.state_name(from),
-                def.state_name(arm.to),
+                def.state_name(to),
             )
             .with_args(args);
             if let Err((listener, reason)) = self.veto(&info, machine) {

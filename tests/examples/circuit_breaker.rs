@@ -37,8 +37,7 @@ fn check_the_example(open: impl Fn() -> Result<Store, stateforge::runtime::db::S
             "closed ()",
             "closed (failure)",
             "closed (failure)",
-            "closed (failure)",
-            "open (trip)",
+            "open (failure)",
             "half_open (reset)",
             "closed (success)",
         ]
@@ -55,9 +54,12 @@ fn check_the_example(open: impl Fn() -> Result<Store, stateforge::runtime::db::S
     let history = store
         .history(&HistoryQuery::entity("breaker", "search"))
         .unwrap();
-    assert_eq!(history[5].actor.as_deref(), Some("timer"));
+    assert_eq!(history[4].actor.as_deref(), Some("timer"));
     let breaker = store.load::<example::AnyBreaker>("search").unwrap();
     assert_eq!(breaker.machine.context().0, 0);
+    // The third failure was counted by the alternative that tripped.
+    assert_eq!(history[3].to, "open");
+    assert_eq!(history[3].event.as_deref(), Some("failure"));
     assert!(
         store.next_due("breaker").unwrap().is_none(),
         "no timer left once closed"
@@ -136,19 +138,44 @@ fn a_failed_trial_reopens_the_breaker_and_the_timer_fires_on_time() {
     assert_eq!(
         events,
         [
-            "failure",
-            "failure",
-            "success",
-            "failure",
-            "failure",
-            "failure",
-            "trip",
-            "reset",
-            "trial_failed",
-            "reset",
-            "success"
+            "failure", "failure", "success", "failure", "failure", "failure", "reset", "failure",
+            "reset", "success"
         ]
     );
+}
+
+/// One guarded `failure` event decides: the failure that reaches the
+/// threshold trips the breaker, any other is counted (the else); there is
+/// no second event for the decision.
+#[test]
+fn one_guarded_failure_event_counts_or_trips() {
+    use example::{Breaker, BreakerFailureFromClosed, Failures, THRESHOLD};
+
+    let def = definition();
+    assert!(def.event_id("trip").is_none() && def.event_id("trial_failed").is_none());
+    let (closed, failure) = (
+        def.state_id("closed").unwrap(),
+        def.event_id("failure").unwrap(),
+    );
+    let tried: Vec<_> = def
+        .alternatives(closed, failure)
+        .iter()
+        .map(|t| (def.state_name(t.to), t.guard.as_deref()))
+        .collect();
+    assert_eq!(
+        tried,
+        [("open", Some("reaches_threshold")), ("closed", None)]
+    );
+
+    let BreakerFailureFromClosed::Closed(counted) = Breaker::new(Failures(THRESHOLD - 2)).failure()
+    else {
+        panic!("below the threshold the breaker stays closed");
+    };
+    assert_eq!(counted.context().0, THRESHOLD - 1);
+    let BreakerFailureFromClosed::Open(open) = counted.failure() else {
+        panic!("the failure that reaches the threshold trips it");
+    };
+    assert_eq!(open.context().0, THRESHOLD);
 }
 
 /// The example's machine, for its picture (`pictures.rs`).

@@ -20,6 +20,8 @@ mod stored_row_property;
 use stored_row_property::stored_task;
 
 #[cfg(feature = "sqlite")]
+mod guarded_alternatives;
+#[cfg(feature = "sqlite")]
 mod stored_row_corpus;
 #[cfg(feature = "sqlite")]
 mod stored_rows;

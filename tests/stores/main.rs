@@ -57,6 +57,7 @@ macro_rules! behaviours {
             units::calling_the_store_inside_its_unit_is_an_error_not_a_wait,
             units::a_units_reads_see_its_own_writes,
             refusals::each_refusal_of_a_dynamic_machine_is_its_own_variant,
+            refusals::guarded_alternatives_fire_the_chosen_arm_or_name_every_guard,
             listened::after_listeners_are_told_who_and_why,
             listened::a_unit_names_what_it_fired_for_the_after_listeners,
             listened::a_units_after_listeners_hear_only_of_its_commit,

@@ -43,7 +43,8 @@ fn definitions_in_source(path: &str) -> Vec<String> {
         .collect()
 }
 
-/// A spec with every optional field set, as `to_json` writes it.
+/// A spec with every optional field set, as `to_json` writes it, and a
+/// guarded alternative with its else.
 fn every_field() -> Definition {
     Definition::new(
         MachineSpec::new("breaker")
@@ -51,11 +52,13 @@ fn every_field() -> Definition {
             .state(StateSpec::new("open"))
             .state(StateSpec::final_state("retired"))
             .event(
-                EventSpec::new("trip").arm(
-                    ArmSpec::new(["closed"], "open")
-                        .guard("too_many::failures")
-                        .action("alert"),
-                ),
+                EventSpec::new("trip")
+                    .arm(
+                        ArmSpec::new(["closed"], "open")
+                            .guard("too_many::failures")
+                            .action("alert"),
+                    )
+                    .arm(ArmSpec::new(["closed"], "closed")),
             )
             .event(EventSpec::new("reset").arm(ArmSpec::new(["open"], "closed")))
             .event(EventSpec::new("retire").arm(ArmSpec::new(["open", "closed"], "retired")))

@@ -202,6 +202,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
     };
 
     let mut can_fire = Vec::new();
+    let mut target = Vec::new();
     // `fire` dispatches on the event first, then on the state: most events
     // leave few states, so the inner match is usually a compare or two.
     let mut fire = Vec::new();
@@ -216,8 +217,25 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         let event_name = method.to_string();
         // The unguarded sources of the event, in one arm of `can_fire`.
         let mut unguarded = Vec::new();
+        // Where guarded alternatives lead, in `target`.
+        let mut targets = Vec::new();
         let mut arms = Vec::new();
-        for t in &e.transitions {
+        for (source_index, alternatives) in e.by_source() {
+            if let [_, _, ..] = alternatives.as_slice() {
+                let source = &m.states[source_index].ident;
+                let (check, fire_arm, target) =
+                    alternative_arms(m, e, source_index, &alternatives, &pattern);
+                match check {
+                    None => unguarded.push(source),
+                    Some(check) => {
+                        can_fire.push(quote!((#any::#source(__sf_m), #pattern) => #check))
+                    }
+                }
+                arms.push(fire_arm);
+                targets.push(target);
+                continue;
+            }
+            let t = alternatives[0];
             let (source, target) = (&m.states[t.source].ident, &m.states[t.target].ident);
             match &t.guard {
                 None => {
@@ -261,7 +279,26 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             let loose = any_args(m, e);
             can_fire.push(quote!((#(#any::#unguarded(_))|*, #loose) => true));
         }
+        target.extend(targets);
     }
+    // Only machines with guarded alternatives need more than the default,
+    // which takes the first arm.
+    let target_fn = (!target.is_empty()).then(|| {
+        quote! {
+            fn target(&self, event: &#event_enum) -> ::core::option::Option<#core::StateId> {
+                #[allow(unreachable_patterns)]
+                match (self, event) {
+                    #(#target,)*
+                    _ => <Self as #core::Machine>::definition()
+                        .transition(
+                            <Self as #core::Machine>::state_id(self),
+                            #core::Event::id(event),
+                        )
+                        .map(|__sf_t| __sf_t.to),
+                }
+            }
+        }
+    });
 
     // Only called from `fire`'s arms: a machine without events has none.
     let no_transition = (!m.events.is_empty()).then(|| {
@@ -437,10 +474,94 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             {
                 #any::fire(self, event)
             }
+
+            #target_fn
         }
 
         #(#conversions)*
     }
+}
+
+/// For event `e` out of state `source`, left by guarded `alternatives`:
+/// `can_fire`'s answer (`None` when an unguarded else makes it yes), the
+/// arm of `fire` mapping the outcome enum onto the any-enum, and the arm
+/// of `target` asking the guards in turn.
+fn alternative_arms(
+    m: &Model,
+    e: &crate::model::Event,
+    source: usize,
+    alternatives: &[&crate::model::Transition],
+    pattern: &TokenStream,
+) -> (Option<TokenStream>, TokenStream, TokenStream) {
+    use super::alternatives::{check_ident, guard_names, outcome_enum, targets};
+    let (any, krate) = (&m.any, &m.krate);
+    let core = quote!(#krate::__private::core);
+    let method = &e.ident;
+    let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
+    let source_ident = &m.states[source].ident;
+    let outcome = outcome_enum(m, e, source);
+    let has_else = alternatives.last().is_some_and(|t| t.guard.is_none());
+    let asks: Vec<TokenStream> = alternatives
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.guard.is_some())
+        .map(|(k, _)| {
+            let check = check_ident(e, k);
+            quote!(__sf_m.#check(#(#args),*))
+        })
+        .collect();
+    let can_fire = (!has_else).then(|| quote!(#(#asks)||*));
+    let mapped = targets(alternatives).into_iter().map(|ti| {
+        let ident = &m.states[ti].ident;
+        if has_else {
+            quote!(#outcome::#ident(__sf_next) => Ok(#any::#ident(__sf_next)))
+        } else {
+            quote!(Ok(#outcome::#ident(__sf_next)) => Ok(#any::#ident(__sf_next)))
+        }
+    });
+    let refused = (!has_else).then(|| {
+        let (state_name, event_name) = (&m.states[source].stored, method.to_string());
+        let guards = guard_names(alternatives);
+        quote! {
+            Err(__sf_rejected) => {
+                let (#(#args,)*) = __sf_rejected.args;
+                Err(#core::NotAllowed::new(
+                    #any::#source_ident(__sf_rejected.machine),
+                    #pattern,
+                    #state_name,
+                    #event_name,
+                    #core::Refusal::Guards(&[#(#guards),*]),
+                ))
+            }
+        }
+    });
+    let fire = quote! {
+        #any::#source_ident(__sf_m) => match __sf_m.#method(#(#args),*) {
+            #(#mapped,)*
+            #refused
+        }
+    };
+    // The first alternative whose guard says yes; the else, or failing
+    // that the first alternative, whose refusal `fire` then reports.
+    let id = |t: &crate::model::Transition| {
+        let index = u32::try_from(t.target).unwrap_or(u32::MAX);
+        quote!(#core::StateId::__from_index(#index))
+    };
+    let mut choice = match alternatives.last() {
+        Some(last) if has_else => id(last),
+        _ => id(alternatives[0]),
+    };
+    for (k, t) in alternatives.iter().enumerate().rev() {
+        if t.guard.is_some() {
+            let check = check_ident(e, k);
+            let here = id(t);
+            choice = quote!(if __sf_m.#check(#(#args),*) { #here } else { #choice });
+        }
+    }
+    let target = quote! {
+        (#any::#source_ident(__sf_m), #pattern) => ::core::option::Option::Some(#choice)
+    };
+    (can_fire, fire, target)
 }
 
 /// The rustdoc of the any-enum's methods that a user reads first, with

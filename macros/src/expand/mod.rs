@@ -1,5 +1,6 @@
 //! Model -> tokens. Never re-validates: `check` has.
 
+mod alternatives;
 mod any;
 mod refusal;
 mod serde_impls;
@@ -33,6 +34,7 @@ fn expand(m: &Model) -> TokenStream {
     let state_types = expand_state_types(m);
     let machine = typed::expand_machine(m);
     let transitions = typed::expand_transitions(m);
+    let outcomes = alternatives::outcome_enums(m);
     let refusal_traits = refusal::refusal_module(m);
     let state_enum = any::expand_state_enum(m);
     let event_enum = any::expand_event_enum(m);
@@ -42,6 +44,7 @@ fn expand(m: &Model) -> TokenStream {
         #state_types
         #machine
         #transitions
+        #outcomes
         #refusal_traits
         #state_enum
         #event_enum

@@ -94,10 +94,11 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
             if leaves(m, ei, si) {
                 continue;
             }
+            // Each source once, though guarded alternatives leave it more.
             let sources: Vec<String> = e
-                .transitions
+                .by_source()
                 .iter()
-                .map(|t| format!("`{}`", m.states[t.source].ident))
+                .map(|(source, _)| format!("`{}`", m.states[*source].ident))
                 .collect();
             let message = format!("event `{}` cannot fire in state `{}`", e.ident, s.ident);
             let label = format!("`{name}<{}>` has no transition `{}`", s.ident, e.ident);

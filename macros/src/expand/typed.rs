@@ -161,11 +161,10 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     #name { #ctx_value, state }
                 }
             };
-            let methods = m.events.iter().flat_map(|e| {
-                e.transitions
-                    .iter()
-                    .filter(move |t| t.source == si)
-                    .map(move |t| expand_transition(m, e, t))
+            let methods = m.events.iter().map(|e| match e.leaving(si).as_slice() {
+                [] => TokenStream::new(),
+                [t] => expand_transition(m, e, t),
+                alternatives => super::alternatives::expand_alternatives(m, e, si, alternatives),
             });
             let refusals = super::refusal::refused_methods(m, si);
             // The impl's header at the state's declaration: rustc's "the
@@ -203,6 +202,85 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
 
     let event_docs = &e.attrs;
 
+    let body = transition_body(m, e, t);
+    let mut_self = t.action.as_ref().map(|_| quote!(mut));
+    // `self` at the event's declaration, resolved as the macro's own (the
+    // body's `self`): rustc's "takes ownership of the receiver `self`"
+    // then shows that line, not the whole macro.
+    let receiver = quote_spanned!(e.ident.span().resolved_at(Span::call_site())=> self);
+    let sep = if has_docs(event_docs) { "\n\n" } else { "" };
+    let arrow = format!(
+        "{sep}Fires `{event}`: `{}` → `{}`{}{}.",
+        source.stored,
+        target.stored,
+        t.guard
+            .as_ref()
+            .map(|g| format!(", if `{}` allows it", path_text(g)))
+            .unwrap_or_default(),
+        t.action
+            .as_ref()
+            .map(|a| format!(", running `{}`", path_text(a)))
+            .unwrap_or_default(),
+    );
+
+    // The method at the event's declaration, resolved as the macro's own:
+    // rustc's notes about it ("the method exists on the type") show that
+    // line, not the whole macro.
+    let at = e.ident.span().resolved_at(Span::call_site());
+    match &t.guard {
+        None => quote_spanned! {at=>
+            #(#event_docs)*
+            #[doc = #arrow]
+            #[inline]
+            #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> #name<#target_ident> {
+                #body
+            }
+        },
+        Some(guard) => {
+            let check = format_ident!("__sf_guard_{}", event);
+            let hidden_check = guard_check(m, e, guard, &check);
+            let (state_name, event_name, guard_name) =
+                (&source.stored, event.to_string(), path_text(guard));
+            let refused = format!(
+                "\n\n# Errors\n\nWhen `{guard_name}` says no, the machine and the arguments \
+                 come back unchanged in a `Rejected`."
+            );
+            let source_ident = &source.ident;
+            quote_spanned! {at=>
+                #hidden_check
+
+                #(#event_docs)*
+                #[doc = #arrow]
+                #[doc = #refused]
+                #[inline]
+                #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> ::core::result::Result<
+                    #name<#target_ident>,
+                    #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,
+                > {
+                    if !self.#check(#(&#args),*) {
+                        return ::core::result::Result::Err(#krate::__private::core::Rejected::new(
+                            self,
+                            (#(#args,)*),
+                            #state_name,
+                            #event_name,
+                            #guard_name,
+                        ));
+                    }
+                    ::core::result::Result::Ok({ #body })
+                }
+            }
+        }
+    }
+}
+
+/// What the method of transition `t` does once it is taken: run the
+/// action, then build the machine in the target state, each target field
+/// moved from an argument or from the source state.
+pub(super) fn transition_body(m: &Model, e: &Event, t: &Transition) -> TokenStream {
+    let name = &m.name;
+    let (source, target) = (&m.states[t.source], &m.states[t.target]);
+    let target_ident = &target.ident;
+    let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
     // Each target field, moved from an argument or from the source state.
     let values = t.fields.iter().map(|f| match *f {
         FieldSource::Arg(i) => {
@@ -243,99 +321,44 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             #action(#context_arg_mut &self.state, #(&#args),*);
         }
     });
-    let mut_self = t.action.as_ref().map(|_| quote!(mut));
-    // `self` at the event's declaration, resolved as the macro's own (the
-    // body's `self`): rustc's "takes ownership of the receiver `self`"
-    // then shows that line, not the whole macro.
-    let receiver = quote_spanned!(e.ident.span().resolved_at(Span::call_site())=> self);
-    let sep = if has_docs(event_docs) { "\n\n" } else { "" };
-    let arrow = format!(
-        "{sep}Fires `{event}`: `{}` → `{}`{}{}.",
-        source.stored,
-        target.stored,
-        t.guard
-            .as_ref()
-            .map(|g| format!(", if `{}` allows it", path_text(g)))
-            .unwrap_or_default(),
-        t.action
-            .as_ref()
-            .map(|a| format!(", running `{}`", path_text(a)))
-            .unwrap_or_default(),
-    );
-    let body = quote! {
+    quote! {
         #action
         #(#unused_args)*
         #name { context: self.context, state: #construct }
+    }
+}
+
+/// The hidden method `check` asking `guard` about the machine and the arguments (by reference).
+pub(super) fn guard_check(
+    m: &Model,
+    e: &Event,
+    guard: &syn::Path,
+    check: &syn::Ident,
+) -> TokenStream {
+    let vis = &m.vis;
+    let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
+    let types: Vec<_> = e.args.iter().map(|a| &a.ty).collect();
+    // Every token of the call at the guard's path: a wrong
+    // signature is then reported there, not over the whole macro.
+    let span = guard.span().resolved_at(Span::call_site());
+    let context_arg = m
+        .context
+        .as_ref()
+        .map(|_| quote_spanned!(span=> &self.context,));
+    // At the guard too: a guard returning another type is then
+    // "expected `bool`" on the guard, not on the whole macro.
+    let returns = quote_spanned!(span=> bool);
+    let call = quote_spanned! {span=>
+        #guard(#context_arg &self.state, #(#args),*)
     };
-
-    // The method at the event's declaration, resolved as the macro's own:
-    // rustc's notes about it ("the method exists on the type") show that
-    // line, not the whole macro.
-    let at = e.ident.span().resolved_at(Span::call_site());
-    match &t.guard {
-        None => quote_spanned! {at=>
-            #(#event_docs)*
-            #[doc = #arrow]
-            #[inline]
-            #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> #name<#target_ident> {
-                #body
-            }
-        },
-        Some(guard) => {
-            let check = format_ident!("__sf_guard_{}", event);
-            // Every token of the call at the guard's path: a wrong
-            // signature is then reported there, not over the whole macro.
-            let span = guard.span().resolved_at(Span::call_site());
-            let context_arg = m
-                .context
-                .as_ref()
-                .map(|_| quote_spanned!(span=> &self.context,));
-            // At the guard too: a guard returning another type is then
-            // "expected `bool`" on the guard, not on the whole macro.
-            let returns = quote_spanned!(span=> bool);
-            let call = quote_spanned! {span=>
-                #guard(#context_arg &self.state, #(#args),*)
-            };
-            let (state_name, event_name, guard_name) =
-                (&source.stored, event.to_string(), path_text(guard));
-            let refused = format!(
-                "\n\n# Errors\n\nWhen `{guard_name}` says no, the machine and the arguments \
-                 come back unchanged in a `Rejected`."
-            );
-            let source_ident = &source.ident;
-            let hidden_check = quote! {
-                #[doc(hidden)]
-                #[inline]
-                // The arguments are the user's types by reference (`&String`
-                // for a `String` argument): the user chose the types.
-                #[allow(clippy::ptr_arg)]
-                #vis fn #check(&self, #(#args: &#types),*) -> #returns {
-                    #call
-                }
-            };
-            quote_spanned! {at=>
-                #hidden_check
-
-                #(#event_docs)*
-                #[doc = #arrow]
-                #[doc = #refused]
-                #[inline]
-                #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> ::core::result::Result<
-                    #name<#target_ident>,
-                    #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,
-                > {
-                    if !self.#check(#(&#args),*) {
-                        return ::core::result::Result::Err(#krate::__private::core::Rejected::new(
-                            self,
-                            (#(#args,)*),
-                            #state_name,
-                            #event_name,
-                            #guard_name,
-                        ));
-                    }
-                    ::core::result::Result::Ok({ #body })
-                }
-            }
+    quote! {
+        #[doc(hidden)]
+        #[inline]
+        // The arguments are the user's types by reference (`&String`
+        // for a `String` argument): the user chose the types.
+        #[allow(clippy::ptr_arg)]
+        #vis fn #check(&self, #(#args: &#types),*) -> #returns {
+            #call
         }
     }
 }
@@ -345,6 +368,6 @@ pub(super) fn path_text(path: &syn::Path) -> String {
     crate::check::path_name(path)
 }
 
-fn has_docs(attrs: &[syn::Attribute]) -> bool {
+pub(super) fn has_docs(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("doc"))
 }

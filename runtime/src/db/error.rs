@@ -92,6 +92,24 @@ pub enum StoreError {
         /// The guard that said no.
         guard: String,
     },
+    /// The event has guarded alternatives out of the entity's state and no
+    /// else, and every guard said no; nothing was written. The same answer
+    /// as [`StoreError::GuardRefused`] (its [`kind`](StoreError::kind) is
+    /// `guard_refused` too), naming every guard tried.
+    #[error(
+        "guards {} refused event `{event}` in state `{state}`",
+        backticked(guards)
+    )]
+    GuardsRefused {
+        /// The machine.
+        machine: String,
+        /// The state the entity is in.
+        state: String,
+        /// The event.
+        event: String,
+        /// The guards that said no, in the order they were tried.
+        guards: Vec<String>,
+    },
     /// A machine defined as data has no event of that name.
     #[error("machine `{machine}` has no event `{event}`")]
     UnknownEvent {
@@ -302,7 +320,7 @@ impl StoreError {
             StoreError::OtherSession { .. } => "other_session",
             StoreError::NotATransition { .. } => "not_a_transition",
             StoreError::NotAllowed { .. } => "not_allowed",
-            StoreError::GuardRefused { .. } => "guard_refused",
+            StoreError::GuardRefused { .. } | StoreError::GuardsRefused { .. } => "guard_refused",
             StoreError::UnknownEvent { .. } => "unknown_event",
             StoreError::ActionFailed { .. } => "action_failed",
             StoreError::Vetoed { .. } => "vetoed",
@@ -382,4 +400,13 @@ pub(crate) fn sqlstate_transient_kind(code: &str) -> Option<TransientKind> {
         _ if code.starts_with("08") => Some(TransientKind::Connection),
         _ => None,
     }
+}
+
+/// `` `a`, `b` ``: names as a message lists them.
+fn backticked(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -26,6 +26,12 @@ pub(crate) fn refused<M, E>(machine: &str, r: &NotAllowed<M, E>) -> StoreError {
             event,
             guard: guard.to_owned(),
         },
+        Refusal::Guards(guards) => StoreError::GuardsRefused {
+            machine,
+            state,
+            event,
+            guards: guards.iter().map(|&g| g.to_owned()).collect(),
+        },
     }
 }
 
@@ -53,11 +59,22 @@ pub(crate) fn refused_dyn(machine: &str, entity_id: &str, e: DynError) -> StoreE
         }
         DynError::GuardRefused { at } => {
             let (machine, state, event) = names(&at);
-            StoreError::GuardRefused {
-                machine,
-                state,
-                event,
-                guard: at.guard().unwrap_or_default().to_owned(),
+            let mut guards: Vec<String> =
+                at.guards_tried().into_iter().map(str::to_owned).collect();
+            if guards.len() > 1 {
+                StoreError::GuardsRefused {
+                    machine,
+                    state,
+                    event,
+                    guards,
+                }
+            } else {
+                StoreError::GuardRefused {
+                    machine,
+                    state,
+                    event,
+                    guard: guards.pop().unwrap_or_default(),
+                }
             }
         }
         DynError::Vetoed {

@@ -265,8 +265,11 @@ pub(crate) fn check_save(
     let leads = def
         .state_id(&row.state)
         .zip(def.event_id(event))
-        .and_then(|(from, e)| def.transition(from, e))
-        .is_some_and(|t| def.state_name(t.to) == to);
+        .is_some_and(|(from, e)| {
+            def.alternatives(from, e)
+                .iter()
+                .any(|t| def.state_name(t.to) == to)
+        });
     if leads {
         Ok(())
     } else {

@@ -32,10 +32,15 @@ pub(crate) struct Arm<C> {
     pub(crate) checks: Option<Box<Checks<C>>>,
 }
 
-/// An arm's guard and action.
+/// An arm's guard and action, and the alternative tried when the guard
+/// says no.
 pub(crate) struct Checks<C> {
     pub(crate) guard: Option<GuardFn<C>>,
     pub(crate) action: Option<ActionFn<C>>,
+    /// The next of the event's guarded alternatives out of the state, if
+    /// this arm is one and not the last: kept here, behind the guard, so
+    /// that arms without alternatives are laid out and fired as before.
+    pub(crate) otherwise: Option<Box<Arm<C>>>,
 }
 
 /// Where a machine is: its state, and the start of that state's row in
@@ -75,22 +80,32 @@ impl<C> Bound<C> {
         actions: &[Option<ActionFn<C>>],
     ) -> Bound<C> {
         let events = definition.events().len();
+        let arm = |i: usize, otherwise: Option<Box<Arm<C>>>| {
+            let checks =
+                (guards[i].is_some() || actions[i].is_some() || otherwise.is_some()).then(|| {
+                    Box::new(Checks {
+                        guard: guards[i].clone(),
+                        action: actions[i].clone(),
+                        otherwise,
+                    })
+                });
+            Arm {
+                to: Position::new(definition.transitions()[i].to, events),
+                checks,
+            }
+        };
         let arms = definition
             .states()
             .flat_map(|state| definition.events().map(move |event| (state, event)))
             .map(|(state, event)| {
-                let i = definition.transition_index(state, event)?;
-                let to = definition.transitions()[i].to;
-                let checks = (guards[i].is_some() || actions[i].is_some()).then(|| {
-                    Box::new(Checks {
-                        guard: guards[i].clone(),
-                        action: actions[i].clone(),
-                    })
-                });
-                Some(Arm {
-                    to: Position::new(to, events),
-                    checks,
-                })
+                let first = definition.transition_index(state, event)?;
+                let count = definition.alternatives(state, event).len();
+                // Built from the last alternative back, each holding the next.
+                let mut next = None;
+                for i in (first + 1..first + count).rev() {
+                    next = Some(Box::new(arm(i, next)));
+                }
+                Some(arm(first, next))
             })
             .collect();
         let event_names = EventNames::new(&definition);

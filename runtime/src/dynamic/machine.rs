@@ -259,12 +259,49 @@ impl<C: Clone> DynMachine<C> {
         self.bound
             .event_id(event)
             .and_then(|event| self.bound.arm(self.position, event))
-            .is_some_and(|arm| {
-                arm.checks
-                    .as_ref()
-                    .and_then(|checks| checks.guard.as_ref())
-                    .is_none_or(|guard| guard(&self.context, args))
+            .is_some_and(|mut arm| {
+                // Any alternative whose guard says yes (or that has none).
+                loop {
+                    let Some(checks) = &arm.checks else {
+                        return true;
+                    };
+                    if checks
+                        .guard
+                        .as_ref()
+                        .is_none_or(|guard| guard(&self.context, args))
+                    {
+                        return true;
+                    }
+                    match &checks.otherwise {
+                        Some(next) => arm = next,
+                        None => return false,
+                    }
+                }
             })
+    }
+
+    /// The state `event` would lead to now, without firing it: the
+    /// target of its arm out of the current state, `None` if it has none.
+    /// Guards are consulted only to choose among guarded alternatives (if
+    /// none says yes, the first alternative's target, which firing then
+    /// refuses); a single arm's guard is left to firing.
+    pub(crate) fn target_id(&self, event: EventId, args: &Args) -> Option<StateId> {
+        let first = self.bound.arm(self.position, event)?;
+        if first.checks.as_ref().is_none_or(|c| c.otherwise.is_none()) {
+            return Some(first.to.state);
+        }
+        let mut arm = first;
+        loop {
+            let checks = arm.checks.as_ref();
+            let guard = checks.and_then(|c| c.guard.as_ref());
+            if guard.is_none_or(|g| g(&self.context, args)) {
+                return Some(arm.to.state);
+            }
+            match checks.and_then(|c| c.otherwise.as_deref()) {
+                Some(next) => arm = next,
+                None => return Some(first.to.state),
+            }
+        }
     }
 
     /// Fires the event named `event` with `args`.
@@ -319,16 +356,51 @@ impl<C: Clone> DynMachine<C> {
             if let Some(guard) = &checks.guard
                 && !guard(&self.context, args)
             {
-                return Err(self.guard_refusal(event));
+                return self.fire_otherwise(event, args);
             }
             if let Some(action) = &checks.action
                 && let Err(message) = run_action(action, &mut self.context, args)
             {
-                return Err(self.action_failure(event, message));
+                return Err(self.action_failure(event, 0, message));
             }
         }
         self.position = arm.to;
         Ok(())
+    }
+
+    /// The first arm of `event` out of the current state has a guard that
+    /// said no: tries the event's other alternatives out of the state, in
+    /// order, the first whose guard says yes (or that has none) taken.
+    /// Out of line: machines without alternatives never come here but to
+    /// be refused.
+    #[inline(never)]
+    fn fire_otherwise(&mut self, event: EventId, args: &Args) -> Result<(), DynError> {
+        let bound = Arc::clone(&self.bound);
+        let Some(mut arm) = bound.arm(self.position, event) else {
+            return Err(self.no_arm(event));
+        };
+        let mut alternative = 0;
+        loop {
+            let Some(next) = arm.checks.as_ref().and_then(|c| c.otherwise.as_deref()) else {
+                return Err(self.guard_refusal(event, alternative));
+            };
+            arm = next;
+            alternative += 1;
+            if let Some(checks) = &arm.checks {
+                if let Some(guard) = &checks.guard
+                    && !guard(&self.context, args)
+                {
+                    continue;
+                }
+                if let Some(action) = &checks.action
+                    && let Err(message) = run_action(action, &mut self.context, args)
+                {
+                    return Err(self.action_failure(event, alternative, message));
+                }
+            }
+            self.position = arm.to;
+            return Ok(());
+        }
     }
 
     #[cold]
@@ -340,23 +412,24 @@ impl<C: Clone> DynMachine<C> {
         }
     }
 
-    /// The action of the arm of `event` out of the current state
-    /// failed, saying `message`.
+    /// The action of the arm of `event` out of the current state (its
+    /// `alternative`-th alternative) failed, saying `message`.
     #[cold]
     #[inline(never)]
-    fn action_failure(&self, event: EventId, message: String) -> DynError {
+    fn action_failure(&self, event: EventId, alternative: u32, message: String) -> DynError {
         DynError::ActionFailed {
-            at: self.refused_at(event),
+            at: self.refused_at(event).at_alternative(alternative),
             message,
         }
     }
 
-    /// The guard of the arm of `event` out of the current state said no.
+    /// The guard of the arm of `event` out of the current state said no,
+    /// and so did those of its alternatives up to the `alternative`-th.
     #[cold]
     #[inline(never)]
-    fn guard_refusal(&self, event: EventId) -> DynError {
+    fn guard_refusal(&self, event: EventId, alternative: u32) -> DynError {
         DynError::GuardRefused {
-            at: self.refused_at(event),
+            at: self.refused_at(event).at_alternative(alternative),
         }
     }
 

@@ -26,6 +26,10 @@ pub struct RefusedAt {
     definition: Arc<Definition>,
     state: StateId,
     event: EventId,
+    /// Which of the event's alternatives out of the state the refusal
+    /// came from: the one whose action failed, or the last whose guard
+    /// said no. 0 for an event without alternatives.
+    alternative: u32,
 }
 
 impl RefusedAt {
@@ -50,7 +54,15 @@ impl RefusedAt {
             definition,
             state,
             event,
+            alternative: 0,
         }
+    }
+
+    /// The same refusal, from the `alternative`-th of the event's
+    /// alternatives out of the state.
+    pub(crate) fn at_alternative(mut self, alternative: u32) -> RefusedAt {
+        self.alternative = alternative;
+        self
     }
 
     /// The definition of the machine that refused.
@@ -108,7 +120,9 @@ impl RefusedAt {
         self.definition.event_name(self.event)
     }
 
-    /// The arm the event takes out of the state, if it has one.
+    /// The arm the event takes out of the state, if it has one; for an
+    /// event with guarded alternatives out of the state, the one refused:
+    /// the last whose guard said no, or the one whose action failed.
     ///
     /// ```
     /// # let def = std::sync::Arc::new(stateforge_core::Definition::example());
@@ -116,7 +130,37 @@ impl RefusedAt {
     /// assert!(at.arm().is_none(), "`start` does not leave `pending`");
     /// ```
     pub fn arm(&self) -> Option<&Transition> {
-        self.definition.transition(self.state, self.event)
+        self.definition
+            .alternatives(self.state, self.event)
+            .get(self.alternative as usize)
+    }
+
+    /// The guards that said no, in the order they were asked: the
+    /// arm's, and for guarded alternatives those of every alternative
+    /// tried before it. Empty when no guard was asked.
+    ///
+    /// ```
+    /// # let def = std::sync::Arc::new(stateforge_core::Definition::example());
+    /// let (failed, retry) = (def.state_id("failed").unwrap(), def.event_id("retry").unwrap());
+    /// let at = stateforge_runtime::RefusedAt::new(def.clone(), failed, retry).unwrap();
+    /// assert_eq!(at.guards_tried(), ["can_retry"]);
+    /// ```
+    pub fn guards_tried(&self) -> Vec<&str> {
+        let alternatives = self.definition.alternatives(self.state, self.event);
+        let tried = alternatives.len().min(self.alternative as usize + 1);
+        alternatives[..tried]
+            .iter()
+            .filter_map(|t| t.guard.as_deref())
+            .collect()
+    }
+
+    /// `` guard `a` `` or `` guards `a`, `b` ``: what a guard refusal's
+    /// message names.
+    fn guards_refused(&self) -> String {
+        let tried = self.guards_tried();
+        let names: Vec<String> = tried.iter().map(|g| format!("`{g}`")).collect();
+        let noun = if names.len() > 1 { "guards" } else { "guard" };
+        format!("{noun} {}", names.join(", "))
     }
 
     /// The arm's guard, if it has one.
@@ -158,6 +202,9 @@ impl fmt::Debug for RefusedAt {
 /// declaration order, and two loads may declare in different orders.
 impl PartialEq for RefusedAt {
     fn eq(&self, other: &RefusedAt) -> bool {
+        if self.alternative != other.alternative {
+            return false;
+        }
         if Arc::ptr_eq(&self.definition, &other.definition) {
             return self.state == other.state && self.event == other.event;
         }
@@ -210,10 +257,12 @@ pub enum DynError {
         /// The state and the event.
         at: RefusedAt,
     },
-    /// The arm's guard ([`RefusedAt::guard`]) said no.
+    /// The arm's guard ([`RefusedAt::guard`]) said no; for guarded
+    /// alternatives without an else, every one's
+    /// ([`RefusedAt::guards_tried`]).
     #[error(
-        "guard `{}` refused event `{}` in state `{}`",
-        .at.guard().unwrap_or_default(),
+        "{} refused event `{}` in state `{}`",
+        .at.guards_refused(),
         .at.event_name(),
         .at.state_name()
     )]

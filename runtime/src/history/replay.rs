@@ -155,7 +155,11 @@ pub fn replay(
                 let event = definition
                     .event_id(event_name)
                     .ok_or_else(|| unknown("event", event_name))?;
-                if definition.transition(from, event).map(|t| t.to) != Some(to) {
+                if !definition
+                    .alternatives(from, event)
+                    .iter()
+                    .any(|t| t.to == to)
+                {
                     return Err(ReplayError::NotATransition {
                         version: r.version,
                         from: previous.to_owned(),

@@ -99,13 +99,25 @@ pub(crate) fn definition_json(data: &[u8]) -> Result<(), String> {
                 let before = machine.state();
                 let steps = machine.context().clone();
                 let fired = machine.fire(name, &args);
-                let expected = match (&fired, def.transition(before, event)) {
-                    (Ok(()), Some(arm)) => arm.to,
-                    (Ok(()), None) => {
-                        return Err(format!("`{name}` fired where no arm leaves {before:?}"));
-                    }
-                    (Err(_), _) => before,
+                // The first alternative whose guard says yes is taken; its
+                // action then decides whether the event fires.
+                let says_yes = args != Value::Bool(false);
+                let taken = def
+                    .alternatives(before, event)
+                    .iter()
+                    .find(|t| t.guard.is_none() || says_yes);
+                let expected = match taken {
+                    Some(t) if t.action.is_none() || says_yes => Some(t.to),
+                    _ => None,
                 };
+                if fired.is_ok() != expected.is_some() {
+                    return Err(format!(
+                        "`{name}` from `{}` gave {fired:?}, its arms {:?}",
+                        def.state_name(before),
+                        def.alternatives(before, event)
+                    ));
+                }
+                let expected = expected.unwrap_or(before);
                 if machine.state() != expected {
                     return Err(format!(
                         "`{name}` from `{}` ({fired:?}) ended in `{}`",
