@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod compatibility;
 mod compiled;
 mod definition;
 #[cfg(feature = "serde")]
@@ -37,6 +38,7 @@ mod svg;
 mod unit_event;
 mod validate;
 
+pub use compatibility::{Change, Compatibility, compare};
 pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Transition};
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;

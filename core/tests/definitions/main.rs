@@ -3,6 +3,7 @@
 //! reachability rule case by case, and the JSON form against its
 //! versioning rule and its schema.
 
+mod compatibility;
 #[cfg(feature = "serde")]
 mod json_format;
 #[cfg(feature = "serde")]
