@@ -5,6 +5,7 @@
 pub(crate) mod concurrency;
 pub(crate) mod crash;
 pub(crate) mod entity_ids;
+pub(crate) mod evolution;
 pub(crate) mod fixture;
 pub(crate) mod listened;
 #[allow(dead_code, unreachable_pub)]

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
 use super::Work;
+use super::carry_over::Admit;
 use super::write::Source;
 use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
@@ -112,7 +113,9 @@ impl<C: Connection> Work<C> {
         &mut self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        let row = super::row(&mut self.conn, M::definition().name(), entity_id, false).await?;
+        let def = M::definition();
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, false).await?;
+        self.admit(def, &mut row, Admit::Read).await?;
         restore(row)
     }
 
@@ -131,8 +134,9 @@ impl<C: Connection> Work<C> {
         M: Machine + Serialize + DeserializeOwned,
     {
         let def = M::definition();
-        let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
+        self.admit(def, &mut row, Admit::Write).await?;
         let session = row.session.clone();
         let loaded: Loaded<M> = restore(row)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
@@ -182,9 +186,10 @@ impl<C: Connection> Work<C> {
         let to = machine.state_name();
         // What is wrong with the row is said before what is wrong with the
         // machine.
-        let row = self
+        let mut row = self
             .check_row(def, entity_id, expected_version, event, to, meta)
             .await?;
+        self.admit(def, &mut row, Admit::Write).await?;
         let stored = to_stored(machine)?;
         let source = Source {
             state: &row.state,

@@ -3,6 +3,7 @@
 //! machines and the reads. The public stores, async and blocking, are
 //! thin layers over these.
 
+mod carry_over;
 mod dynamic;
 mod entity;
 mod reads;

@@ -1,7 +1,7 @@
 //! A unit of work over one connection, and the transition write every
 //! operation that moves an entity ends with.
 
-use stateforge_core::Definition;
+use stateforge_core::{Definition, Fingerprint};
 
 use crate::db::backend::{Connection, Write};
 use crate::db::shared::{check_movable, check_save, check_session};
@@ -16,6 +16,10 @@ pub(crate) struct Work<C> {
     /// its changes: the work then must not commit, even when it goes on
     /// past the error (PostgreSQL ends such a transaction itself).
     broken: Option<String>,
+    /// The pairs (a row's definition, the current one) found compatible
+    /// in this work, the current one kept: each is looked up once per
+    /// work, not once per row of a page of timers.
+    pub(crate) carried_over: Vec<(Fingerprint, Fingerprint)>,
 }
 
 /// The row a transition starts from, as read in the work's transaction.
@@ -27,7 +31,11 @@ pub(crate) struct Source<'s> {
 
 impl<C: Connection> Work<C> {
     pub(crate) fn new(conn: C) -> Work<C> {
-        Work { conn, broken: None }
+        Work {
+            conn,
+            broken: None,
+            carried_over: Vec::new(),
+        }
     }
 
     /// Marks the work as not to commit, because of `error`, which came
