@@ -8,7 +8,8 @@
 //! says (events, arms, guards, actions, timers, which state is initial or
 //! final) is behaviour, which may change freely between deploys. A state
 //! that is gone (removed, or renamed: the two look the same) leaves rows
-//! that name nothing: those need a migration.
+//! that name nothing: those need a migration, which the current
+//! definition may declare (see `migration.rs`).
 //!
 //! A definition does not describe the types of a state's data or of the
 //! context: whether old data still reads is decided when the row is read
@@ -19,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::definition::Definition;
+#[cfg(doc)]
+use crate::migration::MigrationSpec;
 
 /// One difference between the definition a row was written under and the
 /// current one, as [`compare`] finds it.
@@ -44,8 +47,28 @@ pub enum Change {
         /// The machine at hand.
         current: String,
     },
-    /// A state the rows may be in is gone (removed, or renamed).
+    /// A state the rows may be in is gone (removed, or renamed), and the
+    /// current definition declares no migration of it.
     StateRemoved(String),
+    /// A state the rows may be in is gone, and the current definition
+    /// declares where its rows go (a [`MigrationSpec`]).
+    StateMigrated {
+        /// The state gone.
+        from: String,
+        /// Where its rows go.
+        to: String,
+        /// The function making their new data, if any.
+        with: Option<String>,
+    },
+    /// The current definition declares that the data of a state changed,
+    /// and the function making the new data from the old; the rows'
+    /// definition does not.
+    DataMigrated {
+        /// The state.
+        state: String,
+        /// The function.
+        with: String,
+    },
     /// A new state.
     StateAdded(String),
     /// Another state is initial: only new entities start elsewhere.
@@ -128,6 +151,12 @@ impl fmt::Display for Change {
                 write!(f, "the rows are of machine `{stored}`, not `{current}`")
             }
             Change::StateRemoved(s) => write!(f, "state `{s}` was removed or renamed"),
+            Change::StateMigrated { from, to, .. } => {
+                write!(f, "rows of state `{from}` migrate to `{to}`")
+            }
+            Change::DataMigrated { state, with } => {
+                write!(f, "the data of state `{state}` migrates through `{with}`")
+            }
             Change::StateAdded(s) => write!(f, "state `{s}` was added"),
             Change::InitialChanged { stored, current } => {
                 write!(f, "the initial state is `{current}`, was `{stored}`")
@@ -217,6 +246,38 @@ impl Compatibility {
     pub fn needing_migration(&self) -> impl Iterator<Item = &Change> + '_ {
         self.changes.iter().filter(|c| c.needs_migration())
     }
+
+    /// What a row in `state` (a state of the rows' definition) becomes
+    /// under the current one by a declared migration: its new state, and
+    /// the function making its new data, if any. `None` when the row
+    /// carries over as it is (or cannot: see [`Compatibility::is_compatible`]).
+    ///
+    /// ```
+    /// use stateforge_core::{Definition, MigrationSpec, compare};
+    /// let v1 = Definition::example();
+    /// let mut spec = v1.spec().clone();
+    /// spec.states.retain(|s| s.name != "escalated");
+    /// for e in &mut spec.events {
+    ///     e.arms.retain(|a| a.to != "escalated");
+    /// }
+    /// spec.events.retain(|e| !e.arms.is_empty());
+    /// let v2 = Definition::new(spec.migration(MigrationSpec::removed("escalated", "failed"))).unwrap();
+    /// let plan = compare(&v1, &v2);
+    /// assert!(plan.is_compatible());
+    /// assert_eq!(plan.destination("escalated"), Some(("failed", None)));
+    /// assert_eq!(plan.destination("pending"), None);
+    /// ```
+    pub fn destination(&self, state: &str) -> Option<(&str, Option<&str>)> {
+        self.changes.iter().find_map(|c| match c {
+            Change::StateMigrated { from, to, with } if from == state => {
+                Some((to.as_str(), with.as_deref()))
+            }
+            Change::DataMigrated { state: s, with } if s == state => {
+                Some((s.as_str(), Some(with.as_str())))
+            }
+            _ => None,
+        })
+    }
 }
 
 impl fmt::Display for Compatibility {
@@ -240,7 +301,8 @@ impl fmt::Display for Compatibility {
 /// current one: every difference, and whether rows carry over.
 ///
 /// The rule, change by change (docs/dsl.md, "Changing a machine"): a
-/// state removed or renamed, or another machine, needs a migration;
+/// state removed or renamed without a migration declared in `current`
+/// (a [`MigrationSpec`]), or another machine, needs a migration;
 /// everything else (states, events, arms, guards, actions and timers
 /// added, removed or changed; another initial state; a state becoming
 /// final) is compatible. Rows carry over when no change needs a
@@ -270,15 +332,38 @@ pub fn compare(stored: &Definition, current: &Definition) -> Compatibility {
             .collect()
     };
     let (old_states, new_states) = (states(stored), states(current));
+    let declared = |from: &str| current.spec().migrations.iter().find(|m| m.from == from);
     for (name, is_final) in &old_states {
         match new_states.get(name) {
-            None => changes.push(Change::StateRemoved(name.clone())),
+            None => changes.push(match declared(name) {
+                Some(m) => Change::StateMigrated {
+                    from: name.clone(),
+                    to: m.to.clone(),
+                    with: m.with.clone(),
+                },
+                None => Change::StateRemoved(name.clone()),
+            }),
             Some(now) if now != is_final => changes.push(Change::FinalChanged(name.clone())),
             Some(_) => {}
         }
     }
     for name in new_states.keys().filter(|n| !old_states.contains_key(*n)) {
         changes.push(Change::StateAdded(name.clone()));
+    }
+    // A data migration applies to rows of a definition that does not
+    // declare it: rows written under one that does already hold the new
+    // data.
+    for m in &current.spec().migrations {
+        if let Some(with) = &m.with
+            && m.from == m.to
+            && old_states.contains_key(&m.from)
+            && !stored.spec().migrations.contains(m)
+        {
+            changes.push(Change::DataMigrated {
+                state: m.from.clone(),
+                with: with.clone(),
+            });
+        }
     }
     let (old_initial, new_initial) = (
         stored.state_name(stored.initial()),

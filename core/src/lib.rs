@@ -28,6 +28,7 @@ mod definition_json;
 mod diagram;
 mod fingerprint;
 mod machine;
+mod migration;
 mod problem;
 mod spec;
 #[cfg(feature = "serde")]
@@ -44,6 +45,7 @@ pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Tra
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
 pub use machine::{Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState};
+pub use migration::MigrationSpec;
 pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 #[cfg(feature = "serde")]

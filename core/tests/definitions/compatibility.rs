@@ -5,7 +5,8 @@
 
 use proptest::prelude::*;
 use stateforge_core::{
-    ArmSpec, Change, Checks, Definition, EventSpec, MachineSpec, StateSpec, TimerSpec, compare,
+    ArmSpec, Change, Checks, Definition, EventSpec, MachineSpec, MigrationSpec, StateSpec,
+    TimerSpec, compare,
 };
 
 /// A valid machine over the states named, every state but the first
@@ -200,5 +201,123 @@ fn a_state_gone_or_another_machine_needs_a_migration() {
             stored: "task".into(),
             current: "job".into()
         }]
+    );
+}
+
+/// `task` with `in_progress` renamed `running` and `escalated` removed,
+/// with the migrations `extra` declares.
+fn task_v2(extra: &[MigrationSpec]) -> Result<Definition, stateforge_core::InvalidDefinition> {
+    let mut spec = Definition::example().spec().clone();
+    spec.states.retain(|s| s.name != "escalated");
+    for e in &mut spec.events {
+        e.arms.retain(|a| a.to != "escalated");
+    }
+    spec.events.retain(|e| !e.arms.is_empty());
+    for state in &mut spec.states {
+        if state.name == "in_progress" {
+            state.name = "running".into();
+        }
+    }
+    for arm in spec.events.iter_mut().flat_map(|e| e.arms.iter_mut()) {
+        for from in &mut arm.from {
+            if from == "in_progress" {
+                *from = "running".into();
+            }
+        }
+        if arm.to == "in_progress" {
+            arm.to = "running".into();
+        }
+    }
+    spec.migrations = extra.to_vec();
+    Definition::new(spec)
+}
+
+#[test]
+fn declared_migrations_make_a_state_gone_compatible_and_say_where_rows_go() {
+    let v1 = Definition::example();
+    let undeclared = compare(&v1, &task_v2(&[]).unwrap());
+    assert_eq!(
+        undeclared.to_string(),
+        "state `escalated` was removed or renamed; state `in_progress` was removed or renamed"
+    );
+    let v2 = task_v2(&[
+        MigrationSpec::renamed("in_progress", "running"),
+        MigrationSpec::removed("escalated", "failed").with("escalation_as_failure"),
+        MigrationSpec::data_changed("failed", "reason_as_code"),
+    ])
+    .unwrap();
+    assert_ne!(
+        v2.fingerprint(),
+        task_v2(&[]).unwrap().fingerprint(),
+        "migrations are part of what a definition says"
+    );
+    let plan = compare(&v1, &v2);
+    assert!(plan.is_compatible(), "{plan:?}");
+    assert_eq!(plan.destination("in_progress"), Some(("running", None)));
+    assert_eq!(
+        plan.destination("escalated"),
+        Some(("failed", Some("escalation_as_failure")))
+    );
+    assert_eq!(
+        plan.destination("failed"),
+        Some(("failed", Some("reason_as_code")))
+    );
+    assert_eq!(plan.destination("pending"), None);
+
+    // Rows written under v2 already hold the new data of `failed`: a v3
+    // that keeps the declaration migrates nothing of v2's.
+    let mut v3 = v2.spec().clone();
+    v3.states.push(StateSpec::final_state("archived"));
+    v3.checks.unreachable = false;
+    let v3 = Definition::new(v3).unwrap();
+    let plan = compare(&v2, &v3);
+    assert!(plan.is_compatible());
+    assert_eq!(plan.destination("failed"), None);
+    // ...while rows of v1 still are.
+    assert_eq!(
+        compare(&v1, &v3).destination("failed"),
+        Some(("failed", Some("reason_as_code")))
+    );
+}
+
+#[test]
+fn migrations_are_checked_with_the_definition() {
+    let problems = |migrations: &[MigrationSpec]| -> Vec<String> {
+        let mut all = vec![
+            MigrationSpec::renamed("in_progress", "running"),
+            MigrationSpec::removed("escalated", "failed"),
+        ];
+        all.extend_from_slice(migrations);
+        match task_v2(&all) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems().iter().map(ToString::to_string).collect(),
+        }
+    };
+    assert_eq!(problems(&[]), Vec::<String>::new());
+    assert_eq!(
+        problems(&[MigrationSpec::renamed("pending", "running")]),
+        [
+            "rows of `pending` cannot migrate to `running`: `pending` is still a state of the \
+          machine; migrate from a state that was renamed or removed"
+        ]
+    );
+    assert_eq!(
+        problems(&[MigrationSpec::removed("archived", "nowhere")]),
+        ["unknown state `nowhere`; declare it or correct the name"]
+    );
+    assert_eq!(
+        problems(&[MigrationSpec::renamed("failed", "failed")]),
+        [
+            "a migration of `failed` to itself changes nothing; name the function that makes its new data"
+        ]
+    );
+    assert_eq!(
+        problems(&[MigrationSpec::removed("escalated", "pending")]),
+        ["rows of `escalated` are migrated twice; keep one migration from each state"]
+    );
+    let err = task_v2(&[MigrationSpec::removed("gone", "nowhere")]).unwrap_err();
+    assert_eq!(
+        err.problems()[0].site().map(|s| s.to_string()).as_deref(),
+        Some("migrations[0].to")
     );
 }
