@@ -10,6 +10,7 @@ pub(crate) mod fixture;
 pub(crate) mod listened;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;
+pub(crate) mod migrations;
 pub(crate) mod queries;
 pub(crate) mod refusals;
 pub(crate) mod rows;

@@ -1,15 +1,24 @@
 //! Rows written under an older definition of the machine at hand: read
 //! as rows of the current one when the two are compatible (see
-//! [`stateforge_core::compare`]), refused naming both otherwise.
+//! [`stateforge_core::compare`]), moved by the migration the current one
+//! declares for their state, refused naming both definitions otherwise.
 
-use stateforge_core::{Definition, compare};
+use stateforge_core::{Change, Definition, Fingerprint, compare};
 
 use super::Work;
-use crate::db::backend::Connection;
+use crate::db::backend::{Connection, Write};
 use crate::db::shared::{Keep, parse_fingerprint};
-use crate::db::{DefinitionKind, EntityRow, StoreError};
+use crate::db::{DefinitionKind, EntityRow, StoreError, TransitionMeta};
 use crate::stored::RestoreError;
 use crate::time::Timestamp;
+
+/// The event of a migration's history record: not an event of any
+/// machine (names are letters, digits and `_`), so it cannot be mistaken
+/// for one.
+pub(crate) const MIGRATED_EVENT: &str = "(migrated)";
+
+/// The actor of a migration's history record.
+pub(crate) const MIGRATION_ACTOR: &str = "migration";
 
 /// What admitting a row may write: nothing for a read; for a transition,
 /// the current definition, so that a row written under it can be read by
@@ -26,15 +35,19 @@ pub(crate) enum Admit {
 impl<C: Connection> Work<C> {
     /// Makes `row`, when written under another definition the store keeps
     /// and compatible with `def`, a row of `def`: its fingerprint becomes
-    /// `def`'s, and every check after this one reads it as such. A row of
-    /// a definition the store does not keep is left as it is, for the
-    /// fingerprint check to refuse.
+    /// `def`'s, its state the one a declared migration sends it to, and
+    /// every check after this one reads it as such. For a write, a
+    /// migration is written first, as a transition of its own (event
+    /// `(migrated)`, its history record naming both definitions), and the
+    /// row's version is the one it leaves. A row of a definition the store
+    /// does not keep is left as it is, for the fingerprint check to
+    /// refuse.
     ///
     /// # Errors
     ///
     /// [`RestoreError::NeedsMigration`] naming both definitions and what
     /// keeps the row from carrying over; a kept definition that does not
-    /// read as one.
+    /// read as one; the migration's write failing.
     pub(crate) async fn admit(
         &mut self,
         def: &Definition,
@@ -77,9 +90,106 @@ impl<C: Connection> Work<C> {
             self.conn
                 .keep_definition(def, kind, Timestamp::now(), Keep::Once)
                 .await?;
-            self.carried_over.push(pair);
+        }
+        let destination = compatibility
+            .destination(&row.state)
+            .map(|(to, with)| (to.to_owned(), with.map(str::to_owned)));
+        match destination {
+            None => {
+                // Rows of this pair need nothing more, whatever their state:
+                // the next ones skip the lookup.
+                if let Admit::Write = admit
+                    && !compatibility.changes().iter().any(|c| {
+                        matches!(
+                            c,
+                            Change::StateMigrated { .. } | Change::DataMigrated { .. }
+                        )
+                    })
+                {
+                    self.carried_over.push(pair);
+                }
+            }
+            Some((_, Some(with))) => {
+                return Err(StoreError::Restore(RestoreError::NeedsMigration {
+                    machine: def.name().to_owned(),
+                    expected: def.fingerprint(),
+                    found,
+                    why: format!(
+                        "the data of state `{}` is made by `{with}`, which the store does not run",
+                        row.state
+                    ),
+                }));
+            }
+            Some((to, None)) => {
+                if let Admit::Write = admit {
+                    row.version = self.write_migration(def, row, found, &to).await?;
+                }
+                row.state = to;
+            }
         }
         row.fingerprint = def.fingerprint().to_string();
         Ok(())
+    }
+
+    /// Moves the row to `to` under `def`, data unchanged, as a transition
+    /// of its own: the new version. The entered state's timers are armed
+    /// from now, as on entering it (a pending timer of the state left
+    /// named a state that is gone).
+    async fn write_migration(
+        &mut self,
+        def: &Definition,
+        row: &EntityRow,
+        found: Fingerprint,
+        to: &str,
+    ) -> Result<u64, StoreError> {
+        let now = Timestamp::now();
+        let timers: Vec<(&str, i64)> = def
+            .state_id(to)
+            .map(|state| {
+                def.timers_of(state)
+                    .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let meta = TransitionMeta::new()
+            .actor(MIGRATION_ACTOR)
+            .cross_session()
+            .metadata(serde_json::json!({
+                "from_definition": found.to_string(),
+                "to_definition": def.fingerprint().to_string(),
+            }));
+        let (data, fingerprint) = (row.data.to_string(), def.fingerprint().to_string());
+        let sources = [row.state.as_str()];
+        let write = Write {
+            machine: def.name(),
+            entity_id: &row.entity_id,
+            expected_version: row.version,
+            sources: &sources,
+            from: &row.state,
+            session: row.session.as_deref(),
+            event: MIGRATED_EVENT,
+            to,
+            data: &data,
+            fingerprint: &fingerprint,
+            meta: &meta,
+            now,
+            timers: (!def.timers().is_empty()).then_some(timers.as_slice()),
+        };
+        match self.conn.write(&write).await {
+            Ok(Some(version)) => {
+                tracing::info!(machine = def.name(), entity_id = %row.entity_id,
+                    from = %row.state, %to, from_definition = %found,
+                    to_definition = %def.fingerprint(), "row migrated");
+                Ok(version)
+            }
+            // The row was read locked in this work: nothing moved it since.
+            Ok(None) => Err(StoreError::Conflict {
+                machine: def.name().to_owned(),
+                entity_id: row.entity_id.clone(),
+                expected: row.version,
+                current: row.version,
+            }),
+            Err(e) => Err(self.broke(e)),
+        }
     }
 }

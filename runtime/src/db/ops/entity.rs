@@ -186,14 +186,13 @@ impl<C: Connection> Work<C> {
         let to = machine.state_name();
         // What is wrong with the row is said before what is wrong with the
         // machine.
-        let mut row = self
+        let row = self
             .check_row(def, entity_id, expected_version, event, to, meta)
             .await?;
-        self.admit(def, &mut row, Admit::Write).await?;
         let stored = to_stored(machine)?;
         let source = Source {
             state: &row.state,
-            version: expected_version,
+            version: row.version,
             session: row.session.as_deref(),
         };
         self.write_stored(def, entity_id, source, event, &stored, meta)

@@ -3,6 +3,7 @@
 
 use stateforge_core::{Definition, Fingerprint};
 
+use super::carry_over::Admit;
 use crate::db::backend::{Connection, Write};
 use crate::db::shared::{check_movable, check_save, check_session};
 use crate::db::{EntityRow, StoreError, TransitionMeta};
@@ -146,7 +147,9 @@ impl<C: Connection> Work<C> {
     }
 
     /// Checks a save against the row as it is: the row, when the save
-    /// could go ahead.
+    /// could go ahead. A row of an older definition is admitted first
+    /// (see [`Work::admit`]): the caller read it at the version it had
+    /// then, which a migration written now moves on.
     pub(crate) async fn check_row(
         &mut self,
         def: &Definition,
@@ -156,9 +159,16 @@ impl<C: Connection> Work<C> {
         to: &str,
         meta: &TransitionMeta,
     ) -> Result<EntityRow, StoreError> {
-        let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
-        check_save(def, &row, expected_version, event, to)?;
+        let read_at = row.version;
+        self.admit(def, &mut row, Admit::Write).await?;
+        let expected = if expected_version == read_at {
+            row.version
+        } else {
+            expected_version
+        };
+        check_save(def, &row, expected, event, to)?;
         Ok(row)
     }
 }
