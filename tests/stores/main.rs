@@ -55,6 +55,7 @@ macro_rules! behaviours {
             evolution::dynamic_rows_carry_over_to_a_compatible_definition,
             migrations::declared_migrations_move_rows_lazily_with_a_record,
             migrations::an_old_definition_refuses_migrated_rows_and_writes_nothing,
+            migrations::a_batch_migration_runs_beside_live_traffic_and_resumes,
             concurrency::eight_threads_on_one_entity_never_both_win_a_version,
             concurrency::eight_threads_on_distinct_entities,
             concurrency::units_that_lock_their_entities_first_never_deadlock,

@@ -58,6 +58,7 @@ pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use ops::{MigrateOptions, MigrationReport};
 pub use options::StoreOptions;
 #[cfg(feature = "postgres")]
 pub use pg::{PgStore, PgUnit};

@@ -30,6 +30,15 @@ pub(crate) enum Admit {
     /// The row is about to be written under the current definition, which
     /// is kept as the same kind as the row's (typed stays typed).
     Write,
+    /// The row is brought to the current definition by itself: a
+    /// `(migrated)` transition is written even when its state stays.
+    Migrate,
+}
+
+impl Admit {
+    fn writes(self) -> bool {
+        !matches!(self, Admit::Read)
+    }
 }
 
 impl<C: Connection> Work<C> {
@@ -59,7 +68,7 @@ impl<C: Connection> Work<C> {
             return Ok(());
         }
         let pair = (found, def.fingerprint());
-        if self.carried_over.contains(&pair) {
+        if !matches!(admit, Admit::Migrate) && self.carried_over.contains(&pair) {
             row.fingerprint = def.fingerprint().to_string();
             return Ok(());
         }
@@ -85,7 +94,7 @@ impl<C: Connection> Work<C> {
         }
         tracing::debug!(machine = def.name(), entity_id = %row.entity_id, %found,
             current = %def.fingerprint(), "a row of a compatible older definition");
-        if let Admit::Write = admit {
+        if admit.writes() {
             let kind = DefinitionKind::parse(&kind);
             self.conn
                 .keep_definition(def, kind, Timestamp::now(), Keep::Once)
@@ -95,6 +104,10 @@ impl<C: Connection> Work<C> {
             .destination(&row.state)
             .map(|(to, with)| (to.to_owned(), with.map(str::to_owned)));
         match destination {
+            None if matches!(admit, Admit::Migrate) => {
+                let state = row.state.clone();
+                row.version = self.write_migration(def, row, found, &state).await?;
+            }
             None => {
                 // Rows of this pair need nothing more, whatever their state:
                 // the next ones skip the lookup.
@@ -121,7 +134,7 @@ impl<C: Connection> Work<C> {
                 }));
             }
             Some((to, None)) => {
-                if let Admit::Write = admit {
+                if admit.writes() {
                     row.version = self.write_migration(def, row, found, &to).await?;
                 }
                 row.state = to;

@@ -6,10 +6,12 @@
 mod carry_over;
 mod dynamic;
 mod entity;
+mod migrate;
 mod reads;
 mod timers;
 mod write;
 
+pub use migrate::{MigrateOptions, MigrationReport};
 pub(crate) use write::Work;
 
 use crate::db::StoreError;
