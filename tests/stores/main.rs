@@ -89,6 +89,7 @@ mod app_transaction;
 mod async_store;
 mod concurrent_model;
 mod postgres;
+mod rolling_deploy;
 mod spans;
 mod sqlite;
 mod sqlite_faults;

@@ -14,13 +14,13 @@ use stateforge::runtime::{Bound, DynMachine, Registry, RestoreError, Timestamp};
 
 use super::fixture::{Fixture, assert_chain, meta};
 
-fn bind(json: &str) -> Arc<Bound<Value>> {
+pub(crate) fn bind(json: &str) -> Arc<Bound<Value>> {
     Registry::<Value>::new()
         .bind(Definition::from_json(json).unwrap())
         .unwrap()
 }
 
-const V1: &str = r#"{"name": "ticket",
+pub(crate) const V1: &str = r#"{"name": "ticket",
     "states": [{"name": "open", "initial": true}, {"name": "in_progress"},
                {"name": "on_hold"}, {"name": "closed", "final": true}],
     "events": [
@@ -31,7 +31,7 @@ const V1: &str = r#"{"name": "ticket",
     ],
     "timers": [{"state": "in_progress", "event": "close", "after_ms": 60000}]}"#;
 
-const V2: &str = r#"{"format": 2, "name": "ticket",
+pub(crate) const V2: &str = r#"{"format": 2, "name": "ticket",
     "states": [{"name": "open", "initial": true}, {"name": "working"}, {"name": "closed", "final": true}],
     "events": [
         {"name": "start", "arms": [{"from": ["open"], "to": "working"}]},
