@@ -6,6 +6,7 @@ pub(crate) mod concurrency;
 pub(crate) mod crash;
 pub(crate) mod entity_ids;
 pub(crate) mod evolution;
+pub(crate) mod evolution_at_scale;
 pub(crate) mod fixture;
 pub(crate) mod listened;
 #[allow(dead_code, unreachable_pub)]

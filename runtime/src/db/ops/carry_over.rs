@@ -3,7 +3,10 @@
 //! [`stateforge_core::compare`]), moved by the migration the current one
 //! declares for their state, refused naming both definitions otherwise.
 
-use stateforge_core::{Change, Definition, Fingerprint, compare};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use stateforge_core::{Compatibility, Definition, Fingerprint, compare};
 
 use super::Work;
 use crate::db::backend::{Connection, Write};
@@ -12,13 +15,24 @@ use crate::db::{DefinitionKind, EntityRow, StoreError, TransitionMeta};
 use crate::stored::RestoreError;
 use crate::time::Timestamp;
 
-/// The event of a migration's history record: not an event of any
-/// machine (names are letters, digits and `_`), so it cannot be mistaken
-/// for one.
-pub(crate) const MIGRATED_EVENT: &str = "(migrated)";
+// The event of a migration's record is not an event of any machine
+// (names are letters, digits and `_`): it cannot be mistaken for one.
+use crate::history::MIGRATED_EVENT;
 
 /// The actor of a migration's history record.
 pub(crate) const MIGRATION_ACTOR: &str = "migration";
+
+/// A row's definition compared with the current one, once per work: a
+/// page of timers or a batch of a migration looks each up once.
+pub(crate) struct Compared {
+    found: Fingerprint,
+    current: Fingerprint,
+    compatibility: Compatibility,
+    /// The row's definition's kind, the current one's when it is kept.
+    kind: DefinitionKind,
+    /// Whether this work kept the current definition already.
+    kept: AtomicBool,
+}
 
 /// What admitting a row may write: nothing for a read; for a transition,
 /// the current definition, so that a row written under it can be read by
@@ -67,23 +81,10 @@ impl<C: Connection> Work<C> {
         if found == def.fingerprint() {
             return Ok(());
         }
-        let pair = (found, def.fingerprint());
-        if !matches!(admit, Admit::Migrate) && self.carried_over.contains(&pair) {
-            row.fingerprint = def.fingerprint().to_string();
-            return Ok(());
-        }
-        let Some((json, kind)) = self
-            .conn
-            .definition_under(def.name(), &row.fingerprint)
-            .await?
-        else {
+        let Some(compared) = self.compared(def, found, &row.fingerprint).await? else {
             return Ok(());
         };
-        let stored = Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
-            machine: def.name().to_owned(),
-            message: e.to_string().replace('\n', " "),
-        })?;
-        let compatibility = compare(&stored, def);
+        let compatibility = &compared.compatibility;
         if !compatibility.is_compatible() {
             return Err(StoreError::Restore(RestoreError::NeedsMigration {
                 machine: def.name().to_owned(),
@@ -94,11 +95,11 @@ impl<C: Connection> Work<C> {
         }
         tracing::debug!(machine = def.name(), entity_id = %row.entity_id, %found,
             current = %def.fingerprint(), "a row of a compatible older definition");
-        if admit.writes() {
-            let kind = DefinitionKind::parse(&kind);
+        if admit.writes() && !compared.kept.load(Ordering::Relaxed) {
             self.conn
-                .keep_definition(def, kind, Timestamp::now(), Keep::Once)
+                .keep_definition(def, compared.kind, Timestamp::now(), Keep::Once)
                 .await?;
+            compared.kept.store(true, Ordering::Relaxed);
         }
         let destination = compatibility
             .destination(&row.state)
@@ -108,20 +109,7 @@ impl<C: Connection> Work<C> {
                 let state = row.state.clone();
                 row.version = self.write_migration(def, row, found, &state).await?;
             }
-            None => {
-                // Rows of this pair need nothing more, whatever their state:
-                // the next ones skip the lookup.
-                if let Admit::Write = admit
-                    && !compatibility.changes().iter().any(|c| {
-                        matches!(
-                            c,
-                            Change::StateMigrated { .. } | Change::DataMigrated { .. }
-                        )
-                    })
-                {
-                    self.carried_over.push(pair);
-                }
-            }
+            None => {}
             Some((_, Some(with))) => {
                 return Err(StoreError::Restore(RestoreError::NeedsMigration {
                     machine: def.name().to_owned(),
@@ -142,6 +130,61 @@ impl<C: Connection> Work<C> {
         }
         row.fingerprint = def.fingerprint().to_string();
         Ok(())
+    }
+
+    /// Keeps `def` (as the kind of the definition `row_of` was written
+    /// under) in a work of its own, before a batch migration locks any
+    /// row: a unit holding row locks while it inserts the definition would
+    /// make a transition of one of those rows, inserting it too, wait for
+    /// the unit while holding the row the unit wants next.
+    pub(crate) async fn keep_before_migrating(
+        &mut self,
+        def: &Definition,
+        row_of: &str,
+    ) -> Result<(), StoreError> {
+        let row = super::row(&mut self.conn, def.name(), row_of, false).await?;
+        let found = parse_fingerprint(&row.machine, &row.fingerprint)?;
+        if let Some(compared) = self.compared(def, found, &row.fingerprint).await? {
+            self.conn
+                .keep_definition(def, compared.kind, Timestamp::now(), Keep::Once)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The comparison of the definition `found` (the row's, as written in
+    /// `text`) with `def`, made once per work: `None` when the store does
+    /// not keep that definition.
+    async fn compared(
+        &mut self,
+        def: &Definition,
+        found: Fingerprint,
+        text: &str,
+    ) -> Result<Option<Arc<Compared>>, StoreError> {
+        let current = def.fingerprint();
+        if let Some(known) = self
+            .compared
+            .iter()
+            .find(|c| c.found == found && c.current == current)
+        {
+            return Ok(Some(Arc::clone(known)));
+        }
+        let Some((json, kind)) = self.conn.definition_under(def.name(), text).await? else {
+            return Ok(None);
+        };
+        let stored = Definition::from_json(&json).map_err(|e| StoreError::BadDefinition {
+            machine: def.name().to_owned(),
+            message: e.to_string().replace('\n', " "),
+        })?;
+        let compared = Arc::new(Compared {
+            found,
+            current,
+            compatibility: compare(&stored, def),
+            kind: DefinitionKind::parse(&kind),
+            kept: AtomicBool::new(false),
+        });
+        self.compared.push(Arc::clone(&compared));
+        Ok(Some(compared))
     }
 
     /// Moves the row to `to` under `def`, data unchanged, as a transition

@@ -1,7 +1,7 @@
 //! A unit of work over one connection, and the transition write every
 //! operation that moves an entity ends with.
 
-use stateforge_core::{Definition, Fingerprint};
+use stateforge_core::Definition;
 
 use super::carry_over::Admit;
 use crate::db::backend::{Connection, Write};
@@ -17,10 +17,10 @@ pub(crate) struct Work<C> {
     /// its changes: the work then must not commit, even when it goes on
     /// past the error (PostgreSQL ends such a transaction itself).
     broken: Option<String>,
-    /// The pairs (a row's definition, the current one) found compatible
-    /// in this work, the current one kept: each is looked up once per
-    /// work, not once per row of a page of timers.
-    pub(crate) carried_over: Vec<(Fingerprint, Fingerprint)>,
+    /// The row definitions compared with a current one in this work (see
+    /// `carry_over`): each is looked up once per work, not once per row of
+    /// a page of timers or a batch of a migration.
+    pub(crate) compared: Vec<std::sync::Arc<super::carry_over::Compared>>,
 }
 
 /// The row a transition starts from, as read in the work's transaction.
@@ -35,7 +35,7 @@ impl<C: Connection> Work<C> {
         Work {
             conn,
             broken: None,
-            carried_over: Vec::new(),
+            compared: Vec::new(),
         }
     }
 

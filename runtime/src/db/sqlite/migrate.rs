@@ -31,6 +31,11 @@ impl SqliteStore {
         let ids = self.with_work(Scope::Read, async |w| {
             w.rows_to_migrate(def, &mut report).await
         })?;
+        if let (Some(first), false) = (ids.first(), options.dry_run) {
+            self.with_work(Scope::Unit, async |w| {
+                w.keep_before_migrating(def, first).await
+            })?;
+        }
         for batch in ids.chunks(options.batch.max(1)) {
             let mut part = MigrationReport::default();
             self.with_work(Scope::Unit, async |w| {

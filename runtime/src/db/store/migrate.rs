@@ -43,6 +43,12 @@ impl Store {
                 w.rows_to_migrate(def, &mut report).await
             })
             .await?;
+        if let (Some(first), false) = (ids.first(), options.dry_run) {
+            self.run(Scope::Unit, async |w| {
+                w.keep_before_migrating(def, first).await
+            })
+            .await?;
+        }
         for batch in ids.chunks(options.batch.max(1)) {
             let mut part = MigrationReport::default();
             self.run(Scope::Unit, async |w| {
