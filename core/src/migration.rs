@@ -1,7 +1,8 @@
 //! Declared migrations: what becomes of rows written under an older
 //! definition that [`compare`](crate::compare) says need one. A migration
-//! is part of the definition that declares it (the macro's `was` clauses,
-//! the JSON form's `migrations`), one model for both.
+//! is part of the definition that declares it ([`MachineSpec::migrations`],
+//! the JSON form's `migrations`): one model for every way a definition is
+//! written (the `state_machine!` macro has no syntax for them yet).
 //!
 //! One shape covers the three cases: rows in state `from` go to state
 //! `to`. A state renamed is `from` the old name `to` the new one; a state

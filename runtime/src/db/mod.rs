@@ -59,6 +59,7 @@ pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use ops::{MigrateOptions, MigrationReport};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
 #[cfg(feature = "postgres")]
 pub use pg::{PgStore, PgUnit};

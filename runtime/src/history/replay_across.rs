@@ -8,8 +8,9 @@ use stateforge_core::{Definition, Fingerprint};
 use super::record::HistoryRecord;
 use super::replay::ReplayError;
 
-/// The event of a migration's history record (see
-/// [`Store::migrate`](crate::db::Store::migrate)).
+/// The event of a migration's history record: a store writes one when
+/// it moves a row to a newer definition (docs/dsl.md, "Changing a
+/// machine").
 pub const MIGRATED_EVENT: &str = "(migrated)";
 
 /// Where an entity stands after `records`, its history across changes of
