@@ -462,3 +462,67 @@ pub(crate) struct Db<'a> {
     /// The table prefix.
     pub(crate) prefix: &'a str,
 }
+
+/// `stateforge migrate`: the machine's rows of older definitions brought
+/// to the one the store kept last (what the newest deployed code saved),
+/// in batches; with `dry_run`, only counted. Rows that cannot be migrated
+/// are named on stderr, and the exit code is then 1.
+pub(crate) fn migrate(
+    db: &Db<'_>,
+    machine: &str,
+    dry_run: bool,
+    as_json: bool,
+) -> Result<(), Failure> {
+    known_name(db.url, machine)?;
+    let store = open(db.url, db.prefix, Access::Write)?;
+    let url = db.url;
+    let def = store
+        .definition(machine)
+        .map_err(|e| store_failure(url, &e))?;
+    let options = stateforge_runtime::db::MigrateOptions::new().dry_run(dry_run);
+    let report = store
+        .migrate(&def, options)
+        .map_err(|e| store_failure(url, &e))?;
+    if as_json {
+        let refused: Vec<_> = report
+            .refused
+            .iter()
+            .map(|(id, why)| json!({"entity": id, "reason": why}))
+            .collect();
+        let out = json!({
+            "machine": machine,
+            "definition": def.fingerprint().to_string(),
+            "dry_run": dry_run,
+            "migrated": report.migrated,
+            "current": report.current,
+            "refused": refused,
+        });
+        outln!("{}", terminal_text::json(&out.to_string()));
+    } else {
+        outln!(
+            "{} {} row{} of machine `{}` to definition {}; {} already under it",
+            if dry_run { "would migrate" } else { "migrated" },
+            report.migrated,
+            if report.migrated == 1 { "" } else { "s" },
+            shown(machine),
+            def.fingerprint(),
+            report.current,
+        );
+    }
+    for (id, why) in &report.refused {
+        eprintln!(
+            "stateforge: {}",
+            terminal_text::line(&format!("{}: `{}`: {why}", label(url), shown(id)))
+        );
+    }
+    match report.refused.len() {
+        0 => Ok(()),
+        n => Err(Failure::refused(format!(
+            "{}: {n} row{} of machine `{}` cannot be migrated; the others {}",
+            label(url),
+            if n == 1 { "" } else { "s" },
+            shown(machine),
+            if dry_run { "can be" } else { "were" },
+        ))),
+    }
+}

@@ -112,6 +112,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Bring a machine's rows written under older definitions to the one
+    /// the store kept last, each with a `(migrated)` history record;
+    /// resumable. Exit 1 if some rows cannot be migrated.
+    Migrate {
+        /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
+        #[arg(long, env = "STATEFORGE_DB", hide_env_values = true)]
+        db: String,
+        /// The prefix of the store's table names.
+        #[arg(long, default_value = "")]
+        prefix: String,
+        /// The machine.
+        #[arg(long)]
+        machine: String,
+        /// Only count what would be migrated; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Fire an event on an entity of a machine defined as data.
     Fire {
         /// The database: an SQLite file, or a PostgreSQL URL or key/value connection string.
@@ -301,6 +321,19 @@ fn run(command: Command) -> Result<(), Failure> {
                 prefix: &prefix,
             };
             database::history(&db, &machine, &entity, session.as_deref(), json)
+        }
+        Command::Migrate {
+            db,
+            prefix,
+            machine,
+            dry_run,
+            json,
+        } => {
+            let db = database::Db {
+                url: &db,
+                prefix: &prefix,
+            };
+            database::migrate(&db, &machine, dry_run, json)
         }
         Command::Fire {
             db,

@@ -130,6 +130,7 @@ impl MachineSpec {
             events,
             timers,
             checks,
+            migrations: Vec::new(),
         }
     }
 }

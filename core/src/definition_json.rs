@@ -8,10 +8,18 @@
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{Definition, InvalidDefinition};
+use crate::migration::MigrationSpec;
 use crate::spec::{Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 
-/// The newest format this build reads, and the one it writes.
-const FORMAT: u32 = 1;
+/// The newest format this build reads: format 2 adds `migrations`.
+const FORMAT: u32 = 2;
+
+/// The format a spec is written in: the oldest that holds it, so that a
+/// definition without migrations still reads in a build of format 1 (an
+/// older binary sharing the database during a rolling deploy).
+fn format_of(spec: &MachineSpec) -> u32 {
+    if spec.migrations.is_empty() { 1 } else { 2 }
+}
 
 /// Why a definition could not be read from JSON.
 ///
@@ -28,11 +36,11 @@ pub enum LoadError {
     ///
     /// ```
     /// use stateforge_core::{Definition, LoadError};
-    /// let err = Definition::from_json(r#"{"format": 2, "name": "door"}"#).unwrap_err();
-    /// assert!(matches!(err, LoadError::NewerFormat { format: 2, newest: 1 }));
+    /// let err = Definition::from_json(r#"{"format": 3, "name": "door"}"#).unwrap_err();
+    /// assert!(matches!(err, LoadError::NewerFormat { format: 3, newest: 2 }));
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "this definition is format 2; this stateforge reads format 1 at most: upgrade stateforge",
+    ///     "this definition is format 3; this stateforge reads format 2 at most: upgrade stateforge",
     /// );
     /// ```
     #[error("{}", newer_format(*.format, *.newest))]
@@ -55,8 +63,13 @@ fn newer_format(format: u64, newest: u32) -> String {
 
 /// The `format` field as read: absent means format 1, which is how every
 /// definition written before the field existed keeps loading.
-#[derive(Default)]
-struct Format;
+struct Format(u64);
+
+impl Default for Format {
+    fn default() -> Self {
+        Format(1)
+    }
+}
 
 impl<'de> Deserialize<'de> for Format {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -68,7 +81,7 @@ impl<'de> Deserialize<'de> for Format {
                 "format 0 does not exist: formats start at 1",
             )),
             n if n > u64::from(FORMAT) => Err(serde::de::Error::custom(newer_format(n, FORMAT))),
-            _ => Ok(Format),
+            n => Ok(Format(n)),
         }
     }
 }
@@ -85,6 +98,8 @@ struct SpecDoc {
     timers: Vec<TimerSpec>,
     #[serde(default)]
     checks: Checks,
+    #[serde(default)]
+    migrations: Vec<MigrationSpec>,
     #[serde(default, rename = "format")]
     _format: Format,
 }
@@ -100,6 +115,8 @@ struct SpecDocRef<'a> {
     #[serde(skip_serializing_if = "<[TimerSpec]>::is_empty")]
     timers: &'a [TimerSpec],
     checks: &'a Checks,
+    #[serde(skip_serializing_if = "<[MigrationSpec]>::is_empty")]
+    migrations: &'a [MigrationSpec],
 }
 
 /// Just the `format` of a document that failed to read, other fields
@@ -112,12 +129,13 @@ struct FormatProbe {
 impl Serialize for MachineSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         SpecDocRef {
-            format: FORMAT,
+            format: format_of(self),
             name: &self.name,
             states: &self.states,
             events: &self.events,
             timers: &self.timers,
             checks: &self.checks,
+            migrations: &self.migrations,
         }
         .serialize(serializer)
     }
@@ -126,12 +144,20 @@ impl Serialize for MachineSpec {
 impl<'de> Deserialize<'de> for MachineSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let doc = SpecDoc::deserialize(deserializer)?;
+        // A reader of format 1 refuses the field as unknown; one of format
+        // 2 must not accept from a format 1 document what format 1 lacks.
+        if !doc.migrations.is_empty() && doc._format.0 < 2 {
+            return Err(serde::de::Error::custom(
+                "`migrations` needs format 2: write \"format\": 2",
+            ));
+        }
         Ok(MachineSpec {
             name: doc.name,
             states: doc.states,
             events: doc.events,
             timers: doc.timers,
             checks: doc.checks,
+            migrations: doc.migrations,
         })
     }
 }
@@ -180,13 +206,14 @@ impl<'de> Deserialize<'de> for Definition {
 }
 
 impl Definition {
-    /// The newest format of the JSON form this build reads, and the one
-    /// [`Definition::to_json`] writes in its `format` field.
+    /// The newest format of the JSON form this build reads.
+    /// [`Definition::to_json`] writes the oldest format that holds the
+    /// definition: 1, or 2 for one that declares migrations.
     ///
     /// ```
     /// let json = stateforge_core::Definition::example().to_json();
     /// assert!(json.contains(r#""format": 1"#));
-    /// assert_eq!(stateforge_core::Definition::JSON_FORMAT, 1);
+    /// assert_eq!(stateforge_core::Definition::JSON_FORMAT, 2);
     /// ```
     pub const JSON_FORMAT: u32 = FORMAT;
 

@@ -88,6 +88,16 @@ impl Fingerprint {
                 }
             }
         }
+        // No line without migrations: the fingerprints of definitions
+        // that declare none stay what they were.
+        for m in &spec.migrations {
+            lines.push(format!(
+                "migration {} {} {}",
+                m.from,
+                m.to,
+                m.with.as_deref().unwrap_or("-")
+            ));
+        }
         for t in &spec.timers {
             lines.push(format!("timer {} {} {}", t.state, t.event, t.after_ms));
         }

@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod compatibility;
 mod compiled;
 mod definition;
 #[cfg(feature = "serde")]
@@ -27,6 +28,7 @@ mod definition_json;
 mod diagram;
 mod fingerprint;
 mod machine;
+mod migration;
 mod problem;
 mod spec;
 #[cfg(feature = "serde")]
@@ -37,11 +39,13 @@ mod svg;
 mod unit_event;
 mod validate;
 
+pub use compatibility::{Change, Compatibility, compare};
 pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Transition};
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
 pub use machine::{Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState};
+pub use migration::MigrationSpec;
 pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 #[cfg(feature = "serde")]

@@ -53,6 +53,12 @@ pub enum Site {
     TimerState(usize),
     /// `timers[i].event`.
     TimerEvent(usize),
+    /// The state a migration comes from (`migrations[i].from`).
+    MigrationFrom(usize),
+    /// The state a migration leads to (`migrations[i].to`).
+    MigrationTo(usize),
+    /// The function a migration makes data with (`migrations[i].with`).
+    MigrationWith(usize),
 }
 
 impl fmt::Display for Site {
@@ -69,6 +75,9 @@ impl fmt::Display for Site {
             Site::ArmAction { event, arm } => write!(f, "events[{event}].arms[{arm}].action"),
             Site::TimerState(i) => write!(f, "timers[{i}].state"),
             Site::TimerEvent(i) => write!(f, "timers[{i}].event"),
+            Site::MigrationFrom(i) => write!(f, "migrations[{i}].from"),
+            Site::MigrationTo(i) => write!(f, "migrations[{i}].to"),
+            Site::MigrationWith(i) => write!(f, "migrations[{i}].with"),
         }
     }
 }
@@ -234,6 +243,33 @@ pub enum Problem {
         /// The most allowed.
         max: usize,
     },
+    /// A migration from a state that is still a state of the machine,
+    /// to another: rows in it would be moved away from a state they may
+    /// stay in (a rename to a name that exists, or a removal of a state
+    /// that is still declared).
+    MigrationFromLiveState {
+        /// The state migrated from.
+        state: String,
+        /// The state migrated to.
+        to: String,
+        /// Where.
+        site: Site,
+    },
+    /// A migration of a state to itself without a function making its
+    /// new data: it would change nothing.
+    MigrationChangesNothing {
+        /// The state.
+        state: String,
+        /// Where.
+        site: Site,
+    },
+    /// Two migrations from one state.
+    DuplicateMigration {
+        /// The state.
+        state: String,
+        /// Where the second is.
+        site: Site,
+    },
     /// Two timers for one (state, event) pair.
     DuplicateTimer {
         /// The timer's state.
@@ -267,7 +303,10 @@ impl Problem {
             | Problem::UnreachableState { site, .. }
             | Problem::DeadEnd { site, .. }
             | Problem::TimerNeverFires { site, .. }
-            | Problem::DuplicateTimer { site, .. } => Some(*site),
+            | Problem::DuplicateTimer { site, .. }
+            | Problem::MigrationFromLiveState { site, .. }
+            | Problem::MigrationChangesNothing { site, .. }
+            | Problem::DuplicateMigration { site, .. } => Some(*site),
         }
     }
 }
@@ -342,6 +381,19 @@ impl fmt::Display for Problem {
             Problem::DuplicateTimer { state, event, .. } => write!(
                 f,
                 "two timers fire event `{event}` in state `{state}`; keep one"
+            ),
+            Problem::MigrationFromLiveState { state, to, .. } => write!(
+                f,
+                "rows of `{state}` cannot migrate to `{to}`: `{state}` is still a state of the machine; \
+                 migrate from a state that was renamed or removed"
+            ),
+            Problem::MigrationChangesNothing { state, .. } => write!(
+                f,
+                "a migration of `{state}` to itself changes nothing; name the function that makes its new data"
+            ),
+            Problem::DuplicateMigration { state, .. } => write!(
+                f,
+                "rows of `{state}` are migrated twice; keep one migration from each state"
             ),
         }
     }

@@ -1,5 +1,7 @@
 //! The unchecked description of a machine: names only, exactly as written.
 
+use crate::migration::MigrationSpec;
+
 /// A machine as written by a person, before any check.
 ///
 /// A `MachineSpec` may be wrong in every way (unknown names, two initial
@@ -31,6 +33,9 @@ pub struct MachineSpec {
     pub timers: Vec<TimerSpec>,
     /// Which graph checks run (both by default).
     pub checks: Checks,
+    /// What becomes of rows of older definitions in states this one
+    /// renamed, removed or reshaped (see [`MigrationSpec`]).
+    pub migrations: Vec<MigrationSpec>,
 }
 
 impl MachineSpec {
@@ -84,6 +89,19 @@ impl MachineSpec {
     #[must_use]
     pub fn timer(mut self, timer: TimerSpec) -> Self {
         self.timers.push(timer);
+        self
+    }
+
+    /// Declares a migration of rows written under older definitions.
+    ///
+    /// ```
+    /// use stateforge_core::{MachineSpec, MigrationSpec};
+    /// let spec = MachineSpec::new("job").migration(MigrationSpec::renamed("in_progress", "running"));
+    /// assert_eq!(spec.migrations[0].to, "running");
+    /// ```
+    #[must_use]
+    pub fn migration(mut self, migration: MigrationSpec) -> Self {
+        self.migrations.push(migration);
         self
     }
 

@@ -39,6 +39,7 @@ pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
     check_one_initial(spec, &mut problems);
     check_arms(spec, &states, &mut problems);
     check_timers(spec, &states, &mut problems);
+    crate::migration::check_migrations(spec, &states, &mut problems);
     // A misspelt state name in an arm must not bury itself under the
     // errors it causes. An unknown target could have meant any state, so
     // which states are reachable is unknown; an unknown source could have

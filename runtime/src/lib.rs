@@ -14,7 +14,7 @@ pub use dynamic::{
     Args, Bound, DefinitionError, DynError, DynMachine, MissingBehaviour, RefusedAt, Registry,
 };
 pub use fingerprint_check::{FingerprintMismatch, check_fingerprint};
-pub use history::{HistoryLog, HistoryRecord, ReplayError, replay};
+pub use history::{HistoryLog, HistoryRecord, MIGRATED_EVENT, ReplayError, replay, replay_across};
 pub use listener::{FireError, Listeners, TransitionInfo};
 pub use stateforge_core as core;
 pub use stored::{RestoreError, Stored, from_stored, to_stored};

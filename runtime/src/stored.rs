@@ -74,6 +74,38 @@ pub enum RestoreError {
         /// The row's.
         found: Fingerprint,
     },
+    /// The row was written under another definition the store keeps, and
+    /// rows of that one need a migration to read under this one (see
+    /// [`stateforge_core::compare`]): a state they may be in is gone, or
+    /// the row is of a newer definition than this binary's.
+    ///
+    /// ```
+    /// use stateforge_core::Fingerprint;
+    /// let e = stateforge_runtime::RestoreError::NeedsMigration {
+    ///     machine: "job".into(),
+    ///     expected: Fingerprint(1),
+    ///     found: Fingerprint(2),
+    ///     why: "state `running` was removed or renamed".into(),
+    /// };
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "row of machine `job` was written under definition 0000000000000002, which this one \
+    ///      (0000000000000001) cannot read without a migration: state `running` was removed or renamed"
+    /// );
+    /// ```
+    #[error(
+        "row of machine `{machine}` was written under definition {found}, which this one ({expected}) cannot read without a migration: {why}"
+    )]
+    NeedsMigration {
+        /// The machine.
+        machine: String,
+        /// The current definition's fingerprint.
+        expected: Fingerprint,
+        /// The row's.
+        found: Fingerprint,
+        /// The changes between the two that need a migration.
+        why: String,
+    },
     /// The row's fingerprint column is not a fingerprint (16 hex digits):
     /// the row was not written by a store.
     #[error(

@@ -50,6 +50,13 @@ macro_rules! behaviours {
             rows::bad_versions_are_bad_rows_and_the_last_one_does_not_move,
             rows::a_corrupt_history_record_is_an_error_naming_its_entity,
             entity_ids::entity_ids_are_checked_the_same_on_every_backend,
+            evolution::rows_of_a_compatible_older_definition_load_and_fire,
+            evolution::rows_needing_a_migration_are_refused_and_left_alone,
+            evolution::dynamic_rows_carry_over_to_a_compatible_definition,
+            migrations::declared_migrations_move_rows_lazily_with_a_record,
+            migrations::an_old_definition_refuses_migrated_rows_and_writes_nothing,
+            migrations::a_batch_migration_runs_beside_live_traffic_and_resumes,
+            evolution_at_scale::v1_to_v2_with_hundreds_of_entities_in_every_state,
             concurrency::eight_threads_on_one_entity_never_both_win_a_version,
             concurrency::eight_threads_on_distinct_entities,
             concurrency::units_that_lock_their_entities_first_never_deadlock,
@@ -85,6 +92,7 @@ mod app_transaction;
 mod async_store;
 mod concurrent_model;
 mod postgres;
+mod rolling_deploy;
 mod spans;
 mod sqlite;
 mod sqlite_faults;

@@ -10,6 +10,7 @@ mod pg_fixture;
 mod stored_task;
 
 mod definition_files;
+mod migrate_command;
 mod output;
 mod pictures;
 mod postgres_database;

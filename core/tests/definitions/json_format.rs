@@ -56,7 +56,9 @@ fn to_json_writes_format_1_first_and_reads_back_unchanged() {
     assert_eq!(back, def);
     assert_eq!(back.fingerprint(), def.fingerprint());
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(value["format"], Definition::JSON_FORMAT);
+    // The oldest format that holds it: a definition without migrations
+    // still reads in a build of format 1.
+    assert_eq!(value["format"], 1);
     // serde's own entry points write the same form as `to_json`.
     assert_eq!(serde_json::to_value(&def).unwrap(), value);
     assert_eq!(serde_json::to_value(def.spec()).unwrap(), value);
@@ -66,9 +68,9 @@ fn to_json_writes_format_1_first_and_reads_back_unchanged() {
 fn a_newer_format_is_refused_naming_both_formats() {
     let task = fixture("cli/tests/fixtures/task.json");
     let newer = [
-        with_format(&task, "2"),
+        with_format(&task, "3"),
         // Fields of the newer format, before and after `format`.
-        with_format(&task, "2").replace("\"name\": \"task\"", "\"name\": \"task\", \"owner\": 3"),
+        with_format(&task, "3").replace("\"name\": \"task\"", "\"name\": \"task\", \"owner\": 3"),
         task.replacen('{', "{\"versions\": [], ", 1).replacen(
             "\"name\": \"task\"",
             "\"name\": \"task\", \"format\": 12",
@@ -80,12 +82,12 @@ fn a_newer_format_is_refused_naming_both_formats() {
         let LoadError::NewerFormat { format, newest } = err else {
             panic!("not refused as newer: {err}\n{json}");
         };
-        assert_eq!(newest, 1);
-        assert!(format == 2 || format == 12, "{format}");
+        assert_eq!(newest, 2);
+        assert!(format == 3 || format == 12, "{format}");
         assert_eq!(
             err.to_string(),
             format!(
-                "this definition is format {format}; this stateforge reads format 1 at most: upgrade stateforge"
+                "this definition is format {format}; this stateforge reads format 2 at most: upgrade stateforge"
             )
         );
         assert!(matches!(
@@ -96,7 +98,7 @@ fn a_newer_format_is_refused_naming_both_formats() {
     // Through serde alone the reason is kept in the message.
     let err = serde_json::from_str::<Definition>(&newer[0]).unwrap_err();
     assert!(
-        err.to_string().contains("this definition is format 2"),
+        err.to_string().contains("this definition is format 3"),
         "{err}"
     );
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use stateforge_core::{
-    ArmSpec, Checks, Definition, EventSpec, LoadError, MachineSpec, StateSpec, TimerSpec,
+    ArmSpec, Checks, Definition, EventSpec, LoadError, MachineSpec, MigrationSpec, StateSpec,
+    TimerSpec,
 };
 
 use crate::json_format::fixture;
@@ -66,7 +67,9 @@ fn every_field() -> Definition {
             .checks(Checks {
                 unreachable: false,
                 dead_ends: true,
-            }),
+            })
+            .migration(MigrationSpec::renamed("half_open", "open").with("reopened"))
+            .migration(MigrationSpec::removed("broken", "retired")),
     )
     .unwrap()
 }
@@ -181,6 +184,11 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         with("/events/0/arms/0/weight", json!(2)),
         with("/timers/0/jitter_ms", json!(5)),
         with("/checks/cycles", json!(true)),
+        with("/migrations/0/colour", json!("red")),
+        // Migrations need format 2.
+        with("/format", json!(1)),
+        without("/format"),
+        without("/migrations/0/to"),
         // Wrong types.
         with("/name", json!(7)),
         with("/states", json!({"name": "closed"})),
@@ -202,7 +210,7 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         without("/events/0/arms/0/to"),
         without("/timers/0/after_ms"),
         // A format this build does not read.
-        with("/format", json!(2)),
+        with("/format", json!(3)),
     ];
     for doc in &wrong {
         let text = doc.to_string();

@@ -4,6 +4,7 @@
 //! versioning rule and its schema.
 
 mod alternatives;
+mod compatibility;
 #[cfg(feature = "serde")]
 mod json_format;
 #[cfg(feature = "serde")]

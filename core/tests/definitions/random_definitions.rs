@@ -107,6 +107,7 @@ fn chaotic_spec() -> impl Strategy<Value = MachineSpec> {
                     unreachable,
                     dead_ends,
                 },
+                migrations: Vec::new(),
             },
         )
 }

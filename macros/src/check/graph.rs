@@ -143,6 +143,8 @@ fn site_span(
         Site::TimerState(i) | Site::TimerEvent(i) => {
             timer_spans.get(i).copied().unwrap_or_else(|| name.span())
         }
+        // The macro declares no migrations yet.
+        Site::MigrationFrom(_) | Site::MigrationTo(_) | Site::MigrationWith(_) => name.span(),
     }
 }
 

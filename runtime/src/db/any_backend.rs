@@ -134,6 +134,14 @@ impl Connection for AnyConnection {
         each!(self, c => c.kept_definition(machine).await)
     }
 
+    async fn definition_under(
+        &mut self,
+        machine: &str,
+        fingerprint: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        each!(self, c => c.definition_under(machine, fingerprint).await)
+    }
+
     async fn machines(&mut self) -> Result<Vec<String>, StoreError> {
         each!(self, c => c.machines().await)
     }

@@ -167,6 +167,15 @@ pub(crate) trait Connection: Send {
         machine: &str,
     ) -> impl Future<Output = Result<Option<(String, String)>, StoreError>> + Send;
 
+    /// The machine's kept definition whose fingerprint is `fingerprint`,
+    /// as `(json, kind)`: the one a row of that fingerprint was written
+    /// under.
+    fn definition_under(
+        &mut self,
+        machine: &str,
+        fingerprint: &str,
+    ) -> impl Future<Output = Result<Option<(String, String)>, StoreError>> + Send;
+
     /// The names of the machines with a kept definition, sorted.
     fn machines(&mut self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 

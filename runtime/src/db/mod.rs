@@ -62,6 +62,8 @@ pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use ops::{MigrateOptions, MigrationReport};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
 #[cfg(feature = "postgres")]
 pub use pg::{PgStore, PgUnit};

@@ -4,7 +4,9 @@
 mod log;
 mod record;
 mod replay;
+mod replay_across;
 
 pub use log::HistoryLog;
 pub use record::HistoryRecord;
 pub use replay::{ReplayError, replay};
+pub use replay_across::{MIGRATED_EVENT, replay_across};

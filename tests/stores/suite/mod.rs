@@ -5,10 +5,13 @@
 pub(crate) mod concurrency;
 pub(crate) mod crash;
 pub(crate) mod entity_ids;
+pub(crate) mod evolution;
+pub(crate) mod evolution_at_scale;
 pub(crate) mod fixture;
 pub(crate) mod listened;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;
+pub(crate) mod migrations;
 pub(crate) mod queries;
 pub(crate) mod refusals;
 pub(crate) mod rows;

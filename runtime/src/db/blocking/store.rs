@@ -364,6 +364,31 @@ impl Store {
         each_backend!(self, s => s.fire_due::<M>(now, limit))
     }
 
+    /// See [`SqliteStore::migrate`].
+    ///
+    /// # Errors
+    ///
+    /// The database's; the units committed before it stay.
+    pub fn migrate(
+        &self,
+        def: &stateforge_core::Definition,
+        options: crate::db::MigrateOptions,
+    ) -> Result<crate::db::MigrationReport, StoreError> {
+        each_backend!(self, s => s.migrate(def, options))
+    }
+
+    /// See [`SqliteStore::migrate_machine`].
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub fn migrate_machine<M: Machine>(
+        &self,
+        options: crate::db::MigrateOptions,
+    ) -> Result<crate::db::MigrationReport, StoreError> {
+        each_backend!(self, s => s.migrate_machine::<M>(options))
+    }
+
     /// See [`SqliteStore::next_due`].
     ///
     /// # Errors

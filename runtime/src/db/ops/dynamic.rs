@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::Work;
+use super::carry_over::Admit;
 use super::write::Source;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, TimerStep};
@@ -35,7 +36,9 @@ impl<C: Connection> Work<C> {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        let row = super::row(&mut self.conn, bound.definition().name(), entity_id, false).await?;
+        let def = bound.definition();
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, false).await?;
+        self.admit(def, entity_id, &mut row, Admit::Read).await?;
         restore_dyn_row(bound, entity_id, row)
     }
 
@@ -50,8 +53,9 @@ impl<C: Connection> Work<C> {
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
         let def = bound.definition();
-        let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
+        self.admit(def, entity_id, &mut row, Admit::Write).await?;
         let (state, session) = (row.state.clone(), row.session.clone());
         let mut loaded = restore_dyn_row(bound, entity_id, row)?;
         loaded

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
 use super::Work;
+use super::carry_over::Admit;
 use super::write::Source;
 use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
@@ -116,7 +117,9 @@ impl<C: Connection> Work<C> {
         &mut self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        let row = super::row(&mut self.conn, M::definition().name(), entity_id, false).await?;
+        let def = M::definition();
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, false).await?;
+        self.admit(def, entity_id, &mut row, Admit::Read).await?;
         restore_row(entity_id, row)
     }
 
@@ -135,8 +138,9 @@ impl<C: Connection> Work<C> {
         M: Machine + Serialize + DeserializeOwned,
     {
         let def = M::definition();
-        let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
+        self.admit(def, entity_id, &mut row, Admit::Write).await?;
         let session = row.session.clone();
         let loaded: Loaded<M> = restore_row(entity_id, row)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
@@ -192,7 +196,7 @@ impl<C: Connection> Work<C> {
         let data = to_stored_text(machine)?;
         let source = Source {
             state: &row.state,
-            version: expected_version,
+            version: row.version,
             session: row.session.as_deref(),
         };
         self.write_stored(def, entity_id, source, event, to, &data, meta)

@@ -3,12 +3,15 @@
 //! machines and the reads. The public stores, async and blocking, are
 //! thin layers over these.
 
+mod carry_over;
 mod dynamic;
 mod entity;
+mod migrate;
 mod reads;
 mod timers;
 mod write;
 
+pub use migrate::{MigrateOptions, MigrationReport};
 pub(crate) use write::Work;
 
 use crate::db::StoreError;

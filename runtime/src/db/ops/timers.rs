@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
 use super::Work;
+use super::carry_over::Admit;
 use super::write::Source;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, DueCursor, DueTimer, TimerStep};
@@ -57,7 +58,7 @@ impl<C: Connection> Work<C> {
             let full = page.len() >= wanted;
             for (timer, row) in page {
                 cursor = DueCursor::after(&timer);
-                let row = match row {
+                let mut row = match row {
                     Ok(row) => row,
                     // One row's bad column must not stop the machine's
                     // other timers: the timer is kept, as for a row that
@@ -68,6 +69,15 @@ impl<C: Connection> Work<C> {
                         continue;
                     }
                 };
+                // A row of an older definition that needs a migration is
+                // kept as a row that does not restore is: the migration
+                // brings it back.
+                let entity_id = row.entity_id.clone();
+                if let Err(error) = self.admit(def, &entity_id, &mut row, Admit::Write).await {
+                    tracing::warn!(event = %timer.event, %error,
+                        "timer's entity cannot be restored; the timer is kept");
+                    continue;
+                }
                 // The row was read with the page: if a timer earlier on
                 // the page moved the entity, that transition deleted this
                 // timer, and deleting it below finds nothing.

@@ -3,6 +3,7 @@
 
 use stateforge_core::Definition;
 
+use super::carry_over::Admit;
 use crate::db::backend::{Connection, Write};
 use crate::db::fingerprint_text::FingerprintText;
 use crate::db::shared::{check_movable, check_save, check_session_of};
@@ -16,6 +17,10 @@ pub(crate) struct Work<C> {
     /// its changes: the work then must not commit, even when it goes on
     /// past the error (PostgreSQL ends such a transaction itself).
     broken: Option<String>,
+    /// The row definitions compared with a current one in this work (see
+    /// `carry_over`): each is looked up once per work, not once per row of
+    /// a page of timers or a batch of a migration.
+    pub(crate) compared: Vec<std::sync::Arc<super::carry_over::Compared>>,
 }
 
 /// The row a transition starts from, as read in the work's transaction.
@@ -27,7 +32,11 @@ pub(crate) struct Source<'s> {
 
 impl<C: Connection> Work<C> {
     pub(crate) fn new(conn: C) -> Work<C> {
-        Work { conn, broken: None }
+        Work {
+            conn,
+            broken: None,
+            compared: Vec::new(),
+        }
     }
 
     /// Marks the work as not to commit, because of `error`, which came
@@ -149,7 +158,9 @@ impl<C: Connection> Work<C> {
     }
 
     /// Checks a save against the row as it is: the row, when the save
-    /// could go ahead.
+    /// could go ahead. A row of an older definition is admitted first
+    /// (see [`Work::admit`]): the caller read it at the version it had
+    /// then, which a migration written now moves on.
     pub(crate) async fn check_row(
         &mut self,
         def: &Definition,
@@ -159,9 +170,16 @@ impl<C: Connection> Work<C> {
         to: &str,
         meta: &TransitionMeta,
     ) -> Result<StoredRow, StoreError> {
-        let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
+        let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
-        check_save(def, entity_id, &row, expected_version, event, to)?;
+        let read_at = row.version;
+        self.admit(def, entity_id, &mut row, Admit::Write).await?;
+        let expected = if expected_version == read_at {
+            row.version
+        } else {
+            expected_version
+        };
+        check_save(def, entity_id, &row, expected, event, to)?;
         Ok(row)
     }
 }

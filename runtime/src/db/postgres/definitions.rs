@@ -48,6 +48,25 @@ impl PgConnection<'_> {
         })
     }
 
+    /// See [`Connection::definition_under`](crate::db::backend::Connection::definition_under).
+    pub(super) async fn kept_under(
+        &mut self,
+        machine: &str,
+        fingerprint: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let q = query(&self.shared.sql.definition_under)
+            .bind(machine)
+            .bind(fingerprint);
+        let Some(row) = self.read_optional(q).await? else {
+            return Ok(None);
+        };
+        let read = || Ok::<_, String>((column(&row, 0)?, column(&row, 1)?));
+        read().map(Some).map_err(|wrong| StoreError::BadDefinition {
+            machine: machine.to_owned(),
+            message: wrong,
+        })
+    }
+
     /// See [`Connection::machines`](crate::db::backend::Connection::machines).
     pub(super) async fn machine_names(&mut self) -> Result<Vec<String>, StoreError> {
         let rows = self.read_all(query(&self.shared.sql.machines)).await?;

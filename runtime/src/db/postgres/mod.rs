@@ -315,6 +315,14 @@ impl Connection for PgConnection<'_> {
         self.kept(machine)
     }
 
+    fn definition_under(
+        &mut self,
+        machine: &str,
+        fingerprint: &str,
+    ) -> impl Future<Output = Result<Option<(String, String)>, StoreError>> + Send {
+        self.kept_under(machine, fingerprint)
+    }
+
     fn machines(&mut self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send {
         self.machine_names()
     }

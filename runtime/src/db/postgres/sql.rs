@@ -38,6 +38,8 @@ pub(super) struct PgSql {
     pub(super) keep_as_latest: Arc<str>,
     /// The definition kept last.
     pub(super) kept_definition: Arc<str>,
+    /// The kept definition of one fingerprint.
+    pub(super) definition_under: Arc<str>,
     /// The machines with a kept definition.
     pub(super) machines: Arc<str>,
     /// Deletes due timers whose entity is gone.
@@ -128,6 +130,11 @@ impl PgSql {
             kept_definition: format!(
                 "SELECT json, kind FROM {} WHERE machine = $1
                  ORDER BY saved_at DESC, fingerprint DESC LIMIT 1",
+                t.definitions
+            )
+            .into(),
+            definition_under: format!(
+                "SELECT json, kind FROM {} WHERE machine = $1 AND fingerprint = $2",
                 t.definitions
             )
             .into(),

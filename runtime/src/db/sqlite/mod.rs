@@ -13,6 +13,7 @@ mod busy_wait;
 mod connection;
 mod dynamic;
 mod listing;
+mod migrate;
 mod options;
 mod primitives;
 mod rows;

@@ -162,6 +162,24 @@ impl Connection for SqliteConnection<'_> {
         .await
     }
 
+    async fn definition_under(
+        &mut self,
+        machine: &str,
+        fingerprint: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let key = (machine.to_owned(), fingerprint.to_owned());
+        self.call(move |conn, s| {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT json, kind FROM {} WHERE machine = ?1 AND fingerprint = ?2",
+                    s.tables.definitions
+                ))?
+                .query_row(params![key.0, key.1], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?)
+        })
+        .await
+    }
+
     async fn machines(&mut self) -> Result<Vec<String>, StoreError> {
         self.call(|conn, s| {
             let mut stmt = conn.prepare_cached(&format!(

@@ -1,0 +1,99 @@
+//! [`Store::migrate`]: a machine's rows brought to its current definition
+//! in batches.
+
+use stateforge_core::{Definition, Machine};
+
+use super::Store;
+use crate::db::backend::Scope;
+use crate::db::{MigrateOptions, MigrationReport, StoreError};
+
+impl Store {
+    /// Brings every row of `def`'s machine written under an older
+    /// definition the store keeps to `def`: each gets a `(migrated)`
+    /// transition naming both definitions (its state moved where a
+    /// declared migration says, else kept), in units of
+    /// [`MigrateOptions::batch`] rows, each row read again locked, so that
+    /// live traffic goes on meanwhile and a version check holds. Resumable:
+    /// rows done carry `def`'s fingerprint and are skipped. `def` is kept.
+    ///
+    /// # Errors
+    ///
+    /// The database's; the units committed before it stay.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use stateforge_runtime::db::{MigrateOptions, Store};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let store = Store::open(":memory:").await?;
+    /// let def = stateforge_core::Definition::example();
+    /// let report = store.migrate(&def, MigrateOptions::new()).await?;
+    /// assert_eq!(report.migrated, 0);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// # }).unwrap();
+    /// # }
+    /// ```
+    pub async fn migrate(
+        &self,
+        def: &Definition,
+        options: MigrateOptions,
+    ) -> Result<MigrationReport, StoreError> {
+        let mut report = MigrationReport::default();
+        let ids = self
+            .run(Scope::Read, async |w| {
+                w.rows_to_migrate(def, &mut report).await
+            })
+            .await?;
+        if let (Some(first), false) = (ids.first(), options.dry_run) {
+            self.run(Scope::Unit, async |w| {
+                w.keep_before_migrating(def, first).await
+            })
+            .await?;
+        }
+        for batch in ids.chunks(options.batch.max(1)) {
+            let mut part = MigrationReport::default();
+            self.run(Scope::Unit, async |w| {
+                w.migrate_rows(def, batch, options.dry_run, &mut part).await
+            })
+            .await?;
+            report.migrated += part.migrated;
+            report.current += part.current;
+            report.refused.extend(part.refused);
+        }
+        tracing::info!(machine = def.name(), definition = %def.fingerprint(),
+            migrated = report.migrated, current = report.current,
+            refused = report.refused.len(), dry_run = options.dry_run, "rows migrated");
+        Ok(report)
+    }
+
+    /// [`Store::migrate`] to `M`'s definition.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use stateforge_runtime::db::{MigrateOptions, Store};
+    /// stateforge::state_machine! {
+    ///     machine Door {
+    ///         initial state Closed;
+    ///         state Open;
+    ///         event open: Closed -> Open;
+    ///         event close: Open -> Closed;
+    ///     }
+    /// }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let store = Store::open(":memory:").await?;
+    /// let report = store.migrate_machine::<AnyDoor>(MigrateOptions::new().dry_run(true)).await?;
+    /// assert!(report.refused.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// # }).unwrap();
+    /// # }
+    /// ```
+    pub async fn migrate_machine<M: Machine>(
+        &self,
+        options: MigrateOptions,
+    ) -> Result<MigrationReport, StoreError> {
+        self.migrate(M::definition(), options).await
+    }
+}
