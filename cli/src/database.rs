@@ -156,7 +156,8 @@ fn store_failure(db: &str, e: &StoreError) -> Failure {
         | StoreError::Sql { .. }
         | StoreError::NoSchema(_)
         | StoreError::Transient { .. }
-        | StoreError::SchemaTooNew { .. } => Failure::usage(message),
+        | StoreError::SchemaTooNew { .. }
+        | StoreError::SchemaTooOld { .. } => Failure::usage(message),
         _ => Failure::refused(message),
     }
 }

@@ -153,6 +153,22 @@ pub enum StoreError {
         /// The newest this build knows.
         supported: i64,
     },
+    /// The database's schema is older than this stateforge's, and the
+    /// store was opened without migration: nothing was changed. Run the
+    /// migrations from `migration` on (`runtime/migrations/`, or
+    /// [`Migration::after`](crate::db::Migration::after)), or open once
+    /// with migration on.
+    #[error(
+        "database schema version {found} is older than this stateforge needs ({needed}); run the store's migrations from `{migration}` on, or open it with migration on"
+    )]
+    SchemaTooOld {
+        /// The version found.
+        found: i64,
+        /// The version this build needs.
+        needed: i64,
+        /// The first migration the database lacks (`0002_...`).
+        migration: String,
+    },
     /// The database could not do it now, for a reason that passes: the
     /// same call, retried (after a pause, from a fresh read), may succeed.
     /// Nothing was written.
@@ -312,6 +328,7 @@ impl StoreError {
             StoreError::BadDefinition { .. } => "bad_definition",
             StoreError::InvalidPrefix(_) => "invalid_prefix",
             StoreError::SchemaTooNew { .. } => "schema_too_new",
+            StoreError::SchemaTooOld { .. } => "schema_too_old",
             StoreError::Transient { kind, .. } => match kind {
                 TransientKind::Busy => "busy",
                 TransientKind::LockTimeout => "lock_timeout",

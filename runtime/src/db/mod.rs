@@ -25,6 +25,7 @@ mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;
 mod meta;
+mod migrations;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod notice;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -57,6 +58,7 @@ mod target;
 pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
+pub use migrations::{Migration, MigrationDialect};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
 #[cfg(feature = "postgres")]

@@ -173,7 +173,7 @@ impl PgBackend {
             redactor,
         });
         if options.get_migrate() {
-            migrate::migrate(&pool, &shared).await?;
+            migrate::migrate(&pool, &shared, prefix).await?;
         } else {
             migrate::check(&pool, &shared).await?;
         }
