@@ -82,6 +82,7 @@ mod suite;
 mod app_transaction;
 mod async_store;
 mod concurrent_model;
+mod idempotency;
 mod migrations;
 mod postgres;
 mod spans;

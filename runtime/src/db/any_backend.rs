@@ -5,6 +5,7 @@ use stateforge_core::Definition;
 
 use crate::db::backend::{Backend, Claimed, Connection, NewEntity, Scope, Write};
 use crate::db::due::DueCursor;
+use crate::db::idempotency::KeptOutcome;
 #[cfg(feature = "postgres")]
 use crate::db::postgres::{PgBackend, PgConnection};
 use crate::db::shared::Keep;
@@ -183,6 +184,22 @@ impl Connection for AnyConnection {
         after: Timestamp,
     ) -> Result<Option<i64>, StoreError> {
         each!(self, c => c.next_due(machine, after).await)
+    }
+
+    async fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<KeptOutcome>, StoreError> {
+        each!(self, c => c.find_outcome(key, now).await)
+    }
+
+    async fn keep_outcome(&mut self, outcome: &KeptOutcome) -> Result<bool, StoreError> {
+        each!(self, c => c.keep_outcome(outcome).await)
+    }
+
+    async fn expire_outcomes(&mut self, now: Timestamp) -> Result<u64, StoreError> {
+        each!(self, c => c.expire_outcomes(now).await)
     }
 
     async fn commit(self) -> Result<(), StoreError> {

@@ -14,6 +14,7 @@ use std::future::Future;
 use stateforge_core::Definition;
 
 use crate::db::due::{DueCursor, DueTimer};
+use crate::db::idempotency::KeptOutcome;
 use crate::db::shared::Keep;
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
@@ -210,6 +211,27 @@ pub(crate) trait Connection: Send {
 
     /// Deletes a timer; `false` when it was already gone.
     fn delete_timer(&mut self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The outcome kept under idempotency key `key`, unless it expired
+    /// by `now`.
+    fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<KeptOutcome>, StoreError>> + Send;
+
+    /// Keeps `outcome` under its key, replacing an expired one; `false`
+    /// (nothing written) when a live outcome holds the key.
+    fn keep_outcome(
+        &mut self,
+        outcome: &KeptOutcome,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Removes the outcomes expired by `now`; how many.
+    fn expire_outcomes(
+        &mut self,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// When the machine's first timer due after `after` is due, in µs.
     fn next_due(

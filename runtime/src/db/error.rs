@@ -153,6 +153,22 @@ pub enum StoreError {
         /// The newest this build knows.
         supported: i64,
     },
+    /// An idempotency key fired again on another entity, or with another
+    /// event, than the request that kept it: a key names one request.
+    /// Nothing was written.
+    #[error(
+        "idempotency key `{key}` names another request ({machine} `{entity_id}`, event `{event}`); use a new key per request"
+    )]
+    IdempotencyKeyReused {
+        /// The key.
+        key: String,
+        /// The machine of the request that kept it.
+        machine: String,
+        /// Its entity.
+        entity_id: String,
+        /// Its event.
+        event: String,
+    },
     /// The database's schema is older than this stateforge's, and the
     /// store was opened without migration: nothing was changed. Run the
     /// migrations from `migration` on (`runtime/migrations/`, or
@@ -340,6 +356,7 @@ impl StoreError {
             StoreError::BadRow { .. } => "bad_row",
             StoreError::InvalidEntityId(_) => "invalid_entity_id",
             StoreError::InsideUnit => "inside_unit",
+            StoreError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
             StoreError::NoSchema(_) => "no_schema",
             StoreError::Sql { .. } | StoreError::Database(_) => "database",
         }

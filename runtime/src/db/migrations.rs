@@ -42,12 +42,20 @@ pub struct Migration {
 
 /// Every migration, oldest first; the last one's version is the schema
 /// this build writes.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_stateforge_schema",
-    sqlite: include_str!("../../migrations/sqlite/0001_stateforge_schema.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_stateforge_schema.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_stateforge_schema",
+        sqlite: include_str!("../../migrations/sqlite/0001_stateforge_schema.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_stateforge_schema.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_stateforge_idempotency",
+        sqlite: include_str!("../../migrations/sqlite/0002_stateforge_idempotency.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_stateforge_idempotency.sql"),
+    },
+];
 
 /// The version of the schema this build writes.
 pub(crate) const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;

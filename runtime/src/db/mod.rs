@@ -24,6 +24,8 @@ mod entity_id;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod idempotency;
 mod meta;
 mod migrations;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

@@ -20,7 +20,7 @@ pub(crate) fn after_commit<'c, M>(
 where
     M: Machine + Serialize + DeserializeOwned + 'c,
 {
-    if !listeners.has_after() {
+    if !listeners.has_after() || fired.replayed {
         return Ok(None);
     }
     let stored = crate::stored::to_stored(&fired.loaded.machine)?;

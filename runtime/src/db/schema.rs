@@ -62,6 +62,7 @@ pub(crate) struct Tables {
     pub(crate) timers: String,
     pub(crate) definitions: String,
     pub(crate) meta: String,
+    pub(crate) idempotency: String,
 }
 
 #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
@@ -74,6 +75,7 @@ impl Tables {
             timers: format!("{p}sf_timers"),
             definitions: format!("{p}sf_definitions"),
             meta: format!("{p}sf_meta"),
+            idempotency: format!("{p}sf_idempotency"),
         }
     }
 }

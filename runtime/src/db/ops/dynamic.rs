@@ -6,6 +6,7 @@ use super::Work;
 use super::write::Source;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, TimerStep};
+use crate::db::idempotency::KeptOutcome;
 use crate::db::refusal::refused_dyn;
 use crate::db::shared::{check_session, restore_dyn};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
@@ -57,6 +58,12 @@ impl<C: Connection> Work<C> {
         let def = bound.definition();
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
+        if let Some(kept) = self
+            .kept_outcome(meta, def.name(), entity_id, event)
+            .await?
+        {
+            return kept.replay_dyn(bound);
+        }
         let (state, session) = (row.state.clone(), row.session.clone());
         let mut loaded = restore_dyn(bound, row)?;
         loaded
@@ -77,6 +84,18 @@ impl<C: Connection> Work<C> {
         let version = self
             .write_stored(def, entity_id, from, event, &stored, meta)
             .await?;
+        let outcome = KeptOutcome::of(
+            meta,
+            def.name(),
+            entity_id,
+            event,
+            &state,
+            &stored.state,
+            version,
+            &stored.data,
+            stored.fingerprint.to_string(),
+        );
+        self.keep_outcome(outcome).await?;
         Ok(Loaded {
             entity_id: loaded.entity_id,
             machine: loaded.machine,

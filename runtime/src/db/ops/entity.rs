@@ -8,6 +8,7 @@ use super::Work;
 use super::write::Source;
 use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
+use crate::db::idempotency::KeptOutcome;
 use crate::db::refusal::refused;
 use crate::db::shared::{Keep, check_session, fill, restore};
 use crate::db::{DefinitionKind, Fired, Loaded, StoreError, TransitionMeta};
@@ -133,13 +134,19 @@ impl<C: Connection> Work<C> {
         let def = M::definition();
         let row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session(&row, meta)?;
+        let event_name = def.event_name(stateforge_core::Event::id(&event));
+        if let Some(kept) = self
+            .kept_outcome(meta, def.name(), entity_id, event_name)
+            .await?
+        {
+            return kept.replay(def);
+        }
         let session = row.session.clone();
         let loaded: Loaded<M> = restore(row)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
             return Err(StoreError::Vetoed { listener, reason });
         }
         let from = def.state_name(loaded.machine.state_id());
-        let event_name = def.event_name(stateforge_core::Event::id(&event));
         let version = loaded.version;
         let next = loaded
             .machine
@@ -155,6 +162,18 @@ impl<C: Connection> Work<C> {
             .write_stored(def, entity_id, source, event_name, &stored, meta)
             .await?;
         let to = next.state_name();
+        let outcome = KeptOutcome::of(
+            meta,
+            def.name(),
+            entity_id,
+            event_name,
+            from,
+            to,
+            version,
+            &stored.data,
+            stored.fingerprint.to_string(),
+        );
+        self.keep_outcome(outcome).await?;
         Ok(Fired {
             loaded: Loaded {
                 entity_id: entity_id.to_owned(),
@@ -165,6 +184,7 @@ impl<C: Connection> Work<C> {
             event: event_name,
             from,
             to,
+            replayed: false,
         })
     }
 

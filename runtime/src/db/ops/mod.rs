@@ -5,6 +5,7 @@
 
 mod dynamic;
 mod entity;
+mod idempotent;
 mod reads;
 mod timers;
 mod write;

@@ -311,7 +311,9 @@ impl PgStore {
         let fired = self.run(Scope::Unit, async |w| {
             w.fire_with(listeners, entity_id, event, meta).await
         })?;
-        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        if !fired.replayed {
+            listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        }
         Ok(fired.loaded)
     }
 

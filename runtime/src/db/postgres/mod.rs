@@ -28,6 +28,7 @@ mod conn;
 mod definitions;
 mod entities;
 mod error;
+mod idempotency;
 mod migrate;
 mod pool;
 mod records;
@@ -53,6 +54,7 @@ use sql::PgSql;
 
 use crate::db::backend::{Backend, Connection, NewEntity, Scope, Write};
 use crate::db::due::{DueCursor, DueTimer};
+use crate::db::idempotency::KeptOutcome;
 use crate::db::schema::{TablePrefix, Tables};
 use crate::db::shared::Keep;
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoreOptions};
@@ -231,8 +233,8 @@ impl Backend for PgBackend {
     fn drop_tables(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
         let t = &self.shared.tables;
         let sql = format!(
-            "DROP TABLE IF EXISTS {}, {}, {}, {}, {}",
-            t.entities, t.history, t.timers, t.definitions, t.meta
+            "DROP TABLE IF EXISTS {}, {}, {}, {}, {}, {}",
+            t.entities, t.history, t.timers, t.definitions, t.idempotency, t.meta
         );
         async move {
             sqlx::raw_sql(AssertSqlSafe(sql))
@@ -368,6 +370,28 @@ impl Connection for PgConnection<'_> {
         after: Timestamp,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send {
         self.first_due(machine, after)
+    }
+
+    fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<KeptOutcome>, StoreError>> + Send {
+        self.kept_outcome(key, now)
+    }
+
+    fn keep_outcome(
+        &mut self,
+        outcome: &KeptOutcome,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.insert_outcome(outcome)
+    }
+
+    fn expire_outcomes(
+        &mut self,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.delete_expired_outcomes(now)
     }
 
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send {

@@ -128,7 +128,15 @@ impl Backend for SqliteBackend {
             conn.flush_prepared_statement_cache();
             let t = &s.tables;
             let mut sql = String::from("BEGIN IMMEDIATE;");
-            for table in [&t.timers, &t.history, &t.entities, &t.definitions, &t.meta] {
+            let tables = [
+                &t.timers,
+                &t.history,
+                &t.entities,
+                &t.definitions,
+                &t.idempotency,
+                &t.meta,
+            ];
+            for table in tables {
                 sql.push_str(&format!("DROP TABLE IF EXISTS {table};"));
             }
             sql.push_str("COMMIT;");

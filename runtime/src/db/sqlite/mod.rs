@@ -12,6 +12,7 @@ mod backend;
 mod busy_wait;
 mod connection;
 mod dynamic;
+mod idempotency;
 mod listing;
 mod options;
 mod primitives;
@@ -463,7 +464,9 @@ impl SqliteStore {
         let fired = self.unit(|u| u.fire_with(listeners, entity_id, event, meta))?;
         // After-listeners run once the transition is durable, and outside
         // the lock: a slow listener does not hold up other writers.
-        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        if !fired.replayed {
+            listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        }
         Ok(fired.loaded)
     }
 

@@ -6,10 +6,12 @@ use rusqlite::{OptionalExtension, params};
 use stateforge_core::Definition;
 
 use super::connection::SqliteConnection;
+use super::idempotency::{expire_outcomes_in, find_outcome_in, keep_outcome_in};
 use super::listing::checked_entities_in;
 use super::rows::{entity_row, find_row_in, history_in};
 use crate::db::backend::{Claimed, Connection, NewEntity, Write};
 use crate::db::due::{DueCursor, DueTimer};
+use crate::db::idempotency::KeptOutcome;
 use crate::db::shared::{Keep, to_i64};
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
 use crate::history::HistoryRecord;
@@ -321,6 +323,27 @@ impl Connection for SqliteConnection<'_> {
             Ok(deleted > 0)
         })
         .await
+    }
+
+    async fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<KeptOutcome>, StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn, s| find_outcome_in(conn, &s.tables, &key, now))
+            .await
+    }
+
+    async fn keep_outcome(&mut self, outcome: &KeptOutcome) -> Result<bool, StoreError> {
+        let outcome = outcome.clone();
+        self.call(move |conn, s| keep_outcome_in(conn, &s.tables, &outcome))
+            .await
+    }
+
+    async fn expire_outcomes(&mut self, now: Timestamp) -> Result<u64, StoreError> {
+        self.call(move |conn, s| expire_outcomes_in(conn, &s.tables, now))
+            .await
     }
 
     async fn next_due(
