@@ -84,6 +84,7 @@ mod async_store;
 mod concurrent_model;
 mod idempotency;
 mod migrations;
+mod outbox;
 mod postgres;
 mod spans;
 mod sqlite;

@@ -15,6 +15,7 @@ use stateforge_core::Definition;
 
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
+use crate::db::outbox::message::ClaimedMessage;
 use crate::db::shared::Keep;
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
@@ -231,6 +232,29 @@ pub(crate) trait Connection: Send {
     fn expire_outcomes(
         &mut self,
         now: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Writes outbox messages for `entity_id` of `machine`.
+    fn insert_messages(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        messages: &[(String, serde_json::Value)],
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Up to `at_most` outbox messages, each the oldest of its entity,
+    /// oldest first, locked until the transaction ends (other workers
+    /// pass over them, and over the later messages of their entities).
+    fn claim_messages(
+        &mut self,
+        at_most: usize,
+    ) -> impl Future<Output = Result<Vec<ClaimedMessage>, StoreError>> + Send;
+
+    /// Deletes outbox messages; how many.
+    fn delete_messages(
+        &mut self,
+        ids: &[i64],
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// When the machine's first timer due after `after` is due, in µs.

@@ -28,6 +28,10 @@ pub struct TransitionMeta {
     /// How long the key is remembered; `None`:
     /// [`TransitionMeta::DEFAULT_KEY_TTL`].
     pub idempotency_ttl: Option<std::time::Duration>,
+    /// Outbox messages (topic, payload) the fire writes in its own
+    /// transaction, for an [`OutboxWorker`](crate::db::OutboxWorker) to
+    /// deliver. See [`TransitionMeta::message`].
+    pub messages: Vec<(String, serde_json::Value)>,
 }
 
 impl TransitionMeta {
@@ -129,6 +133,24 @@ impl TransitionMeta {
     #[must_use]
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Adds an outbox message: the fire writes it in the transaction that
+    /// moves the entity (both commit, or neither), and an
+    /// [`OutboxWorker`](crate::db::OutboxWorker) delivers it afterwards,
+    /// at least once, after the entity's earlier messages. Only fires
+    /// (typed, dynamic, in units) write them; a unit can also write its
+    /// own ([`StoreUnit::enqueue`](crate::db::StoreUnit::enqueue)).
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// let meta = TransitionMeta::new().message("invoice", serde_json::json!({"total": 12}));
+    /// assert_eq!(meta.messages.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn message(mut self, topic: impl Into<String>, payload: serde_json::Value) -> Self {
+        self.messages.push((topic.into(), payload));
         self
     }
 

@@ -55,6 +55,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_stateforge_idempotency.sql"),
         postgres: include_str!("../../migrations/postgres/0002_stateforge_idempotency.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_stateforge_outbox",
+        sqlite: include_str!("../../migrations/sqlite/0003_stateforge_outbox.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_stateforge_outbox.sql"),
+    },
 ];
 
 /// The version of the schema this build writes.

@@ -37,6 +37,8 @@ mod ops;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod options;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod outbox;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod pace;
 #[cfg(feature = "postgres")]
 mod pg;
@@ -63,6 +65,8 @@ pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, Transitio
 pub use migrations::{Migration, MigrationDialect};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use outbox::{OutboxMessage, OutboxWorker};
 #[cfg(feature = "postgres")]
 pub use pg::{PgStore, PgUnit};
 #[cfg(feature = "postgres")]

@@ -63,6 +63,7 @@ pub(crate) struct Tables {
     pub(crate) definitions: String,
     pub(crate) meta: String,
     pub(crate) idempotency: String,
+    pub(crate) outbox: String,
 }
 
 #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
@@ -76,6 +77,7 @@ impl Tables {
             definitions: format!("{p}sf_definitions"),
             meta: format!("{p}sf_meta"),
             idempotency: format!("{p}sf_idempotency"),
+            outbox: format!("{p}sf_outbox"),
         }
     }
 }

@@ -96,6 +96,7 @@ impl<C: Connection> Work<C> {
             stored.fingerprint.to_string(),
         );
         self.keep_outcome(outcome).await?;
+        self.send_meta_messages(def.name(), entity_id, meta).await?;
         Ok(Loaded {
             entity_id: loaded.entity_id,
             machine: loaded.machine,

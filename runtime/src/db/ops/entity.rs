@@ -174,6 +174,7 @@ impl<C: Connection> Work<C> {
             stored.fingerprint.to_string(),
         );
         self.keep_outcome(outcome).await?;
+        self.send_meta_messages(def.name(), entity_id, meta).await?;
         Ok(Fired {
             loaded: Loaded {
                 entity_id: entity_id.to_owned(),

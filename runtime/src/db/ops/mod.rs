@@ -6,6 +6,7 @@
 mod dynamic;
 mod entity;
 mod idempotent;
+mod outbox;
 mod reads;
 mod timers;
 mod write;

@@ -30,6 +30,7 @@ mod entities;
 mod error;
 mod idempotency;
 mod migrate;
+mod outbox;
 mod pool;
 mod records;
 mod rows;
@@ -55,6 +56,7 @@ use sql::PgSql;
 use crate::db::backend::{Backend, Connection, NewEntity, Scope, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
+use crate::db::outbox::message::ClaimedMessage;
 use crate::db::schema::{TablePrefix, Tables};
 use crate::db::shared::Keep;
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoreOptions};
@@ -233,8 +235,8 @@ impl Backend for PgBackend {
     fn drop_tables(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
         let t = &self.shared.tables;
         let sql = format!(
-            "DROP TABLE IF EXISTS {}, {}, {}, {}, {}, {}",
-            t.entities, t.history, t.timers, t.definitions, t.idempotency, t.meta
+            "DROP TABLE IF EXISTS {}, {}, {}, {}, {}, {}, {}",
+            t.entities, t.history, t.timers, t.definitions, t.idempotency, t.outbox, t.meta
         );
         async move {
             sqlx::raw_sql(AssertSqlSafe(sql))
@@ -392,6 +394,30 @@ impl Connection for PgConnection<'_> {
         now: Timestamp,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send {
         self.delete_expired_outcomes(now)
+    }
+
+    fn insert_messages(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        messages: &[(String, serde_json::Value)],
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.insert_outbox(machine, entity_id, messages, now)
+    }
+
+    fn claim_messages(
+        &mut self,
+        at_most: usize,
+    ) -> impl Future<Output = Result<Vec<ClaimedMessage>, StoreError>> + Send {
+        self.claim_outbox(at_most)
+    }
+
+    fn delete_messages(
+        &mut self,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.delete_outbox(ids)
     }
 
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send {

@@ -134,6 +134,7 @@ impl Backend for SqliteBackend {
                 &t.entities,
                 &t.definitions,
                 &t.idempotency,
+                &t.outbox,
                 &t.meta,
             ];
             for table in tables {

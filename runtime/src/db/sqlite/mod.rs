@@ -15,6 +15,7 @@ mod dynamic;
 mod idempotency;
 mod listing;
 mod options;
+mod outbox;
 mod primitives;
 mod rows;
 mod sql;
