@@ -156,7 +156,8 @@ fn store_failure(db: &str, e: &StoreError) -> Failure {
         | StoreError::Sql { .. }
         | StoreError::NoSchema(_)
         | StoreError::Transient { .. }
-        | StoreError::SchemaTooNew { .. } => Failure::usage(message),
+        | StoreError::SchemaTooNew { .. }
+        | StoreError::SchemaTooOld { .. } => Failure::usage(message),
         _ => Failure::refused(message),
     }
 }
@@ -378,6 +379,22 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     let moved = store
         .fire_dyn(&bound, req.entity, req.event, &args, &req.meta)
         .map_err(|e| store_failure(req.db.url, &e))?;
+    // A fire replayed under its idempotency key moved the entity earlier:
+    // the state it left is its history's.
+    let from = if moved.version == current.version + 1 {
+        from
+    } else {
+        let query = HistoryQuery::entity(req.machine, req.entity)
+            .offset(moved.version.saturating_sub(1))
+            .limit(1);
+        let records = store
+            .history(&query)
+            .map_err(|e| store_failure(req.db.url, &e))?;
+        match records.into_iter().next() {
+            Some(record) if record.version == moved.version => record.from.unwrap_or(from),
+            _ => from,
+        }
+    };
     if req.as_json {
         let text = json!({
             "machine": req.machine, "entity_id": req.entity, "event": req.event,

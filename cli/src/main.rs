@@ -160,6 +160,10 @@ enum Command {
         /// Move an entity of another session anyway.
         #[arg(long)]
         cross_session: bool,
+        /// The request's idempotency key: fired again with the same key,
+        /// the event moves nothing and prints the first outcome again.
+        #[arg(long)]
+        idempotency_key: Option<String>,
         /// The event's arguments, as JSON.
         #[arg(long)]
         args: Option<String>,
@@ -345,6 +349,7 @@ fn run(command: Command) -> Result<(), Failure> {
             actor,
             session,
             cross_session,
+            idempotency_key,
             args,
             json,
         } => {
@@ -353,6 +358,7 @@ fn run(command: Command) -> Result<(), Failure> {
             meta.actor = actor.or_else(|| std::env::var("USER").ok());
             meta.session = session;
             meta.cross_session = cross_session;
+            meta.idempotency_key = idempotency_key;
             database::fire(&database::FireRequest {
                 db: database::Db {
                     url: &db,

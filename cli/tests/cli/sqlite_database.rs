@@ -663,3 +663,51 @@ fn reading_commands_change_nothing_in_a_file_without_the_store() {
         .unwrap();
     assert_eq!(journal, "delete");
 }
+
+/// `fire --idempotency-key`: another process sending the same request
+/// again moves nothing and prints the first outcome; the key fired on
+/// another entity is refused.
+#[test]
+fn fire_with_an_idempotency_key_moves_once_across_processes() {
+    let (_dir, db) = database();
+    let fire = |entity: &str| {
+        out(&stateforge(&[
+            "fire",
+            "--db",
+            &db,
+            "--machine",
+            "ticket",
+            "--entity",
+            entity,
+            "triage",
+            "--idempotency-key",
+            "req-1",
+        ]))
+    };
+    for _ in 0..2 {
+        let (code, stdout, stderr) = fire("k-1");
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            stdout.trim(),
+            "ticket `k-1`: open -> triaged (triage), version 2"
+        );
+    }
+    let (code, _, stderr) = fire("k-2");
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("idempotency key `req-1` names another request"),
+        "{stderr}"
+    );
+    let (_, stdout, _) = out(&stateforge(&[
+        "history",
+        "--db",
+        &db,
+        "--machine",
+        "ticket",
+        "--entity",
+        "k-1",
+        "--json",
+    ]));
+    let records: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(records.as_array().unwrap().len(), 2);
+}

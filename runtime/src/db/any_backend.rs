@@ -5,6 +5,8 @@ use stateforge_core::Definition;
 
 use crate::db::backend::{Backend, Claimed, Connection, NewEntity, Scope, Write};
 use crate::db::due::DueCursor;
+use crate::db::idempotency::KeptOutcome;
+use crate::db::outbox::message::ClaimedMessage;
 #[cfg(feature = "postgres")]
 use crate::db::postgres::{PgBackend, PgConnection};
 use crate::db::shared::Keep;
@@ -195,6 +197,40 @@ impl Connection for AnyConnection {
         after: Timestamp,
     ) -> Result<Option<i64>, StoreError> {
         each!(self, c => c.next_due(machine, after).await)
+    }
+
+    async fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<KeptOutcome>, StoreError> {
+        each!(self, c => c.find_outcome(key, now).await)
+    }
+
+    async fn keep_outcome(&mut self, outcome: &KeptOutcome) -> Result<bool, StoreError> {
+        each!(self, c => c.keep_outcome(outcome).await)
+    }
+
+    async fn expire_outcomes(&mut self, now: Timestamp) -> Result<u64, StoreError> {
+        each!(self, c => c.expire_outcomes(now).await)
+    }
+
+    async fn insert_messages(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        messages: &[(String, serde_json::Value)],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        each!(self, c => c.insert_messages(machine, entity_id, messages, now).await)
+    }
+
+    async fn claim_messages(&mut self, at_most: usize) -> Result<Vec<ClaimedMessage>, StoreError> {
+        each!(self, c => c.claim_messages(at_most).await)
+    }
+
+    async fn delete_messages(&mut self, ids: &[i64]) -> Result<u64, StoreError> {
+        each!(self, c => c.delete_messages(ids).await)
     }
 
     async fn commit(self) -> Result<(), StoreError> {

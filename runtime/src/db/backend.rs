@@ -14,6 +14,8 @@ use std::future::Future;
 use stateforge_core::Definition;
 
 use crate::db::due::{DueCursor, DueTimer};
+use crate::db::idempotency::KeptOutcome;
+use crate::db::outbox::message::ClaimedMessage;
 use crate::db::shared::Keep;
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow, TransitionMeta};
 use crate::history::HistoryRecord;
@@ -226,6 +228,50 @@ pub(crate) trait Connection: Send {
 
     /// Deletes a timer; `false` when it was already gone.
     fn delete_timer(&mut self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The outcome kept under idempotency key `key`, unless it expired
+    /// by `now`.
+    fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<KeptOutcome>, StoreError>> + Send;
+
+    /// Keeps `outcome` under its key, replacing an expired one; `false`
+    /// (nothing written) when a live outcome holds the key.
+    fn keep_outcome(
+        &mut self,
+        outcome: &KeptOutcome,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Removes the outcomes expired by `now`; how many.
+    fn expire_outcomes(
+        &mut self,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Writes outbox messages for `entity_id` of `machine`.
+    fn insert_messages(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        messages: &[(String, serde_json::Value)],
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Up to `at_most` outbox messages, each the oldest of its entity,
+    /// oldest first, locked until the transaction ends (other workers
+    /// pass over them, and over the later messages of their entities).
+    fn claim_messages(
+        &mut self,
+        at_most: usize,
+    ) -> impl Future<Output = Result<Vec<ClaimedMessage>, StoreError>> + Send;
+
+    /// Deletes outbox messages; how many.
+    fn delete_messages(
+        &mut self,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// When the machine's first timer due after `after` is due, in µs.
     fn next_due(

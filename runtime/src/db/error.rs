@@ -171,6 +171,38 @@ pub enum StoreError {
         /// The newest this build knows.
         supported: i64,
     },
+    /// An idempotency key fired again on another entity, or with another
+    /// event, than the request that kept it: a key names one request.
+    /// Nothing was written.
+    #[error(
+        "idempotency key `{key}` names another request ({machine} `{entity_id}`, event `{event}`); use a new key per request"
+    )]
+    IdempotencyKeyReused {
+        /// The key.
+        key: String,
+        /// The machine of the request that kept it.
+        machine: String,
+        /// Its entity.
+        entity_id: String,
+        /// Its event.
+        event: String,
+    },
+    /// The database's schema is older than this stateforge's, and the
+    /// store was opened without migration: nothing was changed. Run the
+    /// migrations from `migration` on (`runtime/migrations/`, or
+    /// [`Migration::after`](crate::db::Migration::after)), or open once
+    /// with migration on.
+    #[error(
+        "database schema version {found} is older than this stateforge needs ({needed}); run the store's migrations from `{migration}` on, or open it with migration on"
+    )]
+    SchemaTooOld {
+        /// The version found.
+        found: i64,
+        /// The version this build needs.
+        needed: i64,
+        /// The first migration the database lacks (`0002_...`).
+        migration: String,
+    },
     /// The database could not do it now, for a reason that passes: the
     /// same call, retried (after a pause, from a fresh read), may succeed.
     /// Nothing was written.
@@ -330,6 +362,7 @@ impl StoreError {
             StoreError::BadDefinition { .. } => "bad_definition",
             StoreError::InvalidPrefix(_) => "invalid_prefix",
             StoreError::SchemaTooNew { .. } => "schema_too_new",
+            StoreError::SchemaTooOld { .. } => "schema_too_old",
             StoreError::Transient { kind, .. } => match kind {
                 TransientKind::Busy => "busy",
                 TransientKind::LockTimeout => "lock_timeout",
@@ -341,6 +374,7 @@ impl StoreError {
             StoreError::BadRow { .. } => "bad_row",
             StoreError::InvalidEntityId(_) => "invalid_entity_id",
             StoreError::InsideUnit => "inside_unit",
+            StoreError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
             StoreError::NoSchema(_) => "no_schema",
             StoreError::Sql { .. } | StoreError::Database(_) => "database",
         }

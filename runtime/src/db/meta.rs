@@ -21,9 +21,29 @@ pub struct TransitionMeta {
     pub metadata: serde_json::Value,
     /// Move an entity of another session anyway (an operator's override).
     pub cross_session: bool,
+    /// The request's idempotency key: a fire with a key the store has
+    /// seen (and not yet expired) moves nothing and returns the first
+    /// outcome again. See [`TransitionMeta::idempotency_key`].
+    pub idempotency_key: Option<String>,
+    /// How long the key is remembered; `None`:
+    /// [`TransitionMeta::DEFAULT_KEY_TTL`].
+    pub idempotency_ttl: Option<std::time::Duration>,
+    /// Outbox messages (topic, payload) the fire writes in its own
+    /// transaction, for an [`OutboxWorker`](crate::db::OutboxWorker) to
+    /// deliver. See [`TransitionMeta::message`].
+    pub messages: Vec<(String, serde_json::Value)>,
 }
 
 impl TransitionMeta {
+    /// How long an idempotency key is remembered unless
+    /// [`TransitionMeta::idempotency_ttl`] says otherwise: a day.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// assert_eq!(TransitionMeta::DEFAULT_KEY_TTL.as_secs(), 86_400);
+    /// ```
+    pub const DEFAULT_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(86_400);
+
     /// No reason, actor, session or metadata.
     ///
     /// ```
@@ -93,6 +113,62 @@ impl TransitionMeta {
         self.cross_session = true;
         self
     }
+
+    /// Makes the fire idempotent under `key` (a client's request id):
+    /// the first fire with it moves the entity and keeps its outcome,
+    /// in the same transaction; a fire with the same key, until the key
+    /// expires, moves nothing and returns that outcome again (the same
+    /// version and state, marked [`Fired::replayed`], after-listeners not
+    /// told again), from any process. A key names one request: fired on
+    /// another entity or with another event it is
+    /// [`StoreError::IdempotencyKeyReused`](crate::db::StoreError::IdempotencyKeyReused).
+    /// Only fires (typed, dynamic, in units) read it; `create` and `save`
+    /// do not.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// let meta = TransitionMeta::new().idempotency_key("req-7f3a");
+    /// assert_eq!(meta.idempotency_key.as_deref(), Some("req-7f3a"));
+    /// ```
+    #[must_use]
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Adds an outbox message: the fire writes it in the transaction that
+    /// moves the entity (both commit, or neither), and an
+    /// [`OutboxWorker`](crate::db::OutboxWorker) delivers it afterwards,
+    /// at least once, after the entity's earlier messages. Only fires
+    /// (typed, dynamic, in units) write them; a unit can also write its
+    /// own ([`StoreUnit::enqueue`](crate::db::StoreUnit::enqueue)).
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// let meta = TransitionMeta::new().message("invoice", serde_json::json!({"total": 12}));
+    /// assert_eq!(meta.messages.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn message(mut self, topic: impl Into<String>, payload: serde_json::Value) -> Self {
+        self.messages.push((topic.into(), payload));
+        self
+    }
+
+    /// How long the idempotency key is remembered, from the fire that
+    /// kept it; past that, the same key is a new request. Expired keys
+    /// are replaced when reused, and removed by
+    /// [`Store::expire_idempotency_keys`](crate::db::Store::expire_idempotency_keys).
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::TransitionMeta;
+    /// let meta = TransitionMeta::new().idempotency_key("k").idempotency_ttl(std::time::Duration::from_secs(60));
+    /// assert_eq!(meta.idempotency_ttl.unwrap().as_secs(), 60);
+    /// ```
+    #[must_use]
+    pub fn idempotency_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.idempotency_ttl = Some(ttl);
+        self
+    }
 }
 
 /// An entity's row.
@@ -157,6 +233,7 @@ pub struct Loaded<M> {
 ///     event: "assign",
 ///     from: "pending",
 ///     to: "assigned",
+///     replayed: false,
 /// };
 /// let meta = TransitionMeta::new().actor("ada");
 /// assert_eq!(fired.info(&meta).to_string(), "task t-1: pending --assign--> assigned");
@@ -173,6 +250,9 @@ pub struct Fired<M> {
     pub from: &'static str,
     /// The state entered.
     pub to: &'static str,
+    /// Whether this is the outcome kept for the meta's idempotency key,
+    /// returned again: nothing moved this time.
+    pub replayed: bool,
 }
 
 impl<M> Fired<M> {

@@ -26,7 +26,10 @@ mod error;
 mod fingerprint_text;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod history_sql;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod idempotency;
 mod meta;
+mod migrations;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod notice;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -35,6 +38,8 @@ mod open_unit;
 mod ops;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod options;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod outbox;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod pace;
 #[cfg(feature = "postgres")]
@@ -61,10 +66,13 @@ mod target;
 pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
+pub use migrations::{Migration, MigrationDialect};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use ops::{MigrateOptions, MigrationReport};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use options::StoreOptions;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use outbox::{OutboxMessage, OutboxWorker};
 #[cfg(feature = "postgres")]
 pub use pg::{PgStore, PgUnit};
 #[cfg(feature = "postgres")]

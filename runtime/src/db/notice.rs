@@ -26,7 +26,7 @@ where
     M: Machine + Serialize + DeserializeOwned,
     L: Borrow<Listeners<M>>,
 {
-    if !listeners.borrow().has_after() {
+    if !listeners.borrow().has_after() || fired.replayed {
         return Ok(None);
     }
     let stored = crate::stored::to_stored(&fired.loaded.machine)?;

@@ -1,11 +1,7 @@
 //! Table names and the schema's version.
 
 use super::StoreError;
-
-/// The version of the schema this build writes. A database at a newer
-/// version is refused; an older one is migrated.
-#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+use super::migrations::{LATEST_VERSION, Migration};
 
 /// A validated prefix for the store's table names (`app_` gives
 /// `app_sf_entities`, `app_sf_history`, ...; no prefix gives
@@ -66,6 +62,8 @@ pub(crate) struct Tables {
     pub(crate) timers: String,
     pub(crate) definitions: String,
     pub(crate) meta: String,
+    pub(crate) idempotency: String,
+    pub(crate) outbox: String,
 }
 
 #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
@@ -78,58 +76,9 @@ impl Tables {
             timers: format!("{p}sf_timers"),
             definitions: format!("{p}sf_definitions"),
             meta: format!("{p}sf_meta"),
+            idempotency: format!("{p}sf_idempotency"),
+            outbox: format!("{p}sf_outbox"),
         }
-    }
-}
-
-/// The column types where the backends' SQL differs.
-#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-pub(crate) struct Dialect {
-    /// A 64-bit integer column.
-    pub(crate) int: &'static str,
-    /// A 64-bit key the database numbers itself.
-    pub(crate) serial_key: &'static str,
-}
-
-#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-impl Tables {
-    /// The statements that create the schema and record its version: the
-    /// same tables and indexes on every backend, in its `dialect`.
-    pub(crate) fn create_sql(&self, dialect: &Dialect) -> String {
-        let Dialect { int, serial_key } = dialect;
-        format!(
-            "CREATE TABLE IF NOT EXISTS {e} (
-                machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                data TEXT NOT NULL, version {int} NOT NULL, fingerprint TEXT NOT NULL,
-                session TEXT, created_at {int} NOT NULL, updated_at {int} NOT NULL,
-                PRIMARY KEY (machine, entity_id));
-             CREATE INDEX IF NOT EXISTS {e}_by_state ON {e} (machine, state);
-             CREATE TABLE IF NOT EXISTS {h} (
-                id {serial_key},
-                machine TEXT NOT NULL, entity_id TEXT NOT NULL, from_state TEXT,
-                to_state TEXT NOT NULL, event TEXT, reason TEXT, actor TEXT, session TEXT,
-                at {int} NOT NULL, metadata TEXT NOT NULL, version {int} NOT NULL,
-                UNIQUE (machine, entity_id, version));
-             CREATE INDEX IF NOT EXISTS {h}_by_session ON {h} (session, id);
-             CREATE INDEX IF NOT EXISTS {h}_by_time ON {h} (at);
-             CREATE INDEX IF NOT EXISTS {h}_by_actor ON {h} (actor, id);
-             CREATE TABLE IF NOT EXISTS {tm} (
-                id {serial_key},
-                machine TEXT NOT NULL, entity_id TEXT NOT NULL, state TEXT NOT NULL,
-                event TEXT NOT NULL, due_at {int} NOT NULL);
-             CREATE INDEX IF NOT EXISTS {tm}_by_due ON {tm} (machine, due_at);
-             CREATE INDEX IF NOT EXISTS {tm}_by_entity ON {tm} (machine, entity_id);
-             CREATE TABLE IF NOT EXISTS {d} (
-                machine TEXT NOT NULL, fingerprint TEXT NOT NULL, json TEXT NOT NULL,
-                kind TEXT NOT NULL, saved_at {int} NOT NULL, PRIMARY KEY (machine, fingerprint));
-             INSERT INTO {meta} (key, value) VALUES ('schema_version', {v});",
-            e = self.entities,
-            h = self.history,
-            tm = self.timers,
-            d = self.definitions,
-            meta = self.meta,
-            v = SCHEMA_VERSION,
-        )
     }
 }
 
@@ -141,10 +90,30 @@ impl Tables {
 #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn check_schema_version(found: Option<i64>) -> Result<(), StoreError> {
     match found {
-        Some(found) if found > SCHEMA_VERSION => Err(StoreError::SchemaTooNew {
+        Some(found) if found > LATEST_VERSION => Err(StoreError::SchemaTooNew {
             found,
-            supported: SCHEMA_VERSION,
+            supported: LATEST_VERSION,
         }),
         _ => Ok(()),
+    }
+}
+
+/// Refuses a database, opened without migration, whose recorded schema
+/// is not the one this code writes: newer, or older (naming the first
+/// migration it lacks).
+///
+/// # Errors
+///
+/// [`StoreError::SchemaTooNew`], [`StoreError::SchemaTooOld`].
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn check_schema_current(found: i64) -> Result<(), StoreError> {
+    check_schema_version(Some(found))?;
+    match Migration::after(found).first() {
+        Some(next) => Err(StoreError::SchemaTooOld {
+            found,
+            needed: LATEST_VERSION,
+            migration: next.name().to_owned(),
+        }),
+        None => Ok(()),
     }
 }

@@ -7,6 +7,7 @@ use super::carry_over::Admit;
 use super::write::Source;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, TimerStep};
+use crate::db::idempotency::KeptOutcome;
 use crate::db::refusal::refused_dyn;
 use crate::db::shared::{check_session_of, restore_dyn_row};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
@@ -55,6 +56,12 @@ impl<C: Connection> Work<C> {
         let def = bound.definition();
         let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
+        if let Some(kept) = self
+            .kept_outcome(meta, def.name(), entity_id, event)
+            .await?
+        {
+            return kept.replay_dyn(bound);
+        }
         self.admit(def, entity_id, &mut row, Admit::Write).await?;
         let (state, session) = (row.state.clone(), row.session.clone());
         let mut loaded = restore_dyn_row(bound, entity_id, row)?;
@@ -79,6 +86,19 @@ impl<C: Connection> Work<C> {
                 meta,
             )
             .await?;
+        let outcome = KeptOutcome::of(
+            meta,
+            def.name(),
+            entity_id,
+            event,
+            &state,
+            loaded.machine.state_name(),
+            version,
+            &data,
+            def.fingerprint().to_string(),
+        );
+        self.keep_outcome(outcome).await?;
+        self.send_meta_messages(def.name(), entity_id, meta).await?;
         Ok(Loaded {
             entity_id: loaded.entity_id,
             machine: loaded.machine,

@@ -10,6 +10,7 @@ use super::write::Source;
 use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
 use crate::db::fingerprint_text::FingerprintText;
+use crate::db::idempotency::KeptOutcome;
 use crate::db::refusal::refused;
 use crate::db::shared::{Keep, check_session_of, fill, restore_row};
 use crate::db::{DefinitionKind, Fired, Loaded, StoreError, TransitionMeta};
@@ -140,6 +141,13 @@ impl<C: Connection> Work<C> {
         let def = M::definition();
         let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
+        let event_name = def.event_name(stateforge_core::Event::id(&event));
+        if let Some(kept) = self
+            .kept_outcome(meta, def.name(), entity_id, event_name)
+            .await?
+        {
+            return kept.replay(def);
+        }
         self.admit(def, entity_id, &mut row, Admit::Write).await?;
         let session = row.session.clone();
         let loaded: Loaded<M> = restore_row(entity_id, row)?;
@@ -147,7 +155,6 @@ impl<C: Connection> Work<C> {
             return Err(StoreError::Vetoed { listener, reason });
         }
         let from = def.state_name(loaded.machine.state_id());
-        let event_name = def.event_name(stateforge_core::Event::id(&event));
         let version = loaded.version;
         let next = loaded
             .machine
@@ -163,6 +170,19 @@ impl<C: Connection> Work<C> {
         let version = self
             .write_stored(def, entity_id, source, event_name, to, &data, meta)
             .await?;
+        let outcome = KeptOutcome::of(
+            meta,
+            def.name(),
+            entity_id,
+            event_name,
+            from,
+            to,
+            version,
+            &data,
+            def.fingerprint().to_string(),
+        );
+        self.keep_outcome(outcome).await?;
+        self.send_meta_messages(def.name(), entity_id, meta).await?;
         Ok(Fired {
             loaded: Loaded {
                 entity_id: entity_id.to_owned(),
@@ -173,6 +193,7 @@ impl<C: Connection> Work<C> {
             event: event_name,
             from,
             to,
+            replayed: false,
         })
     }
 

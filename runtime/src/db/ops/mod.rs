@@ -6,7 +6,9 @@
 mod carry_over;
 mod dynamic;
 mod entity;
+mod idempotent;
 mod migrate;
+mod outbox;
 mod reads;
 mod timers;
 mod write;

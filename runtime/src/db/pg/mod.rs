@@ -326,7 +326,9 @@ impl PgStore {
                 })
                 .await
         })?;
-        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        if !fired.replayed {
+            listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        }
         Ok(fired.loaded)
     }
 

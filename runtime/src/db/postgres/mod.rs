@@ -28,7 +28,9 @@ mod conn;
 mod definitions;
 mod entities;
 mod error;
+mod idempotency;
 mod migrate;
+mod outbox;
 mod pool;
 mod records;
 mod rows;
@@ -53,6 +55,8 @@ use sql::PgSql;
 
 use crate::db::backend::{Backend, Connection, NewEntity, Scope, Write};
 use crate::db::due::{DueCursor, DueTimer};
+use crate::db::idempotency::KeptOutcome;
+use crate::db::outbox::message::ClaimedMessage;
 use crate::db::schema::{TablePrefix, Tables};
 use crate::db::shared::Keep;
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoreOptions, StoredRow};
@@ -173,7 +177,7 @@ impl PgBackend {
             redactor,
         });
         if options.get_migrate() {
-            migrate::migrate(&pool, &shared).await?;
+            migrate::migrate(&pool, &shared, prefix).await?;
         } else {
             migrate::check(&pool, &shared).await?;
         }
@@ -231,8 +235,8 @@ impl Backend for PgBackend {
     fn drop_tables(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
         let t = &self.shared.tables;
         let sql = format!(
-            "DROP TABLE IF EXISTS {}, {}, {}, {}, {}",
-            t.entities, t.history, t.timers, t.definitions, t.meta
+            "DROP TABLE IF EXISTS {}, {}, {}, {}, {}, {}, {}",
+            t.entities, t.history, t.timers, t.definitions, t.idempotency, t.outbox, t.meta
         );
         async move {
             sqlx::raw_sql(AssertSqlSafe(sql))
@@ -380,6 +384,52 @@ impl Connection for PgConnection<'_> {
         after: Timestamp,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send {
         self.first_due(machine, after)
+    }
+
+    fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<KeptOutcome>, StoreError>> + Send {
+        self.kept_outcome(key, now)
+    }
+
+    fn keep_outcome(
+        &mut self,
+        outcome: &KeptOutcome,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.insert_outcome(outcome)
+    }
+
+    fn expire_outcomes(
+        &mut self,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.delete_expired_outcomes(now)
+    }
+
+    fn insert_messages(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        messages: &[(String, serde_json::Value)],
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.insert_outbox(machine, entity_id, messages, now)
+    }
+
+    fn claim_messages(
+        &mut self,
+        at_most: usize,
+    ) -> impl Future<Output = Result<Vec<ClaimedMessage>, StoreError>> + Send {
+        self.claim_outbox(at_most)
+    }
+
+    fn delete_messages(
+        &mut self,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.delete_outbox(ids)
     }
 
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send {

@@ -16,7 +16,8 @@ use super::options::SqliteOptions;
 use super::sql::SqliteSql;
 use crate::db::StoreError;
 use crate::db::backend::{Backend, Scope};
-use crate::db::schema::{Dialect, Tables, check_schema_version};
+use crate::db::migrations::{LATEST_VERSION, Migration, MigrationDialect};
+use crate::db::schema::{TablePrefix, Tables, check_schema_current, check_schema_version};
 
 /// What to open.
 pub(crate) enum Target {
@@ -127,7 +128,16 @@ impl Backend for SqliteBackend {
             conn.flush_prepared_statement_cache();
             let t = &s.tables;
             let mut sql = String::from("BEGIN IMMEDIATE;");
-            for table in [&t.timers, &t.history, &t.entities, &t.definitions, &t.meta] {
+            let tables = [
+                &t.timers,
+                &t.history,
+                &t.entities,
+                &t.definitions,
+                &t.idempotency,
+                &t.outbox,
+                &t.meta,
+            ];
+            for table in tables {
                 sql.push_str(&format!("DROP TABLE IF EXISTS {table};"));
             }
             sql.push_str("COMMIT;");
@@ -194,7 +204,7 @@ fn open_connection(
         };
         check_schema(&conn, &tables, &shown)?;
     } else {
-        migrate(&conn, &tables)?;
+        migrate(&conn, &tables, &options.prefix)?;
     }
     Ok((conn, tables))
 }
@@ -219,53 +229,50 @@ fn switch_to_wal(conn: &Connection, timeout: Duration) -> Result<(), StoreError>
     }
 }
 
-/// Checks that the schema is there and not newer than this build's,
-/// changing nothing.
+/// Checks that the schema is there and is this build's, changing
+/// nothing.
 fn check_schema(conn: &Connection, t: &Tables, shown: &str) -> Result<(), StoreError> {
+    match recorded_version(conn, t)? {
+        None => Err(StoreError::NoSchema(format!(
+            "{shown} (looked for `{}`)",
+            t.meta
+        ))),
+        Some(found) => check_schema_current(found),
+    }
+}
+
+/// The schema version the meta table records; `None` without one.
+fn recorded_version(conn: &Connection, t: &Tables) -> Result<Option<i64>, StoreError> {
     let present: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
         [&t.meta],
         |r| r.get(0),
     )?;
-    let missing = || StoreError::NoSchema(format!("{shown} (looked for `{}`)", t.meta));
     if !present {
-        return Err(missing());
+        return Ok(None);
     }
-    let found: Option<i64> = conn
+    Ok(conn
         .query_row(
             &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
             [],
             |r| r.get(0),
         )
-        .optional()?;
-    match found {
-        None => Err(missing()),
-        found => check_schema_version(found),
-    }
+        .optional()?)
 }
 
-/// Creates the schema in a new database; refuses one written by a newer
-/// stateforge.
-fn migrate(conn: &Connection, t: &Tables) -> Result<(), StoreError> {
+/// Applies the migrations the database lacks, under the write lock;
+/// refuses one written by a newer stateforge. A database already at this
+/// build's version is only read.
+fn migrate(conn: &Connection, t: &Tables, prefix: &TablePrefix) -> Result<(), StoreError> {
+    if recorded_version(conn, t)? == Some(LATEST_VERSION) {
+        return Ok(());
+    }
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let done = (|| -> Result<(), StoreError> {
-        conn.execute_batch(&format!(
-            "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
-            t.meta
-        ))?;
-        let found: Option<i64> = conn
-            .query_row(
-                &format!("SELECT value FROM {} WHERE key = 'schema_version'", t.meta),
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let found = recorded_version(conn, t)?;
         check_schema_version(found)?;
-        if found.is_none() {
-            conn.execute_batch(&t.create_sql(&Dialect {
-                int: "INTEGER",
-                serial_key: "INTEGER PRIMARY KEY AUTOINCREMENT",
-            }))?;
+        for migration in Migration::after(found.unwrap_or(0)) {
+            conn.execute_batch(&migration.sql(MigrationDialect::Sqlite, prefix))?;
         }
         conn.execute_batch("COMMIT")?;
         Ok(())

@@ -12,9 +12,11 @@ mod backend;
 mod busy_wait;
 mod connection;
 mod dynamic;
+mod idempotency;
 mod listing;
 mod migrate;
 mod options;
+mod outbox;
 mod primitives;
 mod rows;
 mod sql;
@@ -486,7 +488,9 @@ impl SqliteStore {
         })?;
         // After-listeners run once the transition is durable, and outside
         // the lock: a slow listener does not hold up other writers.
-        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        if !fired.replayed {
+            listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        }
         Ok(fired.loaded)
     }
 

@@ -6,13 +6,17 @@ use rusqlite::{OptionalExtension, params};
 use stateforge_core::Definition;
 
 use super::connection::SqliteConnection;
+use super::idempotency::{expire_outcomes_in, find_outcome_in, keep_outcome_in};
 use super::listing::checked_entities_in;
+use super::outbox::{claim_messages_in, delete_messages_in, insert_messages_in};
 use super::rows::{entity_row, find_row_in, history_in};
 use super::transition::{
     OwnedTransition, TransitionValues, metadata_text, replace_timers, write_transition,
 };
 use crate::db::backend::{Claimed, Connection, NewEntity, Write};
 use crate::db::due::{DueCursor, DueTimer};
+use crate::db::idempotency::KeptOutcome;
+use crate::db::outbox::message::ClaimedMessage;
 use crate::db::shared::{Keep, to_i64};
 use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow};
 use crate::history::HistoryRecord;
@@ -303,6 +307,56 @@ impl Connection for SqliteConnection<'_> {
             Ok(deleted > 0)
         })
         .await
+    }
+
+    async fn find_outcome(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<KeptOutcome>, StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn, s| find_outcome_in(conn, &s.tables, &key, now))
+            .await
+    }
+
+    async fn keep_outcome(&mut self, outcome: &KeptOutcome) -> Result<bool, StoreError> {
+        let outcome = outcome.clone();
+        self.call(move |conn, s| keep_outcome_in(conn, &s.tables, &outcome))
+            .await
+    }
+
+    async fn expire_outcomes(&mut self, now: Timestamp) -> Result<u64, StoreError> {
+        self.call(move |conn, s| expire_outcomes_in(conn, &s.tables, now))
+            .await
+    }
+
+    async fn insert_messages(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        messages: &[(String, serde_json::Value)],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (machine, entity_id) = (machine.to_owned(), entity_id.to_owned());
+        let messages: Vec<(String, String)> = messages
+            .iter()
+            .map(|(topic, payload)| (topic.clone(), payload.to_string()))
+            .collect();
+        self.call(move |conn, s| {
+            insert_messages_in(conn, &s.tables, &machine, &entity_id, &messages, now)
+        })
+        .await
+    }
+
+    async fn claim_messages(&mut self, at_most: usize) -> Result<Vec<ClaimedMessage>, StoreError> {
+        self.call(move |conn, s| claim_messages_in(conn, &s.tables, at_most))
+            .await
+    }
+
+    async fn delete_messages(&mut self, ids: &[i64]) -> Result<u64, StoreError> {
+        let ids = ids.to_vec();
+        self.call(move |conn, s| delete_messages_in(conn, &s.tables, &ids))
+            .await
     }
 
     async fn next_due(

@@ -614,7 +614,9 @@ impl Store {
         span.record("event", def.event_name(stateforge_core::Event::id(&event)));
         let recorded = span.clone();
         let fired = traced(span, async {
-            let fired = if self.backend.reads_optimistically() {
+            // A fire with an idempotency key reads the key with the row
+            // locked, so that two requests with one key take turns.
+            let fired = if self.backend.reads_optimistically() && meta.idempotency_key.is_none() {
                 self.fire_optimistically(listeners, entity_id, event, meta)
                     .await?
             } else {
@@ -629,8 +631,11 @@ impl Store {
             Ok(fired)
         })
         .await?;
-        // After-listeners run once the transition is durable.
-        listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        // After-listeners run once the transition is durable (and were
+        // told already of a replayed one).
+        if !fired.replayed {
+            listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        }
         Ok(fired.loaded)
     }
 
@@ -1108,5 +1113,28 @@ impl Store {
     /// ```
     pub async fn drop_tables(&self) -> Result<(), StoreError> {
         self.backend.drop_tables().await
+    }
+
+    /// Removes the outcomes of idempotent fires whose keys expired by
+    /// `now` ([`TransitionMeta::idempotency_ttl`]); how many. Expired keys
+    /// are already ignored and replaced when reused: this only frees their
+    /// rows, for a periodic job.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = stateforge_runtime::db::Store::in_memory().await?;
+    /// let now = stateforge_runtime::Timestamp::now();
+    /// assert_eq!(store.expire_idempotency_keys(now).await?, 0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn expire_idempotency_keys(&self, now: Timestamp) -> Result<u64, StoreError> {
+        self.run(Scope::Single, async |w| w.expire_outcomes(now).await)
+            .await
     }
 }

@@ -247,6 +247,37 @@ impl<'c> StoreUnit<'c> {
         Ok(fired)
     }
 
+    /// Writes an outbox message for `entity_id` of `machine` in the
+    /// unit's transaction: it is delivered (by an
+    /// [`OutboxWorker`](crate::db::OutboxWorker)) only if the unit
+    /// commits, after the entity's earlier messages.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{Store, StoreError};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let mut unit = store.begin().await?;
+    /// unit.enqueue("order", "o-1", "shipped", serde_json::json!({"carrier": "ups"})).await?;
+    /// unit.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn enqueue(
+        &mut self,
+        machine: &str,
+        entity_id: &str,
+        topic: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let messages = [(topic.to_owned(), payload)];
+        on_work!(self, w => w.send_messages(machine, entity_id, &messages).await)
+    }
+
     /// [`Store::save`](crate::db::Store::save), inside the unit.
     ///
     /// # Errors

@@ -1,0 +1,10 @@
+//! The transactional outbox: messages written in the same transaction as
+//! a transition (from its [`TransitionMeta`](crate::db::TransitionMeta),
+//! or by the caller through a unit), delivered afterwards by an
+//! [`OutboxWorker`] at least once, in order per entity.
+
+pub(crate) mod message;
+mod worker;
+
+pub use message::OutboxMessage;
+pub use worker::OutboxWorker;
