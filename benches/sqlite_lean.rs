@@ -9,10 +9,10 @@
 //! | `lean` | a `tasks` row (id, state, version) and a history row (entity, from, to, time): read the state and version, versioned update, insert |
 //! | `data` | the entity's context as JSON in the row, decoded and encoded on every transition |
 //! | `audit` | the machine in the keys, and the history row's event, reason, actor, session, metadata and version, unique per entity and version |
-//! | `indexed` | the store's secondary indexes: entities by state, history by session, by time and by actor |
-//! | `partial` | the same, but the session and actor indexes hold only the rows that have one |
+//! | `indexed` | secondary indexes: entities by state, history by session, by time and by actor (the store's until its schema 4) |
+//! | `partial` | the same, but the session and actor indexes hold only the rows that have one (the store's since schema 4) |
 //!
-//! The step after `indexed` is `sqlite_pair.rs`'s `hand`: the store's own
+//! The step after `partial` is `sqlite_pair.rs`'s `hand`: the store's own
 //! tables, with every column, written by hand.
 
 use std::hint::black_box;

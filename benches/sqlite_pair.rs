@@ -40,9 +40,9 @@ pub(crate) fn hand(dir: &Path, sync: Synchronous) -> Connection {
             actor TEXT, session TEXT, at INTEGER NOT NULL, metadata TEXT NOT NULL, version INTEGER NOT NULL,
             UNIQUE (machine, entity_id, version));
          CREATE INDEX entities_by_state ON entities (machine, state);
-         CREATE INDEX history_by_session ON history (session, id);
+         CREATE INDEX history_by_session ON history (session, id) WHERE session IS NOT NULL;
          CREATE INDEX history_by_time ON history (at);
-         CREATE INDEX history_by_actor ON history (actor, id);
+         CREATE INDEX history_by_actor ON history (actor, id) WHERE actor IS NOT NULL;
          INSERT INTO entities VALUES ('light', 'l', 'off', '{\"context\":0,\"data\":null}', 1, 'f', NULL, 0, 0);",
     )
     .unwrap();

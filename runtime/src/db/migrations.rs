@@ -61,6 +61,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0003_stateforge_outbox.sql"),
         postgres: include_str!("../../migrations/postgres/0003_stateforge_outbox.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_stateforge_sparse_history_indexes",
+        sqlite: include_str!("../../migrations/sqlite/0004_stateforge_sparse_history_indexes.sql"),
+        postgres: include_str!(
+            "../../migrations/postgres/0004_stateforge_sparse_history_indexes.sql"
+        ),
+    },
 ];
 
 /// The version of the schema this build writes.
