@@ -29,7 +29,7 @@ pub struct TransitionMeta {
     /// [`TransitionMeta::DEFAULT_KEY_TTL`].
     pub idempotency_ttl: Option<std::time::Duration>,
     /// Outbox messages (topic, payload) the fire writes in its own
-    /// transaction, for an [`OutboxWorker`](crate::db::OutboxWorker) to
+    /// transaction, for an `OutboxWorker` (with a store feature) to
     /// deliver. See [`TransitionMeta::message`].
     pub messages: Vec<(String, serde_json::Value)>,
 }
@@ -138,10 +138,10 @@ impl TransitionMeta {
 
     /// Adds an outbox message: the fire writes it in the transaction that
     /// moves the entity (both commit, or neither), and an
-    /// [`OutboxWorker`](crate::db::OutboxWorker) delivers it afterwards,
+    /// `OutboxWorker` (with a store feature) delivers it afterwards,
     /// at least once, after the entity's earlier messages. Only fires
     /// (typed, dynamic, in units) write them; a unit can also write its
-    /// own ([`StoreUnit::enqueue`](crate::db::StoreUnit::enqueue)).
+    /// own (`StoreUnit::enqueue`).
     ///
     /// ```
     /// # use stateforge_runtime::db::TransitionMeta;
@@ -157,7 +157,7 @@ impl TransitionMeta {
     /// How long the idempotency key is remembered, from the fire that
     /// kept it; past that, the same key is a new request. Expired keys
     /// are replaced when reused, and removed by
-    /// [`Store::expire_idempotency_keys`](crate::db::Store::expire_idempotency_keys).
+    /// `Store::expire_idempotency_keys`.
     ///
     /// ```
     /// # use stateforge_runtime::db::TransitionMeta;
