@@ -136,7 +136,8 @@ fn query_value_end(target: &str, start: usize) -> usize {
     target.len()
 }
 
-fn percent_decode(text: &str) -> String {
+/// `text` with its `%XX` escapes decoded (an invalid one kept as it is).
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

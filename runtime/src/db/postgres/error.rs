@@ -3,6 +3,7 @@
 //! others as [`StoreError::Sql`] with their SQLSTATE as its code;
 //! and never a password in a message.
 
+use crate::db::redact::percent_decode;
 use sqlx::postgres::PgDatabaseError;
 
 use crate::db::error::sqlstate_transient_kind;
@@ -178,30 +179,6 @@ fn passwords(url: &str) -> Vec<String> {
     // Longest first: a password that holds another is masked whole.
     found.sort_by_key(|p| std::cmp::Reverse(p.len()));
     found
-}
-
-/// `text` with its `%XX` escapes decoded (an invalid one kept as it is).
-pub(super) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

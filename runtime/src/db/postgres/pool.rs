@@ -7,7 +7,8 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, ConnectOptions as _, Connection as _};
 
-use super::error::{Redactor, percent_decode};
+use super::error::Redactor;
+use crate::db::redact::percent_decode;
 use crate::db::{StoreError, StoreOptions, TransientKind};
 
 /// A pooled connection idle for longer is asked whether it still answers
