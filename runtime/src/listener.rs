@@ -190,7 +190,9 @@ impl<M, E> std::error::Error for FireError<M, E> {}
 /// anything changes, and may veto with a reason. After-listeners run once
 /// the transition is applied; an error or a panic in one is logged through
 /// `tracing` and goes no further: the transition stays applied and the
-/// other listeners still run.
+/// other listeners still run. Outbox listeners ([`Listeners::outbox`])
+/// compose messages a store writes with the transition, in its
+/// transaction.
 ///
 /// ```
 /// use stateforge_runtime::{FireError, Listeners};
