@@ -12,6 +12,8 @@ use stateforge_core::{Event, EventId, Machine, NotAllowed};
 use crate::db::TransitionMeta;
 use crate::dynamic::{Args, DynError, DynMachine, RefusedAt};
 
+mod outbox;
+
 /// The transition a listener is told about: where from, where to, and,
 /// when it came through a store, who moved it and why
 /// ([`meta`](Self::meta)); for a machine defined as data, the event's
@@ -188,7 +190,9 @@ impl<M, E> std::error::Error for FireError<M, E> {}
 /// anything changes, and may veto with a reason. After-listeners run once
 /// the transition is applied; an error or a panic in one is logged through
 /// `tracing` and goes no further: the transition stays applied and the
-/// other listeners still run.
+/// other listeners still run. Outbox listeners ([`Listeners::outbox`])
+/// compose messages a store writes with the transition, in its
+/// transaction.
 ///
 /// ```
 /// use stateforge_runtime::{FireError, Listeners};
@@ -207,6 +211,7 @@ impl<M, E> std::error::Error for FireError<M, E> {}
 pub struct Listeners<M> {
     before: Vec<(String, Before<M>)>,
     after: Vec<(String, After<M>)>,
+    outbox: Vec<(String, outbox::Compose<M>)>,
 }
 
 impl<M> Default for Listeners<M> {
@@ -214,6 +219,7 @@ impl<M> Default for Listeners<M> {
         Listeners {
             before: Vec::new(),
             after: Vec::new(),
+            outbox: Vec::new(),
         }
     }
 }
@@ -228,6 +234,10 @@ impl<M> fmt::Debug for Listeners<M> {
             .field(
                 "after",
                 &self.after.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field(
+                "outbox",
+                &self.outbox.iter().map(|(t, _)| t).collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -252,7 +262,7 @@ impl<M> Listeners<M> {
     /// assert!(stateforge_runtime::Listeners::<AnyDoor>::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.before.is_empty() && self.after.is_empty()
+        self.before.is_empty() && self.after.is_empty() && self.outbox.is_empty()
     }
 
     /// The same listeners, shared: for a task that runs them while the
@@ -262,6 +272,7 @@ impl<M> Listeners<M> {
         Listeners {
             before: self.before.clone(),
             after: self.after.clone(),
+            outbox: self.outbox.clone(),
         }
     }
 

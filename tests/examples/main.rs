@@ -15,6 +15,7 @@ mod pg_fixture;
 mod circuit_breaker;
 mod dynamic_definition;
 mod orchestrator;
+mod orders;
 mod pictures;
 mod platform;
 mod task_lifecycle;

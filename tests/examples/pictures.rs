@@ -13,7 +13,9 @@ use stateforge::Definition;
 /// Each picture's file name, and the machine it draws.
 fn pictures() -> Vec<(&'static str, Definition)> {
     use crate::workflow as wf;
-    use crate::{circuit_breaker, dynamic_definition, orchestrator, platform, task_lifecycle};
+    use crate::{
+        circuit_breaker, dynamic_definition, orchestrator, orders, platform, task_lifecycle,
+    };
     vec![
         ("task_lifecycle", task_lifecycle::definition().clone()),
         ("dynamic_definition", dynamic_definition::definition()),
@@ -25,6 +27,7 @@ fn pictures() -> Vec<(&'static str, Definition)> {
         ("platform_patch", platform::definitions()[2].clone()),
         ("platform_worker", platform::definitions()[3].clone()),
         ("orchestrator", orchestrator::definition().clone()),
+        ("orders", orders::definition().clone()),
     ]
 }
 

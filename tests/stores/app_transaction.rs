@@ -237,3 +237,105 @@ fn on_sqlite_the_transition_commits_and_rolls_back_with_the_application() {
         .unwrap();
     assert_eq!(invoices, 1);
 }
+
+/// A transition inside the application's transaction costs the round
+/// trips of the store's own fire: two statements each (the store's own
+/// fire reads the row and writes; inside the transaction the read locks
+/// the row, and the write is the same statement). The transaction's
+/// `BEGIN` and `COMMIT` are the application's, paid for its own writes.
+/// Counted through a proxy, once each connection has prepared its
+/// statements.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fire_in_the_applications_transaction_costs_the_round_trips_of_the_stores_own() {
+    use crate::postgres::{counting_proxy, describe, messages};
+    let Some(pg) = PgFixture::new("app_tx_round_trips") else {
+        return;
+    };
+    let config: postgres::Config = pg.url.parse().unwrap();
+    let postgres::config::Host::Tcp(host) = &config.get_hosts()[0] else {
+        return eprintln!("skipped: not a TCP server");
+    };
+    let target = format!(
+        "{host}:{}",
+        config.get_ports().first().copied().unwrap_or(5432)
+    );
+    let (port, bursts) = counting_proxy(&target);
+    let user = config.get_user().unwrap_or("postgres");
+    let password = config
+        .get_password()
+        .map(|p| format!(":{}", String::from_utf8_lossy(p)))
+        .unwrap_or_default();
+    let db = config.get_dbname().unwrap_or("postgres");
+    let proxied = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}");
+    let store = Store::open_with(
+        &proxied,
+        &pg.prefix,
+        &StoreOptions::new().max_connections(1),
+    )
+    .await
+    .unwrap();
+    let app = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&proxied)
+        .await
+        .unwrap();
+    let meta = TransitionMeta::new();
+    for id in ["own", "in-tx"] {
+        store
+            .create(id, &AnyOrder::from(Order::new()), &meta)
+            .await
+            .unwrap();
+    }
+    // The statements a fire sends once its connection has prepared them.
+    let statements_of = |from: usize| -> Vec<String> {
+        let sent: Vec<String> = bursts.lock().unwrap()[from..]
+            .iter()
+            .map(|burst| describe(&messages(burst)))
+            .collect();
+        sent.into_iter()
+            .filter(|burst| burst.contains('B'))
+            .collect()
+    };
+    let settle = || tokio::time::sleep(std::time::Duration::from_millis(50));
+
+    // Prepares the store's statements, then counts its own fire.
+    store
+        .fire::<AnyOrder>("own", OrderEvent::Invoice, &meta)
+        .await
+        .unwrap();
+    settle().await;
+    let before = bursts.lock().unwrap().len();
+    store
+        .fire::<AnyOrder>("own", OrderEvent::Pay, &meta)
+        .await
+        .unwrap();
+    settle().await;
+    let own = statements_of(before);
+
+    // The same inside the application's transaction.
+    let mut in_tx = Vec::new();
+    for event in [OrderEvent::Invoice, OrderEvent::Pay] {
+        let mut tx = app.begin().await.unwrap();
+        settle().await;
+        let before = bursts.lock().unwrap().len();
+        let mut unit = store.unit_in(&mut tx).unwrap();
+        unit.fire::<AnyOrder>("in-tx", event, &meta).await.unwrap();
+        unit.commit().await.unwrap();
+        settle().await;
+        in_tx = statements_of(before);
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(own.len(), 2, "the store's own fire: {own:?}");
+    assert_eq!(
+        in_tx.len(),
+        own.len(),
+        "inside the transaction: {in_tx:?}, the store's own: {own:?}"
+    );
+    let loaded = store.load::<AnyOrder>("in-tx").await.unwrap();
+    assert_eq!(
+        (loaded.machine.state(), loaded.version),
+        (OrderState::Paid, 3)
+    );
+    store.close().await;
+    app.close().await;
+}

@@ -94,6 +94,8 @@ mod concurrent_model;
 mod idempotency;
 mod migrations;
 mod outbox;
+mod outbox_blocking;
+mod outbox_sources;
 mod postgres;
 mod rolling_deploy;
 mod spans;

@@ -15,8 +15,10 @@
 //! # Ok::<(), stateforge_runtime::db::StoreError>(())
 //! ```
 
+mod outbox_worker;
 mod store;
 mod timer_worker;
 
+pub use outbox_worker::OutboxWorker;
 pub use store::{Store, StoreUnit};
 pub use timer_worker::{Round, StopSignal, TimerWorker};

@@ -619,6 +619,29 @@ impl StoreUnit<'_, '_> {
         each_unit!(self, u => u.fire_with(listeners, entity_id, event, meta))
     }
 
+    /// Writes an outbox message about entity `entity_id` of `machine`,
+    /// committed with the unit, for an
+    /// [`OutboxWorker`](super::OutboxWorker) to deliver.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
+    /// store.unit(|u| u.enqueue("order", "o-1", "shipped", serde_json::json!({"carrier": "ups"})))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn enqueue(
+        &self,
+        machine: &str,
+        entity_id: &str,
+        topic: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        each_unit!(self, u => u.enqueue(machine, entity_id, topic, payload))
+    }
+
     /// Locks the entities `entity_ids` of `machine` until the unit ends,
     /// in one order whatever the order given; a unit that fires or saves
     /// several entities should call it first. See

@@ -359,7 +359,8 @@ impl fmt::Debug for TimerWorker {
     }
 }
 
-/// Tells a [`TimerWorker::run`] to stop, from any thread. Clones share one
+/// Tells a [`TimerWorker::run`] or an
+/// [`OutboxWorker::run`](super::OutboxWorker::run) to stop, from any thread. Clones share one
 /// signal; once stopped, it stays stopped.
 ///
 /// ```

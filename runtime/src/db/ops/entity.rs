@@ -15,7 +15,7 @@ use crate::db::refusal::refused;
 use crate::db::shared::{Keep, check_session_of, fill, restore_row};
 use crate::db::{DefinitionKind, Fired, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
-use crate::listener::Listeners;
+use crate::listener::{Listeners, TransitionInfo};
 use crate::stored::to_stored_text;
 use crate::time::Timestamp;
 
@@ -162,6 +162,15 @@ impl<C: Connection> Work<C> {
             .map_err(|r| refused(def.name(), &r))?;
         let data = to_stored_text(&next)?;
         let to = next.state_name();
+        // Composed before anything is written: a listener that panics
+        // leaves the work with nothing half done.
+        let composed = if listeners.has_outbox() {
+            let info = TransitionInfo::new(def.name(), Some(entity_id), event_name, from, to)
+                .with_meta(meta);
+            listeners.messages(&info, &next)
+        } else {
+            Vec::new()
+        };
         let source = Source {
             state: from,
             version,
@@ -182,7 +191,13 @@ impl<C: Connection> Work<C> {
             def.fingerprint().to_string(),
         );
         self.keep_outcome(outcome).await?;
-        self.send_meta_messages(def.name(), entity_id, meta).await?;
+        if composed.is_empty() {
+            self.send_meta_messages(def.name(), entity_id, meta).await?;
+        } else {
+            let mut messages = meta.messages.clone();
+            messages.extend(composed);
+            self.send_messages(def.name(), entity_id, &messages).await?;
+        }
         Ok(Fired {
             loaded: Loaded {
                 entity_id: entity_id.to_owned(),

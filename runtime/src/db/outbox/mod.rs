@@ -3,8 +3,10 @@
 //! or by the caller through a unit), delivered afterwards by an
 //! [`OutboxWorker`] at least once, in order per entity.
 
+mod delivery;
 pub(crate) mod message;
 mod worker;
 
+pub(crate) use delivery::deliver;
 pub use message::OutboxMessage;
 pub use worker::OutboxWorker;

@@ -1,6 +1,5 @@
-//! The outbox worker: claims messages, hands them to the application's
-//! handler one by one, and deletes those it acknowledged, in the
-//! transaction that claimed them.
+//! The async outbox worker: one [`deliver`] per transaction, batch after
+//! batch, until cancelled.
 
 use std::future::Future;
 use std::time::Duration;
@@ -8,6 +7,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::OutboxMessage;
+use super::delivery::deliver;
 use crate::db::backend::Scope;
 use crate::db::{Store, StoreError};
 
@@ -46,8 +46,8 @@ use crate::db::{Store, StoreError};
 /// ```
 #[derive(Debug, Clone)]
 pub struct OutboxWorker {
-    batch: usize,
-    poll_interval: Duration,
+    pub(crate) batch: usize,
+    pub(crate) poll_interval: Duration,
 }
 
 impl Default for OutboxWorker {
@@ -125,24 +125,7 @@ impl OutboxWorker {
         E: std::fmt::Display,
     {
         store
-            .run(Scope::Unit, async |w| {
-                let claimed = w.claim_messages(self.batch).await?;
-                let mut acked = Vec::with_capacity(claimed.len());
-                let mut failed = false;
-                for c in claimed {
-                    let key = c.message.key.clone();
-                    match handler(c.message).await {
-                        Ok(()) => acked.push(c.id),
-                        Err(error) => {
-                            tracing::warn!(key, %error, "outbox handler failed; delivered again later");
-                            failed = true;
-                            break;
-                        }
-                    }
-                }
-                w.ack_messages(&acked).await?;
-                Ok((acked.len(), failed))
-            })
+            .run(Scope::Unit, async |w| deliver(w, self.batch, handler).await)
             .await
     }
 

@@ -143,7 +143,7 @@ impl PgStore {
     /// Runs `op` on a connection for `scope`, committed when it succeeds:
     /// what the async store's typed methods do, without the `Send` bounds
     /// they put on machines for futures that move between threads.
-    fn run<T>(
+    pub(crate) fn run<T>(
         &self,
         scope: Scope,
         op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,

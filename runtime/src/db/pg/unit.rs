@@ -194,6 +194,30 @@ impl<'a> PgUnit<'a> {
         Ok(fired)
     }
 
+    /// Writes an outbox message about entity `entity_id` of `machine`,
+    /// committed with the unit: see
+    /// [`SqliteUnit::enqueue`](crate::db::Unit::enqueue).
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    ///
+    /// ```no_run
+    /// let store = stateforge_runtime::db::PgStore::connect("postgres://postgres@127.0.0.1/test")?;
+    /// store.unit(|u| u.enqueue("order", "o-1", "shipped", serde_json::json!({"carrier": "ups"})))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn enqueue(
+        &self,
+        machine: &str,
+        entity_id: &str,
+        topic: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let messages = [(topic.to_owned(), payload)];
+        self.run(async |w| w.send_messages(machine, entity_id, &messages).await)
+    }
+
     /// [`PgStore::save`], inside the unit.
     ///
     /// # Errors

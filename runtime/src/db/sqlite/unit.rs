@@ -161,6 +161,35 @@ impl<'a> Unit<'a> {
         Ok(fired)
     }
 
+    /// Writes an outbox message about entity `entity_id` of `machine`,
+    /// committed with the unit: as
+    /// [`StoreUnit::enqueue`](crate::db::StoreUnit::enqueue) in the async
+    /// store.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// let store = stateforge_runtime::db::SqliteStore::open_in_memory()?;
+    /// store.unit(|u| u.enqueue("order", "o-1", "shipped", serde_json::json!({"carrier": "ups"})))?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn enqueue(
+        &self,
+        machine: &str,
+        entity_id: &str,
+        topic: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let messages = [(topic.to_owned(), payload)];
+        block_on(
+            self.work
+                .borrow_mut()
+                .send_messages(machine, entity_id, &messages),
+        )
+    }
+
     /// [`SqliteStore::save`](crate::db::SqliteStore::save), inside the unit.
     ///
     /// # Errors

@@ -542,7 +542,9 @@ impl Store {
     /// the read takes no lock (two round trips in all) and a fire that
     /// finds the entity moved since its read reads it again and fires
     /// again, guards included, and after a few such races waits for the
-    /// row's lock instead.
+    /// row's lock instead. A fire with an idempotency key or outbox
+    /// messages (its meta's, its outbox listeners') runs in a transaction
+    /// with the row locked: the messages commit with the transition.
     ///
     /// # Errors
     ///
@@ -615,8 +617,14 @@ impl Store {
         let recorded = span.clone();
         let fired = traced(span, async {
             // A fire with an idempotency key reads the key with the row
-            // locked, so that two requests with one key take turns.
-            let fired = if self.backend.reads_optimistically() && meta.idempotency_key.is_none() {
+            // locked, so that two requests with one key take turns; one
+            // with messages needs a transaction around the transition's
+            // statement and theirs.
+            let optimistic = self.backend.reads_optimistically()
+                && meta.idempotency_key.is_none()
+                && meta.messages.is_empty()
+                && !listeners.has_outbox();
+            let fired = if optimistic {
                 self.fire_optimistically(listeners, entity_id, event, meta)
                     .await?
             } else {
