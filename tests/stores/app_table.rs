@@ -526,14 +526,42 @@ async fn on_postgres_a_fire_in_the_applications_transaction_rolls_back_with_it()
         "no record of the transition rolled back"
     );
 
-    // Committed, both are there.
+    // Committed, both are there; a save from the version before waits
+    // for the application's transaction, then conflicts.
     let mut tx = pool.begin().await.unwrap();
     let mut unit = store.unit_in(&mut tx).unwrap();
     unit.fire::<AnyTask>("t-2", TaskEvent::Start, &meta)
         .await
         .unwrap();
     unit.commit().await.unwrap();
+    let other = store.clone();
+    let racing = tokio::spawn(async move {
+        let AnyTask::Pending(pending) = other.load::<AnyTask>("t-2").await.unwrap().machine else {
+            panic!("t-2 moved before its transaction committed");
+        };
+        let started = AnyTask::from(pending.start());
+        other
+            .save("t-2", 1, "start", &started, &TransitionMeta::new())
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        !racing.is_finished(),
+        "the save waits for the application's transaction"
+    );
     tx.commit().await.unwrap();
+    let raced = racing.await.unwrap();
+    assert!(
+        matches!(
+            raced,
+            Err(StoreError::Conflict {
+                expected: 1,
+                current: 2,
+                ..
+            })
+        ),
+        "{raced:?}"
+    );
     let loaded = store.load::<AnyTask>("t-2").await.unwrap();
     assert_eq!(
         (loaded.machine.state(), loaded.version),
