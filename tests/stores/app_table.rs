@@ -380,6 +380,16 @@ async fn tasks_stay_the_applications(app: &App, store: &Store, p: &str) {
         matches!(&missing, StoreError::TableMapping { why, .. } if why == "the table has no column `revision`"),
         "{missing}"
     );
+    let not_unique = store
+        .map_table::<AnyTask>(mapping(p).key("notes"))
+        .await
+        .unwrap_err();
+    assert!(
+        not_unique
+            .to_string()
+            .contains("key column `notes` is not unique on its own"),
+        "{not_unique}"
+    );
     let no_table = store
         .map_table::<AnyTask>(TableMapping::new(&format!("{p}nothing")))
         .await

@@ -267,7 +267,8 @@ pub enum StoreError {
     /// A machine mapped onto the application's own table
     /// ([`TableMapping`](crate::db::TableMapping)) that the table cannot
     /// hold: a name that is not an identifier, a missing table or
-    /// column, a column of a type the store cannot compare, or a write
+    /// column, a key that is not unique, a column of a type the store
+    /// cannot compare, or a write
     /// the columns cannot keep whole (a context field without a column,
     /// state data without a column). Nothing was written.
     #[error("machine `{machine}` in table `{table}`: {why}")]

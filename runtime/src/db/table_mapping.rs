@@ -49,7 +49,9 @@ pub(crate) enum MappedContext {
 ///
 /// The table has no column for the definition's fingerprint or a
 /// session: its rows are read as rows of the definition the mapping was
-/// registered with, and belong to no session.
+/// registered with, and belong to no session. A listed row's
+/// `created_at` and `updated_at` are those of its first and last history
+/// records (0 without any). Only typed machines are mapped.
 ///
 /// ```
 /// use stateforge_runtime::db::TableMapping;
@@ -288,6 +290,19 @@ impl MappedTable {
         Ok(())
     }
 
+    /// Refuses a key column that is not unique on its own: the store
+    /// could not tell one entity from another, nor find an existing one
+    /// when it creates.
+    pub(crate) fn check_unique_key(&self, unique: bool) -> Result<(), StoreError> {
+        if unique {
+            return Ok(());
+        }
+        Err(self.error(format!(
+            "key column `{}` is not unique on its own (a primary key or a unique index of it alone)",
+            self.mapping.key
+        )))
+    }
+
     /// The state column's value, checked against the definition: a row
     /// the application wrote with another name is a bad row naming it.
     pub(crate) fn check_state(&self, entity_id: &str, state: &str) -> Result<(), StoreError> {
@@ -312,6 +327,17 @@ impl MappedTable {
     /// nothing is lost.
     pub(crate) fn split(&self, state: &str, data: &str) -> Result<SplitData, StoreError> {
         let mut value: serde_json::Value = serde_json::from_str(data)?;
+        // A typed machine's data is `{"context", "data"}`; a dynamic
+        // machine's is its context alone, which these columns would
+        // misread.
+        let typed = value
+            .as_object()
+            .is_some_and(|o| o.keys().all(|k| k == "context" || k == "data"));
+        if !typed {
+            return Err(self.error(
+                "only typed machines (declared with `state_machine!`) are kept in the application's table",
+            ));
+        }
         let mut take = |field: &str| {
             value
                 .as_object_mut()
@@ -491,6 +517,11 @@ mod tests {
                 .to_string()
                 .contains("holds `archived`, which is not a state"),
             "{state}"
+        );
+        let dynamic = m.split("pending", r#"{"locked":true}"#).err().unwrap();
+        assert!(
+            dynamic.to_string().contains("only typed machines"),
+            "{dynamic}"
         );
     }
 }

@@ -669,5 +669,22 @@ pub(super) async fn register(
         .map_err(StoreError::Database)?;
     let present: Vec<String> = types.iter().map(|(name, _)| name.clone()).collect();
     table.check_columns(&present)?;
+    let unique = sqlx::query(
+        "SELECT EXISTS (
+            SELECT 1 FROM pg_index AS i JOIN pg_attribute AS a
+              ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+            WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indnatts = 1
+              AND i.indpred IS NULL AND a.attname = $2)",
+    )
+    .bind(quoted(table.table()))
+    .bind(table.mapping.key.clone());
+    let unique = conn
+        .read_optional(unique)
+        .await?
+        .map(|r| column::<bool>(&r, 0))
+        .transpose()
+        .map_err(StoreError::Database)?
+        .unwrap_or(false);
+    table.check_unique_key(unique)?;
     PgMapped::new(table, &types, tables)
 }

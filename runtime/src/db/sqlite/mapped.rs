@@ -420,6 +420,17 @@ pub(super) fn register_in(
         .collect::<rusqlite::Result<_>>()?;
     let present: Vec<String> = columns.iter().map(|(name, _)| name.clone()).collect();
     table.check_columns(&present)?;
+    let unique: bool = conn.query_row(
+        "SELECT ((SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1
+                 AND (SELECT pk FROM pragma_table_info(?1) WHERE name = ?2) = 1)
+             OR EXISTS (SELECT 1 FROM pragma_index_list(?1) AS l
+                        WHERE l.\"unique\" = 1 AND l.partial = 0
+                          AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1
+                          AND (SELECT name FROM pragma_index_info(l.name)) = ?2)",
+        params![table.table(), table.mapping.key],
+        |r| r.get(0),
+    )?;
+    table.check_unique_key(unique)?;
     // SQLite's rule for a column's affinity: a declared type naming INT.
     let integer_key = columns
         .iter()

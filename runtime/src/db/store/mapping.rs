@@ -23,7 +23,9 @@ impl Store {
     /// # Errors
     ///
     /// [`StoreError::TableMapping`] for a name that is not an identifier,
-    /// a missing table or column, or (on PostgreSQL) a key column that is
+    /// a missing table or column, a key column that is not unique on its
+    /// own (a primary key, or a unique index of it alone), or (on
+    /// PostgreSQL) a key column that is
     /// neither text nor an integer, a version column that is not an
     /// integer; the database's.
     ///
