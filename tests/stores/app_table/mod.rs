@@ -13,6 +13,7 @@ use stateforge::runtime::db::{
 
 use crate::pg_fixture::PgFixture;
 
+mod json_context;
 mod transactions;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -459,7 +460,8 @@ impl Drop for AppTables {
                 .unwrap();
             runtime.block_on(async {
                 if let Ok(pool) = sqlx::PgPool::connect(&url).await {
-                    let drop = format!("DROP TABLE IF EXISTS {p}tasks, {p}projects, {p}tickets");
+                    let drop =
+                        format!("DROP TABLE IF EXISTS {p}tasks, {p}projects, {p}tickets, {p}notes");
                     let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
                         .execute(&pool)
                         .await;
