@@ -144,3 +144,44 @@ fn on_sqlite_a_fire_in_the_applications_transaction_rolls_back_with_it() {
         (TaskState::InProgress, 2)
     );
 }
+
+/// The blocking PostgreSQL store keeps a mapped machine the same way.
+#[test]
+fn the_blocking_postgres_store_fires_a_mapped_task() {
+    use stateforge::runtime::db::PgStore;
+    let Some(pg) = PgFixture::new("app_table_blocking") else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (pool, tables) = runtime.block_on(async {
+        let (pool, tables, store) = postgres_app(&pg).await;
+        store.close().await;
+        (pool, tables)
+    });
+    let store = PgStore::connect_with(&pg.url, &pg.prefix).unwrap();
+    store
+        .map_table::<AnyTask>(mapping(pg.prefix.as_str()))
+        .unwrap();
+    let started = store
+        .fire::<AnyTask>("t-1", TaskEvent::Start, &TransitionMeta::new())
+        .unwrap();
+    assert_eq!(
+        (started.machine.state(), started.version),
+        (TaskState::InProgress, 2)
+    );
+    let p = pg.prefix.as_str();
+    let status: String = runtime.block_on(async {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT status FROM {p}tasks WHERE id = 't-1'"
+        )))
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    });
+    assert_eq!(status, "in_progress");
+    drop(store);
+    drop(tables);
+}
