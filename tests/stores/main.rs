@@ -88,6 +88,7 @@ mod pg_fixture;
 mod stored_task;
 mod suite;
 
+mod app_table;
 mod app_transaction;
 mod async_store;
 mod concurrent_model;

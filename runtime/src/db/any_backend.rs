@@ -43,6 +43,21 @@ macro_rules! each {
     };
 }
 
+impl AnyBackend {
+    /// Keeps `table`'s machine in the application's table.
+    pub(crate) async fn map_table(
+        &self,
+        table: crate::db::table_mapping::MappedTable,
+    ) -> Result<(), StoreError> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            AnyBackend::Sqlite(b) => b.map_table(table).await,
+            #[cfg(feature = "postgres")]
+            AnyBackend::Postgres(b) => b.map_table(table).await,
+        }
+    }
+}
+
 impl Backend for AnyBackend {
     type Connection = AnyConnection;
 

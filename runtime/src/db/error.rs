@@ -264,6 +264,22 @@ pub enum StoreError {
         #[source]
         source: Option<Cause>,
     },
+    /// A machine mapped onto the application's own table
+    /// ([`TableMapping`](crate::db::TableMapping)) that the table cannot
+    /// hold: a name that is not an identifier, a missing table or
+    /// column, a key that is not unique, a column of a type the store
+    /// cannot compare, or a write
+    /// the columns cannot keep whole (a context field without a column,
+    /// state data without a column). Nothing was written.
+    #[error("machine `{machine}` in table `{table}`: {why}")]
+    TableMapping {
+        /// The machine.
+        machine: String,
+        /// The application's table.
+        table: String,
+        /// What is wrong.
+        why: String,
+    },
     /// The store could not go on (a unit that failed half-way, a row it
     /// cannot read, a connection's thread gone), in its own words.
     #[error("database error: {0}")]
@@ -376,6 +392,7 @@ impl StoreError {
             StoreError::InsideUnit => "inside_unit",
             StoreError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
             StoreError::NoSchema(_) => "no_schema",
+            StoreError::TableMapping { .. } => "table_mapping",
             StoreError::Sql { .. } | StoreError::Database(_) => "database",
         }
     }

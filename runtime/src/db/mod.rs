@@ -61,6 +61,8 @@ mod sqlite;
 mod store;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod stored_row;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod table_mapping;
 mod target;
 
 pub use entity_id::MAX_ENTITY_ID_BYTES;
@@ -84,4 +86,6 @@ pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
 pub use store::{Store, StoreUnit, TimerWorker};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use stored_row::{StoredRow, json_or_text};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use table_mapping::TableMapping;
 pub use target::postgres_url;

@@ -5,6 +5,7 @@ mod dynamic;
 mod entity_locks;
 mod listing;
 mod lock_wait;
+mod mapped;
 mod migrate;
 mod reads;
 mod runtime;

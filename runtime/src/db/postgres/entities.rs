@@ -18,6 +18,9 @@ impl PgConnection<'_> {
         entity_id: &str,
         lock: bool,
     ) -> Result<Option<Result<StoredRow, StoreError>>, StoreError> {
+        if let Some(m) = self.shared.mapped(machine) {
+            return self.mapped_row(&m, entity_id, lock).await;
+        }
         let sql = if lock && self.in_unit() {
             &self.shared.sql.row_locked
         } else {
@@ -38,6 +41,9 @@ impl PgConnection<'_> {
         &mut self,
         e: &NewEntity<'_>,
     ) -> Result<bool, StoreError> {
+        if let Some(m) = self.shared.mapped(e.machine) {
+            return self.mapped_insert(&m, e).await;
+        }
         let q = query(&self.shared.sql.insert_entity)
             .bind(e.machine)
             .bind(e.entity_id)
@@ -58,6 +64,14 @@ impl PgConnection<'_> {
         &mut self,
         w: &Write<'_>,
     ) -> Result<Option<u64>, StoreError> {
+        if let Some(m) = self.shared.mapped(w.machine) {
+            if w.expected_version == 0
+                || check_movable(w.machine, w.entity_id, w.expected_version).is_err()
+            {
+                return Ok(None);
+            }
+            return self.mapped_write(&m, w).await;
+        }
         // No row is at 0, and one at the last version cannot move: the
         // statement would match it and fail on the overflow. The caller's
         // read says which (a conflict, a bad row).
@@ -106,6 +120,9 @@ impl PgConnection<'_> {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
+        if let Some(m) = self.shared.mapped(machine) {
+            return self.mapped_rows(&m, state).await;
+        }
         let q = match state {
             Some(state) => query(&self.shared.sql.entities_in_state)
                 .bind(machine)
@@ -126,6 +143,9 @@ impl PgConnection<'_> {
     ) -> Result<Option<String>, StoreError> {
         if entity_ids.is_empty() {
             return Ok(None);
+        }
+        if let Some(m) = self.shared.mapped(machine) {
+            return self.mapped_lock(&m, entity_ids).await;
         }
         let q = query(&self.shared.sql.lock_entities)
             .bind(machine)

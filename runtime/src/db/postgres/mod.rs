@@ -29,6 +29,7 @@ mod definitions;
 mod entities;
 mod error;
 mod idempotency;
+mod mapped;
 mod migrate;
 mod outbox;
 mod pool;
@@ -40,8 +41,9 @@ mod timers;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use sqlx::AssertSqlSafe;
@@ -72,9 +74,24 @@ pub(super) struct Shared {
     /// they do.
     begin_bounded: Option<Arc<str>>,
     redactor: Redactor,
+    /// The machines kept in the application's own tables, by name.
+    mapped: RwLock<HashMap<String, Arc<mapped::PgMapped>>>,
 }
 
 impl Shared {
+    /// The mapping of `machine`, when it is kept in the application's
+    /// table.
+    fn mapped(&self, machine: &str) -> Option<Arc<mapped::PgMapped>> {
+        let mapped = self
+            .mapped
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if mapped.is_empty() {
+            return None;
+        }
+        mapped.get(machine).cloned()
+    }
+
     /// A transaction on `pool`, bounded by the lock timeout.
     async fn begin_unit(
         &self,
@@ -175,6 +192,7 @@ impl PgBackend {
             tables,
             begin_bounded,
             redactor,
+            mapped: RwLock::default(),
         });
         if options.get_migrate() {
             migrate::migrate(&pool, &shared, prefix).await?;
@@ -191,6 +209,23 @@ impl PgBackend {
     /// The store's statements on the application's transaction `conn`.
     pub(crate) fn application<'c>(&self, conn: &'c mut sqlx::PgConnection) -> PgConnection<'c> {
         PgConnection::application(conn, Arc::clone(&self.shared))
+    }
+
+    /// Keeps `table`'s machine in the application's table, once the
+    /// table and its columns are found and of types the store compares.
+    pub(crate) async fn map_table(
+        &self,
+        table: crate::db::table_mapping::MappedTable,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.begin(Scope::Read).await?;
+        let mapped = mapped::register(&mut conn, &self.shared.tables, table).await?;
+        let machine = mapped.table.machine.clone();
+        self.shared
+            .mapped
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(machine, Arc::new(mapped));
+        Ok(())
     }
 
     /// The pool the backend runs on.

@@ -47,6 +47,9 @@ impl PgConnection<'_> {
         now: Timestamp,
         at_most: usize,
     ) -> Result<usize, StoreError> {
+        if let Some(m) = self.shared.mapped(machine) {
+            return self.mapped_purge_orphans(&m, now, limit(at_most)).await;
+        }
         let q = query(&self.shared.sql.purge_orphans)
             .bind(machine)
             .bind(now.as_micros())
@@ -63,6 +66,9 @@ impl PgConnection<'_> {
         after: DueCursor,
         at_most: usize,
     ) -> Result<Vec<(DueTimer, Result<EntityRow, StoreError>)>, StoreError> {
+        if let Some(m) = self.shared.mapped(machine) {
+            return self.mapped_claim(&m, now, after, limit(at_most)).await;
+        }
         let q = query(&self.shared.sql.claim_due)
             .bind(machine)
             .bind(now.as_micros())

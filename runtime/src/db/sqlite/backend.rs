@@ -18,6 +18,7 @@ use crate::db::StoreError;
 use crate::db::backend::{Backend, Scope};
 use crate::db::migrations::{LATEST_VERSION, Migration, MigrationDialect};
 use crate::db::schema::{TablePrefix, Tables, check_schema_current, check_schema_version};
+use crate::db::table_mapping::MappedTable;
 
 /// What to open.
 pub(crate) enum Target {
@@ -69,6 +70,7 @@ impl SqliteBackend {
                 conn: Mutex::new(conn),
                 sql: SqliteSql::new(&tables),
                 tables,
+                mapped: std::sync::RwLock::default(),
             }),
             gate: Arc::new(Semaphore::new(1)),
             runner,
@@ -93,6 +95,22 @@ impl SqliteBackend {
     /// The store's statements on the application's own connection.
     pub(crate) fn application<'c>(&self, conn: &'c mut Connection) -> SqliteConnection<'c> {
         SqliteConnection::application(conn, &self.shared)
+    }
+
+    /// Keeps `table`'s machine in the application's table, once the
+    /// table and its columns are found.
+    pub(crate) async fn map_table(&self, table: MappedTable) -> Result<(), StoreError> {
+        let mut conn = self.begin(Scope::Read).await?;
+        let mapped = conn
+            .call(move |conn, s| super::mapped::register_in(conn, &s.tables, table))
+            .await?;
+        let machine = mapped.table.machine.clone();
+        self.shared
+            .mapped
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(machine, Arc::new(mapped));
+        Ok(())
     }
 
     pub(crate) fn tables(&self) -> &Tables {

@@ -8,15 +8,17 @@
 //! answer comes back on a channel. The blocking store runs the same jobs
 //! on the caller's thread: there is nothing to hand over to.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use rusqlite::Connection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use super::busy_wait::Deadline;
+use super::mapped::SqliteMapped;
 use super::sql::SqliteSql;
 use crate::db::StoreError;
 use crate::db::schema::Tables;
@@ -26,6 +28,23 @@ pub(crate) struct Shared {
     pub(crate) conn: Mutex<Connection>,
     pub(crate) tables: Tables,
     pub(crate) sql: SqliteSql,
+    /// The machines kept in the application's own tables, by name.
+    pub(crate) mapped: RwLock<HashMap<String, Arc<SqliteMapped>>>,
+}
+
+impl Shared {
+    /// The mapping of `machine`, when it is kept in the application's
+    /// table.
+    pub(crate) fn mapped(&self, machine: &str) -> Option<Arc<SqliteMapped>> {
+        let mapped = self
+            .mapped
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if mapped.is_empty() {
+            return None;
+        }
+        mapped.get(machine).cloned()
+    }
 }
 
 type Job = Box<dyn FnOnce() + Send>;

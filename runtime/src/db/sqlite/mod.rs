@@ -14,6 +14,7 @@ mod connection;
 mod dynamic;
 mod idempotency;
 mod listing;
+mod mapped;
 mod migrate;
 mod options;
 mod outbox;

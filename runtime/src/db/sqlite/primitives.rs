@@ -8,6 +8,7 @@ use stateforge_core::Definition;
 use super::connection::SqliteConnection;
 use super::idempotency::{expire_outcomes_in, find_outcome_in, keep_outcome_in};
 use super::listing::checked_entities_in;
+use super::mapped;
 use super::outbox::{claim_messages_in, delete_messages_in, insert_messages_in};
 use super::rows::{entity_row, find_row_in, history_in};
 use super::transition::{
@@ -35,6 +36,12 @@ impl Connection for SqliteConnection<'_> {
     ) -> Result<Option<Result<StoredRow, StoreError>>, StoreError> {
         // A unit holds the database's write lock from its start: nothing
         // is left to lock row by row.
+        if let Some(m) = self.shared.mapped(machine) {
+            let entity_id = entity_id.to_owned();
+            return self
+                .call(move |conn, _| Ok(mapped::find_row_in(conn, &m, &entity_id)?))
+                .await;
+        }
         if self.runs_here() {
             return self.run_here(|conn, s| Ok(find_row_in(conn, s, machine, entity_id)?));
         }
@@ -44,6 +51,31 @@ impl Connection for SqliteConnection<'_> {
     }
 
     async fn insert_entity(&mut self, e: &NewEntity<'_>) -> Result<bool, StoreError> {
+        if let Some(m) = self.shared.mapped(e.machine) {
+            if self.runs_here() {
+                return self.run_here(|conn, _| mapped::insert_in(conn, &m, e));
+            }
+            let (entity_id, state, data) = (
+                e.entity_id.to_owned(),
+                e.state.to_owned(),
+                e.data.to_owned(),
+            );
+            let (session, now) = (e.session.map(str::to_owned), e.now);
+            return self
+                .call(move |conn, _| {
+                    let e = NewEntity {
+                        machine: &m.table.machine,
+                        entity_id: &entity_id,
+                        state: &state,
+                        data: &data,
+                        fingerprint: &m.table.fingerprint,
+                        session: session.as_deref(),
+                        now,
+                    };
+                    mapped::insert_in(conn, &m, &e)
+                })
+                .await;
+        }
         let values = (
             e.machine.to_owned(),
             e.entity_id.to_owned(),
@@ -71,6 +103,15 @@ impl Connection for SqliteConnection<'_> {
     }
 
     async fn write(&mut self, w: &Write<'_>) -> Result<Option<u64>, StoreError> {
+        if let Some(m) = self.shared.mapped(w.machine) {
+            if self.runs_here() {
+                return self.run_here(|conn, s| mapped::write_in(conn, s, &m, w));
+            }
+            let owned = mapped::OwnedWrite::of(w);
+            return self
+                .call(move |conn, s| owned.with(|w| mapped::write_in(conn, s, &m, w)))
+                .await;
+        }
         if self.runs_here() {
             let metadata = metadata_text(w);
             let values = TransitionValues::of(w, &metadata);
@@ -208,6 +249,11 @@ impl Connection for SqliteConnection<'_> {
         state: Option<&str>,
     ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
         let (machine, state) = (machine.to_owned(), state.map(str::to_owned));
+        if let Some(m) = self.shared.mapped(&machine) {
+            return self
+                .call(move |conn, _| mapped::entities_in(conn, &m, state.as_deref()))
+                .await;
+        }
         self.call(move |conn, s| checked_entities_in(conn, &s.tables, &machine, state.as_deref()))
             .await
     }
@@ -222,6 +268,11 @@ impl Connection for SqliteConnection<'_> {
         // with this one. Only the check that each exists is left.
         let machine = machine.to_owned();
         let ids: Vec<String> = entity_ids.iter().map(|id| (*id).to_owned()).collect();
+        if let Some(m) = self.shared.mapped(&machine) {
+            return self
+                .call(move |conn, _| mapped::first_missing_in(conn, &m, &ids))
+                .await;
+        }
         self.call(move |conn, s| {
             let mut exists = conn.prepare_cached(&format!(
                 "SELECT 1 FROM {} WHERE machine = ?1 AND entity_id = ?2",
@@ -243,6 +294,11 @@ impl Connection for SqliteConnection<'_> {
         now: Timestamp,
         limit: usize,
     ) -> Result<usize, StoreError> {
+        if let Some(m) = self.shared.mapped(machine) {
+            return self
+                .call(move |conn, _| mapped::purge_orphans_in(conn, &m, now, count(limit)))
+                .await;
+        }
         let machine = machine.to_owned();
         self.call(move |conn, s| {
             let t = &s.tables;
@@ -269,6 +325,11 @@ impl Connection for SqliteConnection<'_> {
         after: DueCursor,
         at_most: usize,
     ) -> Result<Vec<Claimed>, StoreError> {
+        if let Some(m) = self.shared.mapped(machine) {
+            return self
+                .call(move |conn, _| mapped::claim_due_in(conn, &m, now, after, count(at_most)))
+                .await;
+        }
         let machine = machine.to_owned();
         self.call(move |conn, s| {
             let t = &s.tables;

@@ -14,7 +14,7 @@ use crate::time::Timestamp;
 
 /// Why a row's columns do not read: the row is at fault (what is wrong
 /// with it), or the database.
-enum Fault {
+pub(super) enum Fault {
     Row(String),
     Database(rusqlite::Error),
 }
@@ -42,7 +42,7 @@ fn column_name<'r>(r: &'r Row<'_>, i: usize) -> &'r str {
 }
 
 /// Column `i` as text, borrowed from SQLite.
-fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<&'r str, Fault> {
+pub(super) fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<&'r str, Fault> {
     match r.get_ref(i)? {
         ValueRef::Text(bytes) => std::str::from_utf8(bytes).map_err(|_| {
             Fault::Row(format!(
@@ -59,7 +59,7 @@ fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<&'r str, Fault> {
 }
 
 /// Column `i` as text, or `None` for NULL.
-fn optional_text<'r>(r: &'r Row<'_>, i: usize) -> Result<Option<&'r str>, Fault> {
+pub(super) fn optional_text<'r>(r: &'r Row<'_>, i: usize) -> Result<Option<&'r str>, Fault> {
     match r.get_ref(i)? {
         ValueRef::Null => Ok(None),
         _ => text(r, i).map(Some),
@@ -71,7 +71,7 @@ fn owned(text: Option<&str>) -> Option<String> {
 }
 
 /// Column `i` as an integer.
-fn integer(r: &Row<'_>, i: usize) -> Result<i64, Fault> {
+pub(super) fn integer(r: &Row<'_>, i: usize) -> Result<i64, Fault> {
     match r.get_ref(i)? {
         ValueRef::Integer(n) => Ok(n),
         other => Err(Fault::Row(format!(
@@ -83,12 +83,12 @@ fn integer(r: &Row<'_>, i: usize) -> Result<i64, Fault> {
 }
 
 /// Column `i` as a version.
-fn version(r: &Row<'_>, i: usize) -> Result<u64, Fault> {
+pub(super) fn version(r: &Row<'_>, i: usize) -> Result<u64, Fault> {
     stored_version(integer(r, i)?).map_err(Fault::Row)
 }
 
 /// Column `i` as it names its row in an error, whatever it holds.
-fn key(r: &Row<'_>, i: usize) -> String {
+pub(super) fn key(r: &Row<'_>, i: usize) -> String {
     match r.get_ref(i) {
         Ok(ValueRef::Text(bytes) | ValueRef::Blob(bytes)) => {
             String::from_utf8_lossy(bytes).into_owned()

@@ -2,6 +2,7 @@
 //! for services on tokio (axum and the like). Statements never run on an
 //! executor thread: SQLite's run on the connection's own thread.
 
+mod mapping;
 mod migrate;
 mod timer_worker;
 mod trace;
