@@ -2,6 +2,9 @@
 //! `with`) are the definition's `MigrationSpec`s, under the stored names,
 //! and, with serde, the functions a `with` names make a row's new data.
 
+// Only the serde impls call the functions a `with` names.
+#![cfg_attr(not(feature = "serde"), allow(dead_code))]
+
 mod v1 {
     stateforge::state_machine! {
         pub machine Job {
@@ -59,7 +62,7 @@ mod v2 {
     }
 }
 
-use stateforge::{Change, Machine, MigrationSpec, compare};
+use stateforge::{Change, MigrationSpec, compare};
 
 #[test]
 fn the_declarations_are_the_definitions_migrations_under_stored_names() {
@@ -94,6 +97,7 @@ fn a_machine_without_declarations_has_none() {
 #[test]
 fn the_named_functions_make_the_new_data_from_the_old() {
     use serde_json::json;
+    use stateforge::Machine;
     let stored = json!({"context": null, "data": {"reason": "disk"}});
     let failed = v2::AnyJob::migrate_data("failed", stored.clone())
         .unwrap()
