@@ -69,6 +69,17 @@ pub enum Change {
         /// The function.
         with: String,
     },
+    /// The rows' definition declares that the data of a state changed
+    /// (made by `with`) and the current one does not: the current one is
+    /// older, and its code may not read the data, or may drop what it
+    /// does not know on a write. A binary of an older definition meets
+    /// such rows in a rolling deploy: they need a migration, back.
+    DataNewer {
+        /// The state.
+        state: String,
+        /// The function that made the rows' data.
+        with: String,
+    },
     /// A new state.
     StateAdded(String),
     /// Another state is initial: only new entities start elsewhere.
@@ -140,7 +151,10 @@ impl Change {
     /// assert!(!Change::EventAdded("cancel".into()).needs_migration());
     /// ```
     pub fn needs_migration(&self) -> bool {
-        matches!(self, Change::OtherMachine { .. } | Change::StateRemoved(_))
+        matches!(
+            self,
+            Change::OtherMachine { .. } | Change::StateRemoved(_) | Change::DataNewer { .. }
+        )
     }
 }
 
@@ -157,6 +171,10 @@ impl fmt::Display for Change {
             Change::DataMigrated { state, with } => {
                 write!(f, "the data of state `{state}` migrates through `{with}`")
             }
+            Change::DataNewer { state, with } => write!(
+                f,
+                "the data of state `{state}` was made by `{with}`, which this definition does not declare"
+            ),
             Change::StateAdded(s) => write!(f, "state `{s}` was added"),
             Change::InitialChanged { stored, current } => {
                 write!(f, "the initial state is `{current}`, was `{stored}`")
@@ -360,6 +378,20 @@ pub fn compare(stored: &Definition, current: &Definition) -> Compatibility {
             && !stored.spec().migrations.contains(m)
         {
             changes.push(Change::DataMigrated {
+                state: m.from.clone(),
+                with: with.clone(),
+            });
+        }
+    }
+    // The other way: the rows' definition made a state's data that this
+    // one does not know of (an older binary meeting newer rows).
+    for m in &stored.spec().migrations {
+        if let Some(with) = &m.with
+            && m.from == m.to
+            && new_states.contains_key(&m.from)
+            && !current.spec().migrations.contains(m)
+        {
+            changes.push(Change::DataNewer {
                 state: m.from.clone(),
                 with: with.clone(),
             });

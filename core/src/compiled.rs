@@ -7,7 +7,9 @@
 //!   each a name after its flags (`initial`, `final`);
 //! - events: `fail: assigned | in_progress -> failed, x -> y if guard => action; ...`:
 //!   semicolon-separated, each a name, `:`, then its arms, comma-separated;
-//! - timers: `open reset 30000, ...`: state, event, milliseconds.
+//! - timers: `open reset 30000, ...`: state, event, milliseconds;
+//! - migrations, for a machine that declares some: `escalated -> failed
+//!   with path, ...`: from, to, and the function, if any.
 //!
 //! Names never hold a space, `,`, `;`, `|` or `:` (see
 //! [`is_valid_name`](crate::is_valid_name)), and guard and action paths only
@@ -15,6 +17,7 @@
 //! reads goes through [`Definition::new`]'s checks.
 
 use crate::definition::Definition;
+use crate::migration::MigrationSpec;
 use crate::spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 
 impl MachineSpec {
@@ -72,6 +75,28 @@ impl MachineSpec {
             .collect::<Vec<_>>()
             .join(", ");
         (states, events, timers)
+    }
+
+    /// The spec's migrations in the text [`Definition::__compiled_migrating`]
+    /// reads back (for the macro).
+    ///
+    /// ```
+    /// use stateforge_core::{MachineSpec, MigrationSpec};
+    /// let spec = MachineSpec::new("job")
+    ///     .migration(MigrationSpec::renamed("in_progress", "running"))
+    ///     .migration(MigrationSpec::data_changed("failed", "v1::failed"));
+    /// assert_eq!(spec.__migrations_text(), "in_progress -> running, failed -> failed with v1::failed");
+    /// ```
+    #[doc(hidden)]
+    pub fn __migrations_text(&self) -> String {
+        self.migrations
+            .iter()
+            .map(|m| match &m.with {
+                Some(with) => format!("{} -> {} with {with}", m.from, m.to),
+                None => format!("{} -> {}", m.from, m.to),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Reads back what [`MachineSpec::__to_text`] wrote.
@@ -133,6 +158,23 @@ impl MachineSpec {
             migrations: Vec::new(),
         }
     }
+}
+
+/// `from -> to` or `from -> to with path`, comma-separated.
+fn read_migrations(text: &str) -> Vec<MigrationSpec> {
+    items(text, ',')
+        .map(|m| {
+            let mut words = m.split_whitespace().filter(|w| *w != "->");
+            let from = words.next().unwrap_or_default();
+            let to = words.next().unwrap_or_default();
+            let with = words.nth(1).map(str::to_owned);
+            MigrationSpec {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                with,
+            }
+        })
+        .collect()
 }
 
 /// The non-empty, trimmed items of `text` between `separator`s.
@@ -207,6 +249,46 @@ impl Definition {
     }
 }
 
+impl Definition {
+    /// [`Definition::__compiled`] for a machine that declares migrations,
+    /// written with [`MachineSpec::__migrations_text`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Definition::__compiled`].
+    ///
+    /// ```
+    /// let def = stateforge_core::Definition::__compiled_migrating(
+    ///     "door", "initial shut, open", "open: shut -> open; close: open -> shut", "",
+    ///     "closed -> shut", true, true,
+    /// );
+    /// assert_eq!(def.spec().migrations[0].from, "closed");
+    /// ```
+    #[doc(hidden)]
+    pub fn __compiled_migrating(
+        name: &str,
+        states: &str,
+        events: &str,
+        timers: &str,
+        migrations: &str,
+        unreachable: bool,
+        dead_ends: bool,
+    ) -> Definition {
+        let checks = Checks {
+            unreachable,
+            dead_ends,
+        };
+        let mut spec = MachineSpec::__from_text(name, states, events, timers, checks);
+        spec.migrations = read_migrations(migrations);
+        match Definition::new(spec) {
+            Ok(definition) => definition,
+            Err(error) => {
+                panic!("stateforge: definition checked at compile time is invalid: {error}")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +331,28 @@ mod tests {
             round_trip(&MachineSpec::new("empty")),
             MachineSpec::new("empty")
         );
+    }
+
+    #[test]
+    fn migrations_come_back() {
+        let spec = MachineSpec::new("m")
+            .state(StateSpec::initial("a"))
+            .state(StateSpec::final_state("b"))
+            .event(EventSpec::new("go").arm(ArmSpec::new(["a"], "b")))
+            .migration(MigrationSpec::renamed("x", "a"))
+            .migration(MigrationSpec::removed("y", "b").with("m::y_as_b"))
+            .migration(MigrationSpec::data_changed("b", "b_v2"));
+        let (states, events, timers) = spec.__to_text();
+        let def = Definition::__compiled_migrating(
+            "m",
+            &states,
+            &events,
+            &timers,
+            &spec.__migrations_text(),
+            true,
+            true,
+        );
+        assert_eq!(def.spec(), &spec);
     }
 
     #[test]

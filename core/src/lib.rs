@@ -50,7 +50,7 @@ pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 #[cfg(feature = "serde")]
 #[doc(hidden)]
-pub use stored_body::{__StoredBody, __deserialize_unit_struct};
+pub use stored_body::{__StoredBody, __deserialize_unit_struct, __migrate_state_data};
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 pub use unit_event::{__deserialize_unit_event, __serialize_unit_event};

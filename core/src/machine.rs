@@ -127,6 +127,44 @@ pub trait Machine: Sized + 'static {
         let lists = event_names_by_state::<Self>();
         lists[self.state_id().index()]
     }
+
+    /// The new data of a row of an older definition in state `from`, whose
+    /// migration (declared in [`Machine::definition`]) names a function
+    /// making it: `stored` is the row's data as stored (for a generated
+    /// machine `{"context": ..., "data": ...}`), the result what is stored
+    /// instead. `None` when this machine has no function for `from`: the
+    /// store then refuses the row. The `state_machine!` macro writes it for
+    /// every `with` its declaration names; this default, for machines
+    /// written by hand, has none.
+    ///
+    /// ```
+    /// # use stateforge_core::{Definition, Event, EventId, Machine, NotAllowed, StateId};
+    /// # struct Task(StateId);
+    /// # struct Ev(EventId);
+    /// # impl Event for Ev { fn id(&self) -> EventId { self.0 } }
+    /// # impl Machine for Task {
+    /// #     type Context = ();
+    /// #     type Event = Ev;
+    /// #     fn definition() -> &'static Definition {
+    /// #         static DEF: std::sync::LazyLock<Definition> = std::sync::LazyLock::new(Definition::example);
+    /// #         &DEF
+    /// #     }
+    /// #     fn state_id(&self) -> StateId { self.0 }
+    /// #     fn context(&self) -> &() { &() }
+    /// #     fn can_fire(&self, _: &Ev) -> bool { true }
+    /// #     fn fire(self, _: Ev) -> Result<Self, NotAllowed<Self, Ev>> { Ok(self) }
+    /// # }
+    /// let stored = serde_json::json!({"context": null, "data": null});
+    /// assert!(Task::migrate_data("pending", stored).is_none());
+    /// ```
+    #[cfg(feature = "serde")]
+    fn migrate_data(
+        from: &str,
+        stored: serde_json::Value,
+    ) -> Option<Result<serde_json::Value, serde_json::Error>> {
+        let _ = (from, stored);
+        None
+    }
 }
 
 /// The names of the events out of each state of `M`, by state index.

@@ -1,8 +1,9 @@
 //! Declared migrations: what becomes of rows written under an older
 //! definition that [`compare`](crate::compare) says need one. A migration
 //! is part of the definition that declares it ([`MachineSpec::migrations`],
-//! the JSON form's `migrations`): one model for every way a definition is
-//! written (the `state_machine!` macro has no syntax for them yet).
+//! the JSON form's `migrations`, the `state_machine!` macro's `(was ..)`,
+//! `(with ..)` and `removed state`): one model for every way a definition
+//! is written.
 //!
 //! One shape covers the three cases: rows in state `from` go to state
 //! `to`. A state renamed is `from` the old name `to` the new one; a state

@@ -41,3 +41,33 @@ pub fn __deserialize_unit_struct<'de, D: serde::Deserializer<'de>>(
     }
     deserializer.deserialize_unit_struct(name, UnitVisitor(name))
 }
+
+/// Makes a stored row's new data by a declared data migration: the
+/// state's data (`data`) read as `Old`, passed to `migrate`, its result
+/// written back; the context is kept. Generated `Machine::migrate_data`
+/// impls call it with the function the declaration names, whose argument
+/// and result types rustc checks here. Not a public API.
+///
+/// # Errors
+///
+/// When the stored data is not an object, the old data does not read as
+/// `Old`, or the new data does not serialize.
+#[doc(hidden)]
+pub fn __migrate_state_data<Old, New>(
+    migrate: fn(Old) -> New,
+    mut stored: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Error>
+where
+    Old: serde::de::DeserializeOwned,
+    New: serde::Serialize,
+{
+    let Some(object) = stored.as_object_mut() else {
+        return Err(serde::de::Error::custom(
+            "expected an object with `context` and `data`",
+        ));
+    };
+    let old = object.remove("data").unwrap_or(serde_json::Value::Null);
+    let new = migrate(serde_json::from_value(old)?);
+    object.insert("data".to_owned(), serde_json::to_value(new)?);
+    Ok(stored)
+}

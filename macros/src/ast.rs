@@ -4,8 +4,10 @@
 //! Input   := CratePath ';' Machine            (CratePath is passed by the facade's macro_rules)
 //! Machine := Attr* Vis 'machine' Ident '{' Item* '}'
 //! Item    := 'context' ':' Type ';'
-//!          | Attr* ('initial' | 'final')* 'state' Ident (';' | '{' Field,* '}' ';'?)
+//!          | Attr* ('initial' | 'final')* 'state' Ident Past? (';' | '{' Field,* '}' ';'?)
 //!          | Attr* 'event' Ident ('(' Field,* ')')? ':' Arm (',' Arm)* ','? ';'
+//!          | Doc* 'removed' 'state' Ident '->' Ident ('with' Path)? ';'
+//! Past    := '(' ('was' Ident ('|' Ident)*)? ('with' Path)? ')'   (not empty)
 //! Arm     := Ident ('|' Ident)* '->' Ident ('if' Path)? ('=>' Path)? ('after' Duration)?
 //! Duration:= an integer literal with suffix ms, s, min or h: 500ms, 30s, 5min, 2h
 //! ```
@@ -43,6 +45,19 @@ pub(crate) enum Item {
     State(StateDecl),
     /// `event assign(agent: String): Pending -> Assigned;`
     Event(EventDecl),
+    /// `removed state Escalated -> Failed;`
+    Removed(RemovedDecl),
+}
+
+/// `removed state Escalated -> Failed with escalation_as_failure;`: a
+/// state of an older definition that is gone, and where its rows go.
+pub(crate) struct RemovedDecl {
+    /// The state gone.
+    pub(crate) name: Ident,
+    /// The state its rows go to.
+    pub(crate) target: Ident,
+    /// The function making their data in `target` from the old, if any.
+    pub(crate) with: Option<Path>,
 }
 
 /// `context: Type;`
@@ -63,6 +78,11 @@ pub(crate) struct StateDecl {
     pub(crate) final_: Option<Ident>,
     /// The state's type name.
     pub(crate) name: Ident,
+    /// `(was InProgress | Started)`: the names it had in older definitions.
+    pub(crate) was: Vec<Ident>,
+    /// `(with path)`: the function making its data from an older
+    /// definition's (from a `was` state's, when there is one).
+    pub(crate) with: Option<Path>,
     /// Named fields; empty for a unit state.
     pub(crate) fields: Vec<FieldDecl>,
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use stateforge_core::{MAX_NAME_LEN, MachineSpec};
 use syn::Ident;
 
-use crate::ast::StateDecl;
+use crate::ast::{RemovedDecl, StateDecl};
 use crate::ctxt::Ctxt;
 
 /// `InProgress` -> `in_progress`, `HTTPError` -> `http_error`.
@@ -48,7 +48,12 @@ pub(crate) fn upper_camel(name: &str) -> String {
 // `In_Progress` would share `in_progress` in the database. And they, and
 // the machine's stored name, are valid names: snake_case is longer than the
 // name written.
-pub(crate) fn check_stored_names(cx: &mut Ctxt, machine: &Ident, states: &[StateDecl]) {
+pub(crate) fn check_stored_names(
+    cx: &mut Ctxt,
+    machine: &Ident,
+    states: &[StateDecl],
+    removed: &[RemovedDecl],
+) {
     let mut seen: BTreeMap<String, &Ident> = BTreeMap::new();
     for s in states {
         let stored = snake(&s.name.to_string());
@@ -68,6 +73,27 @@ pub(crate) fn check_stored_names(cx: &mut Ctxt, machine: &Ident, states: &[State
         }
     }
     check_stored_length(cx, "machine", machine, &snake(&machine.to_string()));
+    // The states migrated from are stored names too: one written in
+    // another case than a state (`In_Progress` beside `InProgress`) is
+    // that state, as a row names it.
+    let pasts = states
+        .iter()
+        .flat_map(|s| &s.was)
+        .chain(removed.iter().map(|r| &r.name));
+    for past in pasts {
+        let stored = snake(&past.to_string());
+        check_stored_length(cx, "state", past, &stored);
+        if let Some(state) = seen.get(&stored)
+            && *state != past
+        {
+            cx.error(
+                past.span(),
+                format!(
+                    "`{past}` is stored as `{stored}`, the name of state `{state}`: rows of one are rows of the other"
+                ),
+            );
+        }
+    }
 }
 
 /// An error on `ident` when its stored form, `stored`, is longer than a
@@ -102,6 +128,10 @@ pub(crate) fn stored_spec(mut spec: MachineSpec) -> MachineSpec {
     }
     for timer in &mut spec.timers {
         timer.state = snake(&timer.state);
+    }
+    for migration in &mut spec.migrations {
+        migration.from = snake(&migration.from);
+        migration.to = snake(&migration.to);
     }
     spec
 }

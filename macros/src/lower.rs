@@ -7,9 +7,10 @@ use proc_macro2::TokenStream;
 use stateforge_core::{Definition, MachineSpec};
 use syn::{Attribute, Ident, Type, Visibility};
 
-use crate::ast::{EventDecl, StateDecl};
-use crate::case::{stored_spec, upper_camel};
-use crate::model::{Event, Model, State, Transition};
+use crate::ast::{EventDecl, RemovedDecl, StateDecl};
+use crate::case::{snake, stored_spec, upper_camel};
+use crate::check::migration_tokens;
+use crate::model::{DataMigration, Event, Model, State, Transition};
 
 /// A declaration that passed every rule, with what the rules worked out.
 pub(crate) struct Checked {
@@ -31,6 +32,8 @@ pub(crate) struct Checked {
     pub(crate) states: Vec<StateDecl>,
     /// Events in declaration order.
     pub(crate) events: Vec<EventDecl>,
+    /// The removed states.
+    pub(crate) removed: Vec<RemovedDecl>,
     /// Per event, one transition per (arm, source state).
     pub(crate) transitions: Vec<Vec<Transition>>,
     /// The machine with the names as written, as the graph rules validated it.
@@ -49,6 +52,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         context,
         states,
         events,
+        removed,
         transitions,
         spec,
     } = checked;
@@ -65,6 +69,16 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
     let definition = Definition::new(stored)
         .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
     let initial = states.iter().position(|s| s.initial.is_some()).unwrap_or(0);
+    let data_migrations = migration_tokens(&states, &removed)
+        .into_iter()
+        .filter_map(|m| {
+            Some(DataMigration {
+                from: snake(&m.from.to_string()),
+                target: states.iter().position(|s| s.name == *m.to)?,
+                with: m.with?.clone(),
+            })
+        })
+        .collect();
     let states = states
         .into_iter()
         .zip(stored_names)
@@ -101,6 +115,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         events,
         initial,
         definition,
+        data_migrations,
     })
 }
 

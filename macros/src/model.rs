@@ -35,6 +35,18 @@ pub(crate) struct Model {
     /// The definition the generated code builds at run time, with stored
     /// names: validated as emitted, so the one it builds is the one checked.
     pub(crate) definition: Definition,
+    /// The declared migrations that make data with a function.
+    pub(crate) data_migrations: Vec<DataMigration>,
+}
+
+/// A declared migration whose rows get new data from a function.
+pub(crate) struct DataMigration {
+    /// The stored name of the state migrated from.
+    pub(crate) from: String,
+    /// Index of the state migrated to: the function's result is its data.
+    pub(crate) target: usize,
+    /// The function, as the user wrote it.
+    pub(crate) with: Path,
 }
 
 /// A checked state.

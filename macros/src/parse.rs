@@ -7,7 +7,9 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, Path, Token, Visibility, braced, parenthesized};
 
-use crate::ast::{ArmDecl, ContextDecl, EventDecl, FieldDecl, Input, Item, MachineDecl, StateDecl};
+use crate::ast::{
+    ArmDecl, ContextDecl, EventDecl, FieldDecl, Input, Item, MachineDecl, RemovedDecl, StateDecl,
+};
 
 mod kw {
     syn::custom_keyword!(machine);
@@ -16,6 +18,9 @@ mod kw {
     syn::custom_keyword!(state);
     syn::custom_keyword!(event);
     syn::custom_keyword!(after);
+    syn::custom_keyword!(removed);
+    syn::custom_keyword!(was);
+    syn::custom_keyword!(with);
 }
 
 impl Parse for Input {
@@ -108,6 +113,8 @@ impl Parse for Item {
             parse_state(input, attrs).map(Item::State)
         } else if lookahead.peek(kw::event) {
             parse_event(input, attrs).map(Item::Event)
+        } else if lookahead.peek(kw::removed) {
+            parse_removed(input, &attrs).map(Item::Removed)
         } else if input.peek(kw::context) {
             Err(input.error("`context` needs a type: `context: TaskData;`"))
         } else if input.peek(Token![pub]) {
@@ -121,7 +128,7 @@ impl Parse for Item {
             .and_then(|word| misspelled_keyword(&word.to_string()))
         {
             Err(input.error(format!(
-                "expected one of: `context`, `initial`, `final`, `state`, `event`; did you mean `{keyword}`?"
+                "expected one of: `context`, `initial`, `final`, `state`, `event`, `removed`; did you mean `{keyword}`?"
             )))
         } else {
             Err(lookahead.error())
@@ -155,6 +162,13 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
     }
     input.parse::<kw::state>()?;
     let name: Ident = input.parse()?;
+    let (was, with) = if input.peek(syn::token::Paren) && past_follows(input) {
+        let body;
+        let paren = parenthesized!(body in input);
+        parse_past(&body, &name, paren.span.join())?
+    } else {
+        (Vec::new(), None)
+    };
     let lookahead = input.lookahead1();
     let fields = if lookahead.peek(Token![;]) {
         input.parse::<Token![;]>()?;
@@ -178,8 +192,119 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         initial,
         final_,
         name,
+        was,
+        with,
         fields,
     })
+}
+
+/// Whether the parentheses after a state's name hold its past (`was`,
+/// `with`, or nothing) rather than fields written as a tuple's.
+fn past_follows(input: ParseStream<'_>) -> bool {
+    let Ok(group) = input.fork().parse::<proc_macro2::Group>() else {
+        return false;
+    };
+    match group.stream().into_iter().next() {
+        None => true,
+        Some(proc_macro2::TokenTree::Ident(word)) => word == "was" || word == "with",
+        Some(_) => false,
+    }
+}
+
+/// `was A | B with path`, inside the parentheses after state `name`.
+fn parse_past(
+    body: ParseStream<'_>,
+    name: &Ident,
+    parens: proc_macro2::Span,
+) -> syn::Result<(Vec<Ident>, Option<Path>)> {
+    if body.is_empty() {
+        return Err(syn::Error::new(
+            parens,
+            format!(
+                "say what `{name}` was: `state {name} (was OldName);`, or how its data changed: `state {name} (with function);`"
+            ),
+        ));
+    }
+    let mut was = Vec::new();
+    if body.peek(kw::was) {
+        body.parse::<kw::was>()?;
+        if !body.peek(Ident) || body.peek(kw::with) {
+            return Err(body.error(format!(
+                "expected the state's former name after `was`, as in `state {name} (was OldName);`"
+            )));
+        }
+        was.push(body.parse::<Ident>()?);
+        while body.peek(Token![|]) {
+            body.parse::<Token![|]>()?;
+            was.push(body.parse::<Ident>()?);
+        }
+    }
+    let with = if body.peek(kw::with) {
+        body.parse::<kw::with>()?;
+        Some(function_path(
+            body,
+            "data migration",
+            "with",
+            "data_from_v1",
+        )?)
+    } else {
+        None
+    };
+    if !body.is_empty() {
+        return Err(body.error(
+            "expected `|`, `with` or `)`: a state's past is written `(was OldName | OtherName with function)`",
+        ));
+    }
+    Ok((was, with))
+}
+
+/// `removed state Escalated -> Failed (with path)?;`
+fn parse_removed(input: ParseStream<'_>, attrs: &[Attribute]) -> syn::Result<RemovedDecl> {
+    if let Some(attr) = attrs.iter().find(|a| !a.path().is_ident("doc")) {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "a removed state generates nothing: only doc comments may stand before `removed`",
+        ));
+    }
+    input.parse::<kw::removed>()?;
+    let lookahead = input.lookahead1();
+    if !lookahead.peek(kw::state) {
+        return Err(lookahead.error());
+    }
+    input.parse::<kw::state>()?;
+    let name: Ident = input.parse()?;
+    if !input.peek(Token![->]) {
+        return Err(syn::Error::new(
+            name.span(),
+            format!(
+                "say where the rows of removed state `{name}` go: `removed state {name} -> OtherState;`"
+            ),
+        ));
+    }
+    input.parse::<Token![->]>()?;
+    if !input.peek(Ident) {
+        return Err(input.error(format!(
+            "expected the state the rows of `{name}` go to after `->`"
+        )));
+    }
+    let target: Ident = input.parse()?;
+    let with = if input.peek(kw::with) {
+        input.parse::<kw::with>()?;
+        Some(function_path(
+            input,
+            "data migration",
+            "with",
+            "data_from_v1",
+        )?)
+    } else {
+        None
+    };
+    let lookahead = input.lookahead1();
+    if !lookahead.peek(Token![;]) {
+        return Err(lookahead.error());
+    }
+    input.parse::<Token![;]>()?;
+    Ok(RemovedDecl { name, target, with })
 }
 
 impl Parse for FieldDecl {
@@ -334,8 +459,13 @@ fn function_path(
     let path = input.call(callable_path)?;
     if input.peek(syn::token::Paren) {
         let name = crate::check::path_name(&path);
+        let called_with = if keyword == "with" {
+            "the old data"
+        } else {
+            "the context, the source state and the event's arguments"
+        };
         return Err(input.error(format!(
-            "a {what} is named, not called: write `{keyword} {name}`; stateforge calls it with the context, the source state and the event's arguments"
+            "a {what} is named, not called: write `{keyword} {name}`; stateforge calls it with {called_with}"
         )));
     }
     Ok(path)
@@ -344,7 +474,7 @@ fn function_path(
 /// The keyword `word` was probably meant to be: one edit away, or two for
 /// the longer ones.
 fn misspelled_keyword(word: &str) -> Option<&'static str> {
-    ["context", "initial", "final", "state", "event"]
+    ["context", "initial", "final", "state", "event", "removed"]
         .into_iter()
         .find(|keyword| {
             let distance = edit_distance(word, keyword);

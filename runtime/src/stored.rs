@@ -106,6 +106,36 @@ pub enum RestoreError {
         /// The changes between the two that need a migration.
         why: String,
     },
+    /// The function a declared migration names to make a row's new data
+    /// refused the row's old data (it did not read as the function's
+    /// argument, or the function said no). The row is left as it was.
+    ///
+    /// ```
+    /// let e = stateforge_runtime::RestoreError::MigrationFailed {
+    ///     machine: "job".into(),
+    ///     state: "failed".into(),
+    ///     with: "failure_with_code".into(),
+    ///     reason: "missing field `reason`".into(),
+    /// };
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "row of machine `job` in state `failed` could not be migrated by `failure_with_code`: \
+    ///      missing field `reason`"
+    /// );
+    /// ```
+    #[error(
+        "row of machine `{machine}` in state `{state}` could not be migrated by `{with}`: {reason}"
+    )]
+    MigrationFailed {
+        /// The machine.
+        machine: String,
+        /// The state the row was in, under its older definition.
+        state: String,
+        /// The function.
+        with: String,
+        /// What it, or reading the old data for it, said.
+        reason: String,
+    },
     /// The row's fingerprint column is not a fingerprint (16 hex digits):
     /// the row was not written by a store.
     #[error(

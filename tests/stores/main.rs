@@ -56,6 +56,8 @@ macro_rules! behaviours {
             migrations::declared_migrations_move_rows_lazily_with_a_record,
             migrations::an_old_definition_refuses_migrated_rows_and_writes_nothing,
             migrations::a_batch_migration_runs_beside_live_traffic_and_resumes,
+            data_migrations::a_typed_machines_data_migrations_run_lazily_and_in_batches,
+            data_migrations::a_dynamic_machines_data_migrations_run_through_its_registry,
             evolution_at_scale::v1_to_v2_with_hundreds_of_entities_in_every_state,
             concurrency::eight_threads_on_one_entity_never_both_win_a_version,
             concurrency::eight_threads_on_distinct_entities,

@@ -3,6 +3,7 @@
 //! serde, hygiene; no runtime, no store.
 
 mod any_edges;
+mod declared_migrations;
 mod generated_definition;
 mod guarded_alternatives;
 // Public, as in a user's crate: what the module declares is reachable

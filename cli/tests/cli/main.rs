@@ -17,6 +17,7 @@ mod postgres_database;
 mod readme;
 mod secrets;
 mod sqlite_database;
+mod typed_machine_evolution;
 
 use std::process::{Command, Output};
 

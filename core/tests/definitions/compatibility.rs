@@ -281,6 +281,24 @@ fn declared_migrations_make_a_state_gone_compatible_and_say_where_rows_go() {
 }
 
 #[test]
+fn an_older_definition_refuses_rows_whose_data_a_newer_one_made() {
+    let v1 = Definition::example();
+    let mut spec = v1.spec().clone();
+    spec.migrations
+        .push(MigrationSpec::data_changed("failed", "reason_as_code"));
+    let v2 = Definition::new(spec).unwrap();
+    // An old binary meeting v2's rows: the data of `failed` may not read
+    // under v1, and v1 would drop what it does not know on a write.
+    let back = compare(&v2, &v1);
+    assert!(!back.is_compatible());
+    assert_eq!(
+        back.to_string(),
+        "the data of state `failed` was made by `reason_as_code`, which this definition does not declare"
+    );
+    assert!(compare(&v1, &v2).is_compatible());
+}
+
+#[test]
 fn migrations_are_checked_with_the_definition() {
     let problems = |migrations: &[MigrationSpec]| -> Vec<String> {
         let mut all = vec![

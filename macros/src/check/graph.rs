@@ -4,14 +4,85 @@
 
 use proc_macro2::Span;
 use stateforge_core::{
-    ArmSpec, Checks, EventSpec, MachineSpec, Problem, Site, StateSpec, TimerSpec, validate,
+    ArmSpec, Checks, EventSpec, MachineSpec, MigrationSpec, Problem, Site, StateSpec, TimerSpec,
+    validate,
 };
 use syn::spanned::Spanned;
 use syn::{Ident, Path};
 
 use super::delays::delay_ms;
-use crate::ast::{EventDecl, StateDecl};
+use crate::ast::{EventDecl, RemovedDecl, StateDecl};
 use crate::ctxt::Ctxt;
+
+/// The items of a declaration the graph rules read.
+#[derive(Clone, Copy)]
+pub(super) struct Declared<'a> {
+    pub(super) states: &'a [StateDecl],
+    pub(super) events: &'a [EventDecl],
+    pub(super) removed: &'a [RemovedDecl],
+}
+
+/// Where a declared migration was written, in the spec's migration order.
+pub(crate) struct MigrationTokens<'a> {
+    /// The state migrated from: a `was` name, a removed state, or the
+    /// state whose data changed.
+    pub(crate) from: &'a Ident,
+    /// The state migrated to.
+    pub(crate) to: &'a Ident,
+    /// The function, if any.
+    pub(crate) with: Option<&'a Path>,
+    /// Which form declared it.
+    pub(crate) kind: MigrationKind,
+}
+
+/// The three forms a migration is declared in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MigrationKind {
+    /// `state Running (was InProgress)`.
+    Was,
+    /// `state Failed (with function)`.
+    DataChanged,
+    /// `removed state Escalated -> Failed`.
+    Removed,
+}
+
+/// The declared migrations, in the order the spec lists them: each
+/// state's `was` names (or its data change), then the removed states.
+pub(crate) fn migration_tokens<'a>(
+    states: &'a [StateDecl],
+    removed: &'a [RemovedDecl],
+) -> Vec<MigrationTokens<'a>> {
+    let mut out = Vec::new();
+    for s in states {
+        for was in &s.was {
+            out.push(MigrationTokens {
+                from: was,
+                to: &s.name,
+                with: s.with.as_ref(),
+                kind: MigrationKind::Was,
+            });
+        }
+        if s.was.is_empty()
+            && let Some(with) = &s.with
+        {
+            out.push(MigrationTokens {
+                from: &s.name,
+                to: &s.name,
+                with: Some(with),
+                kind: MigrationKind::DataChanged,
+            });
+        }
+    }
+    for r in removed {
+        out.push(MigrationTokens {
+            from: &r.name,
+            to: &r.target,
+            with: r.with.as_ref(),
+            kind: MigrationKind::Removed,
+        });
+    }
+    out
+}
 
 /// Runs the shared graph rules of `stateforge_core` on the declaration as
 /// written and maps each problem back to its token. Returns the spec it
@@ -20,11 +91,16 @@ pub(super) fn check_graph(
     cx: &mut Ctxt,
     name: &Ident,
     machine_token: &Ident,
-    states: &[StateDecl],
-    events: &[EventDecl],
+    declared: Declared<'_>,
     checks: Checks,
 ) -> MachineSpec {
-    let (spec, timer_spans) = written_spec(name, states, events, checks);
+    let Declared {
+        states,
+        events,
+        removed,
+    } = declared;
+    let migrations = migration_tokens(states, removed);
+    let (spec, timer_spans) = written_spec(name, states, events, &migrations, checks);
     for problem in validate(&spec) {
         // `check_name_case` has said what is wrong with a raw identifier.
         if let Problem::InvalidName { name, .. } = &problem
@@ -43,18 +119,65 @@ pub(super) fn check_graph(
         }
         let span = match problem.site() {
             None => machine_token.span(),
-            Some(site) => site_span(site, name, states, events, &timer_spans),
+            Some(site) => site_span(site, name, declared, &migrations, &timer_spans),
         };
         let message = match &problem {
+            Problem::UnknownState {
+                name,
+                site: Site::MigrationTo(_),
+            } if removed.iter().any(|r| r.name == name.as_str()) => {
+                let onward = removed.iter().find(|r| r.name == name.as_str());
+                let onward = onward.map_or_else(String::new, |r| r.target.to_string());
+                format!(
+                    "state `{name}` is removed too; send these rows where its rows go: `-> {onward}`"
+                )
+            }
             Problem::UnknownState { name, .. } => match closest_state(name, states) {
                 Some(known) => format!("unknown state `{name}`; did you mean `{known}`?"),
                 None => macro_message(&problem),
             },
+            Problem::MigrationFromLiveState { .. }
+            | Problem::MigrationChangesNothing { .. }
+            | Problem::DuplicateMigration { .. } => {
+                migration_message(&problem, &migrations).unwrap_or_else(|| macro_message(&problem))
+            }
             _ => macro_message(&problem),
         };
         cx.error(span, message);
     }
     spec
+}
+
+/// A migration rule's message in the macro's syntax, by the form that
+/// declared the migration.
+fn migration_message(problem: &Problem, migrations: &[MigrationTokens<'_>]) -> Option<String> {
+    let index = match problem.site()? {
+        Site::MigrationFrom(i) | Site::MigrationTo(i) | Site::MigrationWith(i) => i,
+        _ => return None,
+    };
+    let m = migrations.get(index)?;
+    let (from, to) = (m.from, m.to);
+    Some(match (problem, m.kind) {
+        (Problem::MigrationFromLiveState { .. }, MigrationKind::Was) => format!(
+            "`{from}` is still a state of this machine, so `{to}` cannot be its new name; \
+             remove `was {from}`, or remove `state {from}` if it was renamed"
+        ),
+        (Problem::MigrationFromLiveState { .. }, _) => format!(
+            "state `{from}` is declared removed but is still declared; remove `state {from}`, \
+             or this `removed state {from}`"
+        ),
+        (Problem::MigrationChangesNothing { .. }, MigrationKind::Removed) => format!(
+            "the rows of removed state `{from}` cannot go to `{from}` itself; send them to a state of the machine"
+        ),
+        (Problem::MigrationChangesNothing { .. }, _) => {
+            format!("`{from}` cannot be its own former name; remove `was {from}`")
+        }
+        (Problem::DuplicateMigration { .. }, _) => format!(
+            "the rows of `{from}` are migrated twice; a state's rows go to one place: keep one \
+             `was {from}`, `removed state {from}` or `(with ...)`"
+        ),
+        _ => return None,
+    })
 }
 
 /// The declared state `name` was probably meant to be: the same but for
@@ -80,6 +203,7 @@ fn written_spec(
     name: &Ident,
     states: &[StateDecl],
     events: &[EventDecl],
+    migrations: &[MigrationTokens<'_>],
     checks: Checks,
 ) -> (MachineSpec, Vec<Span>) {
     let mut timer_spans = Vec::new();
@@ -117,16 +241,24 @@ fn written_spec(
         }
         spec = spec.event(event);
     }
+    for m in migrations {
+        spec = spec.migration(MigrationSpec {
+            from: m.from.to_string(),
+            to: m.to.to_string(),
+            with: m.with.map(path_name),
+        });
+    }
     (spec, timer_spans)
 }
 
 fn site_span(
     site: Site,
     name: &Ident,
-    states: &[StateDecl],
-    events: &[EventDecl],
+    declared: Declared<'_>,
+    migrations: &[MigrationTokens<'_>],
     timer_spans: &[Span],
 ) -> Span {
+    let Declared { states, events, .. } = declared;
     let arm = |e: usize, a: usize| &events[e].arms[a];
     match site {
         Site::Machine => name.span(),
@@ -143,8 +275,16 @@ fn site_span(
         Site::TimerState(i) | Site::TimerEvent(i) => {
             timer_spans.get(i).copied().unwrap_or_else(|| name.span())
         }
-        // The macro declares no migrations yet.
-        Site::MigrationFrom(_) | Site::MigrationTo(_) | Site::MigrationWith(_) => name.span(),
+        Site::MigrationFrom(i) => migrations
+            .get(i)
+            .map_or_else(|| name.span(), |m| m.from.span()),
+        Site::MigrationTo(i) => migrations
+            .get(i)
+            .map_or_else(|| name.span(), |m| m.to.span()),
+        Site::MigrationWith(i) => migrations
+            .get(i)
+            .and_then(|m| m.with)
+            .map_or_else(|| name.span(), Spanned::span),
     }
 }
 

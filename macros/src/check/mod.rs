@@ -17,9 +17,9 @@ mod options;
 
 use syn::Type;
 
-pub(crate) use graph::path_name;
+pub(crate) use graph::{migration_tokens, path_name};
 
-use crate::ast::{EventDecl, Input, Item, MachineDecl, StateDecl};
+use crate::ast::{EventDecl, Input, Item, MachineDecl, RemovedDecl, StateDecl};
 use crate::case::check_stored_names;
 use crate::ctxt::Ctxt;
 use crate::lower::{Checked, lower};
@@ -38,15 +38,25 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     } = machine;
 
     let (docs, attrs, checks) = options::split_machine_attrs(&mut cx, attrs);
-    let (context, states, events) = split_items(&mut cx, items);
+    let (context, states, events, removed) = split_items(&mut cx, items);
 
     // Errors at one token keep the order of these rules (`Ctxt::finish`).
     options::check_misplaced_options(&mut cx, &states, &events);
     names::check_name_case(&mut cx, &name, &states, &events);
     names::check_fields_unique(&mut cx, &states, &events);
-    let spec = graph::check_graph(&mut cx, &name, &machine_token, &states, &events, checks);
+    let spec = graph::check_graph(
+        &mut cx,
+        &name,
+        &machine_token,
+        graph::Declared {
+            states: &states,
+            events: &events,
+            removed: &removed,
+        },
+        checks,
+    );
     delays::check_delays(&mut cx, &events);
-    check_stored_names(&mut cx, &name, &states);
+    check_stored_names(&mut cx, &name, &states, &removed);
     let transitions = fields::resolve_transitions(&mut cx, &states, &events);
     cx.finish()?;
 
@@ -60,16 +70,26 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
         context,
         states,
         events,
+        removed,
         transitions,
         spec,
     })
 }
 
 /// The machine's items by kind, in declaration order. Rule: one context.
-fn split_items(cx: &mut Ctxt, items: Vec<Item>) -> (Option<Type>, Vec<StateDecl>, Vec<EventDecl>) {
+fn split_items(
+    cx: &mut Ctxt,
+    items: Vec<Item>,
+) -> (
+    Option<Type>,
+    Vec<StateDecl>,
+    Vec<EventDecl>,
+    Vec<RemovedDecl>,
+) {
     let mut context = None;
     let mut states = Vec::new();
     let mut events = Vec::new();
+    let mut removed = Vec::new();
     for item in items {
         match item {
             Item::Context(c) => {
@@ -83,7 +103,8 @@ fn split_items(cx: &mut Ctxt, items: Vec<Item>) -> (Option<Type>, Vec<StateDecl>
             }
             Item::State(s) => states.push(s),
             Item::Event(e) => events.push(e),
+            Item::Removed(r) => removed.push(r),
         }
     }
-    (context, states, events)
+    (context, states, events, removed)
 }

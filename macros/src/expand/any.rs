@@ -2,7 +2,7 @@
 //! event enum, and the any-enum that fires events by value.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 
 use super::{context_type, definition_body};
 use crate::model::Model;
@@ -281,6 +281,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         }
         target.extend(targets);
     }
+    let migrate_fn = migrate_data_fn(m);
     // Only machines with guarded alternatives need more than the default,
     // which takes the first arm.
     let target_fn = (!target.is_empty()).then(|| {
@@ -476,6 +477,8 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
             }
 
             #target_fn
+
+            #migrate_fn
         }
 
         #(#conversions)*
@@ -683,4 +686,47 @@ fn state_value(state: &crate::model::State) -> String {
         .map(|f| format!("{}: todo!()", f.name))
         .collect();
     format!("{} {{ {} }}", state.ident, fields.join(", "))
+}
+
+/// `Machine::migrate_data` for a machine whose declaration names data
+/// migrations (with the `serde` feature): a call of each function, its
+/// argument read from the old data, its result the data of the state
+/// migrated to. The function's path keeps the user's span, so that rustc
+/// reports a function of the wrong type at it.
+fn migrate_data_fn(m: &Model) -> TokenStream {
+    if !cfg!(feature = "serde") || m.data_migrations.is_empty() {
+        return TokenStream::new();
+    }
+    let krate = &m.krate;
+    let json = quote!(#krate::__private::serde_json);
+    let arms = m.data_migrations.iter().map(|d| {
+        let from = &d.from;
+        let target = &m.states[d.target].ident;
+        let with = &d.with;
+        // At the user's path: a bound the function's argument misses is
+        // reported there, not over the whole macro.
+        let span = syn::spanned::Spanned::span(with).resolved_at(proc_macro2::Span::call_site());
+        // The call begins with a name at that span too: an expression's
+        // span runs from its first token, and `$crate`'s is the macro's.
+        let call = quote_spanned! {span=>
+            {
+                use #krate::__private::core::__migrate_state_data as __sf_migrate;
+                __sf_migrate::<_, #target>(#with, stored)
+            }
+        };
+        quote! {
+            #from => ::core::option::Option::Some(#call)
+        }
+    });
+    quote! {
+        fn migrate_data(
+            from: &str,
+            stored: #json::Value,
+        ) -> ::core::option::Option<::core::result::Result<#json::Value, #json::Error>> {
+            match from {
+                #(#arms,)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    }
 }

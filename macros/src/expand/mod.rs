@@ -122,13 +122,23 @@ fn definition_body(m: &Model) -> TokenStream {
     let name = &spec.name;
     let (states, events, timers) = spec.__to_text();
     let (unreachable, dead_ends) = (spec.checks.unreachable, spec.checks.dead_ends);
+    let build = if spec.migrations.is_empty() {
+        quote! {
+            #krate::__private::core::Definition::__compiled(
+                #name, #states, #events, #timers, #unreachable, #dead_ends,
+            )
+        }
+    } else {
+        let migrations = spec.__migrations_text();
+        quote! {
+            #krate::__private::core::Definition::__compiled_migrating(
+                #name, #states, #events, #timers, #migrations, #unreachable, #dead_ends,
+            )
+        }
+    };
     quote! {
         static __SF_DEFINITION: ::std::sync::LazyLock<#krate::__private::core::Definition> =
-            ::std::sync::LazyLock::new(|| {
-                #krate::__private::core::Definition::__compiled(
-                    #name, #states, #events, #timers, #unreachable, #dead_ends,
-                )
-            });
+            ::std::sync::LazyLock::new(|| { #build });
         &__SF_DEFINITION
     }
 }

@@ -24,13 +24,18 @@ pub enum DefinitionError {
     Missing(#[from] MissingBehaviour),
 }
 
-/// Guards and actions a definition names but the registry lacks.
+/// Guards, actions and data migrations a definition names but the
+/// registry lacks.
 ///
 /// ```
 /// let e = stateforge_runtime::MissingBehaviour {
 ///     machine: "m".into(), guards: vec!["g".into()], actions: vec!["a".into(), "b".into()],
+///     data_migrations: vec!["d".into()],
 /// };
-/// assert_eq!(e.to_string(), "machine `m` names what the registry lacks: guard `g`, action `a`, action `b`");
+/// assert_eq!(
+///     e.to_string(),
+///     "machine `m` names what the registry lacks: guard `g`, action `a`, action `b`, data migration `d`"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct MissingBehaviour {
@@ -40,6 +45,8 @@ pub struct MissingBehaviour {
     pub guards: Vec<String>,
     /// Missing actions.
     pub actions: Vec<String>,
+    /// Missing data migrations (the `with` of the definition's migrations).
+    pub data_migrations: Vec<String>,
 }
 
 impl fmt::Display for MissingBehaviour {
@@ -49,6 +56,11 @@ impl fmt::Display for MissingBehaviour {
             .iter()
             .map(|g| format!("guard `{g}`"))
             .chain(self.actions.iter().map(|a| format!("action `{a}`")))
+            .chain(
+                self.data_migrations
+                    .iter()
+                    .map(|d| format!("data migration `{d}`")),
+            )
             .collect();
         write!(
             f,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use stateforge_core::{Definition, EventId, StateId};
 
-use super::behaviour::{ActionFn, GuardFn};
+use super::behaviour::{ActionFn, DataFn, GuardFn};
 use super::event_names::EventNames;
 
 /// A definition whose guards and actions are all resolved: what
@@ -22,6 +22,8 @@ pub struct Bound<C> {
     events: usize,
     /// Event names for [`Bound::event_id`].
     event_names: EventNames,
+    /// The data migrations the definition's migrations name, by name.
+    data_migrations: std::collections::BTreeMap<String, DataFn>,
 }
 
 /// An arm as firing needs it: where it leads, and its guard and action.
@@ -78,6 +80,7 @@ impl<C> Bound<C> {
         definition: Definition,
         guards: &[Option<GuardFn<C>>],
         actions: &[Option<ActionFn<C>>],
+        data_migrations: std::collections::BTreeMap<String, DataFn>,
     ) -> Bound<C> {
         let events = definition.events().len();
         let arm = |i: usize, otherwise: Option<Box<Arm<C>>>| {
@@ -114,7 +117,34 @@ impl<C> Bound<C> {
             arms,
             events,
             event_names,
+            data_migrations,
         }
+    }
+
+    /// The data migration `name`, as the registry gave it (see
+    /// [`Registry::data_migration`](crate::Registry::data_migration)):
+    /// what a store runs on a row whose migration names it.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use stateforge_core::{Definition, MigrationSpec};
+    /// let spec = Definition::example().spec().clone()
+    ///     .migration(MigrationSpec::data_changed("failed", "reason_as_code"));
+    /// let bound = stateforge_runtime::Registry::<serde_json::Value>::new()
+    ///     .guard("can_retry", |_, _| true)
+    ///     .data_migration("reason_as_code", |_| Ok(json!({"code": 3})))
+    ///     .bind(Definition::new(spec).unwrap())
+    ///     .unwrap();
+    /// let migrate = bound.data_migration("reason_as_code").unwrap();
+    /// assert_eq!(migrate(json!({})), Ok(json!({"code": 3})));
+    /// assert!(bound.data_migration("other").is_none());
+    /// ```
+    pub fn data_migration(
+        &self,
+        name: &str,
+    ) -> Option<&(dyn Fn(serde_json::Value) -> Result<serde_json::Value, String> + Send + Sync)>
+    {
+        self.data_migrations.get(name).map(|f| &**f)
     }
 
     /// The definition.

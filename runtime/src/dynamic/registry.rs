@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use stateforge_core::Definition;
 
-use super::behaviour::{ActionFn, Args, GuardFn};
+use super::behaviour::{ActionFn, Args, DataFn, GuardFn};
 use super::bind_error::{DefinitionError, MissingBehaviour};
 use super::bound::Bound;
 
@@ -22,6 +22,7 @@ use super::bound::Bound;
 pub struct Registry<C> {
     guards: BTreeMap<String, GuardFn<C>>,
     actions: BTreeMap<String, ActionFn<C>>,
+    data_migrations: BTreeMap<String, DataFn>,
 }
 
 impl<C> Default for Registry<C> {
@@ -29,6 +30,7 @@ impl<C> Default for Registry<C> {
         Registry {
             guards: BTreeMap::new(),
             actions: BTreeMap::new(),
+            data_migrations: BTreeMap::new(),
         }
     }
 }
@@ -38,6 +40,10 @@ impl<C> fmt::Debug for Registry<C> {
         f.debug_struct("Registry")
             .field("guards", &self.guard_names())
             .field("actions", &self.actions.keys().collect::<Vec<_>>())
+            .field(
+                "data_migrations",
+                &self.data_migrations.keys().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -85,6 +91,32 @@ impl<C> Registry<C> {
         self
     }
 
+    /// Adds data migration `name`: makes the data of a row migrated by a
+    /// declared migration naming it (`"with": name`) from the data an
+    /// older definition wrote (for a dynamic machine, its context as
+    /// stored); an `Err` refuses the row, which stays as it was. A store
+    /// runs it when it migrates the row: on a load or a transition of it,
+    /// or in `migrate_dyn`.
+    ///
+    /// ```
+    /// use serde_json::{Value, json};
+    /// let r = stateforge_runtime::Registry::<Value>::new().data_migration("cents", |mut data| {
+    ///     let euros = data["price"].as_f64().ok_or("no price")?;
+    ///     data["price"] = json!((euros * 100.0).round() as i64);
+    ///     Ok(data)
+    /// });
+    /// assert!(format!("{r:?}").contains("cents"));
+    /// ```
+    #[must_use]
+    pub fn data_migration(
+        mut self,
+        name: impl Into<String>,
+        migrate: impl Fn(serde_json::Value) -> Result<serde_json::Value, String> + Send + Sync + 'static,
+    ) -> Self {
+        self.data_migrations.insert(name.into(), Arc::new(migrate));
+        self
+    }
+
     /// The guards' names, sorted.
     ///
     /// ```
@@ -115,6 +147,7 @@ impl<C> Registry<C> {
             machine: definition.name().to_owned(),
             guards: Vec::new(),
             actions: Vec::new(),
+            data_migrations: Vec::new(),
         };
         let mut guards = Vec::new();
         let mut actions = Vec::new();
@@ -134,8 +167,33 @@ impl<C> Registry<C> {
                 found
             }));
         }
-        if missing.guards.is_empty() && missing.actions.is_empty() {
-            Ok(Arc::new(Bound::new(definition, &guards, &actions)))
+        let mut data_migrations = BTreeMap::new();
+        for with in definition
+            .spec()
+            .migrations
+            .iter()
+            .filter_map(|m| m.with.as_deref())
+        {
+            match self.data_migrations.get(with) {
+                Some(f) => {
+                    data_migrations.insert(with.to_owned(), Arc::clone(f));
+                }
+                None if !missing.data_migrations.iter().any(|d| d == with) => {
+                    missing.data_migrations.push(with.to_owned());
+                }
+                None => {}
+            }
+        }
+        if missing.guards.is_empty()
+            && missing.actions.is_empty()
+            && missing.data_migrations.is_empty()
+        {
+            Ok(Arc::new(Bound::new(
+                definition,
+                &guards,
+                &actions,
+                data_migrations,
+            )))
         } else {
             Err(missing)
         }

@@ -4,6 +4,7 @@
 
 pub(crate) mod concurrency;
 pub(crate) mod crash;
+pub(crate) mod data_migrations;
 pub(crate) mod entity_ids;
 pub(crate) mod evolution;
 pub(crate) mod evolution_at_scale;

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
 use crate::db::due::{DueCount, TimerStep};
+use crate::db::ops::Reshape;
 #[cfg(feature = "sqlite")]
 use crate::db::sqlite::Unit as SqliteUnit;
 use crate::db::{
@@ -389,6 +390,19 @@ impl Store {
         each_backend!(self, s => s.migrate_machine::<M>(options))
     }
 
+    /// See [`SqliteStore::migrate_dyn`].
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub fn migrate_dyn(
+        &self,
+        bound: &crate::dynamic::Bound<serde_json::Value>,
+        options: crate::db::MigrateOptions,
+    ) -> Result<crate::db::MigrationReport, StoreError> {
+        each_backend!(self, s => s.migrate_dyn(bound, options))
+    }
+
     /// See [`SqliteStore::next_due`].
     ///
     /// # Errors
@@ -408,7 +422,7 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        each_backend!(self, s => s.unit(|u| u.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)))
+        each_backend!(self, s => s.unit(|u| u.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>, Reshape::Typed(M::migrate_data))))
     }
 
     /// [`Store::fire_due_dyn`], saying how much of the limit it used.
@@ -420,7 +434,7 @@ impl Store {
     ) -> Result<DueCount, StoreError> {
         each_backend!(self, s => s.unit(|u| u.fire_due_by(bound.definition(), now, limit, |timer, row| {
             TimerStep::of_dyn(bound, timer, row)
-        })))
+        }, Reshape::Bound(bound))))
     }
 
     /// When the first timer of `machine` due after `after` is due.

@@ -1,7 +1,8 @@
 //! Rows written under an older definition of the machine at hand: read
 //! as rows of the current one when the two are compatible (see
 //! [`stateforge_core::compare`]), moved by the migration the current one
-//! declares for their state, refused naming both definitions otherwise.
+//! declares for their state (their data made by its function, when it
+//! names one), refused naming both definitions otherwise.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,6 +14,7 @@ use crate::db::backend::{Connection, Write};
 use crate::db::fingerprint_text::FingerprintText;
 use crate::db::shared::{Keep, parse_fingerprint};
 use crate::db::{DefinitionKind, EntityRow, StoreError, StoredRow, TransitionMeta};
+use crate::dynamic::Bound;
 use crate::stored::RestoreError;
 use crate::time::Timestamp;
 
@@ -56,6 +58,35 @@ impl Admit {
     }
 }
 
+/// Where the functions a declared migration names (`with`) come from.
+#[derive(Clone, Copy)]
+pub(crate) enum Reshape<'a> {
+    /// None known: a row that needs one is refused.
+    Nothing,
+    /// A generated machine's, by the state migrated from
+    /// ([`stateforge_core::Machine::migrate_data`]).
+    Typed(fn(&str, serde_json::Value) -> Option<Result<serde_json::Value, serde_json::Error>>),
+    /// A dynamic machine's, by name, as its registry bound them.
+    Bound(&'a Bound<serde_json::Value>),
+}
+
+impl Reshape<'_> {
+    /// The new data of a row in state `from` whose migration names
+    /// `with`: `None` when the function is not known here.
+    fn run(
+        self,
+        from: &str,
+        with: &str,
+        data: serde_json::Value,
+    ) -> Option<Result<serde_json::Value, String>> {
+        match self {
+            Reshape::Nothing => None,
+            Reshape::Typed(migrate) => migrate(from, data).map(|r| r.map_err(|e| e.to_string())),
+            Reshape::Bound(bound) => bound.data_migration(with).map(|f| f(data)),
+        }
+    }
+}
+
 /// What admitting reads and changes of a row, in either form the
 /// operations hold one: the row of one entity (data as text) or a listed
 /// one (data as a value, as due timers claim them).
@@ -69,6 +100,7 @@ pub(crate) trait OlderRow {
     fn session(&self) -> Option<&str>;
     /// The context and state data as the row holds it, as JSON text.
     fn data_text(&self) -> std::borrow::Cow<'_, str>;
+    fn set_data(&mut self, data: serde_json::Value);
 }
 
 /// The accessors both row forms share: the same fields by the same names.
@@ -103,6 +135,9 @@ impl OlderRow for StoredRow {
     fn data_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(&self.data)
     }
+    fn set_data(&mut self, data: serde_json::Value) {
+        self.data = data.to_string();
+    }
 }
 
 impl OlderRow for EntityRow {
@@ -110,13 +145,17 @@ impl OlderRow for EntityRow {
     fn data_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.data.to_string())
     }
+    fn set_data(&mut self, data: serde_json::Value) {
+        self.data = data;
+    }
 }
 
 impl<C: Connection> Work<C> {
     /// Makes `row`, when written under another definition the store keeps
     /// and compatible with `def`, a row of `def`: its fingerprint becomes
     /// `def`'s, its state the one a declared migration sends it to, and
-    /// every check after this one reads it as such. For a write, a
+    /// every check after this one reads it as such, its data made by the
+    /// migration's function (from `reshape`) when it names one. For a write, a
     /// migration is written first, as a transition of its own (event
     /// `(migrated)`, its history record naming both definitions), and the
     /// row's version is the one it leaves. A row of a definition the store
@@ -126,14 +165,17 @@ impl<C: Connection> Work<C> {
     /// # Errors
     ///
     /// [`RestoreError::NeedsMigration`] naming both definitions and what
-    /// keeps the row from carrying over; a kept definition that does not
-    /// read as one; the migration's write failing.
+    /// keeps the row from carrying over (a function `reshape` lacks among
+    /// them); [`RestoreError::MigrationFailed`] when the function refuses
+    /// the row's data; a kept definition that does not read as one; the
+    /// migration's write failing.
     pub(crate) async fn admit(
         &mut self,
         def: &Definition,
         entity_id: &str,
         row: &mut (impl OlderRow + Send + Sync),
         admit: Admit,
+        reshape: Reshape<'_>,
     ) -> Result<(), StoreError> {
         // Every operation admits its row: one written under the current
         // definition, the usual case, is known by its text, unparsed.
@@ -177,18 +219,11 @@ impl<C: Connection> Work<C> {
                 row.set_version(version);
             }
             None => {}
-            Some((_, Some(with))) => {
-                return Err(StoreError::Restore(RestoreError::NeedsMigration {
-                    machine: def.name().to_owned(),
-                    expected: def.fingerprint(),
-                    found,
-                    why: format!(
-                        "the data of state `{}` is made by `{with}`, which the store does not run",
-                        row.state()
-                    ),
-                }));
-            }
-            Some((to, None)) => {
+            Some((to, with)) => {
+                if let Some(with) = &with {
+                    let data = self.reshaped(def, found, &*row, with, reshape)?;
+                    row.set_data(data);
+                }
                 if admit.writes() {
                     let version = self
                         .write_migration(def, entity_id, &*row, found, &to)
@@ -200,6 +235,39 @@ impl<C: Connection> Work<C> {
         }
         row.set_fingerprint(def.fingerprint().to_string());
         Ok(())
+    }
+
+    /// The new data of `row` by the migration function `with`, which
+    /// `reshape` must know: the row is refused otherwise, or when the
+    /// function refuses its data, and left as it is.
+    fn reshaped(
+        &self,
+        def: &Definition,
+        found: Fingerprint,
+        row: &(impl OlderRow + Sync),
+        with: &str,
+        reshape: Reshape<'_>,
+    ) -> Result<serde_json::Value, StoreError> {
+        let data = crate::db::json_or_text(row.data_text().into_owned());
+        match reshape.run(row.state(), with, data) {
+            Some(Ok(data)) => Ok(data),
+            Some(Err(reason)) => Err(StoreError::Restore(RestoreError::MigrationFailed {
+                machine: def.name().to_owned(),
+                state: row.state().to_owned(),
+                with: with.to_owned(),
+                reason,
+            })),
+            None => Err(StoreError::Restore(RestoreError::NeedsMigration {
+                machine: def.name().to_owned(),
+                expected: def.fingerprint(),
+                found,
+                why: format!(
+                    "the data of state `{}` is made by `{with}`, which this program does not provide \
+                     (a machine declaring it, or a registry's `data_migration`)",
+                    row.state()
+                ),
+            })),
+        }
     }
 
     /// Keeps `def` (as the kind of the definition `row_of` was written

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::Work;
-use super::carry_over::Admit;
+use super::carry_over::{Admit, Reshape};
 use super::write::Source;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, TimerStep};
@@ -39,7 +39,8 @@ impl<C: Connection> Work<C> {
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
         let def = bound.definition();
         let mut row = super::row(&mut self.conn, def.name(), entity_id, false).await?;
-        self.admit(def, entity_id, &mut row, Admit::Read).await?;
+        self.admit(def, entity_id, &mut row, Admit::Read, Reshape::Bound(bound))
+            .await?;
         restore_dyn_row(bound, entity_id, row)
     }
 
@@ -62,7 +63,14 @@ impl<C: Connection> Work<C> {
         {
             return kept.replay_dyn(bound);
         }
-        self.admit(def, entity_id, &mut row, Admit::Write).await?;
+        self.admit(
+            def,
+            entity_id,
+            &mut row,
+            Admit::Write,
+            Reshape::Bound(bound),
+        )
+        .await?;
         let (state, session) = (row.state.clone(), row.session.clone());
         let mut loaded = restore_dyn_row(bound, entity_id, row)?;
         loaded
@@ -113,9 +121,13 @@ impl<C: Connection> Work<C> {
         now: Timestamp,
         limit: usize,
     ) -> Result<DueCount, StoreError> {
-        self.fire_due_by(bound.definition(), now, limit, |timer, row| {
-            TimerStep::of_dyn(bound, timer, row)
-        })
+        self.fire_due_by(
+            bound.definition(),
+            now,
+            limit,
+            |timer, row| TimerStep::of_dyn(bound, timer, row),
+            Reshape::Bound(bound),
+        )
         .await
     }
 }

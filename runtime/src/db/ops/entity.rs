@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
 use super::Work;
-use super::carry_over::Admit;
+use super::carry_over::{Admit, Reshape};
 use super::write::Source;
 use crate::db::backend::{Connection, NewEntity};
 use crate::db::entity_id::check_entity_id;
@@ -120,7 +120,14 @@ impl<C: Connection> Work<C> {
     ) -> Result<Loaded<M>, StoreError> {
         let def = M::definition();
         let mut row = super::row(&mut self.conn, def.name(), entity_id, false).await?;
-        self.admit(def, entity_id, &mut row, Admit::Read).await?;
+        self.admit(
+            def,
+            entity_id,
+            &mut row,
+            Admit::Read,
+            Reshape::Typed(M::migrate_data),
+        )
+        .await?;
         restore_row(entity_id, row)
     }
 
@@ -148,7 +155,14 @@ impl<C: Connection> Work<C> {
         {
             return kept.replay(def);
         }
-        self.admit(def, entity_id, &mut row, Admit::Write).await?;
+        self.admit(
+            def,
+            entity_id,
+            &mut row,
+            Admit::Write,
+            Reshape::Typed(M::migrate_data),
+        )
+        .await?;
         let session = row.session.clone();
         let loaded: Loaded<M> = restore_row(entity_id, row)?;
         if let Err((listener, reason)) = listeners.check(&loaded.machine, &event, Some(entity_id)) {
@@ -227,7 +241,13 @@ impl<C: Connection> Work<C> {
         // What is wrong with the row is said before what is wrong with the
         // machine.
         let row = self
-            .check_row(def, entity_id, expected_version, event, to, meta)
+            .check_row(
+                def,
+                entity_id,
+                (expected_version, event, to),
+                meta,
+                Reshape::Typed(M::migrate_data),
+            )
             .await?;
         let data = to_stored_text(machine)?;
         let source = Source {

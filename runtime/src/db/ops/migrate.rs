@@ -7,7 +7,7 @@
 use stateforge_core::Definition;
 
 use super::Work;
-use super::carry_over::Admit;
+use super::carry_over::{Admit, Reshape};
 use crate::db::StoreError;
 use crate::db::backend::Connection;
 
@@ -114,6 +114,7 @@ impl<C: Connection> Work<C> {
         ids: &[String],
         dry_run: bool,
         report: &mut MigrationReport,
+        reshape: Reshape<'_>,
     ) -> Result<(), StoreError> {
         let current = def.fingerprint().to_string();
         for id in ids {
@@ -128,7 +129,7 @@ impl<C: Connection> Work<C> {
                 continue;
             }
             let admit = if dry_run { Admit::Read } else { Admit::Migrate };
-            match self.admit(def, id, &mut row, admit).await {
+            match self.admit(def, id, &mut row, admit, reshape).await {
                 Ok(()) if row.fingerprint == current => report.migrated += 1,
                 // A definition the store does not keep: nothing to migrate from.
                 Ok(()) => report.refused.push((

@@ -13,6 +13,7 @@ mod reads;
 mod timers;
 mod write;
 
+pub(crate) use carry_over::Reshape;
 pub use migrate::{MigrateOptions, MigrationReport};
 pub(crate) use write::Work;
 

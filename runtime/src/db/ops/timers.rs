@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use stateforge_core::{Definition, Machine};
 
 use super::Work;
-use super::carry_over::Admit;
+use super::carry_over::{Admit, Reshape};
 use super::write::Source;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, DueCursor, DueTimer, TimerStep};
@@ -25,7 +25,13 @@ impl<C: Connection> Work<C> {
         M::Event: DeserializeOwned,
     {
         let count = self
-            .fire_due_by(M::definition(), now, limit, TimerStep::of::<M>)
+            .fire_due_by(
+                M::definition(),
+                now,
+                limit,
+                TimerStep::of::<M>,
+                Reshape::Typed(M::migrate_data),
+            )
             .await?;
         Ok(count.fired)
     }
@@ -39,6 +45,7 @@ impl<C: Connection> Work<C> {
         now: Timestamp,
         limit: usize,
         step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep + Send,
+        reshape: Reshape<'_>,
     ) -> Result<DueCount, StoreError> {
         // Timers whose entity row is gone (deleted past the store) are
         // used up first, so that they neither stay due for ever nor hold
@@ -73,7 +80,10 @@ impl<C: Connection> Work<C> {
                 // kept as a row that does not restore is: the migration
                 // brings it back.
                 let entity_id = row.entity_id.clone();
-                if let Err(error) = self.admit(def, &entity_id, &mut row, Admit::Write).await {
+                let admitted = self
+                    .admit(def, &entity_id, &mut row, Admit::Write, reshape)
+                    .await;
+                if let Err(error) = admitted {
                     tracing::warn!(event = %timer.event, %error,
                         "timer's entity cannot be restored; the timer is kept");
                     continue;

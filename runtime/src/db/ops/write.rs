@@ -3,7 +3,7 @@
 
 use stateforge_core::Definition;
 
-use super::carry_over::Admit;
+use super::carry_over::{Admit, Reshape};
 use crate::db::backend::{Connection, Write};
 use crate::db::fingerprint_text::FingerprintText;
 use crate::db::shared::{check_movable, check_save, check_session_of};
@@ -144,7 +144,13 @@ impl<C: Connection> Work<C> {
         meta: &TransitionMeta,
     ) -> StoreError {
         match self
-            .check_row(def, entity_id, expected_version, event, to, meta)
+            .check_row(
+                def,
+                entity_id,
+                (expected_version, event, to),
+                meta,
+                Reshape::Nothing,
+            )
             .await
         {
             Err(e) => e,
@@ -165,15 +171,15 @@ impl<C: Connection> Work<C> {
         &mut self,
         def: &Definition,
         entity_id: &str,
-        expected_version: u64,
-        event: &str,
-        to: &str,
+        (expected_version, event, to): (u64, &str, &str),
         meta: &TransitionMeta,
+        reshape: Reshape<'_>,
     ) -> Result<StoredRow, StoreError> {
         let mut row = super::row(&mut self.conn, def.name(), entity_id, true).await?;
         check_session_of(def.name(), entity_id, row.session.as_ref(), meta)?;
         let read_at = row.version;
-        self.admit(def, entity_id, &mut row, Admit::Write).await?;
+        self.admit(def, entity_id, &mut row, Admit::Write, reshape)
+            .await?;
         let expected = if expected_version == read_at {
             row.version
         } else {

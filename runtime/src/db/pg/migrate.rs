@@ -4,6 +4,7 @@ use stateforge_core::{Definition, Machine};
 
 use super::PgStore;
 use crate::db::{MigrateOptions, MigrationReport, StoreError};
+use crate::dynamic::Bound;
 
 impl PgStore {
     /// Brings the machine's rows of older definitions to `def`, in units
@@ -29,7 +30,9 @@ impl PgStore {
         self.call(async |s| s.migrate(def, options).await)
     }
 
-    /// [`PgStore::migrate`] to `M`'s definition.
+    /// [`PgStore::migrate`] to `M`'s definition, the data of rows whose
+    /// migration names a function made by it
+    /// ([`Machine::migrate_data`]).
     ///
     /// # Errors
     ///
@@ -45,6 +48,30 @@ impl PgStore {
         &self,
         options: MigrateOptions,
     ) -> Result<MigrationReport, StoreError> {
-        self.migrate(M::definition(), options)
+        self.call(async |s| s.migrate_machine::<M>(options).await)
+    }
+
+    /// [`PgStore::migrate`] to `bound`'s definition, the data of rows
+    /// whose migration names a function made by the one its registry gave.
+    ///
+    /// # Errors
+    ///
+    /// The server's.
+    ///
+    /// ```no_run
+    /// # let store = stateforge_runtime::db::PgStore::connect("postgres://localhost/app")?;
+    /// let bound = stateforge_runtime::Registry::<serde_json::Value>::new()
+    ///     .guard("can_retry", |_, _| true)
+    ///     .bind(stateforge_core::Definition::example())
+    ///     .unwrap();
+    /// store.migrate_dyn(&bound, Default::default())?;
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn migrate_dyn(
+        &self,
+        bound: &Bound<serde_json::Value>,
+        options: MigrateOptions,
+    ) -> Result<MigrationReport, StoreError> {
+        self.call(async |s| s.migrate_dyn(bound, options).await)
     }
 }

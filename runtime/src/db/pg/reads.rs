@@ -6,6 +6,7 @@ use stateforge_core::{Definition, Machine};
 
 use super::PgUnit;
 use crate::db::due::{DueCount, DueTimer, TimerStep};
+use crate::db::ops::Reshape;
 use crate::db::{EntityRow, HistoryQuery, StoreError};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
@@ -64,8 +65,9 @@ impl PgUnit<'_> {
         now: Timestamp,
         limit: usize,
         step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep + Send,
+        reshape: Reshape<'_>,
     ) -> Result<DueCount, StoreError> {
-        self.run(async |w| w.fire_due_by(def, now, limit, step).await)
+        self.run(async |w| w.fire_due_by(def, now, limit, step, reshape).await)
     }
 
     /// When the next timer of `machine` is due.

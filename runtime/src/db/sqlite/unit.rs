@@ -10,6 +10,7 @@ use stateforge_core::{Definition, Machine};
 use super::{SqliteConnection, block_on};
 use crate::db::due::{DueCount, DueTimer, TimerStep};
 use crate::db::notice::Notices;
+use crate::db::ops::Reshape;
 use crate::db::ops::Work;
 use crate::db::{EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
@@ -259,7 +260,12 @@ impl<'a> Unit<'a> {
         now: Timestamp,
         limit: usize,
         step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep + Send,
+        reshape: Reshape<'_>,
     ) -> Result<DueCount, StoreError> {
-        block_on(self.work.borrow_mut().fire_due_by(def, now, limit, step))
+        block_on(
+            self.work
+                .borrow_mut()
+                .fire_due_by(def, now, limit, step, reshape),
+        )
     }
 }

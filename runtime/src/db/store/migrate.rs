@@ -5,7 +5,9 @@ use stateforge_core::{Definition, Machine};
 
 use super::Store;
 use crate::db::backend::Scope;
+use crate::db::ops::Reshape;
 use crate::db::{MigrateOptions, MigrationReport, StoreError};
+use crate::dynamic::Bound;
 
 impl Store {
     /// Brings every row of `def`'s machine written under an older
@@ -15,6 +17,9 @@ impl Store {
     /// [`MigrateOptions::batch`] rows, each row read again locked, so that
     /// live traffic goes on meanwhile and a version check holds. Resumable:
     /// rows done carry `def`'s fingerprint and are skipped. `def` is kept.
+    /// A row whose migration names a function (`with`) is refused here,
+    /// in the report: [`Store::migrate_machine`] runs a generated
+    /// machine's, [`Store::migrate_dyn`] a registry's.
     ///
     /// # Errors
     ///
@@ -37,6 +42,15 @@ impl Store {
         def: &Definition,
         options: MigrateOptions,
     ) -> Result<MigrationReport, StoreError> {
+        self.migrate_by(def, options, Reshape::Nothing).await
+    }
+
+    async fn migrate_by(
+        &self,
+        def: &Definition,
+        options: MigrateOptions,
+        reshape: Reshape<'_>,
+    ) -> Result<MigrationReport, StoreError> {
         let mut report = MigrationReport::default();
         let ids = self
             .run(Scope::Read, async |w| {
@@ -52,7 +66,8 @@ impl Store {
         for batch in ids.chunks(options.batch.max(1)) {
             let mut part = MigrationReport::default();
             self.run(Scope::Unit, async |w| {
-                w.migrate_rows(def, batch, options.dry_run, &mut part).await
+                w.migrate_rows(def, batch, options.dry_run, &mut part, reshape)
+                    .await
             })
             .await?;
             report.migrated += part.migrated;
@@ -65,7 +80,9 @@ impl Store {
         Ok(report)
     }
 
-    /// [`Store::migrate`] to `M`'s definition.
+    /// [`Store::migrate`] to `M`'s definition, the data of rows whose
+    /// migration names a function made by it
+    /// ([`Machine::migrate_data`]).
     ///
     /// # Errors
     ///
@@ -94,6 +111,40 @@ impl Store {
         &self,
         options: MigrateOptions,
     ) -> Result<MigrationReport, StoreError> {
-        self.migrate(M::definition(), options).await
+        self.migrate_by(M::definition(), options, Reshape::Typed(M::migrate_data))
+            .await
+    }
+
+    /// [`Store::migrate`] to `bound`'s definition, the data of rows whose
+    /// migration names a function made by the one its registry gave
+    /// ([`Registry::data_migration`](crate::Registry::data_migration)).
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use stateforge_runtime::Registry;
+    /// use stateforge_runtime::db::{MigrateOptions, Store};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let store = Store::open(":memory:").await?;
+    /// let bound = Registry::<serde_json::Value>::new()
+    ///     .guard("can_retry", |_, _| true)
+    ///     .bind(stateforge_core::Definition::example())
+    ///     .unwrap();
+    /// let report = store.migrate_dyn(&bound, MigrateOptions::new()).await?;
+    /// assert_eq!(report.migrated, 0);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// # }).unwrap();
+    /// # }
+    /// ```
+    pub async fn migrate_dyn(
+        &self,
+        bound: &Bound<serde_json::Value>,
+        options: MigrateOptions,
+    ) -> Result<MigrationReport, StoreError> {
+        self.migrate_by(bound.definition(), options, Reshape::Bound(bound))
+            .await
     }
 }

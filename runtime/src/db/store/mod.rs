@@ -868,7 +868,10 @@ impl Store {
         // rustc cannot prove through an async closure.
         let mut work = Work::new(self.backend.begin(Scope::Unit).await?);
         let step = crate::db::due::TimerStep::of::<M>;
-        let count = work.fire_due_by(M::definition(), now, limit, step).await?;
+        let reshape = crate::db::ops::Reshape::Typed(M::migrate_data);
+        let count = work
+            .fire_due_by(M::definition(), now, limit, step, reshape)
+            .await?;
         work.commit().await?;
         Ok(count)
     }
