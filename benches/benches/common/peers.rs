@@ -206,3 +206,107 @@ pub(crate) mod peer_statig {
         }
     }
 }
+
+/// rust-fsm on the machine without state data: the context beside it,
+/// the guard and the action around `consume`.
+pub(crate) mod lean_fsm {
+    use rust_fsm::TransitionImpossibleError;
+    use stateforge_benches::Counters;
+    use stateforge_benches::lean::LeanInput;
+
+    rust_fsm::state_machine! {
+        pub(crate) lean(Pending)
+
+        Pending(Assign) => Assigned,
+        Assigned => {
+            Start => InProgress,
+            Fail => Failed,
+            Escalate => Escalated
+        },
+        InProgress => {
+            Complete => Completed,
+            Fail => Failed,
+            Escalate => Escalated
+        },
+        Failed(Retry) => Pending,
+    }
+
+    /// The machine and its context.
+    pub(crate) struct FsmLean {
+        machine: lean::StateMachine,
+        ctx: Counters,
+    }
+
+    impl FsmLean {
+        pub(crate) fn new(ctx: Counters) -> Self {
+            FsmLean {
+                machine: lean::StateMachine::new(),
+                ctx,
+            }
+        }
+
+        #[inline]
+        pub(crate) fn fire(&mut self, event: LeanInput) -> Result<(), TransitionImpossibleError> {
+            let input = match event {
+                LeanInput::Assign => lean::Input::Assign,
+                LeanInput::Start => lean::Input::Start,
+                LeanInput::Complete => lean::Input::Complete,
+                LeanInput::Fail => lean::Input::Fail,
+                LeanInput::Escalate => lean::Input::Escalate,
+                LeanInput::Retry => {
+                    // The guard must run before `consume` moves the state.
+                    if !self.ctx.can_retry() {
+                        return Err(TransitionImpossibleError);
+                    }
+                    self.machine.consume(&lean::Input::Retry)?;
+                    self.ctx.count_retry();
+                    return Ok(());
+                }
+            };
+            self.machine.consume(&input)?;
+            Ok(())
+        }
+    }
+}
+
+/// smlang on the machine without state data.
+// The cycle builds four of its six events.
+#[allow(dead_code)]
+pub(crate) mod lean_smlang {
+    use stateforge_benches::Counters;
+
+    smlang::statemachine! {
+        name: Lean,
+        transitions: {
+            *Pending + Assign = Assigned,
+            Assigned + Start = InProgress,
+            InProgress + Complete = Completed,
+            Assigned | InProgress + Fail = Failed,
+            Assigned | InProgress + Escalate = Escalated,
+            Failed + Retry [can_retry] / count_retry = Pending,
+        }
+    }
+
+    /// The context: smlang calls the guard and the action on it.
+    pub(crate) struct Ctx(pub(crate) Counters);
+
+    impl LeanStateMachineContext for Ctx {
+        #[inline]
+        fn can_retry(&self) -> Result<bool, ()> {
+            Ok(self.0.can_retry())
+        }
+
+        #[inline]
+        fn count_retry(&mut self) -> Result<(), ()> {
+            self.0.count_retry();
+            Ok(())
+        }
+    }
+
+    pub(crate) const CYCLE: [LeanEvents; 4] = [
+        LeanEvents::Assign,
+        LeanEvents::Start,
+        LeanEvents::Fail,
+        LeanEvents::Retry,
+    ];
+}
