@@ -8,6 +8,10 @@
 //! in place: what a change of `AnyTask`'s representation could gain. The
 //! workloads are in `common/any.rs`.
 //!
+//! Then firing in place (`AnyTask::fire_in_place`) beside the
+//! hand-written `match` in place and `fire` by value, and the task
+//! machine without state data in place beside rust-fsm and smlang.
+//!
 //! Run: `cargo bench -p stateforge-benches --bench any_enum`; with
 //! `ROTATE=k` in the environment, each group starts with its `k`th variant.
 
@@ -70,9 +74,37 @@ fn group(c: &mut Criterion, name: &str, variants: &[Workload]) {
     group.finish();
 }
 
+/// Firing in place against the hand-written `match` in place, with the
+/// same state data.
+const IN_PLACE: [Workload; 3] = [
+    ("stateforge AnyTask::fire_in_place", cycle_ours_in_place),
+    ("hand-written, in place", cycle_hand_in_place),
+    ("stateforge AnyTask::fire", cycle_ours),
+];
+const IN_PLACE_REFUSED: [Workload; 3] = [
+    ("stateforge AnyTask::fire_in_place", refused_ours_in_place),
+    ("hand-written, in place", refused_hand_in_place),
+    ("stateforge AnyTask::fire", refused_ours),
+];
+/// The machine without state data, in place, against the peers.
+const LEAN: [Workload; 5] = [
+    ("stateforge AnyLean::fire_in_place", lean_ours_in_place),
+    ("hand-written, in place", lean_hand_in_place),
+    ("rust-fsm", lean_fsm),
+    ("smlang", lean_smlang),
+    ("stateforge AnyLean::fire", lean_ours),
+];
+
 fn any_enum(c: &mut Criterion) {
     group(c, "any-enum cycle", &CYCLE);
     group(c, "any-enum refused (complete in pending)", &REFUSED);
+    group(c, "in place: cycle", &IN_PLACE);
+    group(
+        c,
+        "in place: refused (complete in pending)",
+        &IN_PLACE_REFUSED,
+    );
+    group(c, "in place, no state data: cycle", &LEAN);
 }
 
 criterion_group!(benches, any_enum);

@@ -23,7 +23,7 @@ mod typed;
 type Workload = (&'static str, fn(u64));
 
 /// Every workload, by the name of its function.
-const WORKLOADS: [Workload; 15] = [
+const WORKLOADS: [Workload; 22] = [
     ("typed_ours", typed::typed_ours),
     ("typed_hand", typed::typed_hand),
     ("cycle_ours", any::cycle_ours),
@@ -39,6 +39,13 @@ const WORKLOADS: [Workload; 15] = [
     ("refused_hand_in_place", any::refused_hand_in_place),
     ("refused_fsm", any::refused_fsm),
     ("refused_smlang", any::refused_smlang),
+    ("cycle_ours_in_place", any::cycle_ours_in_place),
+    ("refused_ours_in_place", any::refused_ours_in_place),
+    ("lean_ours_in_place", any::lean_ours_in_place),
+    ("lean_ours", any::lean_ours),
+    ("lean_hand_in_place", any::lean_hand_in_place),
+    ("lean_fsm", any::lean_fsm),
+    ("lean_smlang", any::lean_smlang),
 ];
 
 fn main() {

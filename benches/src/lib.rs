@@ -433,3 +433,116 @@ pub mod hand_enum {
         }
     }
 }
+
+/// The task machine without state data (no `agent`, no `reason`), for the
+/// comparison with rust-fsm, whose states cannot hold data: the same
+/// context, guard and action.
+pub mod lean {
+    use super::Counters;
+
+    stateforge::state_machine! {
+        /// Use case 1's task machine, its states without data.
+        #[derive(Debug)]
+        pub machine Lean {
+            context: Counters;
+
+            initial state Pending;
+            state Assigned;
+            state InProgress;
+            final state Completed;
+            state Failed;
+            final state Escalated;
+
+            event assign: Pending -> Assigned;
+            event start: Assigned -> InProgress;
+            event complete: InProgress -> Completed;
+            event fail: Assigned | InProgress -> Failed;
+            event escalate: Assigned | InProgress -> Escalated;
+            event retry: Failed -> Pending if can_retry => count_retry;
+        }
+    }
+
+    #[inline]
+    fn can_retry(ctx: &Counters, _from: &Failed) -> bool {
+        ctx.can_retry()
+    }
+
+    #[inline]
+    fn count_retry(ctx: &mut Counters, _from: &Failed) {
+        ctx.count_retry();
+    }
+
+    /// The events of the hand-written machine and of the peers' (without
+    /// arguments, like ours).
+    #[derive(Debug, Clone, Copy)]
+    pub enum LeanInput {
+        /// `assign`.
+        Assign,
+        /// `start`.
+        Start,
+        /// `complete`.
+        Complete,
+        /// `fail`.
+        Fail,
+        /// `escalate`.
+        Escalate,
+        /// `retry`.
+        Retry,
+    }
+
+    /// The same machine as a hand-written `enum` + `match` in place, the
+    /// context in every variant as in ours.
+    #[derive(Debug)]
+    pub enum HLean {
+        /// `pending`.
+        Pending(Counters),
+        /// `assigned`.
+        Assigned(Counters),
+        /// `in_progress`.
+        InProgress(Counters),
+        /// `completed`.
+        Completed(Counters),
+        /// `failed`.
+        Failed(Counters),
+        /// `escalated`.
+        Escalated(Counters),
+    }
+
+    impl HLean {
+        /// A new machine, in `pending`.
+        #[inline]
+        #[must_use]
+        pub fn new(ctx: Counters) -> Self {
+            HLean::Pending(ctx)
+        }
+
+        /// Fires `event` in place.
+        ///
+        /// # Errors
+        ///
+        /// The event, when no transition takes it or the guard says no;
+        /// the machine is then unchanged.
+        #[inline]
+        pub fn fire_in_place(&mut self, event: LeanInput) -> Result<(), LeanInput> {
+            *self = match (&*self, event) {
+                (HLean::Pending(c), LeanInput::Assign) => HLean::Assigned(*c),
+                (HLean::Assigned(c), LeanInput::Start) => HLean::InProgress(*c),
+                (HLean::InProgress(c), LeanInput::Complete) => HLean::Completed(*c),
+                (HLean::Assigned(c) | HLean::InProgress(c), LeanInput::Fail) => HLean::Failed(*c),
+                (HLean::Assigned(c) | HLean::InProgress(c), LeanInput::Escalate) => {
+                    HLean::Escalated(*c)
+                }
+                (HLean::Failed(c), LeanInput::Retry) => {
+                    if !c.can_retry() {
+                        return Err(event);
+                    }
+                    let mut c = *c;
+                    c.count_retry();
+                    HLean::Pending(c)
+                }
+                (_, event) => return Err(event),
+            };
+            Ok(())
+        }
+    }
+}

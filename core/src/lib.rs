@@ -44,7 +44,9 @@ pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Tra
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
-pub use machine::{Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState};
+pub use machine::{
+    __move_through, Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState,
+};
 pub use migration::MigrationSpec;
 pub use problem::{NameKind, Problem, Site};
 pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};

@@ -67,6 +67,81 @@ pub trait Machine: Sized + 'static {
     /// Fires `event`. A refusal hands back the machine, unchanged, and the event.
     fn fire(self, event: Self::Event) -> Result<Self, NotAllowed<Self, Self::Event>>;
 
+    /// Fires `event` on the machine where it is (a field of a struct, an
+    /// element of a `Vec`), leaving it in the state reached. A refusal
+    /// hands back the event in a [`NotAllowed`] whose `machine` is `()`:
+    /// the machine stays where it was, unchanged.
+    ///
+    /// The generated any-enums implement it themselves: their guard and
+    /// action run on the machine in place, by reference, before the
+    /// state changes, so a guard or action that panics leaves the machine
+    /// whole, in its state, with the context as the action left it. This
+    /// default, for machines written by hand, runs [`Machine::fire`] on
+    /// the machine moved out of its place: if `fire` panics there is no
+    /// machine to put back, and the process aborts rather than leave the
+    /// place without a value.
+    ///
+    /// ```
+    /// # use stateforge_core::{Definition, Event, EventId, Machine, NotAllowed, Refusal, StateId};
+    /// # struct Ev(EventId);
+    /// # impl Event for Ev { fn id(&self) -> EventId { self.0 } }
+    /// // A hand-written machine that only knows `assign` out of `pending`.
+    /// struct Task(StateId);
+    /// impl Machine for Task {
+    ///     type Context = ();
+    ///     type Event = Ev;
+    ///     fn definition() -> &'static Definition {
+    ///         static DEF: std::sync::LazyLock<Definition> = std::sync::LazyLock::new(Definition::example);
+    ///         &DEF
+    ///     }
+    ///     fn state_id(&self) -> StateId { self.0 }
+    ///     fn context(&self) -> &() { &() }
+    ///     fn can_fire(&self, e: &Ev) -> bool { self.target(e).is_some() }
+    ///     fn fire(self, e: Ev) -> Result<Self, NotAllowed<Self, Ev>> {
+    ///         match self.target(&e) {
+    ///             Some(to) => Ok(Task(to)),
+    ///             None => {
+    ///                 let state = self.state_name();
+    ///                 Err(NotAllowed::new(self, e, state, "?", Refusal::NoTransition))
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    /// struct Worker { task: Task }
+    ///
+    /// let def = Task::definition();
+    /// let mut worker = Worker { task: Task(def.initial()) };
+    /// let assign = Ev(def.event_id("assign").unwrap());
+    /// worker.task.fire_in_place(assign).unwrap();
+    /// assert_eq!(worker.task.state_name(), "assigned");
+    ///
+    /// let again = Ev(def.event_id("assign").unwrap());
+    /// let refused = worker.task.fire_in_place(again).unwrap_err();
+    /// assert_eq!(refused.refusal, Refusal::NoTransition);
+    /// assert_eq!(worker.task.state_name(), "assigned");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A `NotAllowed` holding the event, naming the state, the event and,
+    /// for a guard, the guard; the machine is unchanged.
+    fn fire_in_place(&mut self, event: Self::Event) -> Result<(), NotAllowed<(), Self::Event>> {
+        replace_with::replace_with_or_abort_and_return(self, |machine| match machine.fire(event) {
+            Ok(next) => (Ok(()), next),
+            Err(refused) => {
+                let NotAllowed {
+                    machine,
+                    event,
+                    state,
+                    event_name,
+                    refusal,
+                } = refused;
+                let refused = NotAllowed::new((), event, state, event_name, refusal);
+                (Err(refused), machine)
+            }
+        })
+    }
+
     /// The state `event` would lead to now, without firing it (what
     /// before-listeners are shown): `None` when no arm of the event
     /// leaves the current state. Guards are consulted only to choose
@@ -191,6 +266,17 @@ fn event_names_by_state<M: Machine>() -> &'static [&'static [&'static str]] {
     let lists: Lists = Box::leak(lists.into_boxed_slice());
     by_type.push((TypeId::of::<M>(), lists));
     lists
+}
+
+/// Moves the value out of `place`, through `step`, and back: the change
+/// of variant of a generated `fire_in_place`. Its callers run guards and
+/// actions before, on the value in place, and a `step` that only moves
+/// fields, so nothing in it can panic; if something did, the process
+/// aborts rather than leave `place` without a value.
+#[doc(hidden)]
+#[inline(always)]
+pub fn __move_through<T>(place: &mut T, step: impl FnOnce(T) -> T) {
+    replace_with::replace_with_or_abort(place, step);
 }
 
 /// Implemented by a machine's event enum (`TaskEvent`).

@@ -14,11 +14,12 @@ use std::hint::black_box;
 
 use stateforge_benches::Counters;
 use stateforge_benches::hand_enum::{Event, HAny, HSplit};
+use stateforge_benches::lean::{AnyLean, HLean, Lean, LeanEvent, LeanInput};
 use stateforge_benches::ours::{AnyTask, Task, TaskEvent};
 
 #[path = "peers.rs"]
 mod peers;
-use peers::{peer_fsm, peer_smlang, peer_statig};
+use peers::{lean_fsm, lean_smlang, peer_fsm, peer_smlang, peer_statig};
 
 /// The cycle, as the hand-written enum, rust-fsm and statig take it.
 const CYCLE: [Event; 4] = [Event::Assign(7), Event::Start, Event::Fail(3), Event::Retry];
@@ -212,6 +213,118 @@ pub(crate) fn refused_smlang(iters: u64) {
             unreachable!();
         }
         black_box(&mut t);
+    }
+    black_box(t);
+}
+
+/// `AnyTask::fire_in_place`: the machine stays in its variable.
+#[inline(never)]
+pub(crate) fn cycle_ours_in_place(iters: u64) {
+    let mut t = AnyTask::from(Task::new(Counters::default()));
+    for _ in 0..iters {
+        for event in OUR_CYCLE {
+            t.fire_in_place(black_box(event))
+                .unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// `complete` in `pending`, refused by `AnyTask::fire_in_place`.
+#[inline(never)]
+pub(crate) fn refused_ours_in_place(iters: u64) {
+    let mut t = AnyTask::from(Task::new(Counters::default()));
+    for _ in 0..iters {
+        if t.fire_in_place(black_box(TaskEvent::Complete)).is_ok() {
+            unreachable!();
+        }
+        black_box(&mut t);
+    }
+    black_box(t);
+}
+
+/// The cycle as the machine without state data takes it.
+const LEAN_CYCLE: [LeanInput; 4] = [
+    LeanInput::Assign,
+    LeanInput::Start,
+    LeanInput::Fail,
+    LeanInput::Retry,
+];
+
+/// The same, as ours takes it.
+const OUR_LEAN_CYCLE: [LeanEvent; 4] = [
+    LeanEvent::Assign,
+    LeanEvent::Start,
+    LeanEvent::Fail,
+    LeanEvent::Retry,
+];
+
+/// `AnyLean::fire_in_place`, on the machine without state data.
+#[inline(never)]
+pub(crate) fn lean_ours_in_place(iters: u64) {
+    let mut t = AnyLean::from(Lean::new(Counters::default()));
+    for _ in 0..iters {
+        for event in OUR_LEAN_CYCLE {
+            t.fire_in_place(black_box(event))
+                .unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// `AnyLean::fire`, by value.
+#[inline(never)]
+pub(crate) fn lean_ours(iters: u64) {
+    let mut t = AnyLean::from(Lean::new(Counters::default()));
+    for _ in 0..iters {
+        for event in OUR_LEAN_CYCLE {
+            t = t.fire(black_box(event)).unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// The hand-written `enum` + `match` in place, without state data.
+#[inline(never)]
+pub(crate) fn lean_hand_in_place(iters: u64) {
+    let mut t = HLean::new(Counters::default());
+    for _ in 0..iters {
+        for event in LEAN_CYCLE {
+            t.fire_in_place(black_box(event))
+                .unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// rust-fsm, without state data.
+#[inline(never)]
+pub(crate) fn lean_fsm(iters: u64) {
+    let mut t = lean_fsm::FsmLean::new(Counters::default());
+    for _ in 0..iters {
+        for event in LEAN_CYCLE {
+            t.fire(black_box(event)).unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
+/// smlang, without state data.
+#[inline(never)]
+pub(crate) fn lean_smlang(iters: u64) {
+    let mut t = lean_smlang::LeanStateMachine::new(lean_smlang::Ctx(Counters::default()));
+    for _ in 0..iters {
+        for event in lean_smlang::CYCLE {
+            if t.process_event(black_box(event)).is_err() {
+                unreachable!();
+            }
+            black_box(&mut t);
+        }
     }
     black_box(t);
 }

@@ -11,7 +11,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
-use super::typed::{guard_check, has_docs, path_text, transition_body};
+use super::typed::{
+    action_ident, action_method, guard_check, has_docs, path_text, transition_body,
+};
 use crate::model::{Event, Model, Transition};
 
 /// The enum of what event `e` out of state `source` may lead to.
@@ -73,7 +75,11 @@ pub(super) fn expand_alternatives(
     for (k, t) in alternatives.iter().enumerate() {
         let target = &m.states[t.target];
         let variant = &target.ident;
-        let body = transition_body(m, e, t);
+        let action_ident = action_ident(e, Some(k));
+        if let Some(action) = &t.action {
+            checks.push(action_method(m, e, action, &action_ident));
+        }
+        let body = transition_body(m, e, t, &action_ident);
         let taken = quote!(#outcome::#variant({ #body }));
         let taken = if has_else {
             taken

@@ -1,5 +1,6 @@
 //! The dynamic half of a generated machine: the plain state enum, the
-//! event enum, and the any-enum that fires events by value.
+//! event enum, and the any-enum that fires events by value (and in place,
+//! `in_place.rs`).
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -316,6 +317,8 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         }
     });
 
+    let fire_in_place = super::in_place::expand_fire_in_place(m);
+
     let conversions = m.states.iter().map(|s| {
         let (ident, stored) = (&s.ident, &s.stored);
         quote! {
@@ -429,6 +432,8 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 }
             }
 
+            #fire_in_place
+
             /// The context.
             #vis fn context(&self) -> &#context {
                 match self {
@@ -474,6 +479,12 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
                 -> ::core::result::Result<Self, #core::NotAllowed<Self, #event_enum>>
             {
                 #any::fire(self, event)
+            }
+
+            fn fire_in_place(&mut self, event: #event_enum)
+                -> ::core::result::Result<(), #core::NotAllowed<(), #event_enum>>
+            {
+                #any::fire_in_place(self, event)
             }
 
             #target_fn

@@ -2,6 +2,7 @@
 
 mod alternatives;
 mod any;
+mod in_place;
 mod refusal;
 mod serde_impls;
 mod typed;

@@ -202,7 +202,12 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
 
     let event_docs = &e.attrs;
 
-    let body = transition_body(m, e, t);
+    let action_ident = action_ident(e, None);
+    let body = transition_body(m, e, t, &action_ident);
+    let hidden_action = t
+        .action
+        .as_ref()
+        .map(|action| action_method(m, e, action, &action_ident));
     let mut_self = t.action.as_ref().map(|_| quote!(mut));
     // `self` at the event's declaration, resolved as the macro's own (the
     // body's `self`): rustc's "takes ownership of the receiver `self`"
@@ -229,6 +234,8 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
     let at = e.ident.span().resolved_at(Span::call_site());
     match &t.guard {
         None => quote_spanned! {at=>
+            #hidden_action
+
             #(#event_docs)*
             #[doc = #arrow]
             #[inline]
@@ -248,6 +255,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             let source_ident = &source.ident;
             quote_spanned! {at=>
                 #hidden_check
+                #hidden_action
 
                 #(#event_docs)*
                 #[doc = #arrow]
@@ -276,7 +284,12 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
 /// What the method of transition `t` does once it is taken: run the
 /// action, then build the machine in the target state, each target field
 /// moved from an argument or from the source state.
-pub(super) fn transition_body(m: &Model, e: &Event, t: &Transition) -> TokenStream {
+pub(super) fn transition_body(
+    m: &Model,
+    e: &Event,
+    t: &Transition,
+    action_ident: &syn::Ident,
+) -> TokenStream {
     let name = &m.name;
     let (source, target) = (&m.states[t.source], &m.states[t.target]);
     let target_ident = &target.ident;
@@ -309,22 +322,54 @@ pub(super) fn transition_body(m: &Model, e: &Event, t: &Transition) -> TokenStre
         })
     });
 
-    let action = t.action.as_ref().map(|action| {
-        // The user's location, so a wrong signature is reported on the
-        // action's path; our resolution, so `self` is the method's own.
-        let span = action.span().resolved_at(Span::call_site());
-        let context_arg_mut = m
-            .context
-            .as_ref()
-            .map(|_| quote_spanned!(span=> &mut self.context,));
-        quote_spanned! {span=>
-            #action(#context_arg_mut &self.state, #(&#args),*);
-        }
-    });
+    let action = t
+        .action
+        .as_ref()
+        .map(|_| quote!(self.#action_ident(#(&#args),*);));
     quote! {
         #action
         #(#unused_args)*
         #name { context: self.context, state: #construct }
+    }
+}
+
+/// The hidden method running transition `t`'s action, by its index
+/// among guarded alternatives (`None` for a single arm).
+pub(super) fn action_ident(e: &Event, alternative: Option<usize>) -> syn::Ident {
+    match alternative {
+        None => format_ident!("__sf_action_{}", e.ident),
+        Some(k) => format_ident!("__sf_action{}_{}", k, e.ident),
+    }
+}
+
+/// The hidden method `ident` calling `action` with the context, the source
+/// state and the arguments (by reference): shared by the typed method and
+/// the any-enum's `fire_in_place`, so that a wrong signature is reported
+/// once.
+pub(super) fn action_method(
+    m: &Model,
+    e: &Event,
+    action: &syn::Path,
+    ident: &syn::Ident,
+) -> TokenStream {
+    let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
+    let types: Vec<_> = e.args.iter().map(|a| &a.ty).collect();
+    // The user's location, so a wrong signature is reported on the
+    // action's path; our resolution, so `self` is the method's own.
+    let span = action.span().resolved_at(Span::call_site());
+    let context_arg_mut = m
+        .context
+        .as_ref()
+        .map(|_| quote_spanned!(span=> &mut self.context,));
+    let call = quote_spanned! {span=>
+        #action(#context_arg_mut &self.state, #(#args),*);
+    };
+    quote! {
+        #[inline]
+        #[allow(clippy::ptr_arg)]
+        fn #ident(&mut self, #(#args: &#types),*) {
+            #call
+        }
     }
 }
 

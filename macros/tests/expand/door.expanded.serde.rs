@@ -248,6 +248,11 @@ impl Door<Locked> {
     pub fn __sf_guard_unlock(&self, code: &u16) -> bool {
         code_matches(&self.context, &self.state, code)
     }
+    #[inline]
+    #[allow(clippy::ptr_arg)]
+    fn __sf_action_unlock(&mut self, code: &u16) {
+        count_unlock(&mut self.context, &self.state, code);
+    }
     ///Fires `unlock`: `locked` → `closed`, if `code_matches` allows it, running `count_unlock`.
     /**
 
@@ -274,7 +279,7 @@ When `code_matches` says no, the machine and the arguments come back unchanged i
             );
         }
         ::core::result::Result::Ok({
-            count_unlock(&mut self.context, &self.state, &code);
+            self.__sf_action_unlock(&code);
             let _ = code;
             Door {
                 context: self.context,
@@ -1002,6 +1007,229 @@ assert_eq!(any.can_transition_to(DoorState::Open), true);
             }
         }
     }
+    /// The refusal of `event`, which no transition takes out of the
+    /// current state, the machine staying where it is.
+    #[inline(always)]
+    fn __sf_refuse_in_place(
+        &self,
+        event: DoorEvent,
+        name: &'static str,
+    ) -> ::stateforge::__private::core::NotAllowed<(), DoorEvent> {
+        let state = self.state().as_str();
+        ::stateforge::__private::core::NotAllowed::new(
+            (),
+            event,
+            state,
+            name,
+            ::stateforge::__private::core::Refusal::NoTransition,
+        )
+    }
+    /**Fires `event` on the machine where it is (a field of a struct, an element of a collection), which is left in the state reached: [`AnyDoor::fire`] without taking the machine out and putting it back.
+
+The guard and the action run on the machine in place, by reference, before the state changes: a refused event changes nothing, and a guard or an action that panics leaves the machine whole, in its state, with the context as the action left it. The fields of the old state that the new one does not take are dropped once the machine is back in its place.
+
+```ignore
+let mut any = AnyDoor::from(machine);
+any.fire_in_place(event)?;
+```
+
+# Errors
+
+A `NotAllowed` holding the event, naming the state, the event and, for a guard, the guard; its `machine` is `()`: the machine stayed where it was, unchanged.*/
+    #[inline]
+    pub fn fire_in_place(
+        &mut self,
+        event: DoorEvent,
+    ) -> ::core::result::Result<
+        (),
+        ::stateforge::__private::core::NotAllowed<(), DoorEvent>,
+    > {
+        use ::core::result::Result::{Err, Ok};
+        #[allow(unreachable_patterns)]
+        match event {
+            DoorEvent::Open => {
+                match self {
+                    AnyDoor::Closed(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnyDoor::Closed(
+                                    Door { context: __sf_c, state: __sf_s },
+                                ) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnyDoor::Open(Door {
+                                        context: __sf_c,
+                                        state: Open,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Open, "open")),
+                }
+            }
+            DoorEvent::Close => {
+                match self {
+                    AnyDoor::Open(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnyDoor::Open(Door { context: __sf_c, state: __sf_s }) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnyDoor::Closed(Door {
+                                        context: __sf_c,
+                                        state: Closed,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Close, "close")),
+                }
+            }
+            DoorEvent::Lock { code } => {
+                match self {
+                    AnyDoor::Closed(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnyDoor::Closed(
+                                    Door { context: __sf_c, state: __sf_s },
+                                ) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnyDoor::Locked(Door {
+                                        context: __sf_c,
+                                        state: Locked { code: code },
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Lock { code }, "lock")),
+                }
+            }
+            DoorEvent::Unlock { code } => {
+                match self {
+                    AnyDoor::Locked(__sf_m) => {
+                        if !__sf_m.__sf_guard_unlock(&code) {
+                            return Err(
+                                ::stateforge::__private::core::NotAllowed::new(
+                                    (),
+                                    DoorEvent::Unlock { code },
+                                    "locked",
+                                    "unlock",
+                                    ::stateforge::__private::core::Refusal::Guard(
+                                        "code_matches",
+                                    ),
+                                ),
+                            );
+                        }
+                        __sf_m.__sf_action_unlock(&code);
+                        let _ = &code;
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnyDoor::Locked(
+                                    Door { context: __sf_c, state: __sf_s },
+                                ) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnyDoor::Closed(Door {
+                                        context: __sf_c,
+                                        state: Closed,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    _ => {
+                        Err(
+                            self
+                                .__sf_refuse_in_place(DoorEvent::Unlock { code }, "unlock"),
+                        )
+                    }
+                }
+            }
+            DoorEvent::Smash => {
+                match self {
+                    AnyDoor::Closed(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnyDoor::Closed(
+                                    Door { context: __sf_c, state: __sf_s },
+                                ) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnyDoor::Broken(Door {
+                                        context: __sf_c,
+                                        state: Broken,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    AnyDoor::Locked(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnyDoor::Locked(
+                                    Door { context: __sf_c, state: __sf_s },
+                                ) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnyDoor::Broken(Door {
+                                        context: __sf_c,
+                                        state: Broken,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Smash, "smash")),
+                }
+            }
+            DoorEvent::Autoclose => {
+                match self {
+                    AnyDoor::Open(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnyDoor::Open(Door { context: __sf_c, state: __sf_s }) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnyDoor::Closed(Door {
+                                        context: __sf_c,
+                                        state: Closed,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    _ => {
+                        Err(self.__sf_refuse_in_place(DoorEvent::Autoclose, "autoclose"))
+                    }
+                }
+            }
+        }
+    }
     /// The context.
     pub fn context(&self) -> &u32 {
         match self {
@@ -1060,6 +1288,15 @@ impl ::stateforge::__private::core::Machine for AnyDoor {
         ::stateforge::__private::core::NotAllowed<Self, DoorEvent>,
     > {
         AnyDoor::fire(self, event)
+    }
+    fn fire_in_place(
+        &mut self,
+        event: DoorEvent,
+    ) -> ::core::result::Result<
+        (),
+        ::stateforge::__private::core::NotAllowed<(), DoorEvent>,
+    > {
+        AnyDoor::fire_in_place(self, event)
     }
 }
 impl ::core::convert::From<Door<Closed>> for AnyDoor {

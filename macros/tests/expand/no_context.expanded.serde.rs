@@ -396,6 +396,91 @@ assert_eq!(any.can_transition_to(SwitchState::On), true);
             }
         }
     }
+    /// The refusal of `event`, which no transition takes out of the
+    /// current state, the machine staying where it is.
+    #[inline(always)]
+    fn __sf_refuse_in_place(
+        &self,
+        event: SwitchEvent,
+        name: &'static str,
+    ) -> ::stateforge::__private::core::NotAllowed<(), SwitchEvent> {
+        let state = self.state().as_str();
+        ::stateforge::__private::core::NotAllowed::new(
+            (),
+            event,
+            state,
+            name,
+            ::stateforge::__private::core::Refusal::NoTransition,
+        )
+    }
+    /**Fires `event` on the machine where it is (a field of a struct, an element of a collection), which is left in the state reached: [`AnySwitch::fire`] without taking the machine out and putting it back.
+
+The guard and the action run on the machine in place, by reference, before the state changes: a refused event changes nothing, and a guard or an action that panics leaves the machine whole, in its state, with the context as the action left it. The fields of the old state that the new one does not take are dropped once the machine is back in its place.
+
+```ignore
+let mut any = AnySwitch::from(machine);
+any.fire_in_place(event)?;
+```
+
+# Errors
+
+A `NotAllowed` holding the event, naming the state, the event and, for a guard, the guard; its `machine` is `()`: the machine stayed where it was, unchanged.*/
+    #[inline]
+    fn fire_in_place(
+        &mut self,
+        event: SwitchEvent,
+    ) -> ::core::result::Result<
+        (),
+        ::stateforge::__private::core::NotAllowed<(), SwitchEvent>,
+    > {
+        use ::core::result::Result::{Err, Ok};
+        #[allow(unreachable_patterns)]
+        match event {
+            SwitchEvent::Toggle => {
+                match self {
+                    AnySwitch::Off(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnySwitch::Off(
+                                    Switch { context: __sf_c, state: __sf_s },
+                                ) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnySwitch::On(Switch {
+                                        context: __sf_c,
+                                        state: On,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    AnySwitch::On(__sf_m) => {
+                        let mut __sf_left = ::core::option::Option::None;
+                        ::stateforge::__private::core::__move_through(
+                            self,
+                            |__sf_any| match __sf_any {
+                                AnySwitch::On(
+                                    Switch { context: __sf_c, state: __sf_s },
+                                ) => {
+                                    __sf_left = ::core::option::Option::Some(__sf_s);
+                                    AnySwitch::Off(Switch {
+                                        context: __sf_c,
+                                        state: Off,
+                                    })
+                                }
+                                __sf_other => __sf_other,
+                            },
+                        );
+                        Ok(())
+                    }
+                    _ => Err(self.__sf_refuse_in_place(SwitchEvent::Toggle, "toggle")),
+                }
+            }
+        }
+    }
     /// The context.
     fn context(&self) -> &() {
         match self {
@@ -444,6 +529,15 @@ impl ::stateforge::__private::core::Machine for AnySwitch {
         ::stateforge::__private::core::NotAllowed<Self, SwitchEvent>,
     > {
         AnySwitch::fire(self, event)
+    }
+    fn fire_in_place(
+        &mut self,
+        event: SwitchEvent,
+    ) -> ::core::result::Result<
+        (),
+        ::stateforge::__private::core::NotAllowed<(), SwitchEvent>,
+    > {
+        AnySwitch::fire_in_place(self, event)
     }
 }
 impl ::core::convert::From<Switch<Off>> for AnySwitch {

@@ -113,6 +113,11 @@ impl Order<Submitted> {
     pub fn state_name(&self) -> &'static str {
         "submitted"
     }
+    #[inline]
+    #[allow(clippy::ptr_arg)]
+    fn __sf_action0_decide(&mut self, score: &u8) {
+        count(&mut self.context, &self.state, score);
+    }
     #[doc(hidden)]
     #[inline]
     #[allow(clippy::ptr_arg)]
@@ -136,7 +141,7 @@ The outcome is a [`OrderDecideFromSubmitted`].*/
     pub fn decide(mut self, score: u8) -> OrderDecideFromSubmitted {
         if self.__sf_guard0_decide(&score) {
             return OrderDecideFromSubmitted::Accepted({
-                count(&mut self.context, &self.state, &score);
+                self.__sf_action0_decide(&score);
                 let _ = score;
                 Order {
                     context: self.context,
@@ -799,6 +804,181 @@ assert_eq!(any.can_transition_to(OrderState::Review), true);
             }
         }
     }
+    /// The refusal of `event`, which no transition takes out of the
+    /// current state, the machine staying where it is.
+    #[inline(always)]
+    fn __sf_refuse_in_place(
+        &self,
+        event: OrderEvent,
+        name: &'static str,
+    ) -> ::stateforge::__private::core::NotAllowed<(), OrderEvent> {
+        let state = self.state().as_str();
+        ::stateforge::__private::core::NotAllowed::new(
+            (),
+            event,
+            state,
+            name,
+            ::stateforge::__private::core::Refusal::NoTransition,
+        )
+    }
+    /**Fires `event` on the machine where it is (a field of a struct, an element of a collection), which is left in the state reached: [`AnyOrder::fire`] without taking the machine out and putting it back.
+
+The guard and the action run on the machine in place, by reference, before the state changes: a refused event changes nothing, and a guard or an action that panics leaves the machine whole, in its state, with the context as the action left it. The fields of the old state that the new one does not take are dropped once the machine is back in its place.
+
+```ignore
+let mut any = AnyOrder::from(machine);
+any.fire_in_place(event)?;
+```
+
+# Errors
+
+A `NotAllowed` holding the event, naming the state, the event and, for a guard, the guard; its `machine` is `()`: the machine stayed where it was, unchanged.*/
+    #[inline]
+    pub fn fire_in_place(
+        &mut self,
+        event: OrderEvent,
+    ) -> ::core::result::Result<
+        (),
+        ::stateforge::__private::core::NotAllowed<(), OrderEvent>,
+    > {
+        use ::core::result::Result::{Err, Ok};
+        #[allow(unreachable_patterns)]
+        match event {
+            OrderEvent::Decide { score } => {
+                match self {
+                    AnyOrder::Submitted(__sf_m) => {
+                        if __sf_m.__sf_guard0_decide(&score) {
+                            __sf_m.__sf_action0_decide(&score);
+                            let _ = &score;
+                            let mut __sf_left = ::core::option::Option::None;
+                            ::stateforge::__private::core::__move_through(
+                                self,
+                                |__sf_any| match __sf_any {
+                                    AnyOrder::Submitted(
+                                        Order { context: __sf_c, state: __sf_s },
+                                    ) => {
+                                        __sf_left = ::core::option::Option::Some(__sf_s);
+                                        AnyOrder::Accepted(Order {
+                                            context: __sf_c,
+                                            state: Accepted,
+                                        })
+                                    }
+                                    __sf_other => __sf_other,
+                                },
+                            );
+                            Ok(())
+                        } else {
+                            if __sf_m.__sf_guard1_decide(&score) {
+                                let _ = &score;
+                                let mut __sf_left = ::core::option::Option::None;
+                                ::stateforge::__private::core::__move_through(
+                                    self,
+                                    |__sf_any| match __sf_any {
+                                        AnyOrder::Submitted(
+                                            Order { context: __sf_c, state: __sf_s },
+                                        ) => {
+                                            __sf_left = ::core::option::Option::Some(__sf_s);
+                                            AnyOrder::Rejected(Order {
+                                                context: __sf_c,
+                                                state: Rejected,
+                                            })
+                                        }
+                                        __sf_other => __sf_other,
+                                    },
+                                );
+                                Ok(())
+                            } else {
+                                let mut __sf_left = ::core::option::Option::None;
+                                ::stateforge::__private::core::__move_through(
+                                    self,
+                                    |__sf_any| match __sf_any {
+                                        AnyOrder::Submitted(
+                                            Order { context: __sf_c, state: __sf_s },
+                                        ) => {
+                                            __sf_left = ::core::option::Option::Some(__sf_s);
+                                            AnyOrder::Review(Order {
+                                                context: __sf_c,
+                                                state: Review { score: score },
+                                            })
+                                        }
+                                        __sf_other => __sf_other,
+                                    },
+                                );
+                                Ok(())
+                            }
+                        }
+                    }
+                    _ => {
+                        Err(
+                            self
+                                .__sf_refuse_in_place(
+                                    OrderEvent::Decide { score },
+                                    "decide",
+                                ),
+                        )
+                    }
+                }
+            }
+            OrderEvent::Settle => {
+                match self {
+                    AnyOrder::Review(__sf_m) => {
+                        if __sf_m.__sf_guard0_settle() {
+                            let mut __sf_left = ::core::option::Option::None;
+                            ::stateforge::__private::core::__move_through(
+                                self,
+                                |__sf_any| match __sf_any {
+                                    AnyOrder::Review(
+                                        Order { context: __sf_c, state: __sf_s },
+                                    ) => {
+                                        __sf_left = ::core::option::Option::Some(__sf_s);
+                                        AnyOrder::Accepted(Order {
+                                            context: __sf_c,
+                                            state: Accepted,
+                                        })
+                                    }
+                                    __sf_other => __sf_other,
+                                },
+                            );
+                            Ok(())
+                        } else {
+                            if __sf_m.__sf_guard1_settle() {
+                                let mut __sf_left = ::core::option::Option::None;
+                                ::stateforge::__private::core::__move_through(
+                                    self,
+                                    |__sf_any| match __sf_any {
+                                        AnyOrder::Review(
+                                            Order { context: __sf_c, state: __sf_s },
+                                        ) => {
+                                            __sf_left = ::core::option::Option::Some(__sf_s);
+                                            AnyOrder::Rejected(Order {
+                                                context: __sf_c,
+                                                state: Rejected,
+                                            })
+                                        }
+                                        __sf_other => __sf_other,
+                                    },
+                                );
+                                Ok(())
+                            } else {
+                                Err(
+                                    ::stateforge::__private::core::NotAllowed::new(
+                                        (),
+                                        OrderEvent::Settle,
+                                        "review",
+                                        "settle",
+                                        ::stateforge::__private::core::Refusal::Guards(
+                                            &["high", "low"],
+                                        ),
+                                    ),
+                                )
+                            }
+                        }
+                    }
+                    _ => Err(self.__sf_refuse_in_place(OrderEvent::Settle, "settle")),
+                }
+            }
+        }
+    }
     /// The context.
     pub fn context(&self) -> &u32 {
         match self {
@@ -857,6 +1037,15 @@ impl ::stateforge::__private::core::Machine for AnyOrder {
         ::stateforge::__private::core::NotAllowed<Self, OrderEvent>,
     > {
         AnyOrder::fire(self, event)
+    }
+    fn fire_in_place(
+        &mut self,
+        event: OrderEvent,
+    ) -> ::core::result::Result<
+        (),
+        ::stateforge::__private::core::NotAllowed<(), OrderEvent>,
+    > {
+        AnyOrder::fire_in_place(self, event)
     }
     fn target(
         &self,
