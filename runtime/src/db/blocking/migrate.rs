@@ -1,12 +1,16 @@
-//! [`SqliteStore::migrate`]: as [`Store::migrate`](crate::db::Store::migrate).
+//! [`StoreOn::migrate`]: a machine's rows brought to its current
+//! definition in batches, as [`Store::migrate`](crate::db::Store::migrate)
+//! does on the async store.
 
 use stateforge_core::{Definition, Machine};
 
-use super::SqliteStore;
+use super::StoreOn;
+use super::driver::Driver;
 use crate::db::backend::Scope;
 use crate::db::{MigrateOptions, MigrationReport, StoreError};
 
-impl SqliteStore {
+#[allow(private_bounds)]
+impl<D: Driver> StoreOn<D> {
     /// Brings the machine's rows of older definitions to `def`, in units
     /// of [`MigrateOptions::batch`] rows; see
     /// [`Store::migrate`](crate::db::Store::migrate).
@@ -28,27 +32,30 @@ impl SqliteStore {
         options: MigrateOptions,
     ) -> Result<MigrationReport, StoreError> {
         let mut report = MigrationReport::default();
-        let ids = self.with_work(Scope::Read, async |w| {
+        let ids = self.run(Scope::Read, async |w| {
             w.rows_to_migrate(def, &mut report).await
         })?;
         if let (Some(first), false) = (ids.first(), options.dry_run) {
-            self.with_work(Scope::Unit, async |w| {
+            self.run(Scope::Unit, async |w| {
                 w.keep_before_migrating(def, first).await
             })?;
         }
         for batch in ids.chunks(options.batch.max(1)) {
             let mut part = MigrationReport::default();
-            self.with_work(Scope::Unit, async |w| {
+            self.run(Scope::Unit, async |w| {
                 w.migrate_rows(def, batch, options.dry_run, &mut part).await
             })?;
             report.migrated += part.migrated;
             report.current += part.current;
             report.refused.extend(part.refused);
         }
+        tracing::info!(machine = def.name(), definition = %def.fingerprint(),
+            migrated = report.migrated, current = report.current,
+            refused = report.refused.len(), dry_run = options.dry_run, "rows migrated");
         Ok(report)
     }
 
-    /// [`SqliteStore::migrate`] to `M`'s definition.
+    /// [`Self::migrate`] to `M`'s definition.
     ///
     /// # Errors
     ///
