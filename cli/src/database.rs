@@ -24,13 +24,13 @@ use crate::terminal_text::{self, shown};
 pub(crate) fn open(db: &str, prefix: &str, access: Access) -> Result<Store, Failure> {
     let prefix = TablePrefix::new(prefix).map_err(|e| Failure::usage(e.to_string()))?;
     match target(db)? {
-        Target::Postgres(conn) => PgStore::connect_with(&conn, &prefix).map(Store::Postgres),
+        Target::Postgres(conn) => PgStore::connect_with(&conn, &prefix).map(Store::from),
         Target::Sqlite => {
             let options = SqliteOptions::new()
                 .prefix(prefix)
                 .synchronous(Synchronous::Full)
                 .read_only(access == Access::Read);
-            SqliteStore::open_with_options(db, &options).map(Store::Sqlite)
+            SqliteStore::open_with_options(db, &options).map(Store::from)
         }
     }
     .map_err(|e| store_failure(db, &e))

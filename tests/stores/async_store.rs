@@ -526,3 +526,66 @@ async fn a_unit_tells_after_listeners_when_it_commits() {
         ]
     );
 }
+
+stateforge::state_machine! {
+    #[derive(Debug)]
+    machine Fuse {
+        initial state Lit;
+        final state Blown;
+        event blow: Lit -> Blown after 50ms;
+    }
+}
+
+/// The async timer worker, a tokio task on either backend: it fires a
+/// timer once it is due, and ends when its token is cancelled.
+async fn timer_worker_as_a_task(store: Store) {
+    use stateforge::runtime::db::TimerWorker;
+    use tokio_util::sync::CancellationToken;
+    let meta = TransitionMeta::new();
+    store
+        .create("f", &AnyFuse::from(Fuse::new()), &meta)
+        .await
+        .unwrap();
+    let stop = CancellationToken::new();
+    let worker = TimerWorker::new()
+        .machine::<AnyFuse>()
+        .poll_interval(Duration::from_millis(20));
+    let running = tokio::spawn(worker.run(store.clone(), stop.clone()));
+    let blown = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            let fuse = store.load::<AnyFuse>("f").await.unwrap();
+            if fuse.machine.state() == FuseState::Blown {
+                return fuse.version;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the worker fires the timer once it is due");
+    assert_eq!(blown, 2);
+    stop.cancel();
+    let fired = tokio::time::timeout(Duration::from_secs(30), running)
+        .await
+        .expect("the worker stops when its token is cancelled")
+        .expect("the worker does not panic");
+    assert_eq!(fired, 1);
+    let history = store
+        .history(&HistoryQuery::entity("fuse", "f"))
+        .await
+        .unwrap();
+    let events: Vec<_> = history.iter().map(|r| r.event.as_deref()).collect();
+    assert_eq!(events, [None, Some("blow")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_async_timer_worker_runs_as_a_task_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    timer_worker_as_a_task(file_store(&dir).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_async_timer_worker_runs_as_a_task_on_postgres() {
+    if let Some(pg) = PgFixture::new("async_timer_worker") {
+        timer_worker_as_a_task(pg.async_store().await).await;
+    }
+}

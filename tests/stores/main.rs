@@ -65,6 +65,7 @@ macro_rules! behaviours {
             crash::a_writer_killed_mid_write_loses_nothing_committed,
             units::calling_the_store_inside_its_unit_is_an_error_not_a_wait,
             units::a_units_reads_see_its_own_writes,
+            units::a_blocking_unit_runs_dynamic_machines_and_their_timers,
             refusals::each_refusal_of_a_dynamic_machine_is_its_own_variant,
             refusals::guarded_alternatives_fire_the_chosen_arm_or_name_every_guard,
             listened::after_listeners_are_told_who_and_why,

@@ -56,10 +56,10 @@ fn a_worker_keeps_going_past_a_locked_sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("locked.db");
     let options = SqliteOptions::new().busy_timeout(Duration::from_millis(10));
-    let store = Store::Sqlite(SqliteStore::open_with_options(&path, &options).unwrap());
+    let store = Store::from(SqliteStore::open_with_options(&path, &options).unwrap());
     let stop = StopSignal::new();
     let finished = worker_on(
-        Store::Sqlite(SqliteStore::open_with_options(&path, &options).unwrap()),
+        Store::from(SqliteStore::open_with_options(&path, &options).unwrap()),
         &stop,
     );
     let first = kettles(&store, 0, 2);

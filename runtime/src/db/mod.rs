@@ -42,8 +42,6 @@ mod options;
 mod outbox;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod pace;
-#[cfg(feature = "postgres")]
-mod pg;
 // The PostgreSQL backend on sqlx, under the async store and the
 // blocking `PgStore`.
 #[cfg(feature = "postgres")]
@@ -65,6 +63,10 @@ mod stored_row;
 mod table_mapping;
 mod target;
 
+#[cfg(feature = "postgres")]
+pub use blocking::{PgStore, PgUnit};
+#[cfg(feature = "sqlite")]
+pub use blocking::{SqliteStore, Unit};
 pub use entity_id::MAX_ENTITY_ID_BYTES;
 pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
@@ -76,12 +78,10 @@ pub use options::StoreOptions;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use outbox::{OutboxMessage, OutboxWorker};
 #[cfg(feature = "postgres")]
-pub use pg::{PgStore, PgUnit};
-#[cfg(feature = "postgres")]
 pub use redact::redact_url;
 pub use schema::TablePrefix;
 #[cfg(feature = "sqlite")]
-pub use sqlite::{SqliteOptions, SqliteStore, Synchronous, Unit};
+pub use sqlite::{SqliteOptions, Synchronous};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use store::{Store, StoreUnit, TimerWorker};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

@@ -3,7 +3,12 @@
 //! lock, and the unit has the reads a controller needs, which see its
 //! writes.
 
+use std::time::Duration;
+
+use serde_json::json;
+use stateforge::Definition;
 use stateforge::runtime::db::{HistoryQuery, StoreError, blocking::Store};
+use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 use super::fixture::{Fixture, PATIENCE, assert_chain, meta, on_its_own_thread};
 use super::machines::{AnyTask, TaskEvent, new_task};
@@ -79,4 +84,56 @@ pub(crate) fn a_units_reads_see_its_own_writes(fx: Fixture) {
     let moves: Vec<_> = history.iter().map(|r| r.to.as_str()).collect();
     assert_eq!(moves, ["pending", "assigned"]);
     assert_eq!(store.entities("task", None).unwrap().len(), 2);
+}
+
+/// A blocking unit has the same operations on every backend, dynamic
+/// machines and timers included: what it creates, fires and reads
+/// commits together, and a unit that fails leaves nothing.
+pub(crate) fn a_blocking_unit_runs_dynamic_machines_and_their_timers(fx: Fixture) {
+    let def = Definition::from_json(
+        r#"{"name": "lease",
+        "states": [{"name": "held", "initial": true}, {"name": "expired", "final": true}],
+        "events": [{"name": "expire", "arms": [{"from": ["held"], "to": "expired"}]}],
+        "timers": [{"state": "held", "event": "expire", "after_ms": 60000}]}"#,
+    )
+    .unwrap();
+    let bound = Registry::<serde_json::Value>::new().bind(def).unwrap();
+    let store: Store = fx.open();
+    let before = Timestamp::now();
+    let (due, fired, rows) = store
+        .unit(|u| {
+            u.create_dyn("l-1", &DynMachine::new(bound.clone(), json!({})), &meta())?;
+            let due = u.next_due("lease")?;
+            let later = Timestamp::now() + Duration::from_secs(61);
+            let fired = u.fire_due_dyn(&bound, later, 10)?;
+            Ok((due, fired, u.entities_checked("lease", None)?))
+        })
+        .unwrap();
+    let due = due.expect("the unit sees the timer it armed");
+    assert!(due >= before + Duration::from_secs(60), "{due:?}");
+    assert!(due <= Timestamp::now() + Duration::from_secs(60), "{due:?}");
+    assert_eq!(fired, 1);
+    let states: Vec<_> = rows.into_iter().map(|r| r.unwrap().state).collect();
+    assert_eq!(states, ["expired"]);
+    let loaded = store.load_dyn(&bound, "l-1").unwrap();
+    assert_eq!(
+        (loaded.machine.state_name(), loaded.version),
+        ("expired", 2)
+    );
+    assert!(store.next_due("lease").unwrap().is_none());
+
+    let failed = store.unit(|u| {
+        u.create_dyn("l-2", &DynMachine::new(bound.clone(), json!({})), &meta())?;
+        u.lock_entities("lease", &["l-2", "gone"])
+    });
+    assert!(
+        matches!(&failed, Err(StoreError::NotFound { entity_id, .. }) if entity_id == "gone"),
+        "{failed:?}"
+    );
+    let after = store.load_dyn(&bound, "l-2");
+    assert!(
+        matches!(after, Err(StoreError::NotFound { .. })),
+        "{after:?}"
+    );
+    assert!(store.next_due("lease").unwrap().is_none());
 }

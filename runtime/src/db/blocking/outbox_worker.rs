@@ -5,12 +5,13 @@ use std::cell::RefCell;
 use std::fmt::Display;
 use std::time::Duration;
 
-use super::{StopSignal, Store};
+use super::driver::Driver;
+use super::{StopSignal, StoreOn};
 use crate::db::backend::Scope;
 use crate::db::outbox::deliver;
 use crate::db::{OutboxMessage, StoreError};
 
-/// Delivers a [`Store`]'s outbox to a handler, at least once and in
+/// Delivers a [`Store`](super::Store)'s outbox to a handler, at least once and in
 /// order per entity, batch after batch, until a [`StopSignal`] stops it:
 /// the async [`OutboxWorker`](crate::db::OutboxWorker) for scripts and
 /// programs without an async runtime, with the same batches underneath
@@ -45,6 +46,7 @@ pub struct OutboxWorker {
     settings: crate::db::OutboxWorker,
 }
 
+#[allow(private_bounds)]
 impl OutboxWorker {
     /// Batches of 100, an idle outbox polled every 200 ms.
     ///
@@ -99,7 +101,11 @@ impl OutboxWorker {
     /// assert_eq!((n, seen.len()), (1, 1));
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
-    pub fn deliver_once<F, E>(&self, store: &Store, handler: F) -> Result<usize, StoreError>
+    pub fn deliver_once<D: Driver, F, E>(
+        &self,
+        store: &StoreOn<D>,
+        handler: F,
+    ) -> Result<usize, StoreError>
     where
         F: FnMut(OutboxMessage) -> Result<(), E>,
         E: Display,
@@ -109,9 +115,9 @@ impl OutboxWorker {
     }
 
     /// The batch's acknowledged count, and whether the handler failed.
-    fn deliver_batch<F, E>(
+    fn deliver_batch<D: Driver, F, E>(
         &self,
-        store: &Store,
+        store: &StoreOn<D>,
         handler: &RefCell<F>,
     ) -> Result<(usize, bool), StoreError>
     where
@@ -122,14 +128,7 @@ impl OutboxWorker {
         // never held twice.
         let handler = |m: OutboxMessage| std::future::ready((handler.borrow_mut())(m));
         let at_most = self.settings.batch;
-        match store {
-            #[cfg(feature = "sqlite")]
-            Store::Sqlite(s) => {
-                s.with_work(Scope::Unit, async |w| deliver(w, at_most, &handler).await)
-            }
-            #[cfg(feature = "postgres")]
-            Store::Postgres(s) => s.run(Scope::Unit, async |w| deliver(w, at_most, &handler).await),
-        }
+        store.run(Scope::Unit, async |w| deliver(w, at_most, &handler).await)
     }
 
     /// Delivers batches until `stop` is stopped: at once while there are
@@ -139,7 +138,7 @@ impl OutboxWorker {
     /// first.
     ///
     /// See [`OutboxWorker`] for an example.
-    pub fn run<F, E>(&self, store: &Store, handler: F, stop: &StopSignal) -> usize
+    pub fn run<D: Driver, F, E>(&self, store: &StoreOn<D>, handler: F, stop: &StopSignal) -> usize
     where
         F: FnMut(OutboxMessage) -> Result<(), E>,
         E: Display,

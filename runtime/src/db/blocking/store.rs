@@ -1,191 +1,69 @@
-//! One store type over every backend, chosen at run time: an application
-//! (or an example) runs on SQLite by default and on PostgreSQL when given
-//! a PostgreSQL URL, with the same code.
+//! The blocking store, written once: every operation of
+//! [`SqliteStore`](crate::db::SqliteStore), [`PgStore`](crate::db::PgStore)
+//! and [`Store`](super::Store), over the operations of `db::ops`, driven
+//! to its end as its backend's [`Driver`] says.
+
+use std::future::Future;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use stateforge_core::Machine;
 
+use super::UnitOn;
+use super::driver::Driver;
+use crate::db::backend::Scope;
 use crate::db::due::{DueCount, TimerStep};
+use crate::db::open_unit::{OpenUnit, check_outside};
 use crate::db::ops::Reshape;
-#[cfg(feature = "sqlite")]
-use crate::db::sqlite::Unit as SqliteUnit;
-use crate::db::{
-    EntityRow, Fired, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix, TransitionMeta,
-};
-#[cfg(feature = "sqlite")]
-use crate::db::{SqliteOptions, SqliteStore};
+use crate::db::ops::Work;
+use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
-use crate::time::Timestamp;
-use std::sync::Arc;
-
-use crate::dynamic::{Args, Bound, DynMachine};
 use crate::listener::Listeners;
+use crate::time::Timestamp;
 
-/// A store on whichever backend [`Store::open`] was given.
+/// A blocking store on the backend `D`: [`SqliteStore`](crate::db::SqliteStore)
+/// is `StoreOn<Sqlite>`, [`PgStore`](crate::db::PgStore) `StoreOn<Postgres>`
+/// and [`Store`](super::Store) `StoreOn<Either>`, one chosen at run time.
+/// Each method blocks until its operation has ended; from async code use
+/// the async [`Store`](crate::db::Store).
 ///
 /// ```
-/// use stateforge_runtime::db::{TransitionMeta, blocking::Store};
+/// use stateforge_runtime::db::{SqliteStore, TransitionMeta};
 /// stateforge::state_machine! {
 ///     #[derive(Debug)]
-///     machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; }
+///     machine Door {
+///         initial state Closed;
+///         state Open;
+///         event open: Closed -> Open;
+///         event close: Open -> Closed;
+///     }
 /// }
-/// let dir = tempfile::tempdir().unwrap();
-/// let store = Store::open(dir.path().join("doors.db").to_str().unwrap())?;
-/// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
-/// assert_eq!(store.fire::<AnyDoor>("d", DoorEvent::Open, &TransitionMeta::new())?.version, 2);
+/// let store = SqliteStore::open_in_memory()?;
+/// store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+/// let door = store.fire::<AnyDoor>("front", DoorEvent::Open, &TransitionMeta::new().actor("ada"))?;
+/// assert_eq!((door.machine.state(), door.version), (DoorState::Open, 2));
+/// let history = store.history(&stateforge_runtime::db::HistoryQuery::entity("door", "front"))?;
+/// assert_eq!(history.len(), 2);
 /// # Ok::<(), stateforge_runtime::db::StoreError>(())
 /// ```
-#[derive(Debug)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum Store {
-    /// The embedded store.
-    #[cfg(feature = "sqlite")]
-    Sqlite(SqliteStore),
-    /// The PostgreSQL store.
-    #[cfg(feature = "postgres")]
-    Postgres(crate::db::PgStore),
+// The driver is the crate's own: its trait stays private while the
+// stores' methods are public.
+#[allow(private_bounds)]
+pub struct StoreOn<D: Driver> {
+    pub(crate) driver: D,
 }
 
-/// The operations of one unit of work on a [`Store`] ([`Store::unit`]).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StoreUnit<'u, 'c> {
-    /// A unit on SQLite.
-    #[cfg(feature = "sqlite")]
-    Sqlite(&'u SqliteUnit<'c>),
-    /// A unit on PostgreSQL.
-    #[cfg(feature = "postgres")]
-    Postgres(&'u crate::db::PgUnit<'c>),
-}
-
-macro_rules! each_backend {
-    ($self:expr, $s:ident => $body:expr) => {
-        match $self {
-            #[cfg(feature = "sqlite")]
-            Store::Sqlite($s) => $body,
-            #[cfg(feature = "postgres")]
-            Store::Postgres($s) => $body,
-        }
-    };
-}
-
-macro_rules! each_unit {
-    ($self:expr, $u:ident => $body:expr) => {
-        match $self {
-            #[cfg(feature = "sqlite")]
-            StoreUnit::Sqlite($u) => $body,
-            #[cfg(feature = "postgres")]
-            StoreUnit::Postgres($u) => $body,
-        }
-    };
-}
-
-impl Store {
-    /// Opens `target`: a `postgres://` or `postgresql://` URL, or else the
-    /// path of an SQLite file (created if missing).
-    ///
-    /// # Errors
-    ///
-    /// When the database cannot be opened, or the URL needs a backend this
-    /// build lacks.
-    ///
-    /// ```
-    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn open(target: &str) -> Result<Store, StoreError> {
-        Store::open_with(target, &TablePrefix::default())
+#[allow(private_bounds)]
+impl<D: Driver + std::fmt::Debug> std::fmt::Debug for StoreOn<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.driver.fmt(f)
     }
+}
 
-    /// [`Store::open`] with a prefix for the store's table names, so that
-    /// several applications (or tests) share one database.
-    ///
-    /// # Errors
-    ///
-    /// As [`Store::open`].
-    ///
-    /// ```
-    /// use stateforge_runtime::db::{TablePrefix, blocking::Store};
-    /// let store = Store::open_with(":memory:", &TablePrefix::new("app_")?)?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn open_with(target: &str, prefix: &TablePrefix) -> Result<Store, StoreError> {
-        Store::open_with_options(target, prefix, &StoreOptions::new())
-    }
-
-    /// [`Store::open_with`] with `options`: how long an operation waits
-    /// for a lock another connection holds, on PostgreSQL its
-    /// `lock_timeout` ([`PgStore::connect_with_options`](crate::db::PgStore::connect_with_options)),
-    /// on SQLite its busy timeout ([`SqliteStore::set_busy_timeout`]).
-    ///
-    /// # Errors
-    ///
-    /// As [`Store::open`].
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use stateforge_runtime::db::{StoreOptions, TablePrefix, blocking::Store};
-    /// let options = StoreOptions::new().lock_timeout(Duration::from_secs(2));
-    /// let store = Store::open_with_options(":memory:", &TablePrefix::new("app_")?, &options)?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn open_with_options(
-        target: &str,
-        prefix: &TablePrefix,
-        options: &StoreOptions,
-    ) -> Result<Store, StoreError> {
-        if let Some(_url) = crate::db::postgres_url(target) {
-            #[cfg(feature = "postgres")]
-            return Ok(Store::Postgres(crate::db::PgStore::connect_with_options(
-                &_url, prefix, options,
-            )?));
-            #[cfg(not(feature = "postgres"))]
-            return Err(StoreError::Database(
-                "this build has no PostgreSQL store; enable the `postgres` feature".to_owned(),
-            ));
-        }
-        #[cfg(feature = "sqlite")]
-        {
-            let store = if target == ":memory:" {
-                let store = SqliteStore::open_in_memory_with(prefix)?;
-                store
-                    .set_busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT))?;
-                store
-            } else {
-                // The timeout bounds the opening's waits too.
-                SqliteStore::open_with_options(
-                    target,
-                    &SqliteOptions::new()
-                        .prefix(prefix.clone())
-                        .busy_timeout(options.lock_timeout_or(SqliteStore::DEFAULT_BUSY_TIMEOUT)),
-                )?
-            };
-            Ok(Store::Sqlite(store))
-        }
-        #[cfg(not(feature = "sqlite"))]
-        Err(StoreError::Database(
-            "this build has no SQLite store, and the target is no PostgreSQL URL; enable the `sqlite` feature".to_owned(),
-        ))
-    }
-
-    /// PostgreSQL at `STATEFORGE_PG_URL` when that is set, else the SQLite
-    /// file `sqlite_path`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Store::open`].
-    ///
-    /// ```no_run
-    /// let store = stateforge_runtime::db::blocking::Store::from_env("app.db")?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn from_env(sqlite_path: &str) -> Result<Store, StoreError> {
-        match std::env::var("STATEFORGE_PG_URL") {
-            Ok(url) if !url.is_empty() => Store::open(&url),
-            _ => Store::open(sqlite_path),
-        }
+#[allow(private_bounds)]
+impl<D: Driver> StoreOn<D> {
+    pub(crate) fn on(driver: D) -> StoreOn<D> {
+        StoreOn { driver }
     }
 
     /// Which backend this is: `sqlite` or `postgres`.
@@ -194,70 +72,188 @@ impl Store {
     /// assert_eq!(stateforge_runtime::db::blocking::Store::open(":memory:").unwrap().backend(), "sqlite");
     /// ```
     pub fn backend(&self) -> &'static str {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Store::Sqlite(_) => "sqlite",
-            #[cfg(feature = "postgres")]
-            Store::Postgres(_) => "postgres",
-        }
+        self.driver.name()
     }
 
-    /// See [`SqliteStore::unit`]. A unit that fires or saves several
-    /// entities should first lock them, in one order, with
-    /// [`StoreUnit::lock_entities`]: on PostgreSQL each entity stays locked
-    /// until the unit ends, and two units that take the same entities in
-    /// opposite orders can deadlock. A deadlock that remains is
+    /// Runs `op` on a connection for `scope`, committed when it succeeds;
+    /// refused on this thread while a unit of this store is open on it
+    /// (on SQLite it would wait for ever on the unit's connection; on
+    /// PostgreSQL on the unit's row locks, or read around its writes).
+    /// The operation counts as a unit meanwhile: a guard or listener it
+    /// runs that calls the store is refused the same way.
+    pub(crate) fn run<T>(
+        &self,
+        scope: Scope,
+        op: impl AsyncFnOnce(&mut Work<D::Conn<'static>>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        check_outside(self)?;
+        let _open = OpenUnit::mark(self);
+        self.driver.block_on(async {
+            let mut work = Work::new(self.driver.begin(scope).await?);
+            let out = op(&mut work).await?;
+            work.commit().await?;
+            Ok(out)
+        })
+    }
+
+    /// Runs the future `call` makes of the backend as
+    /// [`Driver::spawn_wait`] does: `call` owns what it needs.
+    fn spawned<T, F>(&self, call: impl FnOnce(D::Shared) -> F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        check_outside(self)?;
+        let _open = OpenUnit::mark(self);
+        self.driver.spawn_wait(call(self.driver.shared()))
+    }
+
+    /// Runs `work` as one unit: everything it writes commits together, or,
+    /// if it returns an error or panics, nothing does. Nor does it when an
+    /// operation in it failed after writing part of its changes (a history
+    /// record refused after the entity's update), even if `work` went on
+    /// past that error: the unit is rolled back, as PostgreSQL rolls back
+    /// a transaction after a failed statement.
+    ///
+    /// On PostgreSQL each entity the unit fires or saves stays locked until
+    /// it ends: a unit that touches several entities should lock them
+    /// first, in one order, with [`UnitOn::lock_entities`], or two units
+    /// that take the same entities in opposite orders can deadlock. A
+    /// deadlock that remains, like a lock held past the lock timeout, is
     /// [`StoreError::Transient`] ([`is_retryable`](StoreError::is_retryable)):
     /// nothing was written; run the unit again.
     ///
     /// # Errors
     ///
-    /// The first error of `work`, or the database's.
+    /// The first error of `work`; [`StoreError::Database`] when an
+    /// operation failed halfway; or the database's.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// stateforge::state_machine! {
+    ///     #[derive(Debug)]
+    ///     machine Step { initial state Running; final state Paused; event pause: Running -> Paused; }
+    /// }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let meta = TransitionMeta::new();
+    /// for id in ["a", "b"] {
+    ///     store.create(id, &AnyStep::from(Step::new()), &meta)?;
+    /// }
+    /// store.unit(|unit| {
+    ///     for id in ["a", "b"] {
+    ///         unit.fire::<AnyStep>(id, StepEvent::Pause, &meta)?;
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(store.load::<AnyStep>("b")?.machine.state(), StepState::Paused);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn unit<T>(
         &self,
-        work: impl FnOnce(&StoreUnit<'_, '_>) -> Result<T, StoreError>,
+        work: impl FnOnce(&UnitOn<'_, D>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Store::Sqlite(s) => s.unit(|u| work(&StoreUnit::Sqlite(u))),
-            #[cfg(feature = "postgres")]
-            Store::Postgres(s) => s.unit(|u| work(&StoreUnit::Postgres(u))),
-        }
+        check_outside(self)?;
+        let _open = OpenUnit::mark(self);
+        let conn = self.driver.block_on(self.driver.begin(Scope::Unit))?;
+        let unit = UnitOn::new(Work::new(D::shorten(conn)), &self.driver);
+        // On an error or a panic the unit is dropped: its transaction is
+        // rolled back.
+        let out = work(&unit)?;
+        unit.commit()?;
+        Ok(out)
     }
 
-    /// See [`SqliteStore::create`]: an entity id is 1 to
-    /// [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES) bytes
-    /// without U+0000 on either backend.
+    /// Creates entity `entity_id` holding `machine` (usually in its initial
+    /// state); its first history record has no `from`.
+    ///
+    /// An entity id is 1 to [`MAX_ENTITY_ID_BYTES`](crate::db::MAX_ENTITY_ID_BYTES)
+    /// (1024) bytes of UTF-8 without U+0000, on every backend; every
+    /// operation that takes an id refuses another one the same way.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::create`].
+    /// [`StoreError::AlreadyExists`], [`StoreError::InvalidEntityId`]
+    /// (nothing written), or the database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let created = store.create("d-1", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// assert_eq!(created.version, 1);
+    /// let too_long = "d".repeat(1025);
+    /// let err = store.create(&too_long, &AnyDoor::from(Door::new()), &TransitionMeta::new());
+    /// assert!(matches!(err, Err(StoreError::InvalidEntityId(_))));
+    /// # Ok::<(), StoreError>(())
+    /// ```
     pub fn create<M: Machine + Serialize>(
         &self,
         entity_id: &str,
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        each_backend!(self, s => s.create(entity_id, machine, meta))
+        self.run(Scope::Unit, async |w| {
+            w.create(entity_id, machine, meta).await
+        })
     }
 
-    /// See [`SqliteStore::load`].
+    /// Loads entity `entity_id` as machine `M`, checked: another machine's
+    /// row, an unknown state, another definition or data that does not fit
+    /// is an error saying which.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::load`].
+    /// [`StoreError::NotFound`], [`StoreError::Restore`],
+    /// [`StoreError::BadRow`] for a row a store did not write (a version
+    /// below 1, a column holding another type than the schema's),
+    /// [`StoreError::InvalidEntityId`] (see [`Self::create`]), or the
+    /// database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// assert!(matches!(store.load::<AnyDoor>("nope"), Err(StoreError::NotFound { .. })));
+    /// # Ok::<(), StoreError>(())
+    /// ```
     pub fn load<M: Machine + DeserializeOwned + Send>(
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
-        each_backend!(self, s => s.load(entity_id))
+        let entity_id = entity_id.to_owned();
+        self.spawned(move |backend| async move {
+            let mut work = Work::new(D::begin_on(&backend, Scope::Read).await?);
+            let loaded = work.load::<M>(&entity_id).await?;
+            work.commit().await?;
+            Ok(loaded)
+        })
     }
 
-    /// See [`SqliteStore::fire`].
+    /// Fires `event` on entity `entity_id`: loads it, fires, writes the new
+    /// state and its history record, in one transaction. The entity stays
+    /// locked while the event fires (on PostgreSQL its row is read `FOR
+    /// UPDATE`), so the event applies to the state the entity is in and
+    /// never fails with a conflict. Code that holds a loaded machine
+    /// saves it with [`Self::save`]; the async
+    /// [`Store::fire`](crate::db::Store::fire) fires without a lock on
+    /// PostgreSQL, in two round trips, retrying on a conflict.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::fire`].
+    /// [`StoreError::NotAllowed`] or [`StoreError::GuardRefused`] when the
+    /// machine refuses the event (nothing is written), [`StoreError::OtherSession`], [`StoreError::BadRow`]
+    /// for an entity whose version is the last a row can hold (it cannot
+    /// move again), or those of [`Self::load`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// let err = store.fire::<AnyDoor>("d", DoorEvent::Close, &TransitionMeta::new()).unwrap_err();
+    /// assert_eq!(err.to_string(), "event `close` is not allowed in state `closed`");
+    /// # Ok::<(), StoreError>(())
+    /// ```
     pub fn fire<M>(
         &self,
         entity_id: &str,
@@ -268,14 +264,29 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: Send,
     {
-        each_backend!(self, s => s.fire(entity_id, event, meta))
+        self.fire_with(&Listeners::new(), entity_id, event, meta)
     }
 
-    /// See [`SqliteStore::fire_with`].
+    /// [`Self::fire`] with listeners: before-listeners run inside the
+    /// transaction (a veto writes nothing), after-listeners once it has
+    /// committed (their failures are logged, never returned).
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::fire_with`].
+    /// As [`Self::fire`], and [`StoreError::Vetoed`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::{Listeners, db::{SqliteStore, StoreError, TransitionMeta}};
+    /// # stateforge::state_machine! { #[derive(Debug, Clone)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// let mut listeners = Listeners::<AnyDoor>::new();
+    /// listeners.before("maintenance", |_, _| Err("door under repair".to_owned()));
+    /// let err = store.fire_with(&listeners, "d", DoorEvent::Open, &TransitionMeta::new()).unwrap_err();
+    /// assert!(matches!(err, StoreError::Vetoed { .. }));
+    /// assert_eq!(store.load::<AnyDoor>("d")?.version, 1);
+    /// # Ok::<(), StoreError>(())
+    /// ```
     pub fn fire_with<M>(
         &self,
         listeners: &Listeners<M>,
@@ -287,14 +298,46 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: Send,
     {
-        each_backend!(self, s => s.fire_with(listeners, entity_id, event, meta))
+        // Owned, for a fire that runs as a task of the store's runtime.
+        let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
+        let fired = self.spawned(move |backend| async move {
+            let mut work = Work::new(D::begin_on(&backend, Scope::Unit).await?);
+            let fired = work.fire_with(&shared, &id, event, &owned_meta).await?;
+            work.commit().await?;
+            Ok(fired)
+        })?;
+        // After-listeners run once the transition is durable, and outside
+        // the lock: a slow listener does not hold up other writers.
+        if !fired.replayed {
+            listeners.notify(&fired.info(meta), &fired.loaded.machine);
+        }
+        Ok(fired.loaded)
     }
 
-    /// See [`SqliteStore::save`].
+    /// Saves `machine` as the new state of `entity_id` after typed code
+    /// moved it with `event`: checks the entity is still at
+    /// `expected_version` and that `event` leads from the stored state to
+    /// the machine's, then writes it with its history record. On
+    /// PostgreSQL the save takes no transaction: the row is read to check
+    /// it, and the write, one statement, checks the version read.
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::save`].
+    /// [`StoreError::Conflict`] when someone moved it meanwhile,
+    /// [`StoreError::NotATransition`], [`StoreError::OtherSession`],
+    /// [`StoreError::BadRow`] as for [`Self::fire`].
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{SqliteStore, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// let loaded = store.load::<AnyDoor>("d")?;
+    /// let AnyDoor::Closed(door) = loaded.machine else { unreachable!() };
+    /// let open = door.open();                     // typed, checked by the compiler
+    /// store.save("d", loaded.version, "open", &AnyDoor::from(open), &TransitionMeta::new())?;
+    /// # Ok::<(), StoreError>(())
+    /// ```
     pub fn save<M: Machine + Serialize>(
         &self,
         entity_id: &str,
@@ -303,45 +346,72 @@ impl Store {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        each_backend!(self, s => s.save(entity_id, expected_version, event, machine, meta))
+        self.run(Scope::Single, async |w| {
+            w.save(entity_id, expected_version, event, machine, meta)
+                .await
+        })
     }
 
-    /// See [`SqliteStore::history`].
+    /// History records matching `query`, oldest first.
     ///
     /// # Errors
     ///
     /// The database's; [`StoreError::BadRow`] for a record that does not
     /// read, naming its entity.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{HistoryQuery, SqliteStore};
+    /// let store = SqliteStore::open_in_memory()?;
+    /// assert!(store.history(&HistoryQuery::session("nobody"))?.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        each_backend!(self, s => s.history(query))
+        self.run(Scope::Read, async |w| w.history(query).await)
     }
 
-    /// See [`SqliteStore::entities`]: a row that does not read is left
-    /// out, and logged.
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        each_backend!(self, s => s.entities(machine, state))
-    }
-
-    /// See [`SqliteStore::entities_checked`]: every row, each as its
-    /// entity or the [`StoreError::BadRow`] saying what is wrong with it.
+    /// The entities of `machine`, optionally only those in `state`, by
+    /// entity id. A row that does not read (edited past the store: a
+    /// version below 1, a column holding another type) is left out, and
+    /// logged with `tracing::warn!` naming its entity;
+    /// [`Self::entities_checked`] returns it as an error instead.
     ///
     /// # Errors
     ///
     /// The database's.
     ///
     /// ```
-    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
-    /// let (good, bad): (Vec<_>, Vec<_>) =
-    ///     store.entities_checked("task", None)?.into_iter().partition(Result::is_ok);
-    /// assert!(good.is_empty() && bad.is_empty());
+    /// # use stateforge_runtime::db::SqliteStore;
+    /// let store = SqliteStore::open_in_memory()?;
+    /// assert!(store.entities("task", None)?.is_empty());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn entities(
+        &self,
+        machine: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        self.run(Scope::Read, async |w| w.entities(machine, state).await)
+    }
+
+    /// Every row of [`Self::entities`], by entity id, each as the entity
+    /// it holds or the [`StoreError::BadRow`] saying what is wrong with
+    /// it: for tools that show the good rows and report the others.
+    ///
+    /// # Errors
+    ///
+    /// The database's: a bad row is an error in the list, not of the call.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; final state Open; event open: Closed -> Open; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("front", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// for row in store.entities_checked("door", None)? {
+    ///     match row {
+    ///         Ok(row) => println!("{} is {}", row.entity_id, row.state),
+    ///         Err(bad) => eprintln!("{bad}"),
+    ///     }
+    /// }
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn entities_checked(
@@ -349,70 +419,57 @@ impl Store {
         machine: &str,
         state: Option<&str>,
     ) -> Result<Vec<Result<EntityRow, StoreError>>, StoreError> {
-        each_backend!(self, s => s.entities_checked(machine, state))
+        self.run(Scope::Read, async |w| {
+            w.entities_checked(machine, state).await
+        })
     }
 
-    /// See [`SqliteStore::fire_due`].
+    /// Claims the timers of machine `M` due at `now`, oldest first, and
+    /// fires each, in one transaction: with any number of workers on the
+    /// same database, each timer fires once (on PostgreSQL they are
+    /// claimed with `FOR UPDATE SKIP LOCKED`). Returns how many fired.
+    ///
+    /// At most `limit` timers are used up: fired, or dropped because the
+    /// event is refused or cannot be built from its stored name (logged),
+    /// or because the entity left the timer's state. A timer whose entity
+    /// does not restore as `M` (a row written under another definition,
+    /// data that does not fit) is kept for a worker that can restore it,
+    /// logged, and not counted: the timers behind it still fire.
+    /// A transition fired by a timer cancels the entity's other timers,
+    /// even those already claimed in the same call.
     ///
     /// # Errors
     ///
-    /// The database's.
+    /// The database's: nothing a row holds stops the other timers.
+    ///
+    /// ```
+    /// use stateforge_runtime::{Timestamp, db::{SqliteStore, TransitionMeta}};
+    /// stateforge::state_machine! {
+    ///     #[derive(Debug)]
+    ///     machine Breaker {
+    ///         initial state Open;
+    ///         state HalfOpen;
+    ///         event reset: Open -> HalfOpen after 30s;
+    ///         event trip: HalfOpen -> Open;
+    ///     }
+    /// }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// store.create("b", &AnyBreaker::from(Breaker::new()), &TransitionMeta::new())?;
+    /// assert_eq!(store.fire_due::<AnyBreaker>(Timestamp::now(), 10)?, 0);
+    /// let later = Timestamp::now() + std::time::Duration::from_secs(31);
+    /// assert_eq!(store.fire_due::<AnyBreaker>(later, 10)?, 1);
+    /// assert_eq!(store.load::<AnyBreaker>("b")?.machine.state(), BreakerState::HalfOpen);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
     pub fn fire_due<M>(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        each_backend!(self, s => s.fire_due::<M>(now, limit))
+        self.run(Scope::Unit, async |w| w.fire_due::<M>(now, limit).await)
     }
 
-    /// See [`SqliteStore::migrate`].
-    ///
-    /// # Errors
-    ///
-    /// The database's; the units committed before it stay.
-    pub fn migrate(
-        &self,
-        def: &stateforge_core::Definition,
-        options: crate::db::MigrateOptions,
-    ) -> Result<crate::db::MigrationReport, StoreError> {
-        each_backend!(self, s => s.migrate(def, options))
-    }
-
-    /// See [`SqliteStore::migrate_machine`].
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    pub fn migrate_machine<M: Machine>(
-        &self,
-        options: crate::db::MigrateOptions,
-    ) -> Result<crate::db::MigrationReport, StoreError> {
-        each_backend!(self, s => s.migrate_machine::<M>(options))
-    }
-
-    /// See [`SqliteStore::migrate_dyn`].
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    pub fn migrate_dyn(
-        &self,
-        bound: &crate::dynamic::Bound<serde_json::Value>,
-        options: crate::db::MigrateOptions,
-    ) -> Result<crate::db::MigrationReport, StoreError> {
-        each_backend!(self, s => s.migrate_dyn(bound, options))
-    }
-
-    /// See [`SqliteStore::next_due`].
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
-        each_backend!(self, s => s.next_due(machine))
-    }
-
-    /// [`Store::fire_due`], saying how much of the limit it used.
+    /// [`Self::fire_due`], saying how much of the limit it used.
     pub(crate) fn fire_due_counted<M>(
         &self,
         now: Timestamp,
@@ -422,19 +479,38 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        each_backend!(self, s => s.unit(|u| u.fire_due_by(M::definition(), now, limit, TimerStep::of::<M>, Reshape::Typed(M::migrate_data))))
+        self.run(Scope::Unit, async |w| {
+            w.fire_due_by(
+                M::definition(),
+                now,
+                limit,
+                TimerStep::of::<M>,
+                Reshape::Typed(M::migrate_data),
+            )
+            .await
+        })
     }
 
-    /// [`Store::fire_due_dyn`], saying how much of the limit it used.
-    pub(crate) fn fire_due_dyn_counted(
-        &self,
-        bound: &Arc<Bound<serde_json::Value>>,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<DueCount, StoreError> {
-        each_backend!(self, s => s.unit(|u| u.fire_due_by(bound.definition(), now, limit, |timer, row| {
-            TimerStep::of_dyn(bound, timer, row)
-        }, Reshape::Bound(bound))))
+    /// When the next timer of machine `machine` is due, if any.
+    ///
+    /// Kept timers count (see [`Self::fire_due`]: an entity this worker
+    /// cannot restore keeps its timer for one that can), so a due time in
+    /// the past is not a promise that `fire_due` will fire something: a
+    /// worker that sleeps until `next_due` should sleep at least its
+    /// polling interval when `fire_due` used nothing, or it spins on a
+    /// timer it cannot fire.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::SqliteStore;
+    /// assert!(SqliteStore::open_in_memory()?.next_due("breaker")?.is_none());
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn next_due(&self, machine: &str) -> Result<Option<Timestamp>, StoreError> {
+        self.next_due_after(machine, Timestamp::from_micros(i64::MIN))
     }
 
     /// When the first timer of `machine` due after `after` is due.
@@ -443,34 +519,7 @@ impl Store {
         machine: &str,
         after: Timestamp,
     ) -> Result<Option<Timestamp>, StoreError> {
-        each_backend!(self, s => s.next_due_after(machine, after))
-    }
-}
-
-/// Definitions and dynamic machines.
-impl Store {
-    /// See [`SqliteStore::save_definition`].
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    pub fn save_definition(
-        &self,
-        definition: &stateforge_core::Definition,
-    ) -> Result<(), StoreError> {
-        each_backend!(self, s => s.save_definition(definition))
-    }
-
-    /// See [`SqliteStore::kept_definition`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::definition`].
-    pub fn kept_definition(
-        &self,
-        machine: &str,
-    ) -> Result<(stateforge_core::Definition, crate::db::DefinitionKind), StoreError> {
-        each_backend!(self, s => s.kept_definition(machine))
+        self.run(Scope::Read, async |w| w.next_due(machine, after).await)
     }
 
     /// Drops the store's tables, every entity, history record, timer and
@@ -495,236 +544,7 @@ impl Store {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn drop_tables(&self) -> Result<(), StoreError> {
-        each_backend!(self, s => s.drop_tables())
-    }
-
-    /// See [`SqliteStore::definition`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::definition`].
-    pub fn definition(&self, machine: &str) -> Result<stateforge_core::Definition, StoreError> {
-        each_backend!(self, s => s.definition(machine))
-    }
-
-    /// See [`SqliteStore::create_dyn`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::create`].
-    pub fn create_dyn(
-        &self,
-        entity_id: &str,
-        machine: &DynMachine<serde_json::Value>,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<()>, StoreError> {
-        each_backend!(self, s => s.create_dyn(entity_id, machine, meta))
-    }
-
-    /// See [`SqliteStore::load_dyn`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::load_dyn`].
-    pub fn load_dyn(
-        &self,
-        bound: &Arc<Bound<serde_json::Value>>,
-        entity_id: &str,
-    ) -> Result<Loaded<DynMachine<serde_json::Value>>, StoreError> {
-        each_backend!(self, s => s.load_dyn(bound, entity_id))
-    }
-
-    /// See [`SqliteStore::fire_dyn`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::fire_dyn`].
-    pub fn fire_dyn(
-        &self,
-        bound: &Arc<Bound<serde_json::Value>>,
-        entity_id: &str,
-        event: &str,
-        args: &Args,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<DynMachine<serde_json::Value>>, StoreError> {
-        each_backend!(self, s => s.fire_dyn(bound, entity_id, event, args, meta))
-    }
-
-    /// See [`SqliteStore::fire_due_dyn`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::fire_due_dyn`].
-    ///
-    /// ```
-    /// # use stateforge_runtime::{Registry, Timestamp};
-    /// # let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
-    /// #     .bind(stateforge_core::Definition::example()).unwrap();
-    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
-    /// assert_eq!(store.fire_due_dyn(&bound, Timestamp::now(), 10)?, 0);
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn fire_due_dyn(
-        &self,
-        bound: &Arc<Bound<serde_json::Value>>,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<usize, StoreError> {
-        each_backend!(self, s => s.fire_due_dyn(bound, now, limit))
-    }
-}
-
-impl StoreUnit<'_, '_> {
-    /// See [`SqliteUnit::create`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::create`].
-    pub fn create<M: Machine + Serialize>(
-        &self,
-        entity_id: &str,
-        machine: &M,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<()>, StoreError> {
-        each_unit!(self, u => u.create(entity_id, machine, meta))
-    }
-
-    /// See [`SqliteUnit::load`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::load`].
-    pub fn load<M: Machine + DeserializeOwned>(
-        &self,
-        entity_id: &str,
-    ) -> Result<Loaded<M>, StoreError> {
-        each_unit!(self, u => u.load(entity_id))
-    }
-
-    /// See [`SqliteUnit::fire`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::fire`].
-    pub fn fire<M: Machine + Serialize + DeserializeOwned>(
-        &self,
-        entity_id: &str,
-        event: M::Event,
-        meta: &TransitionMeta,
-    ) -> Result<Loaded<M>, StoreError> {
-        each_unit!(self, u => u.fire(entity_id, event, meta))
-    }
-
-    /// See [`SqliteUnit::fire_with`]: the before-listeners now, the
-    /// after-listeners once the unit has committed (never if it rolls
-    /// back); a panic in one is caught and logged, as
-    /// [`Listeners::notify`] does.
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::fire_with`].
-    pub fn fire_with<M: Machine + Serialize + DeserializeOwned>(
-        &self,
-        listeners: &Listeners<M>,
-        entity_id: &str,
-        event: M::Event,
-        meta: &TransitionMeta,
-    ) -> Result<Fired<M>, StoreError> {
-        each_unit!(self, u => u.fire_with(listeners, entity_id, event, meta))
-    }
-
-    /// Writes an outbox message about entity `entity_id` of `machine`,
-    /// committed with the unit, for an
-    /// [`OutboxWorker`](super::OutboxWorker) to deliver.
-    ///
-    /// # Errors
-    ///
-    /// The database's.
-    ///
-    /// ```
-    /// let store = stateforge_runtime::db::blocking::Store::open(":memory:")?;
-    /// store.unit(|u| u.enqueue("order", "o-1", "shipped", serde_json::json!({"carrier": "ups"})))?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn enqueue(
-        &self,
-        machine: &str,
-        entity_id: &str,
-        topic: &str,
-        payload: serde_json::Value,
-    ) -> Result<(), StoreError> {
-        each_unit!(self, u => u.enqueue(machine, entity_id, topic, payload))
-    }
-
-    /// Locks the entities `entity_ids` of `machine` until the unit ends,
-    /// in one order whatever the order given; a unit that fires or saves
-    /// several entities should call it first. See
-    /// [`PgUnit::lock_entities`](crate::db::PgUnit::lock_entities) (on
-    /// PostgreSQL) and [`SqliteUnit::lock_entities`] (on SQLite, where a
-    /// unit holds the whole database and this only checks the entities
-    /// exist).
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::NotFound`] for the first id (in the order given) with
-    /// no entity; on PostgreSQL [`StoreError::Transient`] when a lock is
-    /// held elsewhere past the lock timeout, or in a deadlock; or the
-    /// database's.
-    ///
-    /// ```
-    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
-    /// use stateforge_runtime::db::{TransitionMeta, blocking::Store};
-    /// let store = Store::open(":memory:")?;
-    /// let meta = TransitionMeta::new();
-    /// for id in ["front", "back"] {
-    ///     store.create(id, &AnyDoor::from(Door::new()), &meta)?;
-    /// }
-    /// store.unit(|u| {
-    ///     u.lock_entities("door", &["front", "back"])?;
-    ///     u.fire::<AnyDoor>("back", DoorEvent::Open, &meta)?;
-    ///     u.fire::<AnyDoor>("front", DoorEvent::Open, &meta)
-    /// })?;
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn lock_entities(&self, machine: &str, entity_ids: &[&str]) -> Result<(), StoreError> {
-        each_unit!(self, u => u.lock_entities(machine, entity_ids))
-    }
-
-    /// See [`SqliteUnit::save`].
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::save`].
-    pub fn save<M: Machine + Serialize>(
-        &self,
-        entity_id: &str,
-        expected_version: u64,
-        event: &str,
-        machine: &M,
-        meta: &TransitionMeta,
-    ) -> Result<u64, StoreError> {
-        each_unit!(self, u => u.save(entity_id, expected_version, event, machine, meta))
-    }
-
-    /// See [`SqliteUnit::history`]: the unit's own writes included.
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::history`].
-    pub fn history(&self, query: &HistoryQuery) -> Result<Vec<HistoryRecord>, StoreError> {
-        each_unit!(self, u => u.history(query))
-    }
-
-    /// See [`SqliteUnit::entities`]: the unit's own writes included.
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::entities`].
-    pub fn entities(
-        &self,
-        machine: &str,
-        state: Option<&str>,
-    ) -> Result<Vec<EntityRow>, StoreError> {
-        each_unit!(self, u => u.entities(machine, state))
+        check_outside(self)?;
+        self.driver.drop_tables()
     }
 }

@@ -248,7 +248,7 @@ impl TimerWorker {
     ///     #[derive(Debug)]
     ///     machine Breaker { initial state Open; state HalfOpen; event reset: Open -> HalfOpen after 30s; event trip: HalfOpen -> Open; }
     /// }
-    /// let store = Store::Sqlite(SqliteStore::open_in_memory()?);
+    /// let store = Store::from(SqliteStore::open_in_memory()?);
     /// let worker = TimerWorker::new().machine::<AnyBreaker>().poll_interval(Duration::from_secs(5));
     /// let round = worker.round(&store)?;
     /// assert_eq!((round.fired, round.wait), (0, Duration::from_secs(5)));

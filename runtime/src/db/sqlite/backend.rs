@@ -78,7 +78,7 @@ impl SqliteBackend {
         })
     }
 
-    /// See [`SqliteStore::set_busy_timeout`](super::SqliteStore::set_busy_timeout).
+    /// See [`SqliteStore::set_busy_timeout`](crate::db::SqliteStore::set_busy_timeout).
     pub(crate) fn set_busy_timeout(&self, timeout: Duration) {
         self.busy_timeout.store(micros(timeout), Ordering::Relaxed);
     }

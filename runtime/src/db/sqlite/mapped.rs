@@ -487,30 +487,3 @@ impl OwnedWrite {
         })
     }
 }
-
-impl super::SqliteStore {
-    /// Keeps machine `M`'s entities in the application's own table, as
-    /// [`Store::map_table`](crate::db::Store::map_table) does, for this
-    /// blocking store and the units it runs on the application's
-    /// connection ([`SqliteStore::unit_in`](super::SqliteStore::unit_in)).
-    ///
-    /// # Errors
-    ///
-    /// As [`Store::map_table`](crate::db::Store::map_table).
-    ///
-    /// ```
-    /// use stateforge_runtime::db::{SqliteStore, StoreError, TableMapping};
-    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
-    /// let store = SqliteStore::open_in_memory()?;
-    /// let missing = store.map_table::<AnyDoor>(TableMapping::new("doors"));
-    /// assert!(matches!(missing, Err(StoreError::TableMapping { .. })));
-    /// # Ok::<(), StoreError>(())
-    /// ```
-    pub fn map_table<M: stateforge_core::Machine>(
-        &self,
-        mapping: crate::db::TableMapping,
-    ) -> Result<(), StoreError> {
-        let table = MappedTable::new(M::definition(), mapping)?;
-        super::block_on(self.backend.map_table(table))
-    }
-}

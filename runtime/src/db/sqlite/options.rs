@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Synchronous;
 use crate::db::TablePrefix;
 
-/// The options of [`SqliteStore::open_with_options`](super::SqliteStore::open_with_options).
+/// The options of [`SqliteStore::open_with_options`](crate::db::SqliteStore::open_with_options).
 ///
 /// The busy timeout bounds every wait for another connection's lock,
 /// opening included (switching a new file to WAL and creating the schema
@@ -42,7 +42,7 @@ pub struct SqliteOptions {
 
 impl SqliteOptions {
     /// No prefix, synchronous FULL, a busy timeout of
-    /// [`SqliteStore::DEFAULT_BUSY_TIMEOUT`](super::SqliteStore::DEFAULT_BUSY_TIMEOUT).
+    /// [`SqliteStore::DEFAULT_BUSY_TIMEOUT`](crate::db::SqliteStore::DEFAULT_BUSY_TIMEOUT).
     ///
     /// ```
     /// let o = stateforge_runtime::db::SqliteOptions::new();
@@ -53,7 +53,7 @@ impl SqliteOptions {
         SqliteOptions {
             prefix: TablePrefix::default(),
             synchronous: Synchronous::Full,
-            busy_timeout: super::SqliteStore::DEFAULT_BUSY_TIMEOUT,
+            busy_timeout: crate::db::SqliteStore::DEFAULT_BUSY_TIMEOUT,
             read_only: false,
             migrate: true,
         }

@@ -94,17 +94,6 @@ impl<'c> StoreUnit<'c> {
         }
     }
 
-    /// The unit's operations on the store's own connection, for the
-    /// blocking [`PgUnit`](crate::db::PgUnit), whose machines need not be
-    /// `Send`; `None` for a unit in the application's transaction.
-    #[cfg(feature = "postgres")]
-    pub(crate) fn work_mut(&mut self) -> Option<&mut Work<AnyConnection>> {
-        match &mut self.work {
-            UnitWork::Owned(work) => Some(work),
-            UnitWork::Application(_) => None,
-        }
-    }
-
     /// Commits everything the unit wrote.
     ///
     /// # Errors

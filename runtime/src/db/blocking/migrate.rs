@@ -1,17 +1,24 @@
-//! [`SqliteStore::migrate`]: as [`Store::migrate`](crate::db::Store::migrate).
+//! [`StoreOn::migrate`]: a machine's rows brought to its current
+//! definition in batches, as [`Store::migrate`](crate::db::Store::migrate)
+//! does on the async store.
 
 use stateforge_core::{Definition, Machine};
 
-use super::SqliteStore;
+use super::StoreOn;
+use super::driver::Driver;
 use crate::db::backend::Scope;
 use crate::db::ops::Reshape;
 use crate::db::{MigrateOptions, MigrationReport, StoreError};
 use crate::dynamic::Bound;
 
-impl SqliteStore {
+#[allow(private_bounds)]
+impl<D: Driver> StoreOn<D> {
     /// Brings the machine's rows of older definitions to `def`, in units
     /// of [`MigrateOptions::batch`] rows; see
-    /// [`Store::migrate`](crate::db::Store::migrate).
+    /// [`Store::migrate`](crate::db::Store::migrate). A row whose
+    /// migration names a function (`with`) is refused here, in the report:
+    /// [`Self::migrate_machine`] runs a generated machine's,
+    /// [`Self::migrate_dyn`] a registry's.
     ///
     /// # Errors
     ///
@@ -39,17 +46,17 @@ impl SqliteStore {
         reshape: Reshape<'_>,
     ) -> Result<MigrationReport, StoreError> {
         let mut report = MigrationReport::default();
-        let ids = self.with_work(Scope::Read, async |w| {
+        let ids = self.run(Scope::Read, async |w| {
             w.rows_to_migrate(def, &mut report).await
         })?;
         if let (Some(first), false) = (ids.first(), options.dry_run) {
-            self.with_work(Scope::Unit, async |w| {
+            self.run(Scope::Unit, async |w| {
                 w.keep_before_migrating(def, first).await
             })?;
         }
         for batch in ids.chunks(options.batch.max(1)) {
             let mut part = MigrationReport::default();
-            self.with_work(Scope::Unit, async |w| {
+            self.run(Scope::Unit, async |w| {
                 w.migrate_rows(def, batch, options.dry_run, &mut part, reshape)
                     .await
             })?;
@@ -57,11 +64,14 @@ impl SqliteStore {
             report.current += part.current;
             report.refused.extend(part.refused);
         }
+        tracing::info!(machine = def.name(), definition = %def.fingerprint(),
+            migrated = report.migrated, current = report.current,
+            refused = report.refused.len(), dry_run = options.dry_run, "rows migrated");
         Ok(report)
     }
 
-    /// [`SqliteStore::migrate`] to `M`'s definition, the data of rows
-    /// whose migration names a function made by it
+    /// [`Self::migrate`] to `M`'s definition, the data of rows whose
+    /// migration names a function made by it
     /// ([`Machine::migrate_data`]).
     ///
     /// # Errors
@@ -82,8 +92,9 @@ impl SqliteStore {
         self.migrate_by(M::definition(), options, Reshape::Typed(M::migrate_data))
     }
 
-    /// [`SqliteStore::migrate`] to `bound`'s definition, the data of rows
-    /// whose migration names a function made by the one its registry gave.
+    /// [`Self::migrate`] to `bound`'s definition, the data of rows whose
+    /// migration names a function made by the one its registry gave
+    /// ([`Registry::data_migration`](crate::Registry::data_migration)).
     ///
     /// # Errors
     ///
@@ -95,7 +106,8 @@ impl SqliteStore {
     ///     .guard("can_retry", |_, _| true)
     ///     .bind(stateforge_core::Definition::example())
     ///     .unwrap();
-    /// assert!(store.migrate_dyn(&bound, Default::default())?.refused.is_empty());
+    /// let report = store.migrate_dyn(&bound, Default::default())?;
+    /// assert_eq!(report.migrated, 0);
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn migrate_dyn(

@@ -29,10 +29,10 @@ use tokio::runtime::{Handle, Runtime};
 /// one ("Cannot drop a runtime in a context where blocking is not
 /// allowed"), so there it is shut down without waiting, as tokio offers
 /// for this case; the store has closed its pool by then.
-pub(super) struct OwnRuntime(Option<Runtime>);
+pub(crate) struct OwnRuntime(Option<Runtime>);
 
 impl OwnRuntime {
-    pub(super) fn new() -> std::io::Result<OwnRuntime> {
+    pub(crate) fn new() -> std::io::Result<OwnRuntime> {
         let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
@@ -52,13 +52,13 @@ impl OwnRuntime {
     /// Makes the runtime current on this thread until the guard drops:
     /// the pool's connections, dropped, hand themselves back by a task
     /// spawned on it.
-    pub(super) fn enter(&self) -> tokio::runtime::EnterGuard<'_> {
+    pub(crate) fn enter(&self) -> tokio::runtime::EnterGuard<'_> {
         self.get().handle().enter()
     }
 
     /// Runs `future` on a worker and waits for its output. A panic in it
     /// goes on in the caller.
-    pub(super) fn spawn_wait<F>(&self, future: F) -> F::Output
+    pub(crate) fn spawn_wait<F>(&self, future: F) -> F::Output
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -77,7 +77,7 @@ impl OwnRuntime {
     /// what it spawns and the timers it sets) and its workers driving the
     /// I/O. `future` never leaves this thread, so it need not be `Send`:
     /// the machines and listeners it borrows are not asked to be.
-    pub(super) fn block_on<F: Future>(&self, future: F) -> F::Output {
+    pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _current = self.enter();
         // Unconstrained: a caller inside an async task carries its task's
         // budget, which must not make the store's I/O yield to a

@@ -1,25 +1,28 @@
-//! Definitions kept in the store, and machines whose definition is data.
+//! Definitions kept in a blocking store, and machines whose definition
+//! is data (dynamic machines), on every backend.
 
 use std::sync::Arc;
 
 use stateforge_core::Definition;
 
-use super::{SqliteStore, Unit, block_on};
+use super::StoreOn;
+use super::driver::Driver;
 use crate::db::backend::Scope;
+use crate::db::due::DueCount;
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::time::Timestamp;
 
 type Json = serde_json::Value;
 
-impl SqliteStore {
+#[allow(private_bounds)]
+impl<D: Driver> StoreOn<D> {
     /// Keeps `definition` (once per fingerprint), so that dynamic machines
     /// and operators' tools can load it by the machine's name, and makes
-    /// it the one [`SqliteStore::definition`] returns, even if it was kept
+    /// it the one [`StoreOn::definition`] returns, even if it was kept
     /// before (a return to an earlier definition). Machines created with
-    /// [`SqliteStore::create`] have theirs kept already (creating an
-    /// entity keeps a new definition, and leaves one kept before where it
-    /// was).
+    /// [`StoreOn::create`] have theirs kept already (creating an entity
+    /// keeps a new definition, and leaves one kept before where it was).
     ///
     /// # Errors
     ///
@@ -32,11 +35,11 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn save_definition(&self, definition: &Definition) -> Result<(), StoreError> {
-        self.with_work(Scope::Unit, async |w| w.save_definition(definition).await)
+        self.run(Scope::Unit, async |w| w.save_definition(definition).await)
     }
 
     /// The definition of `machine` kept most recently (see
-    /// [`SqliteStore::save_definition`]), checked again as it is read.
+    /// [`StoreOn::save_definition`]), checked again as it is read.
     ///
     /// # Errors
     ///
@@ -51,12 +54,12 @@ impl SqliteStore {
         self.kept_definition(machine).map(|(def, _)| def)
     }
 
-    /// [`SqliteStore::definition`] with its kind: declared in Rust
-    /// (typed) or loaded as data (dynamic).
+    /// [`StoreOn::definition`] with its kind: declared in Rust (typed) or
+    /// loaded as data (dynamic).
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::definition`].
+    /// As [`StoreOn::definition`].
     ///
     /// ```
     /// use stateforge_runtime::db::{DefinitionKind, SqliteStore};
@@ -69,10 +72,10 @@ impl SqliteStore {
         &self,
         machine: &str,
     ) -> Result<(Definition, DefinitionKind), StoreError> {
-        self.with_work(Scope::Read, async |w| w.kept_definition(machine).await)
+        self.run(Scope::Read, async |w| w.kept_definition(machine).await)
     }
 
-    /// The names of the machines whose definitions are kept.
+    /// The names of the machines whose definitions are kept, sorted.
     ///
     /// # Errors
     ///
@@ -84,7 +87,7 @@ impl SqliteStore {
     /// # Ok::<(), stateforge_runtime::db::StoreError>(())
     /// ```
     pub fn machines(&self) -> Result<Vec<String>, StoreError> {
-        self.with_work(Scope::Read, async |w| w.machines().await)
+        self.run(Scope::Read, async |w| w.machines().await)
     }
 
     /// Creates entity `entity_id` holding a dynamic machine; its data is
@@ -92,7 +95,7 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// As [`SqliteStore::create`].
+    /// As [`StoreOn::create`].
     ///
     /// ```
     /// use stateforge_runtime::{DynMachine, Registry, db::{SqliteStore, TransitionMeta}};
@@ -110,7 +113,7 @@ impl SqliteStore {
         machine: &DynMachine<Json>,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        self.with_work(Scope::Unit, async |w| {
+        self.run(Scope::Unit, async |w| {
             w.create_dyn(entity_id, machine, meta).await
         })
     }
@@ -135,7 +138,7 @@ impl SqliteStore {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.with_work(Scope::Read, async |w| w.load_dyn(bound, entity_id).await)
+        self.run(Scope::Read, async |w| w.load_dyn(bound, entity_id).await)
     }
 
     /// Fires the event named `event` with `args` on entity `entity_id`, in
@@ -146,7 +149,7 @@ impl SqliteStore {
     /// [`StoreError::NotAllowed`], [`StoreError::GuardRefused`],
     /// [`StoreError::UnknownEvent`], [`StoreError::ActionFailed`] or
     /// [`StoreError::Vetoed`] (nothing written), those of
-    /// [`SqliteStore::load_dyn`], [`StoreError::OtherSession`].
+    /// [`StoreOn::load_dyn`], [`StoreError::OtherSession`].
     ///
     /// ```
     /// # use stateforge_runtime::{DynMachine, Registry, db::{SqliteStore, TransitionMeta}};
@@ -166,12 +169,13 @@ impl SqliteStore {
         args: &Args,
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.with_work(Scope::Unit, async |w| {
+        self.run(Scope::Unit, async |w| {
             w.fire_dyn(bound, entity_id, event, args, meta).await
         })
     }
+
     /// Claims the due timers of `bound`'s machine and fires each, as
-    /// [`SqliteStore::fire_due`] does for a generated machine: the timer's
+    /// [`StoreOn::fire_due`] does for a generated machine: the timer's
     /// event is fired by name, without arguments, through `bound`'s guards
     /// and actions (a refusal drops the timer, logged). Returns how many
     /// fired.
@@ -201,32 +205,19 @@ impl SqliteStore {
         now: Timestamp,
         limit: usize,
     ) -> Result<usize, StoreError> {
-        self.unit(|u| u.fire_due_dyn(bound, now, limit))
+        self.fire_due_dyn_counted(bound, now, limit)
+            .map(|count| count.fired)
     }
-}
 
-impl Unit<'_> {
-    /// [`SqliteStore::fire_due_dyn`], inside the unit.
-    ///
-    /// # Errors
-    ///
-    /// As [`SqliteStore::fire_due_dyn`].
-    ///
-    /// ```
-    /// # use stateforge_runtime::{Registry, Timestamp, db::SqliteStore};
-    /// # let bound = Registry::new().guard("can_retry", |_: &serde_json::Value, _| true)
-    /// #     .bind(stateforge_core::Definition::example()).unwrap();
-    /// let store = SqliteStore::open_in_memory()?;
-    /// let fired = store.unit(|u| u.fire_due_dyn(&bound, Timestamp::now(), 10))?;
-    /// assert_eq!(fired, 0);
-    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
-    /// ```
-    pub fn fire_due_dyn(
+    /// [`StoreOn::fire_due_dyn`], saying how much of the limit it used.
+    pub(crate) fn fire_due_dyn_counted(
         &self,
         bound: &Arc<Bound<Json>>,
         now: Timestamp,
         limit: usize,
-    ) -> Result<usize, StoreError> {
-        block_on(self.work.borrow_mut().fire_due_dyn(bound, now, limit)).map(|c| c.fired)
+    ) -> Result<DueCount, StoreError> {
+        self.run(Scope::Unit, async |w| {
+            w.fire_due_dyn(bound, now, limit).await
+        })
     }
 }
