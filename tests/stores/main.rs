@@ -89,6 +89,7 @@ mod stored_task;
 mod suite;
 
 mod app_transaction;
+mod app_transaction_sqlite;
 mod async_store;
 mod concurrent_model;
 mod idempotency;
