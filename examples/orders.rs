@@ -29,14 +29,13 @@
 //!   idempotency key: the order moves once, one payment row, one invoice.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use stateforge::runtime::Listeners;
 use stateforge::runtime::db::{
-    Fired, OutboxMessage, OutboxWorker, SqliteStore, Store, StoreOptions, TablePrefix,
-    TransitionMeta,
+    Fired, OutboxMessage, OutboxWorker, Store, StoreOptions, TablePrefix, TransitionMeta,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -77,18 +76,15 @@ fn app_migration(prefix: &str) -> String {
 }
 
 /// The service's database: the store, and the application's own way in
-/// (a `rusqlite` connection to the same file, or the sqlx pool the store
-/// runs on).
+/// (on SQLite the store's units, which run the application's statements
+/// on the store's connection; on PostgreSQL the sqlx pool the store runs
+/// on).
 pub enum Db {
     /// One SQLite file.
     Sqlite {
-        /// The file.
-        path: PathBuf,
-        /// The store, for the worker and the reads.
+        /// The store, for the application's transactions, the worker and
+        /// the reads.
         store: Store,
-        /// The blocking store, which runs inside the application's
-        /// `rusqlite` transactions.
-        in_app: SqliteStore,
     },
     /// A PostgreSQL database.
     Postgres {
@@ -104,12 +100,8 @@ pub enum Db {
 impl Db {
     /// The service on the SQLite file `path`, migrated.
     pub async fn sqlite(path: &Path) -> Result<Db, AppError> {
-        let store = Store::sqlite(path).await?;
-        let in_app = SqliteStore::open(path)?;
         let db = Db::Sqlite {
-            path: path.to_owned(),
-            store,
-            in_app,
+            store: Store::sqlite(path).await?,
         };
         db.migrate().await?;
         Ok(db)
@@ -146,7 +138,9 @@ impl Db {
     async fn migrate(&self) -> Result<(), AppError> {
         let sql = app_migration(self.prefix());
         match self {
-            Db::Sqlite { path, .. } => rusqlite::Connection::open(path)?.execute_batch(&sql)?,
+            Db::Sqlite { store } => {
+                in_unit(store, move |conn| Ok(conn.execute_batch(&sql)?)).await?
+            }
             Db::Postgres { pool, .. } => {
                 sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
                     .execute(pool)
@@ -162,7 +156,9 @@ impl Db {
         let p = self.prefix();
         let sql = format!("DROP TABLE IF EXISTS {p}payments; DROP TABLE IF EXISTS {p}orders;");
         match self {
-            Db::Sqlite { path, .. } => rusqlite::Connection::open(path)?.execute_batch(&sql)?,
+            Db::Sqlite { store } => {
+                in_unit(store, move |conn| Ok(conn.execute_batch(&sql)?)).await?
+            }
             Db::Postgres { pool, .. } => {
                 sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
                     .execute(pool)
@@ -182,15 +178,15 @@ impl Db {
         let order = AnyOrder::from(Order::new(total));
         let meta = TransitionMeta::new().actor(customer);
         match self {
-            Db::Sqlite { path, in_app, .. } => {
-                let mut conn = app_connection(path)?;
-                conn.execute_batch("BEGIN IMMEDIATE")?;
-                conn.execute(
-                    &insert,
-                    rusqlite::params![id, customer, i64::try_from(total)?],
-                )?;
-                let created = in_app.unit_in(&mut conn, |u| u.create(id, &order, &meta));
-                finish(&conn, created.map_err(AppError::from))?;
+            Db::Sqlite { store } => {
+                let mut unit = store.begin().await?;
+                let row = (id.to_owned(), customer.to_owned(), i64::try_from(total)?);
+                unit.sqlite(move |conn| -> Result<_, AppError> {
+                    Ok(conn.execute(&insert, rusqlite::params![row.0, row.1, row.2])?)
+                })
+                .await?;
+                unit.create(id, &order, &meta).await?;
+                unit.commit().await?;
             }
             Db::Postgres { pool, store, .. } => {
                 let mut tx = pool.begin().await?;
@@ -228,20 +224,21 @@ impl Db {
         );
         let meta = TransitionMeta::new().idempotency_key(request_id);
         let fired = match self {
-            Db::Sqlite { path, in_app, .. } => {
-                let mut conn = app_connection(path)?;
-                conn.execute_batch("BEGIN IMMEDIATE")?;
-                let fired = in_app
-                    .unit_in(&mut conn, |u| {
-                        u.fire_with(listeners, id, OrderEvent::Pay, &meta)
-                    })
-                    .map_err(AppError::from)
-                    .and_then(|fired| {
-                        let amount = i64::try_from(amount)?;
-                        conn.execute(&insert, rusqlite::params![request_id, id, amount])?;
-                        Ok(fired)
-                    });
-                finish(&conn, fired)?
+            Db::Sqlite { store } => {
+                let mut unit = store.begin().await?;
+                let fired = unit
+                    .fire_with(listeners, id, OrderEvent::Pay, &meta)
+                    .await?;
+                // The application's own write, after the transition, in
+                // the same transaction: if it fails, the unit is dropped,
+                // and both roll back.
+                let row = (request_id.to_owned(), id.to_owned(), i64::try_from(amount)?);
+                unit.sqlite(move |conn| -> Result<_, AppError> {
+                    Ok(conn.execute(&insert, rusqlite::params![row.0, row.1, row.2])?)
+                })
+                .await?;
+                unit.commit().await?;
+                fired
             }
             Db::Postgres { pool, store, .. } => {
                 let mut tx = pool.begin().await?;
@@ -273,7 +270,13 @@ impl Db {
             self.prefix()
         );
         Ok(match self {
-            Db::Sqlite { path, .. } => app_connection(path)?.query_row(&sql, [id], |r| r.get(0))?,
+            Db::Sqlite { store } => {
+                let id = id.to_owned();
+                in_unit(store, move |conn| {
+                    Ok(conn.query_row(&sql, [id], |r| r.get(0))?)
+                })
+                .await?
+            }
             Db::Postgres { pool, .. } => {
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                     .bind(id)
@@ -293,27 +296,16 @@ impl Db {
     }
 }
 
-/// A connection of the application's to its SQLite file, waiting its
-/// turn for the write lock as the store's do.
-fn app_connection(path: &Path) -> Result<rusqlite::Connection, AppError> {
-    let conn = rusqlite::Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    Ok(conn)
-}
-
-/// Commits the application's SQLite transaction if `outcome` is a
-/// success, else rolls it back; the outcome.
-fn finish<T>(conn: &rusqlite::Connection, outcome: Result<T, AppError>) -> Result<T, AppError> {
-    match outcome {
-        Ok(out) => {
-            conn.execute_batch("COMMIT")?;
-            Ok(out)
-        }
-        Err(error) => {
-            conn.execute_batch("ROLLBACK")?;
-            Err(error)
-        }
-    }
+/// Runs the application's `statements` alone in a unit of the SQLite
+/// store's: one transaction, on the store's connection.
+async fn in_unit<T: Send + 'static>(
+    store: &Store,
+    statements: impl FnOnce(&rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let mut unit = store.begin().await?;
+    let out = unit.sqlite(statements).await?;
+    unit.commit().await?;
+    Ok(out)
 }
 
 /// The second component: billing, told of paid orders through the

@@ -93,6 +93,7 @@ mod suite;
 
 mod app_table;
 mod app_transaction;
+mod app_transaction_sqlite;
 mod async_store;
 mod concurrent_model;
 mod idempotency;

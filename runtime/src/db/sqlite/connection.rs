@@ -197,6 +197,35 @@ impl SqliteConnection<'_> {
         answered.await.map_err(|_| stopped())?
     }
 
+    /// Runs the application's `statements` on the connection, inside the
+    /// open transaction, where the store runs its own: their outcome, or
+    /// the store's error when they could not run (or panicked, or ended
+    /// the transaction themselves).
+    pub(crate) async fn run_application<T, E, F>(
+        &mut self,
+        statements: F,
+    ) -> Result<Result<T, E>, StoreError>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        self.call(move |conn, _| {
+            let outcome = statements(conn);
+            // A `COMMIT` or `ROLLBACK` of theirs took the unit's earlier
+            // writes out of its hands; going on would write outside it.
+            if conn.is_autocommit() {
+                return Err(StoreError::Database(
+                    "the application's statements ended the unit's transaction; leave its \
+                     COMMIT and ROLLBACK to the unit"
+                        .into(),
+                ));
+            }
+            Ok(outcome)
+        })
+        .await
+    }
+
     /// Opens the write transaction: the database's write lock, held until
     /// the connection commits or is dropped.
     pub(crate) async fn begin_immediate(&mut self) -> Result<(), StoreError> {

@@ -416,7 +416,9 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Database`] on a store that is not on PostgreSQL.
+    /// [`StoreError::Database`] on a store that is not on PostgreSQL (on
+    /// SQLite, the application's statements run in the store's unit
+    /// instead: [`StoreUnit::sqlite`]).
     ///
     /// ```no_run
     /// use stateforge_runtime::db::{Store, TransitionMeta};
@@ -445,7 +447,9 @@ impl Store {
             }
             #[cfg(feature = "sqlite")]
             AnyBackend::Sqlite(_) => Err(StoreError::Database(
-                "this store is on SQLite: it cannot run in a PostgreSQL transaction".to_owned(),
+                "this store is on SQLite: it cannot run in a PostgreSQL transaction; run the \
+                 application's statements in the store's unit instead (StoreUnit::sqlite)"
+                    .to_owned(),
             )),
         }
     }

@@ -267,6 +267,106 @@ impl<'c> StoreUnit<'c> {
         on_work!(self, w => w.send_messages(machine, entity_id, &messages).await)
     }
 
+    /// Runs the application's own `statements` in the unit's transaction,
+    /// on a SQLite store: they commit or roll back with the unit's
+    /// transitions, history records, timers and outbox messages. They run
+    /// where the store runs its own, on its connection's thread (nothing
+    /// blocks the caller's executor), and their result comes back here.
+    ///
+    /// An error they return (or a panic) leaves the unit unable to
+    /// commit: its [`commit`](StoreUnit::commit) rolls everything back
+    /// and says so. Handle an error you mean to recover from inside the
+    /// closure. The error type is the caller's, one that a
+    /// [`StoreError`] converts into ([`StoreError`] itself keeps the
+    /// `rusqlite` error as its source, and its code). The statements
+    /// must not end the transaction (`COMMIT`, `ROLLBACK`): that is the
+    /// unit's.
+    ///
+    /// # Errors
+    ///
+    /// The statements' own; [`StoreError::Database`] (converted into `E`)
+    /// on a store that is not on SQLite (on PostgreSQL, run the store in
+    /// the application's transaction instead, with
+    /// [`Store::unit_in`](crate::db::Store::unit_in)), or when they ended
+    /// the transaction or panicked.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{Store, StoreError, TransitionMeta};
+    /// # stateforge::state_machine! { #[derive(Debug)] machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let meta = TransitionMeta::new();
+    /// store.create("front", &AnyDoor::from(Door::new()), &meta).await?;
+    ///
+    /// // The application's table, made by its own migration.
+    /// let mut unit = store.begin().await?;
+    /// unit.sqlite(|conn| {
+    ///     conn.execute_batch("CREATE TABLE audit (what TEXT NOT NULL)")
+    ///         .map_err(StoreError::from)
+    /// })
+    /// .await?;
+    /// unit.commit().await?;
+    ///
+    /// // The door and the audit row, in one transaction.
+    /// let mut unit = store.begin().await?;
+    /// unit.fire::<AnyDoor>("front", DoorEvent::Open, &meta).await?;
+    /// let name = String::from("opened the door");
+    /// unit.sqlite(move |conn| {
+    ///     conn.execute("INSERT INTO audit (what) VALUES (?1)", [name])
+    ///         .map_err(StoreError::from)
+    /// })
+    /// .await?;
+    /// unit.commit().await?;
+    ///
+    /// let mut unit = store.begin().await?;
+    /// let rows: i64 = unit
+    ///     .sqlite(|conn| {
+    ///         conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+    ///             .map_err(StoreError::from)
+    ///     })
+    ///     .await?;
+    /// assert_eq!(rows, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "sqlite")]
+    pub async fn sqlite<T, E, F>(&mut self, statements: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> Result<T, E> + Send + 'static,
+    {
+        let work = match &mut self.work {
+            UnitWork::Owned(work) => work,
+            #[cfg(feature = "postgres")]
+            UnitWork::Application(_) => return Err(E::from(not_on_sqlite())),
+            #[cfg(not(feature = "postgres"))]
+            UnitWork::Never(never, _) => match *never {},
+        };
+        // Without PostgreSQL there is one kind of connection to match.
+        #[cfg_attr(
+            not(feature = "postgres"),
+            allow(clippy::infallible_destructuring_match)
+        )]
+        let conn = match &mut work.conn {
+            AnyConnection::Sqlite(conn) => conn,
+            #[cfg(feature = "postgres")]
+            AnyConnection::Postgres(_) => return Err(E::from(not_on_sqlite())),
+        };
+        match conn.run_application(statements).await {
+            Ok(Ok(out)) => Ok(out),
+            Ok(Err(error)) => {
+                // What they wrote before failing is in the transaction.
+                work.broke(StoreError::Database(
+                    "the application's statements failed".into(),
+                ));
+                Err(error)
+            }
+            Err(error) => Err(E::from(work.broke(error))),
+        }
+    }
+
     /// [`Store::save`](crate::db::Store::save), inside the unit.
     ///
     /// # Errors
@@ -368,4 +468,14 @@ impl<'c> StoreUnit<'c> {
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
         on_work!(self, w => w.fire_dyn(bound, entity_id, event, args, meta).await)
     }
+}
+
+/// Why [`StoreUnit::sqlite`] cannot run on a PostgreSQL unit.
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+fn not_on_sqlite() -> StoreError {
+    StoreError::Database(
+        "this unit is on PostgreSQL: run the application's statements in its own transaction, \
+         and the store there with Store::unit_in"
+            .into(),
+    )
 }
