@@ -36,8 +36,9 @@ pub(crate) enum MappedContext {
 ///   unless said otherwise);
 /// - `version`: an integer column, one more per transition (`version`
 ///   unless said otherwise); a `NULL` reads as 1, so rows the
-///   application inserts need no version. It is required: it is what
-///   guards a write against a lost update;
+///   application inserts need no version. A table without one says
+///   [`without_version`](Self::without_version): the version is then that
+///   of the entity's latest history record, as guarding;
 /// - the context: [`context_columns`](Self::context_columns) (its fields
 ///   are columns: the application's own `title`, `priority`, read and
 ///   written through the context's serde form) or
@@ -67,7 +68,8 @@ pub struct TableMapping {
     pub(crate) table: String,
     pub(crate) key: String,
     pub(crate) state: String,
-    pub(crate) version: String,
+    /// `None`: the version is the latest history record's.
+    pub(crate) version: Option<String>,
     pub(crate) context: MappedContext,
     pub(crate) state_data: Option<String>,
 }
@@ -85,7 +87,7 @@ impl TableMapping {
             table: table.to_owned(),
             key: "id".to_owned(),
             state: "state".to_owned(),
-            version: "version".to_owned(),
+            version: Some("version".to_owned()),
             context: MappedContext::None,
             state_data: None,
         }
@@ -129,7 +131,26 @@ impl TableMapping {
     /// ```
     #[must_use]
     pub fn version(mut self, column: &str) -> TableMapping {
-        column.clone_into(&mut self.version);
+        self.version = Some(column.to_owned());
+        self
+    }
+
+    /// The table has no version column: an entity's version is that of
+    /// its latest record in the store's history table (1 without any, as
+    /// for a row the application inserted). A write still guards against
+    /// a lost update: it checks that version and that the row is still in
+    /// the state it was read in, and two writers from one version collide
+    /// on the history's unique version, one of them getting
+    /// [`StoreError::Conflict`](crate::db::StoreError::Conflict). What it
+    /// cannot see is the application changing the row's context columns
+    /// itself, without the store, while the state stays the same.
+    ///
+    /// ```
+    /// let mapping = stateforge_runtime::db::TableMapping::new("tasks").without_version();
+    /// ```
+    #[must_use]
+    pub fn without_version(mut self) -> TableMapping {
+        self.version = None;
         self
     }
 
@@ -269,6 +290,16 @@ impl MappedTable {
 
     pub(crate) fn table(&self) -> &str {
         &self.mapping.table
+    }
+
+    /// The version of the row whose key, as text, is `key_text`, for a
+    /// table without a version column: its latest history record's, 1
+    /// without any.
+    pub(crate) fn history_version(&self, history: &str, key_text: &str) -> String {
+        format!(
+            "(SELECT COALESCE(MAX(h.version), 1) FROM {history} AS h WHERE h.machine = '{}' AND h.entity_id = {key_text})",
+            self.machine.replace('\'', "''")
+        )
     }
 
     /// An error naming the machine and the table.
@@ -422,11 +453,8 @@ impl MappedTable {
 impl TableMapping {
     /// Every column the mapping names.
     fn columns(&self) -> Vec<&str> {
-        let mut columns = vec![
-            self.key.as_str(),
-            self.state.as_str(),
-            self.version.as_str(),
-        ];
+        let mut columns = vec![self.key.as_str(), self.state.as_str()];
+        columns.extend(self.version.as_deref());
         match &self.context {
             MappedContext::None => {}
             MappedContext::Json(column) => columns.push(column),

@@ -14,6 +14,7 @@ use stateforge::runtime::db::{
 use crate::pg_fixture::PgFixture;
 
 mod json_context;
+mod no_version;
 mod transactions;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -460,8 +461,9 @@ impl Drop for AppTables {
                 .unwrap();
             runtime.block_on(async {
                 if let Ok(pool) = sqlx::PgPool::connect(&url).await {
-                    let drop =
-                        format!("DROP TABLE IF EXISTS {p}tasks, {p}projects, {p}tickets, {p}notes");
+                    let drop = format!(
+                        "DROP TABLE IF EXISTS {p}tasks, {p}projects, {p}tickets, {p}notes, {p}jobs"
+                    );
                     let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
                         .execute(&pool)
                         .await;

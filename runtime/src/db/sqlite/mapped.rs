@@ -42,13 +42,8 @@ const COLUMNS: usize = 5;
 impl SqliteMapped {
     pub(super) fn new(table: MappedTable, integer_key: bool, t: &Tables) -> SqliteMapped {
         let m = &table.mapping;
-        let (tb, k, st, v) = (
-            quoted(&m.table),
-            quoted(&m.key),
-            quoted(&m.state),
-            quoted(&m.version),
-        );
-        let columns = Self::columns(&table);
+        let (tb, k, st) = (quoted(&m.table), quoted(&m.key), quoted(&m.state));
+        let columns = Self::columns(&table, t);
         // The context and the state data follow the fixed parameters, in
         // this order, each where the mapping keeps it.
         let mut sets = String::new();
@@ -84,17 +79,40 @@ impl SqliteMapped {
              COALESCE((SELECT MAX(h.at) FROM {h} AS h WHERE h.machine = ?1 AND h.entity_id = CAST(e.{k} AS TEXT)), 0)"
         );
         let entities = format!("SELECT {columns}, {stamps} FROM {tb} AS e");
+        // Without a version column the version is the history's, and the
+        // row must still be in the state read (the last parameter).
+        let (insert_version, insert_one, set_version, guard) = match &m.version {
+            Some(v) => {
+                let v = quoted(v);
+                (
+                    format!(", {v}"),
+                    ", 1".to_owned(),
+                    format!(", {v} = COALESCE({v}, 1) + 1"),
+                    format!("COALESCE({v}, 1) = ?3"),
+                )
+            }
+            None => (
+                String::new(),
+                String::new(),
+                String::new(),
+                format!(
+                    "{} = ?3 AND {st} = ?{}",
+                    table.history_version(h, &format!("CAST({tb}.{k} AS TEXT)")),
+                    n + 1
+                ),
+            ),
+        };
         SqliteMapped {
             row: format!("SELECT {columns} FROM {tb} AS e WHERE e.{k} = ?1"),
             // The state and the version first (`?1`, `?2`; `?3` unused
             // but by the update), then the key.
             insert: format!(
-                "INSERT INTO {tb} ({k}, {st}, {v}{names}) VALUES (?1, ?2, 1{values})
+                "INSERT INTO {tb} ({k}, {st}{insert_version}{names}) VALUES (?1, ?2{insert_one}{values})
                  ON CONFLICT ({k}) DO NOTHING"
             ),
             update: format!(
-                "UPDATE {tb} SET {st} = ?1, {v} = COALESCE({v}, 1) + 1{sets}
-                 WHERE {k} = ?2 AND COALESCE({v}, 1) = ?3"
+                "UPDATE {tb} SET {st} = ?1{set_version}{sets}
+                 WHERE {k} = ?2 AND {guard}"
             ),
             exists: format!("SELECT 1 FROM {tb} WHERE {k} = ?1"),
             entities_in_state: format!("{entities} WHERE e.{st} = ?2 ORDER BY CAST(e.{k} AS TEXT)"),
@@ -132,7 +150,7 @@ impl SqliteMapped {
     /// The row's columns, the table aliased `e`: its key as text, its
     /// state, its context (a JSON object built from the context's
     /// columns), its state data and its version (`NULL` read as 1).
-    fn columns(table: &MappedTable) -> String {
+    fn columns(table: &MappedTable, t: &Tables) -> String {
         let m = &table.mapping;
         let context = match &m.context {
             MappedContext::None => "NULL".to_owned(),
@@ -149,11 +167,14 @@ impl SqliteMapped {
             .state_data
             .as_ref()
             .map_or_else(|| "NULL".to_owned(), |c| format!("e.{}", quoted(c)));
+        let k = quoted(&m.key);
+        let version = match &m.version {
+            Some(v) => format!("COALESCE(e.{}, 1)", quoted(v)),
+            None => table.history_version(&t.history, &format!("CAST(e.{k} AS TEXT)")),
+        };
         format!(
-            "CAST(e.{k} AS TEXT), e.{st}, {context}, {data}, COALESCE(e.{v}, 1)",
-            k = quoted(&m.key),
+            "CAST(e.{k} AS TEXT), e.{st}, {context}, {data}, {version}",
             st = quoted(&m.state),
-            v = quoted(&m.version),
         )
     }
 
@@ -293,7 +314,10 @@ pub(super) fn write_in(
         return Ok(None);
     };
     let fixed = vec![Value::Text(w.to.to_owned()), key, Value::Integer(expected)];
-    let values = values(m, w.to, w.data, fixed)?;
+    let mut values = values(m, w.to, w.data, fixed)?;
+    if m.table.mapping.version.is_none() {
+        values.push(Value::Text(w.from.to_owned()));
+    }
     let updated = conn
         .prepare_cached(&m.update)?
         .execute(params_from_iter(values))?;

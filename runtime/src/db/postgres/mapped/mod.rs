@@ -137,9 +137,7 @@ impl PgMapped {
                 .find(|(name, _)| name == column)
                 .map(|(_, ty)| ty)
         };
-        let (Some(key_type), Some(version_type), Some(state_type)) =
-            (type_of(&m.key), type_of(&m.version), type_of(&m.state))
-        else {
+        let (Some(key_type), Some(state_type)) = (type_of(&m.key), type_of(&m.state)) else {
             return Err(table.error("the table lacks a mapped column"));
         };
         let key = match key_type.name.as_str() {
@@ -152,27 +150,44 @@ impl PgMapped {
                 )));
             }
         };
-        if !matches!(version_type.name.as_str(), "int2" | "int4" | "int8") {
-            return Err(table.error(format!(
-                "version column `{}` is of type {}, not an integer",
-                m.version, version_type.name
-            )));
+        if let Some(version) = &m.version {
+            let name = type_of(version).map_or("?", |ty| ty.name.as_str());
+            if !matches!(name, "int2" | "int4" | "int8") {
+                return Err(table.error(format!(
+                    "version column `{version}` is of type {name}, not an integer"
+                )));
+            }
         }
         let cast = |param: &str, column: &str| {
             let ty = type_of(column).map_or("text", |ty| ty.formatted.as_str());
             format!("CAST({param}::TEXT AS {ty})")
         };
-        let (tb, k, st, v) = (
-            quoted(&m.table),
-            quoted(&m.key),
-            quoted(&m.state),
-            quoted(&m.version),
-        );
+        let (tb, k, st) = (quoted(&m.table), quoted(&m.key), quoted(&m.state));
+        // Without a version column the version is the history's; two
+        // writers from one version then collide on the history's unique
+        // version, which fails the whole statement.
+        let (insert_version, insert_one, set_version, current) = match &m.version {
+            Some(v) => {
+                let v = quoted(v);
+                (
+                    format!(", {v}"),
+                    ", 1",
+                    format!(", {v} = COALESCE(cur.{v}, 1) + 1"),
+                    format!("COALESCE(cur.{v}, 1)"),
+                )
+            }
+            None => (
+                String::new(),
+                "",
+                String::new(),
+                table.history_version(&t.history, &format!("cur.{k}::TEXT")),
+            ),
+        };
         let state_cast = |params: &mut Params| {
             let state = params.at(P::State);
             format!("CAST({state}::TEXT AS {})", state_type.formatted)
         };
-        let columns = Self::columns(&table);
+        let columns = Self::columns(&table, t);
         let row = |lock: &str| {
             let mut params = Params::default();
             let key_param = params.at(P::Key);
@@ -217,7 +232,7 @@ impl PgMapped {
             };
             Statement {
                 sql: format!(
-                    "INSERT INTO {tb} ({k}, {st}, {v}{names}) SELECT {key_param}, {state}, 1{values}{from}
+                    "INSERT INTO {tb} ({k}, {st}{insert_version}{names}) SELECT {key_param}, {state}{insert_one}{values}{from}
                      ON CONFLICT ({k}) DO NOTHING"
                 )
                 .into(),
@@ -269,11 +284,11 @@ impl PgMapped {
             Statement {
                 sql: format!(
                     "WITH updated AS (
-                        UPDATE {tb} AS cur SET {st} = {state}, {v} = COALESCE(cur.{v}, 1) + 1{sets}
+                        UPDATE {tb} AS cur SET {st} = {state}{set_version}{sets}
                         FROM {tb} AS prev{from}
-                        WHERE cur.{k} = {key_param} AND COALESCE(cur.{v}, 1) = {expected}
+                        WHERE cur.{k} = {key_param} AND {current} = {expected}
                           AND cur.{st}::TEXT = ANY({sources}::TEXT[]) AND prev.{k} = cur.{k}
-                        RETURNING prev.{st}::TEXT AS from_state, COALESCE(cur.{v}, 1)::BIGINT AS version),
+                        RETURNING prev.{st}::TEXT AS from_state, ({expected} + 1)::BIGINT AS version),
                      recorded AS (
                         INSERT INTO {h} (machine, entity_id, from_state, to_state, event, reason, actor, session, at, metadata, version)
                         SELECT {machine}, {entity_id}, updated.from_state, {to}::TEXT, {event}, {reason}, {actor}, NULL, {now}, {metadata}, updated.version
@@ -337,7 +352,7 @@ impl PgMapped {
     /// The row's columns, the table aliased `e`: its key and state as
     /// text, its context (a JSON object built from the context's
     /// columns), its state data, and its version (`NULL` read as 1).
-    fn columns(table: &MappedTable) -> String {
+    fn columns(table: &MappedTable, t: &Tables) -> String {
         let m = &table.mapping;
         let context = match &m.context {
             MappedContext::None => "NULL::TEXT".to_owned(),
@@ -354,11 +369,14 @@ impl PgMapped {
             || "NULL::TEXT".to_owned(),
             |c| format!("e.{}::TEXT", quoted(c)),
         );
+        let k = quoted(&m.key);
+        let version = match &m.version {
+            Some(v) => format!("COALESCE(e.{}, 1)", quoted(v)),
+            None => table.history_version(&t.history, &format!("e.{k}::TEXT")),
+        };
         format!(
-            "e.{k}::TEXT, e.{st}::TEXT, {context}, {data}, COALESCE(e.{v}, 1)::BIGINT",
-            k = quoted(&m.key),
+            "e.{k}::TEXT, e.{st}::TEXT, {context}, {data}, {version}::BIGINT",
             st = quoted(&m.state),
-            v = quoted(&m.version),
         )
     }
 

@@ -100,7 +100,15 @@ impl PgConnection<'_> {
         let Some(q) = m.bind(statement, values) else {
             return Ok(None);
         };
-        let Some(row) = self.write_optional(q).await? else {
+        let written = self.write_optional(q).await;
+        // Without a version column, a writer that lost the race to one
+        // from the same version meets its history record: a conflict.
+        if m.table.mapping.version.is_none()
+            && matches!(&written, Err(e) if e.code() == Some("23505"))
+        {
+            return Ok(None);
+        }
+        let Some(row) = written? else {
             return Ok(None);
         };
         let version: i64 = column(&row, 0).map_err(StoreError::Database)?;
