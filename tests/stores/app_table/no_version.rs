@@ -239,3 +239,73 @@ async fn on_postgres_a_fire_without_version_rolls_back_with_the_application() {
     assert!(history.is_empty());
     assert_eq!(store.load::<AnyTask>("j-1").await.unwrap().version, 1);
 }
+
+stateforge::state_machine! {
+    #[derive(Debug, Clone)]
+    machine Counter {
+        initial state Open;
+        event bump: Open -> Open;
+    }
+}
+
+/// Two saves of a transition that stays in its state, both from version
+/// 1, both held on the row the application locks: the state check cannot
+/// tell them apart, the history's unique version does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_writers_from_one_version_collide_on_the_history() {
+    let Some(pg) = PgFixture::new("app_table_noversion_loop") else {
+        return;
+    };
+    let (pool, _tables, store) = postgres_app(&pg).await;
+    let p = pg.prefix.as_str();
+    let app = App::Postgres(pool.clone());
+    app.exec(&format!(
+        "CREATE TABLE {p}jobs (id TEXT PRIMARY KEY, state TEXT NOT NULL);
+         INSERT INTO {p}jobs (id, state) VALUES ('c-1', 'open');"
+    ))
+    .await;
+    let counters = TableMapping::new(&format!("{p}jobs")).without_version();
+    store.map_table::<AnyCounter>(counters).await.unwrap();
+    let AnyCounter::Open(open) = store.load::<AnyCounter>("c-1").await.unwrap().machine;
+    let bumped = AnyCounter::from(open.bump());
+
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT 1 FROM {p}jobs WHERE id = 'c-1' FOR UPDATE"
+    )))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let saves: Vec<_> = (0..2)
+        .map(|_| {
+            let (store, bumped) = (store.clone(), bumped.clone());
+            tokio::spawn(async move {
+                store
+                    .save("c-1", 1, "bump", &bumped, &TransitionMeta::new())
+                    .await
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    tx.commit().await.unwrap();
+    let mut outcomes = Vec::new();
+    for save in saves {
+        outcomes.push(save.await.unwrap());
+    }
+    let won = outcomes.iter().filter(|o| matches!(o, Ok(2))).count();
+    let lost = outcomes
+        .iter()
+        .filter(|o| {
+            matches!(
+                o,
+                Err(StoreError::Conflict {
+                    expected: 1,
+                    current: 2,
+                    ..
+                })
+            )
+        })
+        .count();
+    assert_eq!((won, lost), (1, 1), "{outcomes:?}");
+    assert_eq!(store.load::<AnyCounter>("c-1").await.unwrap().version, 2);
+}
