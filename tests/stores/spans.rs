@@ -111,3 +111,84 @@ fn each_operation_is_a_span_with_its_transition() {
     assert_eq!(field(2, "outcome"), Some("not_allowed"));
     assert_eq!(field(2, "to"), None, "a refused fire writes no transition");
 }
+
+/// The blocking store's operations are spans too, the same as the async
+/// store's, on whichever backend the store is on.
+fn blocking_operations_are_spans(store: &stateforge::runtime::db::blocking::Store, system: &str) {
+    let spans = Spans::default();
+    tracing::subscriber::with_default(Recorder(spans.clone()), || {
+        let meta = TransitionMeta::new();
+        store
+            .create("v", &AnyValve::from(Valve::new()), &meta)
+            .unwrap();
+        store
+            .fire::<AnyValve>("v", ValveEvent::Open, &meta)
+            .unwrap();
+        let refused = store.fire::<AnyValve>("v", ValveEvent::Open, &meta);
+        assert!(matches!(refused, Err(StoreError::NotAllowed { .. })));
+        let loaded = store.load::<AnyValve>("v").unwrap();
+        store
+            .save("v", loaded.version, "shut", &loaded.machine, &meta)
+            .unwrap_err();
+    });
+    let spans = spans.lock().unwrap();
+    let ops: Vec<_> = spans
+        .iter()
+        .filter(|(name, _)| name == "stateforge.store")
+        .map(|(_, fields)| fields)
+        .collect();
+    let field = |i: usize, name: &str| ops[i].get(name).map(String::as_str);
+    let names: Vec<_> = (0..ops.len())
+        .map(|i| field(i, "db.operation.name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            Some("create"),
+            Some("fire"),
+            Some("fire"),
+            Some("load"),
+            Some("save")
+        ]
+    );
+    assert_eq!(field(0, "db.system.name"), Some(system));
+    let fired = [
+        "machine", "entity", "event", "from", "to", "version", "outcome",
+    ]
+    .map(|name| field(1, name));
+    assert_eq!(
+        fired,
+        [
+            Some("valve"),
+            Some("v"),
+            Some("open"),
+            Some("shut"),
+            Some("open"),
+            Some("2"),
+            Some("ok")
+        ]
+    );
+    assert!(field(1, "duration_us").is_some());
+    assert_eq!(field(2, "outcome"), Some("not_allowed"));
+    assert_eq!(field(2, "to"), None, "a refused fire writes no transition");
+    assert_eq!(field(3, "outcome"), Some("ok"));
+    assert_eq!(field(4, "outcome"), Some("not_a_transition"));
+}
+
+#[test]
+fn the_blocking_stores_operations_are_spans_on_sqlite() {
+    let store = stateforge::runtime::db::blocking::Store::open(":memory:").unwrap();
+    blocking_operations_are_spans(&store, "sqlite");
+}
+
+#[test]
+fn the_blocking_stores_operations_are_spans_on_postgres() {
+    let test = "the_blocking_stores_operations_are_spans_on_postgres";
+    let Some(url) = crate::pg_fixture::pg_url(test) else {
+        return;
+    };
+    let prefix = crate::pg_fixture::unique_prefix(test);
+    let store = stateforge::runtime::db::blocking::Store::open_with(&url, &prefix).unwrap();
+    blocking_operations_are_spans(&store, "postgres");
+    store.drop_tables().unwrap();
+}

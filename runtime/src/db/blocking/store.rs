@@ -16,6 +16,7 @@ use crate::db::due::{DueCount, TimerStep};
 use crate::db::open_unit::{OpenUnit, check_outside};
 use crate::db::ops::Reshape;
 use crate::db::ops::Work;
+use crate::db::store::trace::{span, traced};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
@@ -96,16 +97,39 @@ impl<D: Driver> StoreOn<D> {
         })
     }
 
+    /// [`Self::run`] in `span`, the span the async store opens for the
+    /// same operation, its outcome and duration recorded.
+    fn run_traced<T>(
+        &self,
+        span: tracing::Span,
+        scope: Scope,
+        op: impl AsyncFnOnce(&mut Work<D::Conn<'static>>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        check_outside(self)?;
+        let _open = OpenUnit::mark(self);
+        self.driver.block_on(traced(span, async {
+            let mut work = Work::new(self.driver.begin(scope).await?);
+            let out = op(&mut work).await?;
+            work.commit().await?;
+            Ok(out)
+        }))
+    }
+
     /// Runs the future `call` makes of the backend as
     /// [`Driver::spawn_wait`] does: `call` owns what it needs.
-    fn spawned<T, F>(&self, call: impl FnOnce(D::Shared) -> F) -> Result<T, StoreError>
+    fn spawned<T, F>(
+        &self,
+        span: tracing::Span,
+        call: impl FnOnce(D::Shared) -> F,
+    ) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
         check_outside(self)?;
         let _open = OpenUnit::mark(self);
-        self.driver.spawn_wait(call(self.driver.shared()))
+        self.driver
+            .spawn_wait(traced(span, call(self.driver.shared())))
     }
 
     /// Runs `work` as one unit: everything it writes commits together, or,
@@ -192,7 +216,14 @@ impl<D: Driver> StoreOn<D> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        self.run(Scope::Unit, async |w| {
+        let span = span(
+            self.driver.name(),
+            "create",
+            M::definition().name(),
+            entity_id,
+        );
+        span.record("to", machine.state_name());
+        self.run_traced(span, Scope::Unit, async |w| {
             w.create(entity_id, machine, meta).await
         })
     }
@@ -220,8 +251,14 @@ impl<D: Driver> StoreOn<D> {
         &self,
         entity_id: &str,
     ) -> Result<Loaded<M>, StoreError> {
+        let span = span(
+            self.driver.name(),
+            "load",
+            M::definition().name(),
+            entity_id,
+        );
         let entity_id = entity_id.to_owned();
-        self.spawned(move |backend| async move {
+        self.spawned(span, move |backend| async move {
             let mut work = Work::new(D::begin_on(&backend, Scope::Read).await?);
             let loaded = work.load::<M>(&entity_id).await?;
             work.commit().await?;
@@ -299,11 +336,18 @@ impl<D: Driver> StoreOn<D> {
         M::Event: Send,
     {
         // Owned, for a fire that runs as a task of the store's runtime.
+        let def = M::definition();
+        let span = span(self.driver.name(), "fire", def.name(), entity_id);
+        span.record("event", def.event_name(stateforge_core::Event::id(&event)));
+        let recorded = span.clone();
         let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
-        let fired = self.spawned(move |backend| async move {
+        let fired = self.spawned(span, move |backend| async move {
             let mut work = Work::new(D::begin_on(&backend, Scope::Unit).await?);
             let fired = work.fire_with(&shared, &id, event, &owned_meta).await?;
             work.commit().await?;
+            recorded.record("from", fired.from);
+            recorded.record("to", fired.to);
+            recorded.record("version", fired.loaded.version);
             Ok(fired)
         })?;
         // After-listeners run once the transition is durable, and outside
@@ -346,7 +390,15 @@ impl<D: Driver> StoreOn<D> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        self.run(Scope::Single, async |w| {
+        let span = span(
+            self.driver.name(),
+            "save",
+            M::definition().name(),
+            entity_id,
+        );
+        span.record("event", event);
+        span.record("to", machine.state_name());
+        self.run_traced(span, Scope::Single, async |w| {
             w.save(entity_id, expected_version, event, machine, meta)
                 .await
         })
@@ -466,7 +518,10 @@ impl<D: Driver> StoreOn<D> {
         M: Machine + Serialize + DeserializeOwned,
         M::Event: DeserializeOwned,
     {
-        self.run(Scope::Unit, async |w| w.fire_due::<M>(now, limit).await)
+        let span = span(self.driver.name(), "fire_due", M::definition().name(), "");
+        self.run_traced(span, Scope::Unit, async |w| {
+            w.fire_due::<M>(now, limit).await
+        })
     }
 
     /// [`Self::fire_due`], saying how much of the limit it used.

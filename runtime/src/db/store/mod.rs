@@ -5,7 +5,7 @@
 mod mapping;
 mod migrate;
 mod timer_worker;
-mod trace;
+pub(crate) mod trace;
 mod unit;
 
 pub use timer_worker::TimerWorker;
