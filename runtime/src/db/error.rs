@@ -264,8 +264,8 @@ pub enum StoreError {
         #[source]
         source: Option<Cause>,
     },
-    /// A machine mapped onto the application's own table
-    /// ([`TableMapping`](crate::db::TableMapping)) that the table cannot
+    /// A machine mapped onto the application's own table (`TableMapping`,
+    /// with a store feature) that the table cannot
     /// hold: a name that is not an identifier, a missing table or
     /// column, a key that is not unique, a column of a type the store
     /// cannot compare, or a write
