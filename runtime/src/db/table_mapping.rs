@@ -473,6 +473,44 @@ fn shortened(text: &str) -> String {
     }
 }
 
+/// The machines a backend keeps in the application's own tables, by
+/// machine name, each with what its backend made of the mapping (its
+/// statements): one lookup before each primitive that touches an entity
+/// row, answered without hashing while nothing is mapped.
+pub(crate) struct MappedTables<T>(
+    std::sync::RwLock<std::collections::HashMap<String, std::sync::Arc<T>>>,
+);
+
+impl<T> Default for MappedTables<T> {
+    fn default() -> Self {
+        MappedTables(std::sync::RwLock::default())
+    }
+}
+
+impl<T> MappedTables<T> {
+    /// The mapping of `machine`, when it is kept in the application's
+    /// table.
+    pub(crate) fn get(&self, machine: &str) -> Option<std::sync::Arc<T>> {
+        let mapped = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if mapped.is_empty() {
+            return None;
+        }
+        mapped.get(machine).cloned()
+    }
+
+    /// Keeps `machine` in its table from now on, in place of a mapping
+    /// registered before.
+    pub(crate) fn insert(&self, machine: String, mapped: T) {
+        self.0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(machine, std::sync::Arc::new(mapped));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

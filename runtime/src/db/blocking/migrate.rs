@@ -60,13 +60,9 @@ impl<D: Driver> StoreOn<D> {
                 w.migrate_rows(def, batch, options.dry_run, &mut part, reshape)
                     .await
             })?;
-            report.migrated += part.migrated;
-            report.current += part.current;
-            report.refused.extend(part.refused);
+            report.absorb(part);
         }
-        tracing::info!(machine = def.name(), definition = %def.fingerprint(),
-            migrated = report.migrated, current = report.current,
-            refused = report.refused.len(), dry_run = options.dry_run, "rows migrated");
+        report.log(def, options.dry_run);
         Ok(report)
     }
 

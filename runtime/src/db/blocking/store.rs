@@ -16,7 +16,7 @@ use crate::db::due::{DueCount, TimerStep};
 use crate::db::open_unit::{OpenUnit, check_outside};
 use crate::db::ops::Reshape;
 use crate::db::ops::Work;
-use crate::db::store::trace::{span, traced};
+use crate::db::store::trace::{create_span, fire_span, record_fired, save_span, span, traced};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
@@ -216,13 +216,7 @@ impl<D: Driver> StoreOn<D> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        let span = span(
-            self.driver.name(),
-            "create",
-            M::definition().name(),
-            entity_id,
-        );
-        span.record("to", machine.state_name());
+        let span = create_span(self.driver.name(), entity_id, machine);
         self.run_traced(span, Scope::Unit, async |w| {
             w.create(entity_id, machine, meta).await
         })
@@ -335,19 +329,15 @@ impl<D: Driver> StoreOn<D> {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: Send,
     {
-        // Owned, for a fire that runs as a task of the store's runtime.
-        let def = M::definition();
-        let span = span(self.driver.name(), "fire", def.name(), entity_id);
-        span.record("event", def.event_name(stateforge_core::Event::id(&event)));
+        let span = fire_span::<M>(self.driver.name(), entity_id, &event);
         let recorded = span.clone();
+        // Owned, for a fire that runs as a task of the store's runtime.
         let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
         let fired = self.spawned(span, move |backend| async move {
             let mut work = Work::new(D::begin_on(&backend, Scope::Unit).await?);
             let fired = work.fire_with(&shared, &id, event, &owned_meta).await?;
             work.commit().await?;
-            recorded.record("from", fired.from);
-            recorded.record("to", fired.to);
-            recorded.record("version", fired.loaded.version);
+            record_fired(&recorded, &fired);
             Ok(fired)
         })?;
         // After-listeners run once the transition is durable, and outside
@@ -390,14 +380,7 @@ impl<D: Driver> StoreOn<D> {
         machine: &M,
         meta: &TransitionMeta,
     ) -> Result<u64, StoreError> {
-        let span = span(
-            self.driver.name(),
-            "save",
-            M::definition().name(),
-            entity_id,
-        );
-        span.record("event", event);
-        span.record("to", machine.state_name());
+        let span = save_span(self.driver.name(), entity_id, event, machine);
         self.run_traced(span, Scope::Single, async |w| {
             w.save(entity_id, expected_version, event, machine, meta)
                 .await

@@ -85,6 +85,22 @@ pub struct MigrationReport {
     pub refused: Vec<(String, String)>,
 }
 
+impl MigrationReport {
+    /// Adds a batch's report to the whole run's.
+    pub(crate) fn absorb(&mut self, batch: MigrationReport) {
+        self.migrated += batch.migrated;
+        self.current += batch.current;
+        self.refused.extend(batch.refused);
+    }
+
+    /// Logs the run's report for `def`'s machine.
+    pub(crate) fn log(&self, def: &Definition, dry_run: bool) {
+        tracing::info!(machine = def.name(), definition = %def.fingerprint(),
+            migrated = self.migrated, current = self.current,
+            refused = self.refused.len(), dry_run, "rows migrated");
+    }
+}
+
 impl<C: Connection> Work<C> {
     /// The ids of the machine's rows, and how many are already under
     /// `def`; rows that do not read are left out (a listing logs them).

@@ -41,9 +41,9 @@ mod timers;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use crate::db::table_mapping::MappedTables;
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::AssertSqlSafe;
@@ -75,21 +75,14 @@ pub(super) struct Shared {
     begin_bounded: Option<Arc<str>>,
     redactor: Redactor,
     /// The machines kept in the application's own tables, by name.
-    mapped: RwLock<HashMap<String, Arc<mapped::PgMapped>>>,
+    mapped: MappedTables<mapped::PgMapped>,
 }
 
 impl Shared {
     /// The mapping of `machine`, when it is kept in the application's
     /// table.
     fn mapped(&self, machine: &str) -> Option<Arc<mapped::PgMapped>> {
-        let mapped = self
-            .mapped
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if mapped.is_empty() {
-            return None;
-        }
-        mapped.get(machine).cloned()
+        self.mapped.get(machine)
     }
 
     /// A transaction on `pool`, bounded by the lock timeout.
@@ -192,7 +185,7 @@ impl PgBackend {
             tables,
             begin_bounded,
             redactor,
-            mapped: RwLock::default(),
+            mapped: MappedTables::default(),
         });
         if options.get_migrate() {
             migrate::migrate(&pool, &shared, prefix).await?;
@@ -220,11 +213,7 @@ impl PgBackend {
         let mut conn = self.begin(Scope::Read).await?;
         let mapped = mapped::register(&mut conn, &self.shared.tables, table).await?;
         let machine = mapped.table.machine.clone();
-        self.shared
-            .mapped
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(machine, Arc::new(mapped));
+        self.shared.mapped.insert(machine, mapped);
         Ok(())
     }
 

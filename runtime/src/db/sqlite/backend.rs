@@ -70,7 +70,7 @@ impl SqliteBackend {
                 conn: Mutex::new(conn),
                 sql: SqliteSql::new(&tables),
                 tables,
-                mapped: std::sync::RwLock::default(),
+                mapped: crate::db::table_mapping::MappedTables::default(),
             }),
             gate: Arc::new(Semaphore::new(1)),
             runner,
@@ -105,11 +105,7 @@ impl SqliteBackend {
             .call(move |conn, s| super::mapped::register_in(conn, &s.tables, table))
             .await?;
         let machine = mapped.table.machine.clone();
-        self.shared
-            .mapped
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(machine, Arc::new(mapped));
+        self.shared.mapped.insert(machine, mapped);
         Ok(())
     }
 

@@ -8,10 +8,9 @@
 //! answer comes back on a channel. The blocking store runs the same jobs
 //! on the caller's thread: there is nothing to hand over to.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rusqlite::Connection;
@@ -22,6 +21,7 @@ use super::mapped::SqliteMapped;
 use super::sql::SqliteSql;
 use crate::db::StoreError;
 use crate::db::schema::Tables;
+use crate::db::table_mapping::MappedTables;
 
 /// What every job of a store shares: the connection and its statements.
 pub(crate) struct Shared {
@@ -29,21 +29,14 @@ pub(crate) struct Shared {
     pub(crate) tables: Tables,
     pub(crate) sql: SqliteSql,
     /// The machines kept in the application's own tables, by name.
-    pub(crate) mapped: RwLock<HashMap<String, Arc<SqliteMapped>>>,
+    pub(crate) mapped: MappedTables<SqliteMapped>,
 }
 
 impl Shared {
     /// The mapping of `machine`, when it is kept in the application's
     /// table.
     pub(crate) fn mapped(&self, machine: &str) -> Option<Arc<SqliteMapped>> {
-        let mapped = self
-            .mapped
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if mapped.is_empty() {
-            return None;
-        }
-        mapped.get(machine).cloned()
+        self.mapped.get(machine)
     }
 }
 

@@ -37,7 +37,7 @@ use crate::dynamic::{Args, Bound, DynMachine};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
-use trace::{span, traced};
+use trace::{create_span, fire_span, record_fired, save_span, span, traced};
 
 type Json = serde_json::Value;
 
@@ -497,8 +497,7 @@ impl Store {
     where
         M: Machine + Serialize + Sync,
     {
-        let span = span(self.backend(), "create", M::definition().name(), entity_id);
-        span.record("to", machine.state_name());
+        let span = create_span(self.backend(), entity_id, machine);
         traced(
             span,
             self.run(Scope::Unit, async |w| {
@@ -616,9 +615,7 @@ impl Store {
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
         M::Event: Serialize + DeserializeOwned + Send,
     {
-        let def = M::definition();
-        let span = span(self.backend(), "fire", def.name(), entity_id);
-        span.record("event", def.event_name(stateforge_core::Event::id(&event)));
+        let span = fire_span::<M>(self.backend(), entity_id, &event);
         let recorded = span.clone();
         let fired = traced(span, async {
             // A fire with an idempotency key reads the key with the row
@@ -638,9 +635,7 @@ impl Store {
                 })
                 .await?
             };
-            recorded.record("from", fired.from);
-            recorded.record("to", fired.to);
-            recorded.record("version", fired.loaded.version);
+            record_fired(&recorded, &fired);
             Ok(fired)
         })
         .await?;
@@ -734,9 +729,7 @@ impl Store {
     where
         M: Machine + Serialize + Sync,
     {
-        let span = span(self.backend(), "save", M::definition().name(), entity_id);
-        span.record("event", event);
-        span.record("to", machine.state_name());
+        let span = save_span(self.backend(), entity_id, event, machine);
         traced(
             span,
             self.run(Scope::Single, async |w| {

@@ -50,3 +50,47 @@ pub(crate) async fn traced<T>(
     };
     out
 }
+
+/// The span of creating `entity` of machine `M`, in the state `machine` is in.
+pub(crate) fn create_span<M: stateforge_core::Machine>(
+    system: &'static str,
+    entity: &str,
+    machine: &M,
+) -> tracing::Span {
+    let span = span(system, "create", M::definition().name(), entity);
+    span.record("to", machine.state_name());
+    span
+}
+
+/// The span of firing `event` on `entity` of machine `M`; the
+/// transition's states and version are recorded by [`record_fired`].
+pub(crate) fn fire_span<M: stateforge_core::Machine>(
+    system: &'static str,
+    entity: &str,
+    event: &M::Event,
+) -> tracing::Span {
+    let def = M::definition();
+    let span = span(system, "fire", def.name(), entity);
+    span.record("event", def.event_name(stateforge_core::Event::id(event)));
+    span
+}
+
+/// The span of saving `machine`, moved by `event`, as `entity`.
+pub(crate) fn save_span<M: stateforge_core::Machine>(
+    system: &'static str,
+    entity: &str,
+    event: &str,
+    machine: &M,
+) -> tracing::Span {
+    let span = span(system, "save", M::definition().name(), entity);
+    span.record("event", event);
+    span.record("to", machine.state_name());
+    span
+}
+
+/// Records the transition a fire wrote on its span.
+pub(crate) fn record_fired<M>(span: &tracing::Span, fired: &crate::db::Fired<M>) {
+    span.record("from", fired.from);
+    span.record("to", fired.to);
+    span.record("version", fired.loaded.version);
+}
