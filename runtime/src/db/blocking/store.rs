@@ -14,8 +14,7 @@ use super::driver::Driver;
 use crate::db::backend::Scope;
 use crate::db::due::{DueCount, TimerStep};
 use crate::db::open_unit::{OpenUnit, check_outside};
-use crate::db::ops::Reshape;
-use crate::db::ops::Work;
+use crate::db::ops::{self, Connections, Reshape, Work};
 use crate::db::store::trace::{create_span, fire_span, record_fired, save_span, span, traced};
 use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
 use crate::history::HistoryRecord;
@@ -253,7 +252,7 @@ impl<D: Driver> StoreOn<D> {
         );
         let entity_id = entity_id.to_owned();
         self.spawned(span, move |backend| async move {
-            let mut work = Work::new(D::begin_on(&backend, Scope::Read).await?);
+            let mut work = Work::new(backend.begin(Scope::Read).await?);
             let loaded = work.load::<M>(&entity_id).await?;
             work.commit().await?;
             Ok(loaded)
@@ -261,13 +260,16 @@ impl<D: Driver> StoreOn<D> {
     }
 
     /// Fires `event` on entity `entity_id`: loads it, fires, writes the new
-    /// state and its history record, in one transaction. The entity stays
-    /// locked while the event fires (on PostgreSQL its row is read `FOR
-    /// UPDATE`), so the event applies to the state the entity is in and
-    /// never fails with a conflict. Code that holds a loaded machine
-    /// saves it with [`Self::save`]; the async
-    /// [`Store::fire`](crate::db::Store::fire) fires without a lock on
-    /// PostgreSQL, in two round trips, retrying on a conflict.
+    /// state and its history record. The event applies to the state the
+    /// entity is in and never fails with a conflict: on SQLite the entity
+    /// stays locked while the event fires (one transaction); on
+    /// PostgreSQL the row is read without a lock and written in one
+    /// statement checking the version read, two round trips, and when
+    /// another writer came between the two the event fires again from
+    /// where that one left the entity (after a few lost races, with the
+    /// row locked), as the async [`Store::fire`](crate::db::Store::fire)
+    /// does. Code that holds a loaded machine saves it with
+    /// [`Self::save`].
     ///
     /// # Errors
     ///
@@ -293,7 +295,7 @@ impl<D: Driver> StoreOn<D> {
     ) -> Result<Loaded<M>, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Send,
+        M::Event: Serialize + DeserializeOwned + Send,
     {
         self.fire_with(&Listeners::new(), entity_id, event, meta)
     }
@@ -327,16 +329,15 @@ impl<D: Driver> StoreOn<D> {
     ) -> Result<Loaded<M>, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Send,
+        M::Event: Serialize + DeserializeOwned + Send,
     {
         let span = fire_span::<M>(self.driver.name(), entity_id, &event);
         let recorded = span.clone();
         // Owned, for a fire that runs as a task of the store's runtime.
         let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
+        let optimistic = self.driver.reads_optimistically();
         let fired = self.spawned(span, move |backend| async move {
-            let mut work = Work::new(D::begin_on(&backend, Scope::Unit).await?);
-            let fired = work.fire_with(&shared, &id, event, &owned_meta).await?;
-            work.commit().await?;
+            let fired = ops::fire(&backend, optimistic, &shared, &id, event, &owned_meta).await?;
             record_fired(&recorded, &fired);
             Ok(fired)
         })?;

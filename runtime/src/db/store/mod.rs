@@ -24,7 +24,7 @@ use crate::db::SqliteOptions;
 use crate::db::any_backend::{AnyBackend, AnyConnection};
 use crate::db::backend::{Backend, Scope};
 use crate::db::due::DueCount;
-use crate::db::ops::Work;
+use crate::db::ops::{self, Work};
 #[cfg(feature = "postgres")]
 use crate::db::postgres::PgBackend;
 #[cfg(feature = "sqlite")]
@@ -618,23 +618,15 @@ impl Store {
         let span = fire_span::<M>(self.backend(), entity_id, &event);
         let recorded = span.clone();
         let fired = traced(span, async {
-            // A fire with an idempotency key reads the key with the row
-            // locked, so that two requests with one key take turns; one
-            // with messages needs a transaction around the transition's
-            // statement and theirs.
-            let optimistic = self.backend.reads_optimistically()
-                && meta.idempotency_key.is_none()
-                && meta.messages.is_empty()
-                && !listeners.has_outbox();
-            let fired = if optimistic {
-                self.fire_optimistically(listeners, entity_id, event, meta)
-                    .await?
-            } else {
-                self.run(Scope::Unit, async |w| {
-                    w.fire_with(listeners, entity_id, event, meta).await
-                })
-                .await?
-            };
+            let fired = ops::fire(
+                &self.backend,
+                self.backend.reads_optimistically(),
+                listeners,
+                entity_id,
+                event,
+                meta,
+            )
+            .await?;
             record_fired(&recorded, &fired);
             Ok(fired)
         })
@@ -645,51 +637,6 @@ impl Store {
             listeners.notify(&fired.info(meta), &fired.loaded.machine);
         }
         Ok(fired.loaded)
-    }
-
-    /// A fire whose read locks nothing and whose write checks the version
-    /// read: on a conflict (another transition of the entity came between
-    /// the two), the entity is read again and the event fired again from
-    /// where the other left it, guards and before-listeners included. The
-    /// event is kept as JSON for that, since firing consumes it. An entity
-    /// so busy that the fire keeps losing is fired once more with its row
-    /// locked, waiting its turn: the fire always ends.
-    async fn fire_optimistically<M>(
-        &self,
-        listeners: &Listeners<M>,
-        entity_id: &str,
-        event: M::Event,
-        meta: &TransitionMeta,
-    ) -> Result<crate::db::Fired<M>, StoreError>
-    where
-        M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Serialize + DeserializeOwned + Send,
-    {
-        // Past this many lost races, waiting for the row's lock costs less
-        // than racing again.
-        const OPTIMISTIC_ATTEMPTS: usize = 3;
-        let kept = serde_json::to_value(&event)?;
-        let mut event = Some(event);
-        for _ in 0..OPTIMISTIC_ATTEMPTS {
-            let this = match event.take() {
-                Some(event) => event,
-                None => serde_json::from_value(kept.clone())?,
-            };
-            let outcome = self
-                .run(Scope::Single, async |w| {
-                    w.fire_with(listeners, entity_id, this, meta).await
-                })
-                .await;
-            match outcome {
-                Err(StoreError::Conflict { .. }) => {}
-                outcome => return outcome,
-            }
-        }
-        let event: M::Event = serde_json::from_value(kept)?;
-        self.run(Scope::Unit, async |w| {
-            w.fire_with(listeners, entity_id, event, meta).await
-        })
-        .await
     }
 
     /// Saves `machine` as the new state of `entity_id` after typed code
