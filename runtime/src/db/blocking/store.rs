@@ -98,7 +98,7 @@ impl<D: Driver> StoreOn<D> {
 
     /// [`Self::run`] in `span`, the span the async store opens for the
     /// same operation, its outcome and duration recorded.
-    fn run_traced<T>(
+    pub(super) fn run_traced<T>(
         &self,
         span: tracing::Span,
         scope: Scope,

@@ -37,7 +37,10 @@ use crate::dynamic::{Args, Bound, DynMachine};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
-use trace::{create_span, fire_span, record_fired, save_span, span, traced};
+use trace::{
+    create_dyn_span, create_span, fire_dyn_span, fire_span, record_fired, record_fired_dyn,
+    save_span, span, traced,
+};
 
 type Json = serde_json::Value;
 
@@ -975,14 +978,8 @@ impl Store {
         machine: &DynMachine<Json>,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        let span = span(
-            self.backend(),
-            "create",
-            machine.definition().name(),
-            entity_id,
-        );
         traced(
-            span,
+            create_dyn_span(self.backend(), entity_id, machine),
             self.run(Scope::Unit, async |w| {
                 w.create_dyn(entity_id, machine, meta).await
             }),
@@ -1000,8 +997,12 @@ impl Store {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.run(Scope::Read, async |w| w.load_dyn(bound, entity_id).await)
-            .await
+        let name = bound.definition().name();
+        traced(
+            span(self.backend(), "load", name, entity_id),
+            self.run(Scope::Read, async |w| w.load_dyn(bound, entity_id).await),
+        )
+        .await
     }
 
     /// Fires `event` by name, with `args`, on an entity of a dynamic
@@ -1019,15 +1020,13 @@ impl Store {
         args: &Args,
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        let span = span(self.backend(), "fire", bound.definition().name(), entity_id);
-        span.record("event", event);
+        let span = fire_dyn_span(self.backend(), bound.definition().name(), entity_id, event);
         let recorded = span.clone();
         traced(
             span,
             self.run(Scope::Unit, async |w| {
                 let fired = w.fire_dyn(bound, entity_id, event, args, meta).await?;
-                recorded.record("to", fired.machine.state_name());
-                recorded.record("version", fired.version);
+                record_fired_dyn(&recorded, &fired);
                 Ok(fired)
             }),
         )
@@ -1045,11 +1044,14 @@ impl Store {
         now: Timestamp,
         limit: usize,
     ) -> Result<usize, StoreError> {
-        let count = self
-            .run(Scope::Unit, async |w| {
+        let name = bound.definition().name();
+        let count = traced(
+            span(self.backend(), "fire_due", name, ""),
+            self.run(Scope::Unit, async |w| {
                 w.fire_due_dyn(bound, now, limit).await
-            })
-            .await?;
+            }),
+        )
+        .await?;
         Ok(count.fired)
     }
 
