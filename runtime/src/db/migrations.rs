@@ -69,6 +69,14 @@ const MIGRATIONS: &[Migration] = &[
             "../../migrations/postgres/0004_stateforge_sparse_history_indexes.sql"
         ),
     },
+    Migration {
+        version: 5,
+        name: "0005_stateforge_entities_by_state_key",
+        sqlite: include_str!("../../migrations/sqlite/0005_stateforge_entities_by_state_key.sql"),
+        postgres: include_str!(
+            "../../migrations/postgres/0005_stateforge_entities_by_state_key.sql"
+        ),
+    },
 ];
 
 /// The version of the schema this build writes.

@@ -1,0 +1,14 @@
+-- The entities of one state by key, a page at a time: with the key in the
+-- by-state index, a page after a key is a range read of exactly its rows
+-- (`machine = ? AND state = ? AND entity_id > ? ORDER BY entity_id LIMIT
+-- ?`); without it, the page walks the primary key and filters on the
+-- state, reading the whole table for a state few entities are in. It
+-- replaces the index on `(machine, state)`, of which it is a prefix, so a
+-- transition still writes one index entry for the state, not two.
+-- Building it blocks writes to the entities while it builds: on a large
+-- table, run this file when the store is quiet. Every statement may run
+-- again on tables that exist.
+CREATE INDEX IF NOT EXISTS sf_entities_by_state_key ON sf_entities (machine, state, entity_id);
+DROP INDEX IF EXISTS sf_entities_by_state;
+INSERT INTO sf_meta (key, value) VALUES ('schema_version', 5)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE sf_meta.value < excluded.value;
