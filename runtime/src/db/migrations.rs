@@ -71,11 +71,9 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        name: "0005_stateforge_entities_by_state_key",
-        sqlite: include_str!("../../migrations/sqlite/0005_stateforge_entities_by_state_key.sql"),
-        postgres: include_str!(
-            "../../migrations/postgres/0005_stateforge_entities_by_state_key.sql"
-        ),
+        name: "0005_stateforge_key_order_indexes",
+        sqlite: include_str!("../../migrations/sqlite/0005_stateforge_key_order_indexes.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_stateforge_key_order_indexes.sql"),
     },
 ];
 

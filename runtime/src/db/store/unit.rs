@@ -442,7 +442,7 @@ impl<'c> StoreUnit<'c> {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
     /// let store = Store::in_memory().await?;
-    /// let mut unit = store.unit().await?;
+    /// let mut unit = store.begin().await?;
     /// unit.create("d-1", &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
     /// let page = unit.entity_page(&EntityQuery::machine("door")).await?;
     /// assert_eq!(page.entities.len(), 1);
