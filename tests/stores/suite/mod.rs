@@ -10,6 +10,7 @@ pub(crate) mod evolution;
 pub(crate) mod evolution_at_scale;
 pub(crate) mod fixture;
 pub(crate) mod listened;
+pub(crate) mod listing;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;
 pub(crate) mod migrations;

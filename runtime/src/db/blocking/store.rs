@@ -16,7 +16,9 @@ use crate::db::due::{DueCount, TimerStep};
 use crate::db::open_unit::{OpenUnit, check_outside};
 use crate::db::ops::{self, Connections, Reshape, Work};
 use crate::db::store::trace::{create_span, fire_span, record_fired, save_span, span, traced};
-use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::{
+    EntityPage, EntityQuery, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta,
+};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
@@ -427,6 +429,33 @@ impl<D: Driver> StoreOn<D> {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         self.run(Scope::Read, async |w| w.entities(machine, state).await)
+    }
+
+    /// One page of the entities `query` selects, by key, and where the
+    /// next page starts (see [`EntityPage`](crate::db::EntityPage)): a
+    /// range read of an index, however far into the machine's entities
+    /// the page is. A row that does not read is logged and left out.
+    ///
+    /// # Errors
+    ///
+    /// The database's; [`StoreError::TableMapping`] for a machine kept in
+    /// the application's own table, which is paged by its own SQL.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{EntityQuery, SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; final state Open; event open: Closed -> Open; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// for id in ["d-1", "d-2", "d-3"] {
+    ///     store.create(id, &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// }
+    /// let first = store.entity_page(&EntityQuery::machine("door").limit(2))?;
+    /// assert_eq!(first.next.as_deref(), Some("d-2"));
+    /// let second = store.entity_page(&EntityQuery::machine("door").after("d-2"))?;
+    /// assert_eq!((second.entities.len(), second.next), (1, None));
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn entity_page(&self, query: &EntityQuery) -> Result<EntityPage, StoreError> {
+        self.run(Scope::Read, async |w| w.entity_page(query).await)
     }
 
     /// Every row of [`Self::entities`], by entity id, each as the entity

@@ -30,8 +30,8 @@ use crate::db::postgres::PgBackend;
 #[cfg(feature = "sqlite")]
 use crate::db::sqlite::{Runner, SqliteBackend, Target};
 use crate::db::{
-    DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix,
-    TransitionMeta,
+    DefinitionKind, EntityPage, EntityQuery, EntityRow, HistoryQuery, Loaded, StoreError,
+    StoreOptions, TablePrefix, TransitionMeta,
 };
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::history::HistoryRecord;
@@ -733,6 +733,39 @@ impl Store {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         self.run(Scope::Read, async |w| w.entities(machine, state).await)
+            .await
+    }
+
+    /// One page of the entities `query` selects, by key, and where the
+    /// next page starts (see [`EntityPage`](crate::db::EntityPage)): a
+    /// range read of an index, however far into the machine's entities
+    /// the page is. A row that does not read is logged and left out.
+    ///
+    /// # Errors
+    ///
+    /// The database's; [`StoreError::TableMapping`] for a machine kept in
+    /// the application's own table, which is paged by its own SQL.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{EntityQuery, Store, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; final state Open; event open: Closed -> Open; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// for id in ["d-1", "d-2", "d-3"] {
+    ///     store.create(id, &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
+    /// }
+    /// let first = store.entity_page(&EntityQuery::machine("door").state("closed").limit(2)).await?;
+    /// assert_eq!(first.entities.len(), 2);
+    /// let next = EntityQuery::machine("door").state("closed").after(first.next.unwrap());
+    /// let second = store.entity_page(&next).await?;
+    /// assert_eq!(second.entities[0].entity_id, "d-3");
+    /// assert_eq!(second.next, None);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn entity_page(&self, query: &EntityQuery) -> Result<EntityPage, StoreError> {
+        self.run(Scope::Read, async |w| w.entity_page(query).await)
             .await
     }
 
