@@ -41,16 +41,15 @@ pub(crate) fn check_hierarchy(
     problems: &mut Vec<Problem>,
 ) -> bool {
     let parents = parents(spec, states);
-    let mut tree = check_parents(spec, &parents, problems);
-    if !check_cycles(spec, &parents, problems) {
-        tree = false;
+    let known = check_parents(spec, &parents, problems);
+    // A misspelt parent leaves its child at the top level for the other
+    // rules; only a cycle leaves them no tree to look at.
+    let acyclic = check_cycles(spec, &parents, problems);
+    if acyclic {
+        check_children(spec, &parents, problems);
+        check_regions_share_events(spec, states, &parents, problems);
     }
-    if !tree {
-        return false;
-    }
-    check_children(spec, &parents, problems);
-    check_regions_share_events(spec, states, &parents, problems);
-    true
+    known && acyclic
 }
 
 // Rule: a parent names a compound or parallel state.

@@ -5,6 +5,7 @@
 
 mod alternatives;
 mod compatibility;
+mod hierarchy;
 #[cfg(feature = "serde")]
 mod json_format;
 #[cfg(feature = "serde")]
