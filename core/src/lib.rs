@@ -27,6 +27,7 @@ mod definition;
 #[cfg(feature = "serde")]
 mod definition_json;
 mod diagram;
+mod diagram_nested;
 mod fingerprint;
 mod flatten;
 mod hierarchy_rules;

@@ -539,3 +539,52 @@ fn too_many_configurations_are_refused_with_their_count() {
         )
     );
 }
+
+#[test]
+fn diagrams_draw_compound_states_as_boxes_and_regions_apart() {
+    let json = include_str!("../../../tests/support/release.json");
+    let def = Definition::from_json(json).unwrap();
+    let mermaid = def.to_mermaid();
+    let building = "        state building {
+            state tests {
+                [*] --> running
+                running
+                passed
+                running --> passed: pass [green]
+                passed --> [*]
+            }
+            --
+            state docs {";
+    assert!(mermaid.contains(building), "{mermaid}");
+    for line in [
+        "    state active {\n        [*] --> preparing\n",
+        "        preparing --> building: build\n    }\n",
+        "    building --> shipped: ship (when done)\n",
+        "    on_hold --> active: resume\n",
+        "    note right of active: history",
+    ] {
+        assert!(mermaid.contains(line), "{line}\n{mermaid}");
+    }
+    let dot = def.to_dot();
+    for line in [
+        "    subgraph \"cluster_active\" {\n        label=\"active (H)\";\n",
+        "            label=\"building (parallel)\";\n            style=dashed;\n",
+        "    \"queued\" -> \"preparing\" [label=\"start\", lhead=\"cluster_active\"];\n",
+        "    \"running\" -> \"shipped\" [label=\"ship (when done)\", ltail=\"cluster_building\"];\n",
+    ] {
+        assert!(dot.contains(line), "{line}\n{dot}");
+    }
+}
+
+#[cfg(feature = "svg")]
+#[test]
+fn the_picture_draws_the_configurations() {
+    let def = Definition::new(run()).unwrap();
+    let svg = def.to_svg();
+    assert!(roxmltree::Document::parse(&svg).is_ok(), "{svg}");
+    assert_eq!(
+        svg.matches("<path class=\"arm\"").count(),
+        def.transitions().len()
+    );
+    assert!(svg.contains(">building.tests.running,building.docs.writing</text>"));
+}
