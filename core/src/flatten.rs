@@ -48,6 +48,18 @@ pub(crate) fn done_of(source: &str) -> Option<&str> {
     source.strip_prefix("done(")?.strip_suffix(')')
 }
 
+/// Whether `name` has the shape of a configuration's name: state names
+/// joined by `.` and `,`, with remembered ones in `[..]`, as a row of a
+/// machine with compound or parallel states holds.
+pub(crate) fn is_configuration_name(name: &str) -> bool {
+    name.len() <= 4096
+        && name
+            .split(['.', ',', '[', ']'])
+            .filter(|part| !part.is_empty())
+            .all(crate::validate::is_valid_name)
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+}
+
 /// A flattened machine: configurations and the arms between them.
 pub(crate) struct Flat {
     pub(crate) configurations: Vec<FlatConfiguration>,
@@ -331,6 +343,7 @@ pub(crate) fn flatten(spec: &MachineSpec) -> Result<Flat, Vec<Problem>> {
             }
         }
     }
+    check_migrations(spec, &configurations, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -341,6 +354,32 @@ pub(crate) fn flatten(spec: &MachineSpec) -> Result<Flat, Vec<Problem>> {
         arms,
         timers,
     })
+}
+
+// Rule: a migration leads rows to a configuration, from a name that is no
+// longer one (its other rules are checked with every machine's).
+fn check_migrations(
+    spec: &MachineSpec,
+    configurations: &[FlatConfiguration],
+    problems: &mut Vec<Problem>,
+) {
+    let names: std::collections::HashSet<&str> =
+        configurations.iter().map(|c| c.name.as_str()).collect();
+    for (i, m) in spec.migrations.iter().enumerate() {
+        if !names.contains(m.to.as_str()) {
+            problems.push(Problem::UnknownState {
+                name: m.to.clone(),
+                site: Site::MigrationTo(i),
+            });
+        }
+        if m.from != m.to && names.contains(m.from.as_str()) {
+            problems.push(Problem::MigrationFromLiveState {
+                state: m.from.clone(),
+                to: m.to.clone(),
+                site: Site::MigrationFrom(i),
+            });
+        }
+    }
 }
 
 impl Flattener<'_> {

@@ -588,3 +588,47 @@ fn the_picture_draws_the_configurations() {
     );
     assert!(svg.contains(">building.tests.running,building.docs.writing</text>"));
 }
+
+#[test]
+fn rows_of_a_flat_version_migrate_to_configurations() {
+    use stateforge_core::{Change, MigrationSpec, compare};
+    let v1 = Definition::new(
+        MachineSpec::new("task")
+            .state(StateSpec::initial("pending"))
+            .state(StateSpec::new("assigned"))
+            .state(StateSpec::new("in_progress"))
+            .state(StateSpec::final_state("completed"))
+            .state(StateSpec::final_state("cancelled"))
+            .event(event("assign", [arm(&["pending"], "assigned")]))
+            .event(event("start", [arm(&["assigned"], "in_progress")]))
+            .event(event("complete", [arm(&["in_progress"], "completed")]))
+            .event(event(
+                "cancel",
+                [arm(&["assigned", "in_progress", "pending"], "cancelled")],
+            )),
+    )
+    .unwrap();
+    let v2 = Definition::new(
+        task()
+            .migration(MigrationSpec::renamed("assigned", "active.assigned"))
+            .migration(MigrationSpec::renamed("in_progress", "active.in_progress")),
+    )
+    .unwrap();
+    let changes = compare(&v1, &v2).changes().to_vec();
+    assert!(
+        changes.contains(&Change::StateMigrated {
+            from: "in_progress".into(),
+            to: "active.in_progress".into(),
+            with: None
+        }),
+        "{changes:?}"
+    );
+    // A migration to a spec state that is no configuration is refused.
+    let wrong = task().migration(MigrationSpec::renamed("in_progress", "active"));
+    assert_eq!(
+        one_problem(wrong),
+        "unknown state `active`; declare it or correct the name"
+    );
+    let live = task().migration(MigrationSpec::renamed("active.assigned", "pending"));
+    assert!(one_problem(live).starts_with("rows of `active.assigned` cannot migrate to `pending`"));
+}
