@@ -36,6 +36,11 @@ use crate::spec::{MachineSpec, StateKind};
 /// configurations are the product of its regions', which grows fast.
 pub const MAX_CONFIGURATIONS: usize = 4096;
 
+/// The most transitions between configurations a definition holds, so
+/// that a definition read from untrusted data cannot ask for an unbounded
+/// flattening.
+pub const MAX_TRANSITIONS: usize = 4 * crate::validate::MAX_ARMS;
+
 /// Whether `spec` has a compound or parallel state, or a child.
 pub(crate) fn is_hierarchical(spec: &MachineSpec) -> bool {
     spec.states
@@ -405,7 +410,27 @@ impl Flattener<'_> {
                     exact: false,
                 }]);
             }
+            // Most events have no arm out of a given configuration: only
+            // those with a source among its active states are walked.
+            let mut active = vec![false; self.tree.root + 1];
+            for &leaf in &self.keys[id].leaves {
+                let mut s = leaf;
+                while s != self.tree.root && !active[s] {
+                    active[s] = true;
+                    s = self.tree.parent[s];
+                }
+            }
             for event in 0..self.tree.spec.events.len() {
+                let relevant = self.by_source[event].keys().any(|&s| active[s])
+                    || self.by_done[event].keys().any(|&s| active[s]);
+                if !relevant {
+                    continue;
+                }
+                if arms.len() > MAX_TRANSITIONS {
+                    return Err(vec![Problem::TooManyTransitions {
+                        max: MAX_TRANSITIONS,
+                    }]);
+                }
                 for (to, candidates) in self.moves(id, event) {
                     let to = self.intern(to);
                     let arm_of = |c: &Candidate| &self.tree.spec.events[event].arms[c.arm];
@@ -542,8 +567,8 @@ impl Flattener<'_> {
         while s != t.root {
             let mut level: Vec<Candidate> =
                 self.by_source[event].get(&s).cloned().unwrap_or_default();
-            if self.is_done(key, s)
-                && let Some(done) = self.by_done[event].get(&s)
+            if let Some(done) = self.by_done[event].get(&s)
+                && self.is_done(key, s)
             {
                 level.extend(done);
                 level.sort_by_key(|c| c.arm);

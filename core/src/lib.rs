@@ -49,7 +49,7 @@ pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Tra
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
-pub use flatten::MAX_CONFIGURATIONS;
+pub use flatten::{MAX_CONFIGURATIONS, MAX_TRANSITIONS};
 pub use machine::{
     __move_through, Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState,
 };

@@ -407,6 +407,11 @@ pub enum Problem {
         /// Whether `count` is all of them.
         exact: bool,
     },
+    /// More transitions between configurations than a definition holds.
+    TooManyTransitions {
+        /// The most allowed.
+        max: usize,
+    },
 }
 
 impl Problem {
@@ -419,7 +424,8 @@ impl Problem {
         match self {
             Problem::NoInitialState
             | Problem::TooLarge { .. }
-            | Problem::TooManyConfigurations { .. } => None,
+            | Problem::TooManyConfigurations { .. }
+            | Problem::TooManyTransitions { .. } => None,
             Problem::InvalidName { site, .. }
             | Problem::DuplicateState { site, .. }
             | Problem::DuplicateEvent { site, .. }
@@ -603,6 +609,11 @@ impl fmt::Display for Problem {
                 f,
                 "event `{event}` moves several regions of parallel state `{parallel}` at once, and has a guard or action in one of them; \
                  give it to one region only, or remove the guard or action"
+            ),
+            Problem::TooManyTransitions { max } => write!(
+                f,
+                "the machine has more than {max} transitions between configurations of active states; \
+                 split a parallel state's regions into machines of their own, or give it fewer events"
             ),
             Problem::TooManyConfigurations { count, max, exact } => {
                 if *exact {

@@ -2,8 +2,8 @@
 //! and each rule of the tree of states.
 
 use stateforge_core::{
-    ArmSpec, Checks, Definition, EventSpec, MAX_CONFIGURATIONS, MachineSpec, SpecArm, StateSpec,
-    TimerSpec,
+    ArmSpec, Checks, Definition, EventSpec, MAX_CONFIGURATIONS, MAX_TRANSITIONS, MachineSpec,
+    SpecArm, StateSpec, TimerSpec,
 };
 
 fn arm(from: &[&str], to: &str) -> ArmSpec {
@@ -631,4 +631,35 @@ fn rows_of_a_flat_version_migrate_to_configurations() {
     );
     let live = task().migration(MigrationSpec::renamed("active.assigned", "pending"));
     assert!(one_problem(live).starts_with("rows of `active.assigned` cannot migrate to `pending`"));
+}
+
+#[test]
+fn too_many_transitions_between_configurations_are_refused() {
+    // Twelve regions of two states (4096 configurations), and a thousand
+    // events each moving one region: some two million transitions.
+    let mut spec = MachineSpec::new("m").state(StateSpec::parallel("p").marked_initial());
+    for r in 0..12 {
+        let region = format!("r{r}");
+        spec = spec
+            .state(StateSpec::compound(region.as_str()).child_of("p"))
+            .state(StateSpec::initial(format!("r{r}a")).child_of(region.as_str()))
+            .state(StateSpec::final_state(format!("r{r}b")).child_of(region.as_str()));
+    }
+    let moves = |spec: MachineSpec, events: usize| {
+        (0..events).fold(spec, |spec, e| {
+            let r = e % 12;
+            spec.event(event(
+                &format!("e{e}"),
+                [arm(&[&format!("r{r}a")], &format!("r{r}b"))],
+            ))
+        })
+    };
+    let twelve = Definition::new(moves(spec.clone(), 12)).unwrap();
+    assert_eq!(twelve.states().count(), MAX_CONFIGURATIONS);
+    assert_eq!(
+        one_problem(moves(spec, 1000)),
+        format!(
+            "the machine has more than {MAX_TRANSITIONS} transitions between configurations of active states; split a parallel state's regions into machines of their own, or give it fewer events"
+        )
+    );
 }
