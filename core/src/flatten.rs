@@ -23,7 +23,8 @@
 //!   the target is not in;
 //! - in a parallel state, an event moves every region whose active state
 //!   accepts it, in one transition; an arm that leaves the parallel state
-//!   takes precedence over the arms of the regions it would leave;
+//!   takes precedence over the arms of the regions it would leave (they
+//!   are tried after it when its guards all say no);
 //! - `done(p)` is a source only where every active leaf inside `p` is final.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -624,7 +625,6 @@ impl Flattener<'_> {
     /// Where `event` may lead from configuration `id`, each with the arms
     /// taken: the alternatives in the order they are tried.
     fn moves(&self, id: usize, event: usize) -> Vec<(Key, Vec<Candidate>)> {
-        let t = &self.tree;
         let key = &self.keys[id];
         let walks: Vec<Vec<Candidate>> = key
             .leaves
@@ -640,12 +640,23 @@ impl Flattener<'_> {
                 groups.push(w);
             }
         }
+        self.resolve(key, event, &groups)
+    }
+
+    /// The alternatives of `groups`, the walks of distinct first sources.
+    fn resolve(
+        &self,
+        key: &Key,
+        event: usize,
+        groups: &[&Vec<Candidate>],
+    ) -> Vec<(Key, Vec<Candidate>)> {
+        let t = &self.tree;
         let alternatives = |walk: &Vec<Candidate>| {
             walk.iter()
                 .map(|c| (self.apply(key, event, &[*c]), vec![*c]))
                 .collect::<Vec<_>>()
         };
-        match groups.as_slice() {
+        match groups {
             [] => Vec::new(),
             [only] => alternatives(only),
             _ => {
@@ -686,7 +697,32 @@ impl Flattener<'_> {
                     }
                 }
                 if let [only] = taken.as_slice() {
-                    return alternatives(groups[*only]);
+                    let mut tried = alternatives(groups[*only]);
+                    // An outer arm whose guards all say no leaves the
+                    // regions' own arms to be tried after it.
+                    let guarded = groups[*only]
+                        .last()
+                        .is_some_and(|c| t.spec.events[event].arms[c.arm].guard.is_some());
+                    if guarded {
+                        let rest: Vec<&Vec<Candidate>> = groups
+                            .iter()
+                            .enumerate()
+                            .filter(|&(g, _)| g != *only)
+                            .map(|(_, g)| *g)
+                            .collect();
+                        for (to, arms) in self.resolve(key, event, &rest) {
+                            let same = |(_, a): &(Key, Vec<Candidate>)| {
+                                a.len() == arms.len()
+                                    && a.iter()
+                                        .zip(&arms)
+                                        .all(|(x, y)| (x.arm, x.source) == (y.arm, y.source))
+                            };
+                            if !tried.iter().any(same) {
+                                tried.push((to, arms));
+                            }
+                        }
+                    }
+                    return tried;
                 }
                 taken.sort_unstable();
                 // Regions moving together: the rules allow neither guard

@@ -242,6 +242,32 @@ fn an_arm_leaving_a_parallel_state_takes_precedence_over_its_regions() {
 }
 
 #[test]
+fn regions_arms_are_tried_after_a_guarded_arm_leaving_the_parallel_state() {
+    let spec = run().event(event(
+        "abort",
+        [
+            arm(&["building"], "cancelled").guard("allowed"),
+            arm(&["running"], "passed"),
+        ],
+    ));
+    let def = Definition::new(spec).unwrap();
+    assert_eq!(
+        fire(
+            &def,
+            "building.tests.running,building.docs.writing",
+            "abort"
+        ),
+        [
+            ("cancelled".to_owned(), Some("allowed".to_owned())),
+            (
+                "building.tests.passed,building.docs.writing".to_owned(),
+                None
+            )
+        ]
+    );
+}
+
+#[test]
 fn an_arm_into_one_region_enters_the_others_at_their_initial_states() {
     let spec = run().event(event("skip_tests", [arm(&["queued"], "passed")]));
     let def = Definition::new(spec).unwrap();
