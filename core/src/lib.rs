@@ -31,9 +31,11 @@ mod diagram_nested;
 mod fingerprint;
 mod flatten;
 mod hierarchy_rules;
+mod invalid_definition;
 mod machine;
 mod migration;
 mod problem;
+mod site;
 mod spec;
 #[cfg(feature = "serde")]
 mod stored_body;
