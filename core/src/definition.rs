@@ -372,7 +372,10 @@ impl Definition {
         self.initial
     }
 
-    /// Every state id, in declaration order.
+    /// Every state id, in declaration order. For a machine with compound
+    /// or parallel states, every configuration (see
+    /// [`Definition::leaves`]), the initial one first, then in the order
+    /// they are reached from it.
     ///
     /// ```
     /// # let def = stateforge_core::Definition::example();
