@@ -12,4 +12,5 @@ mod json_format;
 #[cfg(feature = "serde")]
 mod json_schema;
 mod random_definitions;
+mod random_hierarchies;
 mod reachability;
