@@ -213,6 +213,7 @@ fn written_spec(
             name: s.name.to_string(),
             initial: s.initial.is_some(),
             is_final: s.final_.is_some(),
+            ..StateSpec::default()
         });
     }
     for e in events {
