@@ -335,6 +335,7 @@ fn a_timer_on_a_state_inside_a_compound_state_runs_in_its_configurations() {
     assert_eq!(of("pending"), []);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn json_holds_the_hierarchy_and_leaves_flat_machines_as_they_were() {
     let def = Definition::new(run()).unwrap();
@@ -353,6 +354,7 @@ fn json_holds_the_hierarchy_and_leaves_flat_machines_as_they_were() {
     assert!(history.contains(r#""history": true"#), "{history}");
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn diagrams_draw_compound_states_as_boxes_and_regions_apart() {
     let json = include_str!("../../../tests/support/release.json");
