@@ -11,7 +11,7 @@ use syn::spanned::Spanned;
 use syn::{Ident, Path};
 
 use super::delays::delay_ms;
-use crate::ast::{EventDecl, RemovedDecl, StateDecl};
+use crate::ast::{EventDecl, RemovedDecl, SourceDecl, StateDecl};
 use crate::ctxt::Ctxt;
 
 /// The items of a declaration the graph rules read.
@@ -213,13 +213,14 @@ fn written_spec(
             name: s.name.to_string(),
             initial: s.initial.is_some(),
             is_final: s.final_.is_some(),
+            ..StateSpec::default()
         });
     }
     for e in events {
         let mut event = EventSpec::new(e.name.to_string());
         for arm in &e.arms {
             event = event.arm(ArmSpec {
-                from: arm.sources.iter().map(Ident::to_string).collect(),
+                from: arm.sources.iter().map(SourceDecl::spec_text).collect(),
                 to: arm.target.to_string(),
                 guard: arm.guard.as_ref().map(path_name),
                 action: arm.action.as_ref().map(path_name),
@@ -231,7 +232,7 @@ fn written_spec(
                 let after_ms = delay_ms(after).unwrap_or(0);
                 for source in &arm.sources {
                     spec = spec.timer(TimerSpec::new(
-                        source.to_string(),
+                        source.spec_text(),
                         e.name.to_string(),
                         after_ms,
                     ));
@@ -268,7 +269,7 @@ fn site_span(
             event,
             arm: a,
             source,
-        } => arm(event, a).sources[source].span(),
+        } => arm(event, a).sources[source].name.span(),
         Site::ArmTarget { event, arm: a } => arm(event, a).target.span(),
         Site::ArmGuard { event, arm: a } => arm(event, a).guard.span(),
         Site::ArmAction { event, arm: a } => arm(event, a).action.span(),

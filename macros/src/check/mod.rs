@@ -12,6 +12,7 @@
 mod delays;
 mod fields;
 mod graph;
+mod hierarchy;
 mod names;
 mod options;
 
@@ -42,6 +43,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
 
     // Errors at one token keep the order of these rules (`Ctxt::finish`).
     options::check_misplaced_options(&mut cx, &states, &events);
+    hierarchy::check_nesting(&mut cx, &states);
     names::check_name_case(&mut cx, &name, &states, &events);
     names::check_fields_unique(&mut cx, &states, &events);
     let spec = graph::check_graph(
@@ -76,7 +78,8 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     })
 }
 
-/// The machine's items by kind, in declaration order. Rule: one context.
+/// The machine's items by kind, in declaration order, the states written
+/// inside states listed after the state that holds them. Rule: one context.
 fn split_items(
     cx: &mut Ctxt,
     items: Vec<Item>,
@@ -106,5 +109,5 @@ fn split_items(
             Item::Removed(r) => removed.push(r),
         }
     }
-    (context, states, events, removed)
+    (context, hierarchy::flatten(states), events, removed)
 }
