@@ -4,7 +4,8 @@
 //! The text mirrors the macro's own syntax:
 //!
 //! - states: `initial pending, assigned, final completed`: comma-separated,
-//!   each a name after its flags (`initial`, `final`);
+//!   each a name after its flags (`initial`, `final`, `history`,
+//!   `compound`, `parallel`), then `in parent` for a child state;
 //! - events: `fail: assigned | in_progress -> failed, x -> y if guard => action; ...`:
 //!   semicolon-separated, each a name, `:`, then its arms, comma-separated;
 //! - timers: `open reset 30000, ...`: state, event, milliseconds;
@@ -18,7 +19,7 @@
 
 use crate::definition::Definition;
 use crate::migration::MigrationSpec;
-use crate::spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
+use crate::spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateKind, StateSpec, TimerSpec};
 
 impl MachineSpec {
     /// The spec's states, events and timers in the text the generated code
@@ -39,7 +40,18 @@ impl MachineSpec {
             .map(|s| {
                 let initial = if s.initial { "initial " } else { "" };
                 let is_final = if s.is_final { "final " } else { "" };
-                format!("{initial}{is_final}{}", s.name)
+                let kind = match s.kind {
+                    StateKind::Atomic => "",
+                    StateKind::Compound => "compound ",
+                    StateKind::Parallel => "parallel ",
+                };
+                let history = if s.history { "history " } else { "" };
+                match &s.parent {
+                    Some(parent) => {
+                        format!("{initial}{is_final}{history}{kind}{} in {parent}", s.name)
+                    }
+                    None => format!("{initial}{is_final}{history}{kind}{}", s.name),
+                }
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -120,11 +132,31 @@ impl MachineSpec {
         let states = items(states, ',')
             .map(|s| {
                 let mut words: Vec<&str> = s.split_whitespace().collect();
+                // `in` is never a flag, so `x in p` always ends in a parent,
+                // even for states called `in`.
+                let parent = match words.as_slice() {
+                    [.., _, "in", parent] => {
+                        let parent = (*parent).to_owned();
+                        words.truncate(words.len() - 2);
+                        Some(parent)
+                    }
+                    _ => None,
+                };
                 let name = words.pop().unwrap_or_default();
+                let kind = if words.contains(&"compound") {
+                    StateKind::Compound
+                } else if words.contains(&"parallel") {
+                    StateKind::Parallel
+                } else {
+                    StateKind::Atomic
+                };
                 StateSpec {
                     name: name.to_owned(),
                     initial: words.contains(&"initial"),
                     is_final: words.contains(&"final"),
+                    parent,
+                    kind,
+                    history: words.contains(&"history"),
                 }
             })
             .collect();
@@ -306,6 +338,7 @@ mod tests {
                 name: "b".into(),
                 initial: true,
                 is_final: true,
+                ..StateSpec::default()
             })
             .state(StateSpec::final_state("initial"))
             .state(StateSpec::new("final"))
@@ -331,6 +364,19 @@ mod tests {
             round_trip(&MachineSpec::new("empty")),
             MachineSpec::new("empty")
         );
+    }
+
+    #[test]
+    fn compound_and_parallel_states_come_back() {
+        let spec = MachineSpec::new("m")
+            .state(StateSpec::compound("active").with_history())
+            .state(StateSpec::initial("assigned").child_of("active"))
+            .state(StateSpec::new("in").child_of("active"))
+            .state(StateSpec::parallel("building"))
+            .state(StateSpec::compound("in").child_of("building"))
+            .state(StateSpec::final_state("passed").child_of("in"))
+            .event(EventSpec::new("go").arm(ArmSpec::new(["done(building)"], "active")));
+        assert_eq!(round_trip(&spec), spec);
     }
 
     #[test]

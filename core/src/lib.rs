@@ -22,11 +22,14 @@
 
 mod compatibility;
 mod compiled;
+mod configuration;
 mod definition;
 #[cfg(feature = "serde")]
 mod definition_json;
 mod diagram;
 mod fingerprint;
+mod flatten;
+mod hierarchy_rules;
 mod machine;
 mod migration;
 mod problem;
@@ -40,16 +43,18 @@ mod unit_event;
 mod validate;
 
 pub use compatibility::{Change, Compatibility, compare};
+pub use configuration::{Remembered, SpecArm};
 pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Transition};
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
+pub use flatten::MAX_CONFIGURATIONS;
 pub use machine::{
     __move_through, Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState,
 };
 pub use migration::MigrationSpec;
 pub use problem::{NameKind, Problem, Site};
-pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
+pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateKind, StateSpec, TimerSpec};
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 pub use stored_body::{__StoredBody, __deserialize_unit_struct, __migrate_state_data};

@@ -279,6 +279,134 @@ pub enum Problem {
         /// The second timer.
         site: Site,
     },
+    /// A state whose `parent` names no state.
+    UnknownParent {
+        /// The child.
+        state: String,
+        /// The parent as written.
+        parent: String,
+        /// The child's declaration.
+        site: Site,
+    },
+    /// A state whose `parent` is a leaf: neither compound nor parallel.
+    ParentNotComposite {
+        /// The child.
+        state: String,
+        /// The parent.
+        parent: String,
+        /// The child's declaration.
+        site: Site,
+    },
+    /// A state that is its own ancestor.
+    ParentCycle {
+        /// A state on the cycle.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A compound state none of whose children is initial.
+    NoInitialChild {
+        /// The compound state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A compound state with more than one initial child.
+    SeveralInitialChildren {
+        /// The compound state.
+        state: String,
+        /// Its first initial child.
+        first: String,
+        /// Another one.
+        name: String,
+        /// The other one's declaration.
+        site: Site,
+    },
+    /// A region of a parallel state marked initial: every region is
+    /// entered with its parallel state.
+    InitialRegion {
+        /// The region.
+        state: String,
+        /// Its parallel state.
+        parallel: String,
+        /// The region's declaration.
+        site: Site,
+    },
+    /// A child of a parallel state that is not a compound state.
+    RegionNotCompound {
+        /// The child.
+        state: String,
+        /// Its parallel state.
+        parallel: String,
+        /// The child's declaration.
+        site: Site,
+    },
+    /// A parallel state without regions.
+    ParallelWithoutRegions {
+        /// The parallel state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A region of a parallel state without a final state: it never
+    /// completes, so its parallel state is never done.
+    RegionWithoutFinal {
+        /// The region.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// History on a state without children.
+    HistoryWithoutChildren {
+        /// The state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// History on a parallel state: its regions are all active, so there
+    /// is no child to remember.
+    HistoryOnParallel {
+        /// The parallel state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A compound or parallel state marked final.
+    FinalWithChildren {
+        /// The state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// `done(x)` where `x` is not a parallel state.
+    DoneOfNonParallel {
+        /// The state inside `done(..)`.
+        state: String,
+        /// The arm's source.
+        site: Site,
+    },
+    /// An event accepted by two regions of one parallel state, with a
+    /// guard or action in one of them: the regions move together, in one
+    /// transition, which has one guard and one action at most.
+    RegionsShareEvent {
+        /// The event.
+        event: String,
+        /// The parallel state.
+        parallel: String,
+        /// A guard or action of one of the regions' arms.
+        site: Site,
+    },
+    /// More configurations (sets of states active at once) than a
+    /// definition holds.
+    TooManyConfigurations {
+        /// How many there are, or (if not `exact`) how many were counted
+        /// before giving up.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+        /// Whether `count` is all of them.
+        exact: bool,
+    },
 }
 
 impl Problem {
@@ -289,7 +417,9 @@ impl Problem {
     /// ```
     pub fn site(&self) -> Option<Site> {
         match self {
-            Problem::NoInitialState | Problem::TooLarge { .. } => None,
+            Problem::NoInitialState
+            | Problem::TooLarge { .. }
+            | Problem::TooManyConfigurations { .. } => None,
             Problem::InvalidName { site, .. }
             | Problem::DuplicateState { site, .. }
             | Problem::DuplicateEvent { site, .. }
@@ -306,7 +436,21 @@ impl Problem {
             | Problem::DuplicateTimer { site, .. }
             | Problem::MigrationFromLiveState { site, .. }
             | Problem::MigrationChangesNothing { site, .. }
-            | Problem::DuplicateMigration { site, .. } => Some(*site),
+            | Problem::DuplicateMigration { site, .. }
+            | Problem::UnknownParent { site, .. }
+            | Problem::ParentNotComposite { site, .. }
+            | Problem::ParentCycle { site, .. }
+            | Problem::NoInitialChild { site, .. }
+            | Problem::SeveralInitialChildren { site, .. }
+            | Problem::InitialRegion { site, .. }
+            | Problem::RegionNotCompound { site, .. }
+            | Problem::ParallelWithoutRegions { site, .. }
+            | Problem::RegionWithoutFinal { site, .. }
+            | Problem::HistoryWithoutChildren { site, .. }
+            | Problem::HistoryOnParallel { site, .. }
+            | Problem::FinalWithChildren { site, .. }
+            | Problem::DoneOfNonParallel { site, .. }
+            | Problem::RegionsShareEvent { site, .. } => Some(*site),
         }
     }
 }
@@ -395,6 +539,85 @@ impl fmt::Display for Problem {
                 f,
                 "rows of `{state}` are migrated twice; keep one migration from each state"
             ),
+            Problem::UnknownParent { state, parent, .. } => write!(
+                f,
+                "state `{state}` is a child of unknown state `{parent}`; declare `{parent}` or correct the name"
+            ),
+            Problem::ParentNotComposite { state, parent, .. } => write!(
+                f,
+                "state `{state}` is a child of `{parent}`, which is neither compound nor parallel; make `{parent}` compound or move `{state}` out"
+            ),
+            Problem::ParentCycle { state, .. } => write!(
+                f,
+                "state `{state}` is its own ancestor; break the cycle of parents"
+            ),
+            Problem::NoInitialChild { state, .. } => write!(
+                f,
+                "compound state `{state}` has no initial child; mark exactly one of its children initial"
+            ),
+            Problem::SeveralInitialChildren {
+                state, first, name, ..
+            } => write!(
+                f,
+                "state `{name}` is initial in `{state}` but `{first}` is initial there already; keep exactly one initial child"
+            ),
+            Problem::InitialRegion {
+                state, parallel, ..
+            } => write!(
+                f,
+                "region `{state}` of parallel state `{parallel}` is marked initial; every region is entered with `{parallel}`: remove the mark"
+            ),
+            Problem::RegionNotCompound {
+                state, parallel, ..
+            } => write!(
+                f,
+                "state `{state}` in parallel state `{parallel}` is not compound; each child of a parallel state is a region holding states"
+            ),
+            Problem::ParallelWithoutRegions { state, .. } => write!(
+                f,
+                "parallel state `{state}` has no regions; give it compound children, or make it an ordinary state"
+            ),
+            Problem::RegionWithoutFinal { state, .. } => write!(
+                f,
+                "region `{state}` has no final state, so it never completes; mark the state where it completes final"
+            ),
+            Problem::HistoryWithoutChildren { state, .. } => write!(
+                f,
+                "state `{state}` has history but no children to remember; remove the history mark"
+            ),
+            Problem::HistoryOnParallel { state, .. } => write!(
+                f,
+                "parallel state `{state}` has history, but all its regions are active at once; put history on a region instead"
+            ),
+            Problem::FinalWithChildren { state, .. } => write!(
+                f,
+                "state `{state}` has children and is final; mark final the child where it ends instead"
+            ),
+            Problem::DoneOfNonParallel { state, .. } => write!(
+                f,
+                "`done({state})`: `{state}` is not a parallel state; `done(..)` waits for every region of a parallel state to be final"
+            ),
+            Problem::RegionsShareEvent {
+                event, parallel, ..
+            } => write!(
+                f,
+                "event `{event}` moves several regions of parallel state `{parallel}` at once, and has a guard or action in one of them; \
+                 give it to one region only, or remove the guard or action"
+            ),
+            Problem::TooManyConfigurations { count, max, exact } => {
+                if *exact {
+                    write!(f, "the machine has {count} configurations of active states")?;
+                } else {
+                    write!(
+                        f,
+                        "the machine has more than {max} configurations of active states (with what its history states remember)"
+                    )?;
+                }
+                write!(
+                    f,
+                    "; a definition holds at most {max}: split a parallel state's regions into machines of their own"
+                )
+            }
         }
     }
 }
