@@ -48,7 +48,7 @@ pub(crate) enum Item {
     /// `context: Type;`
     Context(Box<ContextDecl>),
     /// `initial state Pending;`
-    State(StateDecl),
+    State(Box<StateDecl>),
     /// `event assign(agent: String): Pending -> Assigned;`
     Event(EventDecl),
     /// `removed state Escalated -> Failed;`

@@ -24,7 +24,7 @@ fn states(input: &Input) -> Vec<&StateDecl> {
         .items
         .iter()
         .filter_map(|i| match i {
-            Item::State(s) => Some(s),
+            Item::State(s) => Some(&**s),
             _ => None,
         })
         .collect()

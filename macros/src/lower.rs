@@ -10,7 +10,7 @@ use syn::{Attribute, Ident, Type, Visibility};
 use crate::ast::{EventDecl, RemovedDecl, StateDecl};
 use crate::case::{snake, stored_spec, upper_camel};
 use crate::check::migration_tokens;
-use crate::model::{DataMigration, Event, Model, State, Transition};
+use crate::model::{Compound, DataMigration, Event, Model, State, Transition};
 
 /// A declaration that passed every rule, with what the rules worked out.
 pub(crate) struct Checked {
@@ -34,8 +34,11 @@ pub(crate) struct Checked {
     pub(crate) events: Vec<EventDecl>,
     /// The removed states.
     pub(crate) removed: Vec<RemovedDecl>,
-    /// Per event, one transition per (arm, source state).
+    /// Per event, one transition per (arm, source state); with compound
+    /// states, per (configuration, event) pair, between configurations.
     pub(crate) transitions: Vec<Vec<Transition>>,
+    /// With compound states, the declared leaf of each configuration.
+    pub(crate) leaves: Option<Vec<usize>>,
     /// The machine with the names as written, as the graph rules validated it.
     pub(crate) spec: MachineSpec,
 }
@@ -54,6 +57,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         events,
         removed,
         transitions,
+        leaves,
         spec,
     } = checked;
     let state_enum = affixed(&name, "", "State");
@@ -65,29 +69,35 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
     // again so that the one the generated code builds at run time cannot
     // be refused there.
     let stored = stored_spec(spec);
-    let stored_names: Vec<String> = stored.states.iter().map(|s| s.name.clone()).collect();
     let definition = Definition::new(stored)
         .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
-    let initial = states.iter().position(|s| s.initial.is_some()).unwrap_or(0);
+    // The typed states: the declared ones, or with compound states the
+    // configurations, each its leaf's type.
+    let leaves = leaves.unwrap_or_else(|| (0..states.len()).collect());
+    let initial = definition.initial().index();
     let data_migrations = migration_tokens(&states, &removed)
         .into_iter()
         .filter_map(|m| {
             Some(DataMigration {
                 from: snake(&m.from.to_string()),
-                target: states.iter().position(|s| s.name == *m.to)?,
+                target: leaves.iter().position(|&l| states[l].name == *m.to)?,
                 with: m.with?.clone(),
             })
         })
         .collect();
-    let states = states
-        .into_iter()
-        .zip(stored_names)
-        .map(|(s, stored)| State {
-            is_final: s.final_.is_some(),
-            ident: s.name,
-            attrs: s.attrs,
-            fields: s.fields,
-            stored,
+    let compounds = compounds(&states, &leaves);
+    let states = leaves
+        .iter()
+        .zip(definition.states())
+        .map(|(&leaf, id)| {
+            let s = &states[leaf];
+            State {
+                is_final: definition.is_final(id),
+                ident: s.name.clone(),
+                attrs: s.attrs.clone(),
+                fields: s.fields.clone(),
+                stored: definition.state_name(id).to_owned(),
+            }
         })
         .collect();
     let events = events
@@ -116,7 +126,38 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         initial,
         definition,
         data_migrations,
+        compounds,
     })
+}
+
+/// Each declared state holding states, with the typed states (indices in
+/// `leaves`) whose leaf is inside it.
+fn compounds(states: &[StateDecl], leaves: &[usize]) -> Vec<Compound> {
+    let parent = |i: usize| {
+        let p = states[i].parent.as_ref()?;
+        states.iter().position(|s| s.name == *p)
+    };
+    let inside = |mut leaf: usize, ancestor: usize| {
+        while let Some(p) = parent(leaf) {
+            if p == ancestor {
+                return true;
+            }
+            leaf = p;
+        }
+        false
+    };
+    states
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.has_children || s.region.is_some() || s.parallel.is_some())
+        .map(|(ci, s)| Compound {
+            marker: affixed(&s.name, "In", ""),
+            written: s.name.to_string(),
+            states: (0..leaves.len())
+                .filter(|&ti| inside(leaves[ti], ci))
+                .collect(),
+        })
+        .collect()
 }
 
 /// `base` with `prefix` and `suffix` (`Task` -> `AnyTask`), spanned as it.

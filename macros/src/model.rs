@@ -37,6 +37,19 @@ pub(crate) struct Model {
     pub(crate) definition: Definition,
     /// The declared migrations that make data with a function.
     pub(crate) data_migrations: Vec<DataMigration>,
+    /// The states that hold states, each with the typed states inside it.
+    pub(crate) compounds: Vec<Compound>,
+}
+
+/// A state holding states: not a type of its own, but a trait its typed
+/// states implement (`InActive`), so code can take any of them.
+pub(crate) struct Compound {
+    /// The trait (`InActive`), spanned at the state's name.
+    pub(crate) marker: Ident,
+    /// The state's name as written (`Active`).
+    pub(crate) written: String,
+    /// The typed states inside it, by index in `Model::states`.
+    pub(crate) states: Vec<usize>,
 }
 
 /// A declared migration whose rows get new data from a function.
@@ -49,7 +62,9 @@ pub(crate) struct DataMigration {
     pub(crate) with: Path,
 }
 
-/// A checked state.
+/// A checked state: a declared state of a flat machine, or a
+/// configuration of a machine with compound states (then named after the
+/// declared leaf it is in, with the configuration's stored name).
 pub(crate) struct State {
     /// The state's type name (`InProgress`).
     pub(crate) ident: Ident,

@@ -118,7 +118,7 @@ impl Parse for Item {
             || lookahead.peek(kw::state)
             || lookahead.peek(kw::region)
         {
-            parse_state(input, attrs).map(Item::State)
+            parse_state(input, attrs).map(|s| Item::State(Box::new(s)))
         } else if lookahead.peek(kw::event) {
             parse_event(input, attrs).map(Item::Event)
         } else if lookahead.peek(kw::removed) {
@@ -174,7 +174,7 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         ));
     }
     if input.peek(kw::region) {
-        return parse_region(input, attrs, [&initial, &final_, &history, &parallel]);
+        return parse_region(input, attrs, history, [&initial, &final_, &parallel]);
     }
     let lookahead = input.lookahead1();
     if !lookahead.peek(kw::state) {
@@ -225,12 +225,13 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
 }
 
 /// `region Tests { initial state Running; final state Passed; }`: one
-/// region of a parallel state, whose `modifiers` (written before
-/// `region`) must all be absent.
+/// region of a parallel state, with `history` if written before `region`;
+/// the other `modifiers` must all be absent.
 fn parse_region(
     input: ParseStream<'_>,
     attrs: Vec<Attribute>,
-    modifiers: [&Option<Ident>; 4],
+    history: Option<Ident>,
+    modifiers: [&Option<Ident>; 3],
 ) -> syn::Result<StateDecl> {
     let keyword = Ident::new("region", input.parse::<kw::region>()?.span);
     if let Some(modifier) = modifiers.into_iter().flatten().next() {
@@ -272,7 +273,7 @@ fn parse_region(
         attrs,
         initial: None,
         final_: None,
-        history: None,
+        history,
         parallel: None,
         region: Some(keyword),
         name,

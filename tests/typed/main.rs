@@ -3,6 +3,7 @@
 //! serde, hygiene; no runtime, no store.
 
 mod any_edges;
+mod compound_states;
 mod declared_migrations;
 mod generated_definition;
 mod guarded_alternatives;

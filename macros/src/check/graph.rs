@@ -4,8 +4,8 @@
 
 use proc_macro2::Span;
 use stateforge_core::{
-    ArmSpec, Checks, EventSpec, MachineSpec, MigrationSpec, Problem, Site, StateSpec, TimerSpec,
-    validate,
+    ArmSpec, Checks, EventSpec, MachineSpec, MigrationSpec, Problem, Site, StateKind, StateSpec,
+    TimerSpec, validate,
 };
 use syn::spanned::Spanned;
 use syn::{Ident, Path};
@@ -117,9 +117,35 @@ pub(super) fn check_graph(
         {
             continue;
         }
+        // The nesting rules of `hierarchy.rs` say these in the macro's
+        // syntax (a parent is where a state is written, a region is
+        // marked `region`), at a better token.
+        if matches!(
+            problem,
+            Problem::RegionNotCompound { .. }
+                | Problem::InitialRegion { .. }
+                | Problem::UnknownParent { .. }
+                | Problem::ParentNotComposite { .. }
+                | Problem::ParentCycle { .. }
+        ) {
+            continue;
+        }
         let span = match problem.site() {
             None => machine_token.span(),
-            Some(site) => site_span(site, name, declared, &migrations, &timer_spans),
+            Some(site) => match (&problem, site) {
+                (
+                    Problem::HistoryWithoutChildren { .. } | Problem::HistoryOnParallel { .. },
+                    Site::State(i),
+                ) => states[i]
+                    .history
+                    .as_ref()
+                    .map_or_else(|| states[i].name.span(), Ident::span),
+                (Problem::FinalWithChildren { .. }, Site::State(i)) => states[i]
+                    .final_
+                    .as_ref()
+                    .map_or_else(|| states[i].name.span(), Ident::span),
+                _ => site_span(site, name, declared, &migrations, &timer_spans),
+            },
         };
         let message = match &problem {
             Problem::UnknownState {
@@ -213,7 +239,15 @@ fn written_spec(
             name: s.name.to_string(),
             initial: s.initial.is_some(),
             is_final: s.final_.is_some(),
-            ..StateSpec::default()
+            parent: s.parent.as_ref().map(Ident::to_string),
+            kind: if s.parallel.is_some() {
+                StateKind::Parallel
+            } else if s.has_children || s.region.is_some() {
+                StateKind::Compound
+            } else {
+                StateKind::Atomic
+            },
+            history: s.history.is_some(),
         });
     }
     for e in events {
@@ -309,6 +343,37 @@ fn macro_message(problem: &Problem) -> String {
         ),
         Problem::UnreachableState { state, .. } => format!(
             "state `{state}` is unreachable from the initial state; add a transition into it, or allow this with `#[stateforge(allow_unreachable)]` on the machine"
+        ),
+        Problem::NoInitialChild { state, .. } => format!(
+            "state `{state}` holds states but none is `initial`; mark the one it starts in, as in `initial state Name;` inside `{state}`"
+        ),
+        Problem::SeveralInitialChildren {
+            state, first, name, ..
+        } => format!(
+            "state `{name}` is marked `initial` but `{first}` is initial in `{state}` already; keep `initial` on one state inside `{state}`"
+        ),
+        Problem::ParallelWithoutRegions { state, .. } => format!(
+            "parallel state `{state}` has no regions; write them in its braces: `parallel state {state} {{ region A {{ ... }} region B {{ ... }} }}`, or remove `parallel`"
+        ),
+        Problem::RegionWithoutFinal { state, .. } => format!(
+            "region `{state}` has no final state, so it never completes and its parallel state is never done; mark the state where it ends `final state ...;`"
+        ),
+        Problem::HistoryWithoutChildren { state, .. } => format!(
+            "`history` on state `{state}`, which holds no states, has nothing to remember; remove `history`, or write the states inside `{state}`"
+        ),
+        Problem::HistoryOnParallel { state, .. } => format!(
+            "`history` on parallel state `{state}` has nothing to remember: all its regions are active at once; write `history region ...` on a region instead"
+        ),
+        Problem::FinalWithChildren { state, .. } => format!(
+            "state `{state}` holds states, so it cannot be `final`; mark `final` the state inside it where the machine ends"
+        ),
+        Problem::DoneOfNonParallel { state, .. } => format!(
+            "`done({state})` waits for every region of a parallel state, but `{state}` is not a `parallel state`; name a parallel state, or write `{state}` without `done`"
+        ),
+        Problem::RegionsShareEvent {
+            event, parallel, ..
+        } => format!(
+            "event `{event}` is accepted by several regions of parallel state `{parallel}`, which move together, so it cannot have a guard or action in one of them; give `{event}` to one region only, or remove this guard or action"
         ),
         Problem::DeadEnd { state, .. } => format!(
             "state `{state}` is not final and has no way out; mark it `final state {state}`, add a transition out of it, or allow this with `#[stateforge(allow_dead_ends)]` on the machine"

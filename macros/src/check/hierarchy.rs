@@ -5,7 +5,7 @@
 //! where it means something, `done(...)` of a parallel state) are core's,
 //! run with the graph rules.
 
-use crate::ast::StateDecl;
+use crate::ast::{EventDecl, StateDecl};
 use crate::ctxt::Ctxt;
 
 /// The states of the tree `states`, in declaration order (a state before
@@ -37,7 +37,7 @@ pub(super) fn holds_states(state: &StateDecl) -> bool {
 
 // Rules: a state holding states has no fields and no past of its own (its
 // data and its rows are its leaves'); a region is written in a parallel
-// state, and a parallel state holds regions, at least one.
+// state, and a parallel state holds regions.
 pub(super) fn check_nesting(cx: &mut Ctxt, states: &[StateDecl]) {
     let parent_of = |s: &StateDecl| {
         s.parent
@@ -108,17 +108,6 @@ pub(super) fn check_nesting(cx: &mut Ctxt, states: &[StateDecl]) {
                 ),
             );
         }
-        if let Some(keyword) = &s.parallel
-            && !s.has_children
-        {
-            cx.error(
-                keyword.span(),
-                format!(
-                    "parallel state `{name}` has no regions; write them in its braces: \
-                     `parallel state {name} {{ region A {{ ... }} region B {{ ... }} }}`"
-                ),
-            );
-        }
     }
 }
 
@@ -131,4 +120,18 @@ fn what_it_holds(state: &StateDecl) -> &'static str {
     } else {
         "state"
     }
+}
+
+/// Whether the declaration has states inside states (or marks one
+/// `history` or `parallel`, or waits on `done(...)`): its typed states are
+/// then core's configurations, not the states as declared.
+pub(super) fn is_hierarchical(states: &[StateDecl], events: &[EventDecl]) -> bool {
+    states
+        .iter()
+        .any(|s| s.parent.is_some() || holds_states(s) || s.history.is_some())
+        || events
+            .iter()
+            .flat_map(|e| &e.arms)
+            .flat_map(|a| &a.sources)
+            .any(|s| s.done.is_some())
 }

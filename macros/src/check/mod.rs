@@ -9,6 +9,7 @@
 //! rule runs, so the user sees every mistake at once; only a declaration
 //! that passed them all is lowered (`lower.rs`).
 
+mod configurations;
 mod delays;
 mod fields;
 mod graph;
@@ -59,7 +60,14 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     );
     delays::check_delays(&mut cx, &events);
     check_stored_names(&mut cx, &name, &states, &removed);
-    let transitions = fields::resolve_transitions(&mut cx, &states, &events);
+    let (transitions, leaves) = if hierarchy::is_hierarchical(&states, &events) {
+        match configurations::flatten(&mut cx, &spec, &states, &events) {
+            Some(flat) => (flat.transitions, Some(flat.leaves)),
+            None => (Vec::new(), None),
+        }
+    } else {
+        (fields::resolve_transitions(&mut cx, &states, &events), None)
+    };
     cx.finish()?;
 
     lower(Checked {
@@ -74,6 +82,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
         events,
         removed,
         transitions,
+        leaves,
         spec,
     })
 }
@@ -104,7 +113,7 @@ fn split_items(
                 }
                 context = Some(c.ty);
             }
-            Item::State(s) => states.push(s),
+            Item::State(s) => states.push(*s),
             Item::Event(e) => events.push(e),
             Item::Removed(r) => removed.push(r),
         }

@@ -33,6 +33,7 @@ pub(crate) fn state_machine(input: TokenStream) -> TokenStream {
 
 fn expand(m: &Model) -> TokenStream {
     let state_types = expand_state_types(m);
+    let markers = expand_markers(m);
     let machine = typed::expand_machine(m);
     let transitions = typed::expand_transitions(m);
     let outcomes = alternatives::outcome_enums(m);
@@ -43,6 +44,7 @@ fn expand(m: &Model) -> TokenStream {
     let serde = serde_impls::expand(m);
     quote! {
         #state_types
+        #markers
         #machine
         #transitions
         #outcomes
@@ -100,6 +102,35 @@ fn expand_state_types(m: &Model) -> TokenStream {
                     #serde_derive
                     #vis struct #ident { #(#fields,)* }
                 }
+            }
+        })
+        .collect()
+}
+
+/// `trait InActive {}` per state holding states, implemented by the state
+/// types inside it, so that code can take a machine in any of them
+/// (`fn f<S: InActive>(task: Task<S>)`).
+fn expand_markers(m: &Model) -> TokenStream {
+    let (vis, name) = (&m.vis, &m.name);
+    m.compounds
+        .iter()
+        .map(|c| {
+            let marker = &c.marker;
+            let idents: Vec<_> = c.states.iter().map(|&i| &m.states[i].ident).collect();
+            let list = idents
+                .iter()
+                .map(|i| format!("[`{i}`]"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let doc = format!(
+                "The states of [`{name}`] inside `{}`: {list}. A `{name}<S>` with \
+                 `S: {marker}` is a machine somewhere in `{}`.",
+                c.written, c.written
+            );
+            quote! {
+                #[doc = #doc]
+                #vis trait #marker {}
+                #(impl #marker for #idents {})*
             }
         })
         .collect()
