@@ -9,8 +9,8 @@ use syn::{Attribute, Ident, Type, Visibility};
 
 use crate::ast::{EventDecl, RemovedDecl, StateDecl};
 use crate::case::{snake, stored_spec, upper_camel};
-use crate::check::migration_tokens;
-use crate::model::{Compound, DataMigration, Event, Model, State, Transition};
+use crate::check::{Flattened, migration_tokens};
+use crate::model::{Compound, DataMigration, Event, LeafStruct, Model, State, Transition};
 
 /// A declaration that passed every rule, with what the rules worked out.
 pub(crate) struct Checked {
@@ -37,8 +37,8 @@ pub(crate) struct Checked {
     /// Per event, one transition per (arm, source state); with compound
     /// states, per (configuration, event) pair, between configurations.
     pub(crate) transitions: Vec<Vec<Transition>>,
-    /// With compound states, the declared leaf of each configuration.
-    pub(crate) leaves: Option<Vec<usize>>,
+    /// With compound states, core's configurations as typed states.
+    pub(crate) flattened: Option<Flattened>,
     /// The machine with the names as written, as the graph rules validated it.
     pub(crate) spec: MachineSpec,
 }
@@ -57,7 +57,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         events,
         removed,
         transitions,
-        leaves,
+        flattened,
         spec,
     } = checked;
     let state_enum = affixed(&name, "", "State");
@@ -72,31 +72,75 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
     let definition = Definition::new(stored)
         .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
     // The typed states: the declared ones, or with compound states the
-    // configurations, each its leaf's type.
-    let leaves = leaves.unwrap_or_else(|| (0..states.len()).collect());
+    // configurations, each its leaf's type or its parallel states' structs.
+    let (configurations, products) = match flattened {
+        Some(f) => (Some(f.configurations), f.products),
+        None => (None, Vec::new()),
+    };
+    let leaves: Vec<Option<usize>> = match &configurations {
+        Some(c) => c.iter().map(|c| c.leaf).collect(),
+        None => (0..states.len()).map(Some).collect(),
+    };
     let initial = definition.initial().index();
     let data_migrations = migration_tokens(&states, &removed)
         .into_iter()
         .filter_map(|m| {
             Some(DataMigration {
                 from: snake(&m.from.to_string()),
-                target: leaves.iter().position(|&l| states[l].name == *m.to)?,
+                target: leaves
+                    .iter()
+                    .position(|l| l.is_some_and(|l| states[l].name == *m.to))?,
                 with: m.with?.clone(),
             })
         })
         .collect();
-    let compounds = compounds(&states, &leaves);
-    let states = leaves
-        .iter()
-        .zip(definition.states())
-        .map(|(&leaf, id)| {
-            let s = &states[leaf];
-            State {
-                is_final: definition.is_final(id),
+    let compounds = compounds(&states, &leaves, configurations.as_deref());
+    let leaf_structs = (!products.is_empty()).then(|| {
+        states
+            .iter()
+            .filter(|s| !s.has_children && s.parallel.is_none() && s.region.is_none())
+            .map(|s| LeafStruct {
                 ident: s.name.clone(),
                 attrs: s.attrs.clone(),
                 fields: s.fields.clone(),
-                stored: definition.state_name(id).to_owned(),
+                stored: snake(&s.name.to_string()),
+                is_final: s.final_.is_some(),
+            })
+            .collect()
+    });
+    let states = leaves
+        .iter()
+        .zip(definition.states())
+        .map(|(leaf, id)| {
+            let stored = definition.state_name(id).to_owned();
+            let is_final = definition.is_final(id);
+            match (leaf, &configurations) {
+                (Some(leaf), _) => {
+                    let s = &states[*leaf];
+                    let ident = s.name.clone();
+                    State {
+                        is_final,
+                        ty: quote::quote!(#ident),
+                        unit_value: s.fields.is_empty().then(|| quote::quote!(#ident)),
+                        ident,
+                        attrs: s.attrs.clone(),
+                        fields: s.fields.clone(),
+                        stored,
+                    }
+                }
+                (None, Some(c)) => {
+                    let c = &c[id.index()];
+                    State {
+                        is_final,
+                        ident: c.ident.clone(),
+                        ty: c.ty.clone(),
+                        unit_value: c.unit_value.clone(),
+                        attrs: Vec::new(),
+                        fields: Vec::new(),
+                        stored,
+                    }
+                }
+                (None, None) => unreachable!("a flat machine's states are its leaves"),
             }
         })
         .collect();
@@ -127,35 +171,83 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         definition,
         data_migrations,
         compounds,
+        leaf_structs,
+        products,
     })
 }
 
-/// Each declared state holding states, with the typed states (indices in
-/// `leaves`) whose leaf is inside it.
-fn compounds(states: &[StateDecl], leaves: &[usize]) -> Vec<Compound> {
+/// Each declared state holding states, with the types inside it: the
+/// typed states whose leaf (or a leaf of which) is in it, or for a state
+/// inside a parallel state, whose typed states are products, the structs
+/// of the leaves in it.
+fn compounds(
+    states: &[StateDecl],
+    leaves: &[Option<usize>],
+    configurations: Option<&[crate::check::Configuration]>,
+) -> Vec<Compound> {
     let parent = |i: usize| {
         let p = states[i].parent.as_ref()?;
         states.iter().position(|s| s.name == *p)
     };
-    let inside = |mut leaf: usize, ancestor: usize| {
-        while let Some(p) = parent(leaf) {
-            if p == ancestor {
+    let inside = |mut state: usize, ancestor: usize| {
+        loop {
+            if state == ancestor {
                 return true;
             }
-            leaf = p;
+            match parent(state) {
+                Some(p) => state = p,
+                None => return false,
+            }
+        }
+    };
+    let in_parallel = |state: usize| {
+        let mut at = parent(state);
+        while let Some(p) = at {
+            if states[p].parallel.is_some() {
+                return true;
+            }
+            at = parent(p);
         }
         false
+    };
+    let is_leaf = |l: usize| {
+        let leaf = &states[l];
+        !leaf.has_children && leaf.parallel.is_none() && leaf.region.is_none()
     };
     states
         .iter()
         .enumerate()
         .filter(|(_, s)| s.has_children || s.region.is_some() || s.parallel.is_some())
-        .map(|(ci, s)| Compound {
-            marker: affixed(&s.name, "In", ""),
-            written: s.name.to_string(),
-            states: (0..leaves.len())
-                .filter(|&ti| inside(leaves[ti], ci))
-                .collect(),
+        .map(|(ci, s)| {
+            let types = if in_parallel(ci) {
+                (0..states.len())
+                    .filter(|&l| is_leaf(l) && inside(l, ci))
+                    .map(|l| {
+                        let ident = &states[l].name;
+                        quote::quote!(#ident)
+                    })
+                    .collect()
+            } else {
+                (0..leaves.len())
+                    .filter_map(|ti| match (leaves[ti], configurations) {
+                        (Some(l), _) => inside(l, ci).then(|| {
+                            let ident = &states[l].name;
+                            quote::quote!(#ident)
+                        }),
+                        (None, Some(c)) => c[ti]
+                            .leaves
+                            .iter()
+                            .any(|&l| inside(l, ci))
+                            .then(|| c[ti].ty.clone()),
+                        (None, None) => None,
+                    })
+                    .collect()
+            };
+            Compound {
+                marker: affixed(&s.name, "In", ""),
+                written: s.name.to_string(),
+                types,
+            }
         })
         .collect()
 }

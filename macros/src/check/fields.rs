@@ -64,6 +64,7 @@ pub(super) fn resolve_transitions(
                         guard: arm.guard.clone(),
                         action: arm.action.clone(),
                         fields,
+                        value: None,
                     });
                 }
             }

@@ -19,6 +19,7 @@ mod options;
 
 use syn::Type;
 
+pub(crate) use configurations::{Configuration, Flattened};
 pub(crate) use graph::{migration_tokens, path_name};
 
 use crate::ast::{EventDecl, Input, Item, MachineDecl, RemovedDecl, StateDecl};
@@ -62,7 +63,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     check_stored_names(&mut cx, &name, &states, &removed);
     let (transitions, leaves) = if hierarchy::is_hierarchical(&states, &events) {
         match configurations::flatten(&mut cx, &spec, &states, &events) {
-            Some(flat) => (flat.transitions, Some(flat.leaves)),
+            Some(mut flat) => (std::mem::take(&mut flat.transitions), Some(flat)),
             None => (Vec::new(), None),
         }
     } else {
@@ -82,7 +83,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
         events,
         removed,
         transitions,
-        leaves,
+        flattened: leaves,
         spec,
     })
 }

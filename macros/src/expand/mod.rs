@@ -56,12 +56,78 @@ fn expand(m: &Model) -> TokenStream {
     }
 }
 
-/// `struct Pending;`, `struct Assigned { agent: String }`.
+/// A declared leaf state's struct, as `expand_state_types` emits it.
+pub(super) struct DeclaredStruct<'a> {
+    pub(super) ident: &'a syn::Ident,
+    pub(super) attrs: &'a [syn::Attribute],
+    pub(super) fields: &'a [crate::ast::FieldDecl],
+    pub(super) stored: &'a str,
+    pub(super) is_final: bool,
+}
+
+/// The structs of the declared leaf states: the typed states, or with
+/// parallel states (whose configurations are products of them) the leaves.
+pub(super) fn declared_structs(m: &Model) -> Vec<DeclaredStruct<'_>> {
+    match &m.leaf_structs {
+        Some(leaves) => leaves
+            .iter()
+            .map(|s| DeclaredStruct {
+                ident: &s.ident,
+                attrs: &s.attrs,
+                fields: &s.fields,
+                stored: &s.stored,
+                is_final: s.is_final,
+            })
+            .collect(),
+        None => m
+            .states
+            .iter()
+            .map(|s| DeclaredStruct {
+                ident: &s.ident,
+                attrs: &s.attrs,
+                fields: &s.fields,
+                stored: &s.stored,
+                is_final: s.is_final,
+            })
+            .collect(),
+    }
+}
+
+/// `struct Pending;`, `struct Assigned { agent: String }`, and each
+/// parallel state's `struct Building<Tests, Docs> { tests: Tests, docs: Docs }`.
 fn expand_state_types(m: &Model) -> TokenStream {
     let vis = &m.vis;
     let machine_attrs = &m.attrs;
-    m.states
-        .iter()
+    let products = m.products.iter().map(|p| {
+        let (ident, attrs) = (&p.ident, &p.attrs);
+        let fields: Vec<_> = p.regions.iter().map(|(f, _)| f).collect();
+        let params: Vec<_> = p.regions.iter().map(|(_, t)| t).collect();
+        let doc = format!(
+            "Parallel state `{ident}` of [`{}`]: the state of each of its regions, all active at once.",
+            m.name
+        );
+        let field_docs = params.iter().map(|r| format!("The state of region `{r}`."));
+        let serde_derive = if cfg!(feature = "serde") {
+            quote! {
+                #[derive(::stateforge::__private::serde::Serialize, ::stateforge::__private::serde::Deserialize)]
+                #[serde(crate = "::stateforge::__private::serde")]
+            }
+        } else {
+            TokenStream::new()
+        };
+        let span = ident.span().resolved_at(proc_macro2::Span::call_site());
+        quote_spanned! {span=>
+            #[doc = #doc]
+            #(#attrs)*
+            #(#machine_attrs)*
+            #serde_derive
+            #vis struct #ident<#(#params),*> {
+                #(#[doc = #field_docs] #vis #fields: #params,)*
+            }
+        }
+    });
+    let leaves: TokenStream = declared_structs(m)
+        .into_iter()
         .map(|s| {
             // A state without data gets serde impls written out, not
             // derived (see `serde_impls::expand`).
@@ -70,11 +136,11 @@ fn expand_state_types(m: &Model) -> TokenStream {
             } else {
                 serde_impls::derive_attrs(s.fields.iter().map(|f| &f.ty))
             };
-            let ident = &s.ident;
+            let ident = s.ident;
             // At the user's state token: rustc's notes about the state
             // type ("not implemented for `Pending`") then point there.
             let span = ident.span().resolved_at(proc_macro2::Span::call_site());
-            let attrs = &s.attrs;
+            let attrs = s.attrs;
             let doc = format!(
                 "State `{}` of [`{}`]{}.",
                 s.stored,
@@ -104,7 +170,11 @@ fn expand_state_types(m: &Model) -> TokenStream {
                 }
             }
         })
-        .collect()
+        .collect();
+    quote! {
+        #leaves
+        #(#products)*
+    }
 }
 
 /// `trait InActive {}` per state holding states, implemented by the state
@@ -116,10 +186,10 @@ fn expand_markers(m: &Model) -> TokenStream {
         .iter()
         .map(|c| {
             let marker = &c.marker;
-            let idents: Vec<_> = c.states.iter().map(|&i| &m.states[i].ident).collect();
-            let list = idents
+            let types = &c.types;
+            let list = types
                 .iter()
-                .map(|i| format!("[`{i}`]"))
+                .map(|t| format!("`{}`", t.to_string().replace(' ', "")))
                 .collect::<Vec<_>>()
                 .join(", ");
             let doc = format!(
@@ -130,7 +200,7 @@ fn expand_markers(m: &Model) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 #vis trait #marker {}
-                #(impl #marker for #idents {})*
+                #(impl #marker for #types {})*
             }
         })
         .collect()
