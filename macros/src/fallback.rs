@@ -27,8 +27,16 @@ pub(crate) fn declared_types(input: &Input) -> TokenStream {
             collect(s, &mut all);
         }
     }
+    let names: Vec<String> = all.iter().map(|s| s.name.to_string()).collect();
     for s in all {
         let ident = &s.name;
+        // A state named like a marker trait is reported by `check`;
+        // declaring both would add rustc's E0428.
+        if (!s.children.is_empty() || s.region.is_some() || s.parallel.is_some())
+            && names.contains(&format!("In{ident}"))
+        {
+            continue;
+        }
         // A state named like a generated type is reported by `check`;
         // declaring it here too would add rustc's E0428.
         if states.iter().any(|(i, _)| i == ident) || generated.contains(&ident.to_string()) {
@@ -71,8 +79,11 @@ fn stand_in(vis: &Visibility, s: &StateDecl) -> TokenStream {
         let params: Vec<_> = (0..s.children.len())
             .map(|i| format_ident!("R{}", i))
             .collect();
+        let marker = format_ident!("In{}", ident);
         return quote! {
             #vis struct #ident<#(#params),*>(::core::marker::PhantomData<(#(#params,)*)>);
+            #[allow(non_camel_case_types, dead_code)]
+            #vis trait #marker {}
         };
     }
     if !s.children.is_empty() || s.region.is_some() {

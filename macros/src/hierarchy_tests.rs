@@ -169,3 +169,34 @@ fn nesting_rules_of_the_macro_are_reported_together() {
         );
     }
 }
+
+#[test]
+fn a_state_may_not_take_the_name_of_a_generated_marker_trait() {
+    let errs = errors(quote! {
+        crate;
+        machine T {
+            initial state Active { initial state InActive; state B; }
+            final state Done;
+            event go: InActive -> B;
+            event end: Active -> Done;
+        }
+    });
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("state `InActive` collides with the trait `InActive`")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn a_flat_machine_has_no_marker_traits_and_keeps_its_state_names() {
+    let model = parse(quote! {
+        crate;
+        machine T { initial state A; final state B; event go: A -> B; }
+    })
+    .and_then(crate::check::check)
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(model.compounds.is_empty() && model.products.is_empty());
+    let stored: Vec<_> = model.states.iter().map(|s| s.stored.as_str()).collect();
+    assert_eq!(stored, ["a", "b"]);
+}

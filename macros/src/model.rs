@@ -222,6 +222,13 @@ pub(crate) enum FieldSource {
     Source(usize),
 }
 
+impl State {
+    /// Its type as a message writes it: `Assigned`, `Building<Running, Writing>`.
+    pub(crate) fn type_text(&self) -> String {
+        self.ty.to_string().replace(' ', "").replace(',', ", ")
+    }
+}
+
 impl Event {
     /// The transitions by source state, in the order each source first
     /// appears: one typed method each. A source with more than one is

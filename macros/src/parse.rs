@@ -315,16 +315,16 @@ fn parse_state_body(
             children.push(parse_state(body, attrs)?);
             continue;
         }
+        if body.peek(kw::event) || body.peek(kw::context) || body.peek(kw::removed) {
+            return Err(body.error(format!(
+                "only states are written inside state `{name}`; declare events and the context at the machine's level"
+            )));
+        }
         if let Some(child) = children.last() {
             let child: &StateDecl = child;
             return Err(body.error(format!(
                 "expected a state inside `{name}` after `{}`; fields come first, before the states inside",
                 child.name
-            )));
-        }
-        if body.peek(kw::event) || body.peek(kw::context) || body.peek(kw::removed) {
-            return Err(body.error(format!(
-                "only states are written inside state `{name}`; declare events and the context at the machine's level"
             )));
         }
         let mut field = body.parse::<FieldDecl>()?;

@@ -176,6 +176,9 @@ pub(super) fn flatten(
     states: &[StateDecl],
     events: &[EventDecl],
 ) -> Option<Flattened> {
+    // The graph rules passed, so core flattens the spec; a refusal here
+    // was reported with them.
+    let definition = Definition::new(spec.clone()).ok()?;
     let mut supported = true;
     for s in states {
         if let Some(keyword) = &s.history {
@@ -190,9 +193,6 @@ pub(super) fn flatten(
     if !supported {
         return None;
     }
-    // The graph rules passed, so core flattens the spec; a refusal here
-    // was reported with them.
-    let definition = Definition::new(spec.clone()).ok()?;
     let parents = parents(states);
     let shapes: Vec<Shape> = definition
         .states()

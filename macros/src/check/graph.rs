@@ -130,6 +130,15 @@ pub(super) fn check_graph(
         ) {
             continue;
         }
+        // A compound state holding a region lacks an initial child
+        // because the region is misplaced, which `hierarchy.rs` says.
+        if let (Problem::NoInitialChild { .. }, Some(Site::State(i))) = (&problem, problem.site())
+            && states
+                .iter()
+                .any(|c| c.region.is_some() && c.parent.as_ref() == Some(&states[i].name))
+        {
+            continue;
+        }
         let span = match problem.site() {
             None => machine_token.span(),
             Some(site) => match (&problem, site) {

@@ -36,8 +36,9 @@ pub(super) fn holds_states(state: &StateDecl) -> bool {
 }
 
 // Rules: a state holding states has no fields and no past of its own (its
-// data and its rows are its leaves'); a region is written in a parallel
-// state, and a parallel state holds regions.
+// data and its rows are its leaves'), and no state takes the name of its
+// generated `In...` trait; a region is written in a parallel state, and a
+// parallel state holds regions.
 pub(super) fn check_nesting(cx: &mut Ctxt, states: &[StateDecl]) {
     let parent_of = |s: &StateDecl| {
         s.parent
@@ -48,6 +49,16 @@ pub(super) fn check_nesting(cx: &mut Ctxt, states: &[StateDecl]) {
         let name = &s.name;
         if holds_states(s) {
             let what = what_it_holds(s);
+            let marker = format!("In{name}");
+            if let Some(clash) = states.iter().find(|c| c.name == marker.as_str()) {
+                cx.error(
+                    clash.name.span(),
+                    format!(
+                        "state `{marker}` collides with the trait `{marker}` generated for the \
+                         states inside `{name}`; rename one of them"
+                    ),
+                );
+            }
             for field in &s.fields {
                 cx.error(
                     field.name.span(),

@@ -690,7 +690,11 @@ impl AnyDocs {
 /// A state's value as an example writes it: `Pending`, `Assigned { agent: todo!() }`.
 fn state_value(state: &crate::model::State) -> String {
     if state.fields.is_empty() {
-        return state.ident.to_string();
+        // A parallel state's configuration is its struct of regions.
+        return state.unit_value.as_ref().map_or_else(
+            || "todo!()".to_owned(),
+            |v| v.to_string().replace(" ,", ","),
+        );
     }
     let fields: Vec<String> = state
         .fields

@@ -197,10 +197,21 @@ fn expand_markers(m: &Model) -> TokenStream {
                  `S: {marker}` is a machine somewhere in `{}`.",
                 c.written, c.written
             );
-            quote! {
+            let message = format!("`{{Self}}` is not a state inside `{}`", c.written);
+            let label = format!("not inside `{}`", c.written);
+            let note = format!("the states inside `{}` are: {list}", c.written);
+            // At the state's name, resolved as the macro's own: rustc's
+            // notes about the trait then show that line; the impls are
+            // not recommended, since the note lists them.
+            let at = marker.span().resolved_at(proc_macro2::Span::call_site());
+            quote_spanned! {at=>
                 #[doc = #doc]
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 #vis trait #marker {}
-                #(impl #marker for #types {})*
+                #(
+                    #[diagnostic::do_not_recommend]
+                    impl #marker for #types {}
+                )*
             }
         })
         .collect()

@@ -85,10 +85,11 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
             .filter(|(ei, _)| leaves(m, *ei, si))
             .map(|(_, e)| format!("`{}`", e.ident))
             .collect();
+        let shown = s.type_text();
         let here = if allowed.is_empty() {
-            format!("`{}` is final: no event leaves it", s.ident)
+            format!("`{shown}` is final: no event leaves it")
         } else {
-            format!("from `{}`, the events are: {}", s.ident, allowed.join(", "))
+            format!("from `{shown}`, the events are: {}", allowed.join(", "))
         };
         for (ei, e) in m.events.iter().enumerate() {
             if leaves(m, ei, si) {
@@ -98,10 +99,10 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
             let sources: Vec<String> = e
                 .by_source()
                 .iter()
-                .map(|(source, _)| format!("`{}`", m.states[*source].ident))
+                .map(|(source, _)| format!("`{}`", m.states[*source].type_text()))
                 .collect();
-            let message = format!("event `{}` cannot fire in state `{}`", e.ident, s.ident);
-            let label = format!("`{name}<{}>` has no transition `{}`", s.ident, e.ident);
+            let message = format!("event `{}` cannot fire in state `{shown}`", e.ident);
+            let label = format!("`{name}<{shown}>` has no transition `{}`", e.ident);
             let elsewhere = format!("`{}` fires from: {}", e.ident, sources.join(", "));
             let trait_ident = trait_name(&s.ident, &e.variant);
             // Spanned at the state's declaration: rustc's "the trait is
@@ -266,7 +267,7 @@ fn state_of_trait(m: &Model) -> (TokenStream, TokenStream) {
     let states: Vec<String> = m
         .states
         .iter()
-        .map(|s| format!("`{}`", s.ty.to_string().replace(' ', "")))
+        .map(|s| format!("`{}`", s.type_text()))
         .collect();
     let message = format!("`{{Self}}` is not a state of `{name}`");
     let label = format!("not a state of `{name}`");
