@@ -1,12 +1,11 @@
 //! A checked machine, with names resolved to dense ids.
 
-use std::fmt;
 use std::time::Duration;
 
 use crate::configuration::{Configurations, SpecArm};
 use crate::fingerprint::Fingerprint;
 use crate::flatten::Flat;
-use crate::problem::Problem;
+pub use crate::invalid_definition::InvalidDefinition;
 use crate::spec::MachineSpec;
 use crate::validate::check;
 
@@ -113,61 +112,6 @@ pub struct Timer {
     pub event: EventId,
     /// How long after entering the state.
     pub after: Duration,
-}
-
-/// A definition that failed its checks, with every problem found.
-///
-/// ```
-/// use stateforge_core::{Definition, MachineSpec};
-/// let err = Definition::new(MachineSpec::new("empty")).unwrap_err();
-/// assert_eq!(err.machine(), "empty");
-/// assert!(err.to_string().starts_with("machine `empty` has 1 problem"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct InvalidDefinition {
-    machine: String,
-    problems: Vec<Problem>,
-}
-
-impl InvalidDefinition {
-    /// The machine's name as written.
-    ///
-    /// ```
-    /// # let err = stateforge_core::Definition::new(stateforge_core::MachineSpec::new("m")).unwrap_err();
-    /// assert_eq!(err.machine(), "m");
-    /// ```
-    pub fn machine(&self) -> &str {
-        &self.machine
-    }
-
-    /// Every problem found; never empty.
-    ///
-    /// ```
-    /// # let err = stateforge_core::Definition::new(stateforge_core::MachineSpec::new("m")).unwrap_err();
-    /// assert!(!err.problems().is_empty());
-    /// ```
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-}
-
-impl fmt::Display for InvalidDefinition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        write!(
-            f,
-            "machine `{}` has {n} problem{}:",
-            self.machine,
-            if n == 1 { "" } else { "s" }
-        )?;
-        for p in &self.problems {
-            match p.site() {
-                Some(site) => write!(f, "\n  - {p} (at {site})")?,
-                None => write!(f, "\n  - {p}")?,
-            }
-        }
-        Ok(())
-    }
 }
 
 /// A checked machine: its states, events and arms with names resolved to

@@ -9,7 +9,7 @@ use crate::problem::{Problem, Site};
 use crate::spec::{MachineSpec, StateKind};
 
 /// The parent of each state by index, where it names a known state.
-fn parents(spec: &MachineSpec, states: &BTreeMap<&str, usize>) -> Vec<Option<usize>> {
+pub(crate) fn parents(spec: &MachineSpec, states: &BTreeMap<&str, usize>) -> Vec<Option<usize>> {
     spec.states
         .iter()
         .map(|s| s.parent.as_deref().and_then(|p| states.get(p).copied()))
@@ -41,16 +41,15 @@ pub(crate) fn check_hierarchy(
     problems: &mut Vec<Problem>,
 ) -> bool {
     let parents = parents(spec, states);
-    let mut tree = check_parents(spec, &parents, problems);
-    if !check_cycles(spec, &parents, problems) {
-        tree = false;
+    let known = check_parents(spec, &parents, problems);
+    // A misspelt parent leaves its child at the top level for the other
+    // rules; only a cycle leaves them no tree to look at.
+    let acyclic = check_cycles(spec, &parents, problems);
+    if acyclic {
+        check_children(spec, &parents, problems);
+        check_regions_share_events(spec, states, &parents, problems);
     }
-    if !tree {
-        return false;
-    }
-    check_children(spec, &parents, problems);
-    check_regions_share_events(spec, states, &parents, problems);
-    true
+    known && acyclic
 }
 
 // Rule: a parent names a compound or parallel state.
@@ -270,14 +269,13 @@ fn check_regions_share_events(
 /// one holds the other: the source's arm can then fire in a
 /// configuration where `state` is active.
 pub(crate) fn related(
-    spec: &MachineSpec,
+    parents: &[Option<usize>],
     states: &BTreeMap<&str, usize>,
     state: usize,
     source: &str,
 ) -> bool {
-    let parents = parents(spec, states);
     let Some(&s) = states.get(done_of(source).unwrap_or(source)) else {
         return false;
     };
-    is_ancestor_or_self(&parents, s, state) || is_ancestor_or_self(&parents, state, s)
+    is_ancestor_or_self(parents, s, state) || is_ancestor_or_self(parents, state, s)
 }

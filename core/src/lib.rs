@@ -27,12 +27,15 @@ mod definition;
 #[cfg(feature = "serde")]
 mod definition_json;
 mod diagram;
+mod diagram_nested;
 mod fingerprint;
 mod flatten;
 mod hierarchy_rules;
+mod invalid_definition;
 mod machine;
 mod migration;
 mod problem;
+mod site;
 mod spec;
 #[cfg(feature = "serde")]
 mod stored_body;
@@ -48,7 +51,7 @@ pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Tra
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
-pub use flatten::MAX_CONFIGURATIONS;
+pub use flatten::{MAX_CONFIGURATIONS, MAX_TRANSITIONS};
 pub use machine::{
     __move_through, Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState,
 };

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::flatten::{Flat, done_of, flatten, is_hierarchical};
-use crate::hierarchy_rules::{check_hierarchy, related};
+use crate::hierarchy_rules::{check_hierarchy, parents, related};
 use crate::problem::{NameKind, Problem, Site};
 use crate::spec::{MachineSpec, StateKind};
 
@@ -338,6 +338,11 @@ fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut
 // the timer's state, or one inside it.
 fn check_timers(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut Vec<Problem>) {
     let hierarchical = is_hierarchical(spec);
+    let parents = if hierarchical {
+        parents(spec, states)
+    } else {
+        Vec::new()
+    };
     let mut seen = BTreeSet::new();
     for (ti, timer) in spec.timers.iter().enumerate() {
         let known_state = states.contains_key(timer.state.as_str());
@@ -362,7 +367,7 @@ fn check_timers(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &m
                 .arms
                 .iter()
                 .flat_map(|a| &a.from)
-                .any(|source| related(spec, states, state, source)),
+                .any(|source| related(&parents, states, state, source)),
             _ => event.arms.iter().any(|a| a.from.contains(&timer.state)),
         };
         if !fires {

@@ -71,6 +71,7 @@ macro_rules! behaviours {
             listened::after_listeners_are_told_who_and_why,
             listened::a_unit_names_what_it_fired_for_the_after_listeners,
             listened::a_units_after_listeners_hear_only_of_its_commit,
+            hierarchy::a_compound_and_parallel_machine_is_stored_by_configuration,
         );
     };
     (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {

@@ -5,6 +5,8 @@
 
 mod alternatives;
 mod compatibility;
+mod hierarchy;
+mod hierarchy_rules;
 #[cfg(feature = "serde")]
 mod json_format;
 #[cfg(feature = "serde")]

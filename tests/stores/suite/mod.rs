@@ -9,6 +9,7 @@ pub(crate) mod entity_ids;
 pub(crate) mod evolution;
 pub(crate) mod evolution_at_scale;
 pub(crate) mod fixture;
+pub(crate) mod hierarchy;
 pub(crate) mod listened;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;

@@ -23,7 +23,8 @@
 //!   the target is not in;
 //! - in a parallel state, an event moves every region whose active state
 //!   accepts it, in one transition; an arm that leaves the parallel state
-//!   takes precedence over the arms of the regions it would leave;
+//!   takes precedence over the arms of the regions it would leave (they
+//!   are tried after it when its guards all say no);
 //! - `done(p)` is a source only where every active leaf inside `p` is final.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -32,9 +33,19 @@ use crate::configuration::{Remembered, SpecArm};
 use crate::problem::{Problem, Site};
 use crate::spec::{MachineSpec, StateKind};
 
+mod moves;
+mod tree;
+
+use tree::Tree;
+
 /// The most configurations a definition holds: a parallel state's
 /// configurations are the product of its regions', which grows fast.
 pub const MAX_CONFIGURATIONS: usize = 4096;
+
+/// The most transitions between configurations a definition holds, so
+/// that a definition read from untrusted data cannot ask for an unbounded
+/// flattening.
+pub const MAX_TRANSITIONS: usize = 4 * crate::validate::MAX_ARMS;
 
 /// Whether `spec` has a compound or parallel state, or a child.
 pub(crate) fn is_hierarchical(spec: &MachineSpec) -> bool {
@@ -46,6 +57,18 @@ pub(crate) fn is_hierarchical(spec: &MachineSpec) -> bool {
 /// The state `done(name)` names, if `source` is written so.
 pub(crate) fn done_of(source: &str) -> Option<&str> {
     source.strip_prefix("done(")?.strip_suffix(')')
+}
+
+/// Whether `name` has the shape of a configuration's name: state names
+/// joined by `.` and `,`, with remembered ones in `[..]`, as a row of a
+/// machine with compound or parallel states holds.
+pub(crate) fn is_configuration_name(name: &str) -> bool {
+    name.len() <= 4096
+        && name
+            .split(['.', ',', '[', ']'])
+            .filter(|part| !part.is_empty())
+            .all(crate::validate::is_valid_name)
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
 }
 
 /// A flattened machine: configurations and the arms between them.
@@ -77,119 +100,6 @@ pub(crate) struct FlatTimer {
     pub(crate) configuration: usize,
     pub(crate) event: usize,
     pub(crate) after_ms: u64,
-}
-
-/// The spec's states as a tree under a virtual root, a compound state
-/// whose initial child is the machine's initial state.
-pub(crate) struct Tree<'a> {
-    spec: &'a MachineSpec,
-    root: usize,
-    parent: Vec<usize>,
-    children: Vec<Vec<usize>>,
-    kind: Vec<StateKind>,
-    initial_child: Vec<usize>,
-    /// Each state's rank in a depth-first walk, children in declaration
-    /// order: the order leaves are listed in.
-    rank: Vec<usize>,
-    path: Vec<String>,
-    depth: Vec<usize>,
-}
-
-impl<'a> Tree<'a> {
-    /// The tree of a spec whose structure the hierarchy rules accepted.
-    pub(crate) fn new(spec: &'a MachineSpec) -> Tree<'a> {
-        let n = spec.states.len();
-        let root = n;
-        let mut index = HashMap::new();
-        for (i, s) in spec.states.iter().enumerate() {
-            index.entry(s.name.as_str()).or_insert(i);
-        }
-        let mut parent = vec![root; n + 1];
-        let mut children = vec![Vec::new(); n + 1];
-        let mut initial_child = vec![usize::MAX; n + 1];
-        for (i, s) in spec.states.iter().enumerate() {
-            let p = s
-                .parent
-                .as_deref()
-                .and_then(|p| index.get(p).copied())
-                .unwrap_or(root);
-            parent[i] = p;
-            children[p].push(i);
-            if s.initial && initial_child[p] == usize::MAX {
-                initial_child[p] = i;
-            }
-        }
-        let mut kind: Vec<StateKind> = spec.states.iter().map(|s| s.kind).collect();
-        kind.push(StateKind::Compound);
-        let mut rank = vec![0; n + 1];
-        let mut depth = vec![0; n + 1];
-        let mut path = vec![String::new(); n + 1];
-        let mut stack: Vec<usize> = children[root].iter().rev().copied().collect();
-        let mut next = 0;
-        while let Some(s) = stack.pop() {
-            rank[s] = next;
-            next += 1;
-            let p = parent[s];
-            depth[s] = if p == root { 0 } else { depth[p] + 1 };
-            path[s] = if p == root {
-                spec.states[s].name.clone()
-            } else {
-                format!("{}.{}", path[p], spec.states[s].name)
-            };
-            stack.extend(children[s].iter().rev());
-        }
-        Tree {
-            spec,
-            root,
-            parent,
-            children,
-            kind,
-            initial_child,
-            rank,
-            path,
-            depth,
-        }
-    }
-
-    /// Whether `a` is `d` or one of its ancestors.
-    fn contains(&self, a: usize, d: usize) -> bool {
-        let mut s = d;
-        loop {
-            if s == a {
-                return true;
-            }
-            if s == self.root {
-                return false;
-            }
-            s = self.parent[s];
-        }
-    }
-
-    /// The nearest compound state (or the root) strictly above both the
-    /// source and the target of an arm: what the arm leaves and enters
-    /// below.
-    fn domain(&self, source: usize, target: usize) -> usize {
-        let mut d = self.parent[source];
-        while d != self.root
-            && (d == target || !self.contains(d, target) || self.kind[d] == StateKind::Parallel)
-        {
-            d = self.parent[d];
-        }
-        d
-    }
-
-    /// How many sets of leaves can be active at once below `s`.
-    fn leaf_sets(&self, s: usize) -> usize {
-        match self.kind[s] {
-            _ if self.children[s].is_empty() => 1,
-            StateKind::Parallel => self.children[s]
-                .iter()
-                .fold(1usize, |n, &r| n.saturating_mul(self.leaf_sets(r))),
-            _ => self.children[s]
-                .iter()
-                .fold(0usize, |n, &c| n.saturating_add(self.leaf_sets(c))),
-        }
-    }
 }
 
 /// A configuration while being computed: its leaves and the children the
@@ -331,6 +241,7 @@ pub(crate) fn flatten(spec: &MachineSpec) -> Result<Flat, Vec<Problem>> {
             }
         }
     }
+    check_migrations(spec, &configurations, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -341,6 +252,32 @@ pub(crate) fn flatten(spec: &MachineSpec) -> Result<Flat, Vec<Problem>> {
         arms,
         timers,
     })
+}
+
+// Rule: a migration leads rows to a configuration, from a name that is no
+// longer one (its other rules are checked with every machine's).
+fn check_migrations(
+    spec: &MachineSpec,
+    configurations: &[FlatConfiguration],
+    problems: &mut Vec<Problem>,
+) {
+    let names: std::collections::HashSet<&str> =
+        configurations.iter().map(|c| c.name.as_str()).collect();
+    for (i, m) in spec.migrations.iter().enumerate() {
+        if !names.contains(m.to.as_str()) {
+            problems.push(Problem::UnknownState {
+                name: m.to.clone(),
+                site: Site::MigrationTo(i),
+            });
+        }
+        if m.from != m.to && names.contains(m.from.as_str()) {
+            problems.push(Problem::MigrationFromLiveState {
+                state: m.from.clone(),
+                to: m.to.clone(),
+                site: Site::MigrationFrom(i),
+            });
+        }
+    }
 }
 
 impl Flattener<'_> {
@@ -366,7 +303,27 @@ impl Flattener<'_> {
                     exact: false,
                 }]);
             }
+            // Most events have no arm out of a given configuration: only
+            // those with a source among its active states are walked.
+            let mut active = vec![false; self.tree.root + 1];
+            for &leaf in &self.keys[id].leaves {
+                let mut s = leaf;
+                while s != self.tree.root && !active[s] {
+                    active[s] = true;
+                    s = self.tree.parent[s];
+                }
+            }
             for event in 0..self.tree.spec.events.len() {
+                let relevant = self.by_source[event].keys().any(|&s| active[s])
+                    || self.by_done[event].keys().any(|&s| active[s]);
+                if !relevant {
+                    continue;
+                }
+                if arms.len() > MAX_TRANSITIONS {
+                    return Err(vec![Problem::TooManyTransitions {
+                        max: MAX_TRANSITIONS,
+                    }]);
+                }
                 for (to, candidates) in self.moves(id, event) {
                     let to = self.intern(to);
                     let arm_of = |c: &Candidate| &self.tree.spec.events[event].arms[c.arm];
@@ -427,210 +384,6 @@ impl Flattener<'_> {
         }
         path.reverse();
         path
-    }
-
-    /// Enters `s`, then `path` below it, then the default of what remains.
-    fn enter(
-        &self,
-        s: usize,
-        path: &[usize],
-        memory: &BTreeMap<usize, usize>,
-        leaves: &mut Vec<usize>,
-    ) {
-        let t = &self.tree;
-        if t.children[s].is_empty() {
-            leaves.push(s);
-            return;
-        }
-        match t.kind[s] {
-            StateKind::Parallel => {
-                for &region in &t.children[s] {
-                    match path.split_first() {
-                        Some((&next, rest)) if next == region => {
-                            self.enter(region, rest, memory, leaves);
-                        }
-                        _ => self.enter(region, &[], memory, leaves),
-                    }
-                }
-            }
-            _ => match path.split_first() {
-                Some((&next, rest)) => self.enter(next, rest, memory, leaves),
-                None => {
-                    let remembered = (s != t.root && t.spec.states[s].history)
-                        .then(|| memory.get(&s).copied())
-                        .flatten();
-                    let child = remembered.unwrap_or(t.initial_child[s]);
-                    self.enter(child, &[], memory, leaves);
-                }
-            },
-        }
-    }
-
-    /// Leaves in rank order; memory only of inactive history states
-    /// remembering another child than their initial one, and none once
-    /// the machine's life has ended.
-    fn canonical(&self, mut leaves: Vec<usize>, mut memory: BTreeMap<usize, usize>) -> Key {
-        let t = &self.tree;
-        leaves.sort_by_key(|&l| t.rank[l]);
-        let ended = leaves
-            .iter()
-            .all(|&l| t.parent[l] == t.root && t.spec.states[l].is_final);
-        memory.retain(|&h, &mut child| {
-            !ended && child != t.initial_child[h] && !leaves.iter().any(|&l| t.contains(h, l))
-        });
-        let mut memory: Vec<(usize, usize)> = memory.into_iter().collect();
-        memory.sort_by_key(|&(h, _)| t.rank[h]);
-        Key { leaves, memory }
-    }
-
-    /// Whether every active leaf inside `p` is final (and `p` is active).
-    fn is_done(&self, key: &Key, p: usize) -> bool {
-        let mut inside = key
-            .leaves
-            .iter()
-            .filter(|&&l| self.tree.contains(p, l))
-            .peekable();
-        inside.peek().is_some() && inside.all(|&l| self.tree.spec.states[l].is_final)
-    }
-
-    /// The arms `event` may take from `leaf` upward: the deepest state
-    /// with arms of it first, then outer ones while every arm so far has
-    /// a guard.
-    fn walk(&self, key: &Key, leaf: usize, event: usize) -> Vec<Candidate> {
-        let t = &self.tree;
-        let mut found = Vec::new();
-        let mut s = leaf;
-        while s != t.root {
-            let mut level: Vec<Candidate> =
-                self.by_source[event].get(&s).cloned().unwrap_or_default();
-            if self.is_done(key, s)
-                && let Some(done) = self.by_done[event].get(&s)
-            {
-                level.extend(done);
-                level.sort_by_key(|c| c.arm);
-            }
-            let has_else = level
-                .iter()
-                .any(|c| t.spec.events[event].arms[c.arm].guard.is_none());
-            found.extend(level);
-            if has_else {
-                break;
-            }
-            s = t.parent[s];
-        }
-        found
-    }
-
-    /// The state an arm leads to.
-    fn target(&self, event: usize, c: &Candidate) -> usize {
-        self.targets[event][c.arm]
-    }
-
-    /// Takes the arms `candidates` together from `leaves`/`memory`.
-    fn apply(&self, key: &Key, event: usize, candidates: &[Candidate]) -> Key {
-        let t = &self.tree;
-        let mut leaves = key.leaves.clone();
-        let mut memory: BTreeMap<usize, usize> = key.memory.iter().copied().collect();
-        for c in candidates {
-            let target = self.target(event, c);
-            let domain = t.domain(c.state, target);
-            // Leave: every active state below the domain, each history
-            // state among them remembering its active child.
-            let (left, kept): (Vec<usize>, Vec<usize>) =
-                leaves.iter().partition(|&&l| t.contains(domain, l));
-            for &l in &left {
-                let mut s = l;
-                while t.parent[s] != domain {
-                    let p = t.parent[s];
-                    if t.spec.states[p].history {
-                        memory.insert(p, s);
-                    }
-                    s = p;
-                }
-            }
-            leaves = kept;
-            let path = self.path_below(domain, target);
-            if let Some((&first, rest)) = path.split_first() {
-                self.enter(first, rest, &memory, &mut leaves);
-            }
-        }
-        self.canonical(leaves, memory)
-    }
-
-    /// Where `event` may lead from configuration `id`, each with the arms
-    /// taken: the alternatives in the order they are tried.
-    fn moves(&self, id: usize, event: usize) -> Vec<(Key, Vec<Candidate>)> {
-        let t = &self.tree;
-        let key = &self.keys[id];
-        let walks: Vec<Vec<Candidate>> = key
-            .leaves
-            .iter()
-            .map(|&l| self.walk(key, l, event))
-            .filter(|w| !w.is_empty())
-            .collect();
-        // One group per distinct first source: leaves of one region, or
-        // of several regions reaching the same outer arm, share it.
-        let mut groups: Vec<&Vec<Candidate>> = Vec::new();
-        for w in &walks {
-            if !groups.iter().any(|g| g[0].state == w[0].state) {
-                groups.push(w);
-            }
-        }
-        let alternatives = |walk: &Vec<Candidate>| {
-            walk.iter()
-                .map(|c| (self.apply(key, event, &[*c]), vec![*c]))
-                .collect::<Vec<_>>()
-        };
-        match groups.as_slice() {
-            [] => Vec::new(),
-            [only] => alternatives(only),
-            _ => {
-                // The first level of a group: the arms of its first source.
-                let first = |g: &Vec<Candidate>| {
-                    g.iter()
-                        .take_while(|c| c.state == g[0].state)
-                        .copied()
-                        .collect::<Vec<_>>()
-                };
-                let domains = |g: &Vec<Candidate>| {
-                    first(g)
-                        .iter()
-                        .map(|c| t.domain(c.state, self.target(event, c)))
-                        .collect::<Vec<_>>()
-                };
-                let height = |g: &Vec<Candidate>| {
-                    domains(g)
-                        .iter()
-                        .map(|&d| if d == t.root { 0 } else { t.depth[d] + 1 })
-                        .min()
-                        .unwrap_or(0)
-                };
-                let mut order: Vec<usize> = (0..groups.len()).collect();
-                order.sort_by_key(|&g| height(groups[g]));
-                let mut taken: Vec<usize> = Vec::new();
-                for g in order {
-                    let conflicts = taken.iter().any(|&h| {
-                        domains(groups[g])
-                            .iter()
-                            .any(|&d| t.contains(d, groups[h][0].state))
-                            || domains(groups[h])
-                                .iter()
-                                .any(|&d| t.contains(d, groups[g][0].state))
-                    });
-                    if !conflicts {
-                        taken.push(g);
-                    }
-                }
-                if let [only] = taken.as_slice() {
-                    return alternatives(groups[*only]);
-                }
-                taken.sort_unstable();
-                // Regions moving together: the rules allow neither guard
-                // nor action there but on one of them, so one arm each.
-                let together: Vec<Candidate> = taken.iter().map(|&g| groups[g][0]).collect();
-                vec![(self.apply(key, event, &together), together)]
-            }
-        }
     }
 
     /// A configuration's name: its leaves' paths, and what it remembers.
