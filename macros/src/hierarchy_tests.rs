@@ -200,3 +200,23 @@ fn a_flat_machine_has_no_marker_traits_and_keeps_its_state_names() {
     let stored: Vec<_> = model.states.iter().map(|s| s.stored.as_str()).collect();
     assert_eq!(stored, ["a", "b"]);
 }
+
+#[test]
+fn a_former_name_on_a_compound_state_is_one_error() {
+    let errs = errors(quote! {
+        crate;
+        machine Task {
+            initial state Open;
+            state Active (was Busy) { initial state Working; }
+            final state Done;
+            event start: Open -> Active;
+            event finish: Active -> Done;
+        }
+    });
+    assert_eq!(
+        errs,
+        [
+            "state `Active` is never stored itself, so it has no former name; write `was` on the states inside it"
+        ]
+    );
+}

@@ -130,6 +130,19 @@ pub(super) fn check_graph(
         ) {
             continue;
         }
+        // A migration to a state holding states is refused by the nesting
+        // rules, at its `was` or `with`: core, which stores leaves, would
+        // call the state unknown.
+        if let Some(Site::MigrationFrom(i) | Site::MigrationTo(i) | Site::MigrationWith(i)) =
+            problem.site()
+            && migrations.get(i).is_some_and(|m| {
+                states
+                    .iter()
+                    .any(|s| s.name == *m.to && super::hierarchy::holds_states(s))
+            })
+        {
+            continue;
+        }
         // A compound state holding a region lacks an initial child
         // because the region is misplaced, which `hierarchy.rs` says.
         if let (Problem::NoInitialChild { .. }, Some(Site::State(i))) = (&problem, problem.site())
@@ -167,10 +180,12 @@ pub(super) fn check_graph(
                     "state `{name}` is removed too; send these rows where its rows go: `-> {onward}`"
                 )
             }
-            Problem::UnknownState { name, .. } => match closest_state(name, states) {
-                Some(known) => format!("unknown state `{name}`; did you mean `{known}`?"),
-                None => macro_message(&problem),
-            },
+            Problem::UnknownState { name, .. } => {
+                match closest_state(name, states).filter(|known| *known != name.as_str()) {
+                    Some(known) => format!("unknown state `{name}`; did you mean `{known}`?"),
+                    None => macro_message(&problem),
+                }
+            }
             Problem::MigrationFromLiveState { .. }
             | Problem::MigrationChangesNothing { .. }
             | Problem::DuplicateMigration { .. } => {
