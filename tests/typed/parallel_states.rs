@@ -104,3 +104,44 @@ fn a_configuration_serializes_under_its_name() {
     let typed: Run<Building<Passed, Writing>> = serde_json::from_value(json).unwrap();
     assert_eq!(typed.state().tests.report, "green");
 }
+
+mod outer_guarded_arm {
+    stateforge::state_machine! {
+        machine Job {
+            context: bool;
+            initial state Queued;
+            parallel state Working {
+                region Build { initial state Compiling; final state Compiled; }
+                region Lint { initial state Linting; final state Linted; }
+            }
+            final state Stopped;
+            final state Done;
+            event start: Queued -> Working;
+            // The arm of `Working` is tried first; when its guard says no,
+            // the region's arm moves `Build` instead.
+            event step: Working -> Stopped if stop_asked, Compiling -> Compiled;
+            event lint: Linting -> Linted;
+            event finish: done(Working) -> Done;
+        }
+    }
+
+    // An arm of `Working` runs from each of its configurations: its
+    // guard takes each one's state, so it is generic over the regions.
+    fn stop_asked<B, L>(stop: &bool, _: &Working<B, L>) -> bool {
+        *stop
+    }
+
+    #[test]
+    fn an_outer_guarded_arm_is_tried_before_the_regions() {
+        let stopped = Job::new(true).start().step();
+        assert!(matches!(
+            stopped,
+            JobStepFromWorkingCompilingLinting::Stopped(_)
+        ));
+        let moved = Job::new(false).start().step();
+        let JobStepFromWorkingCompilingLinting::WorkingCompiledLinting(job) = moved else {
+            panic!("expected the region to move");
+        };
+        let _: Job<Done> = job.lint().finish();
+    }
+}
