@@ -1,5 +1,6 @@
 //! Use case 2: workflow runs and their steps, with guards, listeners, a
-//! controller that cascades in one transaction, history, and sessions.
+//! controller that cascades in one transaction, history, and sessions;
+//! and a release whose checks run side by side, in parallel regions.
 //!
 //! ```sh
 //! cargo run --example workflow
@@ -96,6 +97,42 @@ pub mod step {
     }
 }
 
+/// The release machine: its checks (tests, docs) run in parallel regions,
+/// each on its own, and it publishes once both are done.
+pub mod release {
+    stateforge::state_machine! {
+        /// A release: queued, then checked by tests and docs at once.
+        #[derive(Debug, Clone)]
+        pub machine Release {
+            initial state Queued;
+            parallel state Checking {
+                region Tests {
+                    initial state Testing;
+                    state Broken { reason: String }
+                    final state Tested;
+                }
+                region Docs {
+                    initial state Writing;
+                    final state Written;
+                }
+            }
+            final state Published;
+            final state Abandoned;
+
+            event check: Queued -> Checking;
+            event pass_tests: Testing -> Tested;
+            event break_tests(reason: String): Testing -> Broken;
+            event retest: Broken -> Testing;
+            event write_docs: Writing -> Written;
+            // From every configuration of `Checking`, whatever its regions.
+            event abandon: Checking -> Abandoned;
+            // Only once every region is in a final state.
+            event publish: done(Checking) -> Published;
+        }
+    }
+}
+
+use release::{AnyRelease, Release, ReleaseEvent};
 use step::{AnyStep, Step, StepEvent, StepState};
 use workflow::{AnyWorkflow, Spec, Workflow, WorkflowEvent};
 
@@ -445,6 +482,54 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     Ok(report)
 }
 
+/// Runs release `rel-1` of session `s-1`: its tests break and are run
+/// again while its docs are written, each region on its own; it may only
+/// publish once both are done.
+///
+/// # Errors
+///
+/// The store's failures; the early publish's refusal is part of the run.
+pub fn run_release(store: &Store) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let meta = || TransitionMeta::new().session("s-1").actor("release bot");
+    store.create("rel-1", &AnyRelease::from(Release::new()), &meta())?;
+    let steps = [
+        ReleaseEvent::Check,
+        ReleaseEvent::WriteDocs,
+        ReleaseEvent::BreakTests {
+            reason: "flaky login test".into(),
+        },
+    ];
+    for event in steps {
+        let name = event.name();
+        let fired = store.fire::<AnyRelease>("rel-1", event, &meta())?;
+        report.say(format!("rel-1: {name} -> {}", fired.machine.state()));
+    }
+    // The docs are written but the tests are broken: not done yet.
+    if let Err(e) = store.fire::<AnyRelease>("rel-1", ReleaseEvent::Publish, &meta()) {
+        report.say(format!("rel-1: publish refused: {e}"));
+    }
+    for event in [
+        ReleaseEvent::Retest,
+        ReleaseEvent::PassTests,
+        ReleaseEvent::Publish,
+    ] {
+        let name = event.name();
+        let fired = store.fire::<AnyRelease>("rel-1", event, &meta())?;
+        report.say(format!("rel-1: {name} -> {}", fired.machine.state()));
+    }
+    let history = store.history(&HistoryQuery::entity("release", "rel-1"))?;
+    report.say(format!(
+        "rel-1 history: {}",
+        history
+            .iter()
+            .map(|r| r.to.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
+    Ok(report)
+}
+
 /// A fresh store for one run: `workflow.db` (removed first: the example
 /// starts over), or with `STATEFORGE_PG_URL` tables of this run's own.
 fn fresh_store() -> Result<Store, Box<dyn std::error::Error>> {
@@ -479,6 +564,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = fresh_store()?;
     println!("workflows kept in {}\n", store.backend());
     run(&store)?;
+    println!();
+    run_release(&store)?;
     println!("\nsummary:");
     let wf = store.load::<AnyWorkflow>("wf-2")?.machine;
     println!("  wf-2: {}", wf.state());

@@ -30,8 +30,9 @@ use workloads::*;
 type Workload = (&'static str, fn(u64));
 
 /// The variants of each group, in the order they run without `ROTATE`.
-const CYCLE: [Workload; 8] = [
+const CYCLE: [Workload; 9] = [
     ("stateforge AnyTask::fire", cycle_ours),
+    ("stateforge, in a compound state", cycle_ours_compound),
     ("hand-written enum + match", cycle_hand),
     ("hand-written, in place", cycle_hand_in_place),
     ("hand-written, context beside the state", cycle_hand_split),

@@ -23,7 +23,7 @@ mod typed;
 type Workload = (&'static str, fn(u64));
 
 /// Every workload, by the name of its function.
-const WORKLOADS: [Workload; 22] = [
+const WORKLOADS: [Workload; 23] = [
     ("typed_ours", typed::typed_ours),
     ("typed_hand", typed::typed_hand),
     ("cycle_ours", any::cycle_ours),
@@ -46,6 +46,7 @@ const WORKLOADS: [Workload; 22] = [
     ("lean_hand_in_place", any::lean_hand_in_place),
     ("lean_fsm", any::lean_fsm),
     ("lean_smlang", any::lean_smlang),
+    ("cycle_ours_compound", any::cycle_ours_compound),
 ];
 
 fn main() {

@@ -70,6 +70,48 @@ pub mod ours {
     }
 }
 
+/// The same machine with `Assigned` and `InProgress` inside a compound
+/// state `Active`, which `fail` and `escalate` leave: flattened by core
+/// into the same configurations and transitions as [`ours`], so firing
+/// should cost the same.
+pub mod ours_compound {
+    use super::Counters;
+
+    stateforge::state_machine! {
+        /// The task machine with a compound state.
+        #[derive(Debug)]
+        pub machine Task {
+            context: Counters;
+
+            initial state Pending;
+            state Active {
+                initial state Assigned { agent: u32 }
+                state InProgress { agent: u32 }
+            }
+            final state Completed;
+            state Failed { reason: u32 }
+            final state Escalated { reason: u32 }
+
+            event assign(agent: u32): Pending -> Active;
+            event start: Assigned -> InProgress;
+            event complete: InProgress -> Completed;
+            event fail(reason: u32): Active -> Failed;
+            event escalate(reason: u32): Active -> Escalated;
+            event retry: Failed -> Pending if can_retry => count_retry;
+        }
+    }
+
+    #[inline]
+    fn can_retry(ctx: &Counters, _from: &Failed) -> bool {
+        ctx.can_retry()
+    }
+
+    #[inline]
+    fn count_retry(ctx: &mut Counters, _from: &Failed) {
+        ctx.count_retry();
+    }
+}
+
 /// The same machine as a hand-written typestate: one struct per state,
 /// holding the same data as ours, and one method per transition.
 pub mod hand_typed {

@@ -4,11 +4,17 @@
 //! Input   := CratePath ';' Machine            (CratePath is passed by the facade's macro_rules)
 //! Machine := Attr* Vis 'machine' Ident '{' Item* '}'
 //! Item    := 'context' ':' Type ';'
-//!          | Attr* ('initial' | 'final')* 'state' Ident Past? (';' | '{' Field,* '}' ';'?)
+//!          | State
 //!          | Attr* 'event' Ident ('(' Field,* ')')? ':' Arm (',' Arm)* ','? ';'
 //!          | Doc* 'removed' 'state' Ident '->' Ident ('with' Path)? ';'
+//! State   := Attr* Modifier* 'state' Ident Past? (';' | '{' Body '}' ';'?)
+//!          | Attr* 'region' Ident '{' State* '}' ';'?
+//! Modifier:= 'initial' | 'final' | 'history' | 'parallel'
+//! Body    := (Field (',' Field)* ','?)? State*      (a field starts `ident :`,
+//!                                                    a state with a keyword)
 //! Past    := '(' ('was' Ident ('|' Ident)*)? ('with' Path)? ')'   (not empty)
-//! Arm     := Ident ('|' Ident)* '->' Ident ('if' Path)? ('=>' Path)? ('after' Duration)?
+//! Arm     := Source ('|' Source)* '->' Ident ('if' Path)? ('=>' Path)? ('after' Duration)?
+//! Source  := Ident | 'done' '(' Ident ')'
 //! Duration:= an integer literal with suffix ms, s, min or h: 500ms, 30s, 5min, 2h
 //! ```
 
@@ -42,7 +48,7 @@ pub(crate) enum Item {
     /// `context: Type;`
     Context(Box<ContextDecl>),
     /// `initial state Pending;`
-    State(StateDecl),
+    State(Box<StateDecl>),
     /// `event assign(agent: String): Pending -> Assigned;`
     Event(EventDecl),
     /// `removed state Escalated -> Failed;`
@@ -76,6 +82,14 @@ pub(crate) struct StateDecl {
     pub(crate) initial: Option<Ident>,
     /// The `final` modifier, if written.
     pub(crate) final_: Option<Ident>,
+    /// The `history` modifier, if written: re-entry resumes the child
+    /// last active.
+    pub(crate) history: Option<Ident>,
+    /// The `parallel` modifier, if written: its children are regions,
+    /// all active at once.
+    pub(crate) parallel: Option<Ident>,
+    /// The `region` keyword, when the state was written `region Name { ... }`.
+    pub(crate) region: Option<Ident>,
     /// The state's type name.
     pub(crate) name: Ident,
     /// `(was InProgress | Started)`: the names it had in older definitions.
@@ -85,6 +99,15 @@ pub(crate) struct StateDecl {
     pub(crate) with: Option<Path>,
     /// Named fields; empty for a unit state.
     pub(crate) fields: Vec<FieldDecl>,
+    /// The states written inside its braces, as parsed; `check` moves
+    /// them into the machine's flat list, in declaration order, each
+    /// naming its parent.
+    pub(crate) children: Vec<StateDecl>,
+    /// Whether states are written inside it (compound, a region, or
+    /// parallel): kept when `children` is moved out.
+    pub(crate) has_children: bool,
+    /// The state it is written in, set when the tree is flattened.
+    pub(crate) parent: Option<Ident>,
 }
 
 /// `name: Type`, in a state's braces or an event's parentheses.
@@ -113,7 +136,7 @@ pub(crate) struct EventDecl {
 /// `Assigned | InProgress -> Failed if guard => action after 30s`
 pub(crate) struct ArmDecl {
     /// The source states.
-    pub(crate) sources: Vec<Ident>,
+    pub(crate) sources: Vec<SourceDecl>,
     /// The target state.
     pub(crate) target: Ident,
     /// The guard, if any.
@@ -122,4 +145,23 @@ pub(crate) struct ArmDecl {
     pub(crate) action: Option<Path>,
     /// The timer delay, if any.
     pub(crate) after: Option<LitInt>,
+}
+
+/// One source of an arm: a state, or `done(Building)`, the configurations
+/// of parallel state `Building` where every region is in a final state.
+pub(crate) struct SourceDecl {
+    /// The state named.
+    pub(crate) name: Ident,
+    /// The `done` keyword, when written `done(Name)`.
+    pub(crate) done: Option<Ident>,
+}
+
+impl SourceDecl {
+    /// The source as the spec writes it: `Name` or `done(Name)`.
+    pub(crate) fn spec_text(&self) -> String {
+        match self.done {
+            None => self.name.to_string(),
+            Some(_) => format!("done({})", self.name),
+        }
+    }
 }

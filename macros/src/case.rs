@@ -119,6 +119,7 @@ pub(crate) fn stored_spec(mut spec: MachineSpec) -> MachineSpec {
     spec.name = snake(&spec.name);
     for state in &mut spec.states {
         state.name = snake(&state.name);
+        state.parent = state.parent.as_deref().map(snake);
     }
     for arm in spec.events.iter_mut().flat_map(|e| &mut e.arms) {
         for from in &mut arm.from {

@@ -77,6 +77,10 @@ const WORDS: &[&str] = &[
     "doc",
     "=",
     "/// doc\n",
+    "history",
+    "parallel",
+    "region",
+    "done",
 ];
 
 const VALID: &str = r##"
@@ -94,6 +98,30 @@ const VALID: &str = r##"
         event unlock(code: u16): Locked -> Closed if code_matches => count_unlock;
         event smash: Closed | Locked -> Broken;
         event autoclose: Open -> Closed after 30s;
+    }
+"##;
+
+/// A valid declaration with compound and parallel states, mutated token
+/// by token like [`VALID`].
+const VALID_NESTED: &str = r##"
+    pub machine Run {
+        initial state Queued;
+        state Active {
+            initial state Assigned { agent: String }
+            state Working { agent: String }
+        }
+        parallel state Building {
+            region Tests { initial state Running; final state Passed { report: u8 } }
+            region Docs { initial state Writing; final state Written; }
+        }
+        final state Released;
+        event assign(agent: String): Queued -> Active;
+        event start: Assigned -> Working;
+        event build: Working -> Building;
+        event pass(report: u8): Running -> Passed;
+        event write: Writing -> Written;
+        event cancel: Active | Building -> Queued;
+        event release: done(Building) -> Released;
     }
 "##;
 
@@ -125,9 +153,10 @@ proptest! {
 
     #[test]
     fn mutated_valid_declarations_never_panic(
-        edits in prop::collection::vec((0usize..200, prop::sample::select(WORDS), 0u8..3), 1..6)
+        edits in prop::collection::vec((0usize..200, prop::sample::select(WORDS), 0u8..3), 1..6),
+        nested in any::<bool>(),
     ) {
-        let mut tokens: Vec<String> = VALID
+        let mut tokens: Vec<String> = if nested { VALID_NESTED } else { VALID }
             .split_whitespace()
             .map(str::to_owned)
             .collect();
@@ -201,6 +230,13 @@ proptest! {
 /// How far random input gets: a fuzz that never gets past the lexer
 /// proves nothing, so this counts each stage over a fixed sample of both
 /// generators.
+#[test]
+fn the_nested_declaration_expands() {
+    let tokens: proc_macro2::TokenStream = format!("::stateforge; {VALID_NESTED}").parse().unwrap();
+    let out = crate::expand::state_machine(tokens).to_string();
+    assert!(!out.contains("compile_error"), "{out}");
+}
+
 #[test]
 fn random_input_reaches_every_stage() {
     use proptest::strategy::{Strategy, ValueTree};

@@ -21,6 +21,8 @@ mod fuzz_property;
 #[cfg(test)]
 mod fuzz_tests;
 #[cfg(test)]
+mod hierarchy_tests;
+#[cfg(test)]
 mod size_tests;
 
 /// Generates a typestate machine from a declaration; see `stateforge::state_machine!`.

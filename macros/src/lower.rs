@@ -9,8 +9,8 @@ use syn::{Attribute, Ident, Type, Visibility};
 
 use crate::ast::{EventDecl, RemovedDecl, StateDecl};
 use crate::case::{snake, stored_spec, upper_camel};
-use crate::check::migration_tokens;
-use crate::model::{DataMigration, Event, Model, State, Transition};
+use crate::check::{Flattened, migration_tokens};
+use crate::model::{Compound, DataMigration, Event, LeafStruct, Model, State, Transition};
 
 /// A declaration that passed every rule, with what the rules worked out.
 pub(crate) struct Checked {
@@ -34,8 +34,11 @@ pub(crate) struct Checked {
     pub(crate) events: Vec<EventDecl>,
     /// The removed states.
     pub(crate) removed: Vec<RemovedDecl>,
-    /// Per event, one transition per (arm, source state).
+    /// Per event, one transition per (arm, source state); with compound
+    /// states, per (configuration, event) pair, between configurations.
     pub(crate) transitions: Vec<Vec<Transition>>,
+    /// With compound states, core's configurations as typed states.
+    pub(crate) flattened: Option<Flattened>,
     /// The machine with the names as written, as the graph rules validated it.
     pub(crate) spec: MachineSpec,
 }
@@ -54,6 +57,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         events,
         removed,
         transitions,
+        flattened,
         spec,
     } = checked;
     let state_enum = affixed(&name, "", "State");
@@ -65,29 +69,79 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
     // again so that the one the generated code builds at run time cannot
     // be refused there.
     let stored = stored_spec(spec);
-    let stored_names: Vec<String> = stored.states.iter().map(|s| s.name.clone()).collect();
     let definition = Definition::new(stored)
         .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
-    let initial = states.iter().position(|s| s.initial.is_some()).unwrap_or(0);
+    // The typed states: the declared ones, or with compound states the
+    // configurations, each its leaf's type or its parallel states' structs.
+    let (configurations, products) = match flattened {
+        Some(f) => (Some(f.configurations), f.products),
+        None => (None, Vec::new()),
+    };
+    let leaves: Vec<Option<usize>> = match &configurations {
+        Some(c) => c.iter().map(|c| c.leaf).collect(),
+        None => (0..states.len()).map(Some).collect(),
+    };
+    let initial = definition.initial().index();
     let data_migrations = migration_tokens(&states, &removed)
         .into_iter()
         .filter_map(|m| {
             Some(DataMigration {
                 from: snake(&m.from.to_string()),
-                target: states.iter().position(|s| s.name == *m.to)?,
+                target: leaves
+                    .iter()
+                    .position(|l| l.is_some_and(|l| states[l].name == *m.to))?,
                 with: m.with?.clone(),
             })
         })
         .collect();
-    let states = states
-        .into_iter()
-        .zip(stored_names)
-        .map(|(s, stored)| State {
-            is_final: s.final_.is_some(),
-            ident: s.name,
-            attrs: s.attrs,
-            fields: s.fields,
-            stored,
+    let compounds = compounds(&states, &leaves, configurations.as_deref());
+    let leaf_structs = (!products.is_empty()).then(|| {
+        states
+            .iter()
+            .filter(|s| !s.has_children && s.parallel.is_none() && s.region.is_none())
+            .map(|s| LeafStruct {
+                ident: s.name.clone(),
+                attrs: s.attrs.clone(),
+                fields: s.fields.clone(),
+                stored: snake(&s.name.to_string()),
+                is_final: s.final_.is_some(),
+            })
+            .collect()
+    });
+    let states = leaves
+        .iter()
+        .zip(definition.states())
+        .map(|(leaf, id)| {
+            let stored = definition.state_name(id).to_owned();
+            let is_final = definition.is_final(id);
+            match (leaf, &configurations) {
+                (Some(leaf), _) => {
+                    let s = &states[*leaf];
+                    let ident = s.name.clone();
+                    State {
+                        is_final,
+                        ty: quote::quote!(#ident),
+                        unit_value: s.fields.is_empty().then(|| quote::quote!(#ident)),
+                        ident,
+                        attrs: s.attrs.clone(),
+                        fields: s.fields.clone(),
+                        stored,
+                    }
+                }
+                (None, Some(c)) => {
+                    let c = &c[id.index()];
+                    State {
+                        is_final,
+                        ident: c.ident.clone(),
+                        ty: c.ty.clone(),
+                        unit_value: c.unit_value.clone(),
+                        attrs: Vec::new(),
+                        fields: Vec::new(),
+                        stored,
+                    }
+                }
+                (None, None) => unreachable!("a flat machine's states are its leaves"),
+            }
         })
         .collect();
     let events = events
@@ -116,7 +170,86 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         initial,
         definition,
         data_migrations,
+        compounds,
+        leaf_structs,
+        products,
     })
+}
+
+/// Each declared state holding states, with the types inside it: the
+/// typed states whose leaf (or a leaf of which) is in it, or for a state
+/// inside a parallel state, whose typed states are products, the structs
+/// of the leaves in it.
+fn compounds(
+    states: &[StateDecl],
+    leaves: &[Option<usize>],
+    configurations: Option<&[crate::check::Configuration]>,
+) -> Vec<Compound> {
+    let parent = |i: usize| {
+        let p = states[i].parent.as_ref()?;
+        states.iter().position(|s| s.name == *p)
+    };
+    let inside = |mut state: usize, ancestor: usize| {
+        loop {
+            if state == ancestor {
+                return true;
+            }
+            match parent(state) {
+                Some(p) => state = p,
+                None => return false,
+            }
+        }
+    };
+    let in_parallel = |state: usize| {
+        let mut at = parent(state);
+        while let Some(p) = at {
+            if states[p].parallel.is_some() {
+                return true;
+            }
+            at = parent(p);
+        }
+        false
+    };
+    let is_leaf = |l: usize| {
+        let leaf = &states[l];
+        !leaf.has_children && leaf.parallel.is_none() && leaf.region.is_none()
+    };
+    states
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.has_children || s.region.is_some() || s.parallel.is_some())
+        .map(|(ci, s)| {
+            let types = if in_parallel(ci) {
+                (0..states.len())
+                    .filter(|&l| is_leaf(l) && inside(l, ci))
+                    .map(|l| {
+                        let ident = &states[l].name;
+                        quote::quote!(#ident)
+                    })
+                    .collect()
+            } else {
+                (0..leaves.len())
+                    .filter_map(|ti| match (leaves[ti], configurations) {
+                        (Some(l), _) => inside(l, ci).then(|| {
+                            let ident = &states[l].name;
+                            quote::quote!(#ident)
+                        }),
+                        (None, Some(c)) => c[ti]
+                            .leaves
+                            .iter()
+                            .any(|&l| inside(l, ci))
+                            .then(|| c[ti].ty.clone()),
+                        (None, None) => None,
+                    })
+                    .collect()
+            };
+            Compound {
+                marker: affixed(&s.name, "In", ""),
+                written: s.name.to_string(),
+                types,
+            }
+        })
+        .collect()
 }
 
 /// `base` with `prefix` and `suffix` (`Task` -> `AnyTask`), spanned as it.

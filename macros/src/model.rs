@@ -37,6 +37,113 @@ pub(crate) struct Model {
     pub(crate) definition: Definition,
     /// The declared migrations that make data with a function.
     pub(crate) data_migrations: Vec<DataMigration>,
+    /// The states that hold states, each with the typed states inside it.
+    pub(crate) compounds: Vec<Compound>,
+    /// The structs of the declared leaf states, when they are not the
+    /// typed states one for one (a machine with parallel states).
+    pub(crate) leaf_structs: Option<Vec<LeafStruct>>,
+    /// The struct of each parallel state, generic over its regions.
+    pub(crate) products: Vec<Product>,
+}
+
+/// A declared leaf state's struct, in a machine whose typed states are
+/// not its leaves one for one.
+pub(crate) struct LeafStruct {
+    /// The struct's name.
+    pub(crate) ident: Ident,
+    /// Its attributes, doc comments included.
+    pub(crate) attrs: Vec<Attribute>,
+    /// Its fields.
+    pub(crate) fields: Vec<FieldDecl>,
+    /// Its stored name (`running`), for its doc.
+    pub(crate) stored: String,
+    /// Whether it is final.
+    pub(crate) is_final: bool,
+}
+
+/// A parallel state's struct: one field per region, each of a type
+/// parameter named as the region (`Building<Tests, Docs>`).
+pub(crate) struct Product {
+    /// The parallel state's name.
+    pub(crate) ident: Ident,
+    /// Its attributes, doc comments included.
+    pub(crate) attrs: Vec<Attribute>,
+    /// Its regions: the field (`tests`) and the type parameter (`Tests`).
+    pub(crate) regions: Vec<(Ident, Ident)>,
+}
+
+/// How a transition between configurations of parallel states builds the
+/// state it enters, from the one it leaves (`base`).
+#[derive(Clone)]
+pub(crate) enum Value {
+    /// A leaf state built from the event's arguments and the fields of the
+    /// states left.
+    Leaf {
+        /// The leaf's struct.
+        ident: Ident,
+        /// Each field, and where its value comes from.
+        fields: Vec<(Ident, FieldFrom)>,
+    },
+    /// A region's state kept as it is, at this path in the state left.
+    Keep(Vec<Ident>),
+    /// A parallel state's struct, each region's value.
+    Product {
+        /// The parallel state's struct.
+        ident: Ident,
+        /// Each region's field and value.
+        parts: Vec<(Ident, Value)>,
+    },
+}
+
+/// Where a field of a leaf entered comes from.
+#[derive(Clone)]
+pub(crate) enum FieldFrom {
+    /// The event argument with this index.
+    Arg(usize),
+    /// The field of the leaf left at this path (from the state left).
+    Source(Vec<Ident>, Ident),
+}
+
+impl Value {
+    /// The expression building this value from `base`, the state left.
+    pub(crate) fn tokens(&self, base: &TokenStream, args: &[FieldDecl]) -> TokenStream {
+        match self {
+            Value::Leaf { ident, fields } if fields.is_empty() => quote::quote!(#ident),
+            Value::Leaf { ident, fields } => {
+                let values = fields.iter().map(|(name, from)| {
+                    let value = match from {
+                        FieldFrom::Arg(i) => {
+                            let a = &args[*i].name;
+                            quote::quote!(#a)
+                        }
+                        FieldFrom::Source(path, f) => quote::quote!(#base #(.#path)* .#f),
+                    };
+                    quote::quote!(#name: #value)
+                });
+                quote::quote!(#ident { #(#values,)* })
+            }
+            Value::Keep(path) => quote::quote!(#base #(.#path)*),
+            Value::Product { ident, parts } => {
+                let parts = parts.iter().map(|(field, value)| {
+                    let value = value.tokens(base, args);
+                    quote::quote!(#field: #value)
+                });
+                quote::quote!(#ident { #(#parts,)* })
+            }
+        }
+    }
+}
+
+/// A state holding states: not a type of its own, but a trait its typed
+/// states implement (`InActive`), so code can take any of them.
+pub(crate) struct Compound {
+    /// The trait (`InActive`), spanned at the state's name.
+    pub(crate) marker: Ident,
+    /// The state's name as written (`Active`).
+    pub(crate) written: String,
+    /// The types inside it: the typed states', or inside a parallel
+    /// state its leaves' structs.
+    pub(crate) types: Vec<TokenStream>,
 }
 
 /// A declared migration whose rows get new data from a function.
@@ -49,14 +156,24 @@ pub(crate) struct DataMigration {
     pub(crate) with: Path,
 }
 
-/// A checked state.
+/// A checked state: a declared state of a flat machine, or a
+/// configuration of a machine with compound states (then named after the
+/// declared leaf it is in, with the configuration's stored name).
 pub(crate) struct State {
     /// The state's type name (`InProgress`).
     pub(crate) ident: Ident,
     /// Its attributes, doc comments included.
     pub(crate) attrs: Vec<Attribute>,
-    /// Its fields; empty for a unit state.
+    /// Its fields; empty for a unit state, and for a configuration of a
+    /// parallel state (whose data is its regions' states).
     pub(crate) fields: Vec<FieldDecl>,
+    /// The type of its data: `ident`, or for a configuration of a parallel
+    /// state the parallel state's struct over its regions' states
+    /// (`Building<Running, Writing>`).
+    pub(crate) ty: TokenStream,
+    /// Its data when it has none to be given (`Pending`, `Building {
+    /// tests: Running, docs: Writing }`), or `None`.
+    pub(crate) unit_value: Option<TokenStream>,
     /// Whether it is final.
     pub(crate) is_final: bool,
     /// Its stored name (`in_progress`).
@@ -88,8 +205,12 @@ pub(crate) struct Transition {
     pub(crate) guard: Option<Path>,
     /// The action, as the user wrote it.
     pub(crate) action: Option<Path>,
-    /// Where each field of the target state comes from, in field order.
+    /// Where each field of the target state comes from, in field order;
+    /// between configurations of parallel states, only the arguments used.
     pub(crate) fields: Vec<FieldSource>,
+    /// Between configurations of parallel states, how the state entered
+    /// is built.
+    pub(crate) value: Option<Value>,
 }
 
 /// Where a target state's field gets its value.
@@ -99,6 +220,13 @@ pub(crate) enum FieldSource {
     Arg(usize),
     /// The source state's field with this index.
     Source(usize),
+}
+
+impl State {
+    /// Its type as a message writes it: `Assigned`, `Building<Running, Writing>`.
+    pub(crate) fn type_text(&self) -> String {
+        self.ty.to_string().replace(' ', "").replace(',', ", ")
+    }
 }
 
 impl Event {

@@ -8,7 +8,8 @@ use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, Path, Token, Visibility, braced, parenthesized};
 
 use crate::ast::{
-    ArmDecl, ContextDecl, EventDecl, FieldDecl, Input, Item, MachineDecl, RemovedDecl, StateDecl,
+    ArmDecl, ContextDecl, EventDecl, FieldDecl, Input, Item, MachineDecl, RemovedDecl, SourceDecl,
+    StateDecl,
 };
 
 mod kw {
@@ -21,6 +22,10 @@ mod kw {
     syn::custom_keyword!(removed);
     syn::custom_keyword!(was);
     syn::custom_keyword!(with);
+    syn::custom_keyword!(history);
+    syn::custom_keyword!(parallel);
+    syn::custom_keyword!(region);
+    syn::custom_keyword!(done);
 }
 
 impl Parse for Input {
@@ -108,9 +113,12 @@ impl Parse for Item {
             Ok(Item::Context(Box::new(ContextDecl { keyword, ty })))
         } else if lookahead.peek(kw::initial)
             || lookahead.peek(Token![final])
+            || lookahead.peek(kw::history)
+            || lookahead.peek(kw::parallel)
             || lookahead.peek(kw::state)
+            || lookahead.peek(kw::region)
         {
-            parse_state(input, attrs).map(Item::State)
+            parse_state(input, attrs).map(|s| Item::State(Box::new(s)))
         } else if lookahead.peek(kw::event) {
             parse_event(input, attrs).map(Item::Event)
         } else if lookahead.peek(kw::removed) {
@@ -139,22 +147,34 @@ impl Parse for Item {
 fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<StateDecl> {
     let mut initial = None;
     let mut final_ = None;
+    let mut history = None;
+    let mut parallel = None;
     loop {
-        if input.peek(kw::initial) {
-            let span = input.parse::<kw::initial>()?.span;
-            if initial.is_some() {
-                return Err(syn::Error::new(span, "`initial` is written twice"));
-            }
-            initial = Some(Ident::new("initial", span));
+        let (slot, word, span) = if input.peek(kw::initial) {
+            (&mut initial, "initial", input.parse::<kw::initial>()?.span)
         } else if input.peek(Token![final]) {
-            let span = input.parse::<Token![final]>()?.span;
-            if final_.is_some() {
-                return Err(syn::Error::new(span, "`final` is written twice"));
-            }
-            final_ = Some(Ident::new("final_", span));
+            (&mut final_, "final", input.parse::<Token![final]>()?.span)
+        } else if input.peek(kw::history) && !input.peek2(Token![:]) {
+            (&mut history, "history", input.parse::<kw::history>()?.span)
+        } else if input.peek(kw::parallel) && !input.peek2(Token![:]) {
+            (
+                &mut parallel,
+                "parallel",
+                input.parse::<kw::parallel>()?.span,
+            )
         } else {
             break;
+        };
+        if slot.is_some() {
+            return Err(syn::Error::new(span, format!("`{word}` is written twice")));
         }
+        *slot = Some(Ident::new(
+            if word == "final" { "final_" } else { word },
+            span,
+        ));
+    }
+    if input.peek(kw::region) {
+        return parse_region(input, attrs, history, [&initial, &final_, &parallel]);
     }
     let lookahead = input.lookahead1();
     if !lookahead.peek(kw::state) {
@@ -170,16 +190,16 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         (Vec::new(), None)
     };
     let lookahead = input.lookahead1();
-    let fields = if lookahead.peek(Token![;]) {
+    let (fields, children) = if lookahead.peek(Token![;]) {
         input.parse::<Token![;]>()?;
-        Vec::new()
+        (Vec::new(), Vec::new())
     } else if lookahead.peek(syn::token::Brace) {
         let body;
         braced!(body in input);
-        let fields = Punctuated::<FieldDecl, Token![,]>::parse_terminated(&body)?;
+        let parsed = parse_state_body(&body, &name)?;
         // A `;` after the braces is accepted, as after a struct.
         let _ = input.parse::<Option<Token![;]>>()?;
-        fields.into_iter().collect()
+        parsed
     } else if input.peek(syn::token::Paren) {
         return Err(input.error(format!(
             "a state's fields are named: write `state {name} {{ value: Type }}`"
@@ -191,11 +211,136 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         attrs,
         initial,
         final_,
+        history,
+        parallel,
+        region: None,
         name,
         was,
         with,
         fields,
+        has_children: !children.is_empty(),
+        children,
+        parent: None,
     })
+}
+
+/// `region Tests { initial state Running; final state Passed; }`: one
+/// region of a parallel state, with `history` if written before `region`;
+/// the other `modifiers` must all be absent.
+fn parse_region(
+    input: ParseStream<'_>,
+    attrs: Vec<Attribute>,
+    history: Option<Ident>,
+    modifiers: [&Option<Ident>; 3],
+) -> syn::Result<StateDecl> {
+    let keyword = Ident::new("region", input.parse::<kw::region>()?.span);
+    if let Some(modifier) = modifiers.into_iter().flatten().next() {
+        let word = modifier.to_string();
+        let word = word.trim_end_matches('_');
+        return Err(syn::Error::new(
+            modifier.span(),
+            format!(
+                "`{word}` cannot mark a region: a parallel state enters all its regions at once; \
+                 mark the states inside the region instead"
+            ),
+        ));
+    }
+    if !input.peek(Ident) {
+        return Err(
+            input.error("expected the region's name after `region`, as in `region Tests { ... }`")
+        );
+    }
+    let name: Ident = input.parse()?;
+    if !input.peek(syn::token::Brace) {
+        return Err(input.error(format!(
+            "a region holds states: write `region {name} {{ initial state Running; final state Done; }}`"
+        )));
+    }
+    let body;
+    braced!(body in input);
+    let (fields, children) = parse_state_body(&body, &name)?;
+    if let Some(field) = fields.first() {
+        return Err(syn::Error::new(
+            field.name.span(),
+            format!(
+                "region `{name}` holds states, not fields; put `{}` in the states inside it",
+                field.name
+            ),
+        ));
+    }
+    let _ = input.parse::<Option<Token![;]>>()?;
+    Ok(StateDecl {
+        attrs,
+        initial: None,
+        final_: None,
+        history,
+        parallel: None,
+        region: Some(keyword),
+        name,
+        was: Vec::new(),
+        with: None,
+        fields: Vec::new(),
+        has_children: !children.is_empty(),
+        children,
+        parent: None,
+    })
+}
+
+/// Whether `input` starts a state written inside another (after its
+/// attributes): a keyword that is not a field's name (`ident :`).
+fn child_follows(input: ParseStream<'_>) -> bool {
+    if input.peek2(Token![:]) && !input.peek2(Token![::]) {
+        return false;
+    }
+    input.peek(kw::initial)
+        || input.peek(Token![final])
+        || input.peek(kw::history)
+        || input.peek(kw::parallel)
+        || input.peek(kw::state)
+        || input.peek(kw::region)
+}
+
+/// What the braces of state `name` hold: its fields (`ident : Type`,
+/// separated by `,`), then the states written inside it (each starting
+/// with a keyword). The two are told apart by lookahead.
+fn parse_state_body(
+    body: ParseStream<'_>,
+    name: &Ident,
+) -> syn::Result<(Vec<FieldDecl>, Vec<StateDecl>)> {
+    let mut fields = Vec::new();
+    let mut children = Vec::new();
+    while !body.is_empty() {
+        let attrs = body.call(Attribute::parse_outer)?;
+        if child_follows(body) {
+            children.push(parse_state(body, attrs)?);
+            continue;
+        }
+        if body.peek(kw::event) || body.peek(kw::context) || body.peek(kw::removed) {
+            return Err(body.error(format!(
+                "only states are written inside state `{name}`; declare events and the context at the machine's level"
+            )));
+        }
+        if let Some(child) = children.last() {
+            let child: &StateDecl = child;
+            return Err(body.error(format!(
+                "expected a state inside `{name}` after `{}`; fields come first, before the states inside",
+                child.name
+            )));
+        }
+        let mut field = body.parse::<FieldDecl>()?;
+        let mut all = attrs;
+        all.append(&mut field.attrs);
+        field.attrs = all;
+        fields.push(field);
+        if body.peek(Token![,]) {
+            body.parse::<Token![,]>()?;
+        } else if !body.is_empty() && !body.peek(Token![#]) && !child_follows(body) {
+            return Err(body.error(format!(
+                "expected `,` after a field of `{name}`, or a state inside it (`state Name;`)"
+            )));
+        }
+    }
+    Ok((fields, children))
 }
 
 /// Whether the parentheses after a state's name hold its past (`was`,
@@ -374,14 +519,14 @@ fn parse_event(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Eve
 
 impl Parse for ArmDecl {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let mut sources = vec![input.parse::<Ident>()?];
+        let mut sources = vec![input.parse::<SourceDecl>()?];
         while input.peek(Token![|]) {
             input.parse::<Token![|]>()?;
             sources.push(input.parse()?);
         }
         let lookahead = input.lookahead1();
         if !lookahead.peek(Token![->]) {
-            let last = &sources[sources.len() - 1];
+            let last = &sources[sources.len() - 1].spec_text();
             if input.peek(Token![=>]) {
                 return Err(input.error(
                     "write the arrow of a transition as `->`; `=>` names an action after the target",
@@ -397,6 +542,11 @@ impl Parse for ArmDecl {
         input.parse::<Token![->]>()?;
         if !input.peek(Ident) {
             return Err(input.error("expected the target state after `->`"));
+        }
+        if input.peek(kw::done) && input.peek2(syn::token::Paren) {
+            return Err(input.error(
+                "`done(...)` is a source only: it says when a transition may leave a parallel state; name the state to go to after `->`",
+            ));
         }
         let target = input.parse()?;
         let guard = if input.peek(Token![if]) {
@@ -434,6 +584,34 @@ impl Parse for ArmDecl {
             guard,
             action,
             after,
+        })
+    }
+}
+
+impl Parse for SourceDecl {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if !(input.peek(kw::done) && input.peek2(syn::token::Paren)) {
+            let name = input.parse()?;
+            return Ok(SourceDecl { name, done: None });
+        }
+        let done = Ident::new("done", input.parse::<kw::done>()?.span);
+        let body;
+        let parens = parenthesized!(body in input);
+        if body.is_empty() {
+            return Err(syn::Error::new(
+                parens.span.join(),
+                "name the parallel state in `done(...)`, as in `done(Building) -> Released`",
+            ));
+        }
+        let name: Ident = body.parse()?;
+        if !body.is_empty() {
+            return Err(body.error(format!(
+                "`done(...)` names one parallel state; write `done({name}) | done(Other)` for several"
+            )));
+        }
+        Ok(SourceDecl {
+            name,
+            done: Some(done),
         })
     }
 }

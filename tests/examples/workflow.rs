@@ -141,6 +141,79 @@ fn check_the_example(store: &Store) {
 }
 
 #[test]
+fn the_release_checks_in_parallel_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    check_the_release(&sqlite(&dir));
+}
+
+#[test]
+fn the_release_on_postgres() {
+    if let Some(pg) = PgFixture::new("workflow_release") {
+        check_the_release(&pg.store);
+    }
+}
+
+/// Each region of the release moves on its own, stored under the
+/// configuration's name, and it publishes only once both are final.
+fn check_the_release(store: &Store) {
+    use example::release::{AnyRelease, ReleaseState};
+
+    let report = example::run_release(store).unwrap();
+    let lines: Vec<&str> = report.lines.iter().map(String::as_str).collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "rel-1: check -> checking.tests.testing,checking.docs.writing",
+            "rel-1: write_docs -> checking.tests.testing,checking.docs.written",
+            "rel-1: break_tests -> checking.tests.broken,checking.docs.written",
+            "rel-1: publish refused: event `publish` is not allowed in state \
+             `checking.tests.broken,checking.docs.written`",
+        ],
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines[4..7],
+        [
+            "rel-1: retest -> checking.tests.testing,checking.docs.written",
+            "rel-1: pass_tests -> checking.tests.tested,checking.docs.written",
+            "rel-1: publish -> published",
+        ]
+    );
+    let stored = store.load::<AnyRelease>("rel-1").unwrap().machine;
+    assert_eq!(stored.state(), ReleaseState::Published);
+    let history: Vec<_> = store
+        .history(&HistoryQuery::entity("release", "rel-1"))
+        .unwrap()
+        .into_iter()
+        .map(|r| r.to)
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "queued",
+            "checking.tests.testing,checking.docs.writing",
+            "checking.tests.testing,checking.docs.written",
+            "checking.tests.broken,checking.docs.written",
+            "checking.tests.testing,checking.docs.written",
+            "checking.tests.tested,checking.docs.written",
+            "published",
+        ]
+    );
+}
+
+#[test]
+fn a_broken_release_keeps_its_reason_until_retested() {
+    use example::release::{AnyRelease, Release, ReleaseEvent};
+
+    let broken = Release::new().check().break_tests("flaky".into());
+    assert_eq!(broken.state().tests.reason, "flaky");
+    let any = AnyRelease::from(broken.write_docs());
+    assert!(!any.can_fire(&ReleaseEvent::Publish));
+    let any = any.fire(ReleaseEvent::Abandon).unwrap();
+    assert!(any.is_final());
+}
+
+#[test]
 fn a_failed_step_retries_and_terminal_states_accept_nothing() {
     use example::step::{Step, StepEvent};
     use example::workflow::{Spec, Workflow, WorkflowEvent};

@@ -3,6 +3,7 @@
 //! serde, hygiene; no runtime, no store.
 
 mod any_edges;
+mod compound_states;
 mod declared_migrations;
 mod generated_definition;
 mod guarded_alternatives;
@@ -12,6 +13,7 @@ mod in_place;
 // check the generated code.
 pub mod hygiene;
 mod machine_without_serde;
+mod parallel_states;
 mod reexport;
 // Public: the machine is declared `pub`, as the trybuild case that shares
 // it needs, and a `pub` item must be reachable from the root

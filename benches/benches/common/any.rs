@@ -45,6 +45,28 @@ pub(crate) fn cycle_ours(iters: u64) {
     black_box(t);
 }
 
+/// `AnyTask::fire` by value, on the machine with a compound state
+/// (`ours_compound`): the same cycle through the same configurations.
+#[inline(never)]
+pub(crate) fn cycle_ours_compound(iters: u64) {
+    use stateforge_benches::ours_compound::{AnyTask, Task, TaskEvent};
+    // A constant, as `OUR_CYCLE`: a fresh array of events each round.
+    const CYCLE: [TaskEvent; 4] = [
+        TaskEvent::Assign { agent: 7 },
+        TaskEvent::Start,
+        TaskEvent::Fail { reason: 3 },
+        TaskEvent::Retry,
+    ];
+    let mut t = AnyTask::from(Task::new(Counters::default()));
+    for _ in 0..iters {
+        for event in CYCLE {
+            t = t.fire(black_box(event)).unwrap_or_else(|_| unreachable!());
+            black_box(&mut t);
+        }
+    }
+    black_box(t);
+}
+
 /// The hand-written `enum` + `match`, by value like ours.
 #[inline(never)]
 pub(crate) fn cycle_hand(iters: u64) {

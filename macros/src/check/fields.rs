@@ -28,7 +28,8 @@ pub(super) fn resolve_transitions(
                 let Some(&target) = index.get(&arm.target.to_string()) else {
                     continue; // reported by the core rules
                 };
-                for source_ident in &arm.sources {
+                for source_decl in &arm.sources {
+                    let source_ident = &source_decl.name;
                     let Some(&source) = index.get(&source_ident.to_string()) else {
                         continue;
                     };
@@ -63,6 +64,7 @@ pub(super) fn resolve_transitions(
                         guard: arm.guard.clone(),
                         action: arm.action.clone(),
                         fields,
+                        value: None,
                     });
                 }
             }

@@ -4,14 +4,14 @@
 
 use proc_macro2::Span;
 use stateforge_core::{
-    ArmSpec, Checks, EventSpec, MachineSpec, MigrationSpec, Problem, Site, StateSpec, TimerSpec,
-    validate,
+    ArmSpec, Checks, EventSpec, MachineSpec, MigrationSpec, Problem, Site, StateKind, StateSpec,
+    TimerSpec, validate,
 };
 use syn::spanned::Spanned;
 use syn::{Ident, Path};
 
 use super::delays::delay_ms;
-use crate::ast::{EventDecl, RemovedDecl, StateDecl};
+use crate::ast::{EventDecl, RemovedDecl, SourceDecl, StateDecl};
 use crate::ctxt::Ctxt;
 
 /// The items of a declaration the graph rules read.
@@ -117,9 +117,57 @@ pub(super) fn check_graph(
         {
             continue;
         }
+        // The nesting rules of `hierarchy.rs` say these in the macro's
+        // syntax (a parent is where a state is written, a region is
+        // marked `region`), at a better token.
+        if matches!(
+            problem,
+            Problem::RegionNotCompound { .. }
+                | Problem::InitialRegion { .. }
+                | Problem::UnknownParent { .. }
+                | Problem::ParentNotComposite { .. }
+                | Problem::ParentCycle { .. }
+        ) {
+            continue;
+        }
+        // A migration to a state holding states is refused by the nesting
+        // rules, at its `was` or `with`: core, which stores leaves, would
+        // call the state unknown.
+        if let Some(Site::MigrationFrom(i) | Site::MigrationTo(i) | Site::MigrationWith(i)) =
+            problem.site()
+            && migrations.get(i).is_some_and(|m| {
+                states
+                    .iter()
+                    .any(|s| s.name == *m.to && super::hierarchy::holds_states(s))
+            })
+        {
+            continue;
+        }
+        // A compound state holding a region lacks an initial child
+        // because the region is misplaced, which `hierarchy.rs` says.
+        if let (Problem::NoInitialChild { .. }, Some(Site::State(i))) = (&problem, problem.site())
+            && states
+                .iter()
+                .any(|c| c.region.is_some() && c.parent.as_ref() == Some(&states[i].name))
+        {
+            continue;
+        }
         let span = match problem.site() {
             None => machine_token.span(),
-            Some(site) => site_span(site, name, declared, &migrations, &timer_spans),
+            Some(site) => match (&problem, site) {
+                (
+                    Problem::HistoryWithoutChildren { .. } | Problem::HistoryOnParallel { .. },
+                    Site::State(i),
+                ) => states[i]
+                    .history
+                    .as_ref()
+                    .map_or_else(|| states[i].name.span(), Ident::span),
+                (Problem::FinalWithChildren { .. }, Site::State(i)) => states[i]
+                    .final_
+                    .as_ref()
+                    .map_or_else(|| states[i].name.span(), Ident::span),
+                _ => site_span(site, name, declared, &migrations, &timer_spans),
+            },
         };
         let message = match &problem {
             Problem::UnknownState {
@@ -132,10 +180,12 @@ pub(super) fn check_graph(
                     "state `{name}` is removed too; send these rows where its rows go: `-> {onward}`"
                 )
             }
-            Problem::UnknownState { name, .. } => match closest_state(name, states) {
-                Some(known) => format!("unknown state `{name}`; did you mean `{known}`?"),
-                None => macro_message(&problem),
-            },
+            Problem::UnknownState { name, .. } => {
+                match closest_state(name, states).filter(|known| *known != name.as_str()) {
+                    Some(known) => format!("unknown state `{name}`; did you mean `{known}`?"),
+                    None => macro_message(&problem),
+                }
+            }
             Problem::MigrationFromLiveState { .. }
             | Problem::MigrationChangesNothing { .. }
             | Problem::DuplicateMigration { .. } => {
@@ -213,14 +263,22 @@ fn written_spec(
             name: s.name.to_string(),
             initial: s.initial.is_some(),
             is_final: s.final_.is_some(),
-            ..StateSpec::default()
+            parent: s.parent.as_ref().map(Ident::to_string),
+            kind: if s.parallel.is_some() {
+                StateKind::Parallel
+            } else if s.has_children || s.region.is_some() {
+                StateKind::Compound
+            } else {
+                StateKind::Atomic
+            },
+            history: s.history.is_some(),
         });
     }
     for e in events {
         let mut event = EventSpec::new(e.name.to_string());
         for arm in &e.arms {
             event = event.arm(ArmSpec {
-                from: arm.sources.iter().map(Ident::to_string).collect(),
+                from: arm.sources.iter().map(SourceDecl::spec_text).collect(),
                 to: arm.target.to_string(),
                 guard: arm.guard.as_ref().map(path_name),
                 action: arm.action.as_ref().map(path_name),
@@ -232,7 +290,7 @@ fn written_spec(
                 let after_ms = delay_ms(after).unwrap_or(0);
                 for source in &arm.sources {
                     spec = spec.timer(TimerSpec::new(
-                        source.to_string(),
+                        source.spec_text(),
                         e.name.to_string(),
                         after_ms,
                     ));
@@ -269,7 +327,7 @@ fn site_span(
             event,
             arm: a,
             source,
-        } => arm(event, a).sources[source].span(),
+        } => arm(event, a).sources[source].name.span(),
         Site::ArmTarget { event, arm: a } => arm(event, a).target.span(),
         Site::ArmGuard { event, arm: a } => arm(event, a).guard.span(),
         Site::ArmAction { event, arm: a } => arm(event, a).action.span(),
@@ -309,6 +367,37 @@ fn macro_message(problem: &Problem) -> String {
         ),
         Problem::UnreachableState { state, .. } => format!(
             "state `{state}` is unreachable from the initial state; add a transition into it, or allow this with `#[stateforge(allow_unreachable)]` on the machine"
+        ),
+        Problem::NoInitialChild { state, .. } => format!(
+            "state `{state}` holds states but none is `initial`; mark the one it starts in, as in `initial state Name;` inside `{state}`"
+        ),
+        Problem::SeveralInitialChildren {
+            state, first, name, ..
+        } => format!(
+            "state `{name}` is marked `initial` but `{first}` is initial in `{state}` already; keep `initial` on one state inside `{state}`"
+        ),
+        Problem::ParallelWithoutRegions { state, .. } => format!(
+            "parallel state `{state}` has no regions; write them in its braces: `parallel state {state} {{ region A {{ ... }} region B {{ ... }} }}`, or remove `parallel`"
+        ),
+        Problem::RegionWithoutFinal { state, .. } => format!(
+            "region `{state}` has no final state, so it never completes and its parallel state is never done; mark the state where it ends `final state ...;`"
+        ),
+        Problem::HistoryWithoutChildren { state, .. } => format!(
+            "`history` on state `{state}`, which holds no states, has nothing to remember; remove `history`, or write the states inside `{state}`"
+        ),
+        Problem::HistoryOnParallel { state, .. } => format!(
+            "`history` on parallel state `{state}` has nothing to remember: all its regions are active at once; write `history region ...` on a region instead"
+        ),
+        Problem::FinalWithChildren { state, .. } => format!(
+            "state `{state}` holds states, so it cannot be `final`; mark `final` the state inside it where the machine ends"
+        ),
+        Problem::DoneOfNonParallel { state, .. } => format!(
+            "`done({state})` waits for every region of a parallel state, but `{state}` is not a `parallel state`; name a parallel state, or write `{state}` without `done`"
+        ),
+        Problem::RegionsShareEvent {
+            event, parallel, ..
+        } => format!(
+            "event `{event}` is accepted by several regions of parallel state `{parallel}`, which move together, so it cannot have a guard or action in one of them; give `{event}` to one region only, or remove this guard or action"
         ),
         Problem::DeadEnd { state, .. } => format!(
             "state `{state}` is not final and has no way out; mark it `final state {state}`, add a transition out of it, or allow this with `#[stateforge(allow_dead_ends)]` on the machine"

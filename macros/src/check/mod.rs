@@ -9,14 +9,17 @@
 //! rule runs, so the user sees every mistake at once; only a declaration
 //! that passed them all is lowered (`lower.rs`).
 
+mod configurations;
 mod delays;
 mod fields;
 mod graph;
+mod hierarchy;
 mod names;
 mod options;
 
 use syn::Type;
 
+pub(crate) use configurations::{Configuration, Flattened};
 pub(crate) use graph::{migration_tokens, path_name};
 
 use crate::ast::{EventDecl, Input, Item, MachineDecl, RemovedDecl, StateDecl};
@@ -42,6 +45,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
 
     // Errors at one token keep the order of these rules (`Ctxt::finish`).
     options::check_misplaced_options(&mut cx, &states, &events);
+    hierarchy::check_nesting(&mut cx, &states);
     names::check_name_case(&mut cx, &name, &states, &events);
     names::check_fields_unique(&mut cx, &states, &events);
     let spec = graph::check_graph(
@@ -57,7 +61,14 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     );
     delays::check_delays(&mut cx, &events);
     check_stored_names(&mut cx, &name, &states, &removed);
-    let transitions = fields::resolve_transitions(&mut cx, &states, &events);
+    let (transitions, leaves) = if hierarchy::is_hierarchical(&states, &events) {
+        match configurations::flatten(&mut cx, &spec, &states, &events) {
+            Some(mut flat) => (std::mem::take(&mut flat.transitions), Some(flat)),
+            None => (Vec::new(), None),
+        }
+    } else {
+        (fields::resolve_transitions(&mut cx, &states, &events), None)
+    };
     cx.finish()?;
 
     lower(Checked {
@@ -72,11 +83,13 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
         events,
         removed,
         transitions,
+        flattened: leaves,
         spec,
     })
 }
 
-/// The machine's items by kind, in declaration order. Rule: one context.
+/// The machine's items by kind, in declaration order, the states written
+/// inside states listed after the state that holds them. Rule: one context.
 fn split_items(
     cx: &mut Ctxt,
     items: Vec<Item>,
@@ -101,10 +114,10 @@ fn split_items(
                 }
                 context = Some(c.ty);
             }
-            Item::State(s) => states.push(s),
+            Item::State(s) => states.push(*s),
             Item::Event(e) => events.push(e),
             Item::Removed(r) => removed.push(r),
         }
     }
-    (context, states, events, removed)
+    (context, hierarchy::flatten(states), events, removed)
 }

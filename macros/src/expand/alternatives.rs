@@ -114,7 +114,7 @@ pub(super) fn expand_alternatives(
     }
     let guards = guard_names(alternatives);
     let (state_name, event_name) = (&source_state.stored, event.to_string());
-    let source_ident = &source_state.ident;
+    let source_ty = &source_state.ty;
     let refusal = (!has_else).then(|| {
         quote! {
             ::core::result::Result::Err(
@@ -135,7 +135,7 @@ pub(super) fn expand_alternatives(
         quote! {
             ::core::result::Result<
                 #outcome,
-                #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,
+                #krate::__private::core::Rejected<#name<#source_ty>, (#(#types,)*)>,
             >
         }
     };
@@ -194,9 +194,9 @@ pub(super) fn outcome_enums(m: &Model) -> TokenStream {
                     let outcome = outcome_enum(m, e, source);
                     let variants = targets(&alternatives).into_iter().map(|ti| {
                         let target = &m.states[ti];
-                        let ident = &target.ident;
+                        let (ident, ty) = (&target.ident, &target.ty);
                         let doc = format!("`{event}` led to `{}`.", target.stored);
-                        quote!(#[doc = #doc] #ident(#name<#ident>))
+                        quote!(#[doc = #doc] #ident(#name<#ty>))
                     });
                     let doc = format!(
                         "Where `{event}` led a [`{name}`] out of `{}`: its arms from there \

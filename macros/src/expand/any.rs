@@ -145,6 +145,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
     let context = context_type(m);
     let machine_name = &m.definition.spec().name;
     let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
+    let tys: Vec<_> = m.states.iter().map(|s| &s.ty).collect();
     let indices: Vec<u32> = (0..m.states.len())
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
         .collect();
@@ -320,15 +321,15 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
     let fire_in_place = super::in_place::expand_fire_in_place(m);
 
     let conversions = m.states.iter().map(|s| {
-        let (ident, stored) = (&s.ident, &s.stored);
+        let (ident, ty, stored) = (&s.ident, &s.ty, &s.stored);
         quote! {
-            impl ::core::convert::From<#name<#ident>> for #any {
-                fn from(machine: #name<#ident>) -> Self {
+            impl ::core::convert::From<#name<#ty>> for #any {
+                fn from(machine: #name<#ty>) -> Self {
                     #any::#ident(machine)
                 }
             }
 
-            impl ::core::convert::TryFrom<#any> for #name<#ident> {
+            impl ::core::convert::TryFrom<#any> for #name<#ty> {
                 type Error = #core::WrongState<#any>;
                 fn try_from(any: #any) -> ::core::result::Result<Self, Self::Error> {
                     #[allow(unreachable_patterns)]
@@ -347,7 +348,7 @@ pub(super) fn expand_any(m: &Model) -> TokenStream {
         #vis enum #any {
             #(
                 #[doc = #variant_docs]
-                #idents(#name<#idents>),
+                #idents(#name<#tys>),
             )*
         }
 
@@ -689,7 +690,11 @@ impl AnyDocs {
 /// A state's value as an example writes it: `Pending`, `Assigned { agent: todo!() }`.
 fn state_value(state: &crate::model::State) -> String {
     if state.fields.is_empty() {
-        return state.ident.to_string();
+        // A parallel state's configuration is its struct of regions.
+        return state.unit_value.as_ref().map_or_else(
+            || "todo!()".to_owned(),
+            |v| v.to_string().replace(" ,", ","),
+        );
     }
     let fields: Vec<String> = state
         .fields
@@ -712,7 +717,7 @@ fn migrate_data_fn(m: &Model) -> TokenStream {
     let json = quote!(#krate::__private::serde_json);
     let arms = m.data_migrations.iter().map(|d| {
         let from = &d.from;
-        let target = &m.states[d.target].ident;
+        let target = &m.states[d.target].ty;
         let with = &d.with;
         // At the user's path: a bound the function's argument misses is
         // reported there, not over the whole macro.

@@ -188,7 +188,9 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
         }
     });
     let field_names = target.fields.iter().map(|f| &f.name);
-    let construct = if target.fields.is_empty() {
+    let construct = if let Some(value) = &t.value {
+        value.tokens(&quote!(__sf_s), &e.args)
+    } else if target.fields.is_empty() {
         quote!(#target_ident)
     } else {
         quote!(#target_ident { #(#field_names: #values,)* })
@@ -217,7 +219,11 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
         .collect();
     // What the target does not take: the whole source state when it takes
     // none of its fields (a state type may have a `Drop` of its own).
-    let left = if left.len() == source.fields.len() {
+    // Between parallel states' configurations the regions not kept are
+    // dropped with what is left of the state, in the move.
+    let left = if t.value.is_some() {
+        quote!(())
+    } else if left.len() == source.fields.len() {
         quote!(__sf_s)
     } else {
         quote!((#(__sf_s.#left,)*))

@@ -33,6 +33,7 @@ pub(crate) fn state_machine(input: TokenStream) -> TokenStream {
 
 fn expand(m: &Model) -> TokenStream {
     let state_types = expand_state_types(m);
+    let markers = expand_markers(m);
     let machine = typed::expand_machine(m);
     let transitions = typed::expand_transitions(m);
     let outcomes = alternatives::outcome_enums(m);
@@ -43,6 +44,7 @@ fn expand(m: &Model) -> TokenStream {
     let serde = serde_impls::expand(m);
     quote! {
         #state_types
+        #markers
         #machine
         #transitions
         #outcomes
@@ -54,12 +56,78 @@ fn expand(m: &Model) -> TokenStream {
     }
 }
 
-/// `struct Pending;`, `struct Assigned { agent: String }`.
+/// A declared leaf state's struct, as `expand_state_types` emits it.
+pub(super) struct DeclaredStruct<'a> {
+    pub(super) ident: &'a syn::Ident,
+    pub(super) attrs: &'a [syn::Attribute],
+    pub(super) fields: &'a [crate::ast::FieldDecl],
+    pub(super) stored: &'a str,
+    pub(super) is_final: bool,
+}
+
+/// The structs of the declared leaf states: the typed states, or with
+/// parallel states (whose configurations are products of them) the leaves.
+pub(super) fn declared_structs(m: &Model) -> Vec<DeclaredStruct<'_>> {
+    match &m.leaf_structs {
+        Some(leaves) => leaves
+            .iter()
+            .map(|s| DeclaredStruct {
+                ident: &s.ident,
+                attrs: &s.attrs,
+                fields: &s.fields,
+                stored: &s.stored,
+                is_final: s.is_final,
+            })
+            .collect(),
+        None => m
+            .states
+            .iter()
+            .map(|s| DeclaredStruct {
+                ident: &s.ident,
+                attrs: &s.attrs,
+                fields: &s.fields,
+                stored: &s.stored,
+                is_final: s.is_final,
+            })
+            .collect(),
+    }
+}
+
+/// `struct Pending;`, `struct Assigned { agent: String }`, and each
+/// parallel state's `struct Building<Tests, Docs> { tests: Tests, docs: Docs }`.
 fn expand_state_types(m: &Model) -> TokenStream {
     let vis = &m.vis;
     let machine_attrs = &m.attrs;
-    m.states
-        .iter()
+    let products = m.products.iter().map(|p| {
+        let (ident, attrs) = (&p.ident, &p.attrs);
+        let fields: Vec<_> = p.regions.iter().map(|(f, _)| f).collect();
+        let params: Vec<_> = p.regions.iter().map(|(_, t)| t).collect();
+        let doc = format!(
+            "Parallel state `{ident}` of [`{}`]: the state of each of its regions, all active at once.",
+            m.name
+        );
+        let field_docs = params.iter().map(|r| format!("The state of region `{r}`."));
+        let serde_derive = if cfg!(feature = "serde") {
+            quote! {
+                #[derive(::stateforge::__private::serde::Serialize, ::stateforge::__private::serde::Deserialize)]
+                #[serde(crate = "::stateforge::__private::serde")]
+            }
+        } else {
+            TokenStream::new()
+        };
+        let span = ident.span().resolved_at(proc_macro2::Span::call_site());
+        quote_spanned! {span=>
+            #[doc = #doc]
+            #(#attrs)*
+            #(#machine_attrs)*
+            #serde_derive
+            #vis struct #ident<#(#params),*> {
+                #(#[doc = #field_docs] #vis #fields: #params,)*
+            }
+        }
+    });
+    let leaves: TokenStream = declared_structs(m)
+        .into_iter()
         .map(|s| {
             // A state without data gets serde impls written out, not
             // derived (see `serde_impls::expand`).
@@ -68,11 +136,11 @@ fn expand_state_types(m: &Model) -> TokenStream {
             } else {
                 serde_impls::derive_attrs(s.fields.iter().map(|f| &f.ty))
             };
-            let ident = &s.ident;
+            let ident = s.ident;
             // At the user's state token: rustc's notes about the state
             // type ("not implemented for `Pending`") then point there.
             let span = ident.span().resolved_at(proc_macro2::Span::call_site());
-            let attrs = &s.attrs;
+            let attrs = s.attrs;
             let doc = format!(
                 "State `{}` of [`{}`]{}.",
                 s.stored,
@@ -100,6 +168,50 @@ fn expand_state_types(m: &Model) -> TokenStream {
                     #serde_derive
                     #vis struct #ident { #(#fields,)* }
                 }
+            }
+        })
+        .collect();
+    quote! {
+        #leaves
+        #(#products)*
+    }
+}
+
+/// `trait InActive {}` per state holding states, implemented by the state
+/// types inside it, so that code can take a machine in any of them
+/// (`fn f<S: InActive>(task: Task<S>)`).
+fn expand_markers(m: &Model) -> TokenStream {
+    let (vis, name) = (&m.vis, &m.name);
+    m.compounds
+        .iter()
+        .map(|c| {
+            let marker = &c.marker;
+            let types = &c.types;
+            let list = types
+                .iter()
+                .map(|t| format!("`{}`", t.to_string().replace(' ', "")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let doc = format!(
+                "The states of [`{name}`] inside `{}`: {list}. A `{name}<S>` with \
+                 `S: {marker}` is a machine somewhere in `{}`.",
+                c.written, c.written
+            );
+            let message = format!("`{{Self}}` is not a state inside `{}`", c.written);
+            let label = format!("not inside `{}`", c.written);
+            let note = format!("the states inside `{}` are: {list}", c.written);
+            // At the state's name, resolved as the macro's own: rustc's
+            // notes about the trait then show that line; the impls are
+            // not recommended, since the note lists them.
+            let at = marker.span().resolved_at(proc_macro2::Span::call_site());
+            quote_spanned! {at=>
+                #[doc = #doc]
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                #vis trait #marker {}
+                #(
+                    #[diagnostic::do_not_recommend]
+                    impl #marker for #types {}
+                )*
             }
         })
         .collect()

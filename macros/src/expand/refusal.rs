@@ -85,10 +85,11 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
             .filter(|(ei, _)| leaves(m, *ei, si))
             .map(|(_, e)| format!("`{}`", e.ident))
             .collect();
+        let shown = s.type_text();
         let here = if allowed.is_empty() {
-            format!("`{}` is final: no event leaves it", s.ident)
+            format!("`{shown}` is final: no event leaves it")
         } else {
-            format!("from `{}`, the events are: {}", s.ident, allowed.join(", "))
+            format!("from `{shown}`, the events are: {}", allowed.join(", "))
         };
         for (ei, e) in m.events.iter().enumerate() {
             if leaves(m, ei, si) {
@@ -98,10 +99,10 @@ pub(super) fn refusal_module(m: &Model) -> TokenStream {
             let sources: Vec<String> = e
                 .by_source()
                 .iter()
-                .map(|(source, _)| format!("`{}`", m.states[*source].ident))
+                .map(|(source, _)| format!("`{}`", m.states[*source].type_text()))
                 .collect();
-            let message = format!("event `{}` cannot fire in state `{}`", e.ident, s.ident);
-            let label = format!("`{name}<{}>` has no transition `{}`", s.ident, e.ident);
+            let message = format!("event `{}` cannot fire in state `{shown}`", e.ident);
+            let label = format!("`{name}<{shown}>` has no transition `{}`", e.ident);
             let elsewhere = format!("`{}` fires from: {}", e.ident, sources.join(", "));
             let trait_ident = trait_name(&s.ident, &e.variant);
             // Spanned at the state's declaration: rustc's "the trait is
@@ -198,7 +199,8 @@ fn starts_in_trait(m: &Model) -> (TokenStream, TokenStream) {
     let restore = format!(
         "to rebuild a `{name}<{{S}}>` from storage, use `{name}::<{{S}}>::restore({restore_args})`"
     );
-    let unit = initial.fields.is_empty();
+    let (initial_ty, unit_value) = (&initial.ty, &initial.unit_value);
+    let unit = unit_value.is_some();
     let method = unit.then(|| {
         quote! {
             /// The initial state, which has no data.
@@ -207,8 +209,8 @@ fn starts_in_trait(m: &Model) -> (TokenStream, TokenStream) {
     });
     let method_impl = unit.then(|| {
         quote! {
-            fn initial() -> #initial_ident {
-                #initial_ident
+            fn initial() -> #initial_ty {
+                #unit_value
             }
         }
     });
@@ -230,7 +232,7 @@ fn starts_in_trait(m: &Model) -> (TokenStream, TokenStream) {
     let span = initial_ident.span();
     let path = starts_in_path(m, span);
     let implementation = quote_spanned! {span=>
-        impl #path<#initial_ident> for #state_enum {
+        impl #path<#initial_ty> for #state_enum {
             #method_impl
         }
     };
@@ -262,7 +264,11 @@ fn state_of_trait(m: &Model) -> (TokenStream, TokenStream) {
     let context = super::context_type(m);
     let trait_ident = syn::Ident::new(&state_of_name(m).to_string(), name.span());
     let path = state_of_path(m);
-    let states: Vec<String> = m.states.iter().map(|s| format!("`{}`", s.ident)).collect();
+    let states: Vec<String> = m
+        .states
+        .iter()
+        .map(|s| format!("`{}`", s.type_text()))
+        .collect();
     let message = format!("`{{Self}}` is not a state of `{name}`");
     let label = format!("not a state of `{name}`");
     let note = format!(
@@ -282,14 +288,14 @@ fn state_of_trait(m: &Model) -> (TokenStream, TokenStream) {
         }
     };
     let impls = m.states.iter().map(|s| {
-        let ident = &s.ident;
+        let (ident, ty) = (&s.ident, &s.ty);
         quote_spanned! {ident.span()=>
             // The note names the states: rustc's list of them would repeat it.
             #[diagnostic::do_not_recommend]
-            impl #path for #ident {
+            impl #path for #ty {
                 type Machine = #any;
                 type Context = #context;
-                fn restore_any(context: #context, state: #ident) -> #any {
+                fn restore_any(context: #context, state: #ty) -> #any {
                     #any::#ident(#name { context, state })
                 }
             }
@@ -304,7 +310,7 @@ pub(super) fn refused_methods(m: &Model, si: usize) -> TokenStream {
         return TokenStream::new();
     }
     let (vis, module, name) = (&m.vis, module(m), &m.name);
-    let state = &m.states[si].ident;
+    let (state, state_ty) = (&m.states[si].ident, &m.states[si].ty);
     let methods: Vec<TokenStream> = m
         .events
         .iter()
@@ -316,7 +322,7 @@ pub(super) fn refused_methods(m: &Model, si: usize) -> TokenStream {
             // The event's first target: a chain like `t.complete().x()` then
             // goes on as the user meant it, with no second error from the
             // same mistake.
-            let target = e.transitions.first().map(|t| &m.states[t.target].ident);
+            let target = e.transitions.first().map(|t| &m.states[t.target].ty);
             let args = e.args.iter().map(|a| &a.name);
             let types = e.args.iter().map(|a| &a.ty);
             // Every token of the bound at the event's declaration, where
@@ -326,8 +332,15 @@ pub(super) fn refused_methods(m: &Model, si: usize) -> TokenStream {
             let respan = |ident: &syn::Ident| syn::Ident::new(&ident.to_string(), at);
             let (bound_state, bound_module) = (respan(state), respan(&module));
             let trait_ident = respan(&trait_name(state, &e.variant));
+            // A leaf's type is its name, at the event too; a parallel
+            // state's configuration is a type of several tokens.
+            let bound_ty = if *state == m.states[si].ty.to_string() {
+                quote!(#bound_state)
+            } else {
+                respan_tokens(state_ty, at)
+            };
             let bound = quote_spanned! {at=>
-                for<'__sf> #bound_state: #bound_module::refused::#bound_state::#trait_ident
+                for<'__sf> #bound_ty: #bound_module::refused::#bound_state::#trait_ident
             };
             // `self` must resolve as the method's own.
             let span = at.resolved_at(proc_macro2::Span::call_site());
@@ -347,8 +360,27 @@ pub(super) fn refused_methods(m: &Model, si: usize) -> TokenStream {
     }
     quote! {
         #[allow(unused_variables, clippy::unused_self, clippy::too_many_arguments)]
-        impl #name<#state> {
+        impl #name<#state_ty> {
             #(#methods)*
         }
     }
+}
+
+/// `tokens` with every token at `span`, groups included.
+fn respan_tokens(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), respan_tokens(&g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }

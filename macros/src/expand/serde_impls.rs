@@ -139,14 +139,15 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let (name, any, state_enum) = (&m.name, &m.any, &m.state_enum);
     let context = context_type(m);
     let idents: Vec<_> = m.states.iter().map(|s| &s.ident).collect();
+    let tys: Vec<_> = m.states.iter().map(|s| &s.ty).collect();
     let stored: Vec<_> = m.states.iter().map(|s| &s.stored).collect();
     let any_name = any.to_string();
     let state_types: Vec<syn::Type> = m
         .states
         .iter()
         .map(|s| {
-            let ident = &s.ident;
-            syn::parse_quote!(#ident)
+            let ty = &s.ty;
+            syn::parse_quote!(#ty)
         })
         .collect();
     let context_ty: syn::Type =
@@ -158,12 +159,12 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 
     let unit_events = unit_event_impls(m);
     let typed = m.states.iter().map(|s| {
-        let (ident, stored) = (&s.ident, &s.stored);
+        let (ty, stored) = (&s.ty, &s.stored);
         quote! {
-            impl __sf_serde::Serialize for #name<#ident>
+            impl __sf_serde::Serialize for #name<#ty>
             where
                 for<'__sf> #context: __sf_serde::Serialize,
-                for<'__sf> #ident: __sf_serde::Serialize,
+                for<'__sf> #ty: __sf_serde::Serialize,
             {
                 fn serialize<__S: __sf_serde::Serializer>(&self, serializer: __S)
                     -> ::core::result::Result<__S::Ok, __S::Error>
@@ -177,8 +178,11 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     // What serde's derive writes for a unit struct, with the visitor
     // shared in core: a derive per state was a visitor per state, and
     // most states have no data.
-    let unit_states = m.states.iter().filter(|s| s.fields.is_empty()).map(|s| {
-        let ident = &s.ident;
+    let unit_states = super::declared_structs(m)
+        .into_iter()
+        .filter(|s| s.fields.is_empty())
+        .map(|s| {
+        let ident = s.ident;
         let name = ident.to_string();
         quote! {
             impl __sf_serde::Serialize for #ident {
@@ -259,7 +263,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             enum __SfStored {
                 #(
                     #[serde(rename = #stored)]
-                    #idents(::stateforge::__private::core::__StoredBody<#context, #idents>),
+                    #idents(::stateforge::__private::core::__StoredBody<#context, #tys>),
                 )*
             }
 

@@ -102,7 +102,7 @@ fn expand_new(m: &Model) -> TokenStream {
     } else {
         quote_spanned!(at=> context: ())
     };
-    let (param, value) = if initial.fields.is_empty() {
+    let (param, value) = if initial.unit_value.is_some() {
         (
             None,
             quote_spanned!(at=> <#bound_enum as #bound<S>>::initial()),
@@ -142,7 +142,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(si, s)| {
-            let ident = &s.ident;
+            let (ident, ty) = (&s.ident, &s.ty);
             let stored = &s.stored;
             let restore_doc =
                 format!("Rebuilds a machine in state `{stored}`, from storage; see [`{name}`].");
@@ -157,7 +157,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
             };
             let restore = quote_spanned! {at=>
                 #[doc = #restore_doc]
-                #vis fn restore(#ctx_param state: #ident) -> Self {
+                #vis fn restore(#ctx_param state: #ty) -> Self {
                     #name { #ctx_value, state }
                 }
             };
@@ -169,7 +169,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
             let refusals = super::refusal::refused_methods(m, si);
             // The impl's header at the state's declaration: rustc's "the
             // method exists on the type `Task<Pending>`" then shows that line.
-            let header = quote_spanned!(at=> impl #name<#ident>);
+            let header = quote_spanned!(at=> impl #name<#ty>);
             quote! {
                 #[allow(clippy::too_many_arguments)]
                 #header {
@@ -196,7 +196,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
 fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
     let (vis, name, krate) = (&m.vis, &m.name, &m.krate);
     let (source, target) = (&m.states[t.source], &m.states[t.target]);
-    let (target_ident, event) = (&target.ident, &e.ident);
+    let (target_ty, event) = (&target.ty, &e.ident);
     let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
     let types: Vec<_> = e.args.iter().map(|a| &a.ty).collect();
 
@@ -239,7 +239,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             #(#event_docs)*
             #[doc = #arrow]
             #[inline]
-            #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> #name<#target_ident> {
+            #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> #name<#target_ty> {
                 #body
             }
         },
@@ -252,7 +252,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 "\n\n# Errors\n\nWhen `{guard_name}` says no, the machine and the arguments \
                  come back unchanged in a `Rejected`."
             );
-            let source_ident = &source.ident;
+            let source_ty = &source.ty;
             quote_spanned! {at=>
                 #hidden_check
                 #hidden_action
@@ -262,8 +262,8 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
                 #[doc = #refused]
                 #[inline]
                 #vis fn #event(#mut_self #receiver, #(#args: #types),*) -> ::core::result::Result<
-                    #name<#target_ident>,
-                    #krate::__private::core::Rejected<#name<#source_ident>, (#(#types,)*)>,
+                    #name<#target_ty>,
+                    #krate::__private::core::Rejected<#name<#source_ty>, (#(#types,)*)>,
                 > {
                     if !self.#check(#(&#args),*) {
                         return ::core::result::Result::Err(#krate::__private::core::Rejected::new(
@@ -306,7 +306,9 @@ pub(super) fn transition_body(
         }
     });
     let field_names = target.fields.iter().map(|f| &f.name);
-    let construct = if target.fields.is_empty() {
+    let construct = if let Some(value) = &t.value {
+        value.tokens(&quote!(self.state), &e.args)
+    } else if target.fields.is_empty() {
         quote!(#target_ident)
     } else {
         quote!(#target_ident { #(#field_names: #values,)* })

@@ -1,0 +1,21 @@
+// `release` leaves `done(Building)`: only a configuration where every
+// region is final has it; here `Docs` is still `Writing`.
+
+stateforge::state_machine! {
+    pub machine Run {
+        initial state Queued;
+        parallel state Building {
+            region Tests { initial state Running; final state Passed; }
+            region Docs { initial state Writing; final state Written; }
+        }
+        final state Released;
+        event build: Queued -> Building;
+        event pass: Running -> Passed;
+        event write: Writing -> Written;
+        event release: done(Building) -> Released;
+    }
+}
+
+fn main() {
+    let _released = Run::new().build().pass().release();
+}
