@@ -15,18 +15,18 @@ use crate::db::{Fired, StoreError, TransitionMeta};
 
 /// Past this many lost races, waiting for the row's lock costs less than
 /// racing again.
-const OPTIMISTIC_ATTEMPTS: usize = 3;
+const OPTIMISTIC_ATTEMPTS: usize = 1;
 
-/// Fires `event` on `entity_id` with connections from `begin`.
+/// Fires `event` on `entity_id` with connections from `connections`.
 ///
 /// With `optimistic` (a backend where a transaction costs round trips to
 /// a server), the read locks nothing and the write checks the version
 /// read: on a conflict (another transition of the entity came between
 /// the two), the entity is read again and the event fired again from
 /// where the other left it, guards and before-listeners included. The
-/// event is kept as JSON for that, since firing consumes it. An entity so
-/// busy that the fire keeps losing is fired once more with its row
-/// locked, waiting its turn: the fire always ends.
+/// event is kept as JSON for that, since firing consumes it. A fire that
+/// lost is fired once more with the row locked, waiting its turn: another
+/// writer on the entity is likely to come again, and the fire always ends.
 ///
 /// A fire with an idempotency key reads the key with the row locked, so
 /// that two requests with one key take turns; one with messages needs a
