@@ -1,6 +1,7 @@
 //! The backend a [`Store`](crate::db::Store) was opened on, chosen at run
 //! time: the primitives forward to SQLite's or PostgreSQL's.
 
+use crate::db::contention::Contention;
 use stateforge_core::Definition;
 
 use crate::db::backend::{Backend, Claimed, Connection, KeyedRow, NewEntity, Scope, Write};
@@ -88,12 +89,12 @@ impl Backend for AnyBackend {
         }
     }
 
-    fn reads_optimistically(&self) -> bool {
+    fn contention(&self) -> Option<&Contention> {
         match self {
             #[cfg(feature = "sqlite")]
-            AnyBackend::Sqlite(b) => b.reads_optimistically(),
+            AnyBackend::Sqlite(b) => b.contention(),
             #[cfg(feature = "postgres")]
-            AnyBackend::Postgres(b) => b.reads_optimistically(),
+            AnyBackend::Postgres(b) => b.contention(),
         }
     }
 }

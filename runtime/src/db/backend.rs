@@ -13,6 +13,7 @@ use std::future::Future;
 
 use stateforge_core::Definition;
 
+use crate::db::contention::Contention;
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
@@ -106,10 +107,11 @@ pub(crate) trait Backend: Send + Sync + 'static {
     /// `"sqlite"` or `"postgres"`.
     fn name(&self) -> &'static str;
 
-    /// Whether a fire outside a unit should read without a lock and retry
-    /// on a conflict: where a transaction costs round trips to a server,
-    /// rather than take the row's lock in one.
-    fn reads_optimistically(&self) -> bool;
+    /// Where a fire outside a unit should read without a lock and retry
+    /// on a conflict (a transaction costs round trips to a server), what
+    /// the backend remembers of lost races; `None` where a fire takes the
+    /// row's lock in one transaction.
+    fn contention(&self) -> Option<&Contention>;
 }
 
 /// The primitives of one connection, in its transaction when it has one.

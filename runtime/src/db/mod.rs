@@ -18,6 +18,10 @@ mod any_backend;
 mod backend;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod blocking;
+// Only PostgreSQL races its fires; SQLite's backend answers `None`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+mod contention;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod due;
 mod entity_id;

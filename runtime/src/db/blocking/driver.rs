@@ -35,10 +35,6 @@ pub(crate) trait Driver: Send + Sync + 'static {
     /// The backend, for a task.
     fn shared(&self) -> Self::Shared;
 
-    /// Whether a fire outside a unit reads without a lock and retries on
-    /// a conflict ([`Backend::reads_optimistically`](crate::db::backend::Backend::reads_optimistically)).
-    fn reads_optimistically(&self) -> bool;
-
     /// Drops the store's tables.
     fn drop_tables(&self) -> Result<(), StoreError>;
 

@@ -12,6 +12,7 @@ use super::sqlite::Sqlite;
 use super::{StoreOn, UnitOn};
 use crate::db::any_backend::AnyConnection;
 use crate::db::backend::Scope;
+use crate::db::contention::Contention;
 use crate::db::ops::Connections;
 #[cfg(feature = "postgres")]
 use crate::db::postgres::PgBackend;
@@ -59,10 +60,6 @@ impl Driver for Either {
 
     fn name(&self) -> &'static str {
         each!(self, d => d.name())
-    }
-
-    fn reads_optimistically(&self) -> bool {
-        each!(self, d => d.reads_optimistically())
     }
 
     async fn begin(&self, scope: Scope) -> Result<AnyConnection, StoreError> {
@@ -285,6 +282,15 @@ impl Connections for EitherShared {
             EitherShared::Sqlite(b) => Ok(AnyConnection::Sqlite(b.begin(scope).await?)),
             #[cfg(feature = "postgres")]
             EitherShared::Postgres(b) => Ok(AnyConnection::Postgres(b.begin(scope).await?)),
+        }
+    }
+
+    fn contention(&self) -> Option<&Contention> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            EitherShared::Sqlite(b) => Connections::contention(b),
+            #[cfg(feature = "postgres")]
+            EitherShared::Postgres(b) => Connections::contention(b),
         }
     }
 }

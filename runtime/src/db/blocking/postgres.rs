@@ -62,10 +62,6 @@ impl Driver for Postgres {
         self.backend().name()
     }
 
-    fn reads_optimistically(&self) -> bool {
-        self.backend().reads_optimistically()
-    }
-
     fn begin(
         &self,
         scope: Scope,

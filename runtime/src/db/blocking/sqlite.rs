@@ -36,10 +36,6 @@ impl Driver for Sqlite {
         self.backend.name()
     }
 
-    fn reads_optimistically(&self) -> bool {
-        self.backend.reads_optimistically()
-    }
-
     fn begin(
         &self,
         scope: Scope,

@@ -337,9 +337,8 @@ impl<D: Driver> StoreOn<D> {
         let recorded = span.clone();
         // Owned, for a fire that runs as a task of the store's runtime.
         let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
-        let optimistic = self.driver.reads_optimistically();
         let fired = self.spawned(span, move |backend| async move {
-            let fired = ops::fire(&backend, optimistic, &shared, &id, event, &owned_meta).await?;
+            let fired = ops::fire(&backend, &shared, &id, event, &owned_meta).await?;
             record_fired(&recorded, &fired);
             Ok(fired)
         })?;

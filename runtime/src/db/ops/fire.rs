@@ -11,6 +11,7 @@ use crate::Listeners;
 use std::future::Future;
 
 use crate::db::backend::{Backend, Connection, Scope};
+use crate::db::contention::Contention;
 use crate::db::{Fired, StoreError, TransitionMeta};
 
 /// Past this many lost races, waiting for the row's lock costs less than
@@ -19,8 +20,8 @@ const OPTIMISTIC_ATTEMPTS: usize = 1;
 
 /// Fires `event` on `entity_id` with connections from `connections`.
 ///
-/// With `optimistic` (a backend where a transaction costs round trips to
-/// a server), the read locks nothing and the write checks the version
+/// Where the backend races (a transaction costs round trips to a server:
+/// it has a [`Contention`]), the read locks nothing and the write checks the version
 /// read: on a conflict (another transition of the entity came between
 /// the two), the entity is read again and the event fired again from
 /// where the other left it, guards and before-listeners included. The
@@ -31,10 +32,10 @@ const OPTIMISTIC_ATTEMPTS: usize = 1;
 /// A fire with an idempotency key reads the key with the row locked, so
 /// that two requests with one key take turns; one with messages needs a
 /// transaction around the transition's statement and theirs: both take
-/// the lock whatever `optimistic` says.
+/// the lock at once, as do the fires that follow a lost race for a while
+/// ([`Contention`]).
 pub(crate) async fn fire<B, M>(
     connections: &B,
-    optimistic: bool,
     listeners: &Listeners<M>,
     entity_id: &str,
     event: M::Event,
@@ -45,11 +46,12 @@ where
     M: Machine + Serialize + DeserializeOwned,
     M::Event: Serialize + DeserializeOwned,
 {
-    let optimistic = optimistic
+    let contention = connections.contention();
+    let races = contention.is_some_and(Contention::races)
         && meta.idempotency_key.is_none()
         && meta.messages.is_empty()
         && !listeners.has_outbox();
-    if !optimistic {
+    if !races {
         return once(connections, Scope::Unit, listeners, entity_id, event, meta).await;
     }
     let kept = serde_json::to_value(&event)?;
@@ -60,7 +62,7 @@ where
             None => serde_json::from_value(kept.clone())?,
         };
         match once(connections, Scope::Single, listeners, entity_id, this, meta).await {
-            Err(StoreError::Conflict { .. }) => {}
+            Err(StoreError::Conflict { .. }) => contention.into_iter().for_each(Contention::lost),
             outcome => return outcome,
         }
     }
@@ -95,6 +97,10 @@ pub(crate) trait Connections: Send + Sync {
 
     /// A connection for `scope`.
     fn begin(&self, scope: Scope) -> impl Future<Output = Result<Self::Conn, StoreError>> + Send;
+
+    /// The backend's memory of lost races, where a fire races at all
+    /// ([`Backend::contention`]).
+    fn contention(&self) -> Option<&Contention>;
 }
 
 impl<B: Backend> Connections for B {
@@ -103,6 +109,10 @@ impl<B: Backend> Connections for B {
     fn begin(&self, scope: Scope) -> impl Future<Output = Result<Self::Conn, StoreError>> + Send {
         Backend::begin(self, scope)
     }
+
+    fn contention(&self) -> Option<&Contention> {
+        Backend::contention(self)
+    }
 }
 
 impl<B: Backend> Connections for std::sync::Arc<B> {
@@ -110,5 +120,9 @@ impl<B: Backend> Connections for std::sync::Arc<B> {
 
     fn begin(&self, scope: Scope) -> impl Future<Output = Result<Self::Conn, StoreError>> + Send {
         Backend::begin(&**self, scope)
+    }
+
+    fn contention(&self) -> Option<&Contention> {
+        Backend::contention(&**self)
     }
 }

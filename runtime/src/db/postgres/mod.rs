@@ -41,6 +41,7 @@ mod timers;
 #[cfg(test)]
 mod tests;
 
+use crate::db::contention::Contention;
 use crate::db::table_mapping::MappedTables;
 use std::future::Future;
 use std::sync::Arc;
@@ -109,6 +110,8 @@ pub(crate) struct PgBackend {
     /// [`PgBackend::close`]; the application's is the application's to
     /// close.
     owns_pool: bool,
+    /// Lost races of this store's fires.
+    contention: Contention,
 }
 
 impl std::fmt::Debug for PgBackend {
@@ -198,6 +201,7 @@ impl PgBackend {
             pool,
             shared,
             owns_pool,
+            contention: Contention::default(),
         })
     }
 
@@ -277,8 +281,8 @@ impl Backend for PgBackend {
         "postgres"
     }
 
-    fn reads_optimistically(&self) -> bool {
-        true
+    fn contention(&self) -> Option<&Contention> {
+        Some(&self.contention)
     }
 }
 

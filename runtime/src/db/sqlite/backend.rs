@@ -1,6 +1,7 @@
 //! The SQLite backend: a file (or memory) opened, its schema checked, and
 //! its one connection handed out to one operation or unit at a time.
 
+use crate::db::contention::Contention;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -169,9 +170,9 @@ impl Backend for SqliteBackend {
         "sqlite"
     }
 
-    fn reads_optimistically(&self) -> bool {
+    fn contention(&self) -> Option<&Contention> {
         // A unit holds the write lock from its start, at no round trip.
-        false
+        None
     }
 }
 

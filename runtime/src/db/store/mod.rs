@@ -621,15 +621,7 @@ impl Store {
         let span = fire_span::<M>(self.backend(), entity_id, &event);
         let recorded = span.clone();
         let fired = traced(span, async {
-            let fired = ops::fire(
-                &self.backend,
-                self.backend.reads_optimistically(),
-                listeners,
-                entity_id,
-                event,
-                meta,
-            )
-            .await?;
+            let fired = ops::fire(&self.backend, listeners, entity_id, event, meta).await?;
             record_fired(&recorded, &fired);
             Ok(fired)
         })
