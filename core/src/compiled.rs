@@ -3,8 +3,9 @@
 //! calls, so that a large machine costs the compiler a handful of tokens.
 //! The text mirrors the macro's own syntax:
 //!
-//! - states: `initial pending, assigned, final completed`: comma-separated,
-//!   each a name after its flags (`initial`, `final`);
+//! - states: `initial pending, assigned, final completed, open entry arm
+//!   exit disarm`: comma-separated, each a name after its flags (`initial`,
+//!   `final`), then its entry and exit actions, if any;
 //! - events: `fail: assigned | in_progress -> failed, x -> y if guard => action; ...`:
 //!   semicolon-separated, each a name, `:`, then its arms, comma-separated;
 //! - timers: `open reset 30000, ...`: state, event, milliseconds;
@@ -39,7 +40,13 @@ impl MachineSpec {
             .map(|s| {
                 let initial = if s.initial { "initial " } else { "" };
                 let is_final = if s.is_final { "final " } else { "" };
-                format!("{initial}{is_final}{}", s.name)
+                let mut state = format!("{initial}{is_final}{}", s.name);
+                for (keyword, action) in [("entry", &s.entry), ("exit", &s.exit)] {
+                    if let Some(action) = action {
+                        state.push_str(&format!(" {keyword} {action}"));
+                    }
+                }
+                state
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -120,11 +127,26 @@ impl MachineSpec {
         let states = items(states, ',')
             .map(|s| {
                 let mut words: Vec<&str> = s.split_whitespace().collect();
+                // The actions come after the name, each a keyword and a
+                // path; read from the end, the name is what is left last,
+                // whatever it is called (a state may be named `entry`).
+                let (mut entry, mut exit) = (None, None);
+                while words.len() >= 3 {
+                    let slot = match words[words.len() - 2] {
+                        "entry" => &mut entry,
+                        "exit" => &mut exit,
+                        _ => break,
+                    };
+                    *slot = words.pop().map(str::to_owned);
+                    words.pop();
+                }
                 let name = words.pop().unwrap_or_default();
                 StateSpec {
                     name: name.to_owned(),
                     initial: words.contains(&"initial"),
                     is_final: words.contains(&"final"),
+                    entry,
+                    exit,
                 }
             })
             .collect();
@@ -303,12 +325,13 @@ mod tests {
         let spec = MachineSpec::new("m")
             .state(StateSpec::initial("a"))
             .state(StateSpec {
-                name: "b".into(),
-                initial: true,
                 is_final: true,
+                ..StateSpec::initial("b").entry("m::on_b")
             })
             .state(StateSpec::final_state("initial"))
-            .state(StateSpec::new("final"))
+            .state(StateSpec::new("final").exit("x::y"))
+            .state(StateSpec::new("entry").entry("exit").exit("entry"))
+            .state(StateSpec::initial("exit").exit("go"))
             .event(EventSpec::new("none"))
             .event(
                 EventSpec::new("go")

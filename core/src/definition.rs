@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::fingerprint::Fingerprint;
 use crate::problem::Problem;
 use crate::spec::MachineSpec;
+use crate::transition::Transition;
 use crate::validate::validate;
 
 /// A state's position in its [`Definition`]: `0..definition.states().len()`.
@@ -64,28 +65,6 @@ impl EventId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
-}
-
-/// One resolved arm: `from --event--> to`, with its guard and action names.
-///
-/// ```
-/// # let def = stateforge_core::Definition::example();
-/// let (pending, assign) = (def.state_id("pending").unwrap(), def.event_id("assign").unwrap());
-/// let t = def.transition(pending, assign).unwrap();
-/// assert_eq!(def.state_name(t.to), "assigned");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    /// The source state.
-    pub from: StateId,
-    /// The event.
-    pub event: EventId,
-    /// The target state.
-    pub to: StateId,
-    /// The guard's name, if the arm has one.
-    pub guard: Option<Box<str>>,
-    /// The action's name, if the arm has one.
-    pub action: Option<Box<str>>,
 }
 
 /// A resolved timer: `event` fires `after` entering `state`.
@@ -281,12 +260,15 @@ impl Definition {
                     .iter()
                     .filter(|a| a.from.iter().any(|f| f == source))
                 {
+                    let to = find_state(&arm.to);
                     transitions.push(Transition {
                         from,
                         event: EventId(index_u32(ei)),
-                        to: find_state(&arm.to),
+                        to,
                         guard: arm.guard.as_deref().map(Into::into),
                         action: arm.action.as_deref().map(Into::into),
+                        exits: state_action(&spec.states[from.index()].exit),
+                        entries: state_action(&spec.states[to.index()].entry),
                     });
                 }
             }
@@ -596,6 +578,12 @@ impl Definition {
             Err(e) => unreachable!("the example definition is valid: {e}"),
         }
     }
+}
+
+/// A flat state's entry or exit action as the list a transition runs:
+/// empty (no allocation) without one.
+fn state_action(action: &Option<String>) -> Box<[Box<str>]> {
+    action.as_deref().map(Into::into).into_iter().collect()
 }
 
 /// Indices are bounded by `MAX_ARMS` and friends, far below `u32::MAX`.

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::transition::ActionKind;
+
 /// Where in a [`MachineSpec`](crate::MachineSpec) a [`Problem`] sits, by index.
 ///
 /// The macro keeps the user's tokens in the same order and turns a `Site`
@@ -59,6 +61,10 @@ pub enum Site {
     MigrationTo(usize),
     /// The function a migration makes data with (`migrations[i].with`).
     MigrationWith(usize),
+    /// The entry action of `states[i]`.
+    StateEntry(usize),
+    /// The exit action of `states[i]`.
+    StateExit(usize),
 }
 
 impl fmt::Display for Site {
@@ -78,6 +84,8 @@ impl fmt::Display for Site {
             Site::MigrationFrom(i) => write!(f, "migrations[{i}].from"),
             Site::MigrationTo(i) => write!(f, "migrations[{i}].to"),
             Site::MigrationWith(i) => write!(f, "migrations[{i}].with"),
+            Site::StateEntry(i) => write!(f, "states[{i}].entry"),
+            Site::StateExit(i) => write!(f, "states[{i}].exit"),
         }
     }
 }
@@ -279,6 +287,20 @@ pub enum Problem {
         /// The second timer.
         site: Site,
     },
+    /// A state's entry or exit action that no transition runs: the exit
+    /// action of a state no arm leaves (a final state), or the entry
+    /// action of a state no arm enters (an initial state, which a new
+    /// machine starts in without running it).
+    StateActionNeverRuns {
+        /// The state.
+        state: String,
+        /// [`ActionKind::Entry`] or [`ActionKind::Exit`].
+        kind: ActionKind,
+        /// The action.
+        action: String,
+        /// The action's name.
+        site: Site,
+    },
 }
 
 impl Problem {
@@ -306,7 +328,8 @@ impl Problem {
             | Problem::DuplicateTimer { site, .. }
             | Problem::MigrationFromLiveState { site, .. }
             | Problem::MigrationChangesNothing { site, .. }
-            | Problem::DuplicateMigration { site, .. } => Some(*site),
+            | Problem::DuplicateMigration { site, .. }
+            | Problem::StateActionNeverRuns { site, .. } => Some(*site),
         }
     }
 }
@@ -394,6 +417,20 @@ impl fmt::Display for Problem {
             Problem::DuplicateMigration { state, .. } => write!(
                 f,
                 "rows of `{state}` are migrated twice; keep one migration from each state"
+            ),
+            Problem::StateActionNeverRuns {
+                state,
+                kind: ActionKind::Exit,
+                action,
+                ..
+            } => write!(
+                f,
+                "exit action `{action}` of state `{state}` would never run: no transition leaves `{state}`; remove it"
+            ),
+            Problem::StateActionNeverRuns { state, action, .. } => write!(
+                f,
+                "entry action `{action}` of state `{state}` would never run: no transition enters `{state}`, \
+                 and a new machine starts there without running it; remove it, or add a transition into `{state}`"
             ),
         }
     }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::problem::{NameKind, Problem, Site};
 use crate::spec::MachineSpec;
+use crate::transition::ActionKind;
 
 /// The longest name accepted for a machine, state or event.
 pub const MAX_NAME_LEN: usize = 64;
@@ -55,6 +56,7 @@ pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
     if spec.checks.dead_ends && !unknown_source {
         check_dead_ends(spec, &mut problems);
     }
+    check_state_actions_run(spec, unknown_source, unknown_target, &mut problems);
     problems
 }
 
@@ -117,6 +119,22 @@ fn check_names(spec: &MachineSpec, problems: &mut Vec<Problem>) {
                         site,
                     });
                 }
+            }
+        }
+    }
+    for (i, s) in spec.states.iter().enumerate() {
+        for (path, site) in [
+            (&s.entry, Site::StateEntry(i)),
+            (&s.exit, Site::StateExit(i)),
+        ] {
+            if let Some(path) = path
+                && !is_valid_path(path)
+            {
+                problems.push(Problem::InvalidName {
+                    kind: NameKind::Action,
+                    name: path.clone(),
+                    site,
+                });
             }
         }
     }
@@ -395,6 +413,53 @@ fn check_dead_ends(spec: &MachineSpec, problems: &mut Vec<Problem>) {
             problems.push(Problem::DeadEnd {
                 state: s.name.clone(),
                 site: Site::State(i),
+            });
+        }
+    }
+}
+
+// Rule: a state's exit action runs, so some arm leaves the state (a final
+// state has none); its entry action runs, so some arm enters it (a new
+// machine starts in the initial state without running it, as a restored
+// one does in its state). An arm naming an unknown state could have meant
+// any: the check that depends on it is skipped, as the graph checks are.
+fn check_state_actions_run(
+    spec: &MachineSpec,
+    unknown_source: bool,
+    unknown_target: bool,
+    problems: &mut Vec<Problem>,
+) {
+    if spec
+        .states
+        .iter()
+        .all(|s| s.entry.is_none() && s.exit.is_none())
+    {
+        return;
+    }
+    let arms = || spec.events.iter().flat_map(|e| &e.arms);
+    let left: BTreeSet<&str> = arms().flat_map(|a| &a.from).map(String::as_str).collect();
+    let entered: BTreeSet<&str> = arms().map(|a| a.to.as_str()).collect();
+    for (i, s) in spec.states.iter().enumerate() {
+        if let Some(action) = &s.exit
+            && !unknown_source
+            && !left.contains(s.name.as_str())
+        {
+            problems.push(Problem::StateActionNeverRuns {
+                state: s.name.clone(),
+                kind: ActionKind::Exit,
+                action: action.clone(),
+                site: Site::StateExit(i),
+            });
+        }
+        if let Some(action) = &s.entry
+            && !unknown_target
+            && !entered.contains(s.name.as_str())
+        {
+            problems.push(Problem::StateActionNeverRuns {
+                state: s.name.clone(),
+                kind: ActionKind::Entry,
+                action: action.clone(),
+                site: Site::StateEntry(i),
             });
         }
     }

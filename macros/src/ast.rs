@@ -4,7 +4,9 @@
 //! Input   := CratePath ';' Machine            (CratePath is passed by the facade's macro_rules)
 //! Machine := Attr* Vis 'machine' Ident '{' Item* '}'
 //! Item    := 'context' ':' Type ';'
-//!          | Attr* ('initial' | 'final')* 'state' Ident Past? (';' | '{' Field,* '}' ';'?)
+//!          | Attr* ('initial' | 'final')* 'state' Ident Past? StateBody
+//! StateBody := ';' | '{' Field,* '}' ';'? | ('{' Field,* '}')? Hook+ ';'
+//! Hook    := ('entry' | 'exit') Path                (each at most once, in any order)
 //!          | Attr* 'event' Ident ('(' Field,* ')')? ':' Arm (',' Arm)* ','? ';'
 //!          | Doc* 'removed' 'state' Ident '->' Ident ('with' Path)? ';'
 //! Past    := '(' ('was' Ident ('|' Ident)*)? ('with' Path)? ')'   (not empty)
@@ -42,7 +44,7 @@ pub(crate) enum Item {
     /// `context: Type;`
     Context(Box<ContextDecl>),
     /// `initial state Pending;`
-    State(StateDecl),
+    State(Box<StateDecl>),
     /// `event assign(agent: String): Pending -> Assigned;`
     Event(EventDecl),
     /// `removed state Escalated -> Failed;`
@@ -85,6 +87,10 @@ pub(crate) struct StateDecl {
     pub(crate) with: Option<Path>,
     /// Named fields; empty for a unit state.
     pub(crate) fields: Vec<FieldDecl>,
+    /// `entry path`: the action run by every transition into the state.
+    pub(crate) entry: Option<Path>,
+    /// `exit path`: the action run by every transition out of the state.
+    pub(crate) exit: Option<Path>,
 }
 
 /// `name: Type`, in a state's braces or an event's parentheses.

@@ -84,6 +84,8 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         .zip(stored_names)
         .map(|(s, stored)| State {
             is_final: s.final_.is_some(),
+            entry: s.entry,
+            exit: s.exit,
             ident: s.name,
             attrs: s.attrs,
             fields: s.fields,

@@ -21,6 +21,8 @@ mod kw {
     syn::custom_keyword!(removed);
     syn::custom_keyword!(was);
     syn::custom_keyword!(with);
+    syn::custom_keyword!(entry);
+    syn::custom_keyword!(exit);
 }
 
 impl Parse for Input {
@@ -110,11 +112,15 @@ impl Parse for Item {
             || lookahead.peek(Token![final])
             || lookahead.peek(kw::state)
         {
-            parse_state(input, attrs).map(Item::State)
+            parse_state(input, attrs).map(|s| Item::State(Box::new(s)))
         } else if lookahead.peek(kw::event) {
             parse_event(input, attrs).map(Item::Event)
         } else if lookahead.peek(kw::removed) {
             parse_removed(input, &attrs).map(Item::Removed)
+        } else if input.peek(kw::entry) || input.peek(kw::exit) {
+            Err(input.error(
+                "an entry or exit action belongs to a state: write it in the state's declaration, before its `;`, as in `state Open entry start_timer exit stop_timer;`",
+            ))
         } else if input.peek(kw::context) {
             Err(input.error("`context` needs a type: `context: TaskData;`"))
         } else if input.peek(Token![pub]) {
@@ -169,16 +175,28 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
     } else {
         (Vec::new(), None)
     };
+    // `entry` and `exit` are peeked outside the lookahead: a state's
+    // actions are rare, and "expected `;` or curly braces" says what a
+    // declaration missing its end needs.
+    let hooks_follow = input.peek(kw::entry) || input.peek(kw::exit);
     let lookahead = input.lookahead1();
+    let mut hooks = (None, None);
     let fields = if lookahead.peek(Token![;]) {
         input.parse::<Token![;]>()?;
+        Vec::new()
+    } else if hooks_follow {
+        hooks = parse_hooks(input, &name)?;
         Vec::new()
     } else if lookahead.peek(syn::token::Brace) {
         let body;
         braced!(body in input);
         let fields = Punctuated::<FieldDecl, Token![,]>::parse_terminated(&body)?;
-        // A `;` after the braces is accepted, as after a struct.
-        let _ = input.parse::<Option<Token![;]>>()?;
+        if input.peek(kw::entry) || input.peek(kw::exit) {
+            hooks = parse_hooks(input, &name)?;
+        } else {
+            // A `;` after the braces is accepted, as after a struct.
+            let _ = input.parse::<Option<Token![;]>>()?;
+        }
         fields.into_iter().collect()
     } else if input.peek(syn::token::Paren) {
         return Err(input.error(format!(
@@ -195,7 +213,58 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         was,
         with,
         fields,
+        entry: hooks.0,
+        exit: hooks.1,
     })
+}
+
+/// `entry path exit path;` after state `name`'s fields: each at most
+/// once, in either order, then the `;` that ends the declaration.
+fn parse_hooks(input: ParseStream<'_>, name: &Ident) -> syn::Result<(Option<Path>, Option<Path>)> {
+    let (mut entry, mut exit) = (None, None);
+    loop {
+        let (slot, keyword, span) = if input.peek(kw::entry) {
+            (&mut entry, "entry", input.parse::<kw::entry>()?.span)
+        } else if input.peek(kw::exit) {
+            (&mut exit, "exit", input.parse::<kw::exit>()?.span)
+        } else {
+            break;
+        };
+        if slot.is_some() {
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "`{keyword}` is written twice for state `{name}`; a state has one {keyword} action: call the others from it"
+                ),
+            ));
+        }
+        *slot = Some(function_path(
+            input,
+            &format!("{keyword} action"),
+            keyword,
+            if keyword == "entry" {
+                "start_timer"
+            } else {
+                "stop_timer"
+            },
+        )?);
+    }
+    if input.peek(syn::token::Brace) {
+        return Err(input.error(format!(
+            "a state's fields come before its actions: write `state {name} {{ ... }} entry ... exit ...;`"
+        )));
+    }
+    let lookahead = input.lookahead1();
+    if !lookahead.peek(Token![;]) {
+        if input.peek(Token![=>]) || input.peek(Token![,]) {
+            return Err(input.error(format!(
+                "a state has one entry and one exit action: write `entry` or `exit` before each, then `;`, as in `state {name} entry start_timer exit stop_timer;`"
+            )));
+        }
+        return Err(lookahead.error());
+    }
+    input.parse::<Token![;]>()?;
+    Ok((entry, exit))
 }
 
 /// Whether the parentheses after a state's name hold its past (`was`,
@@ -398,7 +467,7 @@ impl Parse for ArmDecl {
         if !input.peek(Ident) {
             return Err(input.error("expected the target state after `->`"));
         }
-        let target = input.parse()?;
+        let target: Ident = input.parse()?;
         let guard = if input.peek(Token![if]) {
             input.parse::<Token![if]>()?;
             Some(function_path(input, "guard", "if", "can_retry")?)
@@ -422,6 +491,11 @@ impl Parse for ArmDecl {
         } else {
             None
         };
+        if input.peek(kw::entry) || input.peek(kw::exit) {
+            return Err(input.error(format!(
+                "entry and exit actions belong to a state, not to a transition: write them in the state's declaration, as in `state {target} entry start_timer;`; a transition's own action is `=> action`"
+            )));
+        }
         // A part written out of order would otherwise be "expected `;`".
         if input.peek(Token![if]) || input.peek(Token![=>]) || input.peek(kw::after) {
             return Err(input.error(
@@ -459,10 +533,11 @@ fn function_path(
     let path = input.call(callable_path)?;
     if input.peek(syn::token::Paren) {
         let name = crate::check::path_name(&path);
-        let called_with = if keyword == "with" {
-            "the old data"
-        } else {
-            "the context, the source state and the event's arguments"
+        let called_with = match keyword {
+            "with" => "the old data",
+            "entry" => "the context and the state entered",
+            "exit" => "the context and the state left",
+            _ => "the context, the source state and the event's arguments",
         };
         return Err(input.error(format!(
             "a {what} is named, not called: write `{keyword} {name}`; stateforge calls it with {called_with}"

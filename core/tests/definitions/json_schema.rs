@@ -50,7 +50,11 @@ fn every_field() -> Definition {
     Definition::new(
         MachineSpec::new("breaker")
             .state(StateSpec::initial("closed"))
-            .state(StateSpec::new("open"))
+            .state(
+                StateSpec::new("open")
+                    .entry("page_on_call")
+                    .exit("log_closing"),
+            )
             .state(StateSpec::final_state("retired"))
             .event(
                 EventSpec::new("trip")
@@ -185,8 +189,9 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         with("/timers/0/jitter_ms", json!(5)),
         with("/checks/cycles", json!(true)),
         with("/migrations/0/colour", json!("red")),
-        // Migrations need format 2.
+        // Migrations need format 2, entry and exit actions format 3.
         with("/format", json!(1)),
+        with("/format", json!(2)),
         without("/format"),
         without("/migrations/0/to"),
         // Wrong types.
@@ -197,6 +202,8 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         with("/events/0/arms/0/from", json!("closed")),
         with("/events/0/arms/0/to", json!(["open"])),
         with("/events/0/arms/0/guard", json!(false)),
+        with("/states/1/entry", json!(false)),
+        with("/states/1/exit", json!(["log_closing"])),
         with("/timers/0/after_ms", json!(-1)),
         with("/timers/0/after_ms", json!("30s")),
         with("/checks/unreachable", json!("no")),
@@ -210,7 +217,7 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         without("/events/0/arms/0/to"),
         without("/timers/0/after_ms"),
         // A format this build does not read.
-        with("/format", json!(3)),
+        with("/format", json!(4)),
     ];
     for doc in &wrong {
         let text = doc.to_string();

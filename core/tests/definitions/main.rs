@@ -11,3 +11,4 @@ mod json_format;
 mod json_schema;
 mod random_definitions;
 mod reachability;
+mod state_actions;

@@ -37,6 +37,7 @@ fn structured_spec() -> impl Strategy<Value = MachineSpec> {
                         name: format!("s{i}"),
                         initial: i == 0,
                         is_final: *is_final && i != 0,
+                        ..StateSpec::default()
                     });
                 }
                 for (e, arms) in arms.iter().enumerate() {
@@ -74,6 +75,7 @@ fn chaotic_spec() -> impl Strategy<Value = MachineSpec> {
                 name,
                 initial,
                 is_final,
+                ..StateSpec::default()
             }
         });
     let arm = (
@@ -223,6 +225,7 @@ fn drawable_spec() -> impl Strategy<Value = MachineSpec> {
                     name: format!("s{i}"),
                     initial: i == 0,
                     is_final: is_final(i),
+                    ..StateSpec::default()
                 });
             }
             let mut events: Vec<EventSpec> =

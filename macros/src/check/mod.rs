@@ -101,7 +101,7 @@ fn split_items(
                 }
                 context = Some(c.ty);
             }
-            Item::State(s) => states.push(s),
+            Item::State(s) => states.push(*s),
             Item::Event(e) => events.push(e),
             Item::Removed(r) => removed.push(r),
         }
