@@ -120,8 +120,9 @@ fn guarded_alternatives_run_the_chosen_arm_s_entry_action() {
 
 #[test]
 fn a_guard_that_says_no_runs_no_action() {
-    let mut log = Log::default();
-    log.lines = vec!["x".into(); 200];
+    let log = Log {
+        lines: vec!["x".into(); 200],
+    };
     let half = Breaker::<HalfOpen>::restore(log.clone(), HalfOpen);
     let rejected = half.settle(false, 0, 5).unwrap_err();
     assert_eq!(rejected.machine.context(), &log);
