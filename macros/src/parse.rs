@@ -522,7 +522,8 @@ fn function_path(
 ) -> syn::Result<Path> {
     if input.peek(Token![|]) || input.peek(Token![||]) || input.peek(Token![move]) {
         return Err(input.error(format!(
-            "a {what} is the path of a function, not a closure; write the function and name it: `{keyword} {example}`"
+            "{} {what} is the path of a function, not a closure; write the function and name it: `{keyword} {example}`",
+            article(what)
         )));
     }
     if !(input.peek(Ident::peek_any) || input.peek(Token![::]) || input.peek(Token![<])) {
@@ -540,10 +541,20 @@ fn function_path(
             _ => "the context, the source state and the event's arguments",
         };
         return Err(input.error(format!(
-            "a {what} is named, not called: write `{keyword} {name}`; stateforge calls it with {called_with}"
+            "{} {what} is named, not called: write `{keyword} {name}`; stateforge calls it with {called_with}",
+            article(what)
         )));
     }
     Ok(path)
+}
+
+/// `a` or `an`, as `what` begins.
+fn article(what: &str) -> &'static str {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// The keyword `word` was probably meant to be: one edit away, or two for
