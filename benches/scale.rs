@@ -7,11 +7,8 @@
 //! 1. `fire` (a `toggle` on a random entity): p50 and p99 on 1,000,000
 //!    entities against the same on 1,000, in alternating blocks;
 //! 2. one entity's history (`HistoryQuery::entity`, 10 records): p99;
-//! 3. the entities in one state, a page of 100 after a key (there is no
-//!    paginated listing in the store: the statement such a listing runs,
-//!    the store's listing columns with `entity_id > ? ORDER BY entity_id
-//!    LIMIT 100`), p99 a page, with its plan, then again with an index
-//!    on `(machine, state, entity_id)`;
+//! 3. the entities in one state, a page of 100 after a key
+//!    (`Store::entity_page`), p99 a page, with the plan of its statement;
 //! 4. 100,000 timers due at once, drained by 4 workers calling
 //!    `fire_due` (each its own store), against 4 workers running a
 //!    hand-written loop that claims a batch of timers with `DELETE ...
@@ -26,7 +23,8 @@
 //! Run by hand:
 //! `STATEFORGE_PG_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scale`
 //! (`SCALE_BACKENDS=sqlite` or `postgres` for one; `SCALE_ENTITIES=100000`
-//! for a smaller run). SQLite's files live under `target/bench-data/` and
+//! for a smaller run; `SCALE_CASES=timers` or `pages`, comma-separated,
+//! for some of the cases: `fire` takes the history case with it). SQLite's files live under `target/bench-data/` and
 //! are reused while they hold the rows; PostgreSQL's tables are under a
 //! prefix of the run's own and dropped at the end.
 
@@ -38,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use stateforge::Timestamp;
 use stateforge::runtime::db::blocking::Store;
-use stateforge::runtime::db::{HistoryQuery, TablePrefix, TransitionMeta};
+use stateforge::runtime::db::{EntityQuery, HistoryQuery, TablePrefix, TransitionMeta};
 
 #[path = "scale_raw.rs"]
 mod scale_raw;
@@ -61,7 +59,7 @@ stateforge::state_machine! {
 const HISTORY_PER_ENTITY: u64 = 10;
 const TIMER_BATCH: usize = 100;
 const WORKERS: usize = 4;
-const PAGE: i64 = 100;
+const PAGE: u64 = 100;
 
 /// The nth percentile of sorted durations, in milliseconds.
 fn pct(sorted: &[Duration], p: usize) -> f64 {
@@ -209,17 +207,20 @@ fn history_case(f: &Fixture, rng: &mut Rng, n: usize) -> (f64, f64) {
     summary(d)
 }
 
-/// `walks` walks of `pages` pages each, from random keys.
-fn pages_case(f: &mut Fixture, rng: &mut Rng, walks: usize, pages: usize) -> (f64, f64) {
+/// `walks` walks of `pages` pages each through `entity_page`, from
+/// random keys.
+fn pages_case(f: &Fixture, rng: &mut Rng, walks: usize, pages: usize) -> (f64, f64) {
     let mut d = Vec::new();
+    let query = EntityQuery::machine("lamp").state("on").limit(PAGE);
     for _ in 0..walks {
         let mut after = format!("e{:07}", rng.below(f.entities / 2));
         for _ in 0..pages {
             let start = Instant::now();
-            let last = f.raw.page(&f.tables, "on", &after);
+            let page = f.store.entity_page(&query.clone().after(after)).unwrap();
             d.push(start.elapsed());
-            match last {
-                Some(last) => after = last,
+            assert!(page.entities.len() as u64 == PAGE || page.next.is_none());
+            match page.next {
+                Some(next) => after = next,
                 None => break,
             }
         }
@@ -304,18 +305,33 @@ fn timers_case(f: &mut Fixture) {
     );
 }
 
-fn run(backend: &str, big: u64) {
+fn run(backend: &str, big: u64, cases: &str) {
     let small = 1_000;
     println!("scale: {backend}");
     let mut large = fixture(backend, big);
+    let wanted = |case: &str| cases == "all" || cases.split(',').any(|c| c == case);
+    if wanted("fire") {
+        fire_cases(&mut large, backend, big, small);
+    }
+    if wanted("pages") {
+        page_cases(&mut large);
+    }
+    if wanted("timers") {
+        timers_case(&mut large);
+    }
+    drop(large);
+}
+
+/// `fire` at both sizes in alternating blocks, then one entity's history.
+fn fire_cases(large: &mut Fixture, backend: &str, big: u64, small: u64) {
     let little = fixture(backend, small);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     // Warm both (caches, prepared statements), then alternate blocks.
     let (mut on_large, mut on_small) = (Vec::new(), Vec::new());
-    fire_block(&large, &mut rng, 200, &mut Vec::new());
+    fire_block(large, &mut rng, 200, &mut Vec::new());
     fire_block(&little, &mut rng, 200, &mut Vec::new());
     for _ in 0..5 {
-        fire_block(&large, &mut rng, 400, &mut on_large);
+        fire_block(large, &mut rng, 400, &mut on_large);
         fire_block(&little, &mut rng, 400, &mut on_small);
     }
     let (l50, l99) = summary(on_large);
@@ -326,26 +342,19 @@ fn run(backend: &str, big: u64) {
         l50 / s50,
         l99 / s99
     );
-    let (h50, h99) = history_case(&large, &mut rng, 1000);
+    let (h50, h99) = history_case(large, &mut rng, 1000);
     println!("  history of one entity (10 records) among {big}: p50 {h50:.3} ms p99 {h99:.3} ms");
-    println!("  page plan: {}", large.raw.plan(&large.tables));
-    let (p50, p99) = pages_case(&mut large, &mut rng, 5, 100);
-    println!("  a page of {PAGE} in state `on`, by key: p50 {p50:.3} ms p99 {p99:.3} ms");
-    let index = format!("{}sf_entities_by_state_key", large.prefix);
-    large.raw.exec(&format!(
-        "CREATE INDEX IF NOT EXISTS {index} ON {} (machine, state, entity_id); ANALYZE {};",
-        large.tables.entities, large.tables.entities
-    ));
-    println!(
-        "  page plan with {index}: {}",
-        large.raw.plan(&large.tables)
-    );
-    let (p50, p99) = pages_case(&mut large, &mut rng, 5, 100);
-    println!("  the same with the index: p50 {p50:.3} ms p99 {p99:.3} ms");
-    large.raw.exec(&format!("DROP INDEX {index}"));
-    timers_case(&mut large);
     drop(little);
-    drop(large);
+}
+
+/// Pages of one state by key, on the schema's by-state key index.
+fn page_cases(large: &mut Fixture) {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    println!("  page plan: {}", large.raw.plan(&large.tables));
+    let (p50, p99) = pages_case(large, &mut rng, 5, 100);
+    println!(
+        "  a page of {PAGE} in state `on`, by key, `entity_page`: p50 {p50:.3} ms p99 {p99:.3} ms"
+    );
 }
 
 fn main() {
@@ -355,11 +364,12 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
     let backends = std::env::var("SCALE_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let cases = std::env::var("SCALE_CASES").unwrap_or_else(|_| "all".into());
     for backend in backends.split(',') {
         if backend == "postgres" && std::env::var("STATEFORGE_PG_URL").is_err() {
             println!("scale: postgres skipped (no STATEFORGE_PG_URL)");
             continue;
         }
-        run(backend, big);
+        run(backend, big, &cases);
     }
 }

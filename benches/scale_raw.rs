@@ -15,8 +15,8 @@ pub(crate) trait Raw: Send {
     fn seed(&mut self, entities: &str) -> (String, String);
     /// Claims up to `limit` due timers and moves their entities; how many.
     fn drain_batch(&mut self, t: &Tables, now: i64, limit: usize) -> usize;
-    /// A page of entities in `state` after `key`; the last key.
-    fn page(&mut self, t: &Tables, state: &str, after: &str) -> Option<String>;
+    /// The plan of a page of entities in state `on` after a key, as
+    /// `entity_page` reads it.
     fn plan(&mut self, t: &Tables) -> String;
     /// Another connection to the same database.
     fn another(&self) -> Box<dyn Raw>;
@@ -123,25 +123,6 @@ impl Raw for Lite {
         }
         tx.commit().unwrap();
         ids.len()
-    }
-
-    fn page(&mut self, t: &Tables, state: &str, after: &str) -> Option<String> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {LISTING_COLUMNS} FROM {} WHERE machine = 'lamp' AND state = ?1
-                 AND entity_id > ?2 ORDER BY entity_id LIMIT {PAGE}",
-                t.entities
-            ))
-            .unwrap();
-        let rows: Vec<(String, String)> = stmt
-            .query_map(rusqlite::params![state, after], |r| {
-                Ok((r.get(1)?, r.get(3)?))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        rows.last().map(|(id, _)| id.clone())
     }
 
     fn plan(&mut self, t: &Tables) -> String {
@@ -255,16 +236,6 @@ impl Raw for Pg {
             .unwrap()
             .get(0);
         usize::try_from(n).unwrap_or(0)
-    }
-
-    fn page(&mut self, t: &Tables, state: &str, after: &str) -> Option<String> {
-        let sql = format!(
-            "SELECT {LISTING_COLUMNS} FROM {} WHERE machine = 'lamp' AND state = $1
-             AND entity_id > $2 ORDER BY entity_id LIMIT {PAGE}",
-            t.entities
-        );
-        let rows = self.client.query(&sql, &[&state, &after]).unwrap();
-        rows.last().map(|r| r.get::<_, String>(1))
     }
 
     fn plan(&mut self, t: &Tables) -> String {

@@ -5,7 +5,8 @@
 //!
 //! - states: `initial pending, assigned, final completed, open entry arm
 //!   exit disarm`: comma-separated, each a name after its flags (`initial`,
-//!   `final`), then its entry and exit actions, if any;
+//!   `final`, `history`, `compound`, `parallel`), then `in parent` for a
+//!   child state, then its entry and exit actions, if any;
 //! - events: `fail: assigned | in_progress -> failed, x -> y if guard => action; ...`:
 //!   semicolon-separated, each a name, `:`, then its arms, comma-separated;
 //! - timers: `open reset 30000, ...`: state, event, milliseconds;
@@ -19,7 +20,7 @@
 
 use crate::definition::Definition;
 use crate::migration::MigrationSpec;
-use crate::spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
+use crate::spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateKind, StateSpec, TimerSpec};
 
 impl MachineSpec {
     /// The spec's states, events and timers in the text the generated code
@@ -40,7 +41,16 @@ impl MachineSpec {
             .map(|s| {
                 let initial = if s.initial { "initial " } else { "" };
                 let is_final = if s.is_final { "final " } else { "" };
-                let mut state = format!("{initial}{is_final}{}", s.name);
+                let kind = match s.kind {
+                    StateKind::Atomic => "",
+                    StateKind::Compound => "compound ",
+                    StateKind::Parallel => "parallel ",
+                };
+                let history = if s.history { "history " } else { "" };
+                let mut state = format!("{initial}{is_final}{history}{kind}{}", s.name);
+                if let Some(parent) = &s.parent {
+                    state.push_str(&format!(" in {parent}"));
+                }
                 for (keyword, action) in [("entry", &s.entry), ("exit", &s.exit)] {
                     if let Some(action) = action {
                         state.push_str(&format!(" {keyword} {action}"));
@@ -129,7 +139,8 @@ impl MachineSpec {
                 let mut words: Vec<&str> = s.split_whitespace().collect();
                 // The actions come after the name, each a keyword and a
                 // path; read from the end, the name is what is left last,
-                // whatever it is called (a state may be named `entry`).
+                // whatever it is called (a state may be named `entry`); a
+                // parent, written before them, is read next.
                 let (mut entry, mut exit) = (None, None);
                 while words.len() >= 3 {
                     let slot = match words[words.len() - 2] {
@@ -140,11 +151,31 @@ impl MachineSpec {
                     *slot = words.pop().map(str::to_owned);
                     words.pop();
                 }
+                // `in` is never a flag, so `x in p` always ends in a parent,
+                // even for states called `in`.
+                let parent = match words.as_slice() {
+                    [.., _, "in", parent] => {
+                        let parent = (*parent).to_owned();
+                        words.truncate(words.len() - 2);
+                        Some(parent)
+                    }
+                    _ => None,
+                };
                 let name = words.pop().unwrap_or_default();
+                let kind = if words.contains(&"compound") {
+                    StateKind::Compound
+                } else if words.contains(&"parallel") {
+                    StateKind::Parallel
+                } else {
+                    StateKind::Atomic
+                };
                 StateSpec {
                     name: name.to_owned(),
                     initial: words.contains(&"initial"),
                     is_final: words.contains(&"final"),
+                    parent,
+                    kind,
+                    history: words.contains(&"history"),
                     entry,
                     exit,
                 }
@@ -354,6 +385,26 @@ mod tests {
             round_trip(&MachineSpec::new("empty")),
             MachineSpec::new("empty")
         );
+    }
+
+    #[test]
+    fn compound_and_parallel_states_come_back() {
+        let spec = MachineSpec::new("m")
+            .state(StateSpec::compound("active").with_history())
+            .state(StateSpec::initial("assigned").child_of("active"))
+            .state(StateSpec::new("in").child_of("active"))
+            .state(StateSpec::parallel("building"))
+            .state(StateSpec::compound("in").child_of("building"))
+            .state(StateSpec::final_state("passed").child_of("in"))
+            .state(
+                StateSpec::new("entry")
+                    .child_of("in")
+                    .entry("in")
+                    .exit("exit"),
+            )
+            .state(StateSpec::new("x").child_of("entry").exit("entry"))
+            .event(EventSpec::new("go").arm(ArmSpec::new(["done(building)"], "active")));
+        assert_eq!(round_trip(&spec), spec);
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! A checked machine, with names resolved to dense ids.
 
-use std::fmt;
 use std::time::Duration;
 
+use crate::configuration::{Configurations, SpecArm};
 use crate::fingerprint::Fingerprint;
-use crate::problem::Problem;
+use crate::flatten::Flat;
+pub use crate::invalid_definition::InvalidDefinition;
 use crate::spec::MachineSpec;
 use crate::transition::Transition;
-use crate::validate::validate;
+use crate::validate::check;
 
 /// A state's position in its [`Definition`]: `0..definition.states().len()`.
 ///
@@ -92,61 +93,6 @@ pub struct Timer {
     pub after: Duration,
 }
 
-/// A definition that failed its checks, with every problem found.
-///
-/// ```
-/// use stateforge_core::{Definition, MachineSpec};
-/// let err = Definition::new(MachineSpec::new("empty")).unwrap_err();
-/// assert_eq!(err.machine(), "empty");
-/// assert!(err.to_string().starts_with("machine `empty` has 1 problem"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct InvalidDefinition {
-    machine: String,
-    problems: Vec<Problem>,
-}
-
-impl InvalidDefinition {
-    /// The machine's name as written.
-    ///
-    /// ```
-    /// # let err = stateforge_core::Definition::new(stateforge_core::MachineSpec::new("m")).unwrap_err();
-    /// assert_eq!(err.machine(), "m");
-    /// ```
-    pub fn machine(&self) -> &str {
-        &self.machine
-    }
-
-    /// Every problem found; never empty.
-    ///
-    /// ```
-    /// # let err = stateforge_core::Definition::new(stateforge_core::MachineSpec::new("m")).unwrap_err();
-    /// assert!(!err.problems().is_empty());
-    /// ```
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-}
-
-impl fmt::Display for InvalidDefinition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        write!(
-            f,
-            "machine `{}` has {n} problem{}:",
-            self.machine,
-            if n == 1 { "" } else { "s" }
-        )?;
-        for p in &self.problems {
-            match p.site() {
-                Some(site) => write!(f, "\n  - {p} (at {site})")?,
-                None => write!(f, "\n  - {p}")?,
-            }
-        }
-        Ok(())
-    }
-}
-
 /// A checked machine: its states, events and arms with names resolved to
 /// dense ids, so that firing an event is one table lookup.
 ///
@@ -180,6 +126,9 @@ pub struct Definition {
     event_index: Vec<(Box<str>, EventId)>,
     timers: Vec<Timer>,
     fingerprint: Fingerprint,
+    /// What each state stands for in the spec: itself in a flat machine,
+    /// a configuration of active states in a hierarchical one.
+    pub(crate) configurations: Configurations,
 }
 
 const NONE: u32 = u32::MAX;
@@ -204,14 +153,77 @@ impl Definition {
     /// assert!(err.to_string().contains("`a` is initial already"));
     /// ```
     pub fn new(spec: MachineSpec) -> Result<Definition, InvalidDefinition> {
-        let problems = validate(&spec);
-        if !problems.is_empty() {
-            return Err(InvalidDefinition {
+        match check(&spec) {
+            Ok(None) => Ok(Definition::resolve(spec)),
+            Ok(Some(flat)) => Ok(Definition::from_flat(spec, flat)),
+            Err(problems) => Err(InvalidDefinition {
                 machine: spec.name,
                 problems,
-            });
+            }),
         }
-        Ok(Definition::resolve(spec))
+    }
+
+    /// Builds a hierarchical spec's definition from its flattening: the
+    /// configurations are the states.
+    fn from_flat(spec: MachineSpec, flat: Flat) -> Definition {
+        let mut state_index: Vec<(Box<str>, StateId)> = flat
+            .configurations
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.as_str().into(), StateId(index_u32(i))))
+            .collect();
+        state_index.sort_unstable();
+        let mut event_index: Vec<(Box<str>, EventId)> = spec
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.as_str().into(), EventId(index_u32(i))))
+            .collect();
+        event_index.sort_unstable();
+        let events = spec.events.len();
+        let mut table = vec![NONE; flat.configurations.len() * events].into_boxed_slice();
+        let mut transitions = Vec::with_capacity(flat.arms.len());
+        let mut origins = Vec::with_capacity(flat.arms.len());
+        for arm in flat.arms {
+            let slot = arm.from * events + arm.event;
+            // The flattening emits the alternatives of a pair side by
+            // side: the table points at the first.
+            if table[slot] == NONE {
+                table[slot] = index_u32(transitions.len());
+            }
+            transitions.push(Transition {
+                from: StateId(index_u32(arm.from)),
+                event: EventId(index_u32(arm.event)),
+                to: StateId(index_u32(arm.to)),
+                guard: arm.guard.map(Into::into),
+                action: arm.action.map(Into::into),
+                exits: Box::default(),
+                entries: Box::default(),
+            });
+            origins.push(arm.origins.into_boxed_slice());
+        }
+        let timers = flat
+            .timers
+            .iter()
+            .map(|t| Timer {
+                state: StateId(index_u32(t.configuration)),
+                event: EventId(index_u32(t.event)),
+                after: Duration::from_millis(t.after_ms),
+            })
+            .collect();
+        let fingerprint = Fingerprint::of(&spec);
+        let configurations = Configurations::hierarchical(flat.configurations, origins);
+        Definition {
+            spec,
+            initial: StateId(index_u32(flat.initial)),
+            transitions,
+            table,
+            state_index,
+            event_index,
+            timers,
+            fingerprint,
+            configurations,
+        }
     }
 
     /// Resolves a spec that [`validate`] accepted.
@@ -240,6 +252,7 @@ impl Definition {
         let events = spec.events.len();
         let mut table = vec![NONE; spec.states.len() * events].into_boxed_slice();
         let mut transitions = Vec::new();
+        let mut origins = Vec::new();
         for (ei, event) in spec.events.iter().enumerate() {
             // The alternatives of one (state, event) pair sit side by side,
             // in declaration order, the table pointing at the first: the
@@ -255,11 +268,17 @@ impl Definition {
             for source in sources {
                 let from = find_state(source);
                 table[from.index() * events + ei] = index_u32(transitions.len());
-                for arm in event
-                    .arms
-                    .iter()
-                    .filter(|a| a.from.iter().any(|f| f == source))
-                {
+                for (ai, arm, si) in event.arms.iter().enumerate().filter_map(|(ai, a)| {
+                    let si = a.from.iter().position(|f| f == source)?;
+                    Some((ai, a, si))
+                }) {
+                    origins.push(
+                        [SpecArm {
+                            arm: ai,
+                            source: si,
+                        }]
+                        .into(),
+                    );
                     let to = find_state(&arm.to);
                     transitions.push(Transition {
                         from,
@@ -283,6 +302,7 @@ impl Definition {
             })
             .collect();
         let fingerprint = Fingerprint::of(&spec);
+        let configurations = Configurations::flat(&spec, origins);
         Definition {
             spec,
             initial,
@@ -292,6 +312,7 @@ impl Definition {
             event_index,
             timers,
             fingerprint,
+            configurations,
         }
     }
 
@@ -335,14 +356,17 @@ impl Definition {
         self.initial
     }
 
-    /// Every state id, in declaration order.
+    /// Every state id, in declaration order. For a machine with compound
+    /// or parallel states, every configuration (see
+    /// [`Definition::leaves`]), the initial one first, then in the order
+    /// they are reached from it.
     ///
     /// ```
     /// # let def = stateforge_core::Definition::example();
     /// assert_eq!(def.states().count(), 6);
     /// ```
     pub fn states(&self) -> impl ExactSizeIterator<Item = StateId> + '_ {
-        (0..self.spec.states.len()).map(|i| StateId(index_u32(i)))
+        (0..self.configurations.names.len()).map(|i| StateId(index_u32(i)))
     }
 
     /// Every event id, in declaration order.
@@ -417,7 +441,7 @@ impl Definition {
     /// assert_eq!(def.state_name(def.initial()), "pending");
     /// ```
     pub fn state_name(&self, state: StateId) -> &str {
-        &self.spec.states[state.index()].name
+        &self.configurations.names[state.index()]
     }
 
     /// The name of `event`.
@@ -440,7 +464,7 @@ impl Definition {
     /// assert!(def.is_final(def.state_id("completed").unwrap()));
     /// ```
     pub fn is_final(&self, state: StateId) -> bool {
-        self.spec.states[state.index()].is_final
+        self.configurations.finals[state.index()]
     }
 
     /// The arm `event` takes out of `state`, if any; when several guarded
@@ -587,7 +611,7 @@ fn state_action(action: &Option<String>) -> Box<[Box<str>]> {
 }
 
 /// Indices are bounded by `MAX_ARMS` and friends, far below `u32::MAX`.
-fn index_u32(i: usize) -> u32 {
+pub(crate) fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(NONE)
 }
 

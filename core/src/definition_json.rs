@@ -8,18 +8,20 @@
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{Definition, InvalidDefinition};
+use crate::flatten::is_hierarchical;
 use crate::migration::MigrationSpec;
 use crate::spec::{Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 
 /// The newest format this build reads: format 2 adds `migrations`, format
-/// 3 states' `entry` and `exit` actions.
+/// 3 states' `entry` and `exit` actions and compound and parallel states
+/// (`parent`, `kind`, `history`).
 const FORMAT: u32 = 3;
 
 /// The format a spec is written in: the oldest that holds it, so that a
 /// definition without migrations still reads in a build of format 1 (an
 /// older binary sharing the database during a rolling deploy).
 fn format_of(spec: &MachineSpec) -> u32 {
-    if has_state_actions(spec) {
+    if has_state_actions(spec) || is_hierarchical(spec) {
         3
     } else if spec.migrations.is_empty() {
         1
@@ -174,10 +176,16 @@ impl<'de> Deserialize<'de> for MachineSpec {
             checks: doc.checks,
             migrations: doc.migrations,
         };
-        // Likewise: a reader of format 2 refuses `entry` and `exit`.
+        // Likewise: a reader of format 2 refuses `entry` and `exit`, and
+        // `parent`, `kind` and `history`.
         if has_state_actions(&spec) && doc._format.0 < 3 {
             return Err(serde::de::Error::custom(
                 "a state's `entry` and `exit` need format 3: write \"format\": 3",
+            ));
+        }
+        if is_hierarchical(&spec) && doc._format.0 < 3 {
+            return Err(serde::de::Error::custom(
+                "a state's `parent`, `kind` and `history` need format 3: write \"format\": 3",
             ));
         }
         Ok(spec)

@@ -57,7 +57,34 @@ impl Definition {
     /// assert!(def.to_mermaid().contains("    open --> closed: reset (after 200ms)\n"));
     /// assert!(def.to_dot().contains("\"open\" -> \"closed\" [label=\"reset (after 200ms)\"];"));
     /// ```
+    ///
+    /// A compound state is a box holding its children, a parallel state a
+    /// box whose regions `--` separates (see the rest of this section), an
+    /// arrow is drawn per spec arm, `(when done)` on a `done(..)` arm:
+    ///
+    /// ```
+    /// use stateforge_core::{ArmSpec, Definition, EventSpec, MachineSpec, StateSpec};
+    /// let def = Definition::new(
+    ///     MachineSpec::new("task")
+    ///         .state(StateSpec::initial("pending"))
+    ///         .state(StateSpec::compound("active"))
+    ///         .state(StateSpec::initial("assigned").child_of("active"))
+    ///         .state(StateSpec::new("in_progress").child_of("active"))
+    ///         .state(StateSpec::final_state("cancelled"))
+    ///         .event(EventSpec::new("assign").arm(ArmSpec::new(["pending"], "active")))
+    ///         .event(EventSpec::new("start").arm(ArmSpec::new(["assigned"], "in_progress")))
+    ///         .event(EventSpec::new("cancel").arm(ArmSpec::new(["active"], "cancelled"))),
+    /// ).unwrap();
+    /// let m = def.to_mermaid();
+    /// assert!(m.contains("    state active {\n        [*] --> assigned\n"));
+    /// assert!(m.contains("        assigned --> in_progress: start\n    }\n"));
+    /// assert!(m.contains("    active --> cancelled: cancel\n"));
+    /// assert!(def.to_dot().contains("    subgraph \"cluster_active\" {\n"));
+    /// ```
     pub fn to_mermaid(&self) -> String {
+        if self.is_hierarchical() {
+            return self.nested_mermaid();
+        }
         let mut out = String::from("stateDiagram-v2\n");
         let _ = writeln!(out, "    [*] --> {}", self.state_name(self.initial()));
         for t in self.merged_arrows() {
@@ -87,6 +114,9 @@ impl Definition {
     /// assert!(dot.contains("\"failed\" -> \"pending\" [label=\"retry [can_retry]\"];"));
     /// ```
     pub fn to_dot(&self) -> String {
+        if self.is_hierarchical() {
+            return self.nested_dot();
+        }
         let mut out = format!("digraph \"{}\" {{\n", self.name());
         out.push_str("    rankdir=LR;\n    node [shape=circle];\n");
         out.push_str("    \"__start\" [shape=point, label=\"\"];\n");
@@ -136,7 +166,7 @@ impl Definition {
 
 /// A delay as the DSL writes it: the largest of `h`, `min`, `s`, `ms` that
 /// divides it.
-fn delay(after: Duration) -> String {
+pub(crate) fn delay(after: Duration) -> String {
     let ms = after.as_millis();
     [(3_600_000, "h"), (60_000, "min"), (1_000, "s")]
         .into_iter()

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::spec::MachineSpec;
+use crate::spec::{MachineSpec, StateKind};
 
 /// A stable hash of what a definition says, so that a store can tell a row
 /// written under another version of the machine.
@@ -55,6 +55,19 @@ impl Fingerprint {
             }
             if let Some(exit) = &s.exit {
                 lines.push(format!("exit {} {exit}", s.name));
+            }
+            // Only for what a flat machine lacks, so that flat machines
+            // keep their fingerprints.
+            if let Some(parent) = &s.parent {
+                lines.push(format!("parent {} {parent}", s.name));
+            }
+            match s.kind {
+                StateKind::Atomic => {}
+                StateKind::Compound => lines.push(format!("compound {}", s.name)),
+                StateKind::Parallel => lines.push(format!("parallel {}", s.name)),
+            }
+            if s.history {
+                lines.push(format!("history {}", s.name));
             }
         }
         for e in &spec.events {
@@ -120,5 +133,33 @@ impl Fingerprint {
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
         Fingerprint(hash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::StateSpec;
+
+    #[test]
+    fn nesting_changes_the_fingerprint_and_flat_states_keep_theirs() {
+        let flat = MachineSpec::new("m")
+            .state(StateSpec::initial("a"))
+            .state(StateSpec::new("b"));
+        let mut by_hand = flat.clone();
+        by_hand.states[1] = StateSpec {
+            name: "b".into(),
+            ..StateSpec::default()
+        };
+        assert_eq!(Fingerprint::of(&flat), Fingerprint::of(&by_hand));
+        let nested = MachineSpec::new("m")
+            .state(StateSpec::compound("a"))
+            .state(StateSpec::initial("b").child_of("a"));
+        let with_history = MachineSpec::new("m")
+            .state(StateSpec::compound("a").with_history())
+            .state(StateSpec::initial("b").child_of("a"));
+        let prints = [&flat, &nested, &with_history].map(Fingerprint::of);
+        assert_ne!(prints[0], prints[1]);
+        assert_ne!(prints[1], prints[2]);
     }
 }

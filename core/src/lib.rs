@@ -22,14 +22,20 @@
 
 mod compatibility;
 mod compiled;
+mod configuration;
 mod definition;
 #[cfg(feature = "serde")]
 mod definition_json;
 mod diagram;
+mod diagram_nested;
 mod fingerprint;
+mod flatten;
+mod hierarchy_rules;
+mod invalid_definition;
 mod machine;
 mod migration;
 mod problem;
+mod site;
 mod spec;
 #[cfg(feature = "serde")]
 mod stored_body;
@@ -41,16 +47,18 @@ mod unit_event;
 mod validate;
 
 pub use compatibility::{Change, Compatibility, compare};
+pub use configuration::{Remembered, SpecArm};
 pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer};
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
+pub use flatten::{MAX_CONFIGURATIONS, MAX_TRANSITIONS};
 pub use machine::{
     __move_through, Event, Machine, NotAllowed, ParseStateError, Refusal, Rejected, WrongState,
 };
 pub use migration::MigrationSpec;
 pub use problem::{NameKind, Problem, Site};
-pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
+pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateKind, StateSpec, TimerSpec};
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 pub use stored_body::{__StoredBody, __deserialize_unit_struct, __migrate_state_data};

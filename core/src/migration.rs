@@ -108,9 +108,20 @@ pub(crate) fn check_migrations(
     states: &BTreeMap<&str, usize>,
     problems: &mut Vec<Problem>,
 ) {
+    // Rows of a machine with compound or parallel states hold
+    // configuration names (`active.assigned`), which the flattening
+    // knows: it checks where those migrations lead.
+    let hierarchical = crate::flatten::is_hierarchical(spec);
+    let valid_from = |from: &str| {
+        if hierarchical {
+            crate::flatten::is_configuration_name(from)
+        } else {
+            crate::validate::is_valid_name(from)
+        }
+    };
     let mut sources: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, m) in spec.migrations.iter().enumerate() {
-        if !crate::validate::is_valid_name(&m.from) {
+        if !valid_from(&m.from) {
             problems.push(Problem::InvalidName {
                 kind: crate::problem::NameKind::State,
                 name: m.from.clone(),
@@ -126,7 +137,7 @@ pub(crate) fn check_migrations(
                 site: Site::MigrationWith(i),
             });
         }
-        if !states.contains_key(m.to.as_str()) {
+        if !hierarchical && !states.contains_key(m.to.as_str()) {
             problems.push(Problem::UnknownState {
                 name: m.to.clone(),
                 site: Site::MigrationTo(i),
@@ -139,7 +150,7 @@ pub(crate) fn check_migrations(
                     site: Site::MigrationFrom(i),
                 });
             }
-        } else if states.contains_key(m.from.as_str()) {
+        } else if !hierarchical && states.contains_key(m.from.as_str()) {
             problems.push(Problem::MigrationFromLiveState {
                 state: m.from.clone(),
                 to: m.to.clone(),

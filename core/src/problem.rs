@@ -4,122 +4,7 @@ use std::fmt;
 
 use crate::transition::ActionKind;
 
-/// Where in a [`MachineSpec`](crate::MachineSpec) a [`Problem`] sits, by index.
-///
-/// The macro keeps the user's tokens in the same order and turns a `Site`
-/// back into the span of the offending token; a JSON loader names the path.
-///
-/// ```
-/// use stateforge_core::Site;
-/// assert_eq!(Site::State(2).to_string(), "states[2]");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Site {
-    /// The machine's name.
-    Machine,
-    /// The name of `states[i]`.
-    State(usize),
-    /// The name of `events[i]`.
-    Event(usize),
-    /// `events[event].arms[arm].from[source]`.
-    ArmSource {
-        /// Index of the event.
-        event: usize,
-        /// Index of the arm within the event.
-        arm: usize,
-        /// Index of the source within the arm.
-        source: usize,
-    },
-    /// `events[event].arms[arm].to`.
-    ArmTarget {
-        /// Index of the event.
-        event: usize,
-        /// Index of the arm within the event.
-        arm: usize,
-    },
-    /// `events[event].arms[arm].guard`.
-    ArmGuard {
-        /// Index of the event.
-        event: usize,
-        /// Index of the arm within the event.
-        arm: usize,
-    },
-    /// `events[event].arms[arm].action`.
-    ArmAction {
-        /// Index of the event.
-        event: usize,
-        /// Index of the arm within the event.
-        arm: usize,
-    },
-    /// `timers[i].state`.
-    TimerState(usize),
-    /// `timers[i].event`.
-    TimerEvent(usize),
-    /// The state a migration comes from (`migrations[i].from`).
-    MigrationFrom(usize),
-    /// The state a migration leads to (`migrations[i].to`).
-    MigrationTo(usize),
-    /// The function a migration makes data with (`migrations[i].with`).
-    MigrationWith(usize),
-    /// The entry action of `states[i]`.
-    StateEntry(usize),
-    /// The exit action of `states[i]`.
-    StateExit(usize),
-}
-
-impl fmt::Display for Site {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Site::Machine => f.write_str("name"),
-            Site::State(i) => write!(f, "states[{i}]"),
-            Site::Event(i) => write!(f, "events[{i}]"),
-            Site::ArmSource { event, arm, source } => {
-                write!(f, "events[{event}].arms[{arm}].from[{source}]")
-            }
-            Site::ArmTarget { event, arm } => write!(f, "events[{event}].arms[{arm}].to"),
-            Site::ArmGuard { event, arm } => write!(f, "events[{event}].arms[{arm}].guard"),
-            Site::ArmAction { event, arm } => write!(f, "events[{event}].arms[{arm}].action"),
-            Site::TimerState(i) => write!(f, "timers[{i}].state"),
-            Site::TimerEvent(i) => write!(f, "timers[{i}].event"),
-            Site::MigrationFrom(i) => write!(f, "migrations[{i}].from"),
-            Site::MigrationTo(i) => write!(f, "migrations[{i}].to"),
-            Site::MigrationWith(i) => write!(f, "migrations[{i}].with"),
-            Site::StateEntry(i) => write!(f, "states[{i}].entry"),
-            Site::StateExit(i) => write!(f, "states[{i}].exit"),
-        }
-    }
-}
-
-/// What a name in a [`Problem::InvalidName`] names.
-///
-/// ```
-/// assert_eq!(stateforge_core::NameKind::State.to_string(), "state");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NameKind {
-    /// The machine.
-    Machine,
-    /// A state.
-    State,
-    /// An event.
-    Event,
-    /// A guard (a path such as `can_retry` or `Task::can_retry`).
-    Guard,
-    /// An action (a path, like a guard).
-    Action,
-}
-
-impl fmt::Display for NameKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NameKind::Machine => "machine",
-            NameKind::State => "state",
-            NameKind::Event => "event",
-            NameKind::Guard => "guard",
-            NameKind::Action => "action",
-        })
-    }
-}
+pub use crate::site::{NameKind, Site};
 
 /// One thing wrong with a machine. Every check reports all it finds.
 ///
@@ -287,6 +172,139 @@ pub enum Problem {
         /// The second timer.
         site: Site,
     },
+    /// A state whose `parent` names no state.
+    UnknownParent {
+        /// The child.
+        state: String,
+        /// The parent as written.
+        parent: String,
+        /// The child's declaration.
+        site: Site,
+    },
+    /// A state whose `parent` is a leaf: neither compound nor parallel.
+    ParentNotComposite {
+        /// The child.
+        state: String,
+        /// The parent.
+        parent: String,
+        /// The child's declaration.
+        site: Site,
+    },
+    /// A state that is its own ancestor.
+    ParentCycle {
+        /// A state on the cycle.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A compound state none of whose children is initial.
+    NoInitialChild {
+        /// The compound state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A compound state with more than one initial child.
+    SeveralInitialChildren {
+        /// The compound state.
+        state: String,
+        /// Its first initial child.
+        first: String,
+        /// Another one.
+        name: String,
+        /// The other one's declaration.
+        site: Site,
+    },
+    /// A region of a parallel state marked initial: every region is
+    /// entered with its parallel state.
+    InitialRegion {
+        /// The region.
+        state: String,
+        /// Its parallel state.
+        parallel: String,
+        /// The region's declaration.
+        site: Site,
+    },
+    /// A child of a parallel state that is not a compound state.
+    RegionNotCompound {
+        /// The child.
+        state: String,
+        /// Its parallel state.
+        parallel: String,
+        /// The child's declaration.
+        site: Site,
+    },
+    /// A parallel state without regions.
+    ParallelWithoutRegions {
+        /// The parallel state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A region of a parallel state without a final state: it never
+    /// completes, so its parallel state is never done.
+    RegionWithoutFinal {
+        /// The region.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// History on a state without children.
+    HistoryWithoutChildren {
+        /// The state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// History on a parallel state: its regions are all active, so there
+    /// is no child to remember.
+    HistoryOnParallel {
+        /// The parallel state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// A compound or parallel state marked final.
+    FinalWithChildren {
+        /// The state.
+        state: String,
+        /// Its declaration.
+        site: Site,
+    },
+    /// `done(x)` where `x` is not a parallel state.
+    DoneOfNonParallel {
+        /// The state inside `done(..)`.
+        state: String,
+        /// The arm's source.
+        site: Site,
+    },
+    /// An event accepted by two regions of one parallel state, with a
+    /// guard or action in one of them: the regions move together, in one
+    /// transition, which has one guard and one action at most.
+    RegionsShareEvent {
+        /// The event.
+        event: String,
+        /// The parallel state.
+        parallel: String,
+        /// A guard or action of one of the regions' arms.
+        site: Site,
+    },
+    /// More configurations (sets of states active at once) than a
+    /// definition holds.
+    TooManyConfigurations {
+        /// How many there are, or (if not `exact`) how many were counted
+        /// before giving up.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+        /// Whether `count` is all of them.
+        exact: bool,
+    },
+    /// More transitions between configurations than a definition holds.
+    TooManyTransitions {
+        /// The most allowed.
+        max: usize,
+    },
     /// A state's entry or exit action that no transition runs: the exit
     /// action of a state no arm leaves (a final state), or the entry
     /// action of a state no arm enters (an initial state, which a new
@@ -311,7 +329,10 @@ impl Problem {
     /// ```
     pub fn site(&self) -> Option<Site> {
         match self {
-            Problem::NoInitialState | Problem::TooLarge { .. } => None,
+            Problem::NoInitialState
+            | Problem::TooLarge { .. }
+            | Problem::TooManyConfigurations { .. }
+            | Problem::TooManyTransitions { .. } => None,
             Problem::InvalidName { site, .. }
             | Problem::DuplicateState { site, .. }
             | Problem::DuplicateEvent { site, .. }
@@ -329,6 +350,20 @@ impl Problem {
             | Problem::MigrationFromLiveState { site, .. }
             | Problem::MigrationChangesNothing { site, .. }
             | Problem::DuplicateMigration { site, .. }
+            | Problem::UnknownParent { site, .. }
+            | Problem::ParentNotComposite { site, .. }
+            | Problem::ParentCycle { site, .. }
+            | Problem::NoInitialChild { site, .. }
+            | Problem::SeveralInitialChildren { site, .. }
+            | Problem::InitialRegion { site, .. }
+            | Problem::RegionNotCompound { site, .. }
+            | Problem::ParallelWithoutRegions { site, .. }
+            | Problem::RegionWithoutFinal { site, .. }
+            | Problem::HistoryWithoutChildren { site, .. }
+            | Problem::HistoryOnParallel { site, .. }
+            | Problem::FinalWithChildren { site, .. }
+            | Problem::DoneOfNonParallel { site, .. }
+            | Problem::RegionsShareEvent { site, .. }
             | Problem::StateActionNeverRuns { site, .. } => Some(*site),
         }
     }
@@ -418,6 +453,90 @@ impl fmt::Display for Problem {
                 f,
                 "rows of `{state}` are migrated twice; keep one migration from each state"
             ),
+            Problem::UnknownParent { state, parent, .. } => write!(
+                f,
+                "state `{state}` is a child of unknown state `{parent}`; declare `{parent}` or correct the name"
+            ),
+            Problem::ParentNotComposite { state, parent, .. } => write!(
+                f,
+                "state `{state}` is a child of `{parent}`, which is neither compound nor parallel; make `{parent}` compound or move `{state}` out"
+            ),
+            Problem::ParentCycle { state, .. } => write!(
+                f,
+                "state `{state}` is its own ancestor; break the cycle of parents"
+            ),
+            Problem::NoInitialChild { state, .. } => write!(
+                f,
+                "compound state `{state}` has no initial child; mark exactly one of its children initial"
+            ),
+            Problem::SeveralInitialChildren {
+                state, first, name, ..
+            } => write!(
+                f,
+                "state `{name}` is initial in `{state}` but `{first}` is initial there already; keep exactly one initial child"
+            ),
+            Problem::InitialRegion {
+                state, parallel, ..
+            } => write!(
+                f,
+                "region `{state}` of parallel state `{parallel}` is marked initial; every region is entered with `{parallel}`: remove the mark"
+            ),
+            Problem::RegionNotCompound {
+                state, parallel, ..
+            } => write!(
+                f,
+                "state `{state}` in parallel state `{parallel}` is not compound; each child of a parallel state is a region holding states"
+            ),
+            Problem::ParallelWithoutRegions { state, .. } => write!(
+                f,
+                "parallel state `{state}` has no regions; give it compound children, or make it an ordinary state"
+            ),
+            Problem::RegionWithoutFinal { state, .. } => write!(
+                f,
+                "region `{state}` has no final state, so it never completes; mark the state where it completes final"
+            ),
+            Problem::HistoryWithoutChildren { state, .. } => write!(
+                f,
+                "state `{state}` has history but no children to remember; remove the history mark"
+            ),
+            Problem::HistoryOnParallel { state, .. } => write!(
+                f,
+                "parallel state `{state}` has history, but all its regions are active at once; put history on a region instead"
+            ),
+            Problem::FinalWithChildren { state, .. } => write!(
+                f,
+                "state `{state}` has children and is final; mark final the child where it ends instead"
+            ),
+            Problem::DoneOfNonParallel { state, .. } => write!(
+                f,
+                "`done({state})`: `{state}` is not a parallel state; `done(..)` waits for every region of a parallel state to be final"
+            ),
+            Problem::RegionsShareEvent {
+                event, parallel, ..
+            } => write!(
+                f,
+                "event `{event}` moves several regions of parallel state `{parallel}` at once, and has a guard or action in one of them; \
+                 give it to one region only, or remove the guard or action"
+            ),
+            Problem::TooManyTransitions { max } => write!(
+                f,
+                "the machine has more than {max} transitions between configurations of active states; \
+                 split a parallel state's regions into machines of their own, or give it fewer events"
+            ),
+            Problem::TooManyConfigurations { count, max, exact } => {
+                if *exact {
+                    write!(f, "the machine has {count} configurations of active states")?;
+                } else {
+                    write!(
+                        f,
+                        "the machine has more than {max} configurations of active states (with what its history states remember)"
+                    )?;
+                }
+                write!(
+                    f,
+                    "; a definition holds at most {max}: split a parallel state's regions into machines of their own"
+                )
+            }
             Problem::StateActionNeverRuns {
                 state,
                 kind: ActionKind::Exit,

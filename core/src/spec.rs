@@ -140,6 +140,25 @@ pub struct StateSpec {
         serde(default, rename = "final", skip_serializing_if = "is_false")
     )]
     pub is_final: bool,
+    /// The enclosing state's name: `None` at the top level. A child's
+    /// `initial` marks the initial child of its parent; a child's `final`,
+    /// inside a region of a parallel state, where that region completes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub parent: Option<String>,
+    /// Whether the state is a leaf, holds children of which one is active
+    /// (compound), or holds regions all active at once (parallel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "StateKind::is_atomic")
+    )]
+    pub kind: StateKind,
+    /// Whether re-entering this compound state enters the child last
+    /// active in it (shallow history) rather than its initial child.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    pub history: bool,
     /// The action run each time a transition enters this state, by name:
     /// after the arm's action, on a self-transition too. Not run by a
     /// machine's creation in its initial state, nor by a restore.
@@ -158,6 +177,40 @@ pub struct StateSpec {
     pub exit: Option<String>,
 }
 
+/// What a [`StateSpec`] holds: nothing, one active child, or regions.
+///
+/// ```
+/// use stateforge_core::{StateKind, StateSpec};
+/// assert_eq!(StateSpec::new("open").kind, StateKind::Atomic);
+/// assert_eq!(StateSpec::compound("active").kind, StateKind::Compound);
+/// assert_eq!(StateSpec::parallel("building").kind, StateKind::Parallel);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum StateKind {
+    /// A leaf: no children (the default, and every state of a flat machine).
+    #[default]
+    Atomic,
+    /// Children of which exactly one is active while the state is; one
+    /// child is marked `initial`.
+    Compound,
+    /// Regions (compound children) all active while the state is.
+    Parallel,
+}
+
+impl StateKind {
+    /// Whether this is [`StateKind::Atomic`].
+    ///
+    /// ```
+    /// assert!(stateforge_core::StateKind::Atomic.is_atomic());
+    /// ```
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+    pub fn is_atomic(&self) -> bool {
+        *self == StateKind::Atomic
+    }
+}
+
 #[cfg(feature = "serde")]
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn is_false(b: &bool) -> bool {
@@ -173,10 +226,7 @@ impl StateSpec {
     pub fn new(name: impl Into<String>) -> Self {
         StateSpec {
             name: name.into(),
-            initial: false,
-            is_final: false,
-            entry: None,
-            exit: None,
+            ..StateSpec::default()
         }
     }
 
@@ -227,6 +277,76 @@ impl StateSpec {
     #[must_use]
     pub fn exit(mut self, action: impl Into<String>) -> Self {
         self.exit = Some(action.into());
+        self
+    }
+
+    /// A compound state: its children (states naming it as `parent`) are
+    /// active one at a time, starting with the one marked `initial`.
+    ///
+    /// ```
+    /// use stateforge_core::{StateKind, StateSpec};
+    /// let active = StateSpec::compound("active");
+    /// let assigned = StateSpec::initial("assigned").child_of("active");
+    /// assert_eq!(active.kind, StateKind::Compound);
+    /// assert_eq!(assigned.parent.as_deref(), Some("active"));
+    /// ```
+    pub fn compound(name: impl Into<String>) -> Self {
+        StateSpec {
+            kind: StateKind::Compound,
+            ..StateSpec::new(name)
+        }
+    }
+
+    /// A parallel state: its children are its regions, compound states
+    /// all active at once.
+    ///
+    /// ```
+    /// use stateforge_core::StateSpec;
+    /// let building = StateSpec::parallel("building");
+    /// let tests = StateSpec::compound("tests").child_of("building");
+    /// assert_eq!(tests.parent.as_deref(), Some("building"));
+    /// # let _ = building;
+    /// ```
+    pub fn parallel(name: impl Into<String>) -> Self {
+        StateSpec {
+            kind: StateKind::Parallel,
+            ..StateSpec::new(name)
+        }
+    }
+
+    /// This state, marked initial: the machine's initial state at the top
+    /// level, its parent's initial child inside a compound state.
+    ///
+    /// ```
+    /// assert!(stateforge_core::StateSpec::compound("active").marked_initial().initial);
+    /// ```
+    #[must_use]
+    pub fn marked_initial(mut self) -> Self {
+        self.initial = true;
+        self
+    }
+
+    /// This state, as a child of `parent`.
+    ///
+    /// ```
+    /// let s = stateforge_core::StateSpec::new("in_progress").child_of("active");
+    /// assert_eq!(s.parent.as_deref(), Some("active"));
+    /// ```
+    #[must_use]
+    pub fn child_of(mut self, parent: impl Into<String>) -> Self {
+        self.parent = Some(parent.into());
+        self
+    }
+
+    /// This compound state, remembering its last active child: entering it
+    /// again enters that child instead of the initial one.
+    ///
+    /// ```
+    /// assert!(stateforge_core::StateSpec::compound("active").with_history().history);
+    /// ```
+    #[must_use]
+    pub fn with_history(mut self) -> Self {
+        self.history = true;
         self
     }
 }

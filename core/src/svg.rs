@@ -33,6 +33,11 @@ impl Definition {
     /// picture has a white background, and no `<?xml?>` declaration, so it
     /// can be inlined in HTML as well as saved as a `.svg` file.
     ///
+    /// A machine with compound or parallel states is drawn as its
+    /// configurations, each box named as the state is stored
+    /// (`active.assigned`): the flat graph the runtime moves through, not
+    /// the boxes within boxes of [`to_mermaid`](Self::to_mermaid).
+    ///
     /// ```
     /// # let def = stateforge_core::Definition::example();
     /// let svg = def.to_svg();

@@ -6,8 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use crate::flatten::{Flat, done_of, flatten, is_hierarchical};
+use crate::hierarchy_rules::{check_hierarchy, parents, related};
 use crate::problem::{NameKind, Problem, Site};
-use crate::spec::MachineSpec;
+use crate::spec::{MachineSpec, StateKind};
 use crate::transition::ActionKind;
 
 /// The longest name accepted for a machine, state or event.
@@ -29,10 +31,18 @@ pub const MAX_NAME_LEN: usize = 64;
 /// assert!(problems[0].to_string().contains("leaves final state `failed`"));
 /// ```
 pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
+    check(spec).err().unwrap_or_default()
+}
+
+/// Checks `spec`; a machine with compound or parallel states is flattened
+/// on the way (its graph checks are answered on the configurations), and
+/// its flattening returned for [`Definition::new`](crate::Definition::new)
+/// to build on.
+pub(crate) fn check(spec: &MachineSpec) -> Result<Option<Flat>, Vec<Problem>> {
     let mut problems = Vec::new();
     if !check_size(spec, &mut problems) {
         // The other checks are quadratic; refuse before running them.
-        return problems;
+        return Err(problems);
     }
     check_names(spec, &mut problems);
     let states = check_unique_states(spec, &mut problems);
@@ -41,6 +51,14 @@ pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
     check_arms(spec, &states, &mut problems);
     check_timers(spec, &states, &mut problems);
     crate::migration::check_migrations(spec, &states, &mut problems);
+    if is_hierarchical(spec) {
+        let tree = check_hierarchy(spec, &states, &mut problems);
+        if !tree || !problems.is_empty() {
+            return Err(problems);
+        }
+        // Reachability and dead ends are properties of configurations.
+        return flatten(spec).map(Some);
+    }
     // A misspelt state name in an arm must not bury itself under the
     // errors it causes. An unknown target could have meant any state, so
     // which states are reachable is unknown; an unknown source could have
@@ -57,7 +75,11 @@ pub fn validate(spec: &MachineSpec) -> Vec<Problem> {
         check_dead_ends(spec, &mut problems);
     }
     check_state_actions_run(spec, unknown_source, unknown_target, &mut problems);
-    problems
+    if problems.is_empty() {
+        Ok(None)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Whether `name` is 1 to 64 ASCII letters, digits and `_`, not starting
@@ -219,9 +241,14 @@ fn check_unique_events(spec: &MachineSpec, problems: &mut Vec<Problem>) {
     }
 }
 
-// Rule: exactly one state is initial.
+// Rule: exactly one top-level state is initial (a child's `initial` marks
+// its parent's initial child, a rule of compound states).
 fn check_one_initial(spec: &MachineSpec, problems: &mut Vec<Problem>) {
-    let mut initials = spec.states.iter().enumerate().filter(|(_, s)| s.initial);
+    let mut initials = spec
+        .states
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.initial && s.parent.is_none());
     match initials.next() {
         None => problems.push(Problem::NoInitialState),
         Some((_, first)) => {
@@ -259,6 +286,29 @@ fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut
                     arm: ai,
                     source: si,
                 };
+                if let Some(inner) = done_of(source) {
+                    match states.get(inner) {
+                        None => problems.push(Problem::UnknownState {
+                            name: inner.to_owned(),
+                            site,
+                        }),
+                        Some(&index) if spec.states[index].kind != StateKind::Parallel => {
+                            problems.push(Problem::DoneOfNonParallel {
+                                state: inner.to_owned(),
+                                site,
+                            });
+                        }
+                        Some(_) => {}
+                    }
+                    if !in_arm.insert(source.as_str()) {
+                        problems.push(Problem::DuplicateArm {
+                            event: event.name.clone(),
+                            state: source.clone(),
+                            site,
+                        });
+                    }
+                    continue;
+                }
                 let Some(&index) = states.get(source.as_str()) else {
                     problems.push(Problem::UnknownState {
                         name: source.clone(),
@@ -302,7 +352,15 @@ fn check_arms(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut
 
 // Rules: a timer names a known state and event, its event can leave that
 // state, and a (state, event) pair has one timer at most.
+// In a machine with compound states, the arm may leave a state holding
+// the timer's state, or one inside it.
 fn check_timers(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &mut Vec<Problem>) {
+    let hierarchical = is_hierarchical(spec);
+    let parents = if hierarchical {
+        parents(spec, states)
+    } else {
+        Vec::new()
+    };
     let mut seen = BTreeSet::new();
     for (ti, timer) in spec.timers.iter().enumerate() {
         let known_state = states.contains_key(timer.state.as_str());
@@ -322,7 +380,15 @@ fn check_timers(spec: &MachineSpec, states: &BTreeMap<&str, usize>, problems: &m
         if !known_state {
             continue;
         }
-        if !event.arms.iter().any(|a| a.from.contains(&timer.state)) {
+        let fires = match states.get(timer.state.as_str()) {
+            Some(&state) if hierarchical => event
+                .arms
+                .iter()
+                .flat_map(|a| &a.from)
+                .any(|source| related(&parents, states, state, source)),
+            _ => event.arms.iter().any(|a| a.from.contains(&timer.state)),
+        };
+        if !fires {
             problems.push(Problem::TimerNeverFires {
                 state: timer.state.clone(),
                 event: timer.event.clone(),

@@ -28,6 +28,7 @@ macro_rules! behaviours {
             transitions::sessions_are_isolated_unless_crossed_explicitly,
             queries::creating_twice_and_missing_entities_are_typed_errors,
             queries::queries_filter_by_state_and_page_history,
+            listing::pages_list_every_entity_once_in_key_order,
             queries::rows_read_back_as_written,
             queries::the_definition_saved_last_is_the_one_returned,
             queries::creating_an_entity_that_exists_keeps_no_definition,
@@ -35,6 +36,7 @@ macro_rules! behaviours {
             timers::leaving_a_state_cancels_its_timer,
             timers::a_timer_whose_entity_does_not_restore_is_kept,
             timers::a_timer_whose_entity_was_deleted_is_used_up,
+            timers::orphan_timers_among_live_ones_are_all_used_up,
             timers::a_timer_whose_entity_has_a_bad_version_is_kept,
             timers::a_timer_cancelled_by_an_earlier_one_in_the_same_call_does_not_fire,
             timers::a_dynamic_machines_timers_fire_through_its_guards,
@@ -73,6 +75,7 @@ macro_rules! behaviours {
             listened::a_units_after_listeners_hear_only_of_its_commit,
             state_actions::typed_state_actions_are_written_with_the_transition,
             state_actions::dynamic_state_actions_are_written_and_a_failing_one_writes_nothing,
+            hierarchy::a_compound_and_parallel_machine_is_stored_by_configuration,
         );
     };
     (@each $fixture:path; $($group:ident :: $behaviour:ident),+ $(,)?) => {

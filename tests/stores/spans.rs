@@ -192,3 +192,76 @@ fn the_blocking_stores_operations_are_spans_on_postgres() {
     blocking_operations_are_spans(&store, "postgres");
     store.drop_tables().unwrap();
 }
+
+/// A dynamic machine's operations are spans too, with the transition's
+/// fields, in the async store and the blocking one alike.
+#[test]
+fn dynamic_machines_operations_are_spans_in_both_apis() {
+    use stateforge::runtime::{Registry, Timestamp};
+    let json = r#"{"name": "lease",
+        "states": [{"name": "held", "initial": true}, {"name": "expired", "final": true}],
+        "events": [{"name": "expire", "arms": [{"from": ["held"], "to": "expired"}]}],
+        "timers": [{"state": "held", "event": "expire", "after_ms": 60000}]}"#;
+    let bound = Registry::new()
+        .bind(stateforge::Definition::from_json(json).unwrap())
+        .unwrap();
+    let machine = || stateforge::runtime::DynMachine::new(bound.clone(), serde_json::json!({}));
+    let later = Timestamp::now() + std::time::Duration::from_secs(61);
+    let meta = TransitionMeta::new();
+    let null = serde_json::Value::Null;
+    let spans = Spans::default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    tracing::subscriber::with_default(Recorder(spans.clone()), || {
+        runtime.block_on(async {
+            let store = Store::in_memory().await.unwrap();
+            store.create_dyn("a", &machine(), &meta).await.unwrap();
+            store.load_dyn(&bound, "a").await.unwrap();
+            store
+                .fire_dyn(&bound, "a", "expire", &null, &meta)
+                .await
+                .unwrap();
+            store.create_dyn("b", &machine(), &meta).await.unwrap();
+            assert_eq!(store.fire_due_dyn(&bound, later, 10).await.unwrap(), 1);
+        });
+        let store = stateforge::runtime::db::blocking::Store::open(":memory:").unwrap();
+        store.create_dyn("a", &machine(), &meta).unwrap();
+        store.load_dyn(&bound, "a").unwrap();
+        store.fire_dyn(&bound, "a", "expire", &null, &meta).unwrap();
+        store.create_dyn("b", &machine(), &meta).unwrap();
+        assert_eq!(store.fire_due_dyn(&bound, later, 10).unwrap(), 1);
+    });
+    let spans = spans.lock().unwrap();
+    let ops: Vec<_> = spans
+        .iter()
+        .filter(|(name, fields)| {
+            name == "stateforge.store" && fields.get("machine").map(String::as_str) == Some("lease")
+        })
+        .map(|(_, fields)| fields)
+        .collect();
+    let shown = |i: usize| {
+        [
+            "db.operation.name",
+            "entity",
+            "event",
+            "to",
+            "version",
+            "outcome",
+        ]
+        .map(|name| ops[i].get(name).cloned().unwrap_or_default())
+        .join(" ")
+    };
+    let expected = [
+        "create a  held  ok",
+        "load a    ok",
+        "fire a expire expired 2 ok",
+        "create b  held  ok",
+        "fire_due     ok",
+    ];
+    let async_ops: Vec<_> = (0..5).map(shown).collect();
+    let blocking_ops: Vec<_> = (5..ops.len()).map(shown).collect();
+    assert_eq!(async_ops, expected, "the async store's");
+    assert_eq!(blocking_ops, expected, "the blocking store's");
+}

@@ -44,6 +44,28 @@ fn definitions_in_source(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// A machine with a compound state with history and a parallel state.
+fn nested() -> Definition {
+    Definition::new(
+        MachineSpec::new("run")
+            .state(
+                StateSpec::compound("active")
+                    .with_history()
+                    .marked_initial(),
+            )
+            .state(StateSpec::initial("setup").child_of("active"))
+            .state(StateSpec::parallel("building").child_of("active"))
+            .state(StateSpec::compound("tests").child_of("building"))
+            .state(StateSpec::initial("running").child_of("tests"))
+            .state(StateSpec::final_state("passed").child_of("tests"))
+            .state(StateSpec::final_state("released"))
+            .event(EventSpec::new("build").arm(ArmSpec::new(["setup"], "building")))
+            .event(EventSpec::new("pass").arm(ArmSpec::new(["running"], "passed")))
+            .event(EventSpec::new("release").arm(ArmSpec::new(["done(building)"], "released"))),
+    )
+    .unwrap()
+}
+
 /// A spec with every optional field set, as `to_json` writes it, and a
 /// guarded alternative with its else.
 fn every_field() -> Definition {
@@ -119,6 +141,7 @@ fn every_definition_of_the_repository_fits_the_schema() {
         Definition::example().to_json(),
     ));
     texts.push(("every field".into(), every_field().to_json()));
+    texts.push(("compound and parallel".into(), nested().to_json()));
     for (origin, text) in &texts {
         // Each is read by stateforge (valid or not by its rules)...
         let read = MachineSpec::from_json(text);
@@ -188,6 +211,9 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         with("/events/0/arms/0/weight", json!(2)),
         with("/timers/0/jitter_ms", json!(5)),
         with("/checks/cycles", json!(true)),
+        with("/states/0/kind", json!("orthogonal")),
+        with("/states/0/parent", json!(["active"])),
+        with("/states/0/history", json!("yes")),
         with("/migrations/0/colour", json!("red")),
         // Migrations need format 2, entry and exit actions format 3.
         with("/format", json!(1)),

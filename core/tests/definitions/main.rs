@@ -5,10 +5,13 @@
 
 mod alternatives;
 mod compatibility;
+mod hierarchy;
+mod hierarchy_rules;
 #[cfg(feature = "serde")]
 mod json_format;
 #[cfg(feature = "serde")]
 mod json_schema;
 mod random_definitions;
+mod random_hierarchies;
 mod reachability;
 mod state_actions;

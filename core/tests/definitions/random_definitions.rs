@@ -159,6 +159,23 @@ proptest! {
                     }
                 }
                 prop_assert!(def.state_name(state).len() <= stateforge_core::MAX_NAME_LEN);
+                // A flat machine is its own flattening: each state its own
+                // leaf, each transition the arm and source it was written as.
+                prop_assert!(!def.is_hierarchical());
+                for s in def.states() {
+                    prop_assert_eq!(def.leaves(s), [s.index()]);
+                    prop_assert_eq!(def.state_name(s), def.spec().states[s.index()].name.as_str());
+                    prop_assert!(def.remembered(s).is_empty());
+                }
+                for (i, t) in def.transitions().iter().enumerate() {
+                    let [arm] = def.arms_of(i) else {
+                        return Err(TestCaseError::fail("one arm per flat transition"));
+                    };
+                    let written = &def.spec().events[t.event.index()].arms[arm.arm];
+                    prop_assert_eq!(&written.from[arm.source], def.state_name(t.from));
+                    prop_assert_eq!(written.to.as_str(), def.state_name(t.to));
+                    prop_assert_eq!(written.guard.as_deref(), t.guard.as_deref());
+                }
                 // The JSON form reads back as the same definition.
                 #[cfg(feature = "serde")]
                 {

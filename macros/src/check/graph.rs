@@ -215,6 +215,7 @@ fn written_spec(
             is_final: s.final_.is_some(),
             entry: s.entry.as_ref().map(path_name),
             exit: s.exit.as_ref().map(path_name),
+            ..StateSpec::default()
         });
     }
     for e in events {

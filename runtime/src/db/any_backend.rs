@@ -3,7 +3,7 @@
 
 use stateforge_core::Definition;
 
-use crate::db::backend::{Backend, Claimed, Connection, NewEntity, Scope, Write};
+use crate::db::backend::{Backend, Claimed, Connection, KeyedRow, NewEntity, Scope, Write};
 use crate::db::due::DueCursor;
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
@@ -12,7 +12,7 @@ use crate::db::postgres::{PgBackend, PgConnection};
 use crate::db::shared::Keep;
 #[cfg(feature = "sqlite")]
 use crate::db::sqlite::{SqliteBackend, SqliteConnection};
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow};
+use crate::db::{DefinitionKind, EntityQuery, EntityRow, HistoryQuery, StoreError, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -175,6 +175,10 @@ impl Connection for AnyConnection {
         each!(self, c => c.entities(machine, state).await)
     }
 
+    async fn entity_page(&mut self, query: &EntityQuery) -> Result<Vec<KeyedRow>, StoreError> {
+        each!(self, c => c.entity_page(query).await)
+    }
+
     async fn lock_entities(
         &mut self,
         machine: &str,
@@ -187,9 +191,10 @@ impl Connection for AnyConnection {
         &mut self,
         machine: &str,
         now: Timestamp,
-        limit: usize,
+        after: DueCursor,
+        page: usize,
     ) -> Result<usize, StoreError> {
-        each!(self, c => c.purge_orphan_timers(machine, now, limit).await)
+        each!(self, c => c.purge_orphan_timers(machine, now, after, page).await)
     }
 
     async fn claim_due(

@@ -17,7 +17,9 @@ use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
 use crate::db::shared::Keep;
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow, TransitionMeta};
+use crate::db::{
+    DefinitionKind, EntityQuery, EntityRow, HistoryQuery, StoreError, StoredRow, TransitionMeta,
+};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -79,6 +81,10 @@ pub(crate) struct Write<'a> {
     /// for a machine without timers, whose timer rows are not touched.
     pub(crate) timers: Option<&'a [(&'a str, i64)]>,
 }
+
+/// An entity row of a page, or what is wrong with it, after its key as
+/// the page's order compares it.
+pub(crate) type KeyedRow = (String, Result<EntityRow, StoreError>);
 
 /// A claimed timer and its entity's row, or what is wrong with the row.
 pub(crate) type Claimed = (DueTimer, Result<EntityRow, StoreError>);
@@ -195,6 +201,15 @@ pub(crate) trait Connection: Send {
         state: Option<&str>,
     ) -> impl Future<Output = Result<Vec<Result<EntityRow, StoreError>>, StoreError>> + Send;
 
+    /// The entity rows of `query`'s page, by key, and one more when there
+    /// is one (to tell the last page), each with its key. A machine kept
+    /// in the application's table refuses it
+    /// ([`StoreError::TableMapping`]).
+    fn entity_page(
+        &mut self,
+        query: &EntityQuery,
+    ) -> impl Future<Output = Result<Vec<KeyedRow>, StoreError>> + Send;
+
     /// Locks the entities until the unit ends, in one order every unit
     /// shares; the first of `entity_ids` (in the order given) that does
     /// not exist, if any.
@@ -204,13 +219,15 @@ pub(crate) trait Connection: Send {
         entity_ids: &[&str],
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
-    /// Deletes up to `limit` of the machine's timers due at `now` whose
-    /// entity row is gone; how many.
+    /// Deletes the timers whose entity row is gone among the machine's
+    /// first `page` timers due at `now` after `after`, in `(due_at, id)`
+    /// order (the page [`Connection::claim_due`] reads next); how many.
     fn purge_orphan_timers(
         &mut self,
         machine: &str,
         now: Timestamp,
-        limit: usize,
+        after: DueCursor,
+        page: usize,
     ) -> impl Future<Output = Result<usize, StoreError>> + Send;
 
     /// Up to `at_most` of the machine's timers due at `now`, after

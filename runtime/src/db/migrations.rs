@@ -69,6 +69,12 @@ const MIGRATIONS: &[Migration] = &[
             "../../migrations/postgres/0004_stateforge_sparse_history_indexes.sql"
         ),
     },
+    Migration {
+        version: 5,
+        name: "0005_stateforge_key_order_indexes",
+        sqlite: include_str!("../../migrations/sqlite/0005_stateforge_key_order_indexes.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_stateforge_key_order_indexes.sql"),
+    },
 ];
 
 /// The version of the schema this build writes.

@@ -21,6 +21,9 @@ pub mod blocking;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod due;
 mod entity_id;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod entity_page_sql;
+mod entity_query;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod fingerprint_text;
@@ -68,6 +71,7 @@ pub use blocking::{PgStore, PgUnit};
 #[cfg(feature = "sqlite")]
 pub use blocking::{SqliteStore, Unit};
 pub use entity_id::MAX_ENTITY_ID_BYTES;
+pub use entity_query::{EntityPage, EntityQuery};
 pub use error::{Cause, StoreError, TransientKind};
 pub use meta::{DefinitionKind, EntityRow, Fired, HistoryQuery, Loaded, TransitionMeta};
 pub use migrations::{Migration, MigrationDialect};

@@ -248,6 +248,18 @@ pub(crate) fn quoted(name: &str) -> String {
 }
 
 impl MappedTable {
+    /// Why a page of entities by key is not read from the application's
+    /// table: its key column may be of any type and order, which the
+    /// page's cursor (a key as text) does not follow.
+    pub(crate) fn refuses_pages(&self) -> StoreError {
+        mapping_error(
+            &self.machine,
+            self.mapping.table(),
+            "a page of entities by key (`entity_page`) is not read from an application's \
+             table: list them with `entities`, or page the table with its own SQL",
+        )
+    }
+
     /// Checks `mapping`'s names for `def`'s machine: each an identifier,
     /// no column used twice.
     pub(crate) fn new(def: &Definition, mapping: TableMapping) -> Result<MappedTable, StoreError> {

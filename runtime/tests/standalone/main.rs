@@ -6,6 +6,7 @@
 
 mod definition_json_corpus;
 mod dyn_machine;
+mod hierarchy;
 mod listeners;
 mod replay;
 #[cfg(feature = "sqlite")]

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use stateforge::runtime::Timestamp;
 use stateforge::runtime::db::{
-    HistoryQuery, SqliteOptions, Store, StoreError, StoreOptions, TableMapping, TransitionMeta,
+    EntityQuery, HistoryQuery, SqliteOptions, Store, StoreError, StoreOptions, TableMapping,
+    TransitionMeta,
 };
 
 use crate::pg_fixture::PgFixture;
@@ -346,6 +347,18 @@ async fn tasks_stay_the_applications(app: &App, store: &Store, p: &str) {
     );
     let pending = store.entities("task", Some("pending")).await.unwrap();
     assert_eq!(pending.len(), 2);
+    // A page by key is the application's own SQL on its table: the store
+    // says so rather than page by a key it does not order.
+    let page = store
+        .entity_page(&EntityQuery::machine("task").state("pending").limit(1))
+        .await;
+    match page {
+        Err(StoreError::TableMapping { machine, why, .. }) => {
+            assert_eq!(machine, "task");
+            assert!(why.contains("entity_page"), "{why}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 
     // History is the store's, written with each transition.
     let history = store

@@ -140,6 +140,24 @@ impl Fixture {
     }
 }
 
+impl Fixture {
+    /// The number `sql` selects (`SELECT count(*) ...`), read straight
+    /// from the database.
+    pub(crate) fn count(&self, sql: &str) -> i64 {
+        match self.backend {
+            Backend::Sqlite => rusqlite::Connection::open(&self.target)
+                .unwrap()
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap(),
+            Backend::Postgres => postgres::Client::connect(&self.target, postgres::NoTls)
+                .unwrap()
+                .query_one(sql, &[])
+                .unwrap()
+                .get(0),
+        }
+    }
+}
+
 /// No transition details.
 pub(crate) fn meta() -> TransitionMeta {
     TransitionMeta::new()

@@ -9,7 +9,9 @@ pub(crate) mod entity_ids;
 pub(crate) mod evolution;
 pub(crate) mod evolution_at_scale;
 pub(crate) mod fixture;
+pub(crate) mod hierarchy;
 pub(crate) mod listened;
+pub(crate) mod listing;
 #[allow(dead_code, unreachable_pub)]
 pub(crate) mod machines;
 pub(crate) mod migrations;

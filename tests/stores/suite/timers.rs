@@ -179,6 +179,66 @@ pub(crate) fn a_timer_whose_entity_was_deleted_is_used_up(fx: Fixture) {
     assert_eq!(store.next_due("breaker").unwrap(), None);
 }
 
+/// Timers whose entities were deleted past the store, interleaved with
+/// live ones and behind kept ones, are all used up by calls in small
+/// batches, and every live one fires: a kept timer does not hide the
+/// orphans behind it, nor an orphan the live timers.
+pub(crate) fn orphan_timers_among_live_ones_are_all_used_up(fx: Fixture) {
+    let store = fx.open();
+    let ids: Vec<String> = (0..60).map(|i| format!("b-{i:02}")).collect();
+    for id in &ids {
+        store
+            .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
+            .unwrap();
+        store
+            .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
+            .unwrap();
+    }
+    let (entities, timers) = (fx.table("entities"), fx.table("timers"));
+    // The two due first do not restore: their timers are kept.
+    fx.execute(&format!(
+        "UPDATE {entities} SET fingerprint = '0000000000000001' WHERE entity_id IN ('b-00', 'b-01')"
+    ));
+    let orphaned: Vec<&String> = ids[2..]
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (i + 2) % 3 != 0)
+        .map(|(_, id)| id)
+        .collect();
+    let live: Vec<&String> = ids[2..]
+        .iter()
+        .filter(|id| !orphaned.contains(id))
+        .collect();
+    assert_eq!((orphaned.len(), live.len()), (39, 19));
+    let listed = orphaned
+        .iter()
+        .map(|id| format!("'{id}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    fx.execute(&format!(
+        "DELETE FROM {entities} WHERE entity_id IN ({listed})"
+    ));
+    let later = Timestamp::now() + Duration::from_secs(31);
+    let (mut fired, mut calls) = (0, 0);
+    while fx.count(&format!("SELECT count(*) FROM {timers}")) > 2 {
+        calls += 1;
+        assert!(calls <= 20, "{calls} calls of 4 and timers are left");
+        fired += store.fire_due::<AnyBreaker>(later, 4).unwrap();
+    }
+    assert_eq!(fired, live.len());
+    // The 58 timers used up, 4 a call.
+    assert_eq!(calls, 15);
+    for id in live {
+        let loaded = store.load::<AnyBreaker>(id).unwrap();
+        assert_eq!(loaded.machine.state(), BreakerState::HalfOpen, "{id}");
+    }
+    let kept = fx.count(&format!(
+        "SELECT count(*) FROM {timers} WHERE entity_id IN ('b-00', 'b-01')"
+    ));
+    assert_eq!(kept, 2, "the kept timers stay");
+    assert_eq!(store.fire_due::<AnyBreaker>(later, 4).unwrap(), 0);
+}
+
 /// Two timers of one entity due in the same call: when the first one's
 /// transition re-enters the state, it replaces the state's timers, and
 /// the second, claimed with it, no longer fires.

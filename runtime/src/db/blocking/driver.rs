@@ -6,6 +6,7 @@
 
 use crate::db::StoreError;
 use crate::db::backend::{Connection, Scope};
+use crate::db::ops::Connections;
 use crate::db::table_mapping::MappedTable;
 use std::future::Future;
 
@@ -23,7 +24,7 @@ pub(crate) trait Driver: Send + Sync + 'static {
     type Conn<'c>: Connection;
 
     /// The backend, as a task of [`Driver::spawn_wait`] owns it.
-    type Shared: Send + Sync + 'static;
+    type Shared: Connections<Conn = Self::Conn<'static>> + 'static;
 
     /// `"sqlite"` or `"postgres"`.
     fn name(&self) -> &'static str;
@@ -34,11 +35,9 @@ pub(crate) trait Driver: Send + Sync + 'static {
     /// The backend, for a task.
     fn shared(&self) -> Self::Shared;
 
-    /// [`Driver::begin`], in a task.
-    fn begin_on(
-        shared: &Self::Shared,
-        scope: Scope,
-    ) -> impl Future<Output = Result<Self::Conn<'static>, StoreError>> + Send;
+    /// Whether a fire outside a unit reads without a lock and retries on
+    /// a conflict ([`Backend::reads_optimistically`](crate::db::backend::Backend::reads_optimistically)).
+    fn reads_optimistically(&self) -> bool;
 
     /// Drops the store's tables.
     fn drop_tables(&self) -> Result<(), StoreError>;

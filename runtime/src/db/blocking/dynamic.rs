@@ -9,6 +9,7 @@ use super::StoreOn;
 use super::driver::Driver;
 use crate::db::backend::Scope;
 use crate::db::due::DueCount;
+use crate::db::store::trace::{create_dyn_span, fire_dyn_span, record_fired_dyn, span};
 use crate::db::{DefinitionKind, Loaded, StoreError, TransitionMeta};
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::time::Timestamp;
@@ -113,7 +114,8 @@ impl<D: Driver> StoreOn<D> {
         machine: &DynMachine<Json>,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        self.run(Scope::Unit, async |w| {
+        let span = create_dyn_span(self.driver.name(), entity_id, machine);
+        self.run_traced(span, Scope::Unit, async |w| {
             w.create_dyn(entity_id, machine, meta).await
         })
     }
@@ -138,7 +140,11 @@ impl<D: Driver> StoreOn<D> {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.run(Scope::Read, async |w| w.load_dyn(bound, entity_id).await)
+        let name = bound.definition().name();
+        let span = span(self.driver.name(), "load", name, entity_id);
+        self.run_traced(span, Scope::Read, async |w| {
+            w.load_dyn(bound, entity_id).await
+        })
     }
 
     /// Fires the event named `event` with `args` on entity `entity_id`, in
@@ -169,8 +175,13 @@ impl<D: Driver> StoreOn<D> {
         args: &Args,
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.run(Scope::Unit, async |w| {
-            w.fire_dyn(bound, entity_id, event, args, meta).await
+        let name = bound.definition().name();
+        let span = fire_dyn_span(self.driver.name(), name, entity_id, event);
+        let recorded = span.clone();
+        self.run_traced(span, Scope::Unit, async |w| {
+            let fired = w.fire_dyn(bound, entity_id, event, args, meta).await?;
+            record_fired_dyn(&recorded, &fired);
+            Ok(fired)
         })
     }
 
@@ -216,7 +227,9 @@ impl<D: Driver> StoreOn<D> {
         now: Timestamp,
         limit: usize,
     ) -> Result<DueCount, StoreError> {
-        self.run(Scope::Unit, async |w| {
+        let name = bound.definition().name();
+        let span = span(self.driver.name(), "fire_due", name, "");
+        self.run_traced(span, Scope::Unit, async |w| {
             w.fire_due_dyn(bound, now, limit).await
         })
     }

@@ -11,7 +11,8 @@ use super::postgres::Postgres;
 use super::sqlite::Sqlite;
 use super::{StoreOn, UnitOn};
 use crate::db::any_backend::AnyConnection;
-use crate::db::backend::{Backend, Scope};
+use crate::db::backend::Scope;
+use crate::db::ops::Connections;
 #[cfg(feature = "postgres")]
 use crate::db::postgres::PgBackend;
 #[cfg(feature = "sqlite")]
@@ -60,6 +61,10 @@ impl Driver for Either {
         each!(self, d => d.name())
     }
 
+    fn reads_optimistically(&self) -> bool {
+        each!(self, d => d.reads_optimistically())
+    }
+
     async fn begin(&self, scope: Scope) -> Result<AnyConnection, StoreError> {
         match self {
             #[cfg(feature = "sqlite")]
@@ -75,15 +80,6 @@ impl Driver for Either {
             Either::Sqlite(d) => EitherShared::Sqlite(d.shared()),
             #[cfg(feature = "postgres")]
             Either::Postgres(d) => EitherShared::Postgres(d.shared()),
-        }
-    }
-
-    async fn begin_on(shared: &EitherShared, scope: Scope) -> Result<AnyConnection, StoreError> {
-        match shared {
-            #[cfg(feature = "sqlite")]
-            EitherShared::Sqlite(b) => Ok(AnyConnection::Sqlite(b.begin(scope).await?)),
-            #[cfg(feature = "postgres")]
-            EitherShared::Postgres(b) => Ok(AnyConnection::Postgres(b.begin(scope).await?)),
         }
     }
 
@@ -276,6 +272,19 @@ impl StoreOn<Either> {
         match std::env::var("STATEFORGE_PG_URL") {
             Ok(url) if !url.is_empty() => Store::open(&url),
             _ => Store::open(sqlite_path),
+        }
+    }
+}
+
+impl Connections for EitherShared {
+    type Conn = AnyConnection;
+
+    async fn begin(&self, scope: Scope) -> Result<AnyConnection, StoreError> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            EitherShared::Sqlite(b) => Ok(AnyConnection::Sqlite(b.begin(scope).await?)),
+            #[cfg(feature = "postgres")]
+            EitherShared::Postgres(b) => Ok(AnyConnection::Postgres(b.begin(scope).await?)),
         }
     }
 }

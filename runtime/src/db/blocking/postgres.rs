@@ -62,6 +62,10 @@ impl Driver for Postgres {
         self.backend().name()
     }
 
+    fn reads_optimistically(&self) -> bool {
+        self.backend().reads_optimistically()
+    }
+
     fn begin(
         &self,
         scope: Scope,
@@ -75,13 +79,6 @@ impl Driver for Postgres {
 
     fn shared(&self) -> Arc<PgBackend> {
         Arc::clone(self.backend())
-    }
-
-    fn begin_on(
-        shared: &Arc<PgBackend>,
-        scope: Scope,
-    ) -> impl Future<Output = Result<PgConnection<'static>, StoreError>> + Send {
-        shared.begin(scope)
     }
 
     fn drop_tables(&self) -> Result<(), StoreError> {

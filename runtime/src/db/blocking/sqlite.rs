@@ -36,6 +36,10 @@ impl Driver for Sqlite {
         self.backend.name()
     }
 
+    fn reads_optimistically(&self) -> bool {
+        self.backend.reads_optimistically()
+    }
+
     fn begin(
         &self,
         scope: Scope,
@@ -49,13 +53,6 @@ impl Driver for Sqlite {
 
     fn shared(&self) -> Arc<SqliteBackend> {
         Arc::clone(&self.backend)
-    }
-
-    fn begin_on(
-        shared: &Arc<SqliteBackend>,
-        scope: Scope,
-    ) -> impl Future<Output = Result<SqliteConnection<'static>, StoreError>> + Send {
-        shared.begin(scope)
     }
 
     fn drop_tables(&self) -> Result<(), StoreError> {

@@ -14,10 +14,11 @@ use super::driver::Driver;
 use crate::db::backend::Scope;
 use crate::db::due::{DueCount, TimerStep};
 use crate::db::open_unit::{OpenUnit, check_outside};
-use crate::db::ops::Reshape;
-use crate::db::ops::Work;
+use crate::db::ops::{self, Connections, Reshape, Work};
 use crate::db::store::trace::{create_span, fire_span, record_fired, save_span, span, traced};
-use crate::db::{EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::{
+    EntityPage, EntityQuery, EntityRow, HistoryQuery, Loaded, StoreError, TransitionMeta,
+};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
@@ -99,7 +100,7 @@ impl<D: Driver> StoreOn<D> {
 
     /// [`Self::run`] in `span`, the span the async store opens for the
     /// same operation, its outcome and duration recorded.
-    fn run_traced<T>(
+    pub(super) fn run_traced<T>(
         &self,
         span: tracing::Span,
         scope: Scope,
@@ -253,7 +254,7 @@ impl<D: Driver> StoreOn<D> {
         );
         let entity_id = entity_id.to_owned();
         self.spawned(span, move |backend| async move {
-            let mut work = Work::new(D::begin_on(&backend, Scope::Read).await?);
+            let mut work = Work::new(backend.begin(Scope::Read).await?);
             let loaded = work.load::<M>(&entity_id).await?;
             work.commit().await?;
             Ok(loaded)
@@ -261,13 +262,16 @@ impl<D: Driver> StoreOn<D> {
     }
 
     /// Fires `event` on entity `entity_id`: loads it, fires, writes the new
-    /// state and its history record, in one transaction. The entity stays
-    /// locked while the event fires (on PostgreSQL its row is read `FOR
-    /// UPDATE`), so the event applies to the state the entity is in and
-    /// never fails with a conflict. Code that holds a loaded machine
-    /// saves it with [`Self::save`]; the async
-    /// [`Store::fire`](crate::db::Store::fire) fires without a lock on
-    /// PostgreSQL, in two round trips, retrying on a conflict.
+    /// state and its history record. The event applies to the state the
+    /// entity is in and never fails with a conflict: on SQLite the entity
+    /// stays locked while the event fires (one transaction); on
+    /// PostgreSQL the row is read without a lock and written in one
+    /// statement checking the version read, two round trips, and when
+    /// another writer came between the two the event fires again from
+    /// where that one left the entity (after a few lost races, with the
+    /// row locked), as the async [`Store::fire`](crate::db::Store::fire)
+    /// does. Code that holds a loaded machine saves it with
+    /// [`Self::save`].
     ///
     /// # Errors
     ///
@@ -293,7 +297,7 @@ impl<D: Driver> StoreOn<D> {
     ) -> Result<Loaded<M>, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Send,
+        M::Event: Serialize + DeserializeOwned + Send,
     {
         self.fire_with(&Listeners::new(), entity_id, event, meta)
     }
@@ -327,16 +331,15 @@ impl<D: Driver> StoreOn<D> {
     ) -> Result<Loaded<M>, StoreError>
     where
         M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Send,
+        M::Event: Serialize + DeserializeOwned + Send,
     {
         let span = fire_span::<M>(self.driver.name(), entity_id, &event);
         let recorded = span.clone();
         // Owned, for a fire that runs as a task of the store's runtime.
         let (shared, id, owned_meta) = (listeners.share(), entity_id.to_owned(), meta.clone());
+        let optimistic = self.driver.reads_optimistically();
         let fired = self.spawned(span, move |backend| async move {
-            let mut work = Work::new(D::begin_on(&backend, Scope::Unit).await?);
-            let fired = work.fire_with(&shared, &id, event, &owned_meta).await?;
-            work.commit().await?;
+            let fired = ops::fire(&backend, optimistic, &shared, &id, event, &owned_meta).await?;
             record_fired(&recorded, &fired);
             Ok(fired)
         })?;
@@ -426,6 +429,33 @@ impl<D: Driver> StoreOn<D> {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         self.run(Scope::Read, async |w| w.entities(machine, state).await)
+    }
+
+    /// One page of the entities `query` selects, by key, and where the
+    /// next page starts (see [`EntityPage`](crate::db::EntityPage)): a
+    /// range read of an index, however far into the machine's entities
+    /// the page is. A row that does not read is logged and left out.
+    ///
+    /// # Errors
+    ///
+    /// The database's; [`StoreError::TableMapping`] for a machine kept in
+    /// the application's own table, which is paged by its own SQL.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{EntityQuery, SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; final state Open; event open: Closed -> Open; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// for id in ["d-1", "d-2", "d-3"] {
+    ///     store.create(id, &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    /// }
+    /// let first = store.entity_page(&EntityQuery::machine("door").limit(2))?;
+    /// assert_eq!(first.next.as_deref(), Some("d-2"));
+    /// let second = store.entity_page(&EntityQuery::machine("door").after("d-2"))?;
+    /// assert_eq!((second.entities.len(), second.next), (1, None));
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn entity_page(&self, query: &EntityQuery) -> Result<EntityPage, StoreError> {
+        self.run(Scope::Read, async |w| w.entity_page(query).await)
     }
 
     /// Every row of [`Self::entities`], by entity id, each as the entity

@@ -11,7 +11,9 @@ use stateforge_core::Machine;
 use super::driver::Driver;
 use crate::db::notice::Notices;
 use crate::db::ops::Work;
-use crate::db::{EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::{
+    EntityPage, EntityQuery, EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta,
+};
 use crate::dynamic::{Bound, DynMachine};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
@@ -289,6 +291,29 @@ impl<'a, D: Driver> UnitOn<'a, D> {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         self.run(async |w| w.entities(machine, state).await)
+    }
+
+    /// [`StoreOn::entity_page`](super::StoreOn::entity_page), inside the
+    /// unit: its own writes included.
+    ///
+    /// # Errors
+    ///
+    /// The database's; [`StoreError::TableMapping`] for a machine kept in
+    /// the application's own table.
+    ///
+    /// ```
+    /// # use stateforge_runtime::db::{EntityQuery, SqliteStore, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; state Open; event open: Closed -> Open; event close: Open -> Closed; } }
+    /// let store = SqliteStore::open_in_memory()?;
+    /// let page = store.unit(|u| {
+    ///     u.create("d", &AnyDoor::from(Door::new()), &TransitionMeta::new())?;
+    ///     u.entity_page(&EntityQuery::machine("door").state("closed"))
+    /// })?;
+    /// assert_eq!(page.entities.len(), 1);
+    /// # Ok::<(), stateforge_runtime::db::StoreError>(())
+    /// ```
+    pub fn entity_page(&self, query: &EntityQuery) -> Result<EntityPage, StoreError> {
+        self.run(async |w| w.entity_page(query).await)
     }
 
     /// [`StoreOn::entities_checked`](super::StoreOn::entities_checked),

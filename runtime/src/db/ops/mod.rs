@@ -6,6 +6,7 @@
 mod carry_over;
 mod dynamic;
 mod entity;
+mod fire;
 mod idempotent;
 mod migrate;
 mod outbox;
@@ -14,6 +15,7 @@ mod timers;
 mod write;
 
 pub(crate) use carry_over::Reshape;
+pub(crate) use fire::{Connections, fire};
 pub use migrate::{MigrateOptions, MigrationReport};
 pub(crate) use write::Work;
 

@@ -5,8 +5,9 @@ use stateforge_core::Definition;
 use super::Work;
 use crate::db::backend::Connection;
 use crate::db::entity_id::check_entity_id;
+use crate::db::entity_page_sql::into_page;
 use crate::db::shared::Keep;
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError};
+use crate::db::{DefinitionKind, EntityPage, EntityQuery, EntityRow, HistoryQuery, StoreError};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -41,6 +42,15 @@ impl<C: Connection> Work<C> {
     ) -> Result<Vec<EntityRow>, StoreError> {
         let rows = self.conn.entities(machine, state).await?;
         Ok(crate::db::shared::good_rows(rows))
+    }
+
+    /// The page of entities `query` selects, and where the next starts.
+    pub(crate) async fn entity_page(
+        &mut self,
+        query: &EntityQuery,
+    ) -> Result<EntityPage, StoreError> {
+        let rows = self.conn.entity_page(query).await?;
+        Ok(into_page(query, rows))
     }
 
     /// Locks the entities until the unit ends; [`StoreError::NotFound`]

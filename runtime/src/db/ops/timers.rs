@@ -47,19 +47,22 @@ impl<C: Connection> Work<C> {
         step: impl Fn(&DueTimer, Option<EntityRow>) -> TimerStep + Send,
         reshape: Reshape<'_>,
     ) -> Result<DueCount, StoreError> {
-        // Timers whose entity row is gone (deleted past the store) are
-        // used up first, so that they neither stay due for ever nor hold
-        // up `next_due`.
-        let orphans = self
-            .conn
-            .purge_orphan_timers(def.name(), now, limit)
-            .await?;
-        let mut count = DueCount {
-            fired: 0,
-            used: orphans,
-        };
+        let mut count = DueCount::default();
         let mut cursor = DueCursor::START;
         while count.used < limit {
+            // Timers whose entity row is gone (deleted past the store) are
+            // used up as the page they are on comes next, so that they
+            // neither stay due for ever nor hold up `next_due`, and a call
+            // reads no more than its pages: looking past them for every
+            // orphan would read every due timer on every call.
+            let orphans = self
+                .conn
+                .purge_orphan_timers(def.name(), now, cursor, limit - count.used)
+                .await?;
+            count.used += orphans;
+            if count.used >= limit {
+                break;
+            }
             let wanted = limit - count.used;
             let page = self.conn.claim_due(def.name(), now, cursor, wanted).await?;
             let full = page.len() >= wanted;

@@ -4,10 +4,13 @@
 use std::collections::HashSet;
 
 use super::conn::{PgConnection, query};
-use super::rows::{column, entity_row, stored_row};
-use crate::db::backend::{NewEntity, Write};
+use sqlx::AssertSqlSafe;
+
+use super::rows::{ENTITY_COLUMNS, column, entity_row, stored_row};
+use crate::db::backend::{KeyedRow, NewEntity, Write};
+use crate::db::entity_page_sql::entity_page_sql;
 use crate::db::shared::{check_movable, to_i64};
-use crate::db::{EntityRow, StoreError, StoredRow};
+use crate::db::{EntityQuery, EntityRow, StoreError, StoredRow};
 
 impl PgConnection<'_> {
     /// See [`Connection::row`](crate::db::backend::Connection::row): locked
@@ -131,6 +134,32 @@ impl PgConnection<'_> {
         };
         let rows = self.read_all(q).await?;
         Ok(rows.iter().map(entity_row).collect())
+    }
+
+    /// See [`Connection::entity_page`](crate::db::backend::Connection::entity_page):
+    /// a statement per set of filters (see `entity_page_sql`), each
+    /// prepared once per connection.
+    pub(super) async fn entity_page_rows(
+        &mut self,
+        q: &EntityQuery,
+    ) -> Result<Vec<KeyedRow>, StoreError> {
+        if let Some(m) = self.shared.mapped(&q.machine) {
+            return Err(m.table.refuses_pages());
+        }
+        let built = entity_page_sql(&self.shared.tables.entities, ENTITY_COLUMNS, q, |n| {
+            format!("${n}")
+        });
+        let mut statement = sqlx::query(AssertSqlSafe(built.sql));
+        for text in built.texts {
+            statement = statement.bind(text);
+        }
+        let rows = self.read_all(statement.bind(built.rows)).await?;
+        rows.iter()
+            .map(|r| {
+                let key = column::<String>(r, 1).map_err(StoreError::Database)?;
+                Ok((key, entity_row(r)))
+            })
+            .collect()
     }
 
     /// See [`Connection::lock_entities`](crate::db::backend::Connection::lock_entities):

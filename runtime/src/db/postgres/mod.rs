@@ -55,13 +55,15 @@ pub(crate) use conn::PgConnection;
 use error::Redactor;
 use sql::PgSql;
 
-use crate::db::backend::{Backend, Connection, NewEntity, Scope, Write};
+use crate::db::backend::{Backend, Connection, KeyedRow, NewEntity, Scope, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
 use crate::db::schema::{TablePrefix, Tables};
 use crate::db::shared::Keep;
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoreOptions, StoredRow};
+use crate::db::{
+    DefinitionKind, EntityQuery, EntityRow, HistoryQuery, StoreError, StoreOptions, StoredRow,
+};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -370,6 +372,13 @@ impl Connection for PgConnection<'_> {
         self.entity_rows(machine, state)
     }
 
+    fn entity_page(
+        &mut self,
+        query: &EntityQuery,
+    ) -> impl Future<Output = Result<Vec<KeyedRow>, StoreError>> + Send {
+        self.entity_page_rows(query)
+    }
+
     fn lock_entities(
         &mut self,
         machine: &str,
@@ -382,9 +391,10 @@ impl Connection for PgConnection<'_> {
         &mut self,
         machine: &str,
         now: Timestamp,
-        limit: usize,
+        after: DueCursor,
+        page: usize,
     ) -> impl Future<Output = Result<usize, StoreError>> + Send {
-        self.purge_orphans(machine, now, limit)
+        self.purge_orphans(machine, now, after, page)
     }
 
     fn claim_due(

@@ -144,12 +144,18 @@ impl PgSql {
                 t.definitions
             )
             .into(),
+            // Only the page the claim reads next is looked at, so that a
+            // call costs what its batch does however many timers are due;
+            // only the orphans are locked, the live timers are left for
+            // the claim to lock with their entities.
             purge_orphans: format!(
                 "DELETE FROM {tm} WHERE id IN (
                    SELECT t.id FROM {tm} AS t
-                   WHERE t.machine = $1 AND t.due_at <= $2
+                   WHERE t.id IN (
+                       SELECT p.id FROM {tm} AS p
+                       WHERE p.machine = $1 AND p.due_at <= $2 AND (p.due_at, p.id) > ($3, $4)
+                       ORDER BY p.due_at, p.id LIMIT $5)
                      AND NOT EXISTS (SELECT 1 FROM {e} AS e WHERE e.machine = t.machine AND e.entity_id = t.entity_id)
-                   ORDER BY t.due_at, t.id LIMIT $3
                    FOR UPDATE SKIP LOCKED)",
                 tm = t.timers,
                 e = t.entities,

@@ -38,22 +38,25 @@ impl PgConnection<'_> {
 
     /// See [`Connection::purge_orphan_timers`](crate::db::backend::Connection::purge_orphan_timers):
     /// the claim's join passes over a timer whose entity row is gone
-    /// (deleted past the store); such timers are used up here, so that
-    /// they neither stay due for ever nor hold up `next_due`. Locked ones
-    /// are left.
+    /// (deleted past the store); such timers are used up here, page by
+    /// page before the claim reads the page, so that they neither stay
+    /// due for ever nor hold up `next_due`. Locked ones are left.
     pub(super) async fn purge_orphans(
         &mut self,
         machine: &str,
         now: Timestamp,
-        at_most: usize,
+        after: DueCursor,
+        page: usize,
     ) -> Result<usize, StoreError> {
         if let Some(m) = self.shared.mapped(machine) {
-            return self.mapped_purge_orphans(&m, now, limit(at_most)).await;
+            return self.mapped_purge_orphans(&m, now, after, limit(page)).await;
         }
         let q = query(&self.shared.sql.purge_orphans)
             .bind(machine)
             .bind(now.as_micros())
-            .bind(limit(at_most));
+            .bind(after.due_at)
+            .bind(after.id)
+            .bind(limit(page));
         let purged = self.write_count(q).await?;
         Ok(usize::try_from(purged).unwrap_or(usize::MAX))
     }

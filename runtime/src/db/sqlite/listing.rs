@@ -3,9 +3,15 @@
 
 use rusqlite::{Connection, params};
 
-use super::rows::entity_row;
+use super::rows::{entity_row, key};
+use crate::db::backend::KeyedRow;
+use crate::db::entity_page_sql::entity_page_sql;
 use crate::db::schema::Tables;
-use crate::db::{EntityRow, StoreError};
+use crate::db::{EntityQuery, EntityRow, StoreError};
+
+/// The store's listing columns, as [`entity_row`] reads them.
+const LISTING_COLUMNS: &str =
+    "machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at";
 
 /// The rows of `entities_checked`, read on `conn`: the store's
 /// connection, or a unit's transaction.
@@ -23,8 +29,7 @@ pub(super) fn checked_entities_in(
         ""
     };
     let sql = format!(
-        "SELECT machine, entity_id, state, data, version, fingerprint, session, created_at, updated_at
-         FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",
+        "SELECT {LISTING_COLUMNS} FROM {} WHERE machine = ?1{by_state} ORDER BY entity_id",
         tables.entities
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -32,5 +37,26 @@ pub(super) fn checked_entities_in(
         Some(state) => stmt.query_map(params![machine, state], entity_row)?,
         None => stmt.query_map(params![machine], entity_row)?,
     };
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The rows of `query`'s page, read on `conn` (see
+/// [`Connection::entity_page`](crate::db::backend::Connection::entity_page)).
+pub(super) fn entity_page_in(
+    conn: &Connection,
+    tables: &Tables,
+    query: &EntityQuery,
+) -> Result<Vec<KeyedRow>, StoreError> {
+    let built = entity_page_sql(&tables.entities, LISTING_COLUMNS, query, |n| {
+        format!("?{n}")
+    });
+    let mut values: Vec<&dyn rusqlite::ToSql> = built
+        .texts
+        .iter()
+        .map(|text| text as &dyn rusqlite::ToSql)
+        .collect();
+    values.push(&built.rows);
+    let mut stmt = conn.prepare_cached(&built.sql)?;
+    let rows = stmt.query_map(values.as_slice(), |r| Ok((key(r, 1), entity_row(r)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

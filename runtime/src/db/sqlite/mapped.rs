@@ -126,10 +126,11 @@ impl SqliteMapped {
             ),
             purge_orphans: format!(
                 "DELETE FROM {tm} WHERE id IN (
-                   SELECT t.id FROM {tm} AS t
-                   WHERE t.machine = ?1 AND t.due_at <= ?2
-                     AND NOT EXISTS (SELECT 1 FROM {tb} AS e WHERE e.{k} = t.entity_id)
-                   ORDER BY t.due_at, t.id LIMIT ?3)",
+                   SELECT t.id FROM (
+                       SELECT p.id, p.entity_id FROM {tm} AS p
+                       WHERE p.machine = ?1 AND p.due_at <= ?2 AND (p.due_at, p.id) > (?3, ?4)
+                       ORDER BY p.due_at, p.id LIMIT ?5) AS t
+                   WHERE NOT EXISTS (SELECT 1 FROM {tb} AS e WHERE e.{k} = t.entity_id))",
                 tm = t.timers,
             ),
             table,
@@ -390,12 +391,15 @@ pub(super) fn purge_orphans_in(
     conn: &Connection,
     m: &SqliteMapped,
     now: Timestamp,
-    limit: i64,
+    after: DueCursor,
+    page: i64,
 ) -> Result<usize, StoreError> {
     Ok(conn.prepare_cached(&m.purge_orphans)?.execute(params![
         m.table.machine,
         now.as_micros(),
-        limit
+        after.due_at,
+        after.id,
+        page
     ])?)
 }
 

@@ -7,19 +7,19 @@ use stateforge_core::Definition;
 
 use super::connection::SqliteConnection;
 use super::idempotency::{expire_outcomes_in, find_outcome_in, keep_outcome_in};
-use super::listing::checked_entities_in;
+use super::listing::{checked_entities_in, entity_page_in};
 use super::mapped;
 use super::outbox::{claim_messages_in, delete_messages_in, insert_messages_in};
 use super::rows::{entity_row, find_row_in, history_in};
 use super::transition::{
     OwnedTransition, TransitionValues, metadata_text, replace_timers, write_transition,
 };
-use crate::db::backend::{Claimed, Connection, NewEntity, Write};
+use crate::db::backend::{Claimed, Connection, KeyedRow, NewEntity, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
 use crate::db::shared::{Keep, to_i64};
-use crate::db::{DefinitionKind, EntityRow, HistoryQuery, StoreError, StoredRow};
+use crate::db::{DefinitionKind, EntityQuery, EntityRow, HistoryQuery, StoreError, StoredRow};
 use crate::history::HistoryRecord;
 use crate::time::Timestamp;
 
@@ -258,6 +258,15 @@ impl Connection for SqliteConnection<'_> {
             .await
     }
 
+    async fn entity_page(&mut self, query: &EntityQuery) -> Result<Vec<KeyedRow>, StoreError> {
+        if let Some(m) = self.shared.mapped(&query.machine) {
+            return Err(m.table.refuses_pages());
+        }
+        let query = query.clone();
+        self.call(move |conn, s| entity_page_in(conn, &s.tables, &query))
+            .await
+    }
+
     async fn lock_entities(
         &mut self,
         machine: &str,
@@ -292,11 +301,12 @@ impl Connection for SqliteConnection<'_> {
         &mut self,
         machine: &str,
         now: Timestamp,
-        limit: usize,
+        after: DueCursor,
+        page: usize,
     ) -> Result<usize, StoreError> {
         if let Some(m) = self.shared.mapped(machine) {
             return self
-                .call(move |conn, _| mapped::purge_orphans_in(conn, &m, now, count(limit)))
+                .call(move |conn, _| mapped::purge_orphans_in(conn, &m, now, after, count(page)))
                 .await;
         }
         let machine = machine.to_owned();
@@ -304,15 +314,22 @@ impl Connection for SqliteConnection<'_> {
             let t = &s.tables;
             let deleted = conn
                 .prepare_cached(&format!(
-                    "DELETE FROM {tm} WHERE id IN (
-                       SELECT t.id FROM {tm} AS t
-                       WHERE t.machine = ?1 AND t.due_at <= ?2
-                         AND NOT EXISTS (SELECT 1 FROM {e} AS e WHERE e.machine = t.machine AND e.entity_id = t.entity_id)
-                       ORDER BY t.due_at, t.id LIMIT ?3)",
+    "DELETE FROM {tm} WHERE id IN (
+                       SELECT t.id FROM (
+                           SELECT p.id, p.machine, p.entity_id FROM {tm} AS p
+                           WHERE p.machine = ?1 AND p.due_at <= ?2 AND (p.due_at, p.id) > (?3, ?4)
+                           ORDER BY p.due_at, p.id LIMIT ?5) AS t
+                       WHERE NOT EXISTS (SELECT 1 FROM {e} AS e WHERE e.machine = t.machine AND e.entity_id = t.entity_id))",
                     tm = t.timers,
                     e = t.entities,
                 ))?
-                .execute(params![machine, now.as_micros(), count(limit)])?;
+                .execute(params![
+                    machine,
+                    now.as_micros(),
+                    after.due_at,
+                    after.id,
+                    count(page)
+                ])?;
             Ok(deleted)
         })
         .await

@@ -24,20 +24,23 @@ use crate::db::SqliteOptions;
 use crate::db::any_backend::{AnyBackend, AnyConnection};
 use crate::db::backend::{Backend, Scope};
 use crate::db::due::DueCount;
-use crate::db::ops::Work;
+use crate::db::ops::{self, Work};
 #[cfg(feature = "postgres")]
 use crate::db::postgres::PgBackend;
 #[cfg(feature = "sqlite")]
 use crate::db::sqlite::{Runner, SqliteBackend, Target};
 use crate::db::{
-    DefinitionKind, EntityRow, HistoryQuery, Loaded, StoreError, StoreOptions, TablePrefix,
-    TransitionMeta,
+    DefinitionKind, EntityPage, EntityQuery, EntityRow, HistoryQuery, Loaded, StoreError,
+    StoreOptions, TablePrefix, TransitionMeta,
 };
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
 use crate::time::Timestamp;
-use trace::{create_span, fire_span, record_fired, save_span, span, traced};
+use trace::{
+    create_dyn_span, create_span, fire_dyn_span, fire_span, record_fired, record_fired_dyn,
+    save_span, span, traced,
+};
 
 type Json = serde_json::Value;
 
@@ -618,23 +621,15 @@ impl Store {
         let span = fire_span::<M>(self.backend(), entity_id, &event);
         let recorded = span.clone();
         let fired = traced(span, async {
-            // A fire with an idempotency key reads the key with the row
-            // locked, so that two requests with one key take turns; one
-            // with messages needs a transaction around the transition's
-            // statement and theirs.
-            let optimistic = self.backend.reads_optimistically()
-                && meta.idempotency_key.is_none()
-                && meta.messages.is_empty()
-                && !listeners.has_outbox();
-            let fired = if optimistic {
-                self.fire_optimistically(listeners, entity_id, event, meta)
-                    .await?
-            } else {
-                self.run(Scope::Unit, async |w| {
-                    w.fire_with(listeners, entity_id, event, meta).await
-                })
-                .await?
-            };
+            let fired = ops::fire(
+                &self.backend,
+                self.backend.reads_optimistically(),
+                listeners,
+                entity_id,
+                event,
+                meta,
+            )
+            .await?;
             record_fired(&recorded, &fired);
             Ok(fired)
         })
@@ -645,51 +640,6 @@ impl Store {
             listeners.notify(&fired.info(meta), &fired.loaded.machine);
         }
         Ok(fired.loaded)
-    }
-
-    /// A fire whose read locks nothing and whose write checks the version
-    /// read: on a conflict (another transition of the entity came between
-    /// the two), the entity is read again and the event fired again from
-    /// where the other left it, guards and before-listeners included. The
-    /// event is kept as JSON for that, since firing consumes it. An entity
-    /// so busy that the fire keeps losing is fired once more with its row
-    /// locked, waiting its turn: the fire always ends.
-    async fn fire_optimistically<M>(
-        &self,
-        listeners: &Listeners<M>,
-        entity_id: &str,
-        event: M::Event,
-        meta: &TransitionMeta,
-    ) -> Result<crate::db::Fired<M>, StoreError>
-    where
-        M: Machine + Serialize + DeserializeOwned + Send + Sync,
-        M::Event: Serialize + DeserializeOwned + Send,
-    {
-        // Past this many lost races, waiting for the row's lock costs less
-        // than racing again.
-        const OPTIMISTIC_ATTEMPTS: usize = 3;
-        let kept = serde_json::to_value(&event)?;
-        let mut event = Some(event);
-        for _ in 0..OPTIMISTIC_ATTEMPTS {
-            let this = match event.take() {
-                Some(event) => event,
-                None => serde_json::from_value(kept.clone())?,
-            };
-            let outcome = self
-                .run(Scope::Single, async |w| {
-                    w.fire_with(listeners, entity_id, this, meta).await
-                })
-                .await;
-            match outcome {
-                Err(StoreError::Conflict { .. }) => {}
-                outcome => return outcome,
-            }
-        }
-        let event: M::Event = serde_json::from_value(kept)?;
-        self.run(Scope::Unit, async |w| {
-            w.fire_with(listeners, entity_id, event, meta).await
-        })
-        .await
     }
 
     /// Saves `machine` as the new state of `entity_id` after typed code
@@ -783,6 +733,39 @@ impl Store {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         self.run(Scope::Read, async |w| w.entities(machine, state).await)
+            .await
+    }
+
+    /// One page of the entities `query` selects, by key, and where the
+    /// next page starts (see [`EntityPage`](crate::db::EntityPage)): a
+    /// range read of an index, however far into the machine's entities
+    /// the page is. A row that does not read is logged and left out.
+    ///
+    /// # Errors
+    ///
+    /// The database's; [`StoreError::TableMapping`] for a machine kept in
+    /// the application's own table, which is paged by its own SQL.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{EntityQuery, Store, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; final state Open; event open: Closed -> Open; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// for id in ["d-1", "d-2", "d-3"] {
+    ///     store.create(id, &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
+    /// }
+    /// let first = store.entity_page(&EntityQuery::machine("door").state("closed").limit(2)).await?;
+    /// assert_eq!(first.entities.len(), 2);
+    /// let next = EntityQuery::machine("door").state("closed").after(first.next.unwrap());
+    /// let second = store.entity_page(&next).await?;
+    /// assert_eq!(second.entities[0].entity_id, "d-3");
+    /// assert_eq!(second.next, None);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn entity_page(&self, query: &EntityQuery) -> Result<EntityPage, StoreError> {
+        self.run(Scope::Read, async |w| w.entity_page(query).await)
             .await
     }
 
@@ -1028,14 +1011,8 @@ impl Store {
         machine: &DynMachine<Json>,
         meta: &TransitionMeta,
     ) -> Result<Loaded<()>, StoreError> {
-        let span = span(
-            self.backend(),
-            "create",
-            machine.definition().name(),
-            entity_id,
-        );
         traced(
-            span,
+            create_dyn_span(self.backend(), entity_id, machine),
             self.run(Scope::Unit, async |w| {
                 w.create_dyn(entity_id, machine, meta).await
             }),
@@ -1053,8 +1030,12 @@ impl Store {
         bound: &Arc<Bound<Json>>,
         entity_id: &str,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        self.run(Scope::Read, async |w| w.load_dyn(bound, entity_id).await)
-            .await
+        let name = bound.definition().name();
+        traced(
+            span(self.backend(), "load", name, entity_id),
+            self.run(Scope::Read, async |w| w.load_dyn(bound, entity_id).await),
+        )
+        .await
     }
 
     /// Fires `event` by name, with `args`, on an entity of a dynamic
@@ -1072,15 +1053,13 @@ impl Store {
         args: &Args,
         meta: &TransitionMeta,
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
-        let span = span(self.backend(), "fire", bound.definition().name(), entity_id);
-        span.record("event", event);
+        let span = fire_dyn_span(self.backend(), bound.definition().name(), entity_id, event);
         let recorded = span.clone();
         traced(
             span,
             self.run(Scope::Unit, async |w| {
                 let fired = w.fire_dyn(bound, entity_id, event, args, meta).await?;
-                recorded.record("to", fired.machine.state_name());
-                recorded.record("version", fired.version);
+                record_fired_dyn(&recorded, &fired);
                 Ok(fired)
             }),
         )
@@ -1098,11 +1077,14 @@ impl Store {
         now: Timestamp,
         limit: usize,
     ) -> Result<usize, StoreError> {
-        let count = self
-            .run(Scope::Unit, async |w| {
+        let name = bound.definition().name();
+        let count = traced(
+            span(self.backend(), "fire_due", name, ""),
+            self.run(Scope::Unit, async |w| {
                 w.fire_due_dyn(bound, now, limit).await
-            })
-            .await?;
+            }),
+        )
+        .await?;
         Ok(count.fired)
     }
 

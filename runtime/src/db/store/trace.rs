@@ -94,3 +94,36 @@ pub(crate) fn record_fired<M>(span: &tracing::Span, fired: &crate::db::Fired<M>)
     span.record("to", fired.to);
     span.record("version", fired.loaded.version);
 }
+
+/// The span of creating `entity` as the dynamic machine `machine`.
+pub(crate) fn create_dyn_span(
+    system: &'static str,
+    entity: &str,
+    machine: &crate::DynMachine<serde_json::Value>,
+) -> tracing::Span {
+    let span = span(system, "create", machine.definition().name(), entity);
+    span.record("to", machine.state_name());
+    span
+}
+
+/// The span of firing the event named `event` on `entity` of the dynamic
+/// machine `machine`; where it led is recorded by [`record_fired_dyn`].
+pub(crate) fn fire_dyn_span(
+    system: &'static str,
+    machine: &str,
+    entity: &str,
+    event: &str,
+) -> tracing::Span {
+    let span = span(system, "fire", machine, entity);
+    span.record("event", event);
+    span
+}
+
+/// Records where a dynamic fire left its entity.
+pub(crate) fn record_fired_dyn(
+    span: &tracing::Span,
+    loaded: &crate::db::Loaded<crate::DynMachine<serde_json::Value>>,
+) {
+    span.record("to", loaded.machine.state_name());
+    span.record("version", loaded.version);
+}

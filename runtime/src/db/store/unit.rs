@@ -8,7 +8,9 @@ use stateforge_core::Machine;
 
 use crate::db::any_backend::AnyConnection;
 use crate::db::ops::Work;
-use crate::db::{EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta};
+use crate::db::{
+    EntityPage, EntityQuery, EntityRow, Fired, HistoryQuery, Loaded, StoreError, TransitionMeta,
+};
 use crate::dynamic::{Args, Bound, DynMachine};
 use crate::history::HistoryRecord;
 use crate::listener::Listeners;
@@ -424,6 +426,32 @@ impl<'c> StoreUnit<'c> {
         state: Option<&str>,
     ) -> Result<Vec<EntityRow>, StoreError> {
         on_work!(self, w => w.entities(machine, state).await)
+    }
+
+    /// [`Store::entity_page`](crate::db::Store::entity_page), inside the
+    /// unit: its own writes included.
+    ///
+    /// # Errors
+    ///
+    /// The database's; [`StoreError::TableMapping`] for a machine kept in
+    /// the application's own table.
+    ///
+    /// ```
+    /// use stateforge_runtime::db::{EntityQuery, Store, TransitionMeta};
+    /// # stateforge::state_machine! { machine Door { initial state Closed; final state Open; event open: Closed -> Open; } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), stateforge_runtime::db::StoreError> {
+    /// let store = Store::in_memory().await?;
+    /// let mut unit = store.begin().await?;
+    /// unit.create("d-1", &AnyDoor::from(Door::new()), &TransitionMeta::new()).await?;
+    /// let page = unit.entity_page(&EntityQuery::machine("door")).await?;
+    /// assert_eq!(page.entities.len(), 1);
+    /// unit.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn entity_page(&mut self, query: &EntityQuery) -> Result<EntityPage, StoreError> {
+        on_work!(self, w => w.entity_page(query).await)
     }
 
     /// [`Store::fire_due`](crate::db::Store::fire_due), inside the unit.

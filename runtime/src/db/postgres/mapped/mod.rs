@@ -338,9 +338,11 @@ impl PgMapped {
             purge_orphans: format!(
                 "DELETE FROM {tm} WHERE id IN (
                    SELECT t.id FROM {tm} AS t
-                   WHERE t.machine = $1 AND t.due_at <= $2
+                   WHERE t.id IN (
+                       SELECT p.id FROM {tm} AS p
+                       WHERE p.machine = $1 AND p.due_at <= $2 AND (p.due_at, p.id) > ($3, $4)
+                       ORDER BY p.due_at, p.id LIMIT $5)
                      AND NOT EXISTS (SELECT 1 FROM {tb} AS e WHERE e.{k} = {joined})
-                   ORDER BY t.due_at, t.id LIMIT $3
                    FOR UPDATE SKIP LOCKED)",
                 tm = t.timers,
             )

@@ -166,12 +166,15 @@ impl PgConnection<'_> {
         &mut self,
         m: &PgMapped,
         now: Timestamp,
-        at_most: i64,
+        after: DueCursor,
+        page: i64,
     ) -> Result<usize, StoreError> {
         let q = query(&m.purge_orphans)
             .bind(m.table.machine.as_str())
             .bind(now.as_micros())
-            .bind(at_most);
+            .bind(after.due_at)
+            .bind(after.id)
+            .bind(page);
         let purged = self.write_count(q).await?;
         Ok(usize::try_from(purged).unwrap_or(usize::MAX))
     }
