@@ -197,8 +197,8 @@ impl Definition {
                 to: StateId(index_u32(arm.to)),
                 guard: arm.guard.map(Into::into),
                 action: arm.action.map(Into::into),
-                exits: Box::default(),
-                entries: Box::default(),
+                exits: state_actions(&arm.exits, |s| &spec.states[s].exit),
+                entries: state_actions(&arm.entries, |s| &spec.states[s].entry),
             });
             origins.push(arm.origins.into_boxed_slice());
         }
@@ -608,6 +608,19 @@ impl Definition {
 /// empty (no allocation) without one.
 fn state_action(action: &Option<String>) -> Box<[Box<str>]> {
     action.as_deref().map(Into::into).into_iter().collect()
+}
+
+/// The actions of `states` (a transition's states left or entered, in
+/// order) that have one: what the transition runs.
+fn state_actions<'a>(
+    states: &[usize],
+    action: impl Fn(usize) -> &'a Option<String>,
+) -> Box<[Box<str>]> {
+    states
+        .iter()
+        .filter_map(|&s| action(s).as_deref())
+        .map(Into::into)
+        .collect()
 }
 
 /// Indices are bounded by `MAX_ARMS` and friends, far below `u32::MAX`.

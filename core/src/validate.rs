@@ -56,8 +56,23 @@ pub(crate) fn check(spec: &MachineSpec) -> Result<Option<Flat>, Vec<Problem>> {
         if !tree || !problems.is_empty() {
             return Err(problems);
         }
-        // Reachability and dead ends are properties of configurations.
-        return flatten(spec).map(Some);
+        // Reachability and dead ends are properties of configurations, and
+        // so is which states some transition leaves or enters.
+        let flat = flatten(spec)?;
+        let arms = || flat.arms.iter();
+        let left: BTreeSet<usize> = arms().flat_map(|a| a.exits.iter().copied()).collect();
+        let entered: BTreeSet<usize> = arms().flat_map(|a| a.entries.iter().copied()).collect();
+        report_state_actions_never_run(
+            spec,
+            |s| left.contains(&s),
+            |s| entered.contains(&s),
+            &mut problems,
+        );
+        return if problems.is_empty() {
+            Ok(Some(flat))
+        } else {
+            Err(problems)
+        };
     }
     // A misspelt state name in an arm must not bury itself under the
     // errors it causes. An unknown target could have meant any state, so
@@ -489,6 +504,9 @@ fn check_dead_ends(spec: &MachineSpec, problems: &mut Vec<Problem>) {
 // machine starts in the initial state without running it, as a restored
 // one does in its state). An arm naming an unknown state could have meant
 // any: the check that depends on it is skipped, as the graph checks are.
+// A machine with compound states answers on its flat transitions, which
+// leave and enter every state below each arm's domain (a compound state's
+// exit action runs when an arm leaves it, from any of its children).
 fn check_state_actions_run(
     spec: &MachineSpec,
     unknown_source: bool,
@@ -505,10 +523,26 @@ fn check_state_actions_run(
     let arms = || spec.events.iter().flat_map(|e| &e.arms);
     let left: BTreeSet<&str> = arms().flat_map(|a| &a.from).map(String::as_str).collect();
     let entered: BTreeSet<&str> = arms().map(|a| a.to.as_str()).collect();
+    let name = |s: usize| spec.states[s].name.as_str();
+    report_state_actions_never_run(
+        spec,
+        |s| unknown_source || left.contains(name(s)),
+        |s| unknown_target || entered.contains(name(s)),
+        problems,
+    );
+}
+
+/// Reports each exit action of a state `is_left` says no transition
+/// leaves, and each entry action of one `is_entered` says none enters.
+fn report_state_actions_never_run(
+    spec: &MachineSpec,
+    is_left: impl Fn(usize) -> bool,
+    is_entered: impl Fn(usize) -> bool,
+    problems: &mut Vec<Problem>,
+) {
     for (i, s) in spec.states.iter().enumerate() {
         if let Some(action) = &s.exit
-            && !unknown_source
-            && !left.contains(s.name.as_str())
+            && !is_left(i)
         {
             problems.push(Problem::StateActionNeverRuns {
                 state: s.name.clone(),
@@ -518,8 +552,7 @@ fn check_state_actions_run(
             });
         }
         if let Some(action) = &s.entry
-            && !unknown_target
-            && !entered.contains(s.name.as_str())
+            && !is_entered(i)
         {
             problems.push(Problem::StateActionNeverRuns {
                 state: s.name.clone(),

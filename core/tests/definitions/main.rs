@@ -6,6 +6,7 @@
 mod alternatives;
 mod compatibility;
 mod hierarchy;
+mod hierarchy_actions;
 mod hierarchy_rules;
 #[cfg(feature = "serde")]
 mod json_format;
