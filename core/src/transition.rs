@@ -27,9 +27,13 @@ pub struct Transition {
     /// The exit actions of the states the arm leaves, in the order they
     /// run: the source state's, if it has one. On a self-transition the
     /// state is left and entered again, so its exit action is here too.
+    /// With compound and parallel states, every state left, innermost
+    /// first (the last region first).
     pub exits: Box<[Box<str>]>,
     /// The entry actions of the states the arm enters, in the order they
-    /// run: the target state's, if it has one.
+    /// run: the target state's, if it has one. With compound and parallel
+    /// states, every state entered, outermost first (the first region
+    /// first), the initial children entered with it included.
     pub entries: Box<[Box<str>]>,
 }
 

@@ -117,6 +117,7 @@ fn every_definition_of_the_repository_fits_the_schema() {
         "examples/dynamic_definition.rs",
         "tests/typed/generated_definition.rs",
         "cli/tests/cli/sqlite_database.rs",
+        "runtime/tests/standalone/hierarchy_actions.rs",
     ] {
         let found = definitions_in_source(file);
         assert!(!found.is_empty(), "no definition found in {file}");
@@ -142,6 +143,10 @@ fn every_definition_of_the_repository_fits_the_schema() {
     ));
     texts.push(("every field".into(), every_field().to_json()));
     texts.push(("compound and parallel".into(), nested().to_json()));
+    texts.push((
+        "tests/support/release.json".into(),
+        fixture("tests/support/release.json"),
+    ));
     for (origin, text) in &texts {
         // Each is read by stateforge (valid or not by its rules)...
         let read = MachineSpec::from_json(text);
@@ -257,4 +262,15 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
     // The changes are of a document both accept.
     assert!(MachineSpec::from_json(&good.to_string()).is_ok());
     assert_eq!(misfit(&schema, &good), None);
+    // Compound and parallel states need format 3 too, in both.
+    let nested = serde_json::to_value(nested()).unwrap();
+    assert_eq!(misfit(&schema, &nested), None);
+    for format in [json!(1), json!(2)] {
+        let mut older = nested.clone();
+        older["format"] = format;
+        let text = older.to_string();
+        let err = MachineSpec::from_json(&text).expect_err(&text);
+        assert!(err.to_string().contains("need format 3"), "{err}");
+        assert!(misfit(&schema, &older).is_some(), "the schema takes {text}");
+    }
 }
