@@ -120,9 +120,10 @@
 #[cfg(feature = "serde")]
 pub use stateforge_core::LoadError;
 pub use stateforge_core::{
-    ArmSpec, Change, Checks, Compatibility, Definition, Event, EventId, EventSpec, Fingerprint,
-    InvalidDefinition, Machine, MachineSpec, MigrationSpec, NotAllowed, ParseStateError, Problem,
-    Refusal, Rejected, StateId, StateSpec, Timer, TimerSpec, Transition, WrongState, compare,
+    ActionKind, ActionStep, ArmSpec, Change, Checks, Compatibility, Definition, Event, EventId,
+    EventSpec, Fingerprint, InvalidDefinition, Machine, MachineSpec, MigrationSpec, NotAllowed,
+    ParseStateError, Problem, Refusal, Rejected, StateId, StateSpec, Timer, TimerSpec, Transition,
+    WrongState, compare,
 };
 #[cfg(feature = "runtime")]
 pub use stateforge_runtime as runtime;

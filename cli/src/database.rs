@@ -317,7 +317,9 @@ pub(crate) struct FireRequest<'a> {
 }
 
 /// `stateforge fire`: the same checks as the library; machines declared in
-/// Rust, and arms with guards or actions, belong to their application.
+/// Rust, and arms with guards or actions (their own, or the entry and
+/// exit actions of the states they enter and leave), belong to their
+/// application.
 pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
     known_name(req.db.url, req.machine)?;
     let store = open(req.db.url, req.db.prefix, Access::Write)?;
@@ -348,8 +350,9 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
         if let Some(g) = t.guard.as_deref() {
             registry = registry.guard(g, |_, _| false);
         }
-        if let Some(a) = t.action.as_deref() {
-            registry = registry.action(a, |_, _| {
+        // The arm's action and the states' entry and exit actions alike.
+        for step in t.actions() {
+            registry = registry.action(step.name, |_, _| {
                 Err("not runnable from the command line".to_owned())
             });
         }
@@ -367,7 +370,7 @@ pub(crate) fn fire(req: &FireRequest<'_>) -> Result<(), Failure> {
         && let Some(code) = def
             .alternatives(state, event)
             .iter()
-            .find_map(|t| t.guard.as_deref().or(t.action.as_deref()))
+            .find_map(|t| t.guard.as_deref().or(t.actions().next().map(|a| a.name)))
     {
         return Err(Failure::refused(format!(
             "event `{}` from `{}` runs `{}`, which only the application can run; fire it from the application",

@@ -139,6 +139,10 @@ pub enum Change {
         /// The event it fires.
         event: String,
     },
+    /// A state has another entry or exit action, gains one or loses one:
+    /// behaviour, like an arm's action, so rows carry over; a row already
+    /// in the state runs the new exit action when it leaves.
+    StateActionsChanged(String),
 }
 
 impl Change {
@@ -196,6 +200,9 @@ impl fmt::Display for Change {
             }
             Change::TimerRemoved { state, event } => {
                 write!(f, "the timer firing `{event}` in `{state}` was removed")
+            }
+            Change::StateActionsChanged(s) => {
+                write!(f, "the entry or exit action of state `{s}` changed")
             }
             Change::TimerChanged { state, event } => {
                 write!(
@@ -321,9 +328,9 @@ impl fmt::Display for Compatibility {
 /// The rule, change by change (docs/dsl.md, "Changing a machine"): a
 /// state removed or renamed without a migration declared in `current`
 /// (a [`MigrationSpec`]), or another machine, needs a migration;
-/// everything else (states, events, arms, guards, actions and timers
-/// added, removed or changed; another initial state; a state becoming
-/// final) is compatible. Rows carry over when no change needs a
+/// everything else (states, events, arms, guards, actions, a state's
+/// entry and exit actions and timers added, removed or changed; another
+/// initial state; a state becoming final) is compatible. Rows carry over when no change needs a
 /// migration.
 ///
 /// ```
@@ -367,6 +374,19 @@ pub fn compare(stored: &Definition, current: &Definition) -> Compatibility {
     }
     for name in new_states.keys().filter(|n| !old_states.contains_key(*n)) {
         changes.push(Change::StateAdded(name.clone()));
+    }
+    let actions = |def: &Definition| -> BTreeMap<String, (Option<String>, Option<String>)> {
+        def.spec()
+            .states
+            .iter()
+            .map(|s| (s.name.clone(), (s.entry.clone(), s.exit.clone())))
+            .collect()
+    };
+    let new_actions = actions(current);
+    for (name, old) in actions(stored) {
+        if new_actions.get(&name).is_some_and(|new| *new != old) {
+            changes.push(Change::StateActionsChanged(name));
+        }
     }
     // A data migration applies to rows of a definition that does not
     // declare it: rows written under one that does already hold the new

@@ -3,9 +3,10 @@
 //! calls, so that a large machine costs the compiler a handful of tokens.
 //! The text mirrors the macro's own syntax:
 //!
-//! - states: `initial pending, assigned, final completed`: comma-separated,
-//!   each a name after its flags (`initial`, `final`, `history`,
-//!   `compound`, `parallel`), then `in parent` for a child state;
+//! - states: `initial pending, assigned, final completed, open entry arm
+//!   exit disarm`: comma-separated, each a name after its flags (`initial`,
+//!   `final`, `history`, `compound`, `parallel`), then `in parent` for a
+//!   child state, then its entry and exit actions, if any;
 //! - events: `fail: assigned | in_progress -> failed, x -> y if guard => action; ...`:
 //!   semicolon-separated, each a name, `:`, then its arms, comma-separated;
 //! - timers: `open reset 30000, ...`: state, event, milliseconds;
@@ -46,12 +47,16 @@ impl MachineSpec {
                     StateKind::Parallel => "parallel ",
                 };
                 let history = if s.history { "history " } else { "" };
-                match &s.parent {
-                    Some(parent) => {
-                        format!("{initial}{is_final}{history}{kind}{} in {parent}", s.name)
-                    }
-                    None => format!("{initial}{is_final}{history}{kind}{}", s.name),
+                let mut state = format!("{initial}{is_final}{history}{kind}{}", s.name);
+                if let Some(parent) = &s.parent {
+                    state.push_str(&format!(" in {parent}"));
                 }
+                for (keyword, action) in [("entry", &s.entry), ("exit", &s.exit)] {
+                    if let Some(action) = action {
+                        state.push_str(&format!(" {keyword} {action}"));
+                    }
+                }
+                state
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -132,6 +137,20 @@ impl MachineSpec {
         let states = items(states, ',')
             .map(|s| {
                 let mut words: Vec<&str> = s.split_whitespace().collect();
+                // The actions come after the name, each a keyword and a
+                // path; read from the end, the name is what is left last,
+                // whatever it is called (a state may be named `entry`); a
+                // parent, written before them, is read next.
+                let (mut entry, mut exit) = (None, None);
+                while words.len() >= 3 {
+                    let slot = match words[words.len() - 2] {
+                        "entry" => &mut entry,
+                        "exit" => &mut exit,
+                        _ => break,
+                    };
+                    *slot = words.pop().map(str::to_owned);
+                    words.pop();
+                }
                 // `in` is never a flag, so `x in p` always ends in a parent,
                 // even for states called `in`.
                 let parent = match words.as_slice() {
@@ -157,6 +176,8 @@ impl MachineSpec {
                     parent,
                     kind,
                     history: words.contains(&"history"),
+                    entry,
+                    exit,
                 }
             })
             .collect();
@@ -335,13 +356,13 @@ mod tests {
         let spec = MachineSpec::new("m")
             .state(StateSpec::initial("a"))
             .state(StateSpec {
-                name: "b".into(),
-                initial: true,
                 is_final: true,
-                ..StateSpec::default()
+                ..StateSpec::initial("b").entry("m::on_b")
             })
             .state(StateSpec::final_state("initial"))
-            .state(StateSpec::new("final"))
+            .state(StateSpec::new("final").exit("x::y"))
+            .state(StateSpec::new("entry").entry("exit").exit("entry"))
+            .state(StateSpec::initial("exit").exit("go"))
             .event(EventSpec::new("none"))
             .event(
                 EventSpec::new("go")
@@ -375,6 +396,13 @@ mod tests {
             .state(StateSpec::parallel("building"))
             .state(StateSpec::compound("in").child_of("building"))
             .state(StateSpec::final_state("passed").child_of("in"))
+            .state(
+                StateSpec::new("entry")
+                    .child_of("in")
+                    .entry("in")
+                    .exit("exit"),
+            )
+            .state(StateSpec::new("x").child_of("entry").exit("entry"))
             .event(EventSpec::new("go").arm(ArmSpec::new(["done(building)"], "active")));
         assert_eq!(round_trip(&spec), spec);
     }

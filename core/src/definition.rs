@@ -7,6 +7,7 @@ use crate::fingerprint::Fingerprint;
 use crate::flatten::Flat;
 pub use crate::invalid_definition::InvalidDefinition;
 use crate::spec::MachineSpec;
+use crate::transition::Transition;
 use crate::validate::check;
 
 /// A state's position in its [`Definition`]: `0..definition.states().len()`.
@@ -65,28 +66,6 @@ impl EventId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
-}
-
-/// One resolved arm: `from --event--> to`, with its guard and action names.
-///
-/// ```
-/// # let def = stateforge_core::Definition::example();
-/// let (pending, assign) = (def.state_id("pending").unwrap(), def.event_id("assign").unwrap());
-/// let t = def.transition(pending, assign).unwrap();
-/// assert_eq!(def.state_name(t.to), "assigned");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    /// The source state.
-    pub from: StateId,
-    /// The event.
-    pub event: EventId,
-    /// The target state.
-    pub to: StateId,
-    /// The guard's name, if the arm has one.
-    pub guard: Option<Box<str>>,
-    /// The action's name, if the arm has one.
-    pub action: Option<Box<str>>,
 }
 
 /// A resolved timer: `event` fires `after` entering `state`.
@@ -218,6 +197,8 @@ impl Definition {
                 to: StateId(index_u32(arm.to)),
                 guard: arm.guard.map(Into::into),
                 action: arm.action.map(Into::into),
+                exits: state_actions(&arm.exits, |s| &spec.states[s].exit),
+                entries: state_actions(&arm.entries, |s| &spec.states[s].entry),
             });
             origins.push(arm.origins.into_boxed_slice());
         }
@@ -298,12 +279,15 @@ impl Definition {
                         }]
                         .into(),
                     );
+                    let to = find_state(&arm.to);
                     transitions.push(Transition {
                         from,
                         event: EventId(index_u32(ei)),
-                        to: find_state(&arm.to),
+                        to,
                         guard: arm.guard.as_deref().map(Into::into),
                         action: arm.action.as_deref().map(Into::into),
+                        exits: state_action(&spec.states[from.index()].exit),
+                        entries: state_action(&spec.states[to.index()].entry),
                     });
                 }
             }
@@ -618,6 +602,25 @@ impl Definition {
             Err(e) => unreachable!("the example definition is valid: {e}"),
         }
     }
+}
+
+/// A flat state's entry or exit action as the list a transition runs:
+/// empty (no allocation) without one.
+fn state_action(action: &Option<String>) -> Box<[Box<str>]> {
+    action.as_deref().map(Into::into).into_iter().collect()
+}
+
+/// The actions of `states` (a transition's states left or entered, in
+/// order) that have one: what the transition runs.
+fn state_actions<'a>(
+    states: &[usize],
+    action: impl Fn(usize) -> &'a Option<String>,
+) -> Box<[Box<str>]> {
+    states
+        .iter()
+        .filter_map(|&s| action(s).as_deref())
+        .map(Into::into)
+        .collect()
 }
 
 /// Indices are bounded by `MAX_ARMS` and friends, far below `u32::MAX`.

@@ -8,17 +8,34 @@
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{Definition, InvalidDefinition};
+use crate::flatten::is_hierarchical;
 use crate::migration::MigrationSpec;
 use crate::spec::{Checks, EventSpec, MachineSpec, StateSpec, TimerSpec};
 
-/// The newest format this build reads: format 2 adds `migrations`.
-const FORMAT: u32 = 2;
+/// The newest format this build reads: format 2 adds `migrations`, format
+/// 3 states' `entry` and `exit` actions and compound and parallel states
+/// (`parent`, `kind`, `history`).
+const FORMAT: u32 = 3;
 
 /// The format a spec is written in: the oldest that holds it, so that a
 /// definition without migrations still reads in a build of format 1 (an
 /// older binary sharing the database during a rolling deploy).
 fn format_of(spec: &MachineSpec) -> u32 {
-    if spec.migrations.is_empty() { 1 } else { 2 }
+    if has_state_actions(spec) || is_hierarchical(spec) {
+        3
+    } else if spec.migrations.is_empty() {
+        1
+    } else {
+        2
+    }
+}
+
+/// Whether a state of `spec` has an entry or exit action: what needs
+/// format 3.
+fn has_state_actions(spec: &MachineSpec) -> bool {
+    spec.states
+        .iter()
+        .any(|s| s.entry.is_some() || s.exit.is_some())
 }
 
 /// Why a definition could not be read from JSON.
@@ -36,11 +53,11 @@ pub enum LoadError {
     ///
     /// ```
     /// use stateforge_core::{Definition, LoadError};
-    /// let err = Definition::from_json(r#"{"format": 3, "name": "door"}"#).unwrap_err();
-    /// assert!(matches!(err, LoadError::NewerFormat { format: 3, newest: 2 }));
+    /// let err = Definition::from_json(r#"{"format": 4, "name": "door"}"#).unwrap_err();
+    /// assert!(matches!(err, LoadError::NewerFormat { format: 4, newest: 3 }));
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "this definition is format 3; this stateforge reads format 2 at most: upgrade stateforge",
+    ///     "this definition is format 4; this stateforge reads format 3 at most: upgrade stateforge",
     /// );
     /// ```
     #[error("{}", newer_format(*.format, *.newest))]
@@ -151,14 +168,27 @@ impl<'de> Deserialize<'de> for MachineSpec {
                 "`migrations` needs format 2: write \"format\": 2",
             ));
         }
-        Ok(MachineSpec {
+        let spec = MachineSpec {
             name: doc.name,
             states: doc.states,
             events: doc.events,
             timers: doc.timers,
             checks: doc.checks,
             migrations: doc.migrations,
-        })
+        };
+        // Likewise: a reader of format 2 refuses `entry` and `exit`, and
+        // `parent`, `kind` and `history`.
+        if has_state_actions(&spec) && doc._format.0 < 3 {
+            return Err(serde::de::Error::custom(
+                "a state's `entry` and `exit` need format 3: write \"format\": 3",
+            ));
+        }
+        if is_hierarchical(&spec) && doc._format.0 < 3 {
+            return Err(serde::de::Error::custom(
+                "a state's `parent`, `kind` and `history` need format 3: write \"format\": 3",
+            ));
+        }
+        Ok(spec)
     }
 }
 
@@ -208,12 +238,13 @@ impl<'de> Deserialize<'de> for Definition {
 impl Definition {
     /// The newest format of the JSON form this build reads.
     /// [`Definition::to_json`] writes the oldest format that holds the
-    /// definition: 1, or 2 for one that declares migrations.
+    /// definition: 1, 2 for one that declares migrations, 3 for one whose
+    /// states have entry or exit actions.
     ///
     /// ```
     /// let json = stateforge_core::Definition::example().to_json();
     /// assert!(json.contains(r#""format": 1"#));
-    /// assert_eq!(stateforge_core::Definition::JSON_FORMAT, 2);
+    /// assert_eq!(stateforge_core::Definition::JSON_FORMAT, 3);
     /// ```
     pub const JSON_FORMAT: u32 = FORMAT;
 

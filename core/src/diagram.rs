@@ -4,7 +4,8 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use crate::definition::{Definition, Transition};
+use crate::definition::Definition;
+use crate::transition::Transition;
 
 impl Definition {
     /// The machine as a Mermaid `stateDiagram-v2`: `[*]` marks the initial

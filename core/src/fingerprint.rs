@@ -48,6 +48,14 @@ impl Fingerprint {
                 u8::from(s.initial),
                 u8::from(s.is_final)
             ));
+            // Lines only for the actions a state has, so that machines
+            // without any keep their fingerprints and their stored rows.
+            if let Some(entry) = &s.entry {
+                lines.push(format!("entry {} {entry}", s.name));
+            }
+            if let Some(exit) = &s.exit {
+                lines.push(format!("exit {} {exit}", s.name));
+            }
             // Only for what a flat machine lacks, so that flat machines
             // keep their fingerprints.
             if let Some(parent) = &s.parent {

@@ -41,13 +41,14 @@ mod spec;
 mod stored_body;
 #[cfg(feature = "svg")]
 mod svg;
+mod transition;
 #[cfg(feature = "serde")]
 mod unit_event;
 mod validate;
 
 pub use compatibility::{Change, Compatibility, compare};
 pub use configuration::{Remembered, SpecArm};
-pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer, Transition};
+pub use definition::{Definition, EventId, InvalidDefinition, StateId, Timer};
 #[cfg(feature = "serde")]
 pub use definition_json::LoadError;
 pub use fingerprint::Fingerprint;
@@ -61,6 +62,7 @@ pub use spec::{ArmSpec, Checks, EventSpec, MachineSpec, StateKind, StateSpec, Ti
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 pub use stored_body::{__StoredBody, __deserialize_unit_struct, __migrate_state_data};
+pub use transition::{ActionKind, ActionStep, Transition};
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 pub use unit_event::{__deserialize_unit_event, __serialize_unit_event};

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::transition::ActionKind;
+
 pub use crate::site::{NameKind, Site};
 
 /// One thing wrong with a machine. Every check reports all it finds.
@@ -303,6 +305,20 @@ pub enum Problem {
         /// The most allowed.
         max: usize,
     },
+    /// A state's entry or exit action that no transition runs: the exit
+    /// action of a state no arm leaves (a final state), or the entry
+    /// action of a state no arm enters (an initial state, which a new
+    /// machine starts in without running it).
+    StateActionNeverRuns {
+        /// The state.
+        state: String,
+        /// [`ActionKind::Entry`] or [`ActionKind::Exit`].
+        kind: ActionKind,
+        /// The action.
+        action: String,
+        /// The action's name.
+        site: Site,
+    },
 }
 
 impl Problem {
@@ -347,7 +363,8 @@ impl Problem {
             | Problem::HistoryOnParallel { site, .. }
             | Problem::FinalWithChildren { site, .. }
             | Problem::DoneOfNonParallel { site, .. }
-            | Problem::RegionsShareEvent { site, .. } => Some(*site),
+            | Problem::RegionsShareEvent { site, .. }
+            | Problem::StateActionNeverRuns { site, .. } => Some(*site),
         }
     }
 }
@@ -520,6 +537,20 @@ impl fmt::Display for Problem {
                     "; a definition holds at most {max}: split a parallel state's regions into machines of their own"
                 )
             }
+            Problem::StateActionNeverRuns {
+                state,
+                kind: ActionKind::Exit,
+                action,
+                ..
+            } => write!(
+                f,
+                "exit action `{action}` of state `{state}` would never run: no transition leaves `{state}`; remove it"
+            ),
+            Problem::StateActionNeverRuns { state, action, .. } => write!(
+                f,
+                "entry action `{action}` of state `{state}` would never run: no transition enters `{state}`, \
+                 and a new machine starts there without running it; remove it, or add a transition into `{state}`"
+            ),
         }
     }
 }

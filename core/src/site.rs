@@ -60,6 +60,10 @@ pub enum Site {
     MigrationTo(usize),
     /// The function a migration makes data with (`migrations[i].with`).
     MigrationWith(usize),
+    /// The entry action of `states[i]`.
+    StateEntry(usize),
+    /// The exit action of `states[i]`.
+    StateExit(usize),
 }
 
 impl fmt::Display for Site {
@@ -79,6 +83,8 @@ impl fmt::Display for Site {
             Site::MigrationFrom(i) => write!(f, "migrations[{i}].from"),
             Site::MigrationTo(i) => write!(f, "migrations[{i}].to"),
             Site::MigrationWith(i) => write!(f, "migrations[{i}].with"),
+            Site::StateEntry(i) => write!(f, "states[{i}].entry"),
+            Site::StateExit(i) => write!(f, "states[{i}].exit"),
         }
     }
 }

@@ -159,6 +159,22 @@ pub struct StateSpec {
     /// active in it (shallow history) rather than its initial child.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub history: bool,
+    /// The action run each time a transition enters this state, by name:
+    /// after the arm's action, on a self-transition too. Not run by a
+    /// machine's creation in its initial state, nor by a restore.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub entry: Option<String>,
+    /// The action run each time a transition leaves this state, by name:
+    /// before the arm's action, on a self-transition too. A final state,
+    /// never left, has none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub exit: Option<String>,
 }
 
 /// What a [`StateSpec`] holds: nothing, one active child, or regions.
@@ -236,6 +252,32 @@ impl StateSpec {
             is_final: true,
             ..StateSpec::new(name)
         }
+    }
+
+    /// Sets the entry action: run by every transition into this state,
+    /// after the arm's action.
+    ///
+    /// ```
+    /// let s = stateforge_core::StateSpec::new("open").entry("arm_timer");
+    /// assert_eq!(s.entry.as_deref(), Some("arm_timer"));
+    /// ```
+    #[must_use]
+    pub fn entry(mut self, action: impl Into<String>) -> Self {
+        self.entry = Some(action.into());
+        self
+    }
+
+    /// Sets the exit action: run by every transition out of this state,
+    /// before the arm's action.
+    ///
+    /// ```
+    /// let s = stateforge_core::StateSpec::new("open").exit("disarm");
+    /// assert_eq!(s.exit.as_deref(), Some("disarm"));
+    /// ```
+    #[must_use]
+    pub fn exit(mut self, action: impl Into<String>) -> Self {
+        self.exit = Some(action.into());
+        self
     }
 
     /// A compound state: its children (states naming it as `parent`) are

@@ -10,6 +10,7 @@ use crate::flatten::{Flat, done_of, flatten, is_hierarchical};
 use crate::hierarchy_rules::{check_hierarchy, parents, related};
 use crate::problem::{NameKind, Problem, Site};
 use crate::spec::{MachineSpec, StateKind};
+use crate::transition::ActionKind;
 
 /// The longest name accepted for a machine, state or event.
 pub const MAX_NAME_LEN: usize = 64;
@@ -55,8 +56,23 @@ pub(crate) fn check(spec: &MachineSpec) -> Result<Option<Flat>, Vec<Problem>> {
         if !tree || !problems.is_empty() {
             return Err(problems);
         }
-        // Reachability and dead ends are properties of configurations.
-        return flatten(spec).map(Some);
+        // Reachability and dead ends are properties of configurations, and
+        // so is which states some transition leaves or enters.
+        let flat = flatten(spec)?;
+        let arms = || flat.arms.iter();
+        let left: BTreeSet<usize> = arms().flat_map(|a| a.exits.iter().copied()).collect();
+        let entered: BTreeSet<usize> = arms().flat_map(|a| a.entries.iter().copied()).collect();
+        report_state_actions_never_run(
+            spec,
+            |s| left.contains(&s),
+            |s| entered.contains(&s),
+            &mut problems,
+        );
+        return if problems.is_empty() {
+            Ok(Some(flat))
+        } else {
+            Err(problems)
+        };
     }
     // A misspelt state name in an arm must not bury itself under the
     // errors it causes. An unknown target could have meant any state, so
@@ -73,6 +89,7 @@ pub(crate) fn check(spec: &MachineSpec) -> Result<Option<Flat>, Vec<Problem>> {
     if spec.checks.dead_ends && !unknown_source {
         check_dead_ends(spec, &mut problems);
     }
+    check_state_actions_run(spec, unknown_source, unknown_target, &mut problems);
     if problems.is_empty() {
         Ok(None)
     } else {
@@ -139,6 +156,22 @@ fn check_names(spec: &MachineSpec, problems: &mut Vec<Problem>) {
                         site,
                     });
                 }
+            }
+        }
+    }
+    for (i, s) in spec.states.iter().enumerate() {
+        for (path, site) in [
+            (&s.entry, Site::StateEntry(i)),
+            (&s.exit, Site::StateExit(i)),
+        ] {
+            if let Some(path) = path
+                && !is_valid_path(path)
+            {
+                problems.push(Problem::InvalidName {
+                    kind: NameKind::Action,
+                    name: path.clone(),
+                    site,
+                });
             }
         }
     }
@@ -461,6 +494,71 @@ fn check_dead_ends(spec: &MachineSpec, problems: &mut Vec<Problem>) {
             problems.push(Problem::DeadEnd {
                 state: s.name.clone(),
                 site: Site::State(i),
+            });
+        }
+    }
+}
+
+// Rule: a state's exit action runs, so some arm leaves the state (a final
+// state has none); its entry action runs, so some arm enters it (a new
+// machine starts in the initial state without running it, as a restored
+// one does in its state). An arm naming an unknown state could have meant
+// any: the check that depends on it is skipped, as the graph checks are.
+// A machine with compound states answers on its flat transitions, which
+// leave and enter every state below each arm's domain (a compound state's
+// exit action runs when an arm leaves it, from any of its children).
+fn check_state_actions_run(
+    spec: &MachineSpec,
+    unknown_source: bool,
+    unknown_target: bool,
+    problems: &mut Vec<Problem>,
+) {
+    if spec
+        .states
+        .iter()
+        .all(|s| s.entry.is_none() && s.exit.is_none())
+    {
+        return;
+    }
+    let arms = || spec.events.iter().flat_map(|e| &e.arms);
+    let left: BTreeSet<&str> = arms().flat_map(|a| &a.from).map(String::as_str).collect();
+    let entered: BTreeSet<&str> = arms().map(|a| a.to.as_str()).collect();
+    let name = |s: usize| spec.states[s].name.as_str();
+    report_state_actions_never_run(
+        spec,
+        |s| unknown_source || left.contains(name(s)),
+        |s| unknown_target || entered.contains(name(s)),
+        problems,
+    );
+}
+
+/// Reports each exit action of a state `is_left` says no transition
+/// leaves, and each entry action of one `is_entered` says none enters.
+fn report_state_actions_never_run(
+    spec: &MachineSpec,
+    is_left: impl Fn(usize) -> bool,
+    is_entered: impl Fn(usize) -> bool,
+    problems: &mut Vec<Problem>,
+) {
+    for (i, s) in spec.states.iter().enumerate() {
+        if let Some(action) = &s.exit
+            && !is_left(i)
+        {
+            problems.push(Problem::StateActionNeverRuns {
+                state: s.name.clone(),
+                kind: ActionKind::Exit,
+                action: action.clone(),
+                site: Site::StateExit(i),
+            });
+        }
+        if let Some(action) = &s.entry
+            && !is_entered(i)
+        {
+            problems.push(Problem::StateActionNeverRuns {
+                state: s.name.clone(),
+                kind: ActionKind::Entry,
+                action: action.clone(),
+                site: Site::StateEntry(i),
             });
         }
     }

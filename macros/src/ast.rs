@@ -7,8 +7,10 @@
 //!          | State
 //!          | Attr* 'event' Ident ('(' Field,* ')')? ':' Arm (',' Arm)* ','? ';'
 //!          | Doc* 'removed' 'state' Ident '->' Ident ('with' Path)? ';'
-//! State   := Attr* Modifier* 'state' Ident Past? (';' | '{' Body '}' ';'?)
-//!          | Attr* 'region' Ident '{' State* '}' ';'?
+//! State   := Attr* Modifier* 'state' Ident Past? StateEnd
+//!          | Attr* 'history'? 'region' Ident '{' State* '}' (';'? | Hook+ ';')
+//! StateEnd:= ';' | '{' Body '}' ';'? | ('{' Body '}')? Hook+ ';'
+//! Hook    := ('entry' | 'exit') Path                (each at most once, in any order)
 //! Modifier:= 'initial' | 'final' | 'history' | 'parallel'
 //! Body    := (Field (',' Field)* ','?)? State*      (a field starts `ident :`,
 //!                                                    a state with a keyword)
@@ -108,6 +110,13 @@ pub(crate) struct StateDecl {
     pub(crate) has_children: bool,
     /// The state it is written in, set when the tree is flattened.
     pub(crate) parent: Option<Ident>,
+    /// `entry path`: the action run by every transition into the state.
+    pub(crate) entry: Option<Path>,
+    /// `exit path`: the action run by every transition out of the state.
+    pub(crate) exit: Option<Path>,
+    /// The `entry` and `exit` keywords as written, for errors about the
+    /// actions as such rather than about the functions they name.
+    pub(crate) hook_keywords: Vec<Ident>,
 }
 
 /// `name: Type`, in a state's braces or an event's parentheses.

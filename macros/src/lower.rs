@@ -125,6 +125,8 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
                         ident,
                         attrs: s.attrs.clone(),
                         fields: s.fields.clone(),
+                        entry: s.entry.clone(),
+                        exit: s.exit.clone(),
                         stored,
                     }
                 }
@@ -137,6 +139,9 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
                         unit_value: c.unit_value.clone(),
                         attrs: Vec::new(),
                         fields: Vec::new(),
+                        // Refused by `check` with compound states.
+                        entry: None,
+                        exit: None,
                         stored,
                     }
                 }

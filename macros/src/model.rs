@@ -176,6 +176,10 @@ pub(crate) struct State {
     pub(crate) unit_value: Option<TokenStream>,
     /// Whether it is final.
     pub(crate) is_final: bool,
+    /// The action run by every transition into it, as the user wrote it.
+    pub(crate) entry: Option<Path>,
+    /// The action run by every transition out of it, as the user wrote it.
+    pub(crate) exit: Option<Path>,
     /// Its stored name (`in_progress`).
     pub(crate) stored: String,
 }

@@ -26,6 +26,8 @@ mod kw {
     syn::custom_keyword!(parallel);
     syn::custom_keyword!(region);
     syn::custom_keyword!(done);
+    syn::custom_keyword!(entry);
+    syn::custom_keyword!(exit);
 }
 
 impl Parse for Input {
@@ -123,6 +125,10 @@ impl Parse for Item {
             parse_event(input, attrs).map(Item::Event)
         } else if lookahead.peek(kw::removed) {
             parse_removed(input, &attrs).map(Item::Removed)
+        } else if input.peek(kw::entry) || input.peek(kw::exit) {
+            Err(input.error(
+                "an entry or exit action belongs to a state: write it in the state's declaration, before its `;`, as in `state Open entry start_timer exit stop_timer;`",
+            ))
         } else if input.peek(kw::context) {
             Err(input.error("`context` needs a type: `context: TaskData;`"))
         } else if input.peek(Token![pub]) {
@@ -189,16 +195,28 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
     } else {
         (Vec::new(), None)
     };
+    // `entry` and `exit` are peeked outside the lookahead: a state's
+    // actions are rare, and "expected `;` or curly braces" says what a
+    // declaration missing its end needs.
+    let hooks_follow = input.peek(kw::entry) || input.peek(kw::exit);
     let lookahead = input.lookahead1();
+    let mut hooks = Hooks::default();
     let (fields, children) = if lookahead.peek(Token![;]) {
         input.parse::<Token![;]>()?;
+        (Vec::new(), Vec::new())
+    } else if hooks_follow {
+        hooks = parse_hooks(input, &name)?;
         (Vec::new(), Vec::new())
     } else if lookahead.peek(syn::token::Brace) {
         let body;
         braced!(body in input);
         let parsed = parse_state_body(&body, &name)?;
-        // A `;` after the braces is accepted, as after a struct.
-        let _ = input.parse::<Option<Token![;]>>()?;
+        if input.peek(kw::entry) || input.peek(kw::exit) {
+            hooks = parse_hooks(input, &name)?;
+        } else {
+            // A `;` after the braces is accepted, as after a struct.
+            let _ = input.parse::<Option<Token![;]>>()?;
+        }
         parsed
     } else if input.peek(syn::token::Paren) {
         return Err(input.error(format!(
@@ -221,6 +239,9 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         has_children: !children.is_empty(),
         children,
         parent: None,
+        entry: hooks.entry,
+        exit: hooks.exit,
+        hook_keywords: hooks.keywords,
     })
 }
 
@@ -268,7 +289,14 @@ fn parse_region(
             ),
         ));
     }
-    let _ = input.parse::<Option<Token![;]>>()?;
+    // Actions on a region are parsed so that `check` can say why they are
+    // refused, rather than the parser failing on `entry`.
+    let hooks = if input.peek(kw::entry) || input.peek(kw::exit) {
+        parse_hooks(input, &name)?
+    } else {
+        let _ = input.parse::<Option<Token![;]>>()?;
+        Hooks::default()
+    };
     Ok(StateDecl {
         attrs,
         initial: None,
@@ -283,6 +311,9 @@ fn parse_region(
         has_children: !children.is_empty(),
         children,
         parent: None,
+        entry: hooks.entry,
+        exit: hooks.exit,
+        hook_keywords: hooks.keywords,
     })
 }
 
@@ -341,6 +372,69 @@ fn parse_state_body(
         }
     }
     Ok((fields, children))
+}
+
+/// A state's `entry` and `exit` actions, with the keywords as written.
+#[derive(Default)]
+struct Hooks {
+    entry: Option<Path>,
+    exit: Option<Path>,
+    keywords: Vec<Ident>,
+}
+
+/// `entry path exit path;` after state `name`'s braces (or name): each
+/// at most once, in either order, then the `;` that ends the declaration.
+fn parse_hooks(input: ParseStream<'_>, name: &Ident) -> syn::Result<Hooks> {
+    let (mut entry, mut exit) = (None, None);
+    let mut keywords = Vec::new();
+    loop {
+        let (slot, keyword, span) = if input.peek(kw::entry) {
+            (&mut entry, "entry", input.parse::<kw::entry>()?.span)
+        } else if input.peek(kw::exit) {
+            (&mut exit, "exit", input.parse::<kw::exit>()?.span)
+        } else {
+            break;
+        };
+        if slot.is_some() {
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "`{keyword}` is written twice for state `{name}`; a state has one {keyword} action: call the others from it"
+                ),
+            ));
+        }
+        keywords.push(Ident::new(keyword, span));
+        *slot = Some(function_path(
+            input,
+            &format!("{keyword} action"),
+            keyword,
+            if keyword == "entry" {
+                "start_timer"
+            } else {
+                "stop_timer"
+            },
+        )?);
+    }
+    if input.peek(syn::token::Brace) {
+        return Err(input.error(format!(
+            "a state's fields come before its actions: write `state {name} {{ ... }} entry ... exit ...;`"
+        )));
+    }
+    let lookahead = input.lookahead1();
+    if !lookahead.peek(Token![;]) {
+        if input.peek(Token![=>]) || input.peek(Token![,]) {
+            return Err(input.error(format!(
+                "a state has one entry and one exit action: write `entry` or `exit` before each, then `;`, as in `state {name} entry start_timer exit stop_timer;`"
+            )));
+        }
+        return Err(lookahead.error());
+    }
+    input.parse::<Token![;]>()?;
+    Ok(Hooks {
+        entry,
+        exit,
+        keywords,
+    })
 }
 
 /// Whether the parentheses after a state's name hold its past (`was`,
@@ -548,7 +642,7 @@ impl Parse for ArmDecl {
                 "`done(...)` is a source only: it says when a transition may leave a parallel state; name the state to go to after `->`",
             ));
         }
-        let target = input.parse()?;
+        let target: Ident = input.parse()?;
         let guard = if input.peek(Token![if]) {
             input.parse::<Token![if]>()?;
             Some(function_path(input, "guard", "if", "can_retry")?)
@@ -572,6 +666,11 @@ impl Parse for ArmDecl {
         } else {
             None
         };
+        if input.peek(kw::entry) || input.peek(kw::exit) {
+            return Err(input.error(format!(
+                "entry and exit actions belong to a state, not to a transition: write them in the state's declaration, as in `state {target} entry start_timer;`; a transition's own action is `=> action`"
+            )));
+        }
         // A part written out of order would otherwise be "expected `;`".
         if input.peek(Token![if]) || input.peek(Token![=>]) || input.peek(kw::after) {
             return Err(input.error(
@@ -626,7 +725,8 @@ fn function_path(
 ) -> syn::Result<Path> {
     if input.peek(Token![|]) || input.peek(Token![||]) || input.peek(Token![move]) {
         return Err(input.error(format!(
-            "a {what} is the path of a function, not a closure; write the function and name it: `{keyword} {example}`"
+            "{} {what} is the path of a function, not a closure; write the function and name it: `{keyword} {example}`",
+            article(what)
         )));
     }
     if !(input.peek(Ident::peek_any) || input.peek(Token![::]) || input.peek(Token![<])) {
@@ -637,16 +737,27 @@ fn function_path(
     let path = input.call(callable_path)?;
     if input.peek(syn::token::Paren) {
         let name = crate::check::path_name(&path);
-        let called_with = if keyword == "with" {
-            "the old data"
-        } else {
-            "the context, the source state and the event's arguments"
+        let called_with = match keyword {
+            "with" => "the old data",
+            "entry" => "the context and the state entered",
+            "exit" => "the context and the state left",
+            _ => "the context, the source state and the event's arguments",
         };
         return Err(input.error(format!(
-            "a {what} is named, not called: write `{keyword} {name}`; stateforge calls it with {called_with}"
+            "{} {what} is named, not called: write `{keyword} {name}`; stateforge calls it with {called_with}",
+            article(what)
         )));
     }
     Ok(path)
+}
+
+/// `a` or `an`, as `what` begins.
+fn article(what: &str) -> &'static str {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// The keyword `word` was probably meant to be: one edit away, or two for

@@ -7,6 +7,7 @@
 #![cfg(feature = "runtime")]
 
 mod dynamic;
+mod state_actions;
 
 // Stores and rows need the `sqlite` feature (a default one).
 

@@ -73,6 +73,8 @@ macro_rules! behaviours {
             listened::after_listeners_are_told_who_and_why,
             listened::a_unit_names_what_it_fired_for_the_after_listeners,
             listened::a_units_after_listeners_hear_only_of_its_commit,
+            state_actions::typed_state_actions_are_written_with_the_transition,
+            state_actions::dynamic_state_actions_are_written_and_a_failing_one_writes_nothing,
             hierarchy::a_compound_and_parallel_machine_is_stored_by_configuration,
         );
     };

@@ -65,3 +65,40 @@ fn a_machine_beside_shadowing_names_works() {
     let _ = (Result, Option, String, Vec, Box, Clone, From, serde);
     __sf_context();
 }
+
+/// The state actions' hidden methods, among the same shadowing names and
+/// lints: a private machine, one state both entered and left by a
+/// self-transition.
+mod with_state_actions {
+    stateforge::state_machine! {
+        machine Bell {
+            context: u32;
+            initial state Quiet exit leave;
+            state Ringing { round: u32 } entry ring exit hush;
+            event start(round: u32): Quiet -> Ringing;
+            event again(round: u32): Ringing -> Ringing;
+            event stop: Ringing -> Quiet;
+        }
+    }
+
+    fn leave(count: &mut u32, _: &Quiet) {
+        *count += 1;
+    }
+
+    fn ring(count: &mut u32, ringing: &Ringing) {
+        *count += ringing.round;
+    }
+
+    fn hush(count: &mut u32, _: &Ringing) {
+        *count *= 2;
+    }
+
+    #[test]
+    fn a_private_machine_with_state_actions_compiles_without_warnings() {
+        let bell = Bell::new(0).start(1).again(2);
+        assert_eq!(*bell.context(), (1 + 1) * 2 + 2);
+        let mut any = AnyBell::from(bell.stop());
+        any.fire_in_place(BellEvent::Start { round: 3 }).unwrap();
+        assert_eq!(*any.context(), ((6 * 2) + 1) + 3);
+    }
+}

@@ -15,6 +15,7 @@ pub mod hygiene;
 mod machine_without_serde;
 mod parallel_states;
 mod reexport;
+mod state_actions;
 // Public: the machine is declared `pub`, as the trybuild case that shares
 // it needs, and a `pub` item must be reachable from the root
 // (`unreachable_pub`).

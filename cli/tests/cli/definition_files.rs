@@ -341,7 +341,7 @@ fn usage_errors_escape_the_argument_they_quote() {
 /// a field this build has never heard of.
 fn newer_format_file(dir: &tempfile::TempDir) -> String {
     let task = std::fs::read_to_string(fixture("task.json")).unwrap();
-    let newer = task.replacen("{", r#"{"format": 3, "owner": "ops","#, 1);
+    let newer = task.replacen("{", r#"{"format": 4, "owner": "ops","#, 1);
     let path = dir.path().join("newer.json");
     std::fs::write(&path, newer).unwrap();
     path.display().to_string()
@@ -362,8 +362,8 @@ fn a_newer_format_is_named_with_the_upgrade_it_needs() {
         assert_eq!(
             stderr.trim(),
             format!(
-                "stateforge: {file}: this definition is format 3; \
-                 this stateforge reads format 2 at most: upgrade stateforge"
+                "stateforge: {file}: this definition is format 4; \
+                 this stateforge reads format 3 at most: upgrade stateforge"
             ),
             "{args:?}"
         );
@@ -420,14 +420,14 @@ fn a_definition_stored_without_format_keeps_loading_and_matching_its_rows() {
 
 #[test]
 fn a_definition_stored_in_a_newer_format_is_named_as_such() {
-    let newer = crate::sqlite_database::TICKET.replacen("{", r#"{"format": 3, "owner": 1,"#, 1);
+    let newer = crate::sqlite_database::TICKET.replacen("{", r#"{"format": 4, "owner": 1,"#, 1);
     let (_dir, db) = database_keeping(&newer);
     let out = stateforge(&["diagram", "--db", &db, "--machine", "ticket"]);
     let stderr = text(&out.stderr);
     assert_ne!(out.status.code(), Some(0));
     assert!(
         stderr.contains(
-            "this definition is format 3; this stateforge reads format 2 at most: upgrade stateforge"
+            "this definition is format 4; this stateforge reads format 3 at most: upgrade stateforge"
         ),
         "{stderr}"
     );

@@ -170,6 +170,56 @@ fn fire_moves_a_dynamic_machine_with_the_library_checks() {
     );
 }
 
+/// A state's entry and exit actions are the application's code, as an
+/// arm's: an arm that runs one is refused, and the others fire.
+#[test]
+fn fire_refuses_arms_that_run_a_state_s_entry_or_exit_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doors.db");
+    let json = r#"{"format": 3, "name": "door",
+        "states": [{"name": "closed", "initial": true}, {"name": "ajar"},
+                   {"name": "open", "entry": "start_alarm"}],
+        "events": [{"name": "push", "arms": [{"from": ["closed"], "to": "ajar"}]},
+                   {"name": "open", "arms": [{"from": ["ajar"], "to": "open"}]},
+                   {"name": "close", "arms": [{"from": ["ajar", "open"], "to": "closed"}]}]}"#;
+    let bound = Registry::new()
+        .action("start_alarm", |_: &mut serde_json::Value, _| Ok(()))
+        .bind(Definition::from_json(json).unwrap())
+        .unwrap();
+    SqliteStore::open(&path)
+        .unwrap()
+        .create_dyn(
+            "d-1",
+            &DynMachine::new(bound, json!({})),
+            &TransitionMeta::new(),
+        )
+        .unwrap();
+    let db = path.display().to_string();
+    let fire = |event: &str| {
+        out(&stateforge(&[
+            "fire",
+            "--db",
+            &db,
+            "--machine",
+            "door",
+            "--entity",
+            "d-1",
+            event,
+        ]))
+    };
+    let (code, stdout, stderr) = fire("push");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("closed -> ajar"), "{stdout}");
+    let (code, _, stderr) = fire("open");
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "event `open` from `ajar` runs `start_alarm`, which only the application can run"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn fire_refuses_a_machine_declared_in_rust() {
     let (_dir, db) = database();

@@ -25,7 +25,15 @@
 //!   accepts it, in one transition; an arm that leaves the parallel state
 //!   takes precedence over the arms of the regions it would leave (they
 //!   are tried after it when its guards all say no);
-//! - `done(p)` is a source only where every active leaf inside `p` is final.
+//! - `done(p)` is a source only where every active leaf inside `p` is final;
+//! - the states a transition leaves run their exit actions innermost
+//!   first, then the arm's action runs, then the states it enters run
+//!   their entry actions outermost first, a compound or parallel state's
+//!   included. Entering follows declaration order (a parent before its
+//!   children, a region's states before the next region's) and leaving
+//!   is its mirror (the last region first), so a state is left in the
+//!   reverse of the order it was entered, as SCXML does; regions that one
+//!   event moves together leave all they leave before entering anything.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -94,6 +102,11 @@ pub(crate) struct FlatArm {
     pub(crate) guard: Option<String>,
     pub(crate) action: Option<String>,
     pub(crate) origins: Vec<SpecArm>,
+    /// Every state the transition leaves, as indices into the spec's
+    /// states, in the order their exit actions run.
+    pub(crate) exits: Vec<usize>,
+    /// Every state it enters, in the order their entry actions run.
+    pub(crate) entries: Vec<usize>,
 }
 
 pub(crate) struct FlatTimer {
@@ -325,6 +338,7 @@ impl Flattener<'_> {
                     }]);
                 }
                 for (to, candidates) in self.moves(id, event) {
+                    let (exits, entries) = self.left_and_entered(id, &to, event, &candidates);
                     let to = self.intern(to);
                     let arm_of = |c: &Candidate| &self.tree.spec.events[event].arms[c.arm];
                     arms.push(FlatArm {
@@ -340,6 +354,8 @@ impl Flattener<'_> {
                                 source: c.source,
                             })
                             .collect(),
+                        exits,
+                        entries,
                     });
                 }
             }

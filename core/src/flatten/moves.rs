@@ -140,6 +140,48 @@ impl Flattener<'_> {
         self.canonical(leaves, memory)
     }
 
+    /// The states taking `candidates` from configuration `id` to `to`
+    /// leaves, in the order their exit actions run, and those it enters,
+    /// in the order their entry actions run (the module's documentation
+    /// says which): under each arm's domain, what was active and what is.
+    pub(super) fn left_and_entered(
+        &self,
+        id: usize,
+        to: &Key,
+        event: usize,
+        candidates: &[Candidate],
+    ) -> (Vec<usize>, Vec<usize>) {
+        let t = &self.tree;
+        let (before, after) = (self.active(&self.keys[id]), self.active(to));
+        let mut left = Vec::new();
+        let mut entered = Vec::new();
+        for c in candidates {
+            let domain = t.domain(c.state, self.target(event, c));
+            let below = |s: &usize| *s != domain && t.contains(domain, *s);
+            left.extend(before.iter().copied().filter(below));
+            entered.extend(after.iter().copied().filter(below));
+        }
+        left.sort_unstable_by_key(|&s| std::cmp::Reverse(t.rank[s]));
+        left.dedup();
+        entered.sort_unstable_by_key(|&s| t.rank[s]);
+        entered.dedup();
+        (left, entered)
+    }
+
+    /// Every state active in `key`: its leaves and their ancestors.
+    fn active(&self, key: &Key) -> Vec<usize> {
+        let t = &self.tree;
+        let mut active = Vec::new();
+        for &leaf in &key.leaves {
+            let mut s = leaf;
+            while s != t.root && !active.contains(&s) {
+                active.push(s);
+                s = t.parent[s];
+            }
+        }
+        active
+    }
+
     /// Where `event` may lead from configuration `id`, each with the arms
     /// taken: the alternatives in the order they are tried.
     pub(super) fn moves(&self, id: usize, event: usize) -> Vec<(Key, Vec<Candidate>)> {

@@ -354,6 +354,27 @@ fn json_holds_the_hierarchy_and_leaves_flat_machines_as_they_were() {
     assert!(history.contains(r#""history": true"#), "{history}");
 }
 
+/// An older build must say "newer format", naming the upgrade, rather than
+/// "unknown field `parent`"; and a flat machine stays format 1.
+#[cfg(feature = "serde")]
+#[test]
+fn the_hierarchy_is_written_in_format_3_and_needs_it() {
+    let json = Definition::new(run()).unwrap().to_json();
+    assert!(json.starts_with("{\n  \"format\": 3,"), "{json}");
+    for older in [
+        json.replacen(r#""format": 3"#, r#""format": 2"#, 1),
+        json.replacen(r#""format": 3"#, r#""format": 1"#, 1),
+        json.replacen(r#""format": 3,"#, "", 1),
+    ] {
+        let err = Definition::from_json(&older).unwrap_err().to_string();
+        assert!(err.contains("need format 3"), "{err}");
+    }
+    let history = Definition::new(player()).unwrap().to_json();
+    assert!(history.contains(r#""format": 3"#), "{history}");
+    let flat = Definition::example().to_json();
+    assert!(flat.contains(r#""format": 1"#), "{flat}");
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn diagrams_draw_compound_states_as_boxes_and_regions_apart() {

@@ -68,9 +68,9 @@ fn to_json_writes_format_1_first_and_reads_back_unchanged() {
 fn a_newer_format_is_refused_naming_both_formats() {
     let task = fixture("cli/tests/fixtures/task.json");
     let newer = [
-        with_format(&task, "3"),
+        with_format(&task, "4"),
         // Fields of the newer format, before and after `format`.
-        with_format(&task, "3").replace("\"name\": \"task\"", "\"name\": \"task\", \"owner\": 3"),
+        with_format(&task, "4").replace("\"name\": \"task\"", "\"name\": \"task\", \"owner\": 3"),
         task.replacen('{', "{\"versions\": [], ", 1).replacen(
             "\"name\": \"task\"",
             "\"name\": \"task\", \"format\": 12",
@@ -82,12 +82,12 @@ fn a_newer_format_is_refused_naming_both_formats() {
         let LoadError::NewerFormat { format, newest } = err else {
             panic!("not refused as newer: {err}\n{json}");
         };
-        assert_eq!(newest, 2);
-        assert!(format == 3 || format == 12, "{format}");
+        assert_eq!(newest, 3);
+        assert!(format == 4 || format == 12, "{format}");
         assert_eq!(
             err.to_string(),
             format!(
-                "this definition is format {format}; this stateforge reads format 2 at most: upgrade stateforge"
+                "this definition is format {format}; this stateforge reads format 3 at most: upgrade stateforge"
             )
         );
         assert!(matches!(
@@ -98,7 +98,7 @@ fn a_newer_format_is_refused_naming_both_formats() {
     // Through serde alone the reason is kept in the message.
     let err = serde_json::from_str::<Definition>(&newer[0]).unwrap_err();
     assert!(
-        err.to_string().contains("this definition is format 3"),
+        err.to_string().contains("this definition is format 4"),
         "{err}"
     );
 }

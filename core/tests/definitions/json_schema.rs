@@ -72,7 +72,11 @@ fn every_field() -> Definition {
     Definition::new(
         MachineSpec::new("breaker")
             .state(StateSpec::initial("closed"))
-            .state(StateSpec::new("open"))
+            .state(
+                StateSpec::new("open")
+                    .entry("page_on_call")
+                    .exit("log_closing"),
+            )
             .state(StateSpec::final_state("retired"))
             .event(
                 EventSpec::new("trip")
@@ -113,6 +117,7 @@ fn every_definition_of_the_repository_fits_the_schema() {
         "examples/dynamic_definition.rs",
         "tests/typed/generated_definition.rs",
         "cli/tests/cli/sqlite_database.rs",
+        "runtime/tests/standalone/hierarchy_actions.rs",
     ] {
         let found = definitions_in_source(file);
         assert!(!found.is_empty(), "no definition found in {file}");
@@ -138,6 +143,10 @@ fn every_definition_of_the_repository_fits_the_schema() {
     ));
     texts.push(("every field".into(), every_field().to_json()));
     texts.push(("compound and parallel".into(), nested().to_json()));
+    texts.push((
+        "tests/support/release.json".into(),
+        fixture("tests/support/release.json"),
+    ));
     for (origin, text) in &texts {
         // Each is read by stateforge (valid or not by its rules)...
         let read = MachineSpec::from_json(text);
@@ -211,8 +220,9 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         with("/states/0/parent", json!(["active"])),
         with("/states/0/history", json!("yes")),
         with("/migrations/0/colour", json!("red")),
-        // Migrations need format 2.
+        // Migrations need format 2, entry and exit actions format 3.
         with("/format", json!(1)),
+        with("/format", json!(2)),
         without("/format"),
         without("/migrations/0/to"),
         // Wrong types.
@@ -223,6 +233,8 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         with("/events/0/arms/0/from", json!("closed")),
         with("/events/0/arms/0/to", json!(["open"])),
         with("/events/0/arms/0/guard", json!(false)),
+        with("/states/1/entry", json!(false)),
+        with("/states/1/exit", json!(["log_closing"])),
         with("/timers/0/after_ms", json!(-1)),
         with("/timers/0/after_ms", json!("30s")),
         with("/checks/unreachable", json!("no")),
@@ -236,7 +248,7 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
         without("/events/0/arms/0/to"),
         without("/timers/0/after_ms"),
         // A format this build does not read.
-        with("/format", json!(3)),
+        with("/format", json!(4)),
     ];
     for doc in &wrong {
         let text = doc.to_string();
@@ -250,4 +262,15 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
     // The changes are of a document both accept.
     assert!(MachineSpec::from_json(&good.to_string()).is_ok());
     assert_eq!(misfit(&schema, &good), None);
+    // Compound and parallel states need format 3 too, in both.
+    let nested = serde_json::to_value(nested()).unwrap();
+    assert_eq!(misfit(&schema, &nested), None);
+    for format in [json!(1), json!(2)] {
+        let mut older = nested.clone();
+        older["format"] = format;
+        let text = older.to_string();
+        let err = MachineSpec::from_json(&text).expect_err(&text);
+        assert!(err.to_string().contains("need format 3"), "{err}");
+        assert!(misfit(&schema, &older).is_some(), "the schema takes {text}");
+    }
 }

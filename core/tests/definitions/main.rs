@@ -6,6 +6,7 @@
 mod alternatives;
 mod compatibility;
 mod hierarchy;
+mod hierarchy_actions;
 mod hierarchy_rules;
 #[cfg(feature = "serde")]
 mod json_format;
@@ -14,3 +15,4 @@ mod json_schema;
 mod random_definitions;
 mod random_hierarchies;
 mod reachability;
+mod state_actions;

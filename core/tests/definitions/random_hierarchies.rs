@@ -48,6 +48,7 @@ fn tree_spec() -> impl Strategy<Value = MachineSpec> {
                         parent: parent.filter(|&p| p < i).map(name),
                         kind,
                         history,
+                        ..StateSpec::default()
                     });
                 }
                 for (e, arms) in events.into_iter().enumerate() {

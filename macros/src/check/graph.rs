@@ -4,8 +4,8 @@
 
 use proc_macro2::Span;
 use stateforge_core::{
-    ArmSpec, Checks, EventSpec, MachineSpec, MigrationSpec, Problem, Site, StateKind, StateSpec,
-    TimerSpec, validate,
+    ActionKind, ArmSpec, Checks, EventSpec, MachineSpec, MigrationSpec, Problem, Site, StateKind,
+    StateSpec, TimerSpec, validate,
 };
 use syn::spanned::Spanned;
 use syn::{Ident, Path};
@@ -272,6 +272,8 @@ fn written_spec(
                 StateKind::Atomic
             },
             history: s.history.is_some(),
+            entry: s.entry.as_ref().map(path_name),
+            exit: s.exit.as_ref().map(path_name),
         });
     }
     for e in events {
@@ -344,6 +346,8 @@ fn site_span(
             .get(i)
             .and_then(|m| m.with)
             .map_or_else(|| name.span(), Spanned::span),
+        Site::StateEntry(i) => states[i].entry.span(),
+        Site::StateExit(i) => states[i].exit.span(),
     }
 }
 
@@ -401,6 +405,17 @@ fn macro_message(problem: &Problem) -> String {
         ),
         Problem::DeadEnd { state, .. } => format!(
             "state `{state}` is not final and has no way out; mark it `final state {state}`, add a transition out of it, or allow this with `#[stateforge(allow_dead_ends)]` on the machine"
+        ),
+        Problem::StateActionNeverRuns {
+            state,
+            kind: ActionKind::Exit,
+            action,
+            ..
+        } => format!(
+            "exit action `{action}` of `{state}` would never run: no transition leaves `{state}`; remove `exit {action}`"
+        ),
+        Problem::StateActionNeverRuns { state, action, .. } => format!(
+            "entry action `{action}` of `{state}` would never run: no transition enters `{state}`, and `new` starts a machine there without running it; remove `entry {action}`, or add a transition into `{state}`"
         ),
         other => other.to_string(),
     }

@@ -62,6 +62,7 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     delays::check_delays(&mut cx, &events);
     check_stored_names(&mut cx, &name, &states, &removed);
     let (transitions, leaves) = if hierarchy::is_hierarchical(&states, &events) {
+        hierarchy::check_actions_in_hierarchy(&mut cx, &states);
         match configurations::flatten(&mut cx, &spec, &states, &events) {
             Some(mut flat) => (std::mem::take(&mut flat.transitions), Some(flat)),
             None => (Vec::new(), None),

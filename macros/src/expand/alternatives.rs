@@ -86,11 +86,7 @@ pub(super) fn expand_alternatives(
         } else {
             quote!(::core::result::Result::Ok(#taken))
         };
-        let action = t
-            .action
-            .as_ref()
-            .map(|a| format!(", running `{}`", path_text(a)))
-            .unwrap_or_default();
+        let action = super::typed::running(source_state, t, target);
         match &t.guard {
             Some(guard) => {
                 let check = check_ident(e, k);
@@ -155,10 +151,9 @@ pub(super) fn expand_alternatives(
         );
         quote!(#[doc = #text])
     });
-    let mut_self = alternatives
-        .iter()
-        .any(|t| t.action.is_some())
-        .then(|| quote!(mut));
+    let mut_self = (alternatives.iter().any(|t| t.action.is_some())
+        || m.states[source].exit.is_some())
+    .then(|| quote!(mut));
     // As for one arm (`typed::expand_transition`): the method and its
     // receiver at the event's declaration, resolved as the macro's own.
     let at = e.ident.span().resolved_at(Span::call_site());

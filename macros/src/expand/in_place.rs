@@ -68,10 +68,20 @@ pub(super) fn expand_fire_in_place(m: &Model) -> TokenStream {
          A `NotAllowed` holding the event, naming the state, the event and, for a guard, \
          the guard; its `machine` is `()`: the machine stayed where it was, unchanged."
     );
+    // Only for machines that have entry actions, so that the others'
+    // expansion stays as it was.
+    let entry_doc = m.states.iter().any(|s| s.entry.is_some()).then(|| {
+        quote! {
+            #[doc = "\n\n# Entry and exit actions\n\nA state's exit action runs with the arm's action, before the state \
+                     changes; the entry action of the state reached runs after, on the \
+                     machine back in its place: one that panics leaves it in that state."]
+        }
+    });
     quote! {
         #refuse
 
         #[doc = #doc]
+        #entry_doc
         #[inline]
         #vis fn fire_in_place(&mut self, event: #event_enum)
             -> ::core::result::Result<(), #core::NotAllowed<(), #event_enum>>
@@ -173,9 +183,20 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
     let (source, target) = (&m.states[t.source], &m.states[t.target]);
     let (source_ident, target_ident) = (&source.ident, &target.ident);
     let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
+    let exit = source.exit.as_ref().map(|_| quote!(__sf_m.__sf_exit();));
     let action = t.action.as_ref().map(|_| {
         let method = action_ident(e, alternative);
         quote!(__sf_m.#method(#(&#args),*);)
+    });
+    // The entry action sees the state entered: it runs once the machine
+    // is back in its place, in that state.
+    let entry = target.entry.as_ref().map(|_| {
+        quote! {
+            match self {
+                #any::#target_ident(__sf_n) => __sf_n.__sf_entry(),
+                _ => {}
+            }
+        }
     });
     let values = t.fields.iter().map(|f| match *f {
         FieldSource::Arg(i) => {
@@ -229,6 +250,7 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
         quote!((#(__sf_s.#left,)*))
     };
     quote! {
+        #exit
         #action
         #(#unused_args)*
         let mut __sf_left = ::core::option::Option::None;
@@ -239,6 +261,7 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
             }
             __sf_other => __sf_other,
         });
+        #entry
         // `__sf_left` is dropped here, at the end of the arm, with the
         // machine back in its place.
         Ok(())

@@ -166,6 +166,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                 [t] => expand_transition(m, e, t),
                 alternatives => super::alternatives::expand_alternatives(m, e, si, alternatives),
             });
+            let hooks = state_hooks(m, s);
             let refusals = super::refusal::refused_methods(m, si);
             // The impl's header at the state's declaration: rustc's "the
             // method exists on the type `Task<Pending>`" then shows that line.
@@ -183,6 +184,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                         #stored
                     }
 
+                    #hooks
                     #(#methods)*
                 }
 
@@ -208,7 +210,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         .action
         .as_ref()
         .map(|action| action_method(m, e, action, &action_ident));
-    let mut_self = t.action.as_ref().map(|_| quote!(mut));
+    let mut_self = (t.action.is_some() || source.exit.is_some()).then(|| quote!(mut));
     // `self` at the event's declaration, resolved as the macro's own (the
     // body's `self`): rustc's "takes ownership of the receiver `self`"
     // then shows that line, not the whole macro.
@@ -222,10 +224,7 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
             .as_ref()
             .map(|g| format!(", if `{}` allows it", path_text(g)))
             .unwrap_or_default(),
-        t.action
-            .as_ref()
-            .map(|a| format!(", running `{}`", path_text(a)))
-            .unwrap_or_default(),
+        running(source, t, target),
     );
 
     // The method at the event's declaration, resolved as the macro's own:
@@ -324,15 +323,55 @@ pub(super) fn transition_body(
         })
     });
 
+    let exit = source.exit.as_ref().map(|_| quote!(self.__sf_exit();));
     let action = t
         .action
         .as_ref()
         .map(|_| quote!(self.#action_ident(#(&#args),*);));
+    let next = quote!(#name { context: self.context, state: #construct });
+    // The entry action sees the state entered, so it runs on the machine
+    // built in it.
+    let next = match &target.entry {
+        None => next,
+        Some(_) => quote! {
+            let mut __sf_next = #next;
+            __sf_next.__sf_entry();
+            __sf_next
+        },
+    };
     quote! {
+        #exit
         #action
         #(#unused_args)*
-        #name { context: self.context, state: #construct }
+        #next
     }
+}
+
+/// The hidden methods running state `s`'s entry and exit actions with the
+/// context and the state's data: one per state, shared by every
+/// transition into or out of it and by `fire_in_place`, so that a wrong
+/// signature is reported once, on the action's path.
+fn state_hooks(m: &Model, s: &crate::model::State) -> TokenStream {
+    let hook = |path: &syn::Path, ident: &str| {
+        let ident = syn::Ident::new(ident, Span::call_site());
+        // The user's location, so a wrong signature is reported on the
+        // path; our resolution, so `self` is the method's own.
+        let span = path.span().resolved_at(Span::call_site());
+        let context = m
+            .context
+            .as_ref()
+            .map(|_| quote_spanned!(span=> &mut self.context,));
+        let call = quote_spanned!(span=> #path(#context &self.state););
+        quote! {
+            #[inline]
+            fn #ident(&mut self) {
+                #call
+            }
+        }
+    };
+    let entry = s.entry.as_ref().map(|p| hook(p, "__sf_entry"));
+    let exit = s.exit.as_ref().map(|p| hook(p, "__sf_exit"));
+    quote!(#entry #exit)
 }
 
 /// The hidden method running transition `t`'s action, by its index
@@ -407,6 +446,25 @@ pub(super) fn guard_check(
         #vis fn #check(&self, #(#args: &#types),*) -> #returns {
             #call
         }
+    }
+}
+
+/// `, running `exit`, `action`, `entry``: the actions taking transition
+/// `t` runs, in order, for its method's rustdoc; empty without any.
+pub(super) fn running(
+    source: &crate::model::State,
+    t: &Transition,
+    target: &crate::model::State,
+) -> String {
+    let names: Vec<String> = [&source.exit, &t.action, &target.entry]
+        .into_iter()
+        .flatten()
+        .map(|p| format!("`{}`", path_text(p)))
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(", running {}", names.join(", "))
     }
 }
 

@@ -83,7 +83,10 @@ pub(crate) fn refused_dyn(machine: &str, entity_id: &str, e: DynError) -> StoreE
         DynError::ActionFailed { at, message } => StoreError::ActionFailed {
             machine: machine.to_owned(),
             event: at.event_name().to_owned(),
-            action: at.action().unwrap_or_default().to_owned(),
+            action: at
+                .failed_action()
+                .map(|a| a.name.to_owned())
+                .unwrap_or_default(),
             message,
         },
     }

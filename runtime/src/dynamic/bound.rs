@@ -34,11 +34,14 @@ pub(crate) struct Arm<C> {
     pub(crate) checks: Option<Box<Checks<C>>>,
 }
 
-/// An arm's guard and action, and the alternative tried when the guard
+/// An arm's guard and actions, and the alternative tried when the guard
 /// says no.
 pub(crate) struct Checks<C> {
     pub(crate) guard: Option<GuardFn<C>>,
-    pub(crate) action: Option<ActionFn<C>>,
+    /// The exit actions, the arm's own, the entry actions, in the order
+    /// they run ([`Transition::actions`](stateforge_core::Transition::actions));
+    /// empty for an arm that runs none.
+    pub(crate) actions: Box<[ActionFn<C>]>,
     /// The next of the event's guarded alternatives out of the state, if
     /// this arm is one and not the last: kept here, behind the guard, so
     /// that arms without alternatives are laid out and fired as before.
@@ -75,20 +78,20 @@ impl Position {
 
 impl<C> Bound<C> {
     /// Lays out `definition` with `guards[i]` and `actions[i]` the
-    /// resolved guard and action of transition `i`.
+    /// resolved guard and actions of transition `i`.
     pub(crate) fn new(
         definition: Definition,
         guards: &[Option<GuardFn<C>>],
-        actions: &[Option<ActionFn<C>>],
+        actions: &[Box<[ActionFn<C>]>],
         data_migrations: std::collections::BTreeMap<String, DataFn>,
     ) -> Bound<C> {
         let events = definition.events().len();
         let arm = |i: usize, otherwise: Option<Box<Arm<C>>>| {
-            let checks =
-                (guards[i].is_some() || actions[i].is_some() || otherwise.is_some()).then(|| {
+            let checks = (guards[i].is_some() || !actions[i].is_empty() || otherwise.is_some())
+                .then(|| {
                     Box::new(Checks {
                         guard: guards[i].clone(),
-                        action: actions[i].clone(),
+                        actions: actions[i].clone(),
                         otherwise,
                     })
                 });

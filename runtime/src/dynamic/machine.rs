@@ -358,10 +358,10 @@ impl<C: Clone> DynMachine<C> {
             {
                 return self.fire_otherwise(event, args);
             }
-            if let Some(action) = &checks.action
-                && let Err(message) = run_action(action, &mut self.context, args)
+            if !checks.actions.is_empty()
+                && let Err((step, message)) = run_actions(&checks.actions, &mut self.context, args)
             {
-                return Err(self.action_failure(event, 0, message));
+                return Err(self.action_failure(event, 0, step, message));
             }
         }
         self.position = arm.to;
@@ -392,10 +392,11 @@ impl<C: Clone> DynMachine<C> {
                 {
                     continue;
                 }
-                if let Some(action) = &checks.action
-                    && let Err(message) = run_action(action, &mut self.context, args)
+                if !checks.actions.is_empty()
+                    && let Err((step, message)) =
+                        run_actions(&checks.actions, &mut self.context, args)
                 {
-                    return Err(self.action_failure(event, alternative, message));
+                    return Err(self.action_failure(event, alternative, step, message));
                 }
             }
             self.position = arm.to;
@@ -412,13 +413,23 @@ impl<C: Clone> DynMachine<C> {
         }
     }
 
-    /// The action of the arm of `event` out of the current state (its
-    /// `alternative`-th alternative) failed, saying `message`.
+    /// The `step`-th action (exits, the arm's, entries) of the arm of
+    /// `event` out of the current state (its `alternative`-th
+    /// alternative) failed, saying `message`.
     #[cold]
     #[inline(never)]
-    fn action_failure(&self, event: EventId, alternative: u32, message: String) -> DynError {
+    fn action_failure(
+        &self,
+        event: EventId,
+        alternative: u32,
+        step: u32,
+        message: String,
+    ) -> DynError {
         DynError::ActionFailed {
-            at: self.refused_at(event).at_alternative(alternative),
+            at: self
+                .refused_at(event)
+                .at_alternative(alternative)
+                .at_action(step),
             message,
         }
     }
@@ -468,13 +479,22 @@ impl<C: Clone> DynMachine<C> {
     }
 }
 
-/// Runs `action` on a copy of `context`, kept only if the action succeeds:
-/// if it fails, nothing it changed stays. Out of line, so that
-/// [`DynMachine::fire_id`] stays small enough to inline.
+/// Runs `actions` in order on a copy of `context`, kept only if every one
+/// succeeds: if one fails, nothing any of them changed stays, and the
+/// failure comes back with the failed action's position. Out of line, so
+/// that [`DynMachine::fire_id`] stays small enough to inline.
 #[inline(never)]
-fn run_action<C: Clone>(action: &ActionFn<C>, context: &mut C, args: &Args) -> Result<(), String> {
+fn run_actions<C: Clone>(
+    actions: &[ActionFn<C>],
+    context: &mut C,
+    args: &Args,
+) -> Result<(), (u32, String)> {
     let mut changed = context.clone();
-    action(&mut changed, args)?;
+    for (step, action) in actions.iter().enumerate() {
+        // A transition has at most a few actions.
+        let step = u32::try_from(step).unwrap_or(u32::MAX);
+        action(&mut changed, args).map_err(|message| (step, message))?;
+    }
     *context = changed;
     Ok(())
 }

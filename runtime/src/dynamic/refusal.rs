@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use stateforge_core::{Definition, EventId, StateId, Transition};
+use stateforge_core::{ActionStep, Definition, EventId, StateId, Transition};
 
 /// Where an event was refused: the event and the state, by id, with the
 /// definition they belong to, shared with the machine. Names are read
@@ -30,6 +30,10 @@ pub struct RefusedAt {
     /// came from: the one whose action failed, or the last whose guard
     /// said no. 0 for an event without alternatives.
     alternative: u32,
+    /// Which of the arm's actions failed, by its position in
+    /// [`Transition::actions`] (exits, the arm's own, entries); 0 when
+    /// no action failed.
+    action: u32,
 }
 
 impl RefusedAt {
@@ -55,6 +59,7 @@ impl RefusedAt {
             state,
             event,
             alternative: 0,
+            action: 0,
         }
     }
 
@@ -62,6 +67,12 @@ impl RefusedAt {
     /// alternatives out of the state.
     pub(crate) fn at_alternative(mut self, alternative: u32) -> RefusedAt {
         self.alternative = alternative;
+        self
+    }
+
+    /// The same refusal, from the `action`-th action of the arm.
+    pub(crate) fn at_action(mut self, action: u32) -> RefusedAt {
+        self.action = action;
         self
     }
 
@@ -184,6 +195,34 @@ impl RefusedAt {
     pub fn action(&self) -> Option<&str> {
         self.arm()?.action.as_deref()
     }
+
+    /// For [`DynError::ActionFailed`], the action that failed: the arm's
+    /// own, or an exit or entry action of a state it leaves or enters
+    /// ([`ActionStep::kind`] says which); for another refusal, the first
+    /// action the arm would have run.
+    ///
+    /// ```
+    /// use stateforge_core::{ActionKind, Definition};
+    /// use stateforge_runtime::{DynError, DynMachine, Registry};
+    /// let def = Definition::from_json(r#"{"format": 3, "name": "door",
+    ///   "states": [{"name": "closed", "initial": true, "exit": "unlatch"}, {"name": "open"}],
+    ///   "events": [{"name": "open", "arms": [{"from": ["closed"], "to": "open"}]},
+    ///              {"name": "close", "arms": [{"from": ["open"], "to": "closed"}]}]}"#).unwrap();
+    /// let bound = Registry::<u8>::new()
+    ///     .action("unlatch", |_, _| Err("jammed".into()))
+    ///     .bind(def)?;
+    /// let mut door = DynMachine::new(bound, 0);
+    /// let DynError::ActionFailed { at, .. } = door.fire("open", &serde_json::Value::Null).unwrap_err() else {
+    ///     panic!("the exit action failed");
+    /// };
+    /// let failed = at.failed_action().unwrap();
+    /// assert_eq!((failed.kind, failed.name), (ActionKind::Exit, "unlatch"));
+    /// assert_eq!(at.action(), None, "the arm has no action of its own");
+    /// # Ok::<(), stateforge_runtime::MissingBehaviour>(())
+    /// ```
+    pub fn failed_action(&self) -> Option<ActionStep<'_>> {
+        self.arm()?.actions().nth(self.action as usize)
+    }
 }
 
 impl fmt::Debug for RefusedAt {
@@ -202,7 +241,7 @@ impl fmt::Debug for RefusedAt {
 /// declaration order, and two loads may declare in different orders.
 impl PartialEq for RefusedAt {
     fn eq(&self, other: &RefusedAt) -> bool {
-        if self.alternative != other.alternative {
+        if self.alternative != other.alternative || self.action != other.action {
             return false;
         }
         if Arc::ptr_eq(&self.definition, &other.definition) {
@@ -284,11 +323,12 @@ pub enum DynError {
         /// Why.
         reason: String,
     },
-    /// The arm's action ([`RefusedAt::action`]) failed; its changes were
-    /// discarded.
+    /// One of the arm's actions ([`RefusedAt::failed_action`]: its own,
+    /// or a state's exit or entry action) failed; the changes of every
+    /// action of the transition were discarded.
     #[error(
-        "action `{}` of event `{}` in state `{}` failed: {message}",
-        .at.action().unwrap_or_default(),
+        "{} of event `{}` in state `{}` failed: {message}",
+        .at.failed_action().map(|a| a.to_string()).unwrap_or_default(),
         .at.event_name(),
         .at.state_name()
     )]

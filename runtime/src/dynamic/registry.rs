@@ -77,6 +77,8 @@ impl<C> Registry<C> {
 
     /// Adds action `name`: changes the context while the transition
     /// happens; an `Err` refuses the transition, which then has no effect.
+    /// A definition names it as an arm's action or as a state's entry or
+    /// exit action; each is called with the event's arguments.
     ///
     /// ```
     /// let r = stateforge_runtime::Registry::<u32>::new().action("count", |n, _| { *n += 1; Ok(()) });
@@ -127,7 +129,9 @@ impl<C> Registry<C> {
         self.guards.keys().map(String::as_str).collect()
     }
 
-    /// Resolves every guard and action `definition` names, once: firing
+    /// Resolves every guard and action `definition` names (arms' actions
+    /// and states' entry and exit actions alike, from the same names
+    /// given to [`Registry::action`]), once: firing
     /// then does no lookup by name. A definition naming something this
     /// registry lacks is refused here, with every missing name, never
     /// discovered when an event fires.
@@ -159,13 +163,19 @@ impl<C> Registry<C> {
                 }
                 found
             }));
-            actions.push(t.action.as_deref().and_then(|name| {
-                let found = self.actions.get(name).cloned();
-                if found.is_none() && !missing.actions.iter().any(|a| a == name) {
-                    missing.actions.push(name.to_owned());
-                }
-                found
-            }));
+            // The exit actions, the arm's, the entry actions: one list,
+            // in the order firing runs them.
+            let steps: Box<[ActionFn<C>]> = t
+                .actions()
+                .filter_map(|step| {
+                    let found = self.actions.get(step.name).cloned();
+                    if found.is_none() && !missing.actions.iter().any(|a| a == step.name) {
+                        missing.actions.push(step.name.to_owned());
+                    }
+                    found
+                })
+                .collect();
+            actions.push(steps);
         }
         let mut data_migrations = BTreeMap::new();
         for with in definition

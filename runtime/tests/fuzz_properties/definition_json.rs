@@ -52,11 +52,12 @@ pub(crate) fn definition_json(data: &[u8]) -> Result<(), String> {
         .states()
         .map(|s| def.state_name(s))
         .chain(def.events().map(|e| def.event_name(e)))
-        .chain(
-            def.transitions()
-                .iter()
-                .flat_map(|t| t.guard.as_deref().into_iter().chain(t.action.as_deref())),
-        );
+        .chain(def.transitions().iter().flat_map(|t| {
+            t.guard
+                .as_deref()
+                .into_iter()
+                .chain(t.actions().map(|a| a.name))
+        }));
     for name in names {
         if name.is_empty() || name.contains(|c: char| c == '"' || c == '\\' || c.is_whitespace()) {
             return Err(format!("name {name:?} would need escaping in a diagram"));
@@ -78,8 +79,9 @@ pub(crate) fn definition_json(data: &[u8]) -> Result<(), String> {
         if let Some(guard) = t.guard.as_deref() {
             registry = registry.guard(guard, |_, args| args != &Value::Bool(false));
         }
-        if let Some(action) = t.action.as_deref() {
-            registry = registry.action(action, |ctx, args| {
+        // The arm's own action and the states' entry and exit actions.
+        for action in t.actions() {
+            registry = registry.action(action.name, |ctx, args| {
                 if args == &Value::Bool(false) {
                     return Err("refused".to_owned());
                 }
@@ -100,14 +102,15 @@ pub(crate) fn definition_json(data: &[u8]) -> Result<(), String> {
                 let steps = machine.context().clone();
                 let fired = machine.fire(name, &args);
                 // The first alternative whose guard says yes is taken; its
-                // action then decides whether the event fires.
+                // actions (its own, the states' exit and entry) then decide
+                // whether the event fires.
                 let says_yes = args != Value::Bool(false);
                 let taken = def
                     .alternatives(before, event)
                     .iter()
                     .find(|t| t.guard.is_none() || says_yes);
                 let expected = match taken {
-                    Some(t) if t.action.is_none() || says_yes => Some(t.to),
+                    Some(t) if !t.has_actions() || says_yes => Some(t.to),
                     _ => None,
                 };
                 if fired.is_ok() != expected.is_some() {
@@ -127,6 +130,21 @@ pub(crate) fn definition_json(data: &[u8]) -> Result<(), String> {
                 }
                 if fired.is_err() && machine.context() != &steps {
                     return Err(format!("a refused `{name}` changed the context"));
+                }
+                // Each action taken counts once: every one ran, in one go.
+                let ran = taken.map_or(0, |t| t.actions().count() as u64);
+                if fired.is_ok()
+                    && machine.context().as_u64() != Some(steps.as_u64().unwrap_or(0) + ran)
+                {
+                    return Err(format!(
+                        "`{name}` from `{}` ran {:?} actions, not {ran}",
+                        def.state_name(before),
+                        machine
+                            .context()
+                            .as_u64()
+                            .zip(steps.as_u64())
+                            .map(|(a, b)| a - b)
+                    ));
                 }
             }
         }

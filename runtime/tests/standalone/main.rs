@@ -7,6 +7,7 @@
 mod definition_json_corpus;
 mod dyn_machine;
 mod hierarchy;
+mod hierarchy_actions;
 mod listeners;
 mod replay;
 #[cfg(feature = "sqlite")]

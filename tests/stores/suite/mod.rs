@@ -18,6 +18,7 @@ pub(crate) mod migrations;
 pub(crate) mod queries;
 pub(crate) mod refusals;
 pub(crate) mod rows;
+pub(crate) mod state_actions;
 pub(crate) mod timer_worker;
 pub(crate) mod timers;
 pub(crate) mod transitions;
