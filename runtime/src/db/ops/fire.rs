@@ -32,8 +32,8 @@ const OPTIMISTIC_ATTEMPTS: usize = 1;
 /// A fire with an idempotency key reads the key with the row locked, so
 /// that two requests with one key take turns; one with messages needs a
 /// transaction around the transition's statement and theirs: both take
-/// the lock at once, as do the fires that follow a lost race for a while
-/// ([`Contention`]).
+/// the lock at once, as do, for a while, the fires on an entity that
+/// follow a lost race on it ([`Contention`]).
 pub(crate) async fn fire<B, M>(
     connections: &B,
     listeners: &Listeners<M>,
@@ -47,7 +47,7 @@ where
     M::Event: Serialize + DeserializeOwned,
 {
     let contention = connections.contention();
-    let races = contention.is_some_and(Contention::races)
+    let races = contention.is_some_and(|c| c.races(entity_id))
         && meta.idempotency_key.is_none()
         && meta.messages.is_empty()
         && !listeners.has_outbox();
@@ -62,7 +62,11 @@ where
             None => serde_json::from_value(kept.clone())?,
         };
         match once(connections, Scope::Single, listeners, entity_id, this, meta).await {
-            Err(StoreError::Conflict { .. }) => contention.into_iter().for_each(Contention::lost),
+            Err(StoreError::Conflict { .. }) => {
+                if let Some(contention) = contention {
+                    contention.lost(entity_id);
+                }
+            }
             outcome => return outcome,
         }
     }
