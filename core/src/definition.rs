@@ -166,20 +166,8 @@ impl Definition {
     /// Builds a hierarchical spec's definition from its flattening: the
     /// configurations are the states.
     fn from_flat(spec: MachineSpec, flat: Flat) -> Definition {
-        let mut state_index: Vec<(Box<str>, StateId)> = flat
-            .configurations
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.as_str().into(), StateId(index_u32(i))))
-            .collect();
-        state_index.sort_unstable();
-        let mut event_index: Vec<(Box<str>, EventId)> = spec
-            .events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.name.as_str().into(), EventId(index_u32(i))))
-            .collect();
-        event_index.sort_unstable();
+        let state_index = name_index(flat.configurations.iter().map(|c| c.name.as_str()), StateId);
+        let event_index = name_index(spec.events.iter().map(|e| e.name.as_str()), EventId);
         let events = spec.events.len();
         let mut table = vec![NONE; flat.configurations.len() * events].into_boxed_slice();
         let mut transitions = Vec::with_capacity(flat.arms.len());
@@ -228,20 +216,8 @@ impl Definition {
 
     /// Resolves a spec that [`validate`] accepted.
     fn resolve(spec: MachineSpec) -> Definition {
-        let mut state_index: Vec<(Box<str>, StateId)> = spec
-            .states
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name.as_str().into(), StateId(index_u32(i))))
-            .collect();
-        state_index.sort_unstable();
-        let mut event_index: Vec<(Box<str>, EventId)> = spec
-            .events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.name.as_str().into(), EventId(index_u32(i))))
-            .collect();
-        event_index.sort_unstable();
+        let state_index = name_index(spec.states.iter().map(|s| s.name.as_str()), StateId);
+        let event_index = name_index(spec.events.iter().map(|e| e.name.as_str()), EventId);
         let find_state = |name: &str| lookup(&state_index, name).unwrap_or(StateId(0));
         let initial = spec
             .states
@@ -626,6 +602,20 @@ fn state_actions<'a>(
 /// Indices are bounded by `MAX_ARMS` and friends, far below `u32::MAX`.
 pub(crate) fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(NONE)
+}
+
+/// Names with their ids (the position of each, made an id by `id`),
+/// sorted by name for [`lookup`].
+fn name_index<'a, T: Ord>(
+    names: impl Iterator<Item = &'a str>,
+    id: fn(u32) -> T,
+) -> Vec<(Box<str>, T)> {
+    let mut index: Vec<(Box<str>, T)> = names
+        .enumerate()
+        .map(|(i, name)| (name.into(), id(index_u32(i))))
+        .collect();
+    index.sort_unstable();
+    index
 }
 
 fn lookup<T: Copy>(index: &[(Box<str>, T)], name: &str) -> Option<T> {

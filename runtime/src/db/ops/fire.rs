@@ -14,15 +14,11 @@ use crate::db::backend::{Backend, Connection, Scope};
 use crate::db::contention::Contention;
 use crate::db::{Fired, StoreError, TransitionMeta};
 
-/// Past this many lost races, waiting for the row's lock costs less than
-/// racing again.
-const OPTIMISTIC_ATTEMPTS: usize = 1;
-
 /// Fires `event` on `entity_id` with connections from `connections`.
 ///
 /// Where the backend races (a transaction costs round trips to a server:
-/// it has a [`Contention`]), the read locks nothing and the write checks the version
-/// read: on a conflict (another transition of the entity came between
+/// it has a [`Contention`]), the read locks nothing and the write checks
+/// the version read: on a conflict (another transition of the entity came between
 /// the two), the entity is read again and the event fired again from
 /// where the other left it, guards and before-listeners included. The
 /// event is kept as JSON for that, since firing consumes it. A fire that
@@ -47,28 +43,32 @@ where
     M::Event: Serialize + DeserializeOwned,
 {
     let contention = connections.contention();
-    let races = contention.is_some_and(|c| c.races(entity_id))
-        && meta.idempotency_key.is_none()
+    // The hint is asked last: only a fire that could race counts down
+    // its entity's locked fires.
+    let races = meta.idempotency_key.is_none()
         && meta.messages.is_empty()
-        && !listeners.has_outbox();
+        && !listeners.has_outbox()
+        && contention.is_some_and(|c| c.races(entity_id));
     if !races {
         return once(connections, Scope::Unit, listeners, entity_id, event, meta).await;
     }
     let kept = serde_json::to_value(&event)?;
-    let mut event = Some(event);
-    for _ in 0..OPTIMISTIC_ATTEMPTS {
-        let this = match event.take() {
-            Some(event) => event,
-            None => serde_json::from_value(kept.clone())?,
-        };
-        match once(connections, Scope::Single, listeners, entity_id, this, meta).await {
-            Err(StoreError::Conflict { .. }) => {
-                if let Some(contention) = contention {
-                    contention.lost(entity_id);
-                }
+    match once(
+        connections,
+        Scope::Single,
+        listeners,
+        entity_id,
+        event,
+        meta,
+    )
+    .await
+    {
+        Err(StoreError::Conflict { .. }) => {
+            if let Some(contention) = contention {
+                contention.lost(entity_id);
             }
-            outcome => return outcome,
         }
+        outcome => return outcome,
     }
     let event = serde_json::from_value(kept)?;
     once(connections, Scope::Unit, listeners, entity_id, event, meta).await
