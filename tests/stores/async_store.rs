@@ -238,11 +238,19 @@ async fn settled(store: &Store, polls: usize) -> (u64, u64) {
             .len() as u64;
         (version, records)
     };
+    // Three reads alike, 50 ms apart: on a loaded machine the server may
+    // run a dropped fire's last statement well after the drop.
     let mut last = read().await;
+    let mut alike = 0;
     for _ in 0..200 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
         let now = read().await;
-        if now == last && now.0 == now.1 {
+        alike = if now == last && now.0 == now.1 {
+            alike + 1
+        } else {
+            0
+        };
+        if alike == 2 {
             return now;
         }
         last = now;
