@@ -266,7 +266,8 @@ async fn a_fire_in_the_applications_transaction_costs_the_round_trips_of_the_sto
         .map(|p| format!(":{}", String::from_utf8_lossy(p)))
         .unwrap_or_default();
     let db = config.get_dbname().unwrap_or("postgres");
-    let proxied = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}");
+    // In clear: the proxy reads the messages.
+    let proxied = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}?sslmode=disable");
     let store = Store::open_with(
         &proxied,
         &pg.prefix,

@@ -302,7 +302,9 @@ fn round_trips_per_transition() {
         .map(|p| format!(":{}", String::from_utf8_lossy(p)))
         .unwrap_or_default();
     let db = config.get_dbname().unwrap_or("postgres");
-    let url = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}");
+    // In clear, so that the proxy can read the messages (with the
+    // `postgres-tls` feature, `prefer` would encrypt them).
+    let url = format!("postgres://{user}{password}@127.0.0.1:{port}/{db}?sslmode=disable");
     let store = Store::open_with_options(&url, pg.prefix(), &one_connection()).unwrap();
     // A call returns before sqlx's check of its connection going back to
     // the pool (below) has ended: wait for it, to count it with the call
@@ -379,6 +381,39 @@ fn round_trips_per_transition() {
     );
     assert!(released(&fire), "{described:?}");
     let fire = fire.len();
+    // A fire by name on a machine defined as data races the same way.
+    let bound = stateforge::runtime::Registry::new()
+        .bind(
+            stateforge::Definition::from_json(
+                r#"{"name": "switch", "states": [{"name": "off", "initial": true}, {"name": "on"}],
+                    "events": [{"name": "toggle", "arms": [
+                        {"from": ["off"], "to": "on"}, {"from": ["on"], "to": "off"}]}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let switch = stateforge::runtime::DynMachine::new(bound.clone(), serde_json::json!({}));
+    store.create_dyn("s", &switch, &meta()).unwrap();
+    let toggle = || {
+        store
+            .fire_dyn(&bound, "s", "toggle", &serde_json::Value::Null, &meta())
+            .unwrap();
+    };
+    toggle();
+    let dynamic = sent(&toggle);
+    let described = shown(&dynamic);
+    assert_eq!(
+        dynamic.len(),
+        3,
+        "round trips for a fire by name: {described:?}"
+    );
+    assert!(
+        !dynamic
+            .iter()
+            .any(|b| describe(&messages(b)).contains("BEGIN")),
+        "a fire by name takes no transaction: {described:?}"
+    );
+    assert!(released(&dynamic), "{described:?}");
     let load = trips(&|| {
         store.load::<AnyTask>("t").unwrap();
     });

@@ -178,7 +178,7 @@ impl<D: Driver> StoreOn<D> {
         let name = bound.definition().name();
         let span = fire_dyn_span(self.driver.name(), name, entity_id, event);
         let recorded = span.clone();
-        self.run_traced(span, Scope::Unit, async |w| {
+        self.run_racing(span, entity_id, meta, async |w| {
             let fired = w.fire_dyn(bound, entity_id, event, args, meta).await?;
             record_fired_dyn(&recorded, &fired);
             Ok(fired)

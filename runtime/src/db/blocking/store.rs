@@ -116,6 +116,39 @@ impl<D: Driver> StoreOn<D> {
         }))
     }
 
+    /// Runs `op`, a fire outside a unit, in a transaction of its own as
+    /// [`run_traced`](Self::run_traced) does, or, where the backend races
+    /// writers ([`ops::racing`]), first without one, then, if another
+    /// writer came between its read and its write, in one.
+    pub(super) fn run_racing<T>(
+        &self,
+        span: tracing::Span,
+        entity_id: &str,
+        meta: &TransitionMeta,
+        op: impl AsyncFn(&mut Work<D::Conn<'static>>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        check_outside(self)?;
+        let _open = OpenUnit::mark(self);
+        let shared = self.driver.shared();
+        let racing = ops::racing(shared.contention(), entity_id, meta, false);
+        let attempt = async |scope| {
+            let mut work = Work::for_fire(self.driver.begin(scope).await?, scope);
+            let out = op(&mut work).await?;
+            work.commit().await?;
+            Ok(out)
+        };
+        self.driver.block_on(traced(span, async {
+            let Some(contention) = racing else {
+                return attempt(Scope::Unit).await;
+            };
+            match attempt(Scope::Single).await {
+                Err(StoreError::Conflict { .. }) => contention.lost(entity_id),
+                outcome => return outcome,
+            }
+            attempt(Scope::Unit).await
+        }))
+    }
+
     /// Runs the future `call` makes of the backend as
     /// [`Driver::spawn_wait`] does: `call` owns what it needs.
     fn spawned<T, F>(

@@ -201,6 +201,16 @@ impl<C: Connection> Work<C> {
         }
         tracing::debug!(machine = def.name(), entity_id, %found,
             current = %def.fingerprint(), "a row of a compatible older definition");
+        if admit.writes() && self.racing {
+            // Not a lost race: the carry-over and the transition must be
+            // one transaction, which the fire's locked attempt is.
+            return Err(StoreError::Conflict {
+                machine: def.name().to_owned(),
+                entity_id: entity_id.to_owned(),
+                expected: row.version(),
+                current: row.version(),
+            });
+        }
         if admit.writes() && !compared.kept.load(Ordering::Relaxed) {
             self.conn
                 .keep_definition(def, compared.kind, Timestamp::now(), Keep::Once)

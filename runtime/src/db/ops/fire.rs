@@ -25,11 +25,9 @@ use crate::db::{Fired, StoreError, TransitionMeta};
 /// lost is fired once more with the row locked, waiting its turn: another
 /// writer on the entity is likely to come again, and the fire always ends.
 ///
-/// A fire with an idempotency key reads the key with the row locked, so
-/// that two requests with one key take turns; one with messages needs a
-/// transaction around the transition's statement and theirs: both take
-/// the lock at once, as do, for a while, the fires on an entity that
-/// follow a lost race on it ([`Contention`]).
+/// Fires that cannot race ([`racing`]) take the lock at once, as do, for a
+/// while, the fires on an entity that follow a lost race on it
+/// ([`Contention`]).
 pub(crate) async fn fire<B, M>(
     connections: &B,
     listeners: &Listeners<M>,
@@ -42,16 +40,10 @@ where
     M: Machine + Serialize + DeserializeOwned,
     M::Event: Serialize + DeserializeOwned,
 {
-    let contention = connections.contention();
-    // The hint is asked last: only a fire that could race counts down
-    // its entity's locked fires.
-    let races = meta.idempotency_key.is_none()
-        && meta.messages.is_empty()
-        && !listeners.has_outbox()
-        && contention.is_some_and(|c| c.races(entity_id));
-    if !races {
+    let outbox = listeners.has_outbox();
+    let Some(contention) = racing(connections.contention(), entity_id, meta, outbox) else {
         return once(connections, Scope::Unit, listeners, entity_id, event, meta).await;
-    }
+    };
     let kept = serde_json::to_value(&event)?;
     match once(
         connections,
@@ -63,15 +55,30 @@ where
     )
     .await
     {
-        Err(StoreError::Conflict { .. }) => {
-            if let Some(contention) = contention {
-                contention.lost(entity_id);
-            }
-        }
+        Err(StoreError::Conflict { .. }) => contention.lost(entity_id),
         outcome => return outcome,
     }
     let event = serde_json::from_value(kept)?;
     once(connections, Scope::Unit, listeners, entity_id, event, meta).await
+}
+
+/// The contention to tell of a lost race, when a fire on `entity_id`
+/// outside a unit races other writers (a first attempt in
+/// [`Scope::Single`], then, on a conflict, one in [`Scope::Unit`]); `None`
+/// when it takes the row's lock at once. A fire with an idempotency key
+/// reads the key with the row locked, so that two requests with one key
+/// take turns; one with messages (the caller's or an outbox listener's)
+/// needs a transaction around the transition's statement and theirs.
+/// The hint is asked last: only a fire that could race counts down its
+/// entity's locked fires.
+pub(crate) fn racing<'c>(
+    contention: Option<&'c Contention>,
+    entity_id: &str,
+    meta: &TransitionMeta,
+    outbox: bool,
+) -> Option<&'c Contention> {
+    let can = meta.idempotency_key.is_none() && meta.messages.is_empty() && !outbox;
+    contention.filter(|c| can && c.races(entity_id))
 }
 
 /// One attempt: the fire in a connection of its own, committed.
@@ -87,7 +94,7 @@ where
     B: Connections,
     M: Machine + Serialize + DeserializeOwned,
 {
-    let mut work = Work::new(connections.begin(scope).await?);
+    let mut work = Work::for_fire(connections.begin(scope).await?, scope);
     let fired = work.fire_with(listeners, entity_id, event, meta).await?;
     work.commit().await?;
     Ok(fired)

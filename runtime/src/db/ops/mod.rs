@@ -15,7 +15,7 @@ mod timers;
 mod write;
 
 pub(crate) use carry_over::Reshape;
-pub(crate) use fire::{Connections, fire};
+pub(crate) use fire::{Connections, fire, racing};
 pub use migrate::{MigrateOptions, MigrationReport};
 pub(crate) use write::Work;
 

@@ -21,6 +21,9 @@ pub(crate) struct Work<C> {
     /// `carry_over`): each is looked up once per work, not once per row of
     /// a page of timers or a batch of a migration.
     pub(crate) compared: Vec<std::sync::Arc<super::carry_over::Compared>>,
+    /// The work is a fire's first attempt, without a transaction or the
+    /// row's lock ([`Work::racing`]).
+    pub(crate) racing: bool,
 }
 
 /// The row a transition starts from, as read in the work's transaction.
@@ -36,6 +39,29 @@ impl<C: Connection> Work<C> {
             conn,
             broken: None,
             compared: Vec::new(),
+            racing: false,
+        }
+    }
+
+    /// The work of a fire's first attempt, which races other writers
+    /// without a transaction: its one write checks the version it read.
+    /// Anything more it would write (a row of an older definition carried
+    /// over first) must commit or roll back with the transition, so such
+    /// a fire answers [`StoreError::Conflict`] before writing, and the
+    /// fire runs again holding the row's lock, as after a lost race.
+    pub(crate) fn racing(conn: C) -> Work<C> {
+        Work {
+            racing: true,
+            ..Work::new(conn)
+        }
+    }
+
+    /// `work` for a fire's attempt in `scope`: racing when it holds no
+    /// transaction.
+    pub(crate) fn for_fire(conn: C, scope: crate::db::backend::Scope) -> Work<C> {
+        match scope {
+            crate::db::backend::Scope::Single => Work::racing(conn),
+            _ => Work::new(conn),
         }
     }
 

@@ -469,6 +469,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `op`, an attempt of a fire outside a unit, as [`Store::run`]
+    /// does: racing other writers in [`Scope::Single`] ([`Work::racing`]).
+    async fn run_fire<T>(
+        &self,
+        scope: Scope,
+        op: impl AsyncFnOnce(&mut Work<AnyConnection>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut work = Work::for_fire(self.backend.begin(scope).await?, scope);
+        let out = op(&mut work).await?;
+        work.commit().await?;
+        Ok(out)
+    }
+
     /// Creates entity `entity_id` holding `machine` (usually in its initial
     /// state), with its first history record, and keeps the machine's
     /// definition.
@@ -1047,14 +1060,28 @@ impl Store {
     ) -> Result<Loaded<DynMachine<Json>>, StoreError> {
         let span = fire_dyn_span(self.backend(), bound.definition().name(), entity_id, event);
         let recorded = span.clone();
-        traced(
-            span,
-            self.run(Scope::Unit, async |w| {
-                let fired = w.fire_dyn(bound, entity_id, event, args, meta).await?;
-                record_fired_dyn(&recorded, &fired);
-                Ok(fired)
-            }),
-        )
+        traced(span, async {
+            // Written out, not through a helper taking the attempt as a
+            // closure: the future would then be `Send` for one lifetime of
+            // what it borrows only.
+            let racing = ops::racing(self.backend.contention(), entity_id, meta, false);
+            let first = if racing.is_some() {
+                Scope::Single
+            } else {
+                Scope::Unit
+            };
+            let attempt = async |w: &mut Work<AnyConnection>| {
+                w.fire_dyn(bound, entity_id, event, args, meta).await
+            };
+            let mut fired = self.run_fire(first, attempt).await;
+            if let (Some(contention), Err(StoreError::Conflict { .. })) = (racing, &fired) {
+                contention.lost(entity_id);
+                fired = self.run_fire(Scope::Unit, attempt).await;
+            }
+            let fired = fired?;
+            record_fired_dyn(&recorded, &fired);
+            Ok(fired)
+        })
         .await
     }
 
