@@ -13,6 +13,7 @@ mod in_place;
 // check the generated code.
 pub mod hygiene;
 mod machine_without_serde;
+mod nested_state_actions;
 mod parallel_states;
 mod reexport;
 mod state_actions;
