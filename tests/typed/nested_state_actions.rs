@@ -95,10 +95,6 @@ mod door {
             (DoorEvent::Remove, &["leave_closed"]),
         ]
     }
-
-    pub(crate) fn event_name(event: &DoorEvent) -> &'static str {
-        event.name()
-    }
 }
 
 mod run {
@@ -222,14 +218,10 @@ mod run {
         ));
         [released, cancelled]
     }
-
-    pub(crate) fn event_name(event: &RunEvent) -> &'static str {
-        event.name()
-    }
 }
 
 use door::{AnyDoor, Door, DoorEvent};
-use run::{AnyRun, Run, RunEvent};
+use run::{AnyRun, Run};
 
 #[test]
 fn entering_a_compound_state_runs_its_entry_then_its_initial_child_s() {
@@ -359,6 +351,7 @@ mod against_dyn_machine {
     use serde_json::{Value, json};
     use stateforge::runtime::{DynMachine, Registry};
 
+    use super::run::RunEvent;
     use super::*;
 
     /// Every action of `definition`, each appending its name to the
@@ -401,7 +394,7 @@ mod against_dyn_machine {
                 DoorEvent::Widen { width } => json!({ "width": width }),
                 _ => Value::Null,
             };
-            dynamic.fire(door::event_name(&event), &args).unwrap();
+            dynamic.fire(event.name(), &args).unwrap();
             typed = typed.fire(event).unwrap();
             assert_eq!(dynamic.state_name(), typed.state().as_str());
             assert_eq!(&log(&dynamic), typed.context());
@@ -423,7 +416,7 @@ mod against_dyn_machine {
                     RunEvent::Pass { report } => json!({ "report": report }),
                     _ => Value::Null,
                 };
-                dynamic.fire(run::event_name(&event), &args).unwrap();
+                dynamic.fire(event.name(), &args).unwrap();
                 typed = typed.fire(event).unwrap();
                 assert_eq!(dynamic.state_name(), typed.state().as_str());
                 assert_eq!(&log(&dynamic), typed.context());
