@@ -114,9 +114,6 @@ pub(crate) struct StateDecl {
     pub(crate) entry: Option<Path>,
     /// `exit path`: the action run by every transition out of the state.
     pub(crate) exit: Option<Path>,
-    /// The `entry` and `exit` keywords as written, for errors about the
-    /// actions as such rather than about the functions they name.
-    pub(crate) hook_keywords: Vec<Ident>,
 }
 
 /// `name: Type`, in a state's braces or an event's parentheses.

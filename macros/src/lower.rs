@@ -73,10 +73,11 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
     // The typed states: the declared ones, or with compound states the
     // configurations, each its leaf's type or its parallel states' structs.
-    let (configurations, products) = match flattened {
-        Some(f) => (Some(f.configurations), f.products),
-        None => (None, Vec::new()),
+    let (configurations, products, nested_actions) = match flattened {
+        Some(f) => (Some(f.configurations), f.products, f.actions),
+        None => (None, Vec::new(), Vec::new()),
     };
+    let mut nested_actions = nested_actions.into_iter();
     let leaves: Vec<Option<usize>> = match &configurations {
         Some(c) => c.iter().map(|c| c.leaf).collect(),
         None => (0..states.len()).map(Some).collect(),
@@ -114,6 +115,8 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         .map(|(leaf, id)| {
             let stored = definition.state_name(id).to_owned();
             let is_final = definition.is_final(id);
+            // In state id order, as the configurations.
+            let nested_actions = nested_actions.next().unwrap_or_default();
             match (leaf, &configurations) {
                 (Some(leaf), _) => {
                     let s = &states[*leaf];
@@ -125,8 +128,12 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
                         ident,
                         attrs: s.attrs.clone(),
                         fields: s.fields.clone(),
-                        entry: s.entry.clone(),
-                        exit: s.exit.clone(),
+                        // With compound states, each transition lists the
+                        // actions it runs, a leaf's among its parents', in
+                        // core's order (`Transition::exits`, `entries`).
+                        entry: configurations.is_none().then(|| s.entry.clone()).flatten(),
+                        exit: configurations.is_none().then(|| s.exit.clone()).flatten(),
+                        nested_actions,
                         stored,
                     }
                 }
@@ -139,9 +146,10 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
                         unit_value: c.unit_value.clone(),
                         attrs: Vec::new(),
                         fields: Vec::new(),
-                        // Refused by `check` with compound states.
+                        // Listed by each transition, as above.
                         entry: None,
                         exit: None,
+                        nested_actions,
                         stored,
                     }
                 }

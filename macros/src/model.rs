@@ -180,6 +180,9 @@ pub(crate) struct State {
     pub(crate) entry: Option<Path>,
     /// The action run by every transition out of it, as the user wrote it.
     pub(crate) exit: Option<Path>,
+    /// With compound states, the hidden methods running the actions of
+    /// declared states that transitions out of or into it run.
+    pub(crate) nested_actions: Vec<NestedAction>,
     /// Its stored name (`in_progress`).
     pub(crate) stored: String,
 }
@@ -215,6 +218,13 @@ pub(crate) struct Transition {
     /// Between configurations of parallel states, how the state entered
     /// is built.
     pub(crate) value: Option<Value>,
+    /// With compound states, the exit actions taking it runs, in core's
+    /// order (innermost first); empty in a flat machine, which runs its
+    /// states' own (`State::exit`, `State::entry`).
+    pub(crate) exits: Vec<NestedActionCall>,
+    /// With compound states, the entry actions taking it runs, in core's
+    /// order (outermost first); empty in a flat machine.
+    pub(crate) entries: Vec<NestedActionCall>,
 }
 
 /// Where a target state's field gets its value.
@@ -224,6 +234,35 @@ pub(crate) enum FieldSource {
     Arg(usize),
     /// The source state's field with this index.
     Source(usize),
+}
+
+/// A hidden method of a typed state of a machine with compound states,
+/// calling a declared state's entry or exit action with the context and
+/// that state's data in the typed state: a leaf's struct, a parallel
+/// state's struct over its regions' states, or for a compound state or a
+/// region the data of the state active in it. So an action takes what
+/// a flat machine's takes, its state's data, and one of a state holding
+/// states is generic over its children's types as a guard of its arms is.
+pub(crate) struct NestedAction {
+    /// The hidden method (`__sf_entry_open`).
+    pub(crate) method: Ident,
+    /// The action, as the user wrote it.
+    pub(crate) path: Path,
+    /// The region fields leading to the state's data in the typed state's
+    /// (empty when it is the typed state's data).
+    pub(crate) data: Vec<Ident>,
+}
+
+/// A call of a declared state's entry or exit action by one transition.
+#[derive(Clone)]
+pub(crate) struct NestedActionCall {
+    /// The declared state, by index.
+    pub(crate) state: usize,
+    /// The hidden method called, on the typed state left (exit) or
+    /// entered (entry).
+    pub(crate) method: Ident,
+    /// The action, as the user wrote it.
+    pub(crate) path: Path,
 }
 
 impl State {

@@ -241,7 +241,6 @@ fn parse_state(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<Sta
         parent: None,
         entry: hooks.entry,
         exit: hooks.exit,
-        hook_keywords: hooks.keywords,
     })
 }
 
@@ -289,8 +288,6 @@ fn parse_region(
             ),
         ));
     }
-    // Actions on a region are parsed so that `check` can say why they are
-    // refused, rather than the parser failing on `entry`.
     let hooks = if input.peek(kw::entry) || input.peek(kw::exit) {
         parse_hooks(input, &name)?
     } else {
@@ -313,7 +310,6 @@ fn parse_region(
         parent: None,
         entry: hooks.entry,
         exit: hooks.exit,
-        hook_keywords: hooks.keywords,
     })
 }
 
@@ -374,19 +370,17 @@ fn parse_state_body(
     Ok((fields, children))
 }
 
-/// A state's `entry` and `exit` actions, with the keywords as written.
+/// A state's `entry` and `exit` actions.
 #[derive(Default)]
 struct Hooks {
     entry: Option<Path>,
     exit: Option<Path>,
-    keywords: Vec<Ident>,
 }
 
 /// `entry path exit path;` after state `name`'s braces (or name): each
 /// at most once, in either order, then the `;` that ends the declaration.
 fn parse_hooks(input: ParseStream<'_>, name: &Ident) -> syn::Result<Hooks> {
     let (mut entry, mut exit) = (None, None);
-    let mut keywords = Vec::new();
     loop {
         let (slot, keyword, span) = if input.peek(kw::entry) {
             (&mut entry, "entry", input.parse::<kw::entry>()?.span)
@@ -403,7 +397,6 @@ fn parse_hooks(input: ParseStream<'_>, name: &Ident) -> syn::Result<Hooks> {
                 ),
             ));
         }
-        keywords.push(Ident::new(keyword, span));
         *slot = Some(function_path(
             input,
             &format!("{keyword} action"),
@@ -430,11 +423,7 @@ fn parse_hooks(input: ParseStream<'_>, name: &Ident) -> syn::Result<Hooks> {
         return Err(lookahead.error());
     }
     input.parse::<Token![;]>()?;
-    Ok(Hooks {
-        entry,
-        exit,
-        keywords,
-    })
+    Ok(Hooks { entry, exit })
 }
 
 /// Whether the parentheses after a state's name hold its past (`was`,

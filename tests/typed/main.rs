@@ -1,6 +1,7 @@
 //! The code `state_machine!` generates, as a crate that only declares
 //! machines uses it: typed machines and their any-enums, definitions,
-//! serde, hygiene; no runtime, no store.
+//! serde, hygiene; no store, and the runtime (its feature on) only to
+//! check that a `DynMachine` over a generated definition agrees.
 
 mod any_edges;
 mod compound_states;
@@ -13,6 +14,7 @@ mod in_place;
 // check the generated code.
 pub mod hygiene;
 mod machine_without_serde;
+mod nested_state_actions;
 mod parallel_states;
 mod reexport;
 mod state_actions;

@@ -8,10 +8,11 @@ use quote::quote;
 use stateforge_core::{Definition, MachineSpec};
 use syn::Ident;
 
+use super::nested_actions::{self, Kind};
 use crate::ast::{EventDecl, StateDecl};
 use crate::case::snake;
 use crate::ctxt::Ctxt;
-use crate::model::{FieldFrom, FieldSource, Product, Transition, Value};
+use crate::model::{FieldFrom, FieldSource, NestedAction, Product, Transition, Value};
 
 /// The flattened machine: its configurations, each one typed state, and
 /// per event its transitions between them, in core's order (alternatives
@@ -24,6 +25,9 @@ pub(crate) struct Flattened {
     pub(crate) transitions: Vec<Vec<Transition>>,
     /// The parallel states' structs.
     pub(crate) products: Vec<Product>,
+    /// Per configuration, the hidden methods running declared states'
+    /// entry and exit actions.
+    pub(crate) actions: Vec<Vec<NestedAction>>,
 }
 
 /// One configuration, as a typed state.
@@ -41,7 +45,7 @@ pub(crate) struct Configuration {
 }
 
 /// What a configuration's data is made of.
-enum Shape {
+pub(super) enum Shape {
     /// A declared leaf, by index.
     Leaf(usize),
     /// A parallel state (by index), each region's field and shape.
@@ -122,7 +126,7 @@ fn parents(states: &[StateDecl]) -> Vec<Option<usize>> {
         .collect()
 }
 
-fn is_within(parents: &[Option<usize>], mut state: usize, ancestor: usize) -> bool {
+pub(super) fn is_within(parents: &[Option<usize>], mut state: usize, ancestor: usize) -> bool {
     loop {
         if state == ancestor {
             return true;
@@ -178,7 +182,7 @@ pub(super) fn flatten(
 ) -> Option<Flattened> {
     // The graph rules passed, so core flattens the spec; a refusal here
     // was reported with them.
-    let definition = Definition::new(spec.clone()).ok()?;
+    let definition = Definition::new(nested_actions::named_by_state(spec)).ok()?;
     let mut supported = true;
     for s in states {
         if let Some(keyword) = &s.history {
@@ -242,7 +246,7 @@ pub(super) fn flatten(
                 .collect(),
         })
         .collect();
-    let transitions = events
+    let transitions: Vec<Vec<Transition>> = events
         .iter()
         .enumerate()
         .map(|(ei, e)| {
@@ -289,15 +293,19 @@ pub(super) fn flatten(
                     action: arm.action.clone(),
                     fields,
                     value,
+                    exits: nested_actions::calls(states, Kind::Exit, &t.exits),
+                    entries: nested_actions::calls(states, Kind::Entry, &t.entries),
                 });
             }
             out
         })
         .collect();
+    let actions = nested_actions::methods(&parents, &shapes, &transitions);
     Some(Flattened {
         configurations,
         transitions,
         products,
+        actions,
     })
 }
 

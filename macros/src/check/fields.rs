@@ -65,6 +65,8 @@ pub(super) fn resolve_transitions(
                         action: arm.action.clone(),
                         fields,
                         value: None,
+                        exits: Vec::new(),
+                        entries: Vec::new(),
                     });
                 }
             }

@@ -146,19 +146,3 @@ pub(super) fn is_hierarchical(states: &[StateDecl], events: &[EventDecl]) -> boo
             .flat_map(|a| &a.sources)
             .any(|s| s.done.is_some())
 }
-
-// Rule: no `entry` or `exit` action in a machine with compound or parallel
-// states. Its typed states are configurations, not the states as written,
-// so the typed calls the actions need have no single state type to take;
-// core runs them, so the machine as JSON runs them with `DynMachine`.
-pub(super) fn check_actions_in_hierarchy(cx: &mut Ctxt, states: &[StateDecl]) {
-    for keyword in states.iter().flat_map(|s| &s.hook_keywords) {
-        cx.error(
-            keyword.span(),
-            format!(
-                "{keyword} actions are not generated yet for a machine with compound or parallel \
-                 states; a JSON definition run by `DynMachine` runs them"
-            ),
-        );
-    }
-}

@@ -15,6 +15,7 @@ mod fields;
 mod graph;
 mod hierarchy;
 mod names;
+mod nested_actions;
 mod options;
 
 use syn::Type;
@@ -62,7 +63,6 @@ pub(crate) fn check(input: Input) -> syn::Result<Model> {
     delays::check_delays(&mut cx, &events);
     check_stored_names(&mut cx, &name, &states, &removed);
     let (transitions, leaves) = if hierarchy::is_hierarchical(&states, &events) {
-        hierarchy::check_actions_in_hierarchy(&mut cx, &states);
         match configurations::flatten(&mut cx, &spec, &states, &events) {
             Some(mut flat) => (std::mem::take(&mut flat.transitions), Some(flat)),
             None => (Vec::new(), None),

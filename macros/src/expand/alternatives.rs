@@ -152,7 +152,8 @@ pub(super) fn expand_alternatives(
         quote!(#[doc = #text])
     });
     let mut_self = (alternatives.iter().any(|t| t.action.is_some())
-        || m.states[source].exit.is_some())
+        || m.states[source].exit.is_some()
+        || alternatives.iter().any(|t| !t.exits.is_empty()))
     .then(|| quote!(mut));
     // As for one arm (`typed::expand_transition`): the method and its
     // receiver at the event's declaration, resolved as the macro's own.

@@ -70,7 +70,8 @@ pub(super) fn expand_fire_in_place(m: &Model) -> TokenStream {
     );
     // Only for machines that have entry actions, so that the others'
     // expansion stays as it was.
-    let entry_doc = m.states.iter().any(|s| s.entry.is_some()).then(|| {
+    let has_actions = (m.states.iter()).any(|s| s.entry.is_some() || !s.nested_actions.is_empty());
+    let entry_doc = has_actions.then(|| {
         quote! {
             #[doc = "\n\n# Entry and exit actions\n\nA state's exit action runs with the arm's action, before the state \
                      changes; the entry action of the state reached runs after, on the \
@@ -184,6 +185,7 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
     let (source_ident, target_ident) = (&source.ident, &target.ident);
     let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
     let exit = source.exit.as_ref().map(|_| quote!(__sf_m.__sf_exit();));
+    let exits = super::nested_actions::calls(&t.exits, &quote!(__sf_m));
     let action = t.action.as_ref().map(|_| {
         let method = action_ident(e, alternative);
         quote!(__sf_m.#method(#(&#args),*);)
@@ -194,6 +196,15 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
         quote! {
             match self {
                 #any::#target_ident(__sf_n) => __sf_n.__sf_entry(),
+                _ => {}
+            }
+        }
+    });
+    let entries = (!t.entries.is_empty()).then(|| {
+        let calls = super::nested_actions::calls(&t.entries, &quote!(__sf_n));
+        quote! {
+            match self {
+                #any::#target_ident(__sf_n) => { #calls }
                 _ => {}
             }
         }
@@ -251,6 +262,7 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
     };
     quote! {
         #exit
+        #exits
         #action
         #(#unused_args)*
         let mut __sf_left = ::core::option::Option::None;
@@ -262,6 +274,7 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
             __sf_other => __sf_other,
         });
         #entry
+        #entries
         // `__sf_left` is dropped here, at the end of the arm, with the
         // machine back in its place.
         Ok(())

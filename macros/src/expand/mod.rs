@@ -3,6 +3,7 @@
 mod alternatives;
 mod any;
 mod in_place;
+mod nested_actions;
 mod refusal;
 mod serde_impls;
 mod typed;

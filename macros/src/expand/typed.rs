@@ -167,6 +167,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                 alternatives => super::alternatives::expand_alternatives(m, e, si, alternatives),
             });
             let hooks = state_hooks(m, s);
+            let nested_actions = super::nested_actions::methods(m, s);
             let refusals = super::refusal::refused_methods(m, si);
             // The impl's header at the state's declaration: rustc's "the
             // method exists on the type `Task<Pending>`" then shows that line.
@@ -185,6 +186,7 @@ pub(super) fn expand_transitions(m: &Model) -> TokenStream {
                     }
 
                     #hooks
+                    #nested_actions
                     #(#methods)*
                 }
 
@@ -210,7 +212,8 @@ fn expand_transition(m: &Model, e: &Event, t: &Transition) -> TokenStream {
         .action
         .as_ref()
         .map(|action| action_method(m, e, action, &action_ident));
-    let mut_self = (t.action.is_some() || source.exit.is_some()).then(|| quote!(mut));
+    let mut_self =
+        (t.action.is_some() || source.exit.is_some() || !t.exits.is_empty()).then(|| quote!(mut));
     // `self` at the event's declaration, resolved as the macro's own (the
     // body's `self`): rustc's "takes ownership of the receiver `self`"
     // then shows that line, not the whole macro.
@@ -324,6 +327,7 @@ pub(super) fn transition_body(
     });
 
     let exit = source.exit.as_ref().map(|_| quote!(self.__sf_exit();));
+    let exits = super::nested_actions::calls(&t.exits, &quote!(self));
     let action = t
         .action
         .as_ref()
@@ -331,16 +335,24 @@ pub(super) fn transition_body(
     let next = quote!(#name { context: self.context, state: #construct });
     // The entry action sees the state entered, so it runs on the machine
     // built in it.
-    let next = match &target.entry {
-        None => next,
-        Some(_) => quote! {
+    let entry = target
+        .entry
+        .as_ref()
+        .map(|_| quote!(__sf_next.__sf_entry();));
+    let entries = super::nested_actions::calls(&t.entries, &quote!(__sf_next));
+    let next = if entry.is_none() && t.entries.is_empty() {
+        next
+    } else {
+        quote! {
             let mut __sf_next = #next;
-            __sf_next.__sf_entry();
+            #entry
+            #entries
             __sf_next
-        },
+        }
     };
     quote! {
         #exit
+        #exits
         #action
         #(#unused_args)*
         #next
@@ -456,9 +468,11 @@ pub(super) fn running(
     t: &Transition,
     target: &crate::model::State,
 ) -> String {
-    let names: Vec<String> = [&source.exit, &t.action, &target.entry]
-        .into_iter()
-        .flatten()
+    let names: Vec<String> = (source.exit.iter())
+        .chain(t.exits.iter().map(|c| &c.path))
+        .chain(&t.action)
+        .chain(&target.entry)
+        .chain(t.entries.iter().map(|c| &c.path))
         .map(|p| format!("`{}`", path_text(p)))
         .collect();
     if names.is_empty() {
