@@ -73,9 +73,9 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
     // The typed states: the declared ones, or with compound states the
     // configurations, each its leaf's type or its parallel states' structs.
-    let (configurations, products) = match flattened {
-        Some(f) => (Some(f.configurations), f.products),
-        None => (None, Vec::new()),
+    let (configurations, products, remembering) = match flattened {
+        Some(f) => (Some(f.configurations), f.products, f.remembering),
+        None => (None, Vec::new(), Vec::new()),
     };
     let leaves: Vec<Option<usize>> = match &configurations {
         Some(c) => c.iter().map(|c| c.leaf).collect(),
@@ -95,7 +95,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         })
         .collect();
     let compounds = compounds(&states, &leaves, configurations.as_deref());
-    let leaf_structs = (!products.is_empty()).then(|| {
+    let leaf_structs = (!products.is_empty() || !remembering.is_empty()).then(|| {
         states
             .iter()
             .filter(|s| !s.has_children && s.parallel.is_none() && s.region.is_none())
@@ -178,6 +178,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         compounds,
         leaf_structs,
         products,
+        remembering,
     })
 }
 
