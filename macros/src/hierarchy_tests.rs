@@ -220,3 +220,63 @@ fn a_former_name_on_a_compound_state_is_one_error() {
         ]
     );
 }
+
+#[test]
+fn each_memory_of_a_history_state_is_a_typed_state_of_its_own() {
+    let model = parse(quote! {
+        crate;
+        machine Player {
+            initial state Off;
+            history state On { initial state Playing; state Paused; }
+            event power: Off -> On, On -> Off;
+            event pause: Playing -> Paused;
+        }
+    })
+    .and_then(crate::check::check)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let typed: Vec<_> = model
+        .states
+        .iter()
+        .map(|s| (s.ident.to_string(), s.stored.as_str()))
+        .collect();
+    assert_eq!(
+        typed,
+        [
+            ("Off".to_owned(), "off"),
+            ("Playing".to_owned(), "on.playing"),
+            ("Paused".to_owned(), "on.paused"),
+            ("OffRememberingPaused".to_owned(), "off[on.paused]"),
+        ]
+    );
+    let structs: Vec<_> = model
+        .remembering
+        .iter()
+        .map(|r| (r.ident.to_string(), r.inner.to_string()))
+        .collect();
+    assert_eq!(
+        structs,
+        [("OffRememberingPaused".to_owned(), "Off".to_owned())]
+    );
+}
+
+#[test]
+fn a_memory_typed_as_a_declared_state_is_refused_at_history() {
+    let errs = errors(quote! {
+        crate;
+        machine Player {
+            initial state Off;
+            history state On { initial state Playing; state Paused; }
+            state OffRememberingPaused;
+            event power: Off -> On, On -> Off;
+            event pause: Playing -> Paused;
+            event skip: Off -> OffRememberingPaused;
+            event back: OffRememberingPaused -> Off;
+        }
+    });
+    assert_eq!(
+        errs,
+        [
+            "configuration `off[on.paused]` remembers what history state `On` was left in, so it is typed `OffRememberingPaused`, which is already state `OffRememberingPaused`; rename state `OffRememberingPaused`"
+        ]
+    );
+}

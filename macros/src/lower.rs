@@ -73,9 +73,9 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         .map_err(|e| syn::Error::new(machine_token.span(), e.to_string()))?;
     // The typed states: the declared ones, or with compound states the
     // configurations, each its leaf's type or its parallel states' structs.
-    let (configurations, products, nested_actions) = match flattened {
-        Some(f) => (Some(f.configurations), f.products, f.actions),
-        None => (None, Vec::new(), Vec::new()),
+    let (configurations, products, nested_actions, remembering) = match flattened {
+        Some(f) => (Some(f.configurations), f.products, f.actions, f.remembering),
+        None => (None, Vec::new(), Vec::new(), Vec::new()),
     };
     let mut nested_actions = nested_actions.into_iter();
     let leaves: Vec<Option<usize>> = match &configurations {
@@ -96,7 +96,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         })
         .collect();
     let compounds = compounds(&states, &leaves, configurations.as_deref());
-    let leaf_structs = (!products.is_empty()).then(|| {
+    let leaf_structs = (!products.is_empty() || !remembering.is_empty()).then(|| {
         states
             .iter()
             .filter(|s| !s.has_children && s.parallel.is_none() && s.region.is_none())
@@ -186,6 +186,7 @@ pub(crate) fn lower(checked: Checked) -> syn::Result<Model> {
         compounds,
         leaf_structs,
         products,
+        remembering,
     })
 }
 

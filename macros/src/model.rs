@@ -40,10 +40,14 @@ pub(crate) struct Model {
     /// The states that hold states, each with the typed states inside it.
     pub(crate) compounds: Vec<Compound>,
     /// The structs of the declared leaf states, when they are not the
-    /// typed states one for one (a machine with parallel states).
+    /// typed states one for one (a machine with parallel states, or with
+    /// configurations remembering history).
     pub(crate) leaf_structs: Option<Vec<LeafStruct>>,
     /// The struct of each parallel state, generic over its regions.
     pub(crate) products: Vec<Product>,
+    /// The struct of each configuration remembering children of history
+    /// states.
+    pub(crate) remembering: Vec<crate::check::Remembering>,
 }
 
 /// A declared leaf state's struct, in a machine whose typed states are

@@ -23,6 +23,8 @@ use stored_row_property::stored_task;
 #[cfg(feature = "sqlite")]
 mod guarded_alternatives;
 #[cfg(feature = "sqlite")]
+mod history_states;
+#[cfg(feature = "sqlite")]
 mod stored_row_corpus;
 #[cfg(feature = "sqlite")]
 mod stored_rows;

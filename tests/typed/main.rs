@@ -8,6 +8,8 @@ mod compound_states;
 mod declared_migrations;
 mod generated_definition;
 mod guarded_alternatives;
+mod history_actions;
+mod history_states;
 mod in_place;
 // Public, as in a user's crate: what the module declares is reachable
 // from the root, so the lints it denies (`missing_docs`, `unreachable_pub`)

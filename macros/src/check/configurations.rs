@@ -28,6 +28,23 @@ pub(crate) struct Flattened {
     /// Per configuration, the hidden methods running declared states'
     /// entry and exit actions.
     pub(crate) actions: Vec<Vec<NestedAction>>,
+    /// The structs of the configurations that remember children of
+    /// history states.
+    pub(crate) remembering: Vec<Remembering>,
+}
+
+/// A configuration holding the memory of history states: its own struct,
+/// holding the data of the configuration it is without the memory.
+pub(crate) struct Remembering {
+    /// The struct (`OffRememberingPaused`).
+    pub(crate) ident: Ident,
+    /// The type of the data it holds (`Off`, `Building<Running, Writing>`).
+    pub(crate) inner: TokenStream,
+    /// Its stored name (`off[on.paused]`).
+    pub(crate) stored: String,
+    /// Each history state remembered, as written, with the child it
+    /// enters again.
+    pub(crate) memory: Vec<(String, String)>,
 }
 
 /// One configuration, as a typed state.
@@ -50,6 +67,9 @@ pub(super) enum Shape {
     Leaf(usize),
     /// A parallel state (by index), each region's field and shape.
     Product(usize, Vec<(Ident, Shape)>),
+    /// A configuration remembering children of history states: its
+    /// struct, holding the shape without the memory in its field `state`.
+    Remembering(Ident, Box<Shape>),
 }
 
 impl Shape {
@@ -63,6 +83,7 @@ impl Shape {
                 }
                 out
             }
+            Shape::Remembering(ident, _) => ident.to_string(),
         }
     }
 
@@ -77,6 +98,7 @@ impl Shape {
                 let parts = parts.iter().map(|(_, part)| part.ty(states));
                 quote!(#ident<#(#parts),*>)
             }
+            Shape::Remembering(ident, _) => quote!(#ident),
         }
     }
 
@@ -97,6 +119,10 @@ impl Shape {
                     .collect::<Option<Vec<_>>>()?;
                 Some(quote!(#ident { #(#values,)* }))
             }
+            Shape::Remembering(ident, inner) => {
+                let value = inner.unit_value(states)?;
+                Some(quote!(#ident { state: #value }))
+            }
         }
     }
 
@@ -111,8 +137,36 @@ impl Shape {
                     part.paths(&path, out);
                 }
             }
+            Shape::Remembering(_, inner) => {
+                let mut path = prefix.to_vec();
+                path.push(remembering_field());
+                inner.paths(&path, out);
+            }
         }
     }
+}
+
+/// A configuration's name as stored (`off[on.paused]`), from its name
+/// with the states as written (`Off[On.Paused]`).
+fn stored_name(written: &str) -> String {
+    let mut out = String::with_capacity(written.len());
+    let mut word = String::new();
+    for c in written.chars().chain(std::iter::once('.')) {
+        if matches!(c, '.' | ',' | '[' | ']') {
+            out.push_str(&snake(&word));
+            word.clear();
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    out.pop();
+    out
+}
+
+/// The field of a remembering configuration's struct holding its data.
+fn remembering_field() -> Ident {
+    Ident::new("state", proc_macro2::Span::call_site())
 }
 
 /// The parent of each declared state, by index.
@@ -170,10 +224,10 @@ fn shape_of(
     }
 }
 
-// Rules: the typed API has one type per configuration, so no
-// configuration may hold the memory of a history state; each field of a
-// leaf a transition enters is an argument of the event or a field of a
-// leaf it leaves, by name.
+// Rules: each field of a leaf a transition enters is an argument of the
+// event or a field of a leaf it leaves, by name; the struct of a
+// configuration remembering children of history states takes no name a
+// declared state or a generated trait has.
 pub(super) fn flatten(
     cx: &mut Ctxt,
     spec: &MachineSpec,
@@ -183,25 +237,48 @@ pub(super) fn flatten(
     // The graph rules passed, so core flattens the spec; a refusal here
     // was reported with them.
     let definition = Definition::new(nested_actions::named_by_state(spec)).ok()?;
-    let mut supported = true;
-    for s in states {
-        if let Some(keyword) = &s.history {
-            cx.error(
-                keyword.span(),
-                "history states are not supported by typed machines yet; declare the machine as a \
-                 `Definition` and fire it as a `DynMachine`, or remove `history`",
-            );
-            supported = false;
-        }
-    }
-    if !supported {
-        return None;
-    }
     let parents = parents(states);
+    let mut remembering = Vec::new();
     let shapes: Vec<Shape> = definition
         .states()
-        .map(|id| shape(states, &parents, definition.leaves(id)))
+        .map(|id| {
+            let shape = shape(states, &parents, definition.leaves(id));
+            let memory = definition.remembered(id);
+            if memory.is_empty() {
+                return shape;
+            }
+            // Named after the configuration without the memory and the
+            // children remembered: state names are unique in a machine,
+            // so two configurations never share one.
+            let mut name = format!("{}Remembering", shape.ident(states));
+            for r in memory {
+                name.push_str(&states[r.child].name.to_string());
+            }
+            // At the state it is a configuration of: rustc's notes about
+            // the type (a refused event) then point there.
+            let at = match &shape {
+                Shape::Leaf(s) | Shape::Product(s, _) => states[*s].name.span(),
+                Shape::Remembering(ident, _) => ident.span(),
+            };
+            let ident = Ident::new(&name, at);
+            remembering.push(Remembering {
+                ident: ident.clone(),
+                inner: shape.ty(states),
+                stored: stored_name(definition.state_name(id)),
+                memory: memory
+                    .iter()
+                    .map(|r| {
+                        (
+                            states[r.state].name.to_string(),
+                            states[r.child].name.to_string(),
+                        )
+                    })
+                    .collect(),
+            });
+            Shape::Remembering(ident, Box::new(shape))
+        })
         .collect();
+    check_remembering_names(cx, states, &remembering);
     let paths: Vec<Vec<(usize, Vec<Ident>)>> = shapes
         .iter()
         .map(|s| {
@@ -215,9 +292,12 @@ pub(super) fn flatten(
         .map(|shape| Configuration {
             leaf: match shape {
                 Shape::Leaf(l) => Some(*l),
-                Shape::Product(..) => None,
+                Shape::Product(..) | Shape::Remembering(..) => None,
             },
-            ident: Ident::new(&shape.ident(states), proc_macro2::Span::call_site()),
+            ident: match shape {
+                Shape::Remembering(ident, _) => ident.clone(),
+                _ => Ident::new(&shape.ident(states), proc_macro2::Span::call_site()),
+            },
             ty: shape.ty(states),
             unit_value: shape.unit_value(states),
             leaves: {
@@ -306,7 +386,40 @@ pub(super) fn flatten(
         transitions,
         products,
         actions,
+        remembering,
     })
+}
+
+/// A remembering configuration's struct named as a declared state (whose
+/// struct has that name) or as the trait generated for a state holding
+/// states would not compile: refused at the history state it remembers.
+fn check_remembering_names(cx: &mut Ctxt, states: &[StateDecl], remembering: &[Remembering]) {
+    for r in remembering {
+        let clash = states.iter().find(|s| {
+            s.name == r.ident
+                || (super::hierarchy::holds_states(s) && r.ident == format!("In{}", s.name))
+        });
+        let Some(clash) = clash else { continue };
+        let history = states
+            .iter()
+            .find(|s| r.memory.first().is_some_and(|(h, _)| s.name == h.as_str()));
+        let span = history
+            .and_then(|s| s.history.as_ref())
+            .map_or(clash.name.span(), Ident::span);
+        let what = if clash.name == r.ident {
+            format!("state `{}`", clash.name)
+        } else {
+            format!("the trait generated for state `{}`", clash.name)
+        };
+        cx.error(
+            span,
+            format!(
+                "configuration `{}` remembers what history state `{}` was left in, so it is \
+                 typed `{}`, which is already {what}; rename state `{}`",
+                r.stored, r.memory[0].0, r.ident, clash.name
+            ),
+        );
+    }
 }
 
 /// What resolving the data of one transition's target reads.
@@ -348,6 +461,10 @@ impl Resolve<'_> {
                     .iter()
                     .map(|(field, part)| (field.clone(), self.value(cx, part, used)))
                     .collect(),
+            },
+            Shape::Remembering(ident, inner) => Value::Product {
+                ident: ident.clone(),
+                parts: vec![(remembering_field(), self.value(cx, inner, used))],
             },
             Shape::Leaf(l) => {
                 let kept = self.source.iter().find(|(s, _)| s == l);

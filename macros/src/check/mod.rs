@@ -20,7 +20,7 @@ mod options;
 
 use syn::Type;
 
-pub(crate) use configurations::{Configuration, Flattened};
+pub(crate) use configurations::{Configuration, Flattened, Remembering};
 pub(crate) use graph::{migration_tokens, path_name};
 
 use crate::ast::{EventDecl, Input, Item, MachineDecl, RemovedDecl, StateDecl};

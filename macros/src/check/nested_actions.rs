@@ -108,6 +108,13 @@ fn data_path(
             prefix.pop();
             found
         }),
+        // The data without the memory is the struct's field `state`.
+        Shape::Remembering(_, inner) => {
+            prefix.push(Ident::new("state", proc_macro2::Span::call_site()));
+            let found = data_path(inner, parents, state, prefix);
+            prefix.pop();
+            found
+        }
     }
 }
 

@@ -172,9 +172,69 @@ fn expand_state_types(m: &Model) -> TokenStream {
             }
         })
         .collect();
+    let remembering = m.remembering.iter().map(|r| remembering_struct(m, r));
     quote! {
         #leaves
         #(#products)*
+        #(#remembering)*
+    }
+}
+
+/// `struct OffRememberingPaused { state: Off }`: the typed state of a
+/// configuration remembering children of history states, so that each
+/// memory is its own type and entering the history state again has a
+/// statically known target. It dereferences to the data it holds, which
+/// guards and actions written for that data then take as it is.
+fn remembering_struct(m: &Model, r: &crate::check::Remembering) -> TokenStream {
+    let vis = &m.vis;
+    let machine_attrs = &m.attrs;
+    let (ident, inner) = (&r.ident, &r.inner);
+    let memory = r
+        .memory
+        .iter()
+        .map(|(state, child)| format!("`{state}` was left in `{child}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let inner_text = inner.to_string().replace(' ', "").replace(',', ", ");
+    let doc = format!(
+        "State `{}` of [`{}`]: `{inner_text}`, remembering that {memory}, where entering it \
+         again leads.",
+        r.stored, m.name
+    );
+    let serde_derive = if cfg!(feature = "serde") {
+        let ty: syn::Type = syn::parse2(inner.clone()).expect("a configuration's type");
+        let derive = serde_impls::derive_attrs(std::iter::once(&ty));
+        quote!(#derive #[serde(transparent)])
+    } else {
+        TokenStream::new()
+    };
+    // At the state it is a configuration of, resolved as the macro's own:
+    // rustc's notes about the type ("not implemented for") point there.
+    let span = ident.span().resolved_at(proc_macro2::Span::call_site());
+    let declaration = quote_spanned! {span=>
+        #[doc = #doc]
+        #(#machine_attrs)*
+        #serde_derive
+        #vis struct #ident {
+            /// The data of the states it is in.
+            #vis state: #inner,
+        }
+    };
+    quote! {
+        #declaration
+
+        impl ::core::ops::Deref for #ident {
+            type Target = #inner;
+            fn deref(&self) -> &#inner {
+                &self.state
+            }
+        }
+
+        impl ::core::ops::DerefMut for #ident {
+            fn deref_mut(&mut self) -> &mut #inner {
+                &mut self.state
+            }
+        }
     }
 }
 

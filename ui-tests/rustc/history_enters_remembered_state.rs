@@ -1,8 +1,8 @@
-// A valid machine with a history state: core runs it as a `DynMachine`,
-// but the typed API does not generate it yet, and says so.
+// A player switched off while paused remembers it: switching it on again
+// enters `Paused`, not `On`'s initial state `Playing`.
 
 stateforge::state_machine! {
-    machine Player {
+    pub machine Player {
         initial state Off;
         history state On {
             initial state Playing;
@@ -14,4 +14,6 @@ stateforge::state_machine! {
     }
 }
 
-fn main() {}
+fn main() {
+    let _playing: Player<Playing> = Player::new().power().pause().power().power();
+}
