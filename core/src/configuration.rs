@@ -67,11 +67,17 @@ pub(crate) struct Configurations {
     leaves: Vec<Box<[usize]>>,
     remembered: Vec<Box<[Remembered]>>,
     arms: Vec<Box<[SpecArm]>>,
+    /// Per transition, every spec state it leaves.
+    left: Vec<Box<[usize]>>,
 }
 
 impl Configurations {
     /// A flat machine: each state is itself.
-    pub(crate) fn flat(spec: &MachineSpec, arms: Vec<Box<[SpecArm]>>) -> Configurations {
+    pub(crate) fn flat(
+        spec: &MachineSpec,
+        arms: Vec<Box<[SpecArm]>>,
+        left: Vec<Box<[usize]>>,
+    ) -> Configurations {
         Configurations {
             hierarchical: false,
             names: spec.states.iter().map(|s| s.name.as_str().into()).collect(),
@@ -79,6 +85,7 @@ impl Configurations {
             leaves: (0..spec.states.len()).map(|i| [i].into()).collect(),
             remembered: vec![Box::default(); spec.states.len()],
             arms,
+            left,
         }
     }
 
@@ -86,6 +93,7 @@ impl Configurations {
     pub(crate) fn hierarchical(
         configurations: Vec<FlatConfiguration>,
         arms: Vec<Box<[SpecArm]>>,
+        left: Vec<Box<[usize]>>,
     ) -> Configurations {
         let mut names = Vec::with_capacity(configurations.len());
         let mut finals = Vec::with_capacity(configurations.len());
@@ -104,6 +112,7 @@ impl Configurations {
             leaves,
             remembered,
             arms,
+            left,
         }
     }
 }
@@ -186,5 +195,27 @@ impl Definition {
     /// ```
     pub fn arms_of(&self, index: usize) -> &[SpecArm] {
         &self.configurations.arms[index]
+    }
+
+    /// Every state the transition at `index` in
+    /// [`Definition::transitions`] leaves, by index in `spec().states`,
+    /// innermost first (the last region first): its source in a flat
+    /// machine, a transition to itself included; with compound and
+    /// parallel states, every active state below the nearest compound
+    /// state holding both ends of the arm taken, with or without an exit
+    /// action ([`Transition::exits`](crate::Transition::exits) names the
+    /// actions).
+    ///
+    /// # Panics
+    /// If `index` is not below `transitions().len()`.
+    ///
+    /// ```
+    /// # let def = stateforge_core::Definition::example();
+    /// let assign = def.event_id("assign").unwrap();
+    /// let i = def.transition_index(def.initial(), assign).unwrap();
+    /// assert_eq!(def.left_by(i), [def.initial().index()]);
+    /// ```
+    pub fn left_by(&self, index: usize) -> &[usize] {
+        &self.configurations.left[index]
     }
 }

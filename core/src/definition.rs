@@ -85,8 +85,14 @@ impl EventId {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timer {
-    /// The state whose entry starts the timer.
+    /// The state whose entry starts the timer: in a machine with compound
+    /// or parallel states, each configuration where the declaring state
+    /// is active has the timer.
     pub state: StateId,
+    /// The state that declares the timer, by index in `spec().states`:
+    /// `state` itself in a flat machine. The timer runs while that state
+    /// stays active (see [`Definition::keeps_timer`]).
+    pub declared_by: usize,
     /// The event fired when it is due.
     pub event: EventId,
     /// How long after entering the state.
@@ -172,6 +178,7 @@ impl Definition {
         let mut table = vec![NONE; flat.configurations.len() * events].into_boxed_slice();
         let mut transitions = Vec::with_capacity(flat.arms.len());
         let mut origins = Vec::with_capacity(flat.arms.len());
+        let mut left = Vec::with_capacity(flat.arms.len());
         for arm in flat.arms {
             let slot = arm.from * events + arm.event;
             // The flattening emits the alternatives of a pair side by
@@ -189,18 +196,20 @@ impl Definition {
                 entries: state_actions(&arm.entries, |s| &spec.states[s].entry),
             });
             origins.push(arm.origins.into_boxed_slice());
+            left.push(arm.exits.into_boxed_slice());
         }
         let timers = flat
             .timers
             .iter()
             .map(|t| Timer {
                 state: StateId(index_u32(t.configuration)),
+                declared_by: t.state,
                 event: EventId(index_u32(t.event)),
                 after: Duration::from_millis(t.after_ms),
             })
             .collect();
         let fingerprint = Fingerprint::of(&spec);
-        let configurations = Configurations::hierarchical(flat.configurations, origins);
+        let configurations = Configurations::hierarchical(flat.configurations, origins, left);
         Definition {
             spec,
             initial: StateId(index_u32(flat.initial)),
@@ -229,6 +238,7 @@ impl Definition {
         let mut table = vec![NONE; spec.states.len() * events].into_boxed_slice();
         let mut transitions = Vec::new();
         let mut origins = Vec::new();
+        let mut left = Vec::new();
         for (ei, event) in spec.events.iter().enumerate() {
             // The alternatives of one (state, event) pair sit side by side,
             // in declaration order, the table pointing at the first: the
@@ -256,6 +266,9 @@ impl Definition {
                         .into(),
                     );
                     let to = find_state(&arm.to);
+                    // A flat machine's transition leaves its source, a
+                    // self-transition included.
+                    left.push([from.index()].into());
                     transitions.push(Transition {
                         from,
                         event: EventId(index_u32(ei)),
@@ -273,12 +286,13 @@ impl Definition {
             .iter()
             .map(|t| Timer {
                 state: find_state(&t.state),
+                declared_by: find_state(&t.state).index(),
                 event: lookup(&event_index, &t.event).unwrap_or(EventId(0)),
                 after: Duration::from_millis(t.after_ms),
             })
             .collect();
         let fingerprint = Fingerprint::of(&spec);
-        let configurations = Configurations::flat(&spec, origins);
+        let configurations = Configurations::flat(&spec, origins, left);
         Definition {
             spec,
             initial,

@@ -32,6 +32,7 @@ mod fingerprint;
 mod flatten;
 mod hierarchy_rules;
 mod invalid_definition;
+mod kept_timers;
 mod machine;
 mod migration;
 mod problem;

@@ -111,6 +111,8 @@ pub(crate) struct FlatArm {
 
 pub(crate) struct FlatTimer {
     pub(crate) configuration: usize,
+    /// The state that declares it, as an index into the spec's states.
+    pub(crate) state: usize,
     pub(crate) event: usize,
     pub(crate) after_ms: u64,
 }
@@ -459,6 +461,7 @@ impl Flattener<'_> {
                     seen.push(event);
                     timers.push(FlatTimer {
                         configuration: id,
+                        state,
                         event,
                         after_ms: timer.after_ms,
                     });

@@ -8,6 +8,7 @@ mod compatibility;
 mod hierarchy;
 mod hierarchy_actions;
 mod hierarchy_rules;
+mod hierarchy_timers;
 #[cfg(feature = "serde")]
 mod json_format;
 #[cfg(feature = "serde")]

@@ -52,8 +52,9 @@ pub(crate) struct NewEntity<'a> {
 }
 
 /// A transition to write: the versioned update of the entity, its history
-/// record and, for machines with timers, the timers of the state entered.
-/// Nothing is written unless the row is still at `expected_version`, in
+/// record and, for machines with timers, the change to its timers: those
+/// of the states left are cancelled, those of the states entered started,
+/// those of the states that stay active kept. Nothing is written unless the row is still at `expected_version`, in
 /// one of `sources`, and movable by `meta`'s session.
 pub(crate) struct Write<'a> {
     pub(crate) machine: &'a str,
@@ -78,9 +79,17 @@ pub(crate) struct Write<'a> {
     pub(crate) fingerprint: &'a str,
     pub(crate) meta: &'a TransitionMeta,
     pub(crate) now: Timestamp,
-    /// The timers of the state entered, `(event, due_at in µs)`; `None`
-    /// for a machine without timers, whose timer rows are not touched.
+    /// The timers `to` starts, `(event, due_at in µs)`; `None` for a
+    /// machine without timers, whose timer rows are not touched.
     pub(crate) timers: Option<&'a [(&'a str, i64)]>,
+    /// The events of the timers armed in `from` that keep running (see
+    /// `Definition::keeps_timer`): each is written again as a new row, due
+    /// when it was, named after `to`; every other timer of the entity is
+    /// cancelled. The new row has a new id, so that a due-timer batch
+    /// that claimed the old one finds it gone, as it finds a cancelled
+    /// one. Empty for most transitions, and for every transition of a
+    /// flat machine.
+    pub(crate) kept_timers: &'a [&'a str],
 }
 
 /// An entity row of a page, or what is wrong with it, after its key as

@@ -15,6 +15,7 @@ use stateforge::runtime::db::{
 use crate::pg_fixture::PgFixture;
 
 mod json_context;
+mod kept_timers;
 mod no_version;
 mod transactions;
 
@@ -455,6 +456,7 @@ async fn on_sqlite_tasks_stay_in_the_applications_table() {
         .unwrap();
     tasks_stay_the_applications(&app, &store, "").await;
     integer_keys_are_ids_in_decimal(&app, &store, "").await;
+    kept_timers::a_regions_timer_runs_on_while_another_moves(&app, &store, "").await;
 }
 
 /// Drops the application's tables of a PostgreSQL test, even when it
@@ -475,7 +477,7 @@ impl Drop for AppTables {
             runtime.block_on(async {
                 if let Ok(pool) = sqlx::PgPool::connect(&url).await {
                     let drop = format!(
-                        "DROP TABLE IF EXISTS {p}tasks, {p}projects, {p}tickets, {p}notes, {p}jobs"
+                        "DROP TABLE IF EXISTS {p}tasks, {p}projects, {p}tickets, {p}notes, {p}jobs, {p}builds"
                     );
                     let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
                         .execute(&pool)
@@ -513,6 +515,8 @@ async fn on_postgres_tasks_stay_in_the_applications_table() {
     let app = App::Postgres(pool);
     tasks_stay_the_applications(&app, &store, pg.prefix.as_str()).await;
     integer_keys_are_ids_in_decimal(&app, &store, pg.prefix.as_str()).await;
+    kept_timers::a_regions_timer_runs_on_while_another_moves(&app, &store, pg.prefix.as_str())
+        .await;
 
     // The foreign key holds for the store's writes too: nothing written.
     let orphan = TaskRow {

@@ -156,6 +156,32 @@ impl Fixture {
                 .get(0),
         }
     }
+
+    /// The entity's timer rows, `(event, state, due_at in µs)`, by event,
+    /// read straight from the database.
+    pub(crate) fn timers(&self, entity_id: &str) -> Vec<(String, String, i64)> {
+        let sql = format!(
+            "SELECT event, state, due_at FROM {} WHERE entity_id = '{entity_id}' ORDER BY event",
+            self.table("timers")
+        );
+        match self.backend {
+            Backend::Sqlite => {
+                let conn = rusqlite::Connection::open(&self.target).unwrap();
+                let mut stmt = conn.prepare(&sql).unwrap();
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            Backend::Postgres => postgres::Client::connect(&self.target, postgres::NoTls)
+                .unwrap()
+                .query(&sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect(),
+        }
+    }
 }
 
 /// No transition details.

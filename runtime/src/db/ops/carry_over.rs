@@ -379,6 +379,7 @@ impl<C: Connection> Work<C> {
             meta: &meta,
             now,
             timers: (!def.timers().is_empty()).then_some(timers.as_slice()),
+            kept_timers: &[],
         };
         match self.conn.write(&write).await {
             Ok(Some(version)) => {

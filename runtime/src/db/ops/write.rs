@@ -85,7 +85,9 @@ impl<C: Connection> Work<C> {
     }
 
     /// The versioned update to state `to` with `data` (JSON text), its
-    /// history record and the entered state's timers: the new version.
+    /// history record and its timers (those of the states left cancelled,
+    /// of the states entered started, of the states still active kept):
+    /// the new version.
     /// When nothing is written, the row is read again to say why (a
     /// conflict, another session, not a transition).
     #[allow(clippy::too_many_arguments)]
@@ -115,8 +117,13 @@ impl<C: Connection> Work<C> {
         let to_id = (timed || self.conn.checks_sources())
             .then(|| def.state_id(to))
             .flatten();
+        // Only a state that stays active across a transition keeps its
+        // timers, and a flat machine's transitions all leave their state.
+        let keeping = timed && def.is_hierarchical();
+        let event_id = (keeping || self.conn.checks_sources())
+            .then(|| def.event_id(event))
+            .flatten();
         let sources: Vec<&str> = if self.conn.checks_sources() {
-            let event_id = def.event_id(event);
             def.transitions()
                 .iter()
                 .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
@@ -125,10 +132,21 @@ impl<C: Connection> Work<C> {
         } else {
             Vec::new()
         };
+        let from_id = keeping.then(|| def.state_id(from.state)).flatten();
+        let mut kept_timers: Vec<&str> = Vec::new();
         let timers: Vec<(&str, i64)> = to_id
             .filter(|_| timed)
             .map(|to| {
                 def.timers_of(to)
+                    .filter(|t| {
+                        let keeps = from_id
+                            .zip(event_id)
+                            .is_some_and(|(from, event)| def.keeps_timer(from, event, t));
+                        if keeps {
+                            kept_timers.push(def.event_name(t.event));
+                        }
+                        !keeps
+                    })
                     .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
                     .collect()
             })
@@ -148,6 +166,7 @@ impl<C: Connection> Work<C> {
             meta,
             now,
             timers: timed.then_some(timers.as_slice()),
+            kept_timers: &kept_timers,
         };
         match self.conn.write(&write).await {
             Ok(Some(version)) => Ok(version),

@@ -83,10 +83,10 @@ impl PgConnection<'_> {
         {
             return Ok(None);
         }
-        let sql = if w.timers.is_some() {
-            &self.shared.sql.write_timed
-        } else {
-            &self.shared.sql.write
+        let sql = match w.timers {
+            Some(_) if !w.kept_timers.is_empty() => &self.shared.sql.write_keeping,
+            Some(_) => &self.shared.sql.write_timed,
+            None => &self.shared.sql.write,
         };
         let meta = w.meta;
         let mut q = query(sql)
@@ -107,6 +107,9 @@ impl PgConnection<'_> {
         if let Some(timers) = w.timers {
             let (events, due): (Vec<&str>, Vec<i64>) = timers.iter().copied().unzip();
             q = q.bind(events).bind(due);
+            if !w.kept_timers.is_empty() {
+                q = q.bind(w.kept_timers);
+            }
         }
         let Some(row) = self.write_optional(q).await? else {
             return Ok(None);

@@ -22,6 +22,11 @@ pub(super) struct PgSql {
     /// The same, for machines with timers: the entity's timers are
     /// replaced by those of the state it enters, in the same statement.
     pub(super) write_timed: Arc<str>,
+    /// The same, for a transition that keeps some of the entity's timers
+    /// running (see [`Write::kept_timers`](crate::db::backend::Write)):
+    /// they are written again, due when they were, named after the state
+    /// entered; the others are replaced.
+    pub(super) write_keeping: Arc<str>,
     /// Appends a history record as it is.
     pub(super) insert_history: Arc<str>,
     /// Replaces an entity's timers, in one statement.
@@ -87,6 +92,30 @@ impl PgSql {
                     ", cleared AS (
                         DELETE FROM {tm} WHERE machine = $5 AND entity_id = $6
                           AND EXISTS (SELECT 1 FROM updated)),
+                     armed AS (
+                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
+                        SELECT $5, $6, $1, timer.event, timer.due_at
+                        FROM updated, UNNEST($15::TEXT[], $16::BIGINT[]) AS timer(event, due_at))",
+                    tm = t.timers
+                ),
+            )
+            .into(),
+            // Every sub-statement sees the timers as they were before the
+            // statement: the kept ones are copied to new rows (new ids, so
+            // that a due-timer batch that claimed the old row finds it
+            // gone) and the old ones cleared with the rest.
+            write_keeping: write(
+                t,
+                &format!(
+                    ", cleared AS (
+                        DELETE FROM {tm} WHERE machine = $5 AND entity_id = $6
+                          AND EXISTS (SELECT 1 FROM updated)),
+                     kept AS (
+                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
+                        SELECT $5, $6, $1, kept.event, kept.due_at
+                        FROM {tm} AS kept JOIN updated ON kept.state = updated.from_state
+                        WHERE kept.machine = $5 AND kept.entity_id = $6
+                          AND kept.event = ANY($17::TEXT[])),
                      armed AS (
                         INSERT INTO {tm} (machine, entity_id, state, event, due_at)
                         SELECT $5, $6, $1, timer.event, timer.due_at
@@ -187,7 +216,8 @@ impl PgSql {
 /// Parameters: `$1` state, `$2` data, `$3` fingerprint, `$4` time, `$5`
 /// machine, `$6` entity, `$7` expected version, `$8` source states, `$9`
 /// event, `$10` reason, `$11` actor, `$12` metadata, `$13` session, `$14`
-/// cross sessions; with timers `$15` events and `$16` due times.
+/// cross sessions; with timers `$15` events and `$16` due times of the
+/// timers started, and `$17` the events of those kept, when some are.
 fn write(t: &Tables, timers: &str) -> String {
     format!(
         "WITH updated AS (

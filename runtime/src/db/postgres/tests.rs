@@ -96,6 +96,7 @@ pub(super) fn write<'a>(
         meta,
         now: Timestamp::from_micros(20),
         timers,
+        kept_timers: &[],
     }
 }
 

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::connection::Shared;
 use super::rows::{Fault, integer, key, optional_text, text, version};
-use super::transition::replace_timers;
+use super::transition::change_timers;
 use crate::db::backend::{Claimed, NewEntity, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::schema::Tables;
@@ -303,7 +303,7 @@ pub(super) fn insert_in(
 }
 
 /// The transition's versioned update of the row, its history record and
-/// the entered state's timers, as [`Write`] says.
+/// the change to the entity's timers, as [`Write`] says.
 pub(super) fn write_in(
     conn: &Connection,
     s: &Shared,
@@ -342,7 +342,16 @@ pub(super) fn write_in(
             version
         ])?;
     if let Some(timers) = w.timers {
-        replace_timers(conn, s, w.machine, w.entity_id, w.to, timers)?;
+        let moved = (w.from, w.to);
+        change_timers(
+            conn,
+            s,
+            w.machine,
+            w.entity_id,
+            moved,
+            w.kept_timers,
+            timers,
+        )?;
     }
     Ok(u64::try_from(version).ok())
 }
@@ -473,6 +482,7 @@ pub(super) struct OwnedWrite {
     meta: crate::db::TransitionMeta,
     now: Timestamp,
     timers: Option<Vec<(String, i64)>>,
+    kept_timers: Vec<String>,
 }
 
 impl OwnedWrite {
@@ -488,6 +498,7 @@ impl OwnedWrite {
                     .map(|(e, at)| ((*e).to_owned(), *at))
                     .collect()
             }),
+            kept_timers: w.kept_timers.iter().map(|e| (*e).to_owned()).collect(),
         }
     }
 
@@ -498,6 +509,7 @@ impl OwnedWrite {
             .timers
             .as_ref()
             .map(|timers| timers.iter().map(|(e, at)| (e.as_str(), *at)).collect());
+        let kept_timers: Vec<&str> = self.kept_timers.iter().map(String::as_str).collect();
         f(&Write {
             machine,
             entity_id,
@@ -512,6 +524,7 @@ impl OwnedWrite {
             meta: &self.meta,
             now: self.now,
             timers: timers.as_deref(),
+            kept_timers: &kept_timers,
         })
     }
 }

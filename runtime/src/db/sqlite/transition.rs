@@ -1,5 +1,5 @@
 //! A transition's statements on SQLite: the versioned update, the history
-//! record and the entered state's timers, with their values borrowed
+//! record and the change to the entity's timers, with their values borrowed
 //! where the statements run on the caller's thread, or copied once for
 //! the connection's own thread.
 
@@ -29,6 +29,7 @@ pub(super) struct TransitionValues<'a, E> {
     session: Option<&'a str>,
     metadata: &'a str,
     timers: Option<&'a [(E, i64)]>,
+    kept_timers: &'a [E],
 }
 
 /// The metadata column of `w`'s history record: most transitions carry
@@ -59,6 +60,7 @@ impl<'a> TransitionValues<'a, &'a str> {
             session: w.session,
             metadata,
             timers: w.timers,
+            kept_timers: w.kept_timers,
         }
     }
 }
@@ -72,6 +74,7 @@ pub(super) struct OwnedTransition {
     expected: i64,
     now: i64,
     timers: Option<Vec<(String, i64)>>,
+    kept_timers: Vec<String>,
 }
 
 impl OwnedTransition {
@@ -100,6 +103,7 @@ impl OwnedTransition {
                     .map(|(e, at)| ((*e).to_owned(), *at))
                     .collect()
             }),
+            kept_timers: w.kept_timers.iter().map(|e| (*e).to_owned()).collect(),
         }
     }
 
@@ -129,6 +133,7 @@ impl OwnedTransition {
             session: self.session.as_deref(),
             metadata,
             timers: self.timers.as_deref(),
+            kept_timers: &self.kept_timers,
         }
     }
 }
@@ -171,9 +176,57 @@ pub(super) fn write_transition<E: AsRef<str>>(
             version
         ])?;
     if let Some(timers) = v.timers {
-        replace_timers(conn, s, v.machine, v.entity_id, v.to, timers)?;
+        let moved = (v.from, v.to);
+        change_timers(
+            conn,
+            s,
+            v.machine,
+            v.entity_id,
+            moved,
+            v.kept_timers,
+            timers,
+        )?;
     }
     Ok(u64::try_from(version).ok())
+}
+
+/// A transition's change to the entity's timers: those armed in `from`
+/// whose event is in `kept` keep running, due when they were, named after
+/// `to`; every other one is cancelled, and `started` are armed in `to`.
+/// A kept timer is written as a new row (a new id), as a started one is,
+/// so that a due-timer batch that claimed the old row finds it gone.
+pub(super) fn change_timers<E: AsRef<str>>(
+    conn: &Connection,
+    s: &Shared,
+    machine: &str,
+    entity_id: &str,
+    (from, to): (&str, &str),
+    kept: &[E],
+    started: &[(E, i64)],
+) -> Result<(), StoreError> {
+    if kept.is_empty() {
+        return replace_timers(conn, s, machine, entity_id, to, started);
+    }
+    let running: Vec<(String, i64)> = conn
+        .prepare_cached(&format!(
+            "SELECT event, due_at FROM {} WHERE machine = ?1 AND entity_id = ?2 AND state = ?3",
+            s.tables.timers
+        ))?
+        .query_map(params![machine, entity_id, from], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let timers: Vec<(&str, i64)> = running
+        .iter()
+        .filter(|(event, _)| kept.iter().any(|k| k.as_ref() == event.as_str()))
+        .map(|(event, due_at)| (event.as_str(), *due_at))
+        .chain(
+            started
+                .iter()
+                .map(|(event, due_at)| (event.as_ref(), *due_at)),
+        )
+        .collect();
+    replace_timers(conn, s, machine, entity_id, to, &timers)
 }
 
 /// Leaving a state cancels its timers; entering one starts its own.

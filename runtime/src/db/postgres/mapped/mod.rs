@@ -51,6 +51,7 @@ enum P {
     Now,
     TimerEvents,
     TimerDue,
+    KeptTimers,
 }
 
 /// A statement's parameters in the order of their numbers: only those it
@@ -96,6 +97,7 @@ struct Values<'a> {
     now: i64,
     timer_events: Vec<&'a str>,
     timer_due: Vec<i64>,
+    kept_timers: &'a [&'a str],
 }
 
 /// A mapped machine's statements on PostgreSQL.
@@ -108,6 +110,9 @@ pub(crate) struct PgMapped {
     insert: Statement,
     write: Statement,
     write_timed: Statement,
+    /// The write of a transition that keeps some of the entity's timers
+    /// running.
+    write_keeping: Statement,
     lock: Arc<str>,
     entities: Arc<str>,
     entities_in_state: Arc<str>,
@@ -239,7 +244,8 @@ impl PgMapped {
                 params,
             }
         };
-        let write = |timed: bool| {
+        // Without timers, with timers replaced, or with some kept.
+        let write = |timed: bool, keeping: bool| {
             let mut params = Params::default();
             let state = state_cast(&mut params);
             let (kept, from) = kept(&mut params);
@@ -266,7 +272,28 @@ impl PgMapped {
                 params.at(P::Metadata),
                 params.at(P::Now),
             );
-            let timers = if timed {
+            let timers = if timed && keeping {
+                let (events, due) = (params.at(P::TimerEvents), params.at(P::TimerDue));
+                let kept_events = params.at(P::KeptTimers);
+                // As the store's own write: the kept timers copied to new
+                // rows, the old ones cleared with the rest.
+                format!(
+                    ", cleared AS (
+                        DELETE FROM {tm} WHERE machine = {machine} AND entity_id = {entity_id}
+                          AND EXISTS (SELECT 1 FROM updated)),
+                     kept AS (
+                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
+                        SELECT {machine}, {entity_id}, {to}, kept.event, kept.due_at
+                        FROM {tm} AS kept JOIN updated ON kept.state = updated.from_state
+                        WHERE kept.machine = {machine} AND kept.entity_id = {entity_id}
+                          AND kept.event = ANY({kept_events}::TEXT[])),
+                     armed AS (
+                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
+                        SELECT {machine}, {entity_id}, {to}, timer.event, timer.due_at
+                        FROM updated, UNNEST({events}::TEXT[], {due}::BIGINT[]) AS timer(event, due_at))",
+                    tm = t.timers
+                )
+            } else if timed {
                 let (events, due) = (params.at(P::TimerEvents), params.at(P::TimerDue));
                 format!(
                     ", cleared AS (
@@ -318,8 +345,9 @@ impl PgMapped {
             row: row(""),
             row_locked: row(" FOR UPDATE"),
             insert,
-            write: write(false),
-            write_timed: write(true),
+            write: write(false, false),
+            write_timed: write(true, false),
+            write_keeping: write(true, true),
             lock: format!(
                 "SELECT e.{k}::TEXT FROM {tb} AS e WHERE e.{k} = ANY($1) {order} FOR UPDATE"
             )
@@ -467,6 +495,12 @@ impl PgMapped {
                         .collect::<Vec<_>>(),
                 ),
                 P::TimerDue => q.bind(v.timer_due.clone()),
+                P::KeptTimers => q.bind(
+                    v.kept_timers
+                        .iter()
+                        .map(|s| (*s).to_owned())
+                        .collect::<Vec<_>>(),
+                ),
             };
         }
         Some(q)

@@ -91,11 +91,12 @@ impl PgConnection<'_> {
             now: w.now.as_micros(),
             timer_events,
             timer_due,
+            kept_timers: w.kept_timers,
         };
-        let statement = if w.timers.is_some() {
-            &m.write_timed
-        } else {
-            &m.write
+        let statement = match w.timers {
+            Some(_) if !w.kept_timers.is_empty() => &m.write_keeping,
+            Some(_) => &m.write_timed,
+            None => &m.write,
         };
         let Some(q) = m.bind(statement, values) else {
             return Ok(None);
