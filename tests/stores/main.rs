@@ -40,6 +40,8 @@ macro_rules! behaviours {
             timers::a_timer_whose_entity_has_a_bad_version_is_kept,
             timers::a_timer_cancelled_by_an_earlier_one_in_the_same_call_does_not_fire,
             timers::a_dynamic_machines_timers_fire_through_its_guards,
+            timers::a_drain_in_pages_keeps_every_history_chain,
+            timers::a_page_uses_up_a_refused_timer_before_its_entitys_next_one_fires,
             timer_worker::a_worker_wakes_for_each_timer_and_stops_when_told,
             timer_worker::a_round_sleeps_until_the_next_timer_or_the_polling_interval,
             timer_worker::a_kept_timer_waits_for_the_polling_interval_and_hides_no_later_one,

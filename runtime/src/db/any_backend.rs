@@ -4,7 +4,9 @@
 use crate::db::contention::Contention;
 use stateforge_core::Definition;
 
-use crate::db::backend::{Backend, Claimed, Connection, KeyedRow, NewEntity, Scope, Write};
+use crate::db::backend::{
+    Backend, Claimed, Connection, DueEntry, DueOutcome, KeyedRow, NewEntity, Scope, Write,
+};
 use crate::db::due::DueCursor;
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
@@ -210,6 +212,14 @@ impl Connection for AnyConnection {
 
     async fn delete_timer(&mut self, id: i64) -> Result<bool, StoreError> {
         each!(self, c => c.delete_timer(id).await)
+    }
+
+    async fn fire_due_page(
+        &mut self,
+        machine: &str,
+        due: &[DueEntry<'_>],
+    ) -> Result<Vec<DueOutcome>, StoreError> {
+        each!(self, c => c.fire_due_page(machine, due).await)
     }
 
     async fn next_due(

@@ -92,6 +92,32 @@ pub(crate) struct Write<'a> {
     pub(crate) kept_timers: &'a [&'a str],
 }
 
+/// A claimed timer to use up, with the transition it fires, if any: an
+/// entry of [`Connection::fire_due_page`].
+pub(crate) struct DueEntry<'a> {
+    pub(crate) timer_id: i64,
+    /// The timer's entity.
+    pub(crate) entity_id: &'a str,
+    /// The transition the timer fires; `None` for one used up unfired.
+    pub(crate) fire: Option<Write<'a>>,
+}
+
+/// What became of a [`DueEntry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DueOutcome {
+    /// The timer was gone already (a transition of its entity replaced
+    /// it since the claim): nothing was done.
+    Gone,
+    /// The timer was deleted; it fires nothing.
+    UsedUp,
+    /// The timer was deleted and its transition written: the new version.
+    Fired(u64),
+    /// The transition did not match the row (the caller reads it to say
+    /// why). Neither the timer's delete nor the write is undone here: the
+    /// work must not commit.
+    NotWritten,
+}
+
 /// An entity row of a page, or what is wrong with it, after its key as
 /// the page's order compares it.
 pub(crate) type KeyedRow = (String, Result<EntityRow, StoreError>);
@@ -257,6 +283,23 @@ pub(crate) trait Connection: Send {
     /// Deletes a timer; `false` when it was already gone.
     fn delete_timer(&mut self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// Uses up a page of claimed timers of `machine`, in order: each one
+    /// still there is deleted and its transition, if it fires one,
+    /// written, as [`Connection::delete_timer`] then [`Connection::write`]
+    /// would; one already gone writes nothing. What became of each, up to
+    /// the first [`DueOutcome::NotWritten`] if any, which ends the list.
+    ///
+    /// An entity whose timer fires has no other entry on the page: its
+    /// transition replaces its timers, which the caller's later entries
+    /// must see (the caller passes them in a page of their own).
+    fn fire_due_page(
+        &mut self,
+        _machine: &str,
+        due: &[DueEntry<'_>],
+    ) -> impl Future<Output = Result<Vec<DueOutcome>, StoreError>> + Send {
+        fire_due_one_by_one(self, due)
+    }
+
     /// The outcome kept under idempotency key `key`, unless it expired
     /// by `now`.
     fn find_outcome(
@@ -310,4 +353,31 @@ pub(crate) trait Connection: Send {
 
     /// Commits the transaction (nothing to do without one).
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// [`Connection::fire_due_page`] a timer at a time: a delete, then the
+/// transition's write, a round trip each.
+pub(crate) async fn fire_due_one_by_one<C: Connection + ?Sized>(
+    conn: &mut C,
+    due: &[DueEntry<'_>],
+) -> Result<Vec<DueOutcome>, StoreError> {
+    let mut outcomes = Vec::with_capacity(due.len());
+    for entry in due {
+        if !conn.delete_timer(entry.timer_id).await? {
+            outcomes.push(DueOutcome::Gone);
+            continue;
+        }
+        let Some(write) = &entry.fire else {
+            outcomes.push(DueOutcome::UsedUp);
+            continue;
+        };
+        match conn.write(write).await? {
+            Some(version) => outcomes.push(DueOutcome::Fired(version)),
+            None => {
+                outcomes.push(DueOutcome::NotWritten);
+                break;
+            }
+        }
+    }
+    Ok(outcomes)
 }

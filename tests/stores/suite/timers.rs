@@ -14,11 +14,13 @@ use stateforge::runtime::db::{StoreError, blocking::Store};
 use stateforge::runtime::{DynMachine, Registry, Timestamp};
 
 /// Timers set by a store that is closed before any worker starts fire
-/// exactly once among four workers with connections of their own.
+/// exactly once among four workers with connections of their own, each
+/// taking them a page at a time.
 pub(crate) fn timers_fire_once_and_survive_a_restart(fx: Fixture) {
+    const BREAKERS: usize = 60;
     {
         let store = fx.open();
-        for i in 0..20 {
+        for i in 0..BREAKERS {
             let id = format!("b-{i}");
             store
                 .create(&id, &AnyBreaker::from(Breaker::new(0)), &meta())
@@ -40,7 +42,7 @@ pub(crate) fn timers_fire_once_and_survive_a_restart(fx: Fixture) {
     } // closed: the process "restarts"
 
     let later = Timestamp::now() + Duration::from_secs(31);
-    // Four workers, each with its own connection, race for the 20 timers.
+    // Four workers, each with its own connection, race for the timers.
     let fired: usize = std::thread::scope(|s| {
         let workers: Vec<_> = (0..4)
             .map(|_| {
@@ -49,7 +51,7 @@ pub(crate) fn timers_fire_once_and_survive_a_restart(fx: Fixture) {
                     let store = fx.open();
                     let mut fired = 0;
                     loop {
-                        match store.fire_due::<AnyBreaker>(later, 3).unwrap() {
+                        match store.fire_due::<AnyBreaker>(later, 7).unwrap() {
                             0 => break fired,
                             n => fired += n,
                         }
@@ -59,9 +61,9 @@ pub(crate) fn timers_fire_once_and_survive_a_restart(fx: Fixture) {
             .collect();
         workers.into_iter().map(|w| w.join().unwrap()).sum()
     });
-    assert_eq!(fired, 20, "each timer fired exactly once");
+    assert_eq!(fired, BREAKERS, "each timer fired exactly once");
     let store = fx.open();
-    for i in 0..20 {
+    for i in 0..BREAKERS {
         let id = format!("b-{i}");
         assert_eq!(
             store.load::<AnyBreaker>(&id).unwrap().machine.state(),
@@ -73,8 +75,107 @@ pub(crate) fn timers_fire_once_and_survive_a_restart(fx: Fixture) {
         );
         assert_eq!(assert_chain(&store, "breaker", &id), 3);
     }
+    let history = fx.table("history");
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT count(*) FROM {history} WHERE machine = 'breaker' AND actor = 'timer'"
+        )),
+        i64::try_from(BREAKERS).unwrap(),
+        "one record a timer"
+    );
     assert!(store.next_due("breaker").unwrap().is_none());
     assert_eq!(store.fire_due::<AnyBreaker>(later, 100).unwrap(), 0);
+}
+
+/// Timers drained a page at a time each write their entity's next
+/// version and history record: every chain stays unbroken, and each call
+/// fires no more than its limit.
+pub(crate) fn a_drain_in_pages_keeps_every_history_chain(fx: Fixture) {
+    let store = fx.open();
+    let ids: Vec<String> = (0..25).map(|i| format!("b-{i:02}")).collect();
+    for id in &ids {
+        store
+            .create(id, &AnyBreaker::from(Breaker::new(0)), &meta())
+            .unwrap();
+        store
+            .fire::<AnyBreaker>(id, BreakerEvent::Trip, &meta())
+            .unwrap();
+    }
+    let later = Timestamp::now() + Duration::from_secs(31);
+    let calls: Vec<usize> =
+        std::iter::from_fn(|| match store.fire_due::<AnyBreaker>(later, 8).unwrap() {
+            0 => None,
+            n => Some(n),
+        })
+        .collect();
+    assert_eq!(calls, [8, 8, 8, 1]);
+    for id in &ids {
+        assert_eq!(assert_chain(&store, "breaker", id), 3, "{id}");
+        let history = store
+            .history(&stateforge::runtime::db::HistoryQuery::entity(
+                "breaker", id,
+            ))
+            .unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(
+            (last.from.as_deref(), last.to.as_str()),
+            (Some("open"), "half_open"),
+            "{id}"
+        );
+        assert_eq!(
+            last_move(&store, "breaker", id),
+            (Some("reset".into()), Some("timer".into()))
+        );
+    }
+    assert!(store.next_due("breaker").unwrap().is_none());
+}
+
+/// Two timers of one entity on one page, the first used up unfired (its
+/// guard refuses) and the second firing: both are used up, the second's
+/// transition is written once, and the limit counts both.
+pub(crate) fn a_page_uses_up_a_refused_timer_before_its_entitys_next_one_fires(fx: Fixture) {
+    let def = Definition::from_json(
+        r#"{"name": "watch",
+            "states": [{"name": "armed", "initial": true}, {"name": "rung", "final": true}],
+            "events": [
+                {"name": "check", "arms": [{"from": ["armed"], "to": "armed", "guard": "never"}]},
+                {"name": "ring", "arms": [{"from": ["armed"], "to": "rung"}]}
+            ],
+            "timers": [{"state": "armed", "event": "check", "after_ms": 10000},
+                       {"state": "armed", "event": "ring", "after_ms": 20000}]}"#,
+    )
+    .unwrap();
+    let bound = Registry::<Value>::new()
+        .guard("never", |_, _| false)
+        .bind(def)
+        .unwrap();
+    let store = fx.open();
+    let ids = ["w-0", "w-1", "w-2"];
+    for id in ids {
+        store
+            .create_dyn(id, &DynMachine::new(bound.clone(), json!({})), &meta())
+            .unwrap();
+    }
+    let later = Timestamp::now() + Duration::from_secs(21);
+    // Claimed by due time: the three checks, then w-0's ring, which ends
+    // the first call's limit of 4; then the other two rings.
+    assert_eq!(store.fire_due_dyn(&bound, later, 4).unwrap(), 1);
+    assert_eq!(store.fire_due_dyn(&bound, later, 4).unwrap(), 2);
+    assert_eq!(store.fire_due_dyn(&bound, later, 4).unwrap(), 0);
+    for id in ids {
+        let loaded = store.load_dyn(&bound, id).unwrap();
+        assert_eq!(
+            (loaded.machine.state_name(), loaded.version),
+            ("rung", 2),
+            "{id}"
+        );
+        assert_eq!(
+            last_move(&store, "watch", id),
+            (Some("ring".into()), Some("timer".into()))
+        );
+        assert_eq!(assert_chain(&store, "watch", id), 2);
+    }
+    assert!(store.next_due("watch").unwrap().is_none());
 }
 
 /// Leaving a state, by its timed event fired by hand or by another

@@ -4,6 +4,7 @@
 //! thin layers over these.
 
 mod carry_over;
+pub(crate) mod due_page;
 mod dynamic;
 mod entity;
 mod fire;

@@ -7,10 +7,11 @@ use stateforge_core::{Definition, Machine};
 
 use super::Work;
 use super::carry_over::{Admit, Reshape};
-use super::write::Source;
+use super::due_page::DuePage;
 use crate::db::backend::Connection;
 use crate::db::due::{DueCount, DueCursor, DueTimer, TimerStep};
-use crate::db::{EntityRow, StoreError, TransitionMeta};
+use crate::db::shared::check_movable;
+use crate::db::{EntityRow, StoreError};
 use crate::time::Timestamp;
 
 impl<C: Connection> Work<C> {
@@ -64,10 +65,17 @@ impl<C: Connection> Work<C> {
                 break;
             }
             let wanted = limit - count.used;
-            let page = self.conn.claim_due(def.name(), now, cursor, wanted).await?;
-            let full = page.len() >= wanted;
-            for (timer, row) in page {
+            let claimed = self.conn.claim_due(def.name(), now, cursor, wanted).await?;
+            let full = claimed.len() >= wanted;
+            // The page's timers are decided here, one by one, and used up
+            // together: what each does depends only on its own row, read
+            // with the claim.
+            let mut page = DuePage::default();
+            for (timer, row) in claimed {
                 cursor = DueCursor::after(&timer);
+                if page.holds(&timer.entity_id) {
+                    self.fire_due_page(def, &mut page, &mut count).await?;
+                }
                 let mut row = match row {
                     Ok(row) => row,
                     // One row's bad column must not stop the machine's
@@ -91,47 +99,34 @@ impl<C: Connection> Work<C> {
                         "timer's entity cannot be restored; the timer is kept");
                     continue;
                 }
-                // The row was read with the page: if a timer earlier on
-                // the page moved the entity, that transition deleted this
-                // timer, and deleting it below finds nothing.
-                let step = step(&timer, Some(row));
-                if let TimerStep::Kept = step {
-                    continue;
+                // The row was read with the claim: if a timer earlier on
+                // the claimed page moved the entity, that transition
+                // deleted this timer (the page was used up before this
+                // timer was decided), and it finds nothing to use up.
+                match step(&timer, Some(row)) {
+                    TimerStep::Kept => {}
+                    TimerStep::Stale | TimerStep::Dropped => page.use_up(timer),
+                    TimerStep::Fire {
+                        version,
+                        session,
+                        stored,
+                    } => {
+                        if version == 0
+                            || check_movable(def.name(), &timer.entity_id, version).is_err()
+                        {
+                            let refused = (&timer, version, stored.state.as_str());
+                            self.refuse_due(def, &mut page, &mut count, refused).await?;
+                            continue;
+                        }
+                        // The timer is deleted with its transition written
+                        // in the same work: were the work to commit without
+                        // the transition, the timer would be lost.
+                        let data = stored.data.to_string();
+                        page.fire(timer, version, session, stored.state, data);
+                    }
                 }
-                if !self.conn.delete_timer(timer.id).await? {
-                    continue;
-                }
-                count.used += 1;
-                let TimerStep::Fire {
-                    version,
-                    session,
-                    stored,
-                } = step
-                else {
-                    continue;
-                };
-                let meta = TransitionMeta::new().actor("timer").cross_session();
-                let from = Source {
-                    state: &timer.state,
-                    version,
-                    session: session.as_deref(),
-                };
-                // The timer is deleted: were the work to commit without
-                // its transition, the timer would be lost.
-                let written = self
-                    .write_stored(
-                        def,
-                        &timer.entity_id,
-                        from,
-                        &timer.event,
-                        &stored.state,
-                        &stored.data.to_string(),
-                        &meta,
-                    )
-                    .await;
-                written.map_err(|e| self.broke(e))?;
-                count.fired += 1;
             }
+            self.fire_due_page(def, &mut page, &mut count).await?;
             if !full {
                 break;
             }

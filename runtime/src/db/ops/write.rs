@@ -33,6 +33,76 @@ pub(crate) struct Source<'s> {
     pub(crate) session: Option<&'s str>,
 }
 
+/// What a transition by `event` to `to` writes beside its row, as its
+/// definition says: the source states a connection that
+/// [checks them](Connection::checks_sources) checks, and the timers of the
+/// state entered.
+pub(crate) struct Planned<'d> {
+    pub(crate) sources: Vec<&'d str>,
+    /// `(event, due_at in µs)`; `None` for a machine without timers, whose
+    /// timer rows are not touched.
+    pub(crate) timers: Option<Vec<(&'d str, i64)>>,
+    /// The events of the timers that keep running: their states stay
+    /// active across the transition (hierarchical machines only).
+    pub(crate) kept_timers: Vec<&'d str>,
+}
+
+impl<'d> Planned<'d> {
+    pub(crate) fn of(
+        def: &'d Definition,
+        from: &str,
+        event: &str,
+        to: &str,
+        now: Timestamp,
+        checks_sources: bool,
+    ) -> Planned<'d> {
+        // A machine without timers has no timer rows to cancel or start.
+        let timed = !def.timers().is_empty();
+        let to_id = (timed || checks_sources)
+            .then(|| def.state_id(to))
+            .flatten();
+        // Only a state that stays active across a transition keeps its
+        // timers, and a flat machine's transitions all leave their state.
+        let keeping = timed && def.is_hierarchical();
+        let event_id = (keeping || checks_sources)
+            .then(|| def.event_id(event))
+            .flatten();
+        let sources: Vec<&str> = if checks_sources {
+            def.transitions()
+                .iter()
+                .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
+                .map(|t| def.state_name(t.from))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let from_id = keeping.then(|| def.state_id(from)).flatten();
+        let mut kept_timers: Vec<&str> = Vec::new();
+        let timers: Vec<(&str, i64)> = to_id
+            .filter(|_| timed)
+            .map(|to| {
+                def.timers_of(to)
+                    .filter(|t| {
+                        let keeps = from_id
+                            .zip(event_id)
+                            .is_some_and(|(from, event)| def.keeps_timer(from, event, t));
+                        if keeps {
+                            kept_timers.push(def.event_name(t.event));
+                        }
+                        !keeps
+                    })
+                    .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Planned {
+            sources,
+            timers: timed.then_some(timers),
+            kept_timers,
+        }
+    }
+}
+
 impl<C: Connection> Work<C> {
     pub(crate) fn new(conn: C) -> Work<C> {
         Work {
@@ -112,51 +182,13 @@ impl<C: Connection> Work<C> {
                 .await);
         }
         let now = Timestamp::now();
-        // A machine without timers has no timer rows to cancel or start.
-        let timed = !def.timers().is_empty();
-        let to_id = (timed || self.conn.checks_sources())
-            .then(|| def.state_id(to))
-            .flatten();
-        // Only a state that stays active across a transition keeps its
-        // timers, and a flat machine's transitions all leave their state.
-        let keeping = timed && def.is_hierarchical();
-        let event_id = (keeping || self.conn.checks_sources())
-            .then(|| def.event_id(event))
-            .flatten();
-        let sources: Vec<&str> = if self.conn.checks_sources() {
-            def.transitions()
-                .iter()
-                .filter(|t| Some(t.event) == event_id && Some(t.to) == to_id)
-                .map(|t| def.state_name(t.from))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let from_id = keeping.then(|| def.state_id(from.state)).flatten();
-        let mut kept_timers: Vec<&str> = Vec::new();
-        let timers: Vec<(&str, i64)> = to_id
-            .filter(|_| timed)
-            .map(|to| {
-                def.timers_of(to)
-                    .filter(|t| {
-                        let keeps = from_id
-                            .zip(event_id)
-                            .is_some_and(|(from, event)| def.keeps_timer(from, event, t));
-                        if keeps {
-                            kept_timers.push(def.event_name(t.event));
-                        }
-                        !keeps
-                    })
-                    .map(|t| (def.event_name(t.event), (now + t.after).as_micros()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let planned = Planned::of(def, from.state, event, to, now, self.conn.checks_sources());
         let fingerprint = FingerprintText::new(def.fingerprint());
         let write = Write {
             machine: def.name(),
             entity_id,
             expected_version,
-            sources: &sources,
+            sources: &planned.sources,
             from: from.state,
             session: from.session,
             event,
@@ -165,8 +197,8 @@ impl<C: Connection> Work<C> {
             fingerprint: fingerprint.as_str(),
             meta,
             now,
-            timers: timed.then_some(timers.as_slice()),
-            kept_timers: &kept_timers,
+            timers: planned.timers.as_deref(),
+            kept_timers: &planned.kept_timers,
         };
         match self.conn.write(&write).await {
             Ok(Some(version)) => Ok(version),
@@ -179,7 +211,7 @@ impl<C: Connection> Work<C> {
         }
     }
 
-    async fn not_written(
+    pub(super) async fn not_written(
         &mut self,
         def: &Definition,
         entity_id: &str,

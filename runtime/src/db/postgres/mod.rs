@@ -26,6 +26,7 @@
 
 mod conn;
 mod definitions;
+mod due_page;
 mod entities;
 mod error;
 mod idempotency;
@@ -56,7 +57,9 @@ pub(crate) use conn::PgConnection;
 use error::Redactor;
 use sql::PgSql;
 
-use crate::db::backend::{Backend, Connection, KeyedRow, NewEntity, Scope, Write};
+use crate::db::backend::{
+    Backend, Connection, DueEntry, DueOutcome, KeyedRow, NewEntity, Scope, Write,
+};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
@@ -414,6 +417,14 @@ impl Connection for PgConnection<'_> {
 
     fn delete_timer(&mut self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send {
         self.remove_timer(id)
+    }
+
+    fn fire_due_page(
+        &mut self,
+        machine: &str,
+        due: &[DueEntry<'_>],
+    ) -> impl Future<Output = Result<Vec<DueOutcome>, StoreError>> + Send {
+        self.fire_due_entries(machine, due)
     }
 
     fn next_due(

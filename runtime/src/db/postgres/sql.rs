@@ -53,6 +53,9 @@ pub(super) struct PgSql {
     pub(super) claim_due: Arc<str>,
     /// Deletes one timer.
     pub(super) delete_timer: Arc<str>,
+    /// Uses up a page of claimed timers, writing the transitions they
+    /// fire (see [`statement`](super::due_page::statement)).
+    pub(super) fire_due_page: Arc<str>,
     /// When a machine's next timer is due.
     pub(super) next_due: Arc<str>,
 }
@@ -192,6 +195,7 @@ impl PgSql {
             .into(),
             claim_due: claim_due(t).into(),
             delete_timer: format!("DELETE FROM {} WHERE id = $1", t.timers).into(),
+            fire_due_page: super::due_page::statement(t).into(),
             next_due: format!(
                 "SELECT MIN(due_at) FROM {} WHERE machine = $1 AND due_at > $2",
                 t.timers

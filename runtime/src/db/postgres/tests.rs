@@ -2,6 +2,7 @@
 //! set (skipped otherwise, unless `STATEFORGE_REQUIRE_PG=1`). Each test
 //! has its own table prefix and drops its tables at the end.
 
+mod due_page;
 mod pool;
 #[cfg(feature = "postgres-tls")]
 mod tls;
@@ -108,7 +109,7 @@ pub(super) async fn version_of(b: &PgBackend, id: &str) -> Option<(u64, String)>
 }
 
 /// The entity's timers, `(event, state, due_at)`, by due time.
-async fn timers_of(b: &PgBackend, id: &str) -> Vec<(String, String, i64)> {
+pub(super) async fn timers_of(b: &PgBackend, id: &str) -> Vec<(String, String, i64)> {
     let sql = format!(
         "SELECT event, state, due_at FROM {} WHERE machine = $1 AND entity_id = $2 ORDER BY due_at",
         b.shared.tables.timers
