@@ -78,6 +78,7 @@ macro_rules! behaviours {
             state_actions::typed_state_actions_are_written_with_the_transition,
             state_actions::dynamic_state_actions_are_written_and_a_failing_one_writes_nothing,
             hierarchy::a_compound_and_parallel_machine_is_stored_by_configuration,
+            hierarchy_listeners::listeners_hear_configurations_and_vetoes_write_nothing,
             hierarchy_timers::a_region_that_does_not_move_keeps_its_states_timer,
             hierarchy_timers::a_compound_states_timer_runs_across_moves_between_its_children,
         );

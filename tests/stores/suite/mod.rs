@@ -10,6 +10,7 @@ pub(crate) mod evolution;
 pub(crate) mod evolution_at_scale;
 pub(crate) mod fixture;
 pub(crate) mod hierarchy;
+pub(crate) mod hierarchy_listeners;
 pub(crate) mod hierarchy_timers;
 pub(crate) mod listened;
 pub(crate) mod listing;
