@@ -5,49 +5,74 @@
 //! place, and a context has no placeholder value to leave behind, so the
 //! change of variant moves the machine out and back
 //! (`core::__move_through`). Everything the user wrote runs before that,
-//! on the machine in place and by reference: the guard (a refusal hands
-//! the event back and changes nothing) and the action (a panic leaves the
-//! machine whole, in its state). The move itself only moves fields; the
-//! source state's fields that the target does not take are dropped after
-//! the machine is back in its place, so that no `Drop` of the user's runs
-//! while it is out.
+//! on the machine in place and by reference, in a first `match` on the
+//! event and the state: the guard (a refusal hands the event back and
+//! changes nothing) and the action (a panic leaves the machine whole, in
+//! its state); that `match` names the transition taken by its number. The
+//! move then builds the target of that transition, and only moves fields.
+//! The source state's fields and the event's arguments that the target
+//! does not take are put aside and dropped after the machine is back in
+//! its place, so that no `Drop` of the user's runs while it is out.
+//!
+//! One move per target state, not one per transition: each move is a
+//! closure, which the compiler pays for (its body, its MIR in the crate's
+//! metadata), so the closures are as many as the states; and a move per
+//! target writes that target's variant as a constant, where a single move
+//! for the whole method would write a variant chosen at run time.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::alternatives::{check_ident, guard_names};
 use super::typed::{action_ident, path_text};
 use crate::model::{Event, FieldSource, Model, Transition};
 
+/// A transition as `fire_in_place` numbers it: the first `match` names
+/// it, a move builds its target.
+struct Numbered<'a> {
+    event: &'a Event,
+    transition: &'a Transition,
+    /// Its number, unique in the machine.
+    number: Literal,
+}
+
 /// `fire_in_place` and its refusal, for the any-enum's inherent impl.
 pub(super) fn expand_fire_in_place(m: &Model) -> TokenStream {
     let (vis, any, event_enum, krate) = (&m.vis, &m.any, &m.event_enum, &m.krate);
     let core = quote!(#krate::__private::core);
-    let events = m.events.iter().map(|e| {
-        let pattern = event_pattern(m, e);
-        let event_name = e.ident.to_string();
-        let arms = e
-            .by_source()
-            .into_iter()
-            .map(|(source, alternatives)| source_arm(m, e, source, &alternatives, &pattern));
-        quote! {
-            #pattern => match self {
-                #(#arms,)*
-                _ => Err(self.__sf_refuse_in_place(#pattern, #event_name)),
+    let mut numbered = Vec::new();
+    let mut choose = Vec::new();
+    for e in &m.events {
+        for (source, alternatives) in e.by_source() {
+            let first = numbered.len();
+            choose.push(choose_arm(m, e, source, &alternatives, first));
+            for t in alternatives {
+                let number = Literal::usize_unsuffixed(numbered.len());
+                numbered.push(Numbered {
+                    event: e,
+                    transition: t,
+                    number,
+                });
             }
         }
-    });
-    // Only called from the arms: a machine without events has none.
-    let refuse = (!m.events.is_empty()).then(|| {
+    }
+    let body = if numbered.is_empty() {
+        // No transition, so no event: the event enum has no variant.
+        quote!(match event {})
+    } else {
+        moving_body(m, &numbered, &choose)
+    };
+    // Only called from the body: a machine without events has none.
+    let refuse = (!numbered.is_empty()).then(|| {
         quote! {
-            /// The refusal of `event`, which no transition takes out of the
-            /// current state, the machine staying where it is.
+            /// The refusal of `event`, the machine staying where it is.
             #[inline(always)]
-            fn __sf_refuse_in_place(&self, event: #event_enum, name: &'static str)
+            fn __sf_refuse_in_place(&self, event: #event_enum, refusal: #core::Refusal)
                 -> #core::NotAllowed<(), #event_enum>
             {
                 let state = self.state().as_str();
-                #core::NotAllowed::new((), event, state, name, #core::Refusal::NoTransition)
+                let name = #event_enum::name(&event);
+                #core::NotAllowed::new((), event, state, name, refusal)
             }
         }
     });
@@ -87,60 +112,183 @@ pub(super) fn expand_fire_in_place(m: &Model) -> TokenStream {
         #vis fn fire_in_place(&mut self, event: #event_enum)
             -> ::core::result::Result<(), #core::NotAllowed<(), #event_enum>>
         {
-            // Local, so that the many arms below spell them short.
-            use ::core::result::Result::{Err, Ok};
-            #[allow(unreachable_patterns)]
-            match event {
-                #(#events,)*
-            }
+            #body
         }
     }
 }
 
-/// `TaskEvent::Assign { agent }`: the event with its arguments bound.
-fn event_pattern(m: &Model, e: &Event) -> TokenStream {
-    let (event_enum, variant) = (&m.event_enum, &e.variant);
-    let args = e.args.iter().map(|a| &a.name);
-    if e.args.is_empty() {
-        quote!(#event_enum::#variant)
+/// The body of a machine with transitions: the choice in place, then the
+/// move to the target chosen and its entry action.
+fn moving_body(m: &Model, numbered: &[Numbered<'_>], choose: &[TokenStream]) -> TokenStream {
+    let (any, krate) = (&m.any, &m.krate);
+    let core = quote!(#krate::__private::core);
+    let lefts: Vec<Option<Left>> = numbered.iter().map(|n| left(m, n)).collect();
+    // The event goes into the moves only when an argument goes with it.
+    let with_event = numbered.iter().any(|n| !n.event.args.is_empty());
+    let (event, other) = if with_event {
+        (quote!(, event), quote!((_, __sf_other, _) => __sf_other))
     } else {
-        quote!(#event_enum::#variant { #(#args),* })
+        (quote!(), quote!((_, __sf_other) => __sf_other))
+    };
+    let moves = m.states.iter().enumerate().filter_map(|(ti, target)| {
+        let into: Vec<_> = numbered
+            .iter()
+            .zip(&lefts)
+            .filter(|(n, _)| n.transition.target == ti)
+            .collect();
+        if into.is_empty() {
+            return None;
+        }
+        let numbers = into.iter().map(|(n, _)| &n.number);
+        let arms = into
+            .iter()
+            .map(|(n, left)| move_arm(m, n, left.as_ref(), with_event));
+        // The entry action sees the state entered: it runs once the
+        // machine is back in its place, in that state.
+        let ident = &target.ident;
+        let entry = target.entry.as_ref().map(|_| {
+            quote! {
+                if let #any::#ident(__sf_n) = self {
+                    __sf_n.__sf_entry();
+                }
+            }
+        });
+        // A hierarchical transition's entry actions are its own (where it
+        // entered from decides which states it enters): run by number.
+        let entries: Vec<_> = into
+            .iter()
+            .filter(|(n, _)| !n.transition.entries.is_empty())
+            .map(|(n, _)| {
+                let number = &n.number;
+                let calls = super::nested_actions::calls(&n.transition.entries, &quote!(__sf_n));
+                quote!(#number => if let #any::#ident(__sf_n) = self { #calls })
+            })
+            .collect();
+        let entries = (!entries.is_empty()).then(|| {
+            quote! {
+                match __sf_k {
+                    #(#entries,)*
+                    _ => {}
+                }
+            }
+        });
+        Some(quote! {
+            #(#numbers)|* => {
+                #core::__move_through(self, |__sf_any| match (__sf_k, __sf_any #event) {
+                    #(#arms,)*
+                    #other,
+                });
+                #entry
+                #entries
+            }
+        })
+    });
+    // One variant per kind of what is put aside: a whole source state
+    // (shared by the transitions leaving it), or a transition's own tuple.
+    let mut variants: Vec<TokenStream> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for left in lefts.iter().flatten() {
+        let (variant, ty) = (&left.variant, &left.ty);
+        let key = variant.to_string();
+        if !seen.contains(&key) {
+            variants.push(quote!(#variant(#ty)));
+            seen.push(key);
+        }
+    }
+    let left_decl = (!variants.is_empty()).then(|| {
+        quote! {
+            // What the target does not take, of the source state and of
+            // the event: dropped at the end, the machine in its place.
+            #[allow(dead_code, non_camel_case_types)]
+            enum __SfLeft {
+                __SfNothing,
+                #(#variants,)*
+            }
+            let mut __sf_left = __SfLeft::__SfNothing;
+        }
+    });
+    quote! {
+        // Local, so that the many arms below spell them short.
+        use ::core::result::Result::{Err, Ok};
+        #[allow(unreachable_patterns)]
+        let __sf_chosen: ::core::result::Result<u32, #core::Refusal> = match (&event, &mut *self) {
+            #(#choose,)*
+            _ => Err(#core::Refusal::NoTransition),
+        };
+        let __sf_k = match __sf_chosen {
+            Ok(__sf_k) => __sf_k,
+            Err(__sf_refusal) => return Err(self.__sf_refuse_in_place(event, __sf_refusal)),
+        };
+        #left_decl
+        match __sf_k {
+            #(#moves)*
+            _ => {}
+        }
+        Ok(())
     }
 }
 
-/// The arm of event `e` out of state `source`: the guards consulted in
-/// order, then the chosen transition taken, or the refusal.
-fn source_arm(
+/// The arm of event `e` out of state `source` in the choice: the guards
+/// asked in order, then the chosen transition's exit and action run and
+/// its number given, or the refusal. `first` numbers the first of
+/// `alternatives`, the others follow.
+fn choose_arm(
     m: &Model,
     e: &Event,
     source: usize,
     alternatives: &[&Transition],
-    pattern: &TokenStream,
+    first: usize,
 ) -> TokenStream {
-    let (any, krate) = (&m.any, &m.krate);
+    let (any, event_enum, variant, krate) = (&m.any, &m.event_enum, &e.variant, &m.krate);
     let core = quote!(#krate::__private::core);
     let source_ident = &m.states[source].ident;
-    let (state_name, event_name) = (&m.states[source].stored, e.ident.to_string());
     let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
+    // The arguments, by reference, only for a guard or an action: those
+    // take them all.
+    let uses_args = alternatives
+        .iter()
+        .any(|t| t.guard.is_some() || t.action.is_some());
+    let event_pattern = if e.args.is_empty() {
+        quote!(#event_enum::#variant)
+    } else if uses_args {
+        quote!(#event_enum::#variant { #(#args),* })
+    } else {
+        quote!(#event_enum::#variant { .. })
+    };
+    let taken = |t: &Transition, k: usize| {
+        let alternative = (alternatives.len() > 1).then_some(k);
+        let exit = m.states[source]
+            .exit
+            .as_ref()
+            .map(|_| quote!(__sf_m.__sf_exit();));
+        let exits = super::nested_actions::calls(&t.exits, &quote!(__sf_m));
+        let action = t.action.as_ref().map(|_| {
+            let method = action_ident(e, alternative);
+            quote!(__sf_m.#method(#(#args),*);)
+        });
+        let number = Literal::usize_unsuffixed(first + k);
+        quote!(#exit #exits #action Ok(#number))
+    };
     let body = match alternatives {
         [t] => {
-            let step = step(m, e, t, None);
+            let step = taken(t, 0);
             match &t.guard {
-                None => step,
+                None if t.action.is_none()
+                    && m.states[source].exit.is_none()
+                    && t.exits.is_empty() =>
+                {
+                    step
+                }
+                None => quote!({ #step }),
                 Some(guard) => {
                     let check = format_ident!("__sf_guard_{}", e.ident);
                     let guard_name = path_text(guard);
                     quote! {
-                        if !__sf_m.#check(#(&#args),*) {
-                            return Err(#core::NotAllowed::new(
-                                (),
-                                #pattern,
-                                #state_name,
-                                #event_name,
-                                #core::Refusal::Guard(#guard_name),
-                            ));
+                        if __sf_m.#check(#(#args),*) {
+                            #step
+                        } else {
+                            Err(#core::Refusal::Guard(#guard_name))
                         }
-                        #step
                     }
                 }
             }
@@ -148,97 +296,50 @@ fn source_arm(
         _ => {
             let has_else = alternatives.last().is_some_and(|t| t.guard.is_none());
             let mut chain = if has_else {
-                quote!({})
+                quote!()
             } else {
                 let guards = guard_names(alternatives);
-                quote! {
-                    Err(#core::NotAllowed::new(
-                        (),
-                        #pattern,
-                        #state_name,
-                        #event_name,
-                        #core::Refusal::Guards(&[#(#guards),*]),
-                    ))
-                }
+                quote!(Err(#core::Refusal::Guards(&[#(#guards),*])))
             };
             for (k, t) in alternatives.iter().enumerate().rev() {
-                let step = step(m, e, t, Some(k));
+                let step = taken(t, k);
                 chain = if t.guard.is_some() {
                     let check = check_ident(e, k);
-                    quote!(if __sf_m.#check(#(&#args),*) { #step } else { #chain })
+                    quote!(if __sf_m.#check(#(#args),*) { #step } else { #chain })
                 } else {
                     step
                 };
             }
-            chain
+            quote!({ #chain })
         }
     };
-    quote!(#any::#source_ident(__sf_m) => { #body })
+    quote!((#event_pattern, #any::#source_ident(__sf_m)) => #body)
 }
 
-/// Taking transition `t` (its guard said yes): the action on the machine
-/// in place, then the move to the target state, then `Ok(())`.
-fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> TokenStream {
-    let (any, name, krate) = (&m.any, &m.name, &m.krate);
-    let core = quote!(#krate::__private::core);
-    let (source, target) = (&m.states[t.source], &m.states[t.target]);
-    let (source_ident, target_ident) = (&source.ident, &target.ident);
-    let args: Vec<_> = e.args.iter().map(|a| &a.name).collect();
-    let exit = source.exit.as_ref().map(|_| quote!(__sf_m.__sf_exit();));
-    let exits = super::nested_actions::calls(&t.exits, &quote!(__sf_m));
-    let action = t.action.as_ref().map(|_| {
-        let method = action_ident(e, alternative);
-        quote!(__sf_m.#method(#(&#args),*);)
-    });
-    // The entry action sees the state entered: it runs once the machine
-    // is back in its place, in that state.
-    let entry = target.entry.as_ref().map(|_| {
-        quote! {
-            match self {
-                #any::#target_ident(__sf_n) => __sf_n.__sf_entry(),
-                _ => {}
-            }
-        }
-    });
-    let entries = (!t.entries.is_empty()).then(|| {
-        let calls = super::nested_actions::calls(&t.entries, &quote!(__sf_n));
-        quote! {
-            match self {
-                #any::#target_ident(__sf_n) => { #calls }
-                _ => {}
-            }
-        }
-    });
-    let values = t.fields.iter().map(|f| match *f {
-        FieldSource::Arg(i) => {
-            let a = &e.args[i].name;
-            quote!(#a)
-        }
-        FieldSource::Source(i) => {
-            let f = &source.fields[i].name;
-            quote!(__sf_s.#f)
-        }
-    });
-    let field_names = target.fields.iter().map(|f| &f.name);
-    let construct = if let Some(value) = &t.value {
-        value.tokens(&quote!(__sf_s), &e.args)
-    } else if target.fields.is_empty() {
-        quote!(#target_ident)
-    } else {
-        quote!(#target_ident { #(#field_names: #values,)* })
-    };
-    // The arguments no field takes stay outside the move, dropped after it.
-    let unused_args = e.args.iter().enumerate().filter_map(|(i, a)| {
-        let used = t
-            .fields
-            .iter()
-            .any(|f| matches!(f, FieldSource::Arg(j) if *j == i));
-        (!used).then(|| {
-            let a = &a.name;
-            quote!(let _ = &#a;)
+/// What a transition puts aside: the variant of `__SfLeft` holding it,
+/// that variant's type, and the value put in it.
+struct Left {
+    variant: syn::Ident,
+    ty: TokenStream,
+    value: TokenStream,
+}
+
+/// What transition `n` puts aside; `None` when the target takes it all.
+fn left(m: &Model, n: &Numbered<'_>) -> Option<Left> {
+    let (e, t) = (n.event, n.transition);
+    let source = &m.states[t.source];
+    let unused_args: Vec<_> = e
+        .args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            !t.fields
+                .iter()
+                .any(|f| matches!(f, FieldSource::Arg(j) if j == i))
         })
-    });
-    let left: Vec<_> = source
+        .map(|(_, a)| a)
+        .collect();
+    let left_fields: Vec<_> = source
         .fields
         .iter()
         .enumerate()
@@ -247,36 +348,84 @@ fn step(m: &Model, e: &Event, t: &Transition, alternative: Option<usize>) -> Tok
                 .iter()
                 .any(|f| matches!(f, FieldSource::Source(j) if j == i))
         })
-        .map(|(_, f)| &f.name)
+        .map(|(_, f)| f)
         .collect();
-    // What the target does not take: the whole source state when it takes
-    // none of its fields (a state type may have a `Drop` of its own).
-    // Between parallel states' configurations the regions not kept are
-    // dropped with what is left of the state, in the move.
-    let left = if t.value.is_some() {
-        quote!(())
-    } else if left.len() == source.fields.len() {
-        quote!(__sf_s)
+    let mut values = Vec::new();
+    let mut types = Vec::new();
+    // The whole source state when the target takes none of its fields (a
+    // state type may have a `Drop` of its own). Between parallel states'
+    // configurations the regions not kept are dropped with what is left
+    // of the state, in the move.
+    if t.value.is_none() && left_fields.len() == source.fields.len() {
+        let (ident, ty) = (&source.ident, &source.ty);
+        if unused_args.is_empty() {
+            return Some(Left {
+                variant: ident.clone(),
+                ty: quote!(#ty),
+                value: quote!(__sf_m.state),
+            });
+        }
+        values.push(quote!(__sf_m.state));
+        types.push(quote!(#ty));
+    } else if t.value.is_none() {
+        for f in &left_fields {
+            let (name, ty) = (&f.name, &f.ty);
+            values.push(quote!(__sf_m.state.#name));
+            types.push(quote!(#ty));
+        }
+    }
+    for a in &unused_args {
+        let (name, ty) = (&a.name, &a.ty);
+        values.push(quote!(#name));
+        types.push(quote!(#ty));
+    }
+    (!values.is_empty()).then(|| Left {
+        variant: format_ident!("__Sf{}", n.number.to_string()),
+        ty: quote!((#(#types,)*)),
+        value: quote!((#(#values,)*)),
+    })
+}
+
+/// The arm of a move for transition `n`: the target built from the
+/// source's fields and the event's arguments, what it does not take put
+/// aside.
+fn move_arm(m: &Model, n: &Numbered<'_>, left: Option<&Left>, with_event: bool) -> TokenStream {
+    let (any, name, event_enum) = (&m.any, &m.name, &m.event_enum);
+    let (e, t, number) = (n.event, n.transition, &n.number);
+    let (source, target) = (&m.states[t.source], &m.states[t.target]);
+    let (source_ident, target_ident) = (&source.ident, &target.ident);
+    let values = t.fields.iter().map(|f| match *f {
+        FieldSource::Arg(i) => {
+            let a = &e.args[i].name;
+            quote!(#a)
+        }
+        FieldSource::Source(i) => {
+            let f = &source.fields[i].name;
+            quote!(__sf_m.state.#f)
+        }
+    });
+    let field_names = target.fields.iter().map(|f| &f.name);
+    let construct = if let Some(value) = &t.value {
+        value.tokens(&quote!(__sf_m.state), &e.args)
+    } else if target.fields.is_empty() {
+        quote!(#target_ident)
     } else {
-        quote!((#(__sf_s.#left,)*))
+        quote!(#target_ident { #(#field_names: #values,)* })
     };
+    let put_aside =
+        left.map(|Left { variant, value, .. }| quote!(__sf_left = __SfLeft::#variant(#value);));
+    let event = with_event.then(|| {
+        if e.args.is_empty() {
+            quote!(, _)
+        } else {
+            let (variant, args) = (&e.variant, e.args.iter().map(|a| &a.name));
+            quote!(, #event_enum::#variant { #(#args),* })
+        }
+    });
     quote! {
-        #exit
-        #exits
-        #action
-        #(#unused_args)*
-        let mut __sf_left = ::core::option::Option::None;
-        #core::__move_through(self, |__sf_any| match __sf_any {
-            #any::#source_ident(#name { context: __sf_c, state: __sf_s }) => {
-                __sf_left = ::core::option::Option::Some(#left);
-                #any::#target_ident(#name { context: __sf_c, state: #construct })
-            }
-            __sf_other => __sf_other,
-        });
-        #entry
-        #entries
-        // `__sf_left` is dropped here, at the end of the arm, with the
-        // machine back in its place.
-        Ok(())
+        (#number, #any::#source_ident(__sf_m) #event) => {
+            #put_aside
+            #any::#target_ident(#name { context: __sf_m.context, state: #construct })
+        }
     }
 }

@@ -978,22 +978,16 @@ assert_eq!(any.can_transition_to(DoorState::Open), true);
             }
         }
     }
-    /// The refusal of `event`, which no transition takes out of the
-    /// current state, the machine staying where it is.
+    /// The refusal of `event`, the machine staying where it is.
     #[inline(always)]
     fn __sf_refuse_in_place(
         &self,
         event: DoorEvent,
-        name: &'static str,
+        refusal: ::stateforge::__private::core::Refusal,
     ) -> ::stateforge::__private::core::NotAllowed<(), DoorEvent> {
         let state = self.state().as_str();
-        ::stateforge::__private::core::NotAllowed::new(
-            (),
-            event,
-            state,
-            name,
-            ::stateforge::__private::core::Refusal::NoTransition,
-        )
+        let name = DoorEvent::name(&event);
+        ::stateforge::__private::core::NotAllowed::new((), event, state, name, refusal)
     }
     /**Fires `event` on the machine where it is (a field of a struct, an element of a collection), which is left in the state reached: [`AnyDoor::fire`] without taking the machine out and putting it back.
 
@@ -1017,189 +1011,126 @@ A `NotAllowed` holding the event, naming the state, the event and, for a guard, 
     > {
         use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
-        match event {
-            DoorEvent::Open => {
-                match self {
-                    AnyDoor::Closed(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyDoor::Closed(
-                                    Door { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyDoor::Open(Door {
-                                        context: __sf_c,
-                                        state: Open,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Open, "open")),
+        let __sf_chosen: ::core::result::Result<
+            u32,
+            ::stateforge::__private::core::Refusal,
+        > = match (&event, &mut *self) {
+            (DoorEvent::Open, AnyDoor::Closed(__sf_m)) => Ok(0),
+            (DoorEvent::Close, AnyDoor::Open(__sf_m)) => Ok(1),
+            (DoorEvent::Lock { .. }, AnyDoor::Closed(__sf_m)) => Ok(2),
+            (DoorEvent::Unlock { code }, AnyDoor::Locked(__sf_m)) => {
+                if __sf_m.__sf_guard_unlock(code) {
+                    __sf_m.__sf_action_unlock(code);
+                    Ok(3)
+                } else {
+                    Err(::stateforge::__private::core::Refusal::Guard("code_matches"))
                 }
             }
-            DoorEvent::Close => {
-                match self {
-                    AnyDoor::Open(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyDoor::Open(Door { context: __sf_c, state: __sf_s }) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyDoor::Closed(Door {
-                                        context: __sf_c,
-                                        state: Closed,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Close, "close")),
-                }
+            (DoorEvent::Smash, AnyDoor::Closed(__sf_m)) => Ok(4),
+            (DoorEvent::Smash, AnyDoor::Locked(__sf_m)) => Ok(5),
+            (DoorEvent::Autoclose, AnyDoor::Open(__sf_m)) => Ok(6),
+            _ => Err(::stateforge::__private::core::Refusal::NoTransition),
+        };
+        let __sf_k = match __sf_chosen {
+            Ok(__sf_k) => __sf_k,
+            Err(__sf_refusal) => {
+                return Err(self.__sf_refuse_in_place(event, __sf_refusal));
             }
-            DoorEvent::Lock { code } => {
-                match self {
-                    AnyDoor::Closed(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyDoor::Closed(
-                                    Door { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyDoor::Locked(Door {
-                                        context: __sf_c,
-                                        state: Locked { code: code },
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Lock { code }, "lock")),
-                }
-            }
-            DoorEvent::Unlock { code } => {
-                match self {
-                    AnyDoor::Locked(__sf_m) => {
-                        if !__sf_m.__sf_guard_unlock(&code) {
-                            return Err(
-                                ::stateforge::__private::core::NotAllowed::new(
-                                    (),
-                                    DoorEvent::Unlock { code },
-                                    "locked",
-                                    "unlock",
-                                    ::stateforge::__private::core::Refusal::Guard(
-                                        "code_matches",
-                                    ),
-                                ),
-                            );
-                        }
-                        __sf_m.__sf_action_unlock(&code);
-                        let _ = &code;
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyDoor::Locked(
-                                    Door { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyDoor::Closed(Door {
-                                        context: __sf_c,
-                                        state: Closed,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => {
-                        Err(
-                            self
-                                .__sf_refuse_in_place(DoorEvent::Unlock { code }, "unlock"),
-                        )
-                    }
-                }
-            }
-            DoorEvent::Smash => {
-                match self {
-                    AnyDoor::Closed(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyDoor::Closed(
-                                    Door { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyDoor::Broken(Door {
-                                        context: __sf_c,
-                                        state: Broken,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    AnyDoor::Locked(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyDoor::Locked(
-                                    Door { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyDoor::Broken(Door {
-                                        context: __sf_c,
-                                        state: Broken,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(DoorEvent::Smash, "smash")),
-                }
-            }
-            DoorEvent::Autoclose => {
-                match self {
-                    AnyDoor::Open(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyDoor::Open(Door { context: __sf_c, state: __sf_s }) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyDoor::Closed(Door {
-                                        context: __sf_c,
-                                        state: Closed,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => {
-                        Err(self.__sf_refuse_in_place(DoorEvent::Autoclose, "autoclose"))
-                    }
-                }
-            }
+        };
+        #[allow(dead_code, non_camel_case_types)]
+        enum __SfLeft {
+            __SfNothing,
+            Closed(Closed),
+            Open(Open),
+            __Sf3((Locked, u16)),
+            Locked(Locked),
         }
+        let mut __sf_left = __SfLeft::__SfNothing;
+        match __sf_k {
+            1 | 3 | 6 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (1, AnyDoor::Open(__sf_m), _) => {
+                            __sf_left = __SfLeft::Open(__sf_m.state);
+                            AnyDoor::Closed(Door {
+                                context: __sf_m.context,
+                                state: Closed,
+                            })
+                        }
+                        (3, AnyDoor::Locked(__sf_m), DoorEvent::Unlock { code }) => {
+                            __sf_left = __SfLeft::__Sf3((__sf_m.state, code));
+                            AnyDoor::Closed(Door {
+                                context: __sf_m.context,
+                                state: Closed,
+                            })
+                        }
+                        (6, AnyDoor::Open(__sf_m), _) => {
+                            __sf_left = __SfLeft::Open(__sf_m.state);
+                            AnyDoor::Closed(Door {
+                                context: __sf_m.context,
+                                state: Closed,
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            0 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (0, AnyDoor::Closed(__sf_m), _) => {
+                            __sf_left = __SfLeft::Closed(__sf_m.state);
+                            AnyDoor::Open(Door {
+                                context: __sf_m.context,
+                                state: Open,
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            2 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (2, AnyDoor::Closed(__sf_m), DoorEvent::Lock { code }) => {
+                            __sf_left = __SfLeft::Closed(__sf_m.state);
+                            AnyDoor::Locked(Door {
+                                context: __sf_m.context,
+                                state: Locked { code: code },
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            4 | 5 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (4, AnyDoor::Closed(__sf_m), _) => {
+                            __sf_left = __SfLeft::Closed(__sf_m.state);
+                            AnyDoor::Broken(Door {
+                                context: __sf_m.context,
+                                state: Broken,
+                            })
+                        }
+                        (5, AnyDoor::Locked(__sf_m), _) => {
+                            __sf_left = __SfLeft::Locked(__sf_m.state);
+                            AnyDoor::Broken(Door {
+                                context: __sf_m.context,
+                                state: Broken,
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            _ => {}
+        }
+        Ok(())
     }
     /// The context.
     pub fn context(&self) -> &u32 {

@@ -396,22 +396,16 @@ assert_eq!(any.can_transition_to(SwitchState::On), true);
             }
         }
     }
-    /// The refusal of `event`, which no transition takes out of the
-    /// current state, the machine staying where it is.
+    /// The refusal of `event`, the machine staying where it is.
     #[inline(always)]
     fn __sf_refuse_in_place(
         &self,
         event: SwitchEvent,
-        name: &'static str,
+        refusal: ::stateforge::__private::core::Refusal,
     ) -> ::stateforge::__private::core::NotAllowed<(), SwitchEvent> {
         let state = self.state().as_str();
-        ::stateforge::__private::core::NotAllowed::new(
-            (),
-            event,
-            state,
-            name,
-            ::stateforge::__private::core::Refusal::NoTransition,
-        )
+        let name = SwitchEvent::name(&event);
+        ::stateforge::__private::core::NotAllowed::new((), event, state, name, refusal)
     }
     /**Fires `event` on the machine where it is (a field of a struct, an element of a collection), which is left in the state reached: [`AnySwitch::fire`] without taking the machine out and putting it back.
 
@@ -435,51 +429,61 @@ A `NotAllowed` holding the event, naming the state, the event and, for a guard, 
     > {
         use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
-        match event {
-            SwitchEvent::Toggle => {
-                match self {
-                    AnySwitch::Off(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnySwitch::Off(
-                                    Switch { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnySwitch::On(Switch {
-                                        context: __sf_c,
-                                        state: On,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    AnySwitch::On(__sf_m) => {
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnySwitch::On(
-                                    Switch { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnySwitch::Off(Switch {
-                                        context: __sf_c,
-                                        state: Off,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(SwitchEvent::Toggle, "toggle")),
-                }
+        let __sf_chosen: ::core::result::Result<
+            u32,
+            ::stateforge::__private::core::Refusal,
+        > = match (&event, &mut *self) {
+            (SwitchEvent::Toggle, AnySwitch::Off(__sf_m)) => Ok(0),
+            (SwitchEvent::Toggle, AnySwitch::On(__sf_m)) => Ok(1),
+            _ => Err(::stateforge::__private::core::Refusal::NoTransition),
+        };
+        let __sf_k = match __sf_chosen {
+            Ok(__sf_k) => __sf_k,
+            Err(__sf_refusal) => {
+                return Err(self.__sf_refuse_in_place(event, __sf_refusal));
             }
+        };
+        #[allow(dead_code, non_camel_case_types)]
+        enum __SfLeft {
+            __SfNothing,
+            Off(Off),
+            On(On),
         }
+        let mut __sf_left = __SfLeft::__SfNothing;
+        match __sf_k {
+            1 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any) {
+                        (1, AnySwitch::On(__sf_m)) => {
+                            __sf_left = __SfLeft::On(__sf_m.state);
+                            AnySwitch::Off(Switch {
+                                context: __sf_m.context,
+                                state: Off,
+                            })
+                        }
+                        (_, __sf_other) => __sf_other,
+                    },
+                );
+            }
+            0 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any) {
+                        (0, AnySwitch::Off(__sf_m)) => {
+                            __sf_left = __SfLeft::Off(__sf_m.state);
+                            AnySwitch::On(Switch {
+                                context: __sf_m.context,
+                                state: On,
+                            })
+                        }
+                        (_, __sf_other) => __sf_other,
+                    },
+                );
+            }
+            _ => {}
+        }
+        Ok(())
     }
     /// The context.
     fn context(&self) -> &() {

@@ -779,22 +779,16 @@ assert_eq!(any.can_transition_to(OrderState::Review), true);
             }
         }
     }
-    /// The refusal of `event`, which no transition takes out of the
-    /// current state, the machine staying where it is.
+    /// The refusal of `event`, the machine staying where it is.
     #[inline(always)]
     fn __sf_refuse_in_place(
         &self,
         event: OrderEvent,
-        name: &'static str,
+        refusal: ::stateforge::__private::core::Refusal,
     ) -> ::stateforge::__private::core::NotAllowed<(), OrderEvent> {
         let state = self.state().as_str();
-        ::stateforge::__private::core::NotAllowed::new(
-            (),
-            event,
-            state,
-            name,
-            ::stateforge::__private::core::Refusal::NoTransition,
-        )
+        let name = OrderEvent::name(&event);
+        ::stateforge::__private::core::NotAllowed::new((), event, state, name, refusal)
     }
     /**Fires `event` on the machine where it is (a field of a struct, an element of a collection), which is left in the state reached: [`AnyOrder::fire`] without taking the machine out and putting it back.
 
@@ -818,141 +812,125 @@ A `NotAllowed` holding the event, naming the state, the event and, for a guard, 
     > {
         use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
-        match event {
-            OrderEvent::Decide { score } => {
-                match self {
-                    AnyOrder::Submitted(__sf_m) => {
-                        if __sf_m.__sf_guard0_decide(&score) {
-                            __sf_m.__sf_action0_decide(&score);
-                            let _ = &score;
-                            let mut __sf_left = ::core::option::Option::None;
-                            ::stateforge::__private::core::__move_through(
-                                self,
-                                |__sf_any| match __sf_any {
-                                    AnyOrder::Submitted(
-                                        Order { context: __sf_c, state: __sf_s },
-                                    ) => {
-                                        __sf_left = ::core::option::Option::Some(__sf_s);
-                                        AnyOrder::Accepted(Order {
-                                            context: __sf_c,
-                                            state: Accepted,
-                                        })
-                                    }
-                                    __sf_other => __sf_other,
-                                },
-                            );
-                            Ok(())
-                        } else {
-                            if __sf_m.__sf_guard1_decide(&score) {
-                                let _ = &score;
-                                let mut __sf_left = ::core::option::Option::None;
-                                ::stateforge::__private::core::__move_through(
-                                    self,
-                                    |__sf_any| match __sf_any {
-                                        AnyOrder::Submitted(
-                                            Order { context: __sf_c, state: __sf_s },
-                                        ) => {
-                                            __sf_left = ::core::option::Option::Some(__sf_s);
-                                            AnyOrder::Rejected(Order {
-                                                context: __sf_c,
-                                                state: Rejected,
-                                            })
-                                        }
-                                        __sf_other => __sf_other,
-                                    },
-                                );
-                                Ok(())
-                            } else {
-                                let mut __sf_left = ::core::option::Option::None;
-                                ::stateforge::__private::core::__move_through(
-                                    self,
-                                    |__sf_any| match __sf_any {
-                                        AnyOrder::Submitted(
-                                            Order { context: __sf_c, state: __sf_s },
-                                        ) => {
-                                            __sf_left = ::core::option::Option::Some(__sf_s);
-                                            AnyOrder::Review(Order {
-                                                context: __sf_c,
-                                                state: Review { score: score },
-                                            })
-                                        }
-                                        __sf_other => __sf_other,
-                                    },
-                                );
-                                Ok(())
-                            }
-                        }
-                    }
-                    _ => {
+        let __sf_chosen: ::core::result::Result<
+            u32,
+            ::stateforge::__private::core::Refusal,
+        > = match (&event, &mut *self) {
+            (OrderEvent::Decide { score }, AnyOrder::Submitted(__sf_m)) => {
+                if __sf_m.__sf_guard0_decide(score) {
+                    __sf_m.__sf_action0_decide(score);
+                    Ok(0)
+                } else {
+                    if __sf_m.__sf_guard1_decide(score) { Ok(1) } else { Ok(2) }
+                }
+            }
+            (OrderEvent::Settle, AnyOrder::Review(__sf_m)) => {
+                if __sf_m.__sf_guard0_settle() {
+                    Ok(3)
+                } else {
+                    if __sf_m.__sf_guard1_settle() {
+                        Ok(4)
+                    } else {
                         Err(
-                            self
-                                .__sf_refuse_in_place(
-                                    OrderEvent::Decide { score },
-                                    "decide",
-                                ),
+                            ::stateforge::__private::core::Refusal::Guards(
+                                &["high", "low"],
+                            ),
                         )
                     }
                 }
             }
-            OrderEvent::Settle => {
-                match self {
-                    AnyOrder::Review(__sf_m) => {
-                        if __sf_m.__sf_guard0_settle() {
-                            let mut __sf_left = ::core::option::Option::None;
-                            ::stateforge::__private::core::__move_through(
-                                self,
-                                |__sf_any| match __sf_any {
-                                    AnyOrder::Review(
-                                        Order { context: __sf_c, state: __sf_s },
-                                    ) => {
-                                        __sf_left = ::core::option::Option::Some(__sf_s);
-                                        AnyOrder::Accepted(Order {
-                                            context: __sf_c,
-                                            state: Accepted,
-                                        })
-                                    }
-                                    __sf_other => __sf_other,
-                                },
-                            );
-                            Ok(())
-                        } else {
-                            if __sf_m.__sf_guard1_settle() {
-                                let mut __sf_left = ::core::option::Option::None;
-                                ::stateforge::__private::core::__move_through(
-                                    self,
-                                    |__sf_any| match __sf_any {
-                                        AnyOrder::Review(
-                                            Order { context: __sf_c, state: __sf_s },
-                                        ) => {
-                                            __sf_left = ::core::option::Option::Some(__sf_s);
-                                            AnyOrder::Rejected(Order {
-                                                context: __sf_c,
-                                                state: Rejected,
-                                            })
-                                        }
-                                        __sf_other => __sf_other,
-                                    },
-                                );
-                                Ok(())
-                            } else {
-                                Err(
-                                    ::stateforge::__private::core::NotAllowed::new(
-                                        (),
-                                        OrderEvent::Settle,
-                                        "review",
-                                        "settle",
-                                        ::stateforge::__private::core::Refusal::Guards(
-                                            &["high", "low"],
-                                        ),
-                                    ),
-                                )
-                            }
-                        }
-                    }
-                    _ => Err(self.__sf_refuse_in_place(OrderEvent::Settle, "settle")),
-                }
+            _ => Err(::stateforge::__private::core::Refusal::NoTransition),
+        };
+        let __sf_k = match __sf_chosen {
+            Ok(__sf_k) => __sf_k,
+            Err(__sf_refusal) => {
+                return Err(self.__sf_refuse_in_place(event, __sf_refusal));
             }
+        };
+        #[allow(dead_code, non_camel_case_types)]
+        enum __SfLeft {
+            __SfNothing,
+            __Sf0((Submitted, u8)),
+            __Sf1((Submitted, u8)),
+            Submitted(Submitted),
+            Review(Review),
         }
+        let mut __sf_left = __SfLeft::__SfNothing;
+        match __sf_k {
+            2 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (
+                            2,
+                            AnyOrder::Submitted(__sf_m),
+                            OrderEvent::Decide { score },
+                        ) => {
+                            __sf_left = __SfLeft::Submitted(__sf_m.state);
+                            AnyOrder::Review(Order {
+                                context: __sf_m.context,
+                                state: Review { score: score },
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            0 | 3 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (
+                            0,
+                            AnyOrder::Submitted(__sf_m),
+                            OrderEvent::Decide { score },
+                        ) => {
+                            __sf_left = __SfLeft::__Sf0((__sf_m.state, score));
+                            AnyOrder::Accepted(Order {
+                                context: __sf_m.context,
+                                state: Accepted,
+                            })
+                        }
+                        (3, AnyOrder::Review(__sf_m), _) => {
+                            __sf_left = __SfLeft::Review(__sf_m.state);
+                            AnyOrder::Accepted(Order {
+                                context: __sf_m.context,
+                                state: Accepted,
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            1 | 4 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (
+                            1,
+                            AnyOrder::Submitted(__sf_m),
+                            OrderEvent::Decide { score },
+                        ) => {
+                            __sf_left = __SfLeft::__Sf1((__sf_m.state, score));
+                            AnyOrder::Rejected(Order {
+                                context: __sf_m.context,
+                                state: Rejected,
+                            })
+                        }
+                        (4, AnyOrder::Review(__sf_m), _) => {
+                            __sf_left = __SfLeft::Review(__sf_m.state);
+                            AnyOrder::Rejected(Order {
+                                context: __sf_m.context,
+                                state: Rejected,
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            _ => {}
+        }
+        Ok(())
     }
     /// The context.
     pub fn context(&self) -> &u32 {

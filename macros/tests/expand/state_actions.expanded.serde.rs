@@ -714,22 +714,16 @@ assert_eq!(any.can_transition_to(AlarmState::Ringing), true);
             }
         }
     }
-    /// The refusal of `event`, which no transition takes out of the
-    /// current state, the machine staying where it is.
+    /// The refusal of `event`, the machine staying where it is.
     #[inline(always)]
     fn __sf_refuse_in_place(
         &self,
         event: AlarmEvent,
-        name: &'static str,
+        refusal: ::stateforge::__private::core::Refusal,
     ) -> ::stateforge::__private::core::NotAllowed<(), AlarmEvent> {
         let state = self.state().as_str();
-        ::stateforge::__private::core::NotAllowed::new(
-            (),
-            event,
-            state,
-            name,
-            ::stateforge::__private::core::Refusal::NoTransition,
-        )
+        let name = AlarmEvent::name(&event);
+        ::stateforge::__private::core::NotAllowed::new((), event, state, name, refusal)
     }
     /**Fires `event` on the machine where it is (a field of a struct, an element of a collection), which is left in the state reached: [`AnyAlarm::fire`] without taking the machine out and putting it back.
 
@@ -758,121 +752,102 @@ A state's exit action runs with the arm's action, before the state changes; the 
     > {
         use ::core::result::Result::{Err, Ok};
         #[allow(unreachable_patterns)]
-        match event {
-            AlarmEvent::Ring { round } => {
-                match self {
-                    AnyAlarm::Idle(__sf_m) => {
-                        __sf_m.__sf_exit();
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyAlarm::Idle(
-                                    Alarm { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyAlarm::Ringing(Alarm {
-                                        context: __sf_c,
-                                        state: Ringing { round: round },
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        match self {
-                            AnyAlarm::Ringing(__sf_n) => __sf_n.__sf_entry(),
-                            _ => {}
-                        }
-                        Ok(())
-                    }
-                    _ => {
-                        Err(
-                            self.__sf_refuse_in_place(AlarmEvent::Ring { round }, "ring"),
-                        )
-                    }
-                }
+        let __sf_chosen: ::core::result::Result<
+            u32,
+            ::stateforge::__private::core::Refusal,
+        > = match (&event, &mut *self) {
+            (AlarmEvent::Ring { .. }, AnyAlarm::Idle(__sf_m)) => {
+                __sf_m.__sf_exit();
+                Ok(0)
             }
-            AlarmEvent::Snooze => {
-                match self {
-                    AnyAlarm::Ringing(__sf_m) => {
-                        __sf_m.__sf_exit();
-                        __sf_m.__sf_action_snooze();
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyAlarm::Ringing(
-                                    Alarm { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(());
-                                    AnyAlarm::Ringing(Alarm {
-                                        context: __sf_c,
-                                        state: Ringing { round: __sf_s.round },
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        match self {
-                            AnyAlarm::Ringing(__sf_n) => __sf_n.__sf_entry(),
-                            _ => {}
-                        }
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(AlarmEvent::Snooze, "snooze")),
-                }
+            (AlarmEvent::Snooze, AnyAlarm::Ringing(__sf_m)) => {
+                __sf_m.__sf_exit();
+                __sf_m.__sf_action_snooze();
+                Ok(1)
             }
-            AlarmEvent::Stop => {
-                match self {
-                    AnyAlarm::Ringing(__sf_m) => {
-                        __sf_m.__sf_exit();
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyAlarm::Ringing(
-                                    Alarm { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyAlarm::Idle(Alarm {
-                                        context: __sf_c,
-                                        state: Idle,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(AlarmEvent::Stop, "stop")),
-                }
+            (AlarmEvent::Stop, AnyAlarm::Ringing(__sf_m)) => {
+                __sf_m.__sf_exit();
+                Ok(2)
             }
-            AlarmEvent::Retire => {
-                match self {
-                    AnyAlarm::Idle(__sf_m) => {
-                        __sf_m.__sf_exit();
-                        let mut __sf_left = ::core::option::Option::None;
-                        ::stateforge::__private::core::__move_through(
-                            self,
-                            |__sf_any| match __sf_any {
-                                AnyAlarm::Idle(
-                                    Alarm { context: __sf_c, state: __sf_s },
-                                ) => {
-                                    __sf_left = ::core::option::Option::Some(__sf_s);
-                                    AnyAlarm::Off(Alarm {
-                                        context: __sf_c,
-                                        state: Off,
-                                    })
-                                }
-                                __sf_other => __sf_other,
-                            },
-                        );
-                        Ok(())
-                    }
-                    _ => Err(self.__sf_refuse_in_place(AlarmEvent::Retire, "retire")),
-                }
+            (AlarmEvent::Retire, AnyAlarm::Idle(__sf_m)) => {
+                __sf_m.__sf_exit();
+                Ok(3)
             }
+            _ => Err(::stateforge::__private::core::Refusal::NoTransition),
+        };
+        let __sf_k = match __sf_chosen {
+            Ok(__sf_k) => __sf_k,
+            Err(__sf_refusal) => {
+                return Err(self.__sf_refuse_in_place(event, __sf_refusal));
+            }
+        };
+        #[allow(dead_code, non_camel_case_types)]
+        enum __SfLeft {
+            __SfNothing,
+            Idle(Idle),
+            Ringing(Ringing),
         }
+        let mut __sf_left = __SfLeft::__SfNothing;
+        match __sf_k {
+            2 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (2, AnyAlarm::Ringing(__sf_m), _) => {
+                            __sf_left = __SfLeft::Ringing(__sf_m.state);
+                            AnyAlarm::Idle(Alarm {
+                                context: __sf_m.context,
+                                state: Idle,
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            0 | 1 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (0, AnyAlarm::Idle(__sf_m), AlarmEvent::Ring { round }) => {
+                            __sf_left = __SfLeft::Idle(__sf_m.state);
+                            AnyAlarm::Ringing(Alarm {
+                                context: __sf_m.context,
+                                state: Ringing { round: round },
+                            })
+                        }
+                        (1, AnyAlarm::Ringing(__sf_m), _) => {
+                            AnyAlarm::Ringing(Alarm {
+                                context: __sf_m.context,
+                                state: Ringing {
+                                    round: __sf_m.state.round,
+                                },
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+                if let AnyAlarm::Ringing(__sf_n) = self {
+                    __sf_n.__sf_entry();
+                }
+            }
+            3 => {
+                ::stateforge::__private::core::__move_through(
+                    self,
+                    |__sf_any| match (__sf_k, __sf_any, event) {
+                        (3, AnyAlarm::Idle(__sf_m), _) => {
+                            __sf_left = __SfLeft::Idle(__sf_m.state);
+                            AnyAlarm::Off(Alarm {
+                                context: __sf_m.context,
+                                state: Off,
+                            })
+                        }
+                        (_, __sf_other, _) => __sf_other,
+                    },
+                );
+            }
+            _ => {}
+        }
+        Ok(())
     }
     /// The context.
     pub fn context(&self) -> &Vec<String> {
