@@ -24,7 +24,8 @@
 //! `STATEFORGE_PG_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scale`
 //! (`SCALE_BACKENDS=sqlite` or `postgres` for one; `SCALE_ENTITIES=100000`
 //! for a smaller run; `SCALE_CASES=timers` or `pages`, comma-separated,
-//! for some of the cases: `fire` takes the history case with it). SQLite's files live under `target/bench-data/` and
+//! for some of the cases: `fire` takes the history case with it;
+//! `checkpoints`, SQLite's WAL checkpoints, runs only when named). SQLite's files live under `target/bench-data/` and
 //! are reused while they hold the rows; PostgreSQL's tables are under a
 //! prefix of the run's own and dropped at the end.
 
@@ -323,6 +324,10 @@ fn run(backend: &str, big: u64, cases: &str) {
     if wanted("timers") {
         timers_case(&mut large);
     }
+    // Named only: it is SQLite's, and a diagnosis rather than a goal.
+    if backend == "sqlite" && cases.split(',').any(|c| c == "checkpoints") {
+        checkpoint_case(&mut large, big, small);
+    }
     drop(large);
 }
 
@@ -349,6 +354,49 @@ fn fire_cases(large: &mut Fixture, backend: &str, big: u64, small: u64) {
     let (h50, h99) = history_case(large, &mut rng, 1000);
     println!("  history of one entity (10 records) among {big}: p50 {h50:.3} ms p99 {h99:.3} ms");
     drop(little);
+}
+
+/// What SQLite's WAL checkpoints cost at each size, to tell whether they
+/// make `fire`'s p99: the pages a fire appends to the WAL (its file's
+/// growth over a block of fires after a `TRUNCATE` checkpoint, fewer
+/// fires than fill SQLite's automatic checkpoint of 1,000 pages), and
+/// the time to checkpoint them, per 1,000 pages, the size at which the
+/// firing connection checkpoints by itself.
+fn checkpoint_case(large: &mut Fixture, big: u64, small: u64) {
+    const FIRES: usize = 40;
+    let mut little = fixture("sqlite", small);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for (f, size) in [(&mut *large, big), (&mut little, small)] {
+        let wal = PathBuf::from(format!("{}-wal", f.target));
+        let page = u64::try_from(f.raw.count("PRAGMA page_size")).unwrap();
+        let mut pages = Vec::new();
+        let mut per_thousand = Vec::new();
+        for _ in 0..10 {
+            f.raw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            fire_block(f, &mut rng, FIRES, &mut Vec::new());
+            // A WAL frame is a page and its 24-byte header, after the
+            // file's 32-byte header.
+            let bytes = std::fs::metadata(&wal).map_or(0, |m| m.len());
+            let frames = bytes.saturating_sub(32) / (page + 24);
+            let start = Instant::now();
+            f.raw.exec("PRAGMA wal_checkpoint(PASSIVE)");
+            let took = start.elapsed().as_secs_f64() * 1e3;
+            pages.push(frames as f64 / FIRES as f64);
+            per_thousand.push(took * 1000.0 / frames.max(1) as f64);
+        }
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let per_fire = median(pages);
+        println!(
+            "  checkpoints at {size} entities: {per_fire:.1} WAL pages a fire, so the firing \
+             connection checkpoints every {:.0} fires; a checkpoint of 1,000 pages {:.2} ms \
+             (medians of 10 blocks of {FIRES} fires)",
+            1000.0 / per_fire,
+            median(per_thousand)
+        );
+    }
 }
 
 /// Pages of one state by key, on the schema's by-state key index.
