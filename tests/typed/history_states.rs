@@ -100,6 +100,7 @@ fn the_any_enum_has_a_variant_per_memory() {
     assert_eq!(paused.state().volume, 3);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn a_remembering_configuration_serializes_under_its_name() {
     let off = player().power().unwrap().pause().power();

@@ -96,7 +96,9 @@ pub(crate) struct Write<'a> {
 /// entry of [`Connection::fire_due_page`].
 pub(crate) struct DueEntry<'a> {
     pub(crate) timer_id: i64,
-    /// The timer's entity.
+    /// The timer's entity: PostgreSQL's page statement sends it for the
+    /// timers that fire nothing; the default path has it in the write.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) entity_id: &'a str,
     /// The transition the timer fires; `None` for one used up unfired.
     pub(crate) fire: Option<Write<'a>>,
