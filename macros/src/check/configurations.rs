@@ -287,7 +287,7 @@ pub(super) fn flatten(
             out
         })
         .collect();
-    let configurations = shapes
+    let configurations: Vec<Configuration> = shapes
         .iter()
         .map(|shape| Configuration {
             leaf: match shape {
@@ -307,6 +307,7 @@ pub(super) fn flatten(
             },
         })
         .collect();
+    check_product_names(cx, states, &shapes, &configurations);
     let products = states
         .iter()
         .enumerate()
@@ -419,6 +420,46 @@ fn check_remembering_names(cx: &mut Ctxt, states: &[StateDecl], remembering: &[R
                 r.stored, r.memory[0].0, r.ident, clash.name
             ),
         );
+    }
+}
+
+// Rule: a configuration of a parallel state is typed by its name and its
+// regions' states joined (`WorkTestsDocs`), a variant of the any-enum and
+// of the state enum beside the declared states'; a declared state, or
+// another configuration, of that name would make two of one name, which
+// rustc reports on the whole macro.
+fn check_product_names(
+    cx: &mut Ctxt,
+    states: &[StateDecl],
+    shapes: &[Shape],
+    configurations: &[Configuration],
+) {
+    let mut reported: Vec<String> = Vec::new();
+    for (shape, c) in shapes.iter().zip(configurations) {
+        let Shape::Product(p, _) = shape else {
+            continue;
+        };
+        let name = c.ident.to_string();
+        if reported.contains(&name) {
+            continue;
+        }
+        let what = if let Some(s) = states.iter().find(|s| s.name == name) {
+            format!("the name of state `{}`", s.name)
+        } else if configurations.iter().filter(|o| o.ident == name).count() > 1 {
+            "the name of another of its configurations".to_owned()
+        } else {
+            continue;
+        };
+        let parallel = &states[*p].name;
+        cx.error(
+            parallel.span(),
+            format!(
+                "a configuration of parallel state `{parallel}` is typed `{name}` (the state's \
+                 name and its regions' states, joined), which is already {what}; rename one of \
+                 them"
+            ),
+        );
+        reported.push(name);
     }
 }
 
