@@ -403,6 +403,11 @@ fn macro_message(problem: &Problem) -> String {
         } => format!(
             "event `{event}` is accepted by several regions of parallel state `{parallel}`, which move together, so it cannot have a guard or action in one of them; give `{event}` to one region only, or remove this guard or action"
         ),
+        // A configuration of states inside states (`Work.R.Tests,Work.S.Docs`)
+        // is no state one could mark `final`: its leaves can be.
+        Problem::DeadEnd { state, .. } if state.contains(['.', ',']) => format!(
+            "the machine can get stuck in `{state}`: no transition leaves it, and it is not final; add a transition out of one of its states, mark the states where each region ends `final state ...;`, or allow this with `#[stateforge(allow_dead_ends)]` on the machine"
+        ),
         Problem::DeadEnd { state, .. } => format!(
             "state `{state}` is not final and has no way out; mark it `final state {state}`, add a transition out of it, or allow this with `#[stateforge(allow_dead_ends)]` on the machine"
         ),
