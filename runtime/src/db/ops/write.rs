@@ -22,7 +22,7 @@ pub(crate) struct Work<C> {
     /// a page of timers or a batch of a migration.
     pub(crate) compared: Vec<std::sync::Arc<super::carry_over::Compared>>,
     /// The work is a fire's first attempt, without a transaction or the
-    /// row's lock ([`Work::racing`]).
+    /// row's lock ([`Work::for_fire`]).
     pub(crate) racing: bool,
 }
 
@@ -113,25 +113,17 @@ impl<C: Connection> Work<C> {
         }
     }
 
-    /// The work of a fire's first attempt, which races other writers
-    /// without a transaction: its one write checks the version it read.
-    /// Anything more it would write (a row of an older definition carried
-    /// over first) must commit or roll back with the transition, so such
-    /// a fire answers [`StoreError::Conflict`] before writing, and the
-    /// fire runs again holding the row's lock, as after a lost race.
-    pub(crate) fn racing(conn: C) -> Work<C> {
-        Work {
-            racing: true,
-            ..Work::new(conn)
-        }
-    }
-
-    /// `work` for a fire's attempt in `scope`: racing when it holds no
-    /// transaction.
+    /// The work of an attempt of a fire outside a unit, in `scope`. In
+    /// [`Scope::Single`](crate::db::backend::Scope::Single) it races other
+    /// writers without a transaction: its one write checks the version it
+    /// read. Anything more it would write (a row of an older definition
+    /// carried over first) must commit or roll back with the transition,
+    /// so such a fire answers [`StoreError::Conflict`] before writing, and
+    /// the fire runs again holding the row's lock, as after a lost race.
     pub(crate) fn for_fire(conn: C, scope: crate::db::backend::Scope) -> Work<C> {
-        match scope {
-            crate::db::backend::Scope::Single => Work::racing(conn),
-            _ => Work::new(conn),
+        Work {
+            racing: matches!(scope, crate::db::backend::Scope::Single),
+            ..Work::new(conn)
         }
     }
 

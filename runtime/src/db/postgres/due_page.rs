@@ -14,26 +14,31 @@ use crate::db::shared::{check_movable, to_i64};
 impl PgConnection<'_> {
     /// See [`Connection::fire_due_page`](crate::db::backend::Connection::fire_due_page):
     /// one statement for the page, atomic alone. A machine kept in the
-    /// application's table, or a transition no write may match (a
-    /// version of 0 or the last one), goes a timer at a time.
+    /// application's table, or a page with a transition that keeps
+    /// timers running, goes a timer at a time.
     pub(super) async fn fire_due_entries(
         &mut self,
         machine: &str,
         due: &[DueEntry<'_>],
     ) -> Result<Vec<DueOutcome>, StoreError> {
-        let unmatched = due.iter().filter_map(|d| d.fire.as_ref()).any(|w| {
-            w.expected_version == 0
-                || check_movable(w.machine, w.entity_id, w.expected_version).is_err()
-        });
         // A transition keeping timers of states that stay active copies
         // them (`write_keeping`), which the page's statement does not.
         let keeping = due
             .iter()
             .filter_map(|d| d.fire.as_ref())
             .any(|w| !w.kept_timers.is_empty());
-        if self.shared.mapped(machine).is_some() || unmatched || keeping {
+        if self.shared.mapped(machine).is_some() || keeping {
             return fire_due_one_by_one(self, due).await;
         }
+        // The caller refuses a transition from a version no write may
+        // match (`Work::refuse_due`) before it reaches a page.
+        debug_assert!(
+            due.iter()
+                .filter_map(|d| d.fire.as_ref())
+                .all(|w| w.expected_version != 0
+                    && check_movable(w.machine, w.entity_id, w.expected_version).is_ok()),
+            "a page's transitions start from versions a write may match"
+        );
         debug_assert!(
             due.iter().enumerate().all(|(i, d)| d.fire.is_none()
                 || due.iter().skip(i + 1).all(|o| o.entity_id != d.entity_id)),

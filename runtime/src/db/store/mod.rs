@@ -470,7 +470,7 @@ impl Store {
     }
 
     /// Runs `op`, an attempt of a fire outside a unit, as [`Store::run`]
-    /// does: racing other writers in [`Scope::Single`] ([`Work::racing`]).
+    /// does: racing other writers in [`Scope::Single`] ([`Work::for_fire`]).
     async fn run_fire<T>(
         &self,
         scope: Scope,
