@@ -89,42 +89,11 @@ impl PgSql {
             )
             .into(),
             write: write(t, "").into(),
-            write_timed: write(
-                t,
-                &format!(
-                    ", cleared AS (
-                        DELETE FROM {tm} WHERE machine = $5 AND entity_id = $6
-                          AND EXISTS (SELECT 1 FROM updated)),
-                     armed AS (
-                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
-                        SELECT $5, $6, $1, timer.event, timer.due_at
-                        FROM updated, UNNEST($15::TEXT[], $16::BIGINT[]) AS timer(event, due_at))",
-                    tm = t.timers
-                ),
-            )
-            .into(),
-            // Every sub-statement sees the timers as they were before the
-            // statement: the kept ones are copied to new rows (new ids, so
-            // that a due-timer batch that claimed the old row finds it
-            // gone) and the old ones cleared with the rest.
+            write_timed: write(t, &timer_change(&t.timers, ("$5", "$6", "$1"), ("$15", "$16"), None))
+                .into(),
             write_keeping: write(
                 t,
-                &format!(
-                    ", cleared AS (
-                        DELETE FROM {tm} WHERE machine = $5 AND entity_id = $6
-                          AND EXISTS (SELECT 1 FROM updated)),
-                     kept AS (
-                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
-                        SELECT $5, $6, $1, kept.event, kept.due_at
-                        FROM {tm} AS kept JOIN updated ON kept.state = updated.from_state
-                        WHERE kept.machine = $5 AND kept.entity_id = $6
-                          AND kept.event = ANY($17::TEXT[])),
-                     armed AS (
-                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
-                        SELECT $5, $6, $1, timer.event, timer.due_at
-                        FROM updated, UNNEST($15::TEXT[], $16::BIGINT[]) AS timer(event, due_at))",
-                    tm = t.timers
-                ),
+                &timer_change(&t.timers, ("$5", "$6", "$1"), ("$15", "$16"), Some("$17")),
             )
             .into(),
             insert_history: format!(
@@ -222,6 +191,42 @@ impl PgSql {
 /// event, `$10` reason, `$11` actor, `$12` metadata, `$13` session, `$14`
 /// cross sessions; with timers `$15` events and `$16` due times of the
 /// timers started, and `$17` the events of those kept, when some are.
+/// The sub-statements after a transition's `updated` (which returns
+/// `from_state`) that change the entity's timers: every timer of the
+/// entity cleared, those of the events in the array `kept` copied to new
+/// rows under the new state (new ids, so that a due-timer batch that
+/// claimed the old row finds it gone; every sub-statement sees the timers
+/// as they were before the statement), and those of the `started` arrays
+/// (events, due times) armed. Each argument is a placeholder or an
+/// expression: `(machine, entity_id, to)`.
+pub(super) fn timer_change(
+    tm: &str,
+    (machine, entity_id, to): (&str, &str, &str),
+    (events, due): (&str, &str),
+    kept: Option<&str>,
+) -> String {
+    let kept = kept.map_or_else(String::new, |kept| {
+        format!(
+            ",
+             kept AS (
+                INSERT INTO {tm} (machine, entity_id, state, event, due_at)
+                SELECT {machine}, {entity_id}, {to}, kept.event, kept.due_at
+                FROM {tm} AS kept JOIN updated ON kept.state = updated.from_state
+                WHERE kept.machine = {machine} AND kept.entity_id = {entity_id}
+                  AND kept.event = ANY({kept}::TEXT[]))"
+        )
+    });
+    format!(
+        ", cleared AS (
+                DELETE FROM {tm} WHERE machine = {machine} AND entity_id = {entity_id}
+                  AND EXISTS (SELECT 1 FROM updated)){kept},
+             armed AS (
+                INSERT INTO {tm} (machine, entity_id, state, event, due_at)
+                SELECT {machine}, {entity_id}, {to}, timer.event, timer.due_at
+                FROM updated, UNNEST({events}::TEXT[], {due}::BIGINT[]) AS timer(event, due_at))"
+    )
+}
+
 fn write(t: &Tables, timers: &str) -> String {
     format!(
         "WITH updated AS (

@@ -16,6 +16,7 @@ use sqlx::postgres::PgRow;
 
 use super::conn::{PgQuery, query};
 use super::rows::column;
+use super::sql::timer_change;
 use crate::db::schema::Tables;
 use crate::db::shared::{bad_row, stored_version};
 use crate::db::table_mapping::{MappedContext, MappedTable, integer_key, quoted};
@@ -272,38 +273,16 @@ impl PgMapped {
                 params.at(P::Metadata),
                 params.at(P::Now),
             );
-            let timers = if timed && keeping {
+            let timers = if timed {
                 let (events, due) = (params.at(P::TimerEvents), params.at(P::TimerDue));
-                let kept_events = params.at(P::KeptTimers);
                 // As the store's own write: the kept timers copied to new
                 // rows, the old ones cleared with the rest.
-                format!(
-                    ", cleared AS (
-                        DELETE FROM {tm} WHERE machine = {machine} AND entity_id = {entity_id}
-                          AND EXISTS (SELECT 1 FROM updated)),
-                     kept AS (
-                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
-                        SELECT {machine}, {entity_id}, {to}, kept.event, kept.due_at
-                        FROM {tm} AS kept JOIN updated ON kept.state = updated.from_state
-                        WHERE kept.machine = {machine} AND kept.entity_id = {entity_id}
-                          AND kept.event = ANY({kept_events}::TEXT[])),
-                     armed AS (
-                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
-                        SELECT {machine}, {entity_id}, {to}, timer.event, timer.due_at
-                        FROM updated, UNNEST({events}::TEXT[], {due}::BIGINT[]) AS timer(event, due_at))",
-                    tm = t.timers
-                )
-            } else if timed {
-                let (events, due) = (params.at(P::TimerEvents), params.at(P::TimerDue));
-                format!(
-                    ", cleared AS (
-                        DELETE FROM {tm} WHERE machine = {machine} AND entity_id = {entity_id}
-                          AND EXISTS (SELECT 1 FROM updated)),
-                     armed AS (
-                        INSERT INTO {tm} (machine, entity_id, state, event, due_at)
-                        SELECT {machine}, {entity_id}, {to}, timer.event, timer.due_at
-                        FROM updated, UNNEST({events}::TEXT[], {due}::BIGINT[]) AS timer(event, due_at))",
-                    tm = t.timers
+                let kept = keeping.then(|| params.at(P::KeptTimers));
+                timer_change(
+                    &t.timers,
+                    (&machine, &entity_id, &to),
+                    (&events, &due),
+                    kept.as_deref(),
                 )
             } else {
                 String::new()
