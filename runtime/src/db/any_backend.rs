@@ -190,16 +190,6 @@ impl Connection for AnyConnection {
         each!(self, c => c.lock_entities(machine, entity_ids).await)
     }
 
-    async fn purge_orphan_timers(
-        &mut self,
-        machine: &str,
-        now: Timestamp,
-        after: DueCursor,
-        page: usize,
-    ) -> Result<usize, StoreError> {
-        each!(self, c => c.purge_orphan_timers(machine, now, after, page).await)
-    }
-
     async fn claim_due(
         &mut self,
         machine: &str,

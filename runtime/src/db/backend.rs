@@ -124,8 +124,23 @@ pub(crate) enum DueOutcome {
 /// the page's order compares it.
 pub(crate) type KeyedRow = (String, Result<EntityRow, StoreError>);
 
-/// A claimed timer and its entity's row, or what is wrong with the row.
-pub(crate) type Claimed = (DueTimer, Result<EntityRow, StoreError>);
+/// A claimed timer and what the claim found of its entity.
+pub(crate) type Claimed = (DueTimer, ClaimedEntity);
+
+/// The entity of a claimed timer, as the claim found it.
+#[derive(Debug)]
+pub(crate) enum ClaimedEntity {
+    /// The entity's row, held with the timer, or what is wrong with it.
+    Row(Result<EntityRow, StoreError>),
+    /// No such entity: its row was deleted past the store. The timer is
+    /// to be used up, so that it neither stays due for ever nor holds up
+    /// `next_due`.
+    Gone,
+    /// Another unit holds the entity: the timer is left for a later call.
+    /// (SQLite's unit holds the whole database: never there.)
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    Held,
+}
 
 /// A database a store keeps its machines in.
 pub(crate) trait Backend: Send + Sync + 'static {
@@ -258,21 +273,10 @@ pub(crate) trait Connection: Send {
         entity_ids: &[&str],
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
-    /// Deletes the timers whose entity row is gone among the machine's
-    /// first `page` timers due at `now` after `after`, in `(due_at, id)`
-    /// order (the page [`Connection::claim_due`] reads next); how many.
-    fn purge_orphan_timers(
-        &mut self,
-        machine: &str,
-        now: Timestamp,
-        after: DueCursor,
-        page: usize,
-    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
-
     /// Up to `at_most` of the machine's timers due at `now`, after
-    /// `after` in `(due_at, id)` order, each with its entity's row, both
-    /// held until the unit ends; a timer whose entity another unit holds
-    /// may be left out, for a later call.
+    /// `after` in `(due_at, id)` order, each held until the unit ends with
+    /// its entity's row, or with what keeps the row out (see
+    /// [`ClaimedEntity`]). A timer another unit holds is passed over.
     #[allow(clippy::type_complexity)]
     fn claim_due(
         &mut self,

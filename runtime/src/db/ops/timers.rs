@@ -8,7 +8,7 @@ use stateforge_core::{Definition, Machine};
 use super::Work;
 use super::carry_over::{Admit, Reshape};
 use super::due_page::DuePage;
-use crate::db::backend::Connection;
+use crate::db::backend::{ClaimedEntity, Connection};
 use crate::db::due::{DueCount, DueCursor, DueTimer, TimerStep};
 use crate::db::shared::check_movable;
 use crate::db::{EntityRow, StoreError};
@@ -51,19 +51,6 @@ impl<C: Connection> Work<C> {
         let mut count = DueCount::default();
         let mut cursor = DueCursor::START;
         while count.used < limit {
-            // Timers whose entity row is gone (deleted past the store) are
-            // used up as the page they are on comes next, so that they
-            // neither stay due for ever nor hold up `next_due`, and a call
-            // reads no more than its pages: looking past them for every
-            // orphan would read every due timer on every call.
-            let orphans = self
-                .conn
-                .purge_orphan_timers(def.name(), now, cursor, limit - count.used)
-                .await?;
-            count.used += orphans;
-            if count.used >= limit {
-                break;
-            }
             let wanted = limit - count.used;
             let claimed = self.conn.claim_due(def.name(), now, cursor, wanted).await?;
             let full = claimed.len() >= wanted;
@@ -71,21 +58,29 @@ impl<C: Connection> Work<C> {
             // together: what each does depends only on its own row, read
             // with the claim.
             let mut page = DuePage::default();
-            for (timer, row) in claimed {
+            for (timer, entity) in claimed {
                 cursor = DueCursor::after(&timer);
                 if page.holds(&timer.entity_id) {
                     self.fire_due_page(def, &mut page, &mut count).await?;
                 }
-                let mut row = match row {
-                    Ok(row) => row,
+                let mut row = match entity {
+                    ClaimedEntity::Row(Ok(row)) => row,
                     // One row's bad column must not stop the machine's
                     // other timers: the timer is kept, as for a row that
                     // does not restore.
-                    Err(error) => {
+                    ClaimedEntity::Row(Err(error)) => {
                         tracing::warn!(event = %timer.event, %error,
                             "timer's entity row cannot be read; the timer is kept");
                         continue;
                     }
+                    // A timer whose entity row was deleted past the store
+                    // is used up as its page comes, so that it neither
+                    // stays due for ever nor holds up `next_due`.
+                    ClaimedEntity::Gone => {
+                        page.use_up(timer);
+                        continue;
+                    }
+                    ClaimedEntity::Held => continue,
                 };
                 // A row of an older definition that needs a migration is
                 // kept as a row that does not restore is: the migration

@@ -58,9 +58,9 @@ use error::Redactor;
 use sql::PgSql;
 
 use crate::db::backend::{
-    Backend, Connection, DueEntry, DueOutcome, KeyedRow, NewEntity, Scope, Write,
+    Backend, Claimed, Connection, DueEntry, DueOutcome, KeyedRow, NewEntity, Scope, Write,
 };
-use crate::db::due::{DueCursor, DueTimer};
+use crate::db::due::DueCursor;
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
 use crate::db::schema::{TablePrefix, Tables};
@@ -394,24 +394,13 @@ impl Connection for PgConnection<'_> {
         self.lock_entity_rows(machine, entity_ids)
     }
 
-    fn purge_orphan_timers(
-        &mut self,
-        machine: &str,
-        now: Timestamp,
-        after: DueCursor,
-        page: usize,
-    ) -> impl Future<Output = Result<usize, StoreError>> + Send {
-        self.purge_orphans(machine, now, after, page)
-    }
-
     fn claim_due(
         &mut self,
         machine: &str,
         now: Timestamp,
         after: DueCursor,
         at_most: usize,
-    ) -> impl Future<Output = Result<Vec<(DueTimer, Result<EntityRow, StoreError>)>, StoreError>> + Send
-    {
+    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send {
         self.claim(machine, now, after, at_most)
     }
 

@@ -5,6 +5,7 @@
 use sqlx::postgres::PgRow;
 use sqlx::{Column, Decode, Postgres, Row, Type};
 
+use crate::db::backend::ClaimedEntity;
 use crate::db::due::DueTimer;
 use crate::db::shared::{bad_row, stored_version};
 use crate::db::{EntityRow, StoreError, StoredRow, json_or_text};
@@ -123,4 +124,20 @@ pub(super) fn due_timer(r: &PgRow, machine: &str) -> Result<DueTimer, StoreError
         let entity_id = column::<String>(r, at + 1).unwrap_or_else(|_| "?".to_owned());
         bad_row(machine, &entity_id, format!("timer: {wrong}"))
     })
+}
+
+/// What a claim found of a timer's entity: its row, from column 0, when
+/// the claim locked it; else whether another unit holds it (the boolean
+/// after the timer's columns) or it is gone.
+pub(super) fn claimed_entity(r: &PgRow) -> ClaimedEntity {
+    match column::<Option<String>>(r, 0) {
+        Ok(None) => {
+            if column::<bool>(r, ENTITY_COLUMN_COUNT + 5).unwrap_or(true) {
+                ClaimedEntity::Held
+            } else {
+                ClaimedEntity::Gone
+            }
+        }
+        _ => ClaimedEntity::Row(entity_row(r)),
+    }
 }

@@ -47,8 +47,6 @@ pub(super) struct PgSql {
     pub(super) definition_under: Arc<str>,
     /// The machines with a kept definition.
     pub(super) machines: Arc<str>,
-    /// Deletes due timers whose entity is gone.
-    pub(super) purge_orphans: Arc<str>,
     /// Claims due timers with their entities (see [`claim_due`]).
     pub(super) claim_due: Arc<str>,
     /// Deletes one timer.
@@ -145,23 +143,6 @@ impl PgSql {
                 t.definitions
             )
             .into(),
-            // Only the page the claim reads next is looked at, so that a
-            // call costs what its batch does however many timers are due;
-            // only the orphans are locked, the live timers are left for
-            // the claim to lock with their entities.
-            purge_orphans: format!(
-                "DELETE FROM {tm} WHERE id IN (
-                   SELECT t.id FROM {tm} AS t
-                   WHERE t.id IN (
-                       SELECT p.id FROM {tm} AS p
-                       WHERE p.machine = $1 AND p.due_at <= $2 AND (p.due_at, p.id) > ($3, $4)
-                       ORDER BY p.due_at, p.id LIMIT $5)
-                     AND NOT EXISTS (SELECT 1 FROM {e} AS e WHERE e.machine = t.machine AND e.entity_id = t.entity_id)
-                   FOR UPDATE SKIP LOCKED)",
-                tm = t.timers,
-                e = t.entities,
-            )
-            .into(),
             claim_due: claim_due(t).into(),
             delete_timer: format!("DELETE FROM {} WHERE id = $1", t.timers).into(),
             fire_due_page: super::due_page::statement(t).into(),
@@ -249,18 +230,19 @@ fn write(t: &Tables, timers: &str) -> String {
     )
 }
 
-/// Due timers with their entities' rows, both locked: the timer and its
-/// entity are locked together, in the order a transition locks them (the
-/// entity, then its timers, which its statement replaces), since claiming
-/// the timer first and then waiting for the entity could deadlock with a
-/// transition of the entity. A timer whose entity (or itself) another
-/// transaction holds is skipped, for a later call; one whose entity row is
-/// gone is passed over by the join (see `purge_orphans`).
+/// Due timers, locked, each with its entity's row locked too. The timers
+/// are locked first and the entities after, both `SKIP LOCKED`, so that
+/// the claim never waits: a transition locks its entity and then its
+/// timers, and a claim waiting for the entity of a timer it holds could
+/// deadlock with it. A timer another unit holds is passed over; one whose
+/// entity another unit holds comes back without the row (`held`, left
+/// for a later call); one whose entity row is gone (deleted past the
+/// store) comes back without the row, not `held`, to be used up.
 ///
 /// Parameters: `$1` machine, `$2` now, `$3` and `$4` the cursor's due
 /// time and id, `$5` how many. Columns: the entity's (as
-/// [`ENTITY_COLUMNS`]), then the timer's id, entity id, state, event and
-/// due time.
+/// [`ENTITY_COLUMNS`], `NULL` without the row), the timer's id, entity
+/// id, state, event and due time, then `held`.
 fn claim_due(t: &Tables) -> String {
     let entity_columns = ENTITY_COLUMNS
         .split(", ")
@@ -268,11 +250,19 @@ fn claim_due(t: &Tables) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "SELECT {entity_columns}, t.id, t.entity_id, t.state, t.event, t.due_at
-         FROM {tm} AS t JOIN {e} AS e ON e.machine = t.machine AND e.entity_id = t.entity_id
-         WHERE t.machine = $1 AND t.due_at <= $2 AND (t.due_at, t.id) > ($3, $4)
-         ORDER BY t.due_at, t.id LIMIT $5
-         FOR UPDATE OF t, e SKIP LOCKED",
+        "WITH due AS (
+            SELECT t.id, t.entity_id, t.state, t.event, t.due_at FROM {tm} AS t
+            WHERE t.machine = $1 AND t.due_at <= $2 AND (t.due_at, t.id) > ($3, $4)
+            ORDER BY t.due_at, t.id LIMIT $5
+            FOR UPDATE SKIP LOCKED)
+         SELECT {entity_columns}, due.id, due.entity_id, due.state, due.event, due.due_at,
+                e.machine IS NULL AND EXISTS (
+                    SELECT 1 FROM {e} AS o WHERE o.machine = $1 AND o.entity_id = due.entity_id)
+         FROM due LEFT JOIN LATERAL (
+            SELECT {ENTITY_COLUMNS} FROM {e} AS x
+            WHERE x.machine = $1 AND x.entity_id = due.entity_id
+            FOR UPDATE SKIP LOCKED) AS e ON TRUE
+         ORDER BY due.due_at, due.id",
         tm = t.timers,
         e = t.entities,
     )

@@ -11,7 +11,7 @@ mod units;
 use std::time::Duration;
 
 use super::PgBackend;
-use crate::db::backend::{Backend, Connection, NewEntity, Scope, Write};
+use crate::db::backend::{Backend, Claimed, ClaimedEntity, Connection, NewEntity, Scope, Write};
 use crate::db::due::DueCursor;
 use crate::db::schema::TablePrefix;
 use crate::db::shared::Keep;
@@ -334,7 +334,10 @@ async fn a_write_replaces_the_timers_and_due_ones_are_claimed_and_deleted() {
         (timer.entity_id.as_str(), timer.event.as_str()),
         ("d", "t3")
     );
-    assert_eq!(row.as_ref().unwrap().version, 3);
+    let ClaimedEntity::Row(Ok(row)) = row else {
+        panic!("d's row is claimed with its timer: {row:?}")
+    };
+    assert_eq!(row.version, 3);
     let later = Timestamp::from_micros(1_000);
     let page = c
         .claim_due(MACHINE, later, DueCursor::after(timer), 10)
@@ -358,11 +361,15 @@ async fn a_write_replaces_the_timers_and_due_ones_are_claimed_and_deleted() {
     b.close().await;
 }
 
+/// A claim tells a timer whose entity is gone (to be used up) from one
+/// whose entity another unit holds (left for later), and counts both in
+/// its page.
 #[tokio::test(flavor = "multi_thread")]
-async fn timers_whose_entity_is_gone_are_purged() {
+async fn a_claim_tells_gone_entities_from_held_ones() {
     let Some(url) = pg_url() else { return };
     let b = fresh(&url, "sqlx_orphans_", &StoreOptions::new()).await;
     insert(&b, "d", "closed", None).await;
+    insert(&b, "e", "closed", None).await;
     let mut c = b.begin(Scope::Unit).await.unwrap();
     c.reset_timers(MACHINE, "d", "closed", &[("t1", 10)])
         .await
@@ -375,22 +382,59 @@ async fn timers_whose_entity_is_gone_are_purged() {
     )
     .await
     .unwrap();
+    c.reset_timers(MACHINE, "e", "closed", &[("t1", 30)])
+        .await
+        .unwrap();
     c.commit().await.unwrap();
-    let mut c = b.begin(Scope::Unit).await.unwrap();
+    let mut holder = b.begin(Scope::Unit).await.unwrap();
+    assert_eq!(holder.lock_entities(MACHINE, &["e"]).await.unwrap(), None);
     let now = Timestamp::from_micros(100);
-    let purge = async |c: &mut <PgBackend as Backend>::Connection, page| {
-        c.purge_orphan_timers(MACHINE, now, DueCursor::START, page)
-            .await
-            .unwrap()
+    let mut c = b.begin(Scope::Unit).await.unwrap();
+    let kinds = |claimed: &[Claimed]| -> Vec<(String, &'static str)> {
+        claimed
+            .iter()
+            .map(|(timer, entity)| {
+                let kind = match entity {
+                    ClaimedEntity::Row(Ok(_)) => "row",
+                    ClaimedEntity::Row(Err(_)) => "bad row",
+                    ClaimedEntity::Gone => "gone",
+                    ClaimedEntity::Held => "held",
+                };
+                (timer.entity_id.clone(), kind)
+            })
+            .collect()
     };
-    // The first page holds d's timer only: its orphans are not looked at.
-    assert_eq!(purge(&mut c, 1).await, 0);
-    assert_eq!(purge(&mut c, 2).await, 1);
-    assert_eq!(purge(&mut c, 10).await, 1);
-    assert_eq!(purge(&mut c, 10).await, 0);
+    let first = c
+        .claim_due(MACHINE, now, DueCursor::START, 1)
+        .await
+        .unwrap();
+    assert_eq!(kinds(&first), [("d".to_owned(), "row")]);
+    let rest = c
+        .claim_due(MACHINE, now, DueCursor::after(&first[0].0), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        kinds(&rest),
+        [
+            ("gone".to_owned(), "gone"),
+            ("gone".to_owned(), "gone"),
+            ("e".to_owned(), "held")
+        ]
+    );
+    drop(c);
+    drop(holder);
+    let mut c = b.begin(Scope::Unit).await.unwrap();
+    let all = c
+        .claim_due(MACHINE, now, DueCursor::START, 10)
+        .await
+        .unwrap();
+    assert_eq!(kinds(&all)[3], ("e".to_owned(), "row"), "e is free again");
     c.commit().await.unwrap();
-    assert_eq!(timers_of(&b, "gone").await.len(), 1, "t3 is not due");
-    assert_eq!(timers_of(&b, "d").await.len(), 1, "d's timer stays");
+    assert_eq!(
+        timers_of(&b, "gone").await.len(),
+        3,
+        "a claim deletes nothing"
+    );
     b.drop_tables().await.unwrap();
     b.close().await;
 }

@@ -1,13 +1,13 @@
 //! Timers: replacing an entity's, claiming the due ones with their
-//! entities (`FOR UPDATE OF t, e SKIP LOCKED`, so that workers in many
+//! entities (both locked, `SKIP LOCKED`, so that workers in many
 //! processes never fire one twice), deleting them, and when the next is
 //! due.
 
 use super::conn::{PgConnection, query};
-use super::rows::{column, due_timer, entity_row};
-use crate::db::EntityRow;
+use super::rows::{claimed_entity, column, due_timer};
 use crate::db::StoreError;
-use crate::db::due::{DueCursor, DueTimer};
+use crate::db::backend::Claimed;
+use crate::db::due::DueCursor;
 use crate::time::Timestamp;
 
 /// A count as SQL takes it.
@@ -36,31 +36,6 @@ impl PgConnection<'_> {
         Ok(())
     }
 
-    /// See [`Connection::purge_orphan_timers`](crate::db::backend::Connection::purge_orphan_timers):
-    /// the claim's join passes over a timer whose entity row is gone
-    /// (deleted past the store); such timers are used up here, page by
-    /// page before the claim reads the page, so that they neither stay
-    /// due for ever nor hold up `next_due`. Locked ones are left.
-    pub(super) async fn purge_orphans(
-        &mut self,
-        machine: &str,
-        now: Timestamp,
-        after: DueCursor,
-        page: usize,
-    ) -> Result<usize, StoreError> {
-        if let Some(m) = self.shared.mapped(machine) {
-            return self.mapped_purge_orphans(&m, now, after, limit(page)).await;
-        }
-        let q = query(&self.shared.sql.purge_orphans)
-            .bind(machine)
-            .bind(now.as_micros())
-            .bind(after.due_at)
-            .bind(after.id)
-            .bind(limit(page));
-        let purged = self.write_count(q).await?;
-        Ok(usize::try_from(purged).unwrap_or(usize::MAX))
-    }
-
     /// See [`Connection::claim_due`](crate::db::backend::Connection::claim_due).
     pub(super) async fn claim(
         &mut self,
@@ -68,7 +43,7 @@ impl PgConnection<'_> {
         now: Timestamp,
         after: DueCursor,
         at_most: usize,
-    ) -> Result<Vec<(DueTimer, Result<EntityRow, StoreError>)>, StoreError> {
+    ) -> Result<Vec<Claimed>, StoreError> {
         if let Some(m) = self.shared.mapped(machine) {
             return self.mapped_claim(&m, now, after, limit(at_most)).await;
         }
@@ -80,7 +55,7 @@ impl PgConnection<'_> {
             .bind(limit(at_most));
         let rows = self.write_all(q).await?;
         rows.iter()
-            .map(|r| Ok((due_timer(r, machine)?, entity_row(r))))
+            .map(|r| Ok((due_timer(r, machine)?, claimed_entity(r))))
             .collect()
     }
 

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use super::connection::Shared;
 use super::rows::{Fault, integer, key, optional_text, text, version};
 use super::transition::change_timers;
-use crate::db::backend::{Claimed, NewEntity, Write};
+use crate::db::backend::{Claimed, ClaimedEntity, NewEntity, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::schema::Tables;
 use crate::db::shared::{bad_row, to_i64};
@@ -33,7 +33,6 @@ pub(crate) struct SqliteMapped {
     entities: String,
     entities_in_state: String,
     claim_due: String,
-    purge_orphans: String,
 }
 
 /// How many columns [`SqliteMapped::columns`] selects.
@@ -119,18 +118,9 @@ impl SqliteMapped {
             entities: format!("{entities} ORDER BY CAST(e.{k} AS TEXT)"),
             claim_due: format!(
                 "SELECT {columns}, t.id, t.entity_id, t.state, t.event, t.due_at
-                 FROM {tm} AS t JOIN {tb} AS e ON e.{k} = t.entity_id
+                 FROM {tm} AS t LEFT JOIN {tb} AS e ON e.{k} = t.entity_id
                  WHERE t.machine = ?1 AND t.due_at <= ?2 AND (t.due_at, t.id) > (?3, ?4)
                  ORDER BY t.due_at, t.id LIMIT ?5",
-                tm = t.timers,
-            ),
-            purge_orphans: format!(
-                "DELETE FROM {tm} WHERE id IN (
-                   SELECT t.id FROM (
-                       SELECT p.id, p.entity_id FROM {tm} AS p
-                       WHERE p.machine = ?1 AND p.due_at <= ?2 AND (p.due_at, p.id) > (?3, ?4)
-                       ORDER BY p.due_at, p.id LIMIT ?5) AS t
-                   WHERE NOT EXISTS (SELECT 1 FROM {tb} AS e WHERE e.{k} = t.entity_id))",
                 tm = t.timers,
             ),
             table,
@@ -395,23 +385,6 @@ pub(super) fn first_missing_in(
     Ok(None)
 }
 
-/// See [`Connection::purge_orphan_timers`](crate::db::backend::Connection::purge_orphan_timers).
-pub(super) fn purge_orphans_in(
-    conn: &Connection,
-    m: &SqliteMapped,
-    now: Timestamp,
-    after: DueCursor,
-    page: i64,
-) -> Result<usize, StoreError> {
-    Ok(conn.prepare_cached(&m.purge_orphans)?.execute(params![
-        m.table.machine,
-        now.as_micros(),
-        after.due_at,
-        after.id,
-        page
-    ])?)
-}
-
 /// See [`Connection::claim_due`](crate::db::backend::Connection::claim_due).
 pub(super) fn claim_due_in(
     conn: &Connection,
@@ -438,7 +411,13 @@ pub(super) fn claim_due_in(
                 event: r.get(at + 3)?,
                 due_at: r.get(at + 4)?,
             };
-            Ok((timer, m.entity_row(r, None)?))
+            // Under the write lock, a timer whose row is missing has
+            // lost its entity (deleted past the store).
+            let entity = match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Null => ClaimedEntity::Gone,
+                _ => ClaimedEntity::Row(m.entity_row(r, None)?),
+            };
+            Ok((timer, entity))
         },
     )?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

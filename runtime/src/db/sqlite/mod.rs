@@ -4,6 +4,7 @@
 mod backend;
 mod busy_wait;
 mod connection;
+mod due_page;
 mod idempotency;
 mod listing;
 mod mapped;

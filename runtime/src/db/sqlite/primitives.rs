@@ -14,7 +14,9 @@ use super::rows::{entity_row, find_row_in, history_in};
 use super::transition::{
     OwnedTransition, TransitionValues, metadata_text, replace_timers, write_transition,
 };
-use crate::db::backend::{Claimed, Connection, KeyedRow, NewEntity, Write};
+use crate::db::backend::{
+    Claimed, ClaimedEntity, Connection, DueEntry, DueOutcome, KeyedRow, NewEntity, Write,
+};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::idempotency::KeptOutcome;
 use crate::db::outbox::message::ClaimedMessage;
@@ -297,44 +299,6 @@ impl Connection for SqliteConnection<'_> {
         .await
     }
 
-    async fn purge_orphan_timers(
-        &mut self,
-        machine: &str,
-        now: Timestamp,
-        after: DueCursor,
-        page: usize,
-    ) -> Result<usize, StoreError> {
-        if let Some(m) = self.shared.mapped(machine) {
-            return self
-                .call(move |conn, _| mapped::purge_orphans_in(conn, &m, now, after, count(page)))
-                .await;
-        }
-        let machine = machine.to_owned();
-        self.call(move |conn, s| {
-            let t = &s.tables;
-            let deleted = conn
-                .prepare_cached(&format!(
-    "DELETE FROM {tm} WHERE id IN (
-                       SELECT t.id FROM (
-                           SELECT p.id, p.machine, p.entity_id FROM {tm} AS p
-                           WHERE p.machine = ?1 AND p.due_at <= ?2 AND (p.due_at, p.id) > (?3, ?4)
-                           ORDER BY p.due_at, p.id LIMIT ?5) AS t
-                       WHERE NOT EXISTS (SELECT 1 FROM {e} AS e WHERE e.machine = t.machine AND e.entity_id = t.entity_id))",
-                    tm = t.timers,
-                    e = t.entities,
-                ))?
-                .execute(params![
-                    machine,
-                    now.as_micros(),
-                    after.due_at,
-                    after.id,
-                    count(page)
-                ])?;
-            Ok(deleted)
-        })
-        .await
-    }
-
     async fn claim_due(
         &mut self,
         machine: &str,
@@ -350,10 +314,12 @@ impl Connection for SqliteConnection<'_> {
         let machine = machine.to_owned();
         self.call(move |conn, s| {
             let t = &s.tables;
+            // The unit holds the write lock: no entity is held by another,
+            // and one whose row is missing is gone (deleted past the store).
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT e.machine, e.entity_id, e.state, e.data, e.version, e.fingerprint, e.session,
                         e.created_at, e.updated_at, t.id, t.entity_id, t.state, t.event, t.due_at
-                 FROM {tm} AS t JOIN {e} AS e ON e.machine = t.machine AND e.entity_id = t.entity_id
+                 FROM {tm} AS t LEFT JOIN {e} AS e ON e.machine = t.machine AND e.entity_id = t.entity_id
                  WHERE t.machine = ?1 AND t.due_at <= ?2 AND (t.due_at, t.id) > (?3, ?4)
                  ORDER BY t.due_at, t.id LIMIT ?5",
                 tm = t.timers,
@@ -369,7 +335,11 @@ impl Connection for SqliteConnection<'_> {
                         event: r.get(12)?,
                         due_at: r.get(13)?,
                     };
-                    Ok((timer, entity_row(r)?))
+                    let entity = match r.get_ref(0)? {
+                        rusqlite::types::ValueRef::Null => ClaimedEntity::Gone,
+                        _ => ClaimedEntity::Row(entity_row(r)?),
+                    };
+                    Ok((timer, entity))
                 },
             )?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -380,11 +350,19 @@ impl Connection for SqliteConnection<'_> {
     async fn delete_timer(&mut self, id: i64) -> Result<bool, StoreError> {
         self.call(move |conn, s| {
             let deleted = conn
-                .prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", s.tables.timers))?
+                .prepare_cached(&s.sql.delete_timer)?
                 .execute(params![id])?;
             Ok(deleted > 0)
         })
         .await
+    }
+
+    async fn fire_due_page(
+        &mut self,
+        machine: &str,
+        due: &[DueEntry<'_>],
+    ) -> Result<Vec<DueOutcome>, StoreError> {
+        self.fire_due_entries(machine, due).await
     }
 
     async fn find_outcome(

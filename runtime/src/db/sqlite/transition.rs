@@ -208,10 +208,7 @@ pub(super) fn change_timers<E: AsRef<str>>(
         return replace_timers(conn, s, machine, entity_id, to, started);
     }
     let running: Vec<(String, i64)> = conn
-        .prepare_cached(&format!(
-            "SELECT event, due_at FROM {} WHERE machine = ?1 AND entity_id = ?2 AND state = ?3",
-            s.tables.timers
-        ))?
+        .prepare_cached(&s.sql.running_timers)?
         .query_map(params![machine, entity_id, from], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?
@@ -238,15 +235,9 @@ pub(super) fn replace_timers<E: AsRef<str>>(
     state: &str,
     timers: &[(E, i64)],
 ) -> Result<(), StoreError> {
-    conn.prepare_cached(&format!(
-        "DELETE FROM {} WHERE machine = ?1 AND entity_id = ?2",
-        s.tables.timers
-    ))?
-    .execute(params![machine, entity_id])?;
-    let mut insert = conn.prepare_cached(&format!(
-        "INSERT INTO {} (machine, entity_id, state, event, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        s.tables.timers
-    ))?;
+    conn.prepare_cached(&s.sql.clear_timers)?
+        .execute(params![machine, entity_id])?;
+    let mut insert = conn.prepare_cached(&s.sql.arm_timer)?;
     for (event, due_at) in timers {
         insert.execute(params![machine, entity_id, state, event.as_ref(), due_at])?;
     }

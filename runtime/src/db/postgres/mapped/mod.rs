@@ -118,7 +118,6 @@ pub(crate) struct PgMapped {
     entities: Arc<str>,
     entities_in_state: Arc<str>,
     claim_due: Arc<str>,
-    purge_orphans: Arc<str>,
 }
 
 /// How many columns [`PgMapped::columns`] selects.
@@ -334,23 +333,17 @@ impl PgMapped {
             entities_in_state: format!("{entities} WHERE e.{st}::TEXT = $2 {order}").into(),
             entities: format!("{entities} {order}").into(),
             claim_due: format!(
-                "SELECT {columns}, t.id, t.entity_id, t.state, t.event, t.due_at
-                 FROM {tm} AS t JOIN {tb} AS e ON e.{k} = {joined}
-                 WHERE t.machine = $1 AND t.due_at <= $2 AND (t.due_at, t.id) > ($3, $4)
-                 ORDER BY t.due_at, t.id LIMIT $5
-                 FOR UPDATE OF t, e SKIP LOCKED",
-                tm = t.timers,
-            )
-            .into(),
-            purge_orphans: format!(
-                "DELETE FROM {tm} WHERE id IN (
-                   SELECT t.id FROM {tm} AS t
-                   WHERE t.id IN (
-                       SELECT p.id FROM {tm} AS p
-                       WHERE p.machine = $1 AND p.due_at <= $2 AND (p.due_at, p.id) > ($3, $4)
-                       ORDER BY p.due_at, p.id LIMIT $5)
-                     AND NOT EXISTS (SELECT 1 FROM {tb} AS e WHERE e.{k} = {joined})
-                   FOR UPDATE SKIP LOCKED)",
+                "WITH t AS (
+                    SELECT t.id, t.entity_id, t.state, t.event, t.due_at FROM {tm} AS t
+                    WHERE t.machine = $1 AND t.due_at <= $2 AND (t.due_at, t.id) > ($3, $4)
+                    ORDER BY t.due_at, t.id LIMIT $5
+                    FOR UPDATE SKIP LOCKED)
+                 SELECT e.*, t.id, t.entity_id, t.state, t.event, t.due_at,
+                        e.found IS NULL AND EXISTS (SELECT 1 FROM {tb} AS o WHERE o.{k} = {joined})
+                 FROM t LEFT JOIN LATERAL (
+                    SELECT {columns}, TRUE AS found FROM {tb} AS e WHERE e.{k} = {joined}
+                    FOR UPDATE SKIP LOCKED) AS e ON TRUE
+                 ORDER BY t.due_at, t.id",
                 tm = t.timers,
             )
             .into(),

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::{COLUMNS, ColumnType, KeyKind, PgMapped, Values};
-use crate::db::backend::{Claimed, NewEntity, Write};
+use crate::db::backend::{Claimed, ClaimedEntity, NewEntity, Write};
 use crate::db::due::{DueCursor, DueTimer};
 use crate::db::postgres::conn::{PgConnection, query};
 use crate::db::postgres::rows::column;
@@ -162,24 +162,6 @@ impl PgConnection<'_> {
             .map(|id| (*id).to_owned()))
     }
 
-    /// See [`Connection::purge_orphan_timers`](crate::db::backend::Connection::purge_orphan_timers).
-    pub(in crate::db::postgres) async fn mapped_purge_orphans(
-        &mut self,
-        m: &PgMapped,
-        now: Timestamp,
-        after: DueCursor,
-        page: i64,
-    ) -> Result<usize, StoreError> {
-        let q = query(&m.purge_orphans)
-            .bind(m.table.machine.as_str())
-            .bind(now.as_micros())
-            .bind(after.due_at)
-            .bind(after.id)
-            .bind(page);
-        let purged = self.write_count(q).await?;
-        Ok(usize::try_from(purged).unwrap_or(usize::MAX))
-    }
-
     /// See [`Connection::claim_due`](crate::db::backend::Connection::claim_due).
     pub(in crate::db::postgres) async fn mapped_claim(
         &mut self,
@@ -197,18 +179,25 @@ impl PgConnection<'_> {
         let rows = self.write_all(q).await?;
         rows.iter()
             .map(|r| {
+                // The row's columns, then `found`, the timer's and `held`.
+                let at = COLUMNS + 1;
                 let read = || -> Result<DueTimer, String> {
                     Ok(DueTimer {
-                        id: column(r, COLUMNS)?,
-                        entity_id: column(r, COLUMNS + 1)?,
-                        state: column(r, COLUMNS + 2)?,
-                        event: column(r, COLUMNS + 3)?,
-                        due_at: column(r, COLUMNS + 4)?,
+                        id: column(r, at)?,
+                        entity_id: column(r, at + 1)?,
+                        state: column(r, at + 2)?,
+                        event: column(r, at + 3)?,
+                        due_at: column(r, at + 4)?,
                     })
                 };
                 let timer = read()
                     .map_err(|wrong| bad_row(&m.table.machine, "?", format!("timer: {wrong}")))?;
-                Ok((timer, m.entity_row(r, false)))
+                let entity = match column::<Option<bool>>(r, COLUMNS) {
+                    Ok(None) if !column::<bool>(r, at + 5).unwrap_or(true) => ClaimedEntity::Gone,
+                    Ok(None) => ClaimedEntity::Held,
+                    _ => ClaimedEntity::Row(m.entity_row(r, false)),
+                };
+                Ok((timer, entity))
             })
             .collect()
     }
