@@ -61,8 +61,7 @@ impl PgConnection<'_> {
             .bind(arrays.sessions)
             .bind(arrays.cross_session)
             .bind(arrays.timed)
-            .bind(arrays.source_ords)
-            .bind(arrays.sources)
+            .bind(arrays.from_states)
             .bind(arrays.timer_ords)
             .bind(arrays.timer_events)
             .bind(arrays.timer_due);
@@ -114,8 +113,7 @@ struct PageArrays<'a> {
     sessions: Vec<Option<&'a str>>,
     cross_session: Vec<bool>,
     timed: Vec<bool>,
-    source_ords: Vec<i64>,
-    sources: Vec<&'a str>,
+    from_states: Vec<Option<&'a str>>,
     timer_ords: Vec<i64>,
     timer_events: Vec<&'a str>,
     timer_due: Vec<i64>,
@@ -139,8 +137,7 @@ impl<'a> PageArrays<'a> {
             sessions: Vec::with_capacity(n),
             cross_session: Vec::with_capacity(n),
             timed: Vec::with_capacity(n),
-            source_ords: Vec::new(),
-            sources: Vec::new(),
+            from_states: Vec::with_capacity(n),
             timer_ords: Vec::new(),
             timer_events: Vec::new(),
             timer_due: Vec::new(),
@@ -163,11 +160,8 @@ impl<'a> PageArrays<'a> {
             a.cross_session
                 .push(w.is_some_and(|w| w.meta.cross_session));
             a.timed.push(w.is_some_and(|w| w.timers.is_some()));
+            a.from_states.push(w.map(|w| w.from));
             let Some(w) = w else { continue };
-            for &source in w.sources {
-                a.source_ords.push(ord);
-                a.sources.push(source);
-            }
             for &(event, due_at) in w.timers.unwrap_or_default() {
                 a.timer_ords.push(ord);
                 a.timer_events.push(event);
@@ -185,9 +179,12 @@ impl<'a> PageArrays<'a> {
 /// - `live`: the page's timers still there (the claim locked them; one a
 ///   transition of its entity replaced since is gone);
 /// - `updated`: the versioned update of each entity whose timer is live,
-///   with every condition of [`write`](super::sql): the version read, a
-///   state the event leads from, the session; returning the state left
-///   and the new version;
+///   with the conditions of [`write`](super::sql): the version read, the
+///   session, and the state, here the one the transition was decided
+///   from (a timer fires only from the state it was armed in, which the
+///   claim read the row in: the version unchanged, the row is still
+///   there), which is also the state the history records as left;
+///   returning the new version;
 /// - `used`: the deletes of the live timers that fire nothing, and of
 ///   those whose transition was written (a timer whose entity did not
 ///   match stays, for the caller's rollback to keep);
@@ -201,35 +198,31 @@ impl<'a> PageArrays<'a> {
 /// entity ids, `$4` expected versions (`NULL` fires nothing), `$5` states
 /// entered, `$6` data, `$7` fingerprints, `$8` events, `$9` times, `$10`
 /// reasons, `$11` actors, `$12` metadata, `$13` sessions, `$14` cross
-/// sessions, `$15` whether the machine has timers; `$16`/`$17` the source
-/// states by entry; `$18`/`$19`/`$20` the timers entered by entry, event
-/// and due time.
+/// sessions, `$15` whether the machine has timers, `$16` the states left;
+/// `$17`/`$18`/`$19` the timers entered by entry, event and due time.
 pub(super) fn statement(t: &Tables) -> String {
     format!(
         "WITH page AS (
             SELECT * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[], $6::TEXT[],
                                  $7::TEXT[], $8::TEXT[], $9::BIGINT[], $10::TEXT[], $11::TEXT[],
-                                 $12::TEXT[], $13::TEXT[], $14::BOOLEAN[], $15::BOOLEAN[])
+                                 $12::TEXT[], $13::TEXT[], $14::BOOLEAN[], $15::BOOLEAN[],
+                                 $16::TEXT[])
                 WITH ORDINALITY AS p(timer_id, entity_id, expected, state, data, fingerprint,
                                      event, at, reason, actor, metadata, session, cross_session,
-                                     timed, ord)),
+                                     timed, from_state, ord)),
          live AS (
             SELECT t.id FROM {tm} AS t WHERE t.id = ANY($2::BIGINT[])),
          updated AS (
             UPDATE {e} AS cur
             SET state = page.state, data = page.data, version = cur.version + 1,
                 fingerprint = page.fingerprint, updated_at = page.at
-            FROM page, {e} AS prev
+            FROM page
             WHERE page.expected IS NOT NULL
-              AND page.timer_id IN (SELECT id FROM live)
+              AND EXISTS (SELECT 1 FROM {tm} AS l WHERE l.id = page.timer_id)
               AND cur.machine = $1 AND cur.entity_id = page.entity_id
-              AND cur.version = page.expected
-              AND cur.state IN (
-                  SELECT s.state FROM UNNEST($16::BIGINT[], $17::TEXT[]) AS s(ord, state)
-                  WHERE s.ord = page.ord)
+              AND cur.version = page.expected AND cur.state = page.from_state
               AND (cur.session IS NULL OR cur.session = page.session OR page.cross_session)
-              AND prev.machine = cur.machine AND prev.entity_id = cur.entity_id
-            RETURNING page.ord, page.timer_id, cur.entity_id, prev.state AS from_state,
+            RETURNING page.ord, page.timer_id, cur.entity_id, page.from_state,
                       cur.session, cur.version, page.timed),
          used AS (
             DELETE FROM {tm} AS t USING page
@@ -265,7 +258,7 @@ fn timer_reset(t: &Tables) -> String {
             INSERT INTO {tm} (machine, entity_id, state, event, due_at)
             SELECT $1, u.entity_id, page.state, a.event, a.due_at
             FROM updated AS u JOIN page ON page.ord = u.ord
-              JOIN UNNEST($18::BIGINT[], $19::TEXT[], $20::BIGINT[]) AS a(ord, event, due_at)
+              JOIN UNNEST($17::BIGINT[], $18::TEXT[], $19::BIGINT[]) AS a(ord, event, due_at)
                 ON a.ord = u.ord
             WHERE u.timed)",
         tm = t.timers,

@@ -244,25 +244,32 @@ fn write(t: &Tables, timers: &str) -> String {
 /// [`ENTITY_COLUMNS`], `NULL` without the row), the timer's id, entity
 /// id, state, event and due time, then `held`.
 fn claim_due(t: &Tables) -> String {
-    let entity_columns = ENTITY_COLUMNS
-        .split(", ")
-        .map(|c| format!("e.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let columns = |alias: &str| {
+        ENTITY_COLUMNS
+            .split(", ")
+            .map(|c| format!("{alias}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let nulls = vec!["NULL"; ENTITY_COLUMNS.split(", ").count()].join(", ");
     format!(
         "WITH due AS (
             SELECT t.id, t.entity_id, t.state, t.event, t.due_at FROM {tm} AS t
             WHERE t.machine = $1 AND t.due_at <= $2 AND (t.due_at, t.id) > ($3, $4)
             ORDER BY t.due_at, t.id LIMIT $5
-            FOR UPDATE SKIP LOCKED)
-         SELECT {entity_columns}, due.id, due.entity_id, due.state, due.event, due.due_at,
-                e.machine IS NULL AND EXISTS (
-                    SELECT 1 FROM {e} AS o WHERE o.machine = $1 AND o.entity_id = due.entity_id)
-         FROM due LEFT JOIN LATERAL (
-            SELECT {ENTITY_COLUMNS} FROM {e} AS x
-            WHERE x.machine = $1 AND x.entity_id = due.entity_id
-            FOR UPDATE SKIP LOCKED) AS e ON TRUE
-         ORDER BY due.due_at, due.id",
+            FOR UPDATE SKIP LOCKED),
+         locked AS (
+            SELECT {entity_columns}, due.id, due.entity_id AS timer_entity, due.state AS timer_state,
+                   due.event, due.due_at
+            FROM due JOIN {e} AS e ON e.machine = $1 AND e.entity_id = due.entity_id
+            FOR UPDATE OF e SKIP LOCKED)
+         SELECT *, FALSE FROM locked
+         UNION ALL
+         SELECT {nulls}, due.id, due.entity_id, due.state, due.event, due.due_at,
+                EXISTS (SELECT 1 FROM {e} AS o WHERE o.machine = $1 AND o.entity_id = due.entity_id)
+         FROM due WHERE due.id NOT IN (SELECT id FROM locked)
+         ORDER BY 14, 10",
+        entity_columns = columns("e"),
         tm = t.timers,
         e = t.entities,
     )
