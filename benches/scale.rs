@@ -339,9 +339,15 @@ fn fire_cases(large: &mut Fixture, backend: &str, big: u64, small: u64) {
     let (mut on_large, mut on_small) = (Vec::new(), Vec::new());
     fire_block(large, &mut rng, 200, &mut Vec::new());
     fire_block(&little, &mut rng, 200, &mut Vec::new());
+    // A pause after each block lets the store's own checkpoint thread
+    // (SQLite) finish, so that one store's checkpoint does not land in
+    // the other's block: the two files share a disk.
+    let settle = || std::thread::sleep(Duration::from_millis(300));
     for _ in 0..5 {
         fire_block(large, &mut rng, 400, &mut on_large);
+        settle();
         fire_block(&little, &mut rng, 400, &mut on_small);
+        settle();
     }
     let (l50, l99) = summary(on_large);
     let (s50, s99) = summary(on_small);

@@ -12,6 +12,7 @@ use tokio::sync::{Semaphore, oneshot};
 
 use super::Synchronous;
 use super::busy_wait;
+use super::checkpointer::{BACKSTOP_PAGES, Checkpointer};
 use super::connection::{Runner, Shared, SqliteConnection};
 use super::options::SqliteOptions;
 use super::sql::SqliteSql;
@@ -53,7 +54,7 @@ impl SqliteBackend {
             let options = options.clone();
             move || open_connection(target, &options)
         };
-        let (conn, tables) = match &runner {
+        let (conn, tables, checkpointer) = match &runner {
             Runner::Caller => opening()?,
             Runner::Thread(jobs) => {
                 let (answer, answered) = oneshot::channel();
@@ -72,6 +73,7 @@ impl SqliteBackend {
                 sql: SqliteSql::new(&tables),
                 tables,
                 mapped: crate::db::table_mapping::MappedTables::default(),
+                checkpointer,
             }),
             gate: Arc::new(Semaphore::new(1)),
             runner,
@@ -177,11 +179,12 @@ impl Backend for SqliteBackend {
 }
 
 /// The store's connection: opened, waiting on other processes' locks the
-/// store's way, in WAL (for a file), with its schema.
+/// store's way, in WAL (for a file), with its schema; and, for a file it
+/// writes, the thread that checkpoints it.
 fn open_connection(
     target: Target,
     options: &SqliteOptions,
-) -> Result<(Connection, Tables), StoreError> {
+) -> Result<(Connection, Tables, Option<Checkpointer>), StoreError> {
     let conn = match &target {
         Target::File(path) if options.read_only => {
             use rusqlite::OpenFlags;
@@ -221,7 +224,15 @@ fn open_connection(
     } else {
         migrate(&conn, &tables, &options.prefix)?;
     }
-    Ok((conn, tables))
+    let checkpointer = match &target {
+        Target::File(path) if !options.read_only => {
+            let checkpointer = Checkpointer::start(path)?;
+            conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_PAGES)?;
+            Some(checkpointer)
+        }
+        _ => None,
+    };
+    Ok((conn, tables, checkpointer))
 }
 
 /// `journal_mode=WAL`, retried while another opener holds the lock: SQLite

@@ -17,6 +17,7 @@ use rusqlite::Connection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use super::busy_wait::Deadline;
+use super::checkpointer::Checkpointer;
 use super::mapped::SqliteMapped;
 use super::sql::SqliteSql;
 use crate::db::StoreError;
@@ -30,6 +31,8 @@ pub(crate) struct Shared {
     pub(crate) sql: SqliteSql,
     /// The machines kept in the application's own tables, by name.
     pub(crate) mapped: MappedTables<SqliteMapped>,
+    /// The thread that checkpoints the WAL, for a store on a file.
+    pub(crate) checkpointer: Option<Checkpointer>,
 }
 
 impl Shared {
@@ -232,9 +235,12 @@ impl SqliteConnection<'_> {
         if self.application.is_some() {
             return Ok(());
         }
-        self.call(|conn, _| {
+        self.call(|conn, s| {
             if !conn.is_autocommit() {
                 conn.execute_batch("COMMIT")?;
+                if let Some(checkpointer) = &s.checkpointer {
+                    checkpointer.committed();
+                }
             }
             Ok(())
         })

@@ -3,6 +3,7 @@
 
 mod backend;
 mod busy_wait;
+mod checkpointer;
 mod connection;
 mod due_page;
 mod idempotency;
