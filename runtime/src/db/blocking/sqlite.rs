@@ -117,6 +117,11 @@ impl StoreOn<Sqlite> {
     /// Opens (or creates) the database at `path`, with synchronous FULL and
     /// no table prefix, and creates or migrates the schema.
     ///
+    /// Besides its connection, the store starts a thread with a connection
+    /// of its own that checkpoints the WAL a moment after each commit, so
+    /// that no transition waits for a checkpoint; dropping the store ends
+    /// it, and closes the file.
+    ///
     /// # Errors
     ///
     /// When the file cannot be opened or was written by a newer schema.

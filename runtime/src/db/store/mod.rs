@@ -89,6 +89,11 @@ impl Store {
     /// Opens the SQLite database at `path` (created if missing), with the
     /// default [`SqliteOptions`].
     ///
+    /// Besides its connection, the store starts a thread with a connection
+    /// of its own that checkpoints the WAL a moment after each commit, so
+    /// that no transition waits for a checkpoint; dropping the store ends
+    /// it, and closes the file.
+    ///
     /// # Errors
     ///
     /// The database's, or [`StoreError::SchemaTooNew`] for a database
