@@ -277,7 +277,6 @@ pub(crate) trait Connection: Send {
     /// `after` in `(due_at, id)` order, each held until the unit ends with
     /// its entity's row, or with what keeps the row out (see
     /// [`ClaimedEntity`]). A timer another unit holds is passed over.
-    #[allow(clippy::type_complexity)]
     fn claim_due(
         &mut self,
         machine: &str,
