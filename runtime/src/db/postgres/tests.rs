@@ -421,8 +421,10 @@ async fn a_claim_tells_gone_entities_from_held_ones() {
             ("e".to_owned(), "held")
         ]
     );
-    drop(c);
-    drop(holder);
+    // Ended here rather than dropped: a dropped unit's rollback runs
+    // after it, and its locks could still be held by the next claim.
+    c.commit().await.unwrap();
+    holder.commit().await.unwrap();
     let mut c = b.begin(Scope::Unit).await.unwrap();
     let all = c
         .claim_due(MACHINE, now, DueCursor::START, 10)
